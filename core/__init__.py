@@ -1,0 +1,57 @@
+"""Common Ground core: the app factory."""
+from __future__ import annotations
+
+from types import ModuleType
+from typing import Any, Iterable
+
+from flask import Flask
+
+
+def create_app(config: dict[str, Any] | None = None,
+               plugins: Iterable[ModuleType | str] | None = None) -> Flask:
+    """Build the app. ``plugins`` given explicitly replaces entry-point discovery (tests)."""
+    from core import cli, errors, i18n, security, ui
+    from core.api import init_api
+    from core.auth.session import init_login
+    from core.config import load_config
+    from core.extensions import babel, csrf, db, limiter, migrate
+    from core.plugins import init_app as init_plugins
+
+    app = Flask(__name__, instance_relative_config=True)
+    load_config(app, config)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        from core.database import enable_sqlite_pragmas
+
+        enable_sqlite_pragmas()
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    limiter.init_app(app)
+    init_login(app)
+    security.init_app(app)
+    i18n.init_app(app)
+    ui.init_app(app)
+    _register_blueprints(app)
+    init_api(app)
+    errors.init_app(app)  # after the API: flask-smorest installs its own handlers
+    init_plugins(app, plugins)
+    cli.init_app(app)
+    return app
+
+
+def _migrations_dir():
+    from pathlib import Path
+
+    return Path(__file__).parent / "migrations"
+
+
+def _register_blueprints(app: Flask) -> None:
+    from core.admin.views import bp as admin_bp
+    from core.auth.views import bp as auth_bp
+    from core.groups.views import bp as groups_bp
+    from core.notifications.views import bp as notifications_bp
+    from core.web.views import bp as web_bp
+
+    for bp in (web_bp, auth_bp, groups_bp, notifications_bp, admin_bp):
+        app.register_blueprint(bp)

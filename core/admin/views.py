@@ -1,0 +1,4 @@
+"""Site administration: users (search, suspend), dashboard."""
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")

@@ -1,0 +1,21 @@
+"""JSON API under /api/v1 (flask-smorest). Same marshmallow schemas as the forms."""
+from __future__ import annotations
+
+from flask import Flask
+from flask_smorest import Api
+
+
+def init_api(app: Flask) -> Api:
+    api = Api(app)
+    app.extensions["commonground.api"] = api
+    api.spec.components.security_scheme(
+        "bearerAuth", {"type": "http", "scheme": "bearer", "description": "Personal API token"}
+    )
+    api.spec.components.security_scheme(
+        "cookieAuth", {"type": "apiKey", "in": "cookie", "name": "session"}
+    )
+    from core.api import auth, groups, notifications, users
+
+    for module in (auth, users, groups, notifications):
+        api.register_blueprint(module.blp)
+    return api

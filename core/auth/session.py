@@ -1,0 +1,70 @@
+"""Who is asking: session cookie (pages and API) or personal API token (API only).
+
+CSRF is checked for every state-changing request except those authenticated by an
+API token, which a browser cannot send on its own.
+"""
+from __future__ import annotations
+
+from flask import Flask, g, request
+from flask_login import AnonymousUserMixin
+
+from core.extensions import csrf, db, login_manager
+from core.models import ApiToken, User
+
+
+class Anonymous(AnonymousUserMixin):
+    id = None
+    is_site_admin = False
+    is_suspended = False
+    email_confirmed = False
+    locale = None
+    country = None
+
+
+def _bearer_secret() -> str | None:
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip() or None
+    return None
+
+
+def load_user(session_id: str) -> User | None:
+    try:
+        user_id, version = (int(part) for part in session_id.split(":", 1))
+    except ValueError:
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or user.session_version != version:
+        return None
+    return user
+
+
+def load_user_from_request(req) -> User | None:
+    if not req.path.startswith("/api/"):
+        return None
+    secret = _bearer_secret()
+    if not secret:
+        return None
+    token = db.session.scalar(db.select(ApiToken).where(ApiToken.token_hash == ApiToken.hash_secret(secret)))
+    if token is None or not token.user.is_active:
+        return None
+    g.api_token = token
+    return token.user
+
+
+def init_login(app: Flask) -> None:
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.anonymous_user = Anonymous
+    login_manager.user_loader(load_user)
+    login_manager.request_loader(load_user_from_request)
+    login_manager.session_protection = "basic"
+
+    @app.before_request
+    def _csrf_unless_token():
+        if request.method in ("GET", "HEAD", "OPTIONS", "TRACE"):
+            return
+        if request.path.startswith("/api/") and _bearer_secret():
+            return
+        csrf.protect()

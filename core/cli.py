@@ -1,0 +1,11 @@
+"""Register the core's ``flask`` commands (each group lives beside what it manages)."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from core.commands import outbox, plugins, seed, users
+
+    for module in (users, outbox, seed, plugins):
+        app.cli.add_command(module.cli)

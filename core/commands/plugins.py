@@ -1,0 +1,4 @@
+"""`flask plugins` commands."""
+from flask.cli import AppGroup
+
+cli = AppGroup("plugins", help="Manage plugins.")

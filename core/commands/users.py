@@ -1,0 +1,4 @@
+"""`flask users` commands."""
+from flask.cli import AppGroup
+
+cli = AppGroup("users", help="Manage users.")

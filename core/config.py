@@ -1,0 +1,123 @@
+"""Configuration: defaults < instance/config.py < COMMONGROUND_* environment variables.
+
+The layering lets a packaged install run with no file at all, an operator keep
+secrets in ``instance/config.py``, and a container override anything with the
+environment.
+"""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ENV_PREFIX = "COMMONGROUND_"
+
+
+class Defaults:
+    """Values every install starts from."""
+
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI: str | None = None  # filled from DATABASE_URL or instance/
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False  # set True behind HTTPS (deploy guide)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 14
+    WTF_CSRF_TIME_LIMIT = None
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    LANGUAGES = ["en", "de"]
+    DEFAULT_COUNTRY = "DE"
+    SITE_NAME = "Common Ground"
+    SITE_URL = "http://127.0.0.1:5000"
+    MAIL_FROM = "Common Ground <no-reply@commonground.local>"
+    MAIL_SMTP_HOST: str | None = None  # unset: mail is written to files under instance/mail
+    MAIL_SMTP_PORT = 25
+    MAIL_SMTP_USERNAME: str | None = None
+    MAIL_SMTP_PASSWORD: str | None = None
+    MAIL_SMTP_STARTTLS = False
+    MAIL_SMTP_TIMEOUT = 10
+    MAIL_SPOOL_DIR: str | None = None  # default instance/mail
+    OUTBOX_MAX_ATTEMPTS = 8
+    OUTBOX_BACKOFF_SECONDS = 30
+    OUTBOX_SEND_IMMEDIATELY = False
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_LOGIN = "10 per minute;50 per hour"
+    RATELIMIT_SIGNUP = "5 per minute;20 per hour"
+    RATELIMIT_PASSWORD_RESET = "5 per minute;20 per hour"
+    PAGE_SIZE = 20
+    API_TITLE = "Common Ground API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "/docs"
+    OPENAPI_SWAGGER_UI_URL = "/api/v1/static/swagger-ui/"
+    OPENAPI_REDOC_PATH = None
+    PLUGINS_BLOCKED: list[str] = []
+    PLUGINS: list[str] | None = None  # None: every installed plugin; a list: only these (tests)
+    SEED_DEMO = True
+
+
+def _parse_env_value(raw: str) -> Any:
+    """Environment values are strings; accept JSON for lists, numbers and booleans."""
+    lowered = raw.strip().lower()
+    if lowered in {"true", "false"}:
+        return lowered == "true"
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
+def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
+    """Apply the three layers, then fill derived values (database URL, secret key)."""
+    app.config.from_object(Defaults)
+    instance_path = Path(app.instance_path)
+    app.config.from_pyfile(str(instance_path / "config.py"), silent=True)
+    for key, raw in os.environ.items():
+        if key.startswith(ENV_PREFIX):
+            name = key[len(ENV_PREFIX):]
+            if name == "PLUGINS_BLOCKED":
+                app.config[name] = [p.strip() for p in raw.split(",") if p.strip()]
+            else:
+                app.config[name] = _parse_env_value(raw)
+    if os.environ.get("DATABASE_URL") and not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    if overrides:
+        app.config.update(overrides)
+    uri = app.config.get("SQLALCHEMY_DATABASE_URI")
+    if not uri:
+        instance_path.mkdir(parents=True, exist_ok=True)
+        uri = f"sqlite:///{instance_path / 'commonground.sqlite'}"
+    if uri.startswith("postgres://"):
+        uri = "postgresql+psycopg://" + uri[len("postgres://"):]
+    elif uri.startswith("postgresql://"):
+        uri = "postgresql+psycopg://" + uri[len("postgresql://"):]
+    app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(instance_path)
+    if not app.config.get("MAIL_SPOOL_DIR"):
+        app.config["MAIL_SPOOL_DIR"] = str(instance_path / "mail")
+
+
+def _instance_secret(instance_path: Path) -> str:
+    """Generate a secret once per install so sessions survive restarts without a committed key."""
+    instance_path.mkdir(parents=True, exist_ok=True)
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key

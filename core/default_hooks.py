@@ -1,0 +1,94 @@
+"""Core's own hook implementations, registered as plugin ``core`` and called last.
+
+They give sensible defaults (the emergency number, core content types) that plugins
+extend or override.
+"""
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from core.extensions import db
+from core.hookspecs import ContentType, SupportResource, hookimpl
+from core.models import Comment, Post, User
+
+# Emergency numbers by country (ISO 3166-1 alpha-2). 112 works across the EU.
+EMERGENCY_NUMBERS = {
+    "DE": "112", "AT": "112", "CH": "112", "FR": "112", "NL": "112", "BE": "112", "IT": "112", "ES": "112",
+    "PL": "112", "SE": "112", "DK": "112", "FI": "112", "IE": "112", "PT": "112", "LU": "112", "CZ": "112",
+    "GB": "999", "US": "911", "CA": "911", "AU": "000", "NZ": "111",
+}
+
+
+def emergency_resource(country: str | None) -> SupportResource:
+    number = EMERGENCY_NUMBERS.get((country or "").upper(), "112")
+    return SupportResource(
+        name=str(_l("Emergency services")),
+        kind="emergency",
+        country=(country or "").upper() or None,
+        phone=number,
+        phone_display=number,
+        description=str(_l("If someone is in immediate danger, call the emergency number now.")),
+        hours=str(_l("24/7")),
+        free=True,
+        verified=True,
+    )
+
+
+@hookimpl(trylast=True)
+def support_resources(locale, context):
+    return [emergency_resource((context or {}).get("country"))]
+
+
+def _post_visible(post: Post, user) -> bool:
+    from core.permissions import can_view_group_content
+    from core.visibility import is_hidden_from
+
+    return can_view_group_content(user, post.group) and not is_hidden_from(user, post.author_id)
+
+
+def _comment_visible(comment: Comment, user) -> bool:
+    from core.visibility import is_hidden_from
+
+    return _post_visible(comment.post, user) and not is_hidden_from(user, comment.author_id)
+
+
+def _profile_visible(profile: User, user) -> bool:
+    from core.permissions import can_view_profile
+
+    return can_view_profile(user, profile)
+
+
+@hookimpl(trylast=True)
+def content_types():
+    return [
+        ContentType(
+            name="post", label=str(_l("Post")),
+            load=lambda id: db.session.get(Post, id),
+            visible_to=_post_visible,
+            author_id=lambda p: p.author_id,
+            group_id=lambda p: p.group_id,
+            snapshot=lambda p: p.body_source,
+            url=lambda p: url_for("groups.post", slug=p.group.slug, post_id=p.id),
+            delete=lambda p: db.session.delete(p),
+        ),
+        ContentType(
+            name="comment", label=str(_l("Comment")),
+            load=lambda id: db.session.get(Comment, id),
+            visible_to=_comment_visible,
+            author_id=lambda c: c.author_id,
+            group_id=lambda c: c.post.group_id,
+            snapshot=lambda c: c.body_source,
+            url=lambda c: url_for("groups.post", slug=c.post.group.slug, post_id=c.post_id) + f"#comment-{c.id}",
+            delete=lambda c: db.session.delete(c),
+        ),
+        ContentType(
+            name="profile", label=str(_l("Profile")),
+            load=lambda id: db.session.get(User, id),
+            visible_to=_profile_visible,
+            author_id=lambda u: u.id,
+            group_id=lambda u: None,
+            snapshot=lambda u: f"{u.display_name} (@{u.username})\n{u.bio}",
+            url=lambda u: url_for("auth.profile", username=u.username),
+        ),
+    ]

@@ -1,0 +1,423 @@
+"""The plugin contract: every hook a plugin may implement.
+
+Hooks are grouped by phase. Each docstring says when the hook is called, its
+arguments, what it returns and gives an example. ``docs/hooks.md`` has a section
+per hook and ``tests/core/test_hooks.py`` a ``test_hook_<name>`` per hook; a
+meta-test fails when either is missing.
+
+Plugins only ever receive keyword arguments, and may accept any subset of them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pluggy
+
+PROJECT = "commonground"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+# --- value types plugins return ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """An entry in the main navigation. ``endpoint`` is a Flask endpoint name."""
+
+    label: str
+    endpoint: str
+    values: dict[str, Any] = field(default_factory=dict)
+    order: int = 100
+    badge: int | None = None
+
+
+@dataclass(frozen=True)
+class GroupTab:
+    """A tab on a group's page, shown only where the plugin is enabled for that group."""
+
+    label: str
+    endpoint: str
+    values: dict[str, Any] = field(default_factory=dict)
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class ContentType:
+    """Describes a kind of content so cross-cutting features (reporting) can act on it.
+
+    ``load(id)`` returns the object or None; ``visible_to(obj, user)`` says whether
+    ``user`` may see it; ``author_id(obj)``, ``group_id(obj)`` (None outside groups),
+    ``snapshot(obj)`` (a plain-text copy kept as evidence) and ``url(obj)`` describe it;
+    ``hide``/``delete`` are optional callables used by moderation.
+    """
+
+    name: str
+    label: str
+    load: Any
+    visible_to: Any
+    author_id: Any
+    group_id: Any
+    snapshot: Any
+    url: Any
+    delete: Any = None
+
+
+@dataclass(frozen=True)
+class SupportResource:
+    """Help shown when a concern is raised: a helpline, emergency number or article."""
+
+    name: str
+    kind: str  # "emergency" | "helpline" | "article"
+    country: str | None = None
+    phone: str | None = None
+    phone_display: str | None = None
+    url: str | None = None
+    description: str = ""
+    hours: str = ""
+    free: bool | None = None
+    anonymous: bool | None = None
+    verified: bool = False
+    channels: tuple = ()
+
+
+# --- setup ------------------------------------------------------------------------------------
+
+
+@hookspec
+def register_blueprints(app):
+    """Called once while the app is built, for every installed (not blocked) plugin.
+
+    Arguments: ``app`` – the Flask app being built.
+    Return: a list of ``flask.Blueprint`` or ``flask_smorest.Blueprint`` (API, mounted under
+    ``/api/v1``). Blueprints are always registered; a gate answers 404 while the plugin is
+    disabled, so enabling needs no restart.
+    Example::
+
+        @hookimpl
+        def register_blueprints(app):
+            return [views.bp, api.blp]
+    """
+
+
+@hookspec
+def register_commands(cli):
+    """Called once while the app is built; add ``flask`` CLI commands.
+
+    Arguments: ``cli`` – the app's ``click`` group (``app.cli``).
+    Return: nothing.
+    Example::
+
+        @hookimpl
+        def register_commands(cli):
+            cli.add_command(my_group)
+    """
+
+
+@hookspec(firstresult=True)
+def settings_schema():
+    """Called for one plugin at a time when its settings are shown, validated or read.
+
+    Arguments: none.
+    Return: a marshmallow ``Schema`` class; every field needs a ``load_default``. The admin
+    settings form is generated from it and input is validated with it on save.
+    Example::
+
+        @hookimpl
+        def settings_schema():
+            return HelloSettings
+    """
+
+
+# --- UI ---------------------------------------------------------------------------------------
+
+
+@hookspec
+def nav_items(user):
+    """Called on every page render to build the main navigation.
+
+    Arguments: ``user`` – the current user (may be anonymous).
+    Return: a list of ``NavItem`` (or None).
+    Example::
+
+        @hookimpl
+        def nav_items(user):
+            return [NavItem(label=_("Help"), endpoint="helpcenter.index", order=90)]
+    """
+
+
+@hookspec
+def group_tabs(group, user):
+    """Called when a group page is rendered; only plugins enabled for that group are asked.
+
+    Arguments: ``group`` – the ``Group``; ``user`` – the current user.
+    Return: a list of ``GroupTab`` (or None).
+    Example::
+
+        @hookimpl
+        def group_tabs(group, user):
+            return [GroupTab(label="Mentoring", endpoint="mentorship.home",
+                             values={"slug": group.slug})]
+    """
+
+
+@hookspec
+def template_slot(name, context):
+    """Called when a template renders ``{{ slot("name", **ctx) }}``.
+
+    Arguments: ``name`` – the slot name (see ``SLOTS``); ``context`` – a dict of what the
+    template passed (e.g. ``post``, ``group``, ``user``).
+    Return: HTML (``str``/``Markup``; ``str`` is escaped-safe only if you built it with
+    ``render_template``) or None to contribute nothing.
+    Example::
+
+        @hookimpl
+        def template_slot(name, context):
+            if name == "footer":
+                return render_template("hello/footer.html")
+    """
+
+
+# --- content ----------------------------------------------------------------------------------
+
+
+@hookspec
+def content_types():
+    """Called when a feature needs to act on any kind of content (reporting, export).
+
+    Arguments: none.
+    Return: a list of ``ContentType``.
+    Example::
+
+        @hookimpl
+        def content_types():
+            return [ContentType(name="mentorship_note", label=_("Note"), load=..., ...)]
+    """
+
+
+# --- policy -----------------------------------------------------------------------------------
+
+
+@hookspec
+def can_interact(actor, target):
+    """Called before ``actor`` comments on, invites, mentions, notifies or pairs with ``target``.
+
+    Arguments: ``actor``, ``target`` – ``User`` objects.
+    Return: ``False`` to forbid, ``True``/None to allow. Any ``False`` wins, and a plugin that
+    raises counts as ``False`` (policy hooks fail closed).
+    Example::
+
+        @hookimpl
+        def can_interact(actor, target):
+            return not is_blocked_either_way(actor.id, target.id)
+    """
+
+
+@hookspec
+def hidden_user_ids(viewer):
+    """Called while building list queries (feeds, comments, member lists) for ``viewer``.
+
+    Arguments: ``viewer`` – the current ``User`` (never called for anonymous visitors).
+    Return: a SQLAlchemy ``Select`` of one integer column (user ids) whose content ``viewer``
+    must not see, or None. Core embeds it as ``NOT IN (subquery)`` in the same SQL query, so
+    hiding costs no extra queries.
+    Example::
+
+        @hookimpl
+        def hidden_user_ids(viewer):
+            return select(Block.blocked_id).where(Block.blocker_id == viewer.id)
+    """
+
+
+# --- events -----------------------------------------------------------------------------------
+
+
+@hookspec
+def user_registered(user):
+    """Called after a new account is flushed, inside the sign-up transaction.
+
+    Arguments: ``user`` – the new ``User``. Return: nothing.
+    Example::
+
+        @hookimpl
+        def user_registered(user):
+            db.session.add(WelcomeState(user_id=user.id))
+    """
+
+
+@hookspec
+def group_created(group, user):
+    """Called after a group is created, inside the same transaction.
+
+    Arguments: ``group`` – the ``Group``; ``user`` – its creator. Return: nothing.
+    Example::
+
+        @hookimpl
+        def group_created(group, user):
+            log.info("group %s created", group.slug)
+    """
+
+
+@hookspec
+def member_joined(membership):
+    """Called after someone becomes a member of a group (open join, approval, invitation).
+
+    Arguments: ``membership`` – the new ``Membership``. Return: nothing.
+    Example::
+
+        @hookimpl
+        def member_joined(membership):
+            send_welcome(membership.user, membership.group)
+    """
+
+
+@hookspec
+def member_left(group, user):
+    """Called after a member leaves or is removed from a group.
+
+    Arguments: ``group``, ``user``. Return: nothing.
+    Example::
+
+        @hookimpl
+        def member_left(group, user):
+            end_pairings(group, user)
+    """
+
+
+@hookspec
+def post_created(post):
+    """Called after a post is created, inside the same transaction.
+
+    Arguments: ``post`` – the new ``Post``. Return: nothing.
+    Example::
+
+        @hookimpl
+        def post_created(post):
+            index_for_search(post)
+    """
+
+
+@hookspec
+def comment_created(comment):
+    """Called after a comment is created, inside the same transaction.
+
+    Arguments: ``comment`` – the new ``Comment``. Return: nothing.
+    Example::
+
+        @hookimpl
+        def comment_created(comment):
+            index_for_search(comment)
+    """
+
+
+# --- support ----------------------------------------------------------------------------------
+
+
+@hookspec
+def support_resources(locale, context):
+    """Called where a concern is raised (self-harm report, help pages) to show help.
+
+    Arguments: ``locale`` – e.g. ``"de"``; ``context`` – a dict with at least ``country``
+    (ISO 3166 alpha-2) and ``reason`` (e.g. ``"self_harm"``).
+    Return: a list of ``SupportResource``. Core's fallback returns the emergency number only.
+    Example::
+
+        @hookimpl
+        def support_resources(locale, context):
+            return [SupportResource(name="TelefonSeelsorge", kind="helpline", ...)]
+    """
+
+
+# --- privacy ----------------------------------------------------------------------------------
+
+
+@hookspec
+def export_user_data(user):
+    """Called when a member downloads their data.
+
+    Arguments: ``user``. Return: a JSON-serialisable dict (placed under the plugin's id) or None.
+    Example::
+
+        @hookimpl
+        def export_user_data(user):
+            return {"notes": [n.text for n in Note.query.filter_by(user_id=user.id)]}
+    """
+
+
+@hookspec
+def erase_user_data(user):
+    """Called inside the account-deletion transaction, before the user row is deleted.
+
+    Arguments: ``user``. Return: nothing. Delete or anonymise everything you keep about them.
+    Example::
+
+        @hookimpl
+        def erase_user_data(user):
+            Note.query.filter_by(user_id=user.id).delete()
+    """
+
+
+# --- lifecycle --------------------------------------------------------------------------------
+
+
+@hookspec
+def plugin_enabled(plugin_id, group):
+    """Called on a plugin right after it was enabled (site-wide when ``group`` is None).
+
+    Arguments: ``plugin_id`` – the id enabled; ``group`` – the ``Group`` or None.
+    Return: nothing.
+    Example::
+
+        @hookimpl
+        def plugin_enabled(plugin_id, group):
+            ensure_default_rows()
+    """
+
+
+@hookspec
+def plugin_disabled(plugin_id, group):
+    """Called on a plugin right before it is disabled (site-wide when ``group`` is None).
+
+    Arguments: as ``plugin_enabled``. Return: nothing. Keep your data: it comes back.
+    Example::
+
+        @hookimpl
+        def plugin_disabled(plugin_id, group):
+            cancel_scheduled_jobs()
+    """
+
+
+@hookspec
+def seed_demo(app):
+    """Called once by ``flask seed`` (``make run`` on a fresh database) to add demo data.
+
+    Arguments: ``app``. Return: nothing. Core's own demo data exists by then.
+    Example::
+
+        @hookimpl
+        def seed_demo(app):
+            db.session.add(Helpline(name="TelefonSeelsorge", ...))
+    """
+
+
+SLOTS = frozenset(
+    {
+        "head",
+        "header",
+        "footer",
+        "page_top",
+        "sidebar",
+        "post_actions",
+        "post_footer",
+        "comment_actions",
+        "profile_actions",
+        "profile_details",
+        "group_sidebar",
+        "group_settings",
+        "support",
+        "user_settings",
+        "admin_dashboard",
+    }
+)
+"""Named template slots the core layouts expose; rendering an unknown name raises."""

@@ -1,0 +1,26 @@
+"""All core models, importable from one place."""
+from core.models.groups import ROLE_RANK, ROLES, Group, Invitation, JoinRequest, Membership
+from core.models.notifications import Notification, NotificationPreference
+from core.models.outbox import OutboxMessage
+from core.models.plugin_state import GroupPluginState, PluginState, StateVersion
+from core.models.posts import Comment, Post
+from core.models.users import ApiToken, User
+
+__all__ = [
+    "ROLES",
+    "ROLE_RANK",
+    "ApiToken",
+    "Comment",
+    "Group",
+    "GroupPluginState",
+    "Invitation",
+    "JoinRequest",
+    "Membership",
+    "Notification",
+    "NotificationPreference",
+    "OutboxMessage",
+    "PluginState",
+    "Post",
+    "StateVersion",
+    "User",
+]

@@ -1,0 +1,4 @@
+"""In-app notifications and email preferences."""
+from flask import Blueprint
+
+bp = Blueprint("notifications", __name__, url_prefix="/notifications")

@@ -1,0 +1,150 @@
+"""Every permission decision in one place. Views ask here; they never test roles ad hoc.
+
+Functions take the acting user (possibly anonymous) and the object, and return a bool.
+Views turn a ``False`` for something the user may not even see into a 404.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g, has_request_context
+
+from core.extensions import db
+from core.models import ROLE_RANK, Comment, Group, Membership, Post, User
+
+
+def is_authenticated(user: Any) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False))
+
+
+def is_site_admin(user: Any) -> bool:
+    return is_authenticated(user) and bool(user.is_site_admin)
+
+
+def is_active_member_account(user: Any) -> bool:
+    """Logged in, not suspended, email confirmed: may take part (post, join, create)."""
+    return is_authenticated(user) and not user.is_suspended and user.email_confirmed
+
+
+def membership(user: Any, group: Group) -> Membership | None:
+    """The user's membership in ``group``, memoised for the request (one query at most)."""
+    if not is_authenticated(user):
+        return None
+    cache: dict | None = None
+    if has_request_context():
+        cache = g.setdefault("_memberships", {})
+        key = (user.id, group.id)
+        if key in cache:
+            return cache[key]
+    found = db.session.scalar(
+        db.select(Membership).where(Membership.group_id == group.id, Membership.user_id == user.id)
+    )
+    if cache is not None:
+        cache[(user.id, group.id)] = found
+    return found
+
+
+def forget_membership(user: Any, group: Group) -> None:
+    """Drop the memo after a membership changed in this request."""
+    if has_request_context() and is_authenticated(user):
+        g.setdefault("_memberships", {}).pop((user.id, group.id), None)
+
+
+def role_rank(user: Any, group: Group) -> int:
+    m = membership(user, group)
+    return m.rank if m else -1
+
+
+def is_member(user: Any, group: Group) -> bool:
+    return membership(user, group) is not None
+
+
+def can_see_group(user: Any, group: Group) -> bool:
+    """Every group's name and description are listed; this is about its page existing at all."""
+    return True
+
+
+def can_view_group_content(user: Any, group: Group) -> bool:
+    """Posts, comments and the member list: public to all, private to members only."""
+    return not group.is_private or is_member(user, group)
+
+
+def can_post(user: Any, group: Group) -> bool:
+    return is_active_member_account(user) and is_member(user, group)
+
+
+def can_comment(user: Any, post: Post) -> bool:
+    return can_post(user, post.group) and can_interact(user, post.author)
+
+
+def can_edit_content(user: Any, item: Post | Comment) -> bool:
+    return is_active_member_account(user) and item.author_id == user.id
+
+
+def can_moderate(user: Any, group: Group) -> bool:
+    return is_authenticated(user) and not user.is_suspended and role_rank(user, group) >= ROLE_RANK["moderator"]
+
+
+def can_delete_content(user: Any, item: Post | Comment, group: Group) -> bool:
+    return can_edit_content(user, item) or can_moderate(user, group)
+
+
+def can_admin_group(user: Any, group: Group) -> bool:
+    return is_authenticated(user) and not user.is_suspended and role_rank(user, group) >= ROLE_RANK["admin"]
+
+
+def can_review_join_requests(user: Any, group: Group) -> bool:
+    return can_moderate(user, group)
+
+
+def can_invite(user: Any, group: Group, invitee: User | None = None) -> bool:
+    if not (is_active_member_account(user) and is_member(user, group)):
+        return False
+    if group.is_private and not can_moderate(user, group):
+        return False
+    return invitee is None or can_interact(user, invitee)
+
+
+def can_change_role(actor: Any, group: Group, target: Membership, new_role: str | None) -> bool:
+    """Owners manage everyone; admins manage moderators and members up to moderator.
+
+    ``new_role`` None means removal. Nobody changes their own role here (leaving is separate).
+    """
+    if not is_authenticated(actor) or actor.id == target.user_id:
+        return False
+    actor_rank = role_rank(actor, group)
+    if actor_rank >= ROLE_RANK["owner"]:
+        return True
+    if actor_rank >= ROLE_RANK["admin"]:
+        if target.rank >= ROLE_RANK["admin"]:
+            return False
+        return new_role is None or ROLE_RANK[new_role] <= ROLE_RANK["moderator"]
+    if actor_rank >= ROLE_RANK["moderator"] and new_role is None:
+        return target.rank == ROLE_RANK["member"]
+    return False
+
+
+def can_interact(actor: Any, target: Any) -> bool:
+    """Policy hook ``can_interact``: any plugin saying no (or failing) means no."""
+    from core.plugins import get_plugins
+
+    if not (is_authenticated(actor) and is_authenticated(target)):
+        return False
+    if actor.id == target.id:
+        return True
+    return get_plugins().call_policy("can_interact", actor=actor, target=target)
+
+
+def can_view_profile(viewer: Any, user: User) -> bool:
+    """Profiles are public unless a plugin hides the person from the viewer."""
+    from core.visibility import is_hidden_from
+
+    return not is_hidden_from(viewer, user.id)
+
+
+def can_manage_plugins(user: Any) -> bool:
+    return is_site_admin(user)
+
+
+def can_manage_group_plugins(user: Any, group: Group) -> bool:
+    return can_admin_group(user, group)

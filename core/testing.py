@@ -1,0 +1,302 @@
+"""Pytest fixtures for Common Ground and for plugin authors (``pytest11`` entry point).
+
+- ``app``: an app built with an explicit plugin list (``app_plugins`` fixture or the
+  ``@pytest.mark.plugins("id.module", ...)`` marker) and a fresh plugin manager.
+- A database per test: SQLite file or PostgreSQL (``COMMONGROUND_TEST_DATABASE_URL``,
+  a throwaway database per test session); rows are wiped after each test.
+- ``make_user``/``make_group``/``make_post``/``make_comment`` factories, ``login``, clients
+  per role (``member_client``, ``admin_client``), ``count_queries``, ``enable_plugin``.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import uuid
+from typing import Any, Callable, Iterator
+
+import pytest
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import make_url
+
+TEST_DB_ENV = "COMMONGROUND_TEST_DATABASE_URL"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "plugins(*modules): build the app with exactly these plugins")
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    """A fresh database for this test session (per xdist worker); dropped at the end."""
+    base = os.environ.get(TEST_DB_ENV)
+    if not base:
+        with tempfile.TemporaryDirectory(prefix="cg-test-") as tmp:
+            yield f"sqlite:///{tmp}/test.sqlite"
+        return
+    url = make_url(base.replace("postgresql://", "postgresql+psycopg://", 1) if base.startswith("postgresql://") else base)
+    name = f"cg_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        from core.extensions import db
+
+        with contextlib.suppress(Exception):
+            db.session.remove()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def app_plugins() -> list[str]:
+    """Override in a conftest (or use the ``plugins`` marker) to load plugins by module name."""
+    return []
+
+
+@pytest.fixture
+def app_config() -> dict[str, Any]:
+    """Override to add config; merged over the test defaults."""
+    return {}
+
+
+_created_tables: dict[str, int] = {}
+
+
+@pytest.fixture
+def app(request: pytest.FixtureRequest, database_url: str, app_plugins: list[str], app_config: dict,
+        tmp_path) -> Iterator[Any]:
+    from core import create_app
+    from core.extensions import db
+
+    marker = request.node.get_closest_marker("plugins")
+    plugins = list(marker.args) if marker else app_plugins
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "MAIL_SPOOL_DIR": str(tmp_path / "mail"),
+        "SERVER_NAME": None,
+        "SITE_URL": "http://localhost",
+        "PLUGINS_RAISE_ERRORS": False,
+        # Forms are tested without tokens; CSRF itself has tests that switch this back on.
+        "WTF_CSRF_ENABLED": False,
+    }
+    config.update(app_config)
+    app = create_app(config, plugins=plugins)
+    with app.app_context():
+        count = len(db.metadata.tables)
+        if _created_tables.get(database_url) != count:
+            db.create_all()
+            _created_tables[database_url] = count
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            _wipe(db)
+            db.engine.dispose()
+
+
+def _wipe(db) -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user(app) -> Callable[..., Any]:
+    """Create a confirmed adult member; keyword arguments override any column."""
+    from core.extensions import db
+    from core.models import User
+    from core.models.base import utcnow
+
+    counter = {"n": 0}
+
+    def factory(username: str | None = None, password: str = "correct horse battery", **kw: Any) -> User:
+        counter["n"] += 1
+        username = username or f"user{counter['n']}"
+        fields = {
+            "email": f"{username}@example.org",
+            "display_name": username.title(),
+            "locale": "en",
+            "adult_attested_at": utcnow(),
+            "email_confirmed_at": utcnow(),
+        }
+        fields.update(kw)
+        user = User(username=username, **fields)
+        user.set_password(password)
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return factory
+
+
+@pytest.fixture
+def make_group(app, make_user) -> Callable[..., Any]:
+    """Create a group with an owner (made if not given); ``members`` are added as members."""
+    from core.extensions import db
+    from core.models import Group, Membership
+
+    counter = {"n": 0}
+
+    def factory(owner: Any = None, slug: str | None = None, members: tuple = (), **kw: Any) -> Group:
+        counter["n"] += 1
+        owner = owner or make_user()
+        slug = slug or f"group-{counter['n']}"
+        group = Group(slug=slug, name=kw.pop("name", slug.replace("-", " ").title()), created_by_id=owner.id,
+                      rules=kw.pop("rules", []), **kw)
+        db.session.add(group)
+        db.session.flush()
+        db.session.add(Membership(group_id=group.id, user_id=owner.id, role="owner"))
+        for member in members:
+            role = "member"
+            if isinstance(member, tuple):
+                member, role = member
+            db.session.add(Membership(group_id=group.id, user_id=member.id, role=role))
+        group.member_count = 1 + len(members)
+        db.session.commit()
+        return group
+
+    return factory
+
+
+@pytest.fixture
+def add_member(app) -> Callable[..., Any]:
+    from core.extensions import db
+    from core.models import Group, Membership
+
+    def add(group: Group, user: Any, role: str = "member") -> Membership:
+        m = Membership(group_id=group.id, user_id=user.id, role=role)
+        db.session.add(m)
+        group.member_count = Group.member_count + 1
+        db.session.commit()
+        return m
+
+    return add
+
+
+@pytest.fixture
+def make_post(app) -> Callable[..., Any]:
+    from core.extensions import db
+    from core.markdown import render_markdown
+    from core.models import Post
+
+    def factory(group: Any, author: Any, body: str = "Hello **group**", **kw: Any) -> Post:
+        post = Post(group_id=group.id, author_id=author.id, body_source=body, body_html=render_markdown(body), **kw)
+        db.session.add(post)
+        db.session.commit()
+        return post
+
+    return factory
+
+
+@pytest.fixture
+def make_comment(app) -> Callable[..., Any]:
+    from core.extensions import db
+    from core.markdown import render_markdown
+    from core.models import Comment, Post
+
+    def factory(post: Any, author: Any, body: str = "A reply", **kw: Any) -> Comment:
+        comment = Comment(post_id=post.id, author_id=author.id, body_source=body, body_html=render_markdown(body), **kw)
+        db.session.add(comment)
+        post.comment_count = Post.comment_count + 1
+        db.session.commit()
+        return comment
+
+    return factory
+
+
+@pytest.fixture
+def login(app) -> Callable[..., Any]:
+    """``login(client, user)``: put ``user`` in ``client``'s session without the form."""
+
+    def do_login(client: Any, user: Any) -> Any:
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+        return client
+
+    return do_login
+
+
+@pytest.fixture
+def member(make_user):
+    return make_user("member")
+
+
+@pytest.fixture
+def site_admin(make_user):
+    return make_user("siteadmin", is_site_admin=True)
+
+
+@pytest.fixture
+def member_client(app, member, login):
+    return login(app.test_client(), member)
+
+
+@pytest.fixture
+def admin_client(app, site_admin, login):
+    return login(app.test_client(), site_admin)
+
+
+@pytest.fixture
+def enable_plugin(app) -> Callable[..., None]:
+    """``enable_plugin("id")`` site-wide, or ``enable_plugin("id", group=g)`` for a group too."""
+    from core import plugin_state
+
+    def enable(plugin_id: str, group: Any = None) -> None:
+        plugin_state.set_enabled(plugin_id, True)
+        if group is not None:
+            plugin_state.set_group_enabled(plugin_id, group, True)
+
+    return enable
+
+
+@pytest.fixture
+def count_queries(app) -> Callable[[], Any]:
+    """``with count_queries() as queries: ...``; ``len(queries)`` is the SQL statements run."""
+    from core.extensions import db
+
+    @contextlib.contextmanager
+    def counter() -> Iterator[list[str]]:
+        statements: list[str] = []
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            statements.append(statement)
+
+        engine = db.engine
+        event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield statements
+        finally:
+            event.remove(engine, "before_cursor_execute", before)
+
+    return counter
+
+
+@pytest.fixture
+def outbox(app) -> Callable[[], list]:
+    """``outbox()``: the queued (unsent and sent) outbox rows, oldest first."""
+    from core.extensions import db
+    from core.models import OutboxMessage
+
+    def messages() -> list:
+        db.session.expire_all()
+        return list(db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id)))
+
+    return messages
