@@ -1,8 +1,9 @@
 """Common Ground core: the app factory."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from types import ModuleType
-from typing import Any, Iterable
+from typing import Any
 
 from flask import Flask
 

@@ -230,6 +230,24 @@ def hidden_user_ids(viewer):
     """
 
 
+@hookspec
+def content_placeholders(viewer, content_type, ids):
+    """Called once per list of content (a feed page, a post's comments) before rendering.
+
+    Arguments: ``viewer`` – the current user (may be anonymous); ``content_type`` – e.g.
+    ``"post"`` or ``"comment"``; ``ids`` – the ids about to be shown.
+    Return: a dict ``{id: Markup}`` of items whose body must be replaced by the given
+    placeholder for this viewer (e.g. hidden by moderation), or None. One query per call at
+    most; core shows the original for ids not in the dict.
+    Example::
+
+        @hookimpl
+        def content_placeholders(viewer, content_type, ids):
+            hidden = hidden_ids(content_type, ids)
+            return {i: Markup("<em>Hidden by a moderator</em>") for i in hidden}
+    """
+
+
 # --- events -----------------------------------------------------------------------------------
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import importlib
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from types import ModuleType
-from typing import Any, Iterable
+from typing import Any
 
 import pluggy
 from flask import Flask, abort, current_app, g, request
@@ -126,7 +127,8 @@ class Plugins:
 
     def refresh(self, force: bool = False) -> None:
         """Reload state if the database version moved (one cheap query per request)."""
-        from core.models import GroupPluginState, PluginState as StateRow, StateVersion
+        from core.models import GroupPluginState, StateVersion
+        from core.models import PluginState as StateRow
 
         version = db.session.scalar(db.select(StateVersion.version).where(StateVersion.id == 1)) or 0
         if not force and version == self.state.version:

@@ -84,7 +84,7 @@ class ApiToken(db.Model):
         return hashlib.sha256(secret.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, user: User, name: str) -> tuple["ApiToken", str]:
+    def issue(cls, user: User, name: str) -> tuple[ApiToken, str]:
         """Create a token; returns (row, secret). The secret is never stored."""
         secret = "cg_" + secrets.token_urlsafe(32)
         token = cls(user=user, name=name, prefix=secret[:10], token_hash=cls.hash_secret(secret))
