@@ -29,14 +29,24 @@ def _bearer_secret() -> str | None:
 
 
 def load_user(session_id: str) -> User | None:
+    """Load the user and their unread-notification count in one query (the header needs both)."""
+    from core.models import Notification
+
     try:
         user_id, version = (int(part) for part in session_id.split(":", 1))
     except ValueError:
         return None
-    user = db.session.get(User, user_id)
-    if user is None or user.session_version != version:
+    unread = (
+        db.select(db.func.count(Notification.id))
+        .where(Notification.user_id == User.id, Notification.read_at.is_(None))
+        .correlate(User)
+        .scalar_subquery()
+    )
+    row = db.session.execute(db.select(User, unread).where(User.id == user_id)).first()
+    if row is None or row[0].session_version != version:
         return None
-    return user
+    g._unread = row[1] or 0
+    return row[0]
 
 
 def load_user_from_request(req) -> User | None:
