@@ -1,41 +1,50 @@
 # Common Ground: `make run` sets up and serves; `make test` runs the whole suite.
+# Both are safe to repeat: the virtualenv is rebuilt only when setup.cfg changes, demo data is seeded once.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+EXAMPLE_PLUGIN := examples/hello_plugin
+HOST ?= 127.0.0.1
+PORT ?= 5000
 export FLASK_APP := wsgi:app
 
-.PHONY: run test test-sqlite test-postgres test-browser lint install db seed translations bench clean
+.PHONY: run test lint install translations db seed bench clean
 
-$(BIN)/flask: setup.cfg pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]' -e examples/hello_plugin
-	touch $(BIN)/flask
+$(INSTALLED): setup.cfg pyproject.toml $(wildcard $(EXAMPLE_PLUGIN)/setup.cfg $(EXAMPLE_PLUGIN)/pyproject.toml)
+	@echo "== Installing pinned dependencies into $(VENV)"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]' -e $(EXAMPLE_PLUGIN)
+	@touch $@
 
-install: $(BIN)/flask
+install: $(INSTALLED)
 
-translations: install
-	$(BIN)/pybabel compile -f -d core/translations >/dev/null
-	@for d in plugins/*/translations examples/*/*/translations; do [ -d $$d ] && $(BIN)/pybabel compile -f -d $$d >/dev/null || true; done
+translations: $(INSTALLED)
+	@for dir in core/translations plugins/*/translations $(EXAMPLE_PLUGIN)/*/translations; do \
+	  if ls $$dir/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
+	    $(BIN)/pybabel -q compile -f -d $$dir || exit 1; \
+	  fi; \
+	done
 
-db: install translations
-	mkdir -p instance
+db: translations
+	@mkdir -p instance
 	$(BIN)/flask db upgrade
 
 seed: db
 	$(BIN)/flask seed
 
 run: seed
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	@echo "== Serving http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
-test: install translations
+test: translations
 	bash scripts/test.sh
 
-lint: install
+lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
-bench: install translations
+bench: translations
 	bash bench/run.sh
 
 clean:

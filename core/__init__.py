@@ -11,7 +11,7 @@ from flask import Flask
 def create_app(config: dict[str, Any] | None = None,
                plugins: Iterable[ModuleType | str] | None = None) -> Flask:
     """Build the app. ``plugins`` given explicitly replaces entry-point discovery (tests)."""
-    from core import cli, errors, i18n, security, ui
+    from core import cli, errors, i18n, migration_branches, security, ui
     from core.api import init_api
     from core.auth.session import init_login
     from core.config import load_config
@@ -26,6 +26,7 @@ def create_app(config: dict[str, Any] | None = None,
         enable_sqlite_pragmas()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
+    migration_branches.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     limiter.init_app(app)
@@ -55,4 +56,10 @@ def _register_blueprints(app: Flask) -> None:
     from core.web.views import bp as web_bp
 
     for bp in (web_bp, auth_bp, groups_bp, notifications_bp, admin_bp):
+        app.register_blueprint(bp)
+    from core.admin.plugins import bp as admin_plugins_bp
+    from core.groups.plugins import bp as group_plugins_bp
+    from core.web.support import bp as support_bp
+
+    for bp in (admin_plugins_bp, group_plugins_bp, support_bp):
         app.register_blueprint(bp)

@@ -29,7 +29,7 @@ class Defaults:
     SESSION_COOKIE_SECURE = False  # set True behind HTTPS (deploy guide)
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    REMEMBER_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE: bool | None = None  # None: same as SESSION_COOKIE_SECURE
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 14
     WTF_CSRF_TIME_LIMIT = None
     BABEL_DEFAULT_LOCALE = "en"
@@ -48,7 +48,9 @@ class Defaults:
     MAIL_SPOOL_DIR: str | None = None  # default instance/mail
     OUTBOX_MAX_ATTEMPTS = 8
     OUTBOX_BACKOFF_SECONDS = 30
-    OUTBOX_SEND_IMMEDIATELY = False
+    # Development: deliver right after the response that queued mail (no worker needed). With a
+    # `flask outbox send --loop` worker in production, set False.
+    OUTBOX_DELIVER_AFTER_REQUEST = True
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True

@@ -1,12 +1,16 @@
 """Core's own hook implementations, registered as plugin ``core`` and called last.
 
 They give sensible defaults (the emergency number, core content types) that plugins
-extend or override.
+extend or override, and the links core pages put into slots owned by other templates
+(plugins in the admin dashboard, group features in the group settings, help in the footer).
 """
 from __future__ import annotations
 
 from flask import url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from markupsafe import Markup
 
 from core.extensions import db
 from core.hookspecs import ContentType, SupportResource, hookimpl
@@ -92,3 +96,29 @@ def content_types():
             url=lambda u: url_for("auth.profile", username=u.username),
         ),
     ]
+
+
+@hookimpl(trylast=True)
+def template_slot(name, context):
+    if name == "admin_dashboard":
+        return Markup('<section class="card"><h2>{}</h2><p><a href="{}">{}</a></p></section>').format(
+            _("Plugins"), url_for("admin_plugins.index"), _("Enable, disable and configure features"))
+    if name == "group_settings":
+        return _group_features_link(context.get("group"))
+    if name == "footer":
+        return Markup('<li><a href="{}">{}</a></li>').format(url_for("support.index"), _("Get help"))
+    return None
+
+
+def _group_features_link(group) -> Markup | None:
+    """Shown to those who may switch features, once a site admin enabled any group feature."""
+    from core.permissions import can_manage_group_plugins
+    from core.plugins import get_plugins
+
+    if group is None or not can_manage_group_plugins(current_user, group):
+        return None
+    plugins = get_plugins()
+    if not any(info.meta.scope == "group" and plugins.is_enabled(pid) for pid, info in plugins.installed.items()):
+        return None
+    return Markup('<p><a href="{}">{}</a></p>').format(url_for("group_plugins.index", slug=group.slug),
+                                                      _("Features: switch group features on or off"))

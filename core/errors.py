@@ -23,7 +23,12 @@ def init_app(app: Flask) -> None:
         if wants_json():
             body = {"code": error.code, "status": error.name, "message": error.description}
             data = getattr(error, "data", None)
-            if isinstance(data, dict) and "messages" in data:
-                body["errors"] = data["messages"]
+            if isinstance(data, dict):
+                if data.get("message"):  # flask_smorest.abort(..., message=...)
+                    body["message"] = data["message"]
+                if "errors" in data:
+                    body["errors"] = data["errors"]
+                elif "messages" in data:  # webargs validation errors
+                    body["errors"] = data["messages"]
             return jsonify(body), error.code
         return render_template("errors/error.html", code=error.code, message=error.description), error.code

@@ -5,14 +5,25 @@ arguments, what it returns and gives an example. ``docs/hooks.md`` has a section
 per hook and ``tests/core/test_hooks.py`` a ``test_hook_<name>`` per hook; a
 meta-test fails when either is missing.
 
-Plugins only ever receive keyword arguments, and may accept any subset of them.
+Plugins only ever receive keyword arguments, and may accept any subset of them. A plugin
+whose ``META.scope`` is ``"group"`` is only called for groups that switched it on: core
+takes the group from the ``group``, ``membership``, ``post`` or ``comment`` argument.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pluggy
+
+if TYPE_CHECKING:
+    import click
+    from flask import Blueprint, Flask
+    from markupsafe import Markup
+    from marshmallow import Schema
+    from sqlalchemy import Select
+
+    from core.models import Comment, Group, Membership, Post, User
 
 PROJECT = "commonground"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -86,7 +97,7 @@ class SupportResource:
 
 
 @hookspec
-def register_blueprints(app):
+def register_blueprints(app: Flask) -> list[Blueprint]:
     """Called once while the app is built, for every installed (not blocked) plugin.
 
     Arguments: ``app`` – the Flask app being built.
@@ -102,7 +113,7 @@ def register_blueprints(app):
 
 
 @hookspec
-def register_commands(cli):
+def register_commands(cli: click.Group) -> None:
     """Called once while the app is built; add ``flask`` CLI commands.
 
     Arguments: ``cli`` – the app's ``click`` group (``app.cli``).
@@ -116,7 +127,7 @@ def register_commands(cli):
 
 
 @hookspec(firstresult=True)
-def settings_schema():
+def settings_schema() -> type[Schema] | None:
     """Called for one plugin at a time when its settings are shown, validated or read.
 
     Arguments: none.
@@ -134,7 +145,7 @@ def settings_schema():
 
 
 @hookspec
-def nav_items(user):
+def nav_items(user: User) -> list[NavItem] | None:
     """Called on every page render to build the main navigation.
 
     Arguments: ``user`` – the current user (may be anonymous).
@@ -148,7 +159,7 @@ def nav_items(user):
 
 
 @hookspec
-def group_tabs(group, user):
+def group_tabs(group: Group, user: User) -> list[GroupTab] | None:
     """Called when a group page is rendered; only plugins enabled for that group are asked.
 
     Arguments: ``group`` – the ``Group``; ``user`` – the current user.
@@ -163,7 +174,7 @@ def group_tabs(group, user):
 
 
 @hookspec
-def template_slot(name, context):
+def template_slot(name: str, context: dict[str, Any]) -> str | Markup | None:
     """Called when a template renders ``{{ slot("name", **ctx) }}``.
 
     Arguments: ``name`` – the slot name (see ``SLOTS``); ``context`` – a dict of what the
@@ -183,7 +194,7 @@ def template_slot(name, context):
 
 
 @hookspec
-def content_types():
+def content_types() -> list[ContentType]:
     """Called when a feature needs to act on any kind of content (reporting, export).
 
     Arguments: none.
@@ -200,7 +211,7 @@ def content_types():
 
 
 @hookspec
-def can_interact(actor, target):
+def can_interact(actor: User, target: User) -> bool | None:
     """Called before ``actor`` comments on, invites, mentions, notifies or pairs with ``target``.
 
     Arguments: ``actor``, ``target`` – ``User`` objects.
@@ -215,7 +226,22 @@ def can_interact(actor, target):
 
 
 @hookspec
-def hidden_user_ids(viewer):
+def can_join_group(user: User, group: Group) -> bool | None:
+    """Called before ``user`` joins ``group``, asks to join it, or is invited to it.
+
+    Arguments: ``user`` – the person joining (or invited); ``group`` – the ``Group``.
+    Return: ``False`` to forbid (e.g. a moderation ban), ``True``/None to allow. Any ``False``
+    wins; a plugin that raises counts as ``False`` (policy hooks fail closed).
+    Example::
+
+        @hookimpl
+        def can_join_group(user, group):
+            return not is_banned(user.id, group.id)
+    """
+
+
+@hookspec
+def hidden_user_ids(viewer: User) -> Select | None:
     """Called while building list queries (feeds, comments, member lists) for ``viewer``.
 
     Arguments: ``viewer`` – the current ``User`` (never called for anonymous visitors).
@@ -231,7 +257,7 @@ def hidden_user_ids(viewer):
 
 
 @hookspec
-def content_placeholders(viewer, content_type, ids):
+def content_placeholders(viewer: User, content_type: str, ids: list[int]) -> dict[int, Markup] | None:
     """Called once per list of content (a feed page, a post's comments) before rendering.
 
     Arguments: ``viewer`` – the current user (may be anonymous); ``content_type`` – e.g.
@@ -252,7 +278,7 @@ def content_placeholders(viewer, content_type, ids):
 
 
 @hookspec
-def user_registered(user):
+def user_registered(user: User) -> None:
     """Called after a new account is flushed, inside the sign-up transaction.
 
     Arguments: ``user`` – the new ``User``. Return: nothing.
@@ -265,7 +291,7 @@ def user_registered(user):
 
 
 @hookspec
-def group_created(group, user):
+def group_created(group: Group, user: User) -> None:
     """Called after a group is created, inside the same transaction.
 
     Arguments: ``group`` – the ``Group``; ``user`` – its creator. Return: nothing.
@@ -278,7 +304,7 @@ def group_created(group, user):
 
 
 @hookspec
-def member_joined(membership):
+def member_joined(membership: Membership) -> None:
     """Called after someone becomes a member of a group (open join, approval, invitation).
 
     Arguments: ``membership`` – the new ``Membership``. Return: nothing.
@@ -291,7 +317,7 @@ def member_joined(membership):
 
 
 @hookspec
-def member_left(group, user):
+def member_left(group: Group, user: User) -> None:
     """Called after a member leaves or is removed from a group.
 
     Arguments: ``group``, ``user``. Return: nothing.
@@ -304,7 +330,7 @@ def member_left(group, user):
 
 
 @hookspec
-def post_created(post):
+def post_created(post: Post) -> None:
     """Called after a post is created, inside the same transaction.
 
     Arguments: ``post`` – the new ``Post``. Return: nothing.
@@ -317,7 +343,7 @@ def post_created(post):
 
 
 @hookspec
-def comment_created(comment):
+def comment_created(comment: Comment) -> None:
     """Called after a comment is created, inside the same transaction.
 
     Arguments: ``comment`` – the new ``Comment``. Return: nothing.
@@ -333,7 +359,7 @@ def comment_created(comment):
 
 
 @hookspec
-def support_resources(locale, context):
+def support_resources(locale: str, context: dict[str, Any]) -> list[SupportResource]:
     """Called where a concern is raised (self-harm report, help pages) to show help.
 
     Arguments: ``locale`` – e.g. ``"de"``; ``context`` – a dict with at least ``country``
@@ -351,8 +377,9 @@ def support_resources(locale, context):
 
 
 @hookspec
-def export_user_data(user):
-    """Called when a member downloads their data.
+def export_user_data(user: User) -> dict[str, Any] | None:
+    """Called when a member downloads their data, on every installed plugin (also disabled ones:
+    their data is kept, so it is the member's to see).
 
     Arguments: ``user``. Return: a JSON-serialisable dict (placed under the plugin's id) or None.
     Example::
@@ -364,8 +391,9 @@ def export_user_data(user):
 
 
 @hookspec
-def erase_user_data(user):
-    """Called inside the account-deletion transaction, before the user row is deleted.
+def erase_user_data(user: User) -> None:
+    """Called inside the account-deletion transaction, before the user row is deleted, on every
+    installed plugin (also disabled ones, which still hold data).
 
     Arguments: ``user``. Return: nothing. Delete or anonymise everything you keep about them.
     Example::
@@ -380,7 +408,7 @@ def erase_user_data(user):
 
 
 @hookspec
-def plugin_enabled(plugin_id, group):
+def plugin_enabled(plugin_id: str, group: Group | None) -> None:
     """Called on a plugin right after it was enabled (site-wide when ``group`` is None).
 
     Arguments: ``plugin_id`` – the id enabled; ``group`` – the ``Group`` or None.
@@ -394,7 +422,7 @@ def plugin_enabled(plugin_id, group):
 
 
 @hookspec
-def plugin_disabled(plugin_id, group):
+def plugin_disabled(plugin_id: str, group: Group | None) -> None:
     """Called on a plugin right before it is disabled (site-wide when ``group`` is None).
 
     Arguments: as ``plugin_enabled``. Return: nothing. Keep your data: it comes back.
@@ -407,7 +435,7 @@ def plugin_disabled(plugin_id, group):
 
 
 @hookspec
-def seed_demo(app):
+def seed_demo(app: Flask) -> None:
     """Called once by ``flask seed`` (``make run`` on a fresh database) to add demo data.
 
     Arguments: ``app``. Return: nothing. Core's own demo data exists by then.
@@ -429,6 +457,7 @@ SLOTS = frozenset(
         "post_actions",
         "post_footer",
         "comment_actions",
+        "content_actions",
         "profile_actions",
         "profile_details",
         "group_sidebar",
@@ -439,3 +468,18 @@ SLOTS = frozenset(
     }
 )
 """Named template slots the core layouts expose; rendering an unknown name raises."""
+
+
+CALLED_EVEN_WHEN_DISABLED = frozenset({"export_user_data", "erase_user_data"})
+"""Privacy hooks reach every installed plugin, enabled or not: a disabled plugin's data is
+kept, so a member's export must include it and their erasure must remove it."""
+
+
+RENAMED_HOOKS: dict[str, str] = {}
+"""Deprecation path for renamed hooks: ``{"old_name": "new_name"}``.
+
+Core keeps each old name as a hookspec with pluggy's ``warn_on_impl`` (a
+``DeprecationWarning`` pointing at the plugin's function when it is registered) and calls
+implementations of the old name together with the new hook, with the new hook's
+arguments, until the old name is removed a release later.
+"""

@@ -1,17 +1,39 @@
 """Queue mail in the outbox (same transaction as the action) and deliver it later.
 
 ``enqueue`` only adds a row; it never talks to a mail server, so an action never fails
-because SMTP is down. ``send_pending`` (``flask outbox send``) delivers with retry and
-exponential backoff.
+because SMTP is down. ``send_pending`` (``flask outbox send``, or after the response in
+development) delivers with retry and exponential backoff:
+
+- rows are *claimed* first (``SELECT ... FOR UPDATE SKIP LOCKED`` on PostgreSQL, plus a
+  conditional UPDATE that pushes ``next_attempt_at`` out by a lease), so two senders never
+  take the same row; a sender that dies mid-batch leaves its rows to be retried once the
+  lease runs out;
+- every message is committed on its own right after delivery, so a crash never re-sends
+  what was already delivered (and the stable Message-ID lets a receiver spot a retry);
+- a failure bumps ``attempts`` and waits ``OUTBOX_BACKOFF_SECONDS * 2**(attempts-1)``
+  (capped), until ``OUTBOX_MAX_ATTEMPTS`` marks it failed; a 5xx answer fails it at once;
+- ``purge_on_send`` rows (sensitive mail) are deleted once delivered, and lose their
+  bodies if they fail for good: nothing about them stays behind.
 """
 from __future__ import annotations
 
+import logging
 import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
-from flask import current_app
+from flask import Flask, Response, after_this_request, current_app, g, has_request_context
 
 from core.extensions import db
+from core.mail_transport import PermanentDeliveryError, TransportUnavailable, build_message, transport_from_config
 from core.models import OutboxMessage
+from core.models.base import utcnow
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF = timedelta(hours=6)
+# How long a claimed row stays reserved for the sender that claimed it.
+CLAIM_LEASE = timedelta(minutes=10)
 
 
 def enqueue(to_addr: str, subject: str, body_text: str, body_html: str | None = None,
@@ -27,4 +49,160 @@ def enqueue(to_addr: str, subject: str, body_text: str, body_html: str | None = 
         message_id=f"<{uuid.uuid4().hex}@{domain}>",
     )
     db.session.add(msg)
+    _deliver_after_this_request()
     return msg
+
+
+@dataclass
+class DeliveryReport:
+    """What one ``send_pending`` run did."""
+
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def attempted(self) -> int:
+        return self.sent + self.retrying + self.failed
+
+
+def backoff(attempts: int, base_seconds: float) -> timedelta:
+    """Delay before the next try after ``attempts`` failed ones: doubling, capped at six hours."""
+    seconds = base_seconds * 2 ** max(attempts - 1, 0)
+    return min(timedelta(seconds=seconds), MAX_BACKOFF)
+
+
+def send_pending(limit: int = 100, *, now: datetime | None = None) -> DeliveryReport:
+    """Deliver up to ``limit`` due messages; safe to run from several processes on PostgreSQL."""
+    now = now or utcnow()
+    report = DeliveryReport()
+    claimed = _claim(limit, now)
+    if not claimed:
+        return report
+    config = current_app.config
+    transport = transport_from_config(config)
+    unreachable: TransportUnavailable | None = None
+    try:
+        for msg_id in claimed:
+            msg = db.session.get(OutboxMessage, msg_id)
+            if msg is None:
+                continue
+            try:
+                if unreachable is not None:
+                    raise unreachable  # don't wait for the same timeout once per message
+                transport.send(build_message(msg, config["MAIL_FROM"]))
+            except PermanentDeliveryError as err:
+                _record_failure(msg, err, now, permanent=True)
+                report.failed += 1
+                report.errors.append(f"{msg.message_id}: {err}")
+            except Exception as err:  # any other error is treated as temporary: retry later
+                if isinstance(err, TransportUnavailable):
+                    unreachable = err
+                if _record_failure(msg, err, now, permanent=False):
+                    report.failed += 1
+                else:
+                    report.retrying += 1
+                report.errors.append(f"{msg.message_id}: {err}")
+            else:
+                if msg.purge_on_send:
+                    db.session.delete(msg)
+                else:
+                    msg.sent_at = utcnow()
+                    msg.last_error = None
+                report.sent += 1
+            db.session.commit()
+    finally:
+        transport.close()
+    return report
+
+
+def _claim(limit: int, now: datetime) -> list[int]:
+    """Reserve due rows for this sender and commit, before any mail is sent."""
+    due = (
+        db.select(OutboxMessage.id)
+        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None),
+               OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    candidates = list(db.session.scalars(due))
+    claimed = []
+    for msg_id in candidates:
+        # Conditional: a concurrent sender (SQLite has no SKIP LOCKED) that got there first wins.
+        result = db.session.execute(
+            db.update(OutboxMessage)
+            .where(OutboxMessage.id == msg_id, OutboxMessage.sent_at.is_(None),
+                   OutboxMessage.failed_at.is_(None), OutboxMessage.next_attempt_at <= now)
+            .values(next_attempt_at=now + CLAIM_LEASE)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:
+            claimed.append(msg_id)
+    db.session.commit()
+    return claimed
+
+
+def _record_failure(msg: OutboxMessage, err: Exception, now: datetime, *, permanent: bool) -> bool:
+    """Count a failed attempt; returns True when the message has now failed for good."""
+    config = current_app.config
+    msg.attempts = (msg.attempts or 0) + 1
+    msg.last_error = f"{type(err).__name__}: {err}"[:500]
+    if permanent or msg.attempts >= config["OUTBOX_MAX_ATTEMPTS"]:
+        msg.failed_at = now
+        if msg.purge_on_send:
+            msg.body_text = ""
+            msg.body_html = None
+        log.error("outbox: giving up on %s after %s attempt(s): %s", msg.message_id, msg.attempts, msg.last_error)
+        return True
+    msg.next_attempt_at = now + backoff(msg.attempts, config["OUTBOX_BACKOFF_SECONDS"])
+    log.warning("outbox: %s failed (attempt %s), retry at %s: %s", msg.message_id, msg.attempts,
+                msg.next_attempt_at.isoformat(), msg.last_error)
+    return False
+
+
+@dataclass
+class OutboxStatus:
+    due: int
+    waiting: int
+    sent: int
+    failed: int
+
+
+def status(now: datetime | None = None) -> OutboxStatus:
+    """Counts for ``flask outbox status``: due now, waiting for a retry, sent, failed."""
+    now = now or utcnow()
+    unsent = OutboxMessage.sent_at.is_(None) & OutboxMessage.failed_at.is_(None)
+    row = db.session.execute(db.select(
+        db.func.count().filter(unsent & (OutboxMessage.next_attempt_at <= now)),
+        db.func.count().filter(unsent & (OutboxMessage.next_attempt_at > now)),
+        db.func.count().filter(OutboxMessage.sent_at.is_not(None)),
+        db.func.count().filter(OutboxMessage.failed_at.is_not(None)),
+    ).select_from(OutboxMessage)).one()
+    return OutboxStatus(*(int(n or 0) for n in row))
+
+
+def _deliver_after_this_request() -> None:
+    """In development mail goes out right after the response, so no separate worker is needed."""
+    if not has_request_context() or not current_app.config.get("OUTBOX_DELIVER_AFTER_REQUEST"):
+        return
+    if g.get("_outbox_delivery_scheduled"):
+        return
+    g._outbox_delivery_scheduled = True
+    app = current_app._get_current_object()
+
+    @after_this_request
+    def _schedule(response: Response) -> Response:
+        response.call_on_close(lambda: deliver_in_app(app))
+        return response
+
+
+def deliver_in_app(app: Flask, limit: int = 20) -> DeliveryReport | None:
+    """Run one delivery batch in a fresh app context; never raises (the response is already sent)."""
+    try:
+        with app.app_context():
+            return send_pending(limit)
+    except Exception:
+        log.exception("outbox: delivery after the request failed; the messages stay queued")
+        return None

@@ -44,6 +44,12 @@ def membership(user: Any, group: Group) -> Membership | None:
     return found
 
 
+def remember_membership(user: Any, group: Group, found: Membership | None) -> None:
+    """Prime the memo with a membership loaded alongside the group (saves the extra query)."""
+    if has_request_context() and is_authenticated(user):
+        g.setdefault("_memberships", {})[(user.id, group.id)] = found
+
+
 def forget_membership(user: Any, group: Group) -> None:
     """Drop the memo after a membership changed in this request."""
     if has_request_context() and is_authenticated(user):
@@ -102,7 +108,7 @@ def can_invite(user: Any, group: Group, invitee: User | None = None) -> bool:
         return False
     if group.is_private and not can_moderate(user, group):
         return False
-    return invitee is None or can_interact(user, invitee)
+    return invitee is None or (can_interact(user, invitee) and join_allowed(invitee, group))
 
 
 def can_change_role(actor: Any, group: Group, target: Membership, new_role: str | None) -> bool:
@@ -140,6 +146,37 @@ def can_view_profile(viewer: Any, user: User) -> bool:
     from core.visibility import is_hidden_from
 
     return not is_hidden_from(viewer, user.id)
+
+
+def can_create_group(user: Any) -> bool:
+    return is_active_member_account(user)
+
+
+def can_join(user: Any, group: Group) -> bool:
+    """Join an open group or ask to join a by-request one."""
+    return is_active_member_account(user) and not is_member(user, group) and join_allowed(user, group)
+
+
+def join_allowed(user: Any, group: Group) -> bool:
+    """Policy hook ``can_join_group`` (e.g. a moderation ban): any plugin saying no means no."""
+    from core.plugins import get_plugins
+
+    return get_plugins().call_policy("can_join_group", user=user, group=group)
+
+
+def can_leave(user: Any, group: Group) -> bool:
+    """Any member may leave; the last owner is refused by the action with an explanation."""
+    return is_authenticated(user) and is_member(user, group)
+
+
+def can_transfer_ownership(actor: Any, group: Group, target: Membership) -> bool:
+    return (is_authenticated(actor) and not actor.is_suspended and actor.id != target.user_id
+            and role_rank(actor, group) >= ROLE_RANK["owner"])
+
+
+def can_answer_invitation(user: Any, invitation: Any) -> bool:
+    """Only the invited person accepts or declines, and only while it is pending."""
+    return is_active_member_account(user) and invitation.user_id == user.id and invitation.status == "pending"
 
 
 def can_manage_plugins(user: Any) -> bool:

@@ -1,4 +1,11 @@
-"""Security headers on every response: a CSP without inline scripts, no framing, no sniffing."""
+"""Security headers on every response and cookie settings.
+
+- A Content-Security-Policy without ``'unsafe-inline'``: no inline scripts, no inline styles
+  (templates load ``/static`` files only; a test scans them).
+- No framing, no MIME sniffing, a same-origin referrer, HSTS when cookies are marked Secure.
+- Session and remember-me cookies are HttpOnly and SameSite=Lax; ``SESSION_COOKIE_SECURE``
+  (set it behind HTTPS) also makes the remember-me cookie Secure unless that is set on its own.
+"""
 from __future__ import annotations
 
 from flask import Flask, Response
@@ -11,6 +18,9 @@ CSP = (
 
 
 def init_app(app: Flask) -> None:
+    if app.config.get("REMEMBER_COOKIE_SECURE") is None:
+        app.config["REMEMBER_COOKIE_SECURE"] = bool(app.config.get("SESSION_COOKIE_SECURE"))
+
     @app.after_request
     def _headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", CSP)

@@ -6,6 +6,23 @@
   a throwaway database per test session); rows are wiped after each test.
 - ``make_user``/``make_group``/``make_post``/``make_comment`` factories, ``login``, clients
   per role (``member_client``, ``admin_client``), ``count_queries``, ``enable_plugin``.
+- ``make_app(plugins=..., **config)``: a second app on the same database, i.e. another
+  worker process (plugin state changes must reach it on its next request).
+- Mail: ``outbox()`` lists queued rows (the app is built with ``OUTBOX_DELIVER_AFTER_REQUEST``
+  off, so rows stay queued until a test delivers them with ``core.outbox.send_pending()`` or
+  ``app.test_cli_runner().invoke(args=["outbox", "send"])``). ``smtp_server`` is a REAL SMTP
+  server (aiosmtpd) on a free loopback port recording what it receives (``.messages``);
+  ``stop()``/``start()`` simulate an outage, ``reject_with = "451 ..."`` a refusal. Point the app
+  at it by merging ``smtp_config`` into your ``app_config`` override::
+
+      @pytest.fixture
+      def app_config(smtp_config):
+          return smtp_config
+
+      def test_mail_arrives(app, smtp_server, ...):
+          ...  # an action that queues mail
+          send_pending()
+          assert smtp_server.messages[0]["Subject"] == "..."
 """
 from __future__ import annotations
 
@@ -17,6 +34,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from flask import request_started
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
@@ -86,11 +104,15 @@ def app(request: pytest.FixtureRequest, database_url: str, app_plugins: list[str
         "SERVER_NAME": None,
         "SITE_URL": "http://localhost",
         "PLUGINS_RAISE_ERRORS": False,
+        # Mail stays queued in tests until a test delivers it (see the mail fixtures below).
+        "OUTBOX_DELIVER_AFTER_REQUEST": False,
         # Forms are tested without tokens; CSRF itself has tests that switch this back on.
         "WTF_CSRF_ENABLED": False,
     }
     config.update(app_config)
     app = create_app(config, plugins=plugins)
+    app.extensions["commonground.testing"] = {"config": config, "plugins": plugins}
+    request_started.connect(_fresh_request_globals, app)
     with app.app_context():
         count = len(db.metadata.tables)
         if _created_tables.get(database_url) != count:
@@ -102,6 +124,18 @@ def app(request: pytest.FixtureRequest, database_url: str, app_plugins: list[str
             db.session.remove()
             _wipe(db)
             db.engine.dispose()
+
+
+def _fresh_request_globals(sender: Any, **extra: Any) -> None:
+    """Start each request with an empty ``g``, as a worker does.
+
+    Tests keep one app context open, and Flask reuses it for every request, so ``g`` (the
+    logged-in user, memoised memberships, the locale) would leak from one client's request
+    into the next client's.
+    """
+    from flask import g
+
+    vars(g._get_current_object()).clear()
 
 
 def _wipe(db) -> None:
@@ -118,6 +152,38 @@ def _wipe(db) -> None:
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+_SAME_PLUGINS: Any = object()
+
+
+@pytest.fixture
+def make_app(app) -> Iterator[Callable[..., Any]]:
+    """``make_app(plugins=..., **config)``: another app on ``app``'s database.
+
+    Two apps on one database behave like two worker processes (each has its own plugin
+    manager and state). ``plugins`` defaults to ``app``'s list; ``None`` discovers installed
+    entry points. Config overrides merge over ``app``'s test config.
+    """
+    from core import create_app
+    from core.extensions import db
+
+    built: list[Any] = []
+    base = app.extensions["commonground.testing"]
+
+    def factory(plugins: Any = _SAME_PLUGINS, **config: Any) -> Any:
+        chosen = base["plugins"] if plugins is _SAME_PLUGINS else plugins
+        other = create_app({**base["config"], **config}, plugins=chosen)
+        built.append(other)
+        return other
+
+    try:
+        yield factory
+    finally:
+        for other in built:
+            with other.app_context():
+                db.session.remove()
+                db.engine.dispose()
 
 
 @pytest.fixture
@@ -367,3 +433,82 @@ def new_page(browser) -> Iterator[Callable[..., Any]]:
 @pytest.fixture
 def page(new_page) -> Any:
     return new_page()
+
+
+class SMTPRecorder:
+    """A real SMTP server (aiosmtpd) on loopback that keeps what it receives.
+
+    ``messages`` are parsed :class:`email.message.EmailMessage` objects, ``envelopes`` the raw
+    (mail_from, rcpt_tos, bytes). ``stop()`` and ``start()`` again on the same port simulate an
+    outage; ``reject_with = "451 4.3.0 Try later"`` (or a 5xx) makes it refuse every message,
+    ``reject_recipients = {"a@example.org": "451 ..."}`` only the messages to those addresses.
+    """
+
+    def __init__(self, host: str = "127.0.0.1", port: int | None = None) -> None:
+        import socket
+
+        self.host = host
+        if port is None:
+            with socket.socket() as sock:
+                sock.bind((host, 0))
+                port = sock.getsockname()[1]
+        self.port = port
+        self.messages: list[Any] = []
+        self.envelopes: list[tuple[str, list[str], bytes]] = []
+        self.reject_with: str | None = None
+        self.reject_recipients: dict[str, str] = {}
+        self._controller: Any = None
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd API)
+        from email import message_from_bytes, policy
+
+        if self.reject_with:
+            return self.reject_with
+        for rcpt in envelope.rcpt_tos:
+            if rcpt in self.reject_recipients:
+                return self.reject_recipients[rcpt]
+        data = envelope.original_content or envelope.content
+        if isinstance(data, str):
+            data = data.encode()
+        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos), data))
+        self.messages.append(message_from_bytes(data, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+    @property
+    def running(self) -> bool:
+        return self._controller is not None
+
+    def start(self) -> SMTPRecorder:
+        from aiosmtpd.controller import Controller
+
+        if self._controller is None:
+            controller = Controller(self, hostname=self.host, port=self.port)
+            controller.start()
+            self._controller = controller
+        return self
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SMTPRecorder]:
+    """A running :class:`SMTPRecorder` on a free loopback port; stopped after the test."""
+    server = SMTPRecorder().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def smtp_config(smtp_server: SMTPRecorder) -> dict[str, Any]:
+    """Config pointing the outbox at ``smtp_server``; merge it in an ``app_config`` override::
+
+        @pytest.fixture
+        def app_config(smtp_config):
+            return {**smtp_config, "OUTBOX_MAX_ATTEMPTS": 3}
+    """
+    return {"MAIL_SMTP_HOST": smtp_server.host, "MAIL_SMTP_PORT": smtp_server.port, "MAIL_SMTP_TIMEOUT": 5}

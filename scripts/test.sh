@@ -1,26 +1,75 @@
 #!/usr/bin/env bash
-# The whole suite: lint, SQLite run (with browser tests), then the PostgreSQL run.
-# Under CI=true nothing may be skipped: PostgreSQL and Chromium must be there (.ci/run installs them).
+# The whole suite: ruff, import contracts, pytest on SQLite (browser tests included), then pytest on
+# PostgreSQL when one is reachable. Extra arguments go to both pytest runs (e.g. `-k groups`).
+# Under CI=true PostgreSQL is required and a skipped test fails the run (.ci/run installs everything).
+# PYTEST_WORKERS=0 runs without pytest-xdist (default: 2 workers).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 export PYTHONDONTWRITEBYTECODE=1
+started=$(date +%s)
+workers=${PYTEST_WORKERS:-2}
+ci=${CI:-}
+pg_url=${COMMONGROUND_TEST_DATABASE_URL:-}
+unset COMMONGROUND_TEST_DATABASE_URL  # the first run is the SQLite one
+total_passed=0
+total_failed=0
+total_skipped=0
+status=0
+
+since() { echo "$(( $(date +%s) - $1 ))s"; }
+
+echo "== ruff"
 $BIN/ruff check .
-$BIN/lint-imports
-extra=()
-if [ "${CI:-}" = "true" ]; then extra+=(-W error::pytest.PytestUnraisableExceptionWarning); export COMMONGROUND_TEST_NO_SKIP=1; fi
-echo "== SQLite"
-$BIN/pytest -n 2 -q "${extra[@]}" "$@"
-PG_URL="${COMMONGROUND_TEST_DATABASE_URL:-}"
-if [ -z "$PG_URL" ] && pg_isready -h 127.0.0.1 -p 5432 >/dev/null 2>&1; then
-  PG_URL="postgresql://postgres@127.0.0.1:5432/postgres"
+echo "== import contracts"
+$BIN/lint-imports --no-cache --no-logo
+
+# run_pytest LABEL ARGS...: one pytest run; adds its counts to the totals, records a failure.
+run_pytest() {
+  local label=$1 log t0 rc summary passed failed errors skipped
+  shift
+  log=$(mktemp)
+  t0=$(date +%s)
+  echo "== pytest on $label"
+  local args=(-q -rfEs --durations=5)
+  [ "$workers" != "0" ] && args+=(-n "$workers")
+  [ "$ci" = "true" ] && args+=(-W error::pytest.PytestUnraisableExceptionWarning)
+  set +e
+  $BIN/pytest "${args[@]}" "$@" 2>&1 | tee "$log"
+  rc=${PIPESTATUS[0]}
+  set -e
+  summary=$(grep -E '(passed|failed|error|skipped|no tests ran).* in [0-9.]+s' "$log" | tail -n 1)
+  rm -f "$log"
+  count() { grep -oE "[0-9]+ $1" <<<"$summary" | grep -oE '^[0-9]+' || echo 0; }
+  passed=$(count passed); failed=$(count failed); errors=$(count 'errors?'); skipped=$(count skipped)
+  total_passed=$((total_passed + passed))
+  total_failed=$((total_failed + failed + errors))
+  total_skipped=$((total_skipped + skipped))
+  echo "-- $label: ${summary:-no summary} (exit $rc, $(since "$t0"))"
+  if [ "$rc" -ne 0 ] || [ "$passed" -eq 0 ]; then
+    status=1
+  fi
+  if [ "$ci" = "true" ] && [ "$skipped" -ne 0 ]; then
+    echo "-- $label: $skipped test(s) skipped; nothing may be skipped under CI" >&2
+    status=1
+  fi
+}
+
+run_pytest SQLite "$@"
+
+if [ -z "$pg_url" ] && command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432; then
+  pg_url=postgresql://postgres@127.0.0.1:5432/postgres
 fi
-if [ -n "$PG_URL" ]; then
-  echo "== PostgreSQL"
-  COMMONGROUND_TEST_DATABASE_URL="$PG_URL" $BIN/pytest -n 2 -q --ignore=tests/browser "${extra[@]}" "$@"
-elif [ "${CI:-}" = "true" ]; then
-  echo "PostgreSQL is required under CI" >&2
-  exit 1
+if [ -n "$pg_url" ]; then
+  # Browser tests drive pages, not SQL; the SQLite run covers them.
+  COMMONGROUND_TEST_DATABASE_URL=$pg_url run_pytest PostgreSQL -m "not browser" "$@"
+elif [ "$ci" = "true" ]; then
+  echo "PostgreSQL is required under CI: set COMMONGROUND_TEST_DATABASE_URL" >&2
+  status=1
 else
   echo "(PostgreSQL not reachable: set COMMONGROUND_TEST_DATABASE_URL to run the suite against it too)"
 fi
+
+echo "== make test took $(since "$started")"
+echo "total: $total_passed passed, $total_failed failed, $total_skipped skipped"
+exit $status

@@ -14,8 +14,14 @@ def init_api(app: Flask) -> Api:
     api.spec.components.security_scheme(
         "cookieAuth", {"type": "apiKey", "in": "cookie", "name": "session"}
     )
-    from core.api import auth, groups, notifications, users
+    from core.api import auth, groups, notifications, posts, users
 
-    for module in (auth, users, groups, notifications):
+    for module in (auth, users, groups, posts, notifications):
         api.register_blueprint(module.blp)
+    from core.api import plugins
+
+    api.register_blueprint(plugins.blp)
+    from core.api.docs import init_docs
+
+    init_docs(app, api)
     return api

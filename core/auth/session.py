@@ -32,6 +32,8 @@ def load_user(session_id: str) -> User | None:
     """Load the user and their unread-notification count in one query (the header needs both)."""
     from core.models import Notification
 
+    if request.path.startswith("/api/") and _bearer_secret():
+        return None  # a Bearer header means token authentication only, never the cookie
     try:
         user_id, version = (int(part) for part in session_id.split(":", 1))
     except ValueError:
@@ -73,7 +75,7 @@ def init_login(app: Flask) -> None:
 
     @app.before_request
     def _csrf_unless_token():
-        if request.method in ("GET", "HEAD", "OPTIONS", "TRACE"):
+        if request.method in ("GET", "HEAD", "OPTIONS", "TRACE") or not app.config.get("WTF_CSRF_ENABLED", True):
             return
         if request.path.startswith("/api/") and _bearer_secret():
             return

@@ -1,4 +1,361 @@
-"""Accounts: sign-up, confirmation, log-in, password reset, profile, data export, deletion."""
-from flask import Blueprint
+"""Accounts: sign-up, confirmation, log-in, password reset, profile, data export, deletion.
+
+Every form is validated by the schemas in ``core.schemas.users`` (the API uses the
+same ones); a failed form is re-rendered with the message next to the field and
+everything typed kept, except passwords.
+"""
+from __future__ import annotations
+
+import json
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required, login_user, logout_user
+
+from core.auth import accounts, emails
+from core.auth.limits import account_mail_limit, login_limit, signup_limit
+from core.auth.tokens import user_for_confirmation
+from core.countries import country_choices
+from core.extensions import db
+from core.forms import load_form
+from core.models import ApiToken, Group, Membership, User
+from core.permissions import can_view_profile
+from core.schemas.users import (
+    AccountDeleteSchema,
+    LoginSchema,
+    PasswordChangeSchema,
+    PasswordResetRequestSchema,
+    PasswordResetSchema,
+    ProfileSchema,
+    SignupSchema,
+    TokenCreateSchema,
+)
 
 bp = Blueprint("auth", __name__)
+
+
+SETTINGS_PAGES = (
+    ("auth.settings_profile", _l("Profile")),
+    ("auth.settings_password", _l("Password")),
+    ("notifications.settings", _l("Notifications")),
+    ("auth.settings_tokens", _l("API tokens")),
+    ("auth.settings_data", _l("Your data")),
+)
+
+
+@bp.app_context_processor
+def _account_helpers() -> dict:
+    """``settings_nav()`` for every settings page (other packages' too) and ``group_url(group)``."""
+    return {"settings_nav": _settings_nav, "group_url": _group_url}
+
+
+def _settings_nav() -> list[tuple[str, str]]:
+    return [(endpoint, label) for endpoint, label in SETTINGS_PAGES if endpoint in current_app.view_functions]
+
+
+def _group_url(group: Group) -> str:
+    if "groups.show" in current_app.view_functions:
+        return url_for("groups.show", slug=group.slug)
+    return f"/g/{group.slug}"
+
+
+def _form_context(**extra: object) -> dict:
+    """Choices the account forms offer (languages, countries in the reader's language)."""
+    from flask_babel import get_locale
+
+    return {"countries": country_choices(str(get_locale() or "en")), **extra}
+
+
+# --- sign-up and email confirmation ------------------------------------------------------------
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@signup_limit
+def signup():
+    if current_user.is_authenticated:
+        return redirect(url_for("web.index"))
+    errors: dict = {}
+    values: dict = {"locale": _current_language()}
+    if request.method == "POST":
+        data, errors, values = load_form(SignupSchema(), request.form)
+        if data is not None:
+            try:
+                user = accounts.register(data)
+            except accounts.SignupConflict as conflict:
+                errors = {conflict.field: [accounts.conflict_message(conflict.field)]}
+            else:
+                db.session.commit()
+                login_user(user)
+                flash(_("Welcome, %(name)s! We sent a link to %(email)s: please open it to confirm your address.",
+                        name=user.display_name, email=user.email), "success")
+                return redirect(url_for("web.index"))
+        return render_template("auth/signup.html", errors=errors, values=values, **_form_context()), 422
+    return render_template("auth/signup.html", errors=errors, values=values, **_form_context())
+
+
+def _current_language() -> str:
+    from flask_babel import get_locale
+
+    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+def confirm_email(token: str):
+    """GET shows a button, POST confirms: a GET never writes, and mail scanners only GET."""
+    user = user_for_confirmation(token)
+    if user is None:
+        return render_template("auth/confirm_invalid.html"), 404
+    if request.method == "POST":
+        accounts.confirm_email(user)
+        db.session.commit()
+        flash(_("Thank you, your email address is confirmed."), "success")
+        if current_user.is_authenticated:
+            return redirect(url_for("web.index"))
+        return redirect(url_for("auth.login"))
+    return render_template("auth/confirm.html", token=token, user=user)
+
+
+@bp.post("/confirm/resend")
+@login_required
+@account_mail_limit
+def resend_confirmation():
+    if current_user.email_confirmed:
+        flash(_("Your email address is already confirmed."), "success")
+    else:
+        emails.send_confirmation(current_user)
+        db.session.commit()
+        flash(_("We sent a new confirmation link to %(email)s.", email=current_user.email), "success")
+    return redirect(accounts.safe_next(request.form.get("next"), url_for("web.index")))
+
+
+# --- log-in and log-out --------------------------------------------------------------------------
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@login_limit
+def login():
+    next_url = accounts.safe_next(request.values.get("next"), url_for("web.index"))
+    if current_user.is_authenticated:
+        return redirect(next_url)
+    errors: dict = {}
+    values: dict = {}
+    if request.method == "POST":
+        data, errors, values = load_form(LoginSchema(), request.form)
+        if data is not None:
+            user = accounts.authenticate(data["login"], data["password"])
+            if user is None:
+                errors = {"_schema": [_("The email/username or password is wrong. Please try again.")]}
+            elif user.is_suspended:
+                errors = {"_schema": [accounts.suspension_message(user)]}
+            else:
+                login_user(user, remember=data["remember"])
+                if not user.email_confirmed:
+                    flash(_("Please confirm your email address to take part: open the link we sent you."), "info")
+                return redirect(next_url)
+        return render_template("auth/login.html", errors=errors, values=values, next=next_url), 422
+    return render_template("auth/login.html", errors=errors, values=values, next=next_url)
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash(_("You are logged out."), "success")
+    return redirect(url_for("web.index"))
+
+
+# --- password reset and change -------------------------------------------------------------------
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@account_mail_limit
+def forgot_password():
+    """The answer is the same whether or not the address has an account."""
+    errors: dict = {}
+    values: dict = {}
+    if request.method == "POST":
+        data, errors, values = load_form(PasswordResetRequestSchema(), request.form)
+        if data is not None:
+            accounts.request_password_reset(data["email"])
+            db.session.commit()
+            return render_template("auth/forgot_sent.html", email=data["email"])
+        return render_template("auth/forgot.html", errors=errors, values=values), 422
+    return render_template("auth/forgot.html", errors=errors, values=values)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@account_mail_limit
+def reset_password(token: str):
+    from core.auth.tokens import user_for_reset
+
+    if user_for_reset(token) is None:
+        return render_template("auth/reset_invalid.html"), 404
+    errors: dict = {}
+    if request.method == "POST":
+        form = request.form.copy()
+        form["token"] = token
+        data, errors, _values = load_form(PasswordResetSchema(), form)
+        if data is not None:
+            user = data["user"]
+            accounts.reset_password(user, data["password"])
+            db.session.commit()
+            logout_user()
+            flash(_("Your password is changed. Please log in with the new one."), "success")
+            return redirect(url_for("auth.login"))
+        return render_template("auth/reset.html", token=token, errors=errors), 422
+    return render_template("auth/reset.html", token=token, errors=errors)
+
+
+@bp.route("/settings/password", methods=["GET", "POST"])
+@login_required
+def settings_password():
+    errors: dict = {}
+    if request.method == "POST":
+        data, errors, _values = load_form(PasswordChangeSchema(user=current_user), request.form)
+        if data is not None:
+            user = current_user._get_current_object()
+            accounts.set_password(user, data["new_password"], keep_session=True)
+            db.session.commit()
+            flash(_("Your password is changed. Other devices have been logged out."), "success")
+            return redirect(url_for("auth.settings_password"))
+        return render_template("auth/settings_password.html", errors=errors), 422
+    return render_template("auth/settings_password.html", errors=errors)
+
+
+# --- profile ---------------------------------------------------------------------------------------
+
+
+@bp.get("/u/<username>")
+def profile(username: str):
+    user = db.session.scalar(db.select(User).where(User.username == username.lower()))
+    if user is None or not can_view_profile(current_user, user):
+        abort(404)
+    return render_template("auth/profile.html", profile_user=user, groups=_visible_groups(user))
+
+
+def _visible_groups(user: User) -> list[Group]:
+    """Their groups the viewer may know about: public ones, and private ones the viewer is in too."""
+    query = (
+        db.select(Group)
+        .join(Membership, Membership.group_id == Group.id)
+        .where(Membership.user_id == user.id)
+        .order_by(Group.name)
+    )
+    if not (current_user.is_authenticated and current_user.id == user.id):
+        shown = Group.visibility == "public"
+        if current_user.is_authenticated:
+            mine = db.select(Membership.group_id).where(Membership.user_id == current_user.id)
+            shown = shown | Group.id.in_(mine)
+        query = query.where(shown)
+    return list(db.session.scalars(query))
+
+
+@bp.route("/settings/profile", methods=["GET", "POST"])
+@login_required
+def settings_profile():
+    user = current_user._get_current_object()
+    values = {"display_name": user.display_name, "bio": user.bio, "locale": user.locale, "country": user.country}
+    errors: dict = {}
+    if request.method == "POST":
+        data, errors, values = load_form(ProfileSchema(), request.form)
+        if data is not None:
+            for key, value in data.items():
+                setattr(user, key, value)
+            db.session.commit()
+            flash(_("Your profile is saved."), "success")
+            return redirect(url_for("auth.settings_profile"))
+        return render_template("auth/settings_profile.html", errors=errors, values=values, **_form_context()), 422
+    return render_template("auth/settings_profile.html", errors=errors, values=values, **_form_context())
+
+
+# --- API tokens ------------------------------------------------------------------------------------
+
+
+def _tokens() -> list[ApiToken]:
+    return list(db.session.scalars(
+        db.select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.created_at.desc())
+    ))
+
+
+@bp.route("/settings/tokens", methods=["GET", "POST"])
+@login_required
+def settings_tokens():
+    """The secret is in the response to the POST only; it is never stored or shown again."""
+    errors: dict = {}
+    values: dict = {}
+    secret = None
+    status = 200
+    if request.method == "POST":
+        data, errors, values = load_form(TokenCreateSchema(), request.form)
+        if data is not None:
+            _token, secret = ApiToken.issue(current_user._get_current_object(), data["name"])
+            db.session.commit()
+            values = {}
+        else:
+            status = 422
+    return render_template("auth/settings_tokens.html", tokens=_tokens(), secret=secret, errors=errors,
+                           values=values), status
+
+
+@bp.post("/settings/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != current_user.id:
+        abort(404)
+    db.session.delete(token)
+    db.session.commit()
+    flash(_("The token “%(name)s” is revoked.", name=token.name), "success")
+    return redirect(url_for("auth.settings_tokens"))
+
+
+# --- your data: export and account deletion -------------------------------------------------------
+
+
+@bp.route("/settings/data", methods=["GET", "POST"])
+@login_required
+def settings_data():
+    from core.privacy import LastOwnerError, erase_user
+
+    errors: dict = {}
+    if request.method == "POST":
+        data, errors, _values = load_form(AccountDeleteSchema(), request.form)
+        if data is not None and not current_user.check_password(data["password"]):
+            errors = {"password": [_("This is not your password.")]}
+        if not errors:
+            user = current_user._get_current_object()
+            try:
+                erase_user(user)
+            except LastOwnerError as exc:
+                db.session.rollback()
+                errors = {"_schema": [str(exc)]}
+            else:
+                db.session.commit()
+                logout_user()
+                flash(_("Your account and everything you wrote are deleted. Take care!"), "success")
+                return redirect(url_for("web.index"))
+        return render_template("auth/settings_data.html", errors=errors), 422
+    return render_template("auth/settings_data.html", errors=errors)
+
+
+@bp.get("/settings/data/export")
+@login_required
+def export_data():
+    from core.privacy import export_user_data
+
+    body = json.dumps(export_user_data(current_user._get_current_object()), indent=2, ensure_ascii=False,
+                      default=str)
+    filename = f"commonground-{current_user.username}.json"
+    return Response(body, mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                             "Cache-Control": "no-store"})

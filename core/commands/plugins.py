@@ -1,4 +1,116 @@
-"""`flask plugins` commands."""
+"""`flask plugins` commands: list, enable, disable (site-wide or ``--group SLUG``), new.
+
+Changes go through ``core.plugin_state`` like the admin page and the API, so running
+workers pick them up on their next request.
+"""
+from pathlib import Path
+
+import click
 from flask.cli import AppGroup
 
 cli = AppGroup("plugins", help="Manage plugins.")
+
+
+@cli.command("new")
+@click.argument("plugin_id")
+@click.option("--dir", "directory", default=".", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Where to create the distribution.")
+def new_plugin(plugin_id: str, directory: Path) -> None:
+    """Scaffold plugin PLUGIN_ID as its own distribution (see docs/plugin-guide.md)."""
+    from core.plugins import get_plugins
+    from core.scaffold import ScaffoldError, create_plugin
+
+    try:
+        root = create_plugin(plugin_id, directory, installed=get_plugins().installed)
+    except ScaffoldError as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(f"Created {root}")
+    click.echo(f"Next: pip install -e {root} && (cd {root} && pytest) && flask plugins enable {plugin_id}")
+
+
+def _group(slug: str | None):
+    from core.extensions import db
+    from core.models import Group
+
+    if slug is None:
+        return None
+    group = db.session.scalar(db.select(Group).where(Group.slug == slug))
+    if group is None:
+        raise click.ClickException(f"No group with the slug {slug!r}.")
+    return group
+
+
+def _plugins():
+    from core.plugins import get_plugins
+
+    plugins = get_plugins()
+    plugins.refresh(force=True)
+    return plugins
+
+
+@cli.command("list")
+@click.option("--group", "slug", metavar="SLUG", help="Show group features and whether this group has them on.")
+def list_plugins(slug: str | None) -> None:
+    """Installed plugins with version, scope, state and hooks."""
+    plugins = _plugins()
+    group = _group(slug)
+    if not plugins.installed:
+        click.echo("No plugins installed.")
+    for status in plugins.statuses():
+        if group is not None and status.scope != "group":
+            continue
+        if group is not None:
+            state = "on" if plugins.is_enabled(status.id, group) else "off"
+            if not status.enabled:
+                state += " (disabled site-wide)"
+        else:
+            state = "enabled" if status.enabled else "disabled"
+            if status.enabled and status.scope == "group":
+                state += f", on in {status.group_count} group(s)"
+        click.echo(f"{status.id}  {status.version}  [{status.scope}]  {state}")
+        click.echo(f"    {status.name}: {status.description}")
+        click.echo(f"    hooks: {', '.join(status.hooks)}")
+    for plugin_id in sorted(plugins.blocked):
+        click.echo(f"{plugin_id}  blocked by COMMONGROUND_PLUGINS_BLOCKED (not imported)")
+    for plugin_id, error in sorted(plugins.failed.items()):
+        click.echo(f"{plugin_id}  failed to load: {error}")
+
+
+def _switch(plugin_id: str, slug: str | None, enabled: bool) -> None:
+    from core import plugin_state
+
+    plugins = _plugins()
+    if plugin_id not in plugins.installed:
+        known = ", ".join(sorted(plugins.installed)) or "none"
+        raise click.ClickException(f"No installed plugin {plugin_id!r} (installed: {known}).")
+    word = "enabled" if enabled else "disabled"
+    if slug is None:
+        changed = plugin_state.set_enabled(plugin_id, enabled)
+        click.echo(f"{plugin_id} {word} site-wide." if changed else f"{plugin_id} was already {word}.")
+        return
+    group = _group(slug)
+    try:
+        changed = plugin_state.set_group_enabled(plugin_id, group, enabled)
+    except plugin_state.NotGroupScoped as err:
+        raise click.ClickException(f"{plugin_id} is a site-wide plugin; it cannot be switched per group.") from err
+    except plugin_state.NotEnabledSiteWide as err:
+        raise click.ClickException(f"{plugin_id} is disabled site-wide; enable it first: "
+                                   f"flask plugins enable {plugin_id}") from err
+    where = f"for group {slug}"
+    click.echo(f"{plugin_id} {word} {where}." if changed else f"{plugin_id} was already {word} {where}.")
+
+
+@cli.command("enable")
+@click.argument("plugin_id")
+@click.option("--group", "slug", metavar="SLUG", help="Switch a group-scope plugin on for this group only.")
+def enable(plugin_id: str, slug: str | None) -> None:
+    """Enable PLUGIN_ID site-wide, or for one group with --group."""
+    _switch(plugin_id, slug, True)
+
+
+@cli.command("disable")
+@click.argument("plugin_id")
+@click.option("--group", "slug", metavar="SLUG", help="Switch a group-scope plugin off for this group only.")
+def disable(plugin_id: str, slug: str | None) -> None:
+    """Disable PLUGIN_ID site-wide (its data is kept), or for one group with --group."""
+    _switch(plugin_id, slug, False)

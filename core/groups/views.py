@@ -1,4 +1,14 @@
-"""Groups: directory, pages, feed, posts, comments, membership and roles."""
-from flask import Blueprint
+"""The groups blueprint (``/g``): its pages live in small modules that register on ``bp``."""
+from __future__ import annotations
 
-bp = Blueprint("groups", __name__, url_prefix="/g")
+from core import permissions
+from core.groups import bp, directory, feed, members, posts, settings
+from core.groups.members import role_label
+
+__all__ = ["bp", "directory", "feed", "members", "posts", "settings"]
+
+
+@bp.context_processor
+def _group_helpers() -> dict:
+    """Templates ask ``perms`` (``core.permissions``) what to show; they never test roles themselves."""
+    return {"perms": permissions, "role_label": role_label}

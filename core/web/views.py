@@ -16,14 +16,18 @@ def index():
 
 @bp.post("/language")
 def set_language():
-    """Visitors pick a language for their session; members also get it saved to their profile."""
+    """The footer's language form (no JavaScript): kept in the session; members also get it saved."""
     lang = request.form.get("locale", "")
     if lang in current_app.config["LANGUAGES"]:
         session["locale"] = lang
-        if current_user.is_authenticated:
+        if current_user.is_authenticated and current_user.locale != lang:
             current_user.locale = lang
             db.session.commit()
-    target = request.form.get("next") or url_for("web.index")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("web.index")
-    return redirect(target)
+    return redirect(_local_target(request.form.get("next", "")))
+
+
+def _local_target(target: str) -> str:
+    """Only paths on this site: no scheme, no host, no ``//`` or ``/\\`` tricks."""
+    if not target.startswith("/") or target.startswith(("//", "/\\")) or any(c in target for c in "\r\n\t"):
+        return url_for("web.index")
+    return target

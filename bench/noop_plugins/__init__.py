@@ -1,0 +1,1 @@
+"""Two plugins that implement the per-request hooks and contribute nothing: pure framework cost."""

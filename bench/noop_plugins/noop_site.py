@@ -1,0 +1,30 @@
+"""A site-scope plugin answering every per-page hook with nothing."""
+from core.hookspecs import hookimpl
+from core.plugins import PluginMeta
+
+META = PluginMeta(id="noop_site", name="No-op (site)", version="1.0", description="Benchmark plugin.", scope="site")
+
+
+@hookimpl
+def nav_items(user):
+    return []
+
+
+@hookimpl
+def template_slot(name, context):
+    return None
+
+
+@hookimpl
+def hidden_user_ids(viewer):
+    return None
+
+
+@hookimpl
+def content_placeholders(viewer, content_type, ids):
+    return None
+
+
+@hookimpl
+def can_interact(actor, target):
+    return True

@@ -1,0 +1,109 @@
+"""What every group page starts with: the group (or post) for this viewer, else 404; its tabs.
+
+Also turns domain errors into HTTP answers for pages: ``NotFound`` is a 404 and
+``NotAllowed`` a 403 with its explanation; callers handle ``InvalidInput``/``Conflict``.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, NoReturn
+
+from flask import abort, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.routing import BuildError
+
+from core.groups import keyset, queries
+from core.groups.errors import ActionError, NotAllowed, NotFound
+from core.groups.queries import GroupContext
+from core.models import Comment, Post
+from core.permissions import can_admin_group, can_review_join_requests, can_view_group_content
+
+log = logging.getLogger("commonground.groups")
+
+
+def group_or_404(slug: str) -> GroupContext:
+    context = queries.load_group(slug, current_user)
+    if context is None:
+        abort(404)
+    return context
+
+
+def content_or_404(slug: str) -> GroupContext:
+    """The group, only if the viewer may see its posts, comments and members."""
+    context = group_or_404(slug)
+    if not can_view_group_content(current_user, context.group):
+        abort(404)
+    return context
+
+
+def post_or_404(slug: str, post_id: int) -> tuple[GroupContext, Post]:
+    found = queries.load_post(slug, post_id, current_user)
+    if found is None:
+        abort(404)
+    return found
+
+
+def comment_or_404(slug: str, comment_id: int) -> tuple[GroupContext, Comment]:
+    found = queries.load_comment(slug, comment_id, current_user)
+    if found is None:
+        abort(404)
+    return found
+
+
+def page_or_400(load, *args: Any) -> queries.Page:
+    """Run a paginated query; a cursor that was tampered with is a bad request, not a crash."""
+    try:
+        return load(*args)
+    except keyset.BadCursor:
+        abort(400)
+
+
+def abort_for(error: ActionError) -> None:
+    """404/403 for refusals; returns for errors the page shows itself (form errors, conflicts)."""
+    if isinstance(error, NotFound):
+        abort(404)
+    if isinstance(error, NotAllowed):
+        abort(403, description=error.message)
+
+
+def refuse(error: ActionError) -> NoReturn:
+    abort_for(error)
+    abort(409, description=error.message)
+
+
+@dataclass(frozen=True)
+class Tab:
+    label: str
+    url: str
+    current: bool
+    badge: int | None = None
+
+
+def group_tabs(context: GroupContext) -> list[Tab]:
+    """Feed and Members, Requests and Settings for staff, then the tabs of plugins enabled for the group."""
+    from core.plugins import get_plugins
+
+    group = context.group
+    if not can_view_group_content(current_user, group):
+        return []
+    here = request.endpoint
+    tabs = [
+        Tab(_("Feed"), url_for("groups.group", slug=group.slug), here in ("groups.group", "groups.post")),
+        Tab(_("Members"), url_for("groups.members", slug=group.slug), here == "groups.members"),
+    ]
+    if can_review_join_requests(current_user, group) and (group.join_mode == "request" or context.open_requests):
+        tabs.append(Tab(_("Requests"), url_for("groups.requests", slug=group.slug), here == "groups.requests",
+                        badge=context.open_requests or None))
+    plugin_tabs = get_plugins().call_flat("group_tabs", group=group, user=current_user)
+    for tab in sorted(plugin_tabs, key=lambda t: (t.order, str(t.label))):
+        try:
+            url = url_for(tab.endpoint, **tab.values)
+        except BuildError:
+            log.exception("group tab %r points at an unknown endpoint; dropped", tab.label)
+            continue
+        tabs.append(Tab(str(tab.label), url, here == tab.endpoint))
+    if can_admin_group(current_user, group):
+        tabs.append(Tab(_("Settings"), url_for("groups.settings", slug=group.slug), here == "groups.settings"))
+    return tabs

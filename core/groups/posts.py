@@ -1,0 +1,129 @@
+"""Pages: writing, editing and deleting posts and comments."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from core.forms import load_form
+from core.groups import bp, content_actions, keyset
+from core.groups.errors import ActionError
+from core.groups.feed import COMMENTS_PER_PAGE, render_group_page, render_post_page
+from core.groups.loading import comment_or_404, group_or_404, post_or_404, refuse
+from core.permissions import can_delete_content, can_edit_content
+from core.schemas.posts import CommentInputSchema, PostInputSchema
+
+
+@bp.post("/<slug>/posts")
+@login_required
+def create_post(slug: str):
+    context = group_or_404(slug)
+    data, errors, values = load_form(PostInputSchema(), request.form)
+    if data is None:
+        return render_group_page(context, values, errors, 422)
+    try:
+        post = content_actions.create_post(current_user, context.group, data["body"])
+    except ActionError as error:
+        refuse(error)
+    flash(_("Your post is published."), "success")
+    return redirect(url_for("groups.post", slug=slug, post_id=post.id))
+
+
+@bp.route("/<slug>/p/<int:post_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_post(slug: str, post_id: int):
+    context, post = post_or_404(slug, post_id)
+    if not can_edit_content(current_user, post):
+        abort(404)
+    values, errors = {"body": post.body_source}, {}
+    if request.method == "POST":
+        data, errors, values = load_form(PostInputSchema(), request.form)
+        if data is not None:
+            try:
+                content_actions.edit_post(current_user, post, data["body"])
+            except ActionError as error:
+                refuse(error)
+            flash(_("Your post is updated."), "success")
+            return redirect(url_for("groups.post", slug=slug, post_id=post.id))
+    return render_template("groups/edit.html", group=context.group, context=context, item=post, kind="post",
+                           values=values, errors=errors,
+                           cancel_url=url_for("groups.post", slug=slug, post_id=post.id)), 422 if errors else 200
+
+
+@bp.route("/<slug>/p/<int:post_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete_post(slug: str, post_id: int):
+    """GET asks for confirmation (no JavaScript needed); POST deletes the post and its comments."""
+    context, post = post_or_404(slug, post_id)
+    if not can_delete_content(current_user, post, context.group):
+        abort(404)
+    if request.method == "POST":
+        try:
+            content_actions.delete_post(current_user, post)
+        except ActionError as error:
+            refuse(error)
+        flash(_("The post is deleted."), "success")
+        return redirect(url_for("groups.group", slug=slug))
+    return render_template("groups/confirm.html", group=context.group,
+                           title=_("Delete this post?"),
+                           message=_("The post and all its comments will be removed. This cannot be undone."),
+                           button=_("Delete post"), danger=True,
+                           cancel_url=url_for("groups.post", slug=slug, post_id=post.id))
+
+
+@bp.post("/<slug>/p/<int:post_id>/comments")
+@login_required
+def create_comment(slug: str, post_id: int):
+    context, post = post_or_404(slug, post_id)
+    data, errors, values = load_form(CommentInputSchema(), request.form)
+    if data is None:
+        return render_post_page(context, post, values, errors, 422)
+    try:
+        comment = content_actions.create_comment(current_user, post, data["body"])
+    except ActionError as error:
+        refuse(error)
+    flash(_("Your comment is published."), "success")
+    args = {}
+    if post.comment_count > COMMENTS_PER_PAGE:  # open the page that starts with the new comment
+        args["after"] = keyset.encode(comment.created_at, comment.id - 1)
+    return redirect(url_for("groups.post", slug=slug, post_id=post.id, _anchor=f"comment-{comment.id}", **args))
+
+
+@bp.route("/<slug>/c/<int:comment_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_comment(slug: str, comment_id: int):
+    context, comment = comment_or_404(slug, comment_id)
+    if not can_edit_content(current_user, comment):
+        abort(404)
+    post_url = url_for("groups.post", slug=slug, post_id=comment.post_id, _anchor=f"comment-{comment.id}")
+    values, errors = {"body": comment.body_source}, {}
+    if request.method == "POST":
+        data, errors, values = load_form(CommentInputSchema(), request.form)
+        if data is not None:
+            try:
+                content_actions.edit_comment(current_user, comment, data["body"])
+            except ActionError as error:
+                refuse(error)
+            flash(_("Your comment is updated."), "success")
+            return redirect(post_url)
+    return render_template("groups/edit.html", group=context.group, context=context, item=comment, kind="comment",
+                           values=values, errors=errors, cancel_url=post_url), 422 if errors else 200
+
+
+@bp.route("/<slug>/c/<int:comment_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete_comment(slug: str, comment_id: int):
+    context, comment = comment_or_404(slug, comment_id)
+    if not can_delete_content(current_user, comment, context.group):
+        abort(404)
+    post_url = url_for("groups.post", slug=slug, post_id=comment.post_id)
+    if request.method == "POST":
+        try:
+            content_actions.delete_comment(current_user, comment)
+        except ActionError as error:
+            refuse(error)
+        flash(_("The comment is deleted."), "success")
+        return redirect(post_url)
+    return render_template("groups/confirm.html", group=context.group, title=_("Delete this comment?"),
+                           message=_("This cannot be undone."), button=_("Delete comment"), danger=True,
+                           cancel_url=post_url)

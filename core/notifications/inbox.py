@@ -1,0 +1,60 @@
+"""A member's notifications: newest-first pages, marking read. Shared by the pages and the API."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import joinedload
+
+from core.extensions import db
+from core.groups import keyset
+from core.models import Notification, User
+from core.models.base import utcnow
+
+
+@dataclass
+class Page:
+    items: list[Notification]
+    next: str | None
+
+
+def page(user: User, *, before: str | None = None, limit: int = 20, unread_only: bool = False) -> Page:
+    """One page, newest first, actor and group loaded in the same query; raises ``keyset.BadCursor``."""
+    query = (
+        db.select(Notification)
+        .options(joinedload(Notification.actor), joinedload(Notification.group))
+        .where(Notification.user_id == user.id)
+        .order_by(Notification.id.desc())
+        .limit(limit + 1)
+    )
+    if unread_only:
+        query = query.where(Notification.read_at.is_(None))
+    if before:
+        (last_id,) = keyset.decode(before, (int,))
+        query = query.where(Notification.id < last_id)
+    items = list(db.session.scalars(query).unique())
+    more = len(items) > limit
+    items = items[:limit]
+    return Page(items, keyset.encode(items[-1].id) if more else None)
+
+
+def get_own(user: User, notification_id: int) -> Notification | None:
+    """The member's own notification, or None (someone else's looks like a missing one)."""
+    return db.session.scalar(
+        db.select(Notification).where(Notification.id == notification_id, Notification.user_id == user.id)
+    )
+
+
+def mark_read(note: Notification) -> None:
+    if note.read_at is None:
+        note.read_at = utcnow()
+
+
+def mark_all_read(user: User) -> int:
+    """Mark every unread notification read in one UPDATE; returns how many changed. Caller commits."""
+    result = db.session.execute(
+        db.update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0

@@ -1,0 +1,206 @@
+"""A member's right to their data: export everything, or erase the account and what they wrote.
+
+Plugins take part through the ``export_user_data`` and ``erase_user_data`` hooks. Erasure
+runs in the caller's transaction: plugins first, then the core's rows, then the account,
+so a failure leaves nothing half-deleted.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy.orm import aliased
+
+from core.extensions import db
+from core.models import (
+    ApiToken,
+    Comment,
+    Group,
+    Invitation,
+    JoinRequest,
+    Membership,
+    Notification,
+    NotificationPreference,
+    OutboxMessage,
+    Post,
+    User,
+)
+from core.models.base import utcnow
+
+
+class LastOwnerError(Exception):
+    """The account owns groups that still have other members; ownership must be handed over first."""
+
+    def __init__(self, groups: list[Group]) -> None:
+        self.groups = groups
+        names = ", ".join(g.name for g in groups)
+        super().__init__(_("You are the last owner of %(groups)s. Make another member an owner (or remove the "
+                           "other members) before deleting your account.", groups=names))
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def export_user_data(user: User) -> dict[str, Any]:
+    """Everything the platform keeps about ``user``; each enabled plugin's part under its id."""
+    from core.plugins import get_plugins
+
+    data: dict[str, Any] = {
+        "format": "commonground-export-1",
+        "exported_at": _iso(utcnow()),
+        "account": {
+            "id": user.id, "email": user.email, "username": user.username, "display_name": user.display_name,
+            "bio": user.bio, "locale": user.locale, "country": user.country,
+            "created_at": _iso(user.created_at), "adult_attested_at": _iso(user.adult_attested_at),
+            "email_confirmed_at": _iso(user.email_confirmed_at), "is_site_admin": user.is_site_admin,
+            "suspended_at": _iso(user.suspended_at), "suspended_until": _iso(user.suspended_until),
+            "suspension_reason": user.suspension_reason,
+        },
+        "memberships": [
+            {"group": slug, "group_name": name, "role": role, "joined_at": _iso(created)}
+            for slug, name, role, created in db.session.execute(
+                select(Group.slug, Group.name, Membership.role, Membership.created_at)
+                .join(Group, Group.id == Membership.group_id)
+                .where(Membership.user_id == user.id).order_by(Membership.created_at)
+            )
+        ],
+        "join_requests": [
+            {"group": slug, "answer": answer, "status": status, "created_at": _iso(created)}
+            for slug, answer, status, created in db.session.execute(
+                select(Group.slug, JoinRequest.answer, JoinRequest.status, JoinRequest.created_at)
+                .join(Group, Group.id == JoinRequest.group_id)
+                .where(JoinRequest.user_id == user.id).order_by(JoinRequest.created_at)
+            )
+        ],
+        "posts": [
+            {"id": pid, "group": slug, "body": body, "created_at": _iso(created), "edited_at": _iso(edited)}
+            for pid, slug, body, created, edited in db.session.execute(
+                select(Post.id, Group.slug, Post.body_source, Post.created_at, Post.edited_at)
+                .join(Group, Group.id == Post.group_id)
+                .where(Post.author_id == user.id).order_by(Post.created_at, Post.id)
+            )
+        ],
+        "comments": [
+            {"id": cid, "post_id": post_id, "body": body, "created_at": _iso(created), "edited_at": _iso(edited)}
+            for cid, post_id, body, created, edited in db.session.execute(
+                select(Comment.id, Comment.post_id, Comment.body_source, Comment.created_at, Comment.edited_at)
+                .where(Comment.author_id == user.id).order_by(Comment.created_at, Comment.id)
+            )
+        ],
+        "notifications": [
+            {"kind": kind, "url": url, "data": payload, "created_at": _iso(created), "read_at": _iso(read)}
+            for kind, url, payload, created, read in db.session.execute(
+                select(Notification.kind, Notification.url, Notification.data, Notification.created_at,
+                       Notification.read_at)
+                .where(Notification.user_id == user.id).order_by(Notification.created_at)
+            )
+        ],
+        "notification_preferences": {
+            kind: enabled for kind, enabled in db.session.execute(
+                select(NotificationPreference.kind, NotificationPreference.email_enabled)
+                .where(NotificationPreference.user_id == user.id)
+            )
+        },
+        "api_tokens": [
+            {"name": name, "prefix": prefix, "created_at": _iso(created)}
+            for name, prefix, created in db.session.execute(
+                select(ApiToken.name, ApiToken.prefix, ApiToken.created_at).where(ApiToken.user_id == user.id)
+            )
+        ],
+        "plugins": {},
+    }
+    plugins = get_plugins()
+    for plugin_id in plugins.enabled_ids():
+        part = plugins.call_first("export_user_data", only=plugin_id, user=user)
+        if part is not None:
+            data["plugins"][plugin_id] = part
+    return data
+
+
+def groups_blocking_erasure(user: User) -> list[Group]:
+    """Groups where ``user`` is the only owner and someone else is still a member."""
+    other_owner = (
+        select(Membership.id)
+        .where(Membership.group_id == Group.id, Membership.role == "owner", Membership.user_id != user.id)
+        .exists()
+    )
+    other_member = (
+        select(Membership.id).where(Membership.group_id == Group.id, Membership.user_id != user.id).exists()
+    )
+    return list(db.session.scalars(
+        select(Group)
+        .join(Membership, and_(Membership.group_id == Group.id, Membership.user_id == user.id,
+                               Membership.role == "owner"))
+        .where(~other_owner, other_member)
+        .order_by(Group.name)
+    ))
+
+
+def erase_user(user: User) -> None:
+    """Delete the account and what they wrote, in the caller's transaction (the caller commits).
+
+    Raises ``LastOwnerError`` (nothing changed) if they must hand over a group first.
+    Groups where they are the only member go with them.
+    """
+    from core.plugins import get_plugins
+
+    blocking = groups_blocking_erasure(user)
+    if blocking:
+        raise LastOwnerError(blocking)
+    get_plugins().call("erase_user_data", user=user)
+    uid = user.id
+    db.session.flush()
+
+    # Groups they alone are in disappear with them (their content cascades).
+    other = aliased(Membership)
+    alone = (
+        select(Membership.group_id)
+        .where(Membership.user_id == uid)
+        .where(~select(other.id).where(other.group_id == Membership.group_id, other.user_id != uid).exists())
+    )
+    db.session.execute(delete(Group).where(Group.id.in_(alone)).execution_options(synchronize_session=False))
+
+    # Comments on other people's posts: keep the posts' counters right.
+    per_post = (
+        select(func.count(Comment.id))
+        .where(Comment.post_id == Post.id, Comment.author_id == uid)
+        .scalar_subquery()
+    )
+    db.session.execute(
+        update(Post)
+        .where(Post.id.in_(select(Comment.post_id).where(Comment.author_id == uid)))
+        .values(comment_count=Post.comment_count - per_post)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(delete(Comment).where(Comment.author_id == uid))
+    db.session.execute(delete(Comment).where(Comment.post_id.in_(select(Post.id).where(Post.author_id == uid))))
+    db.session.execute(delete(Post).where(Post.author_id == uid))
+
+    db.session.execute(
+        update(Group)
+        .where(Group.id.in_(select(Membership.group_id).where(Membership.user_id == uid)))
+        .values(member_count=Group.member_count - 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(delete(Membership).where(Membership.user_id == uid))
+    db.session.execute(delete(JoinRequest).where(JoinRequest.user_id == uid))
+    db.session.execute(delete(Invitation).where(Invitation.user_id == uid))
+    db.session.execute(delete(Notification).where(Notification.user_id == uid))
+    db.session.execute(delete(NotificationPreference).where(NotificationPreference.user_id == uid))
+    db.session.execute(delete(ApiToken).where(ApiToken.user_id == uid))
+    db.session.execute(delete(OutboxMessage).where(func.lower(OutboxMessage.to_addr) == user.email.lower()))
+    # References that outlive them (who decided, who invited, who acted) become anonymous.
+    db.session.execute(update(Notification).where(Notification.actor_id == uid).values(actor_id=None)
+                       .execution_options(synchronize_session=False))
+    db.session.execute(update(JoinRequest).where(JoinRequest.decided_by_id == uid).values(decided_by_id=None)
+                       .execution_options(synchronize_session=False))
+    db.session.execute(update(Invitation).where(Invitation.invited_by_id == uid).values(invited_by_id=None)
+                       .execution_options(synchronize_session=False))
+    db.session.execute(update(Group).where(Group.created_by_id == uid).values(created_by_id=None)
+                       .execution_options(synchronize_session=False))
+    db.session.execute(delete(User).where(User.id == uid))
+    # Keep the caller's (now detached) object readable; everything else reloads.
+    db.session.expunge(user)
+    db.session.expire_all()

@@ -1,0 +1,61 @@
+"""The place where ``support_resources`` are shown: helplines and emergency numbers.
+
+Public (a person in crisis may not have an account). The country comes from ``?country=``,
+else the member's profile, else the site default; the language is the page's. Plugins add
+resources through the hook; core always contributes the emergency number, so the page is
+never empty.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Blueprint, current_app, render_template, request
+from flask_babel import get_locale
+from flask_login import current_user
+
+from core.countries import country_choices, country_codes
+from core.hookspecs import SupportResource
+from core.plugins import get_plugins
+
+bp = Blueprint("support", __name__)
+
+KIND_ORDER = {"emergency": 0, "helpline": 1, "article": 2}
+REASON = re.compile(r"^[a-z_]{1,32}$")
+
+
+def chosen_country() -> str:
+    asked = (request.args.get("country") or "").strip().upper()
+    if asked in country_codes():
+        return asked
+    own = (getattr(current_user, "country", None) or "").upper()
+    if own in country_codes():
+        return own
+    return str(current_app.config.get("DEFAULT_COUNTRY") or "DE").upper()
+
+
+def support_resources(locale: str, country: str, reason: str = "general") -> list[SupportResource]:
+    """Every enabled plugin's resources for this place and language, emergency first, no duplicates."""
+    found = get_plugins().call_flat("support_resources", locale=locale, context={"country": country, "reason": reason})
+    seen: set[Any] = set()
+    unique = []
+    for resource in found:
+        if not isinstance(resource, SupportResource):
+            continue
+        key = resource.phone or resource.url or resource.name
+        if key in seen:
+            continue
+        seen.add(key)
+        unique.append(resource)
+    return sorted(unique, key=lambda r: KIND_ORDER.get(r.kind, len(KIND_ORDER)))
+
+
+@bp.get("/support")
+def index():
+    locale = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+    country = chosen_country()
+    reason = request.args.get("reason", "general")
+    if not REASON.match(reason):
+        reason = "general"
+    return render_template("support/index.html", resources=support_resources(locale, country, reason),
+                           country=country, reason=reason, countries=country_choices(locale))

@@ -1,0 +1,65 @@
+"""Help center: a referral form that connects people to crisis helplines, and the helpline directory.
+
+Modelled on the partnership between a social network and Germany's TelefonSeelsorge: a person
+worried about themselves or a friend picks a path, country and language and gets the helplines'
+details on screen (members also by email, to themselves). Nothing about them or their problem
+is stored; the only trace is a weekly counter per country and path.
+"""
+from __future__ import annotations
+
+from flask import render_template, request
+
+from core.hookspecs import hookimpl
+from core.plugins import PluginMeta
+
+META = PluginMeta(
+    id="helpcenter",
+    name="Help center",
+    version="1.0.0",
+    description="A referral form at /help that connects people to verified crisis helplines, "
+                "without storing anything about them.",
+    scope="site",
+)
+
+@hookimpl
+def register_blueprints(app):
+    from plugins.helpcenter import admin, models, views  # noqa: F401  (models: tables join the metadata)
+
+    return [views.bp, admin.bp]
+
+
+@hookimpl
+def template_slot(name, context):
+    if name == "footer":
+        return render_template("helpcenter/slots/footer.html")
+    if name == "head" and (request.blueprint or "").startswith("helpcenter"):
+        return render_template("helpcenter/slots/head.html")
+    if name == "admin_dashboard":
+        from plugins.helpcenter.directory import needs_checking
+
+        return render_template("helpcenter/slots/admin_dashboard.html", entries=needs_checking())
+    return None
+
+
+@hookimpl
+def support_resources(locale, context):
+    """The directory's helplines for the country asked about; core adds the emergency number."""
+    from plugins.helpcenter.directory import support_resources_for
+
+    return support_resources_for(locale, (context or {}).get("country"))
+
+
+@hookimpl
+def plugin_enabled(plugin_id, group):
+    """An admin who switches the help center on expects a working /help: fill an empty directory."""
+    from plugins.helpcenter.seed import seed_directory
+
+    seed_directory()
+
+
+@hookimpl
+def seed_demo(app):
+    from plugins.helpcenter.seed import seed_directory
+
+    seed_directory()
+

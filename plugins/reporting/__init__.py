@@ -1,0 +1,175 @@
+"""Reporting & blocking: reports on any content, moderation queues, sanctions with appeal, blocks.
+
+Everything reaches core through hooks: report and block buttons through template slots,
+blocks through ``can_interact`` and ``hidden_user_ids``, hidden items through
+``content_placeholders``, group bans through ``can_join_group``. Disabled, all of it is gone
+(no buttons, queues answer 404, blocks stop filtering); the data stays for re-enabling.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import g, has_request_context
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+from sqlalchemy import and_, select
+
+from core.hookspecs import GroupTab, NavItem, hookimpl
+from core.plugins import PluginMeta
+
+META = PluginMeta(
+    id="reporting",
+    name="Reporting & blocking",
+    version="1.0.0",
+    description="Report posts, comments and profiles; moderation queues with appeals; blocks that really block.",
+    scope="site",
+)
+
+TRANSLATIONS = Path(__file__).parent / "translations"
+
+
+# --- setup --------------------------------------------------------------------------------------
+
+
+@hookimpl
+def register_blueprints(app):
+    from plugins.reporting import api, moderation_views, views
+
+    _add_translations(app)
+    _register_email_kinds()
+    return [views.bp, moderation_views.bp, api.blp]
+
+
+def _add_translations(app) -> None:
+    """Let Flask-Babel find this plugin's catalog next to core's."""
+    babel = app.extensions.get("babel")
+    directories = getattr(babel, "translation_directories", None)
+    if directories is not None and str(TRANSLATIONS) not in directories:
+        directories.append(str(TRANSLATIONS))
+
+
+def _register_email_kinds() -> None:
+    from core import notify
+    from plugins.reporting.notices import EMAIL_KINDS
+
+    register = getattr(notify, "register_email_kind", None)
+    for kind, (default, label) in EMAIL_KINDS.items():
+        if register is not None:
+            register(kind, label, default=default)
+
+
+@hookimpl
+def settings_schema():
+    from plugins.reporting.schemas import ReportingSettings
+
+    return ReportingSettings
+
+
+# --- UI -----------------------------------------------------------------------------------------
+
+
+@hookimpl
+def nav_items(user):
+    if getattr(user, "is_authenticated", False) and user.is_site_admin:
+        return [NavItem(label=_l("Moderation"), endpoint="reporting_mod.index", order=80)]
+    return None
+
+
+@hookimpl
+def group_tabs(group, user):
+    from plugins.reporting.permissions import can_use_queue
+
+    if can_use_queue(user, group):
+        return [GroupTab(label=_l("Moderation"), endpoint="reporting_mod.queue_page", values={"slug": group.slug},
+                         order=90)]
+    return None
+
+
+@hookimpl
+def template_slot(name, context):
+    from plugins.reporting import slots
+
+    renderer = slots.RENDERERS.get(name)
+    return renderer(context) if renderer is not None else None
+
+
+# --- policy -------------------------------------------------------------------------------------
+
+
+@hookimpl
+def can_interact(actor, target):
+    from plugins.reporting.blocks import blocked_either_way
+
+    if actor is None or target is None or getattr(actor, "id", None) is None or getattr(target, "id", None) is None:
+        return None
+    return not blocked_either_way(actor.id, target.id)
+
+
+@hookimpl
+def hidden_user_ids(viewer):
+    from plugins.reporting.blocks import hidden_select
+
+    if getattr(viewer, "id", None) is None:
+        return None
+    return hidden_select(viewer.id)
+
+
+@hookimpl
+def can_join_group(user, group):
+    """A banned person cannot join (or ask to join, or accept an invitation) while the ban lasts."""
+    from plugins.reporting.bans import is_banned
+
+    if getattr(user, "id", None) is None:
+        return None
+    return not is_banned(user.id, group.id)
+
+
+@hookimpl
+def content_placeholders(viewer, content_type, ids):
+    """Hidden items show a placeholder to members; moderators of the item's group see the original."""
+    from core.extensions import db
+    from core.models import ROLE_RANK, Membership
+    from plugins.reporting.models import HiddenContent
+
+    if not ids:
+        return None
+    authenticated = getattr(viewer, "is_authenticated", False)
+    if authenticated and viewer.is_site_admin:
+        stmt = select(HiddenContent.content_id, HiddenContent.group_id, db.literal("admin"))
+    elif authenticated:
+        stmt = select(HiddenContent.content_id, HiddenContent.group_id, Membership.role).outerjoin(
+            Membership, and_(Membership.group_id == HiddenContent.group_id, Membership.user_id == viewer.id))
+    else:
+        stmt = select(HiddenContent.content_id, HiddenContent.group_id, db.null())
+    rows = db.session.execute(stmt.where(HiddenContent.content_type == content_type,
+                                         HiddenContent.content_id.in_(list(ids)))).all()
+    placeholders: dict[int, Markup] = {}
+    seen_by_moderator: set[int] = set()
+    for content_id, _group_id, role in rows:
+        if role in ROLE_RANK and ROLE_RANK[role] >= ROLE_RANK["moderator"]:
+            seen_by_moderator.add(content_id)
+        else:
+            placeholders[content_id] = Markup('<p class="placeholder reporting-hidden"><em>{}</em></p>').format(
+                _("This was hidden by the moderators."))
+    if has_request_context():
+        g.setdefault("_reporting_moderator_view", {}).setdefault(content_type, set()).update(seen_by_moderator)
+    return placeholders
+
+
+# --- privacy ------------------------------------------------------------------------------------
+
+
+@hookimpl
+def export_user_data(user):
+    from plugins.reporting.privacy import export
+
+    return export(user)
+
+
+@hookimpl
+def erase_user_data(user):
+    from plugins.reporting.privacy import erase
+
+    erase(user)
+

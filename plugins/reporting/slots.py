@@ -1,0 +1,120 @@
+"""What reporting adds to core pages: report and block links, moderator markers, shortcuts.
+
+Slots on posts and comments run once per item on a page, so they build small HTML strings
+without a query or a template render; what they need was loaded with the list.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import g, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
+
+from core.permissions import is_authenticated
+
+
+def _viewer() -> Any:
+    return current_user if is_authenticated(current_user) else None
+
+
+def _links(content_type: str, content_id: int, author_id: int | None) -> Markup:
+    """Report and block links for someone else's item; nothing on your own."""
+    viewer = _viewer()
+    if viewer is None or author_id == viewer.id:
+        return Markup("")
+    parts = [Markup('<a class="reporting-report" href="{}" rel="nofollow">{}</a>').format(
+        url_for("reporting.report", content_type=content_type, content_id=content_id), _("Report"))]
+    if author_id is not None:
+        parts.append(Markup('<a class="reporting-block" href="{}" rel="nofollow">{}</a>').format(
+            url_for("reporting.block_confirm", user_id=author_id), _("Block author")))
+    return Markup(" ").join(parts)
+
+
+def _moderator_marker(content_type: str, content_id: int) -> Markup:
+    """Moderators see hidden items in full, marked so they know members see a placeholder."""
+    seen = g.get("_reporting_moderator_view", {}).get(content_type, set())
+    if content_id not in seen:
+        return Markup("")
+    return Markup('<p class="reporting-hidden-marker"><strong>{}</strong></p>').format(
+        _("Hidden from members by the moderators."))
+
+
+def post_actions(context: dict) -> Markup | None:
+    post = context.get("post")
+    return _links("post", post.id, post.author_id) if post is not None else None
+
+
+def post_footer(context: dict) -> Markup | None:
+    post = context.get("post")
+    return _moderator_marker("post", post.id) if post is not None else None
+
+
+def comment_actions(context: dict) -> Markup | None:
+    comment = context.get("comment")
+    if comment is None:
+        return None
+    return _links("comment", comment.id, comment.author_id) + _moderator_marker("comment", comment.id)
+
+
+def profile_actions(context: dict) -> Markup | None:
+    user = context.get("user")
+    viewer = _viewer()
+    if user is None or viewer is None:
+        return None
+    if user.id == viewer.id:
+        return Markup('<a href="{}">{}</a> <a href="{}">{}</a>').format(
+            url_for("reporting.block_list"), _("People you block"),
+            url_for("reporting.my_reports"), _("Your reports"))
+    return Markup('<a class="reporting-report" href="{}" rel="nofollow">{}</a> '
+                  '<a class="reporting-block" href="{}" rel="nofollow">{}</a>').format(
+        url_for("reporting.report", content_type="profile", content_id=user.id), _("Report profile"),
+        url_for("reporting.block_confirm", user_id=user.id), _("Block"))
+
+
+def user_settings(context: dict) -> Markup | None:
+    if _viewer() is None:
+        return None
+    return Markup('<section class="card" aria-labelledby="reporting-settings"><h2 id="reporting-settings">{}</h2>'
+                  '<p>{}</p><p><a href="{}">{}</a> · <a href="{}">{}</a></p></section>').format(
+        _("Blocking and reports"),
+        _("Blocked people cannot see your posts, comments or profile, and you do not see theirs."),
+        url_for("reporting.block_list"), _("People you block"),
+        url_for("reporting.my_reports"), _("Your reports"))
+
+
+def group_sidebar(context: dict) -> Markup | None:
+    from plugins.reporting.permissions import can_use_queue
+
+    group = context.get("group")
+    if group is None or not can_use_queue(current_user, group):
+        return None
+    return Markup('<p class="reporting-queue-link"><a href="{}">{}</a></p>').format(
+        url_for("reporting_mod.queue_page", slug=group.slug), _("Moderation queue"))
+
+
+def admin_dashboard(context: dict) -> Markup | None:
+    from plugins.reporting.queue import site_open_count
+
+    viewer = _viewer()
+    if viewer is None or not viewer.is_site_admin:
+        return None
+    count = site_open_count(viewer)
+    return Markup('<section class="card" aria-labelledby="reporting-admin"><h2 id="reporting-admin">{}</h2>'
+                  '<p>{}</p><p><a href="{}">{}</a> · <a href="{}">{}</a></p></section>').format(
+        _("Reports"), _("Open reports in the site queue: %(count)s", count=count),
+        url_for("reporting_mod.queue_page"), _("Site queue"),
+        url_for("reporting_mod.audit_log"), _("Audit log"))
+
+
+RENDERERS: dict[str, Callable[[dict], Any]] = {
+    "post_actions": post_actions,
+    "post_footer": post_footer,
+    "comment_actions": comment_actions,
+    "profile_actions": profile_actions,
+    "user_settings": user_settings,
+    "group_sidebar": group_sidebar,
+    "admin_dashboard": admin_dashboard,
+}

@@ -1,0 +1,28 @@
+"""A tiny plugin for the account tests: records account events and takes part in export/erasure."""
+from __future__ import annotations
+
+from core.hookspecs import hookimpl
+from core.plugins import PluginMeta
+
+META = PluginMeta(id="account_probe", name="Account probe", version="1.0",
+                  description="Test plugin recording account hooks.")
+
+registered: list[str] = []
+erased: list[str] = []
+notes: dict[int, list[str]] = {}
+
+
+@hookimpl
+def user_registered(user):
+    registered.append(user.username)
+
+
+@hookimpl
+def export_user_data(user):
+    return {"notes": notes.get(user.id, [])}
+
+
+@hookimpl
+def erase_user_data(user):
+    erased.append(user.username)
+    notes.pop(user.id, None)

@@ -1,0 +1,142 @@
+"""API: /api/v1/notifications (session or token), marking read, email preferences."""
+from __future__ import annotations
+
+import pytest
+
+from core.extensions import db
+from core.models import ApiToken, Notification, NotificationPreference
+from core.notify import EMAIL_KINDS, notify
+
+
+@pytest.fixture
+def people(make_user, make_group):
+    owner = make_user("olga", display_name="Olga Owner")
+    actor = make_user("paul", display_name="Paul")
+    group = make_group(owner=owner, slug="garden-club", name="Garden Club")
+    return owner, actor, group
+
+
+@pytest.fixture
+def token_headers(app, people):
+    owner = people[0]
+    _, secret = ApiToken.issue(owner, "cli")
+    db.session.commit()
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def add_notes(user, actor, group, count):
+    for n in range(count):
+        db.session.add(Notification(user_id=user.id, kind="post_reply", actor_id=actor.id, group_id=group.id,
+                                    url=f"/g/{group.slug}/posts/{n}"))
+    db.session.commit()
+
+
+def test_listing_needs_authentication(client):
+    response = client.get("/api/v1/notifications")
+    assert response.status_code == 401
+    assert response.json["message"].startswith("Authentication required")
+
+
+def test_list_with_a_token(client, people, token_headers):
+    owner, actor, group = people
+    notify(owner, "join_request", actor=actor, group=group, url="/g/garden-club/requests")
+    db.session.commit()
+    response = client.get("/api/v1/notifications", headers=token_headers)
+    assert response.status_code == 200
+    [item] = response.json["items"]
+    assert item["kind"] == "join_request"
+    assert item["text"] == "Paul asked to join Garden Club."
+    assert item["url"] == "/g/garden-club/requests"
+    assert item["actor"] == {"username": "paul", "display_name": "Paul"}
+    assert item["group"] == {"slug": "garden-club", "name": "Garden Club"}
+    assert item["read"] is False and item["read_at"] is None
+    assert response.json["next"] is None
+    assert response.json["unread_count"] == 1
+
+
+def test_list_pages_with_before_and_filters_unread(client, login, people):
+    owner, actor, group = people
+    add_notes(owner, actor, group, 5)
+    login(client, owner)
+    first = client.get("/api/v1/notifications?limit=3").json
+    assert [i["url"][-1] for i in first["items"]] == ["4", "3", "2"]
+    second = client.get(f"/api/v1/notifications?limit=3&before={first['next']}").json
+    assert [i["url"][-1] for i in second["items"]] == ["1", "0"] and second["next"] is None
+
+    client.post(f"/api/v1/notifications/{first['items'][0]['id']}/read")
+    unread = client.get("/api/v1/notifications?unread=1").json
+    assert [i["url"][-1] for i in unread["items"]] == ["3", "2", "1", "0"]
+    assert unread["unread_count"] == 4
+
+
+def test_bad_arguments_name_the_field(client, login, people):
+    login(client, people[0])
+    response = client.get("/api/v1/notifications?before=nonsense")
+    assert response.status_code == 400 and "before" in response.json["errors"]
+    response = client.get("/api/v1/notifications?limit=1000")
+    assert response.status_code in (400, 422)
+    assert "limit" in str(response.json["errors"])
+
+
+def test_mark_one_read(client, login, people):
+    owner, actor, group = people
+    add_notes(owner, actor, group, 1)
+    note = db.session.scalar(db.select(Notification))
+    login(client, owner)
+    response = client.post(f"/api/v1/notifications/{note.id}/read")
+    assert response.status_code == 200
+    assert response.json["read"] is True and response.json["read_at"]
+
+
+def test_someone_elses_notification_is_404(client, login, people):
+    owner, actor, group = people
+    add_notes(actor, owner, group, 1)
+    note = db.session.scalar(db.select(Notification))
+    login(client, owner)
+    assert client.post(f"/api/v1/notifications/{note.id}/read").status_code == 404
+    db.session.expire_all()
+    assert db.session.get(Notification, note.id).read_at is None
+
+
+def test_read_all_reports_how_many(client, people, token_headers):
+    owner, actor, group = people
+    add_notes(owner, actor, group, 3)
+    add_notes(actor, owner, group, 2)
+    response = client.post("/api/v1/notifications/read-all", headers=token_headers)
+    assert response.json == {"marked": 3}
+    assert client.post("/api/v1/notifications/read-all", headers=token_headers).json == {"marked": 0}
+
+
+def test_session_posts_need_csrf_but_token_posts_do_not(app, client, login, people, token_headers):
+    app.config["WTF_CSRF_ENABLED"] = True
+    login(client, people[0])
+    response = client.post("/api/v1/notifications/read-all")
+    assert response.status_code == 400 and "csrf_token" in response.json["errors"]
+    assert client.post("/api/v1/notifications/read-all", headers=token_headers).status_code == 200
+
+
+def test_preferences_default_to_email_on(client, people, token_headers):
+    response = client.get("/api/v1/notifications/preferences", headers=token_headers)
+    assert response.json == {kind: True for kind in EMAIL_KINDS}
+
+
+def test_put_changes_only_the_kinds_sent(client, people, token_headers):
+    response = client.put("/api/v1/notifications/preferences", json={"post_reply": False}, headers=token_headers)
+    assert response.status_code == 200
+    assert response.json == {kind: kind != "post_reply" for kind in EMAIL_KINDS}
+    prefs = db.session.scalars(db.select(NotificationPreference)).all()
+    assert [(p.kind, p.email_enabled) for p in prefs] == [("post_reply", False)]
+
+
+def test_put_rejects_unknown_kinds_and_non_booleans_naming_the_field(client, people, token_headers):
+    response = client.put("/api/v1/notifications/preferences", json={"gossip": True}, headers=token_headers)
+    assert response.status_code in (400, 422) and "gossip" in str(response.json["errors"])
+    response = client.put("/api/v1/notifications/preferences", json={"invitation": "maybe"}, headers=token_headers)
+    assert response.status_code in (400, 422) and "invitation" in str(response.json["errors"])
+    assert db.session.scalars(db.select(NotificationPreference)).all() == []
+
+
+def test_preferences_are_in_the_openapi_document(client):
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    assert {"get", "put"} <= set(paths["/api/v1/notifications/preferences"])
+    assert "/api/v1/notifications/{notification_id}/read" in paths

@@ -1,0 +1,222 @@
+"""Migrations: ``flask db upgrade`` on an empty database builds exactly the models' schema.
+
+Core and every plugin keep their own Alembic branch (``core.migration_branches``). Each test
+gets a fresh, empty database (SQLite file, or a throwaway PostgreSQL database when
+``COMMONGROUND_TEST_DATABASE_URL`` is set) and runs the real ``flask db`` commands.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from core.testing import TEST_DB_ENV
+
+ROOT = Path(__file__).resolve().parents[2]
+HELLO = "commonground_hello"
+
+
+@pytest.fixture
+def empty_database_url(tmp_path) -> Iterator[str]:
+    """A database with no tables at all, dropped after the test."""
+    base = os.environ.get(TEST_DB_ENV)
+    if not base:
+        yield f"sqlite:///{tmp_path / 'migrations.sqlite'}"
+        return
+    if base.startswith("postgresql://"):
+        base = "postgresql+psycopg://" + base[len("postgresql://"):]
+    url = make_url(base)
+    name = f"cg_mig_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextlib.contextmanager
+def built_app(database_url: str, plugins: list | None, **config) -> Iterator:
+    """An app on ``database_url``; ``plugins=None`` discovers installed plugins like production."""
+    from core import create_app
+    from core.extensions import db
+
+    settings = {"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": database_url,
+                "RATELIMIT_STORAGE_URI": "memory://", "PLUGINS": None}
+    settings.update(config)
+    app = create_app(settings, plugins=plugins)
+    with app.app_context():
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+def flask_db(app, *args: str) -> str:
+    result = app.test_cli_runner().invoke(args=["db", *args])
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    return result.output
+
+
+def schema_differences(app) -> list:
+    """Alembic's autogenerate comparison of the database with the models of core and loaded plugins.
+
+    The process-wide metadata may also hold models of plugins other tests imported; only the
+    tables of core and of this app's plugins are expected, while every table in the database counts.
+    """
+    from core import migration_branches
+    from core.extensions import db
+
+    owners = migration_branches.table_owners(app)
+    loaded = {"core", *migration_branches.plugin_packages(app)}
+
+    def include_object(obj, name, type_, reflected, compare_to):
+        if type_ == "table" and not reflected:
+            return owners.get(name, "core") in loaded
+        if type_ == "table" and name == "alembic_version":
+            return False
+        return True
+
+    with db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "include_object": include_object})
+        return compare_metadata(context, db.metadata)
+
+
+def script_directory(app):
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())
+
+
+def applied_revisions(app) -> set[str]:
+    """Every revision the database is at or past (alembic_version keeps only the newest ones)."""
+    from core.extensions import db
+
+    with db.engine.connect() as conn:
+        current = tuple(conn.execute(text("SELECT version_num FROM alembic_version")).scalars())
+    return {rev.revision for rev in script_directory(app).iterate_revisions(current, "base")}
+
+
+def heads(app) -> set[str]:
+    return set(script_directory(app).get_heads())
+
+
+def test_upgrade_builds_exactly_the_core_schema(empty_database_url):
+    with built_app(empty_database_url, plugins=[]) as app:
+        flask_db(app, "upgrade")
+        assert schema_differences(app) == []
+        assert heads(app) <= applied_revisions(app)
+
+
+def test_upgrade_brings_core_and_the_example_plugin_to_their_heads(empty_database_url):
+    with built_app(empty_database_url, plugins=[HELLO]) as app:
+        flask_db(app, "upgrade")
+        assert "hello_greetings" in inspect(app.extensions["sqlalchemy"].engine).get_table_names()
+        assert schema_differences(app) == []
+        assert heads(app) <= applied_revisions(app)
+        assert len(heads(app)) == 2
+
+
+def test_every_installed_plugin_has_migrations_matching_its_models(empty_database_url):
+    """Discovery as in production: a plugin whose models and migrations disagree fails here."""
+    with built_app(empty_database_url, plugins=None) as app:
+        flask_db(app, "upgrade")
+        assert schema_differences(app) == []
+
+
+def test_example_plugin_branch_depends_on_core_and_carries_its_label():
+    from core import create_app
+    from core.migration_branches import CORE_BRANCH
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"}, plugins=[HELLO])
+    with app.app_context():
+        script = script_directory(app)
+        bases = {label: s for s in script.walk_revisions() if s.down_revision is None for label in s.branch_labels}
+        hello_base, core_base = bases["hello"], bases[CORE_BRANCH]
+    assert hello_base.dependencies == core_base.revision
+    assert Path(hello_base.path).parent.parent.parent.name == HELLO
+
+
+def test_downgrading_a_plugin_branch_leaves_core_alone(empty_database_url):
+    with built_app(empty_database_url, plugins=[HELLO]) as app:
+        flask_db(app, "upgrade")
+        flask_db(app, "downgrade", "hello@base")
+        tables = inspect(app.extensions["sqlalchemy"].engine).get_table_names()
+        assert "hello_greetings" not in tables and "users" in tables
+        flask_db(app, "upgrade")
+        assert schema_differences(app) == []
+
+
+def test_blocked_plugin_does_not_stop_the_upgrade(empty_database_url):
+    """Its revisions are in the database already; the blocked plugin itself is never imported."""
+    with built_app(empty_database_url, plugins=None, PLUGINS=["hello"]) as app:
+        flask_db(app, "upgrade")
+    with built_app(empty_database_url, plugins=None, PLUGINS=["hello"], PLUGINS_BLOCKED=["hello"]) as app:
+        assert "hello" not in app.extensions["commonground.plugins"].installed
+        flask_db(app, "upgrade")
+
+
+@pytest.fixture
+def scaffolded_plugin(tmp_path, monkeypatch) -> str:
+    """A brand-new plugin package (from ``flask plugins new``) importable from ``tmp_path``."""
+    from core.scaffold import create_plugin
+
+    plugin_id = f"mig{uuid.uuid4().hex[:6]}"
+    root = create_plugin(plugin_id, tmp_path)
+    monkeypatch.syspath_prepend(str(root))
+    return plugin_id
+
+
+def test_migrate_starts_a_new_plugin_branch_in_its_own_package(empty_database_url, scaffolded_plugin):
+    plugin_id = scaffolded_plugin
+    package = f"commonground_{plugin_id}"
+    with built_app(empty_database_url, plugins=[HELLO, package]) as app:
+        flask_db(app, "upgrade")
+        # Drift in another plugin's table must not leak into this plugin's revision.
+        with app.extensions["sqlalchemy"].engine.begin() as conn:
+            conn.execute(text("DROP TABLE hello_greetings"))
+        flask_db(app, "migrate", "-m", f"{plugin_id} initial", "--branch-label", plugin_id)
+        versions = Path(sys.modules[package].__file__).parent / "migrations" / "versions"
+        (revision_file,) = versions.glob("*.py")
+        source = revision_file.read_text()
+        assert f"branch_labels = ('{plugin_id}',)" in source
+        assert "down_revision = None" in source
+        (core_head,) = (rev.revision for rev in script_directory(app).get_revisions("core@head"))
+        assert f"depends_on = '{core_head}'" in source
+        assert f"create_table('{plugin_id}_entries'" in source and "hello_greetings" not in source
+        assert "core.models" not in source  # custom column types are written as plain SQLAlchemy types
+
+        flask_db(app, "upgrade", f"{plugin_id}@head")
+        assert f"{plugin_id}_entries" in inspect(app.extensions["sqlalchemy"].engine).get_table_names()
+
+        flask_db(app, "migrate", "-m", "nothing new", "--head", f"{plugin_id}@head")
+        assert list(versions.glob("*.py")) == [revision_file]
+
+
+def test_flask_db_upgrade_command_line_discovers_installed_plugins(empty_database_url, tmp_path):
+    """The real ``flask db upgrade`` (as ``make db`` runs it) with entry-point discovery."""
+    env = {**os.environ, "FLASK_APP": "wsgi:app", "COMMONGROUND_SQLALCHEMY_DATABASE_URI": empty_database_url,
+           "COMMONGROUND_PLUGINS": '["hello"]', "COMMONGROUND_SECRET_KEY": "x"}
+    result = subprocess.run([str(Path(sys.executable).parent / "flask"), "db", "upgrade"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "hello initial" in result.stderr
+    engine = create_engine(empty_database_url)
+    try:
+        assert {"users", "hello_greetings"} <= set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
