@@ -20,6 +20,11 @@ def create_app(config: dict[str, Any] | None = None,
 
     app = Flask(__name__, instance_relative_config=True)
     load_config(app, config)
+    if app.config.get("PROXY_COUNT"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         from core.database import enable_sqlite_pragmas
 

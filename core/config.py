@@ -27,6 +27,9 @@ class Defaults:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False  # set True behind HTTPS (deploy guide)
+    # Reverse proxies in front of the app (deploy guide): trust this many hops of X-Forwarded-For/-Proto/-Host,
+    # so rate limits count real client addresses. 0: the app is reached directly.
+    PROXY_COUNT = 0
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE: bool | None = None  # None: same as SESSION_COOKIE_SECURE

@@ -67,7 +67,7 @@ def _profile_visible(profile: User, user) -> bool:
 def content_types():
     return [
         ContentType(
-            name="post", label=str(_l("Post")),
+            name="post", label=_l("Post"),
             load=lambda id: db.session.get(Post, id),
             visible_to=_post_visible,
             author_id=lambda p: p.author_id,
@@ -77,7 +77,7 @@ def content_types():
             delete=lambda p: db.session.delete(p),
         ),
         ContentType(
-            name="comment", label=str(_l("Comment")),
+            name="comment", label=_l("Comment"),
             load=lambda id: db.session.get(Comment, id),
             visible_to=_comment_visible,
             author_id=lambda c: c.author_id,
@@ -87,7 +87,7 @@ def content_types():
             delete=lambda c: db.session.delete(c),
         ),
         ContentType(
-            name="profile", label=str(_l("Profile")),
+            name="profile", label=_l("Profile"),
             load=lambda id: db.session.get(User, id),
             visible_to=_profile_visible,
             author_id=lambda u: u.id,

@@ -101,14 +101,16 @@ def table_owners(app: Flask) -> dict[str, str]:
     """Table name -> ``core`` or the id of the plugin whose package defines the model.
 
     Every advertised plugin counts, loaded or not: its models may have been imported anyway.
+    Models from any other module (not core, no known plugin) belong to no branch.
     """
     packages = {ep.module: ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)}
     packages.update({package: pid for pid, package in plugin_packages(app).items()})
     owners = {}
     for mapper in db.Model.registry.mappers:
         module = mapper.class_.__module__
+        fallback = CORE_BRANCH if module.split(".")[0] == "core" else f"module:{module}"
         owner = next((pid for package, pid in packages.items()
-                      if module == package or module.startswith(package + ".")), CORE_BRANCH)
+                      if module == package or module.startswith(package + ".")), fallback)
         for table in mapper.tables:
             owners[table.name] = owner
     return owners

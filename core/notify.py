@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, render_template, url_for
+from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
@@ -36,16 +36,50 @@ EMAIL_KIND_LABELS = {
 }
 KINDS = ("join_request", "request_approved", "request_denied", "post_reply", "invitation", "role_changed",
          "removed_from_group")
+# Plugins' email kinds: where their templates live, and the plugin they belong to (their kinds are
+# left off the preferences while that plugin is disabled).
+EMAIL_TEMPLATES: dict[str, str] = {}
+EMAIL_KIND_PLUGINS: dict[str, str] = {}
+
+
+def register_email_kind(kind: str, label: Any, *, plugin_id: str, default: bool = True,
+                        templates: str | None = None) -> None:
+    """A plugin adds an email kind (call it from ``register_blueprints``); idempotent.
+
+    Its mail is rendered from ``<templates>.subject.txt|.txt|.html``, by default
+    ``<plugin_id>/email/<kind>`` inside the plugin's own template folder.
+    """
+    EMAIL_KINDS[kind] = default
+    EMAIL_KIND_LABELS[kind] = label
+    EMAIL_KIND_PLUGINS[kind] = plugin_id
+    EMAIL_TEMPLATES[kind] = templates or f"{plugin_id}/email/{kind}"
+
+
+def _kind_active(kind: str) -> bool:
+    from core.plugins import get_plugins
+
+    plugin_id = EMAIL_KIND_PLUGINS.get(kind)
+    return plugin_id is None or get_plugins().is_enabled(plugin_id)
+
+
+def active_email_kinds() -> dict[str, bool]:
+    """The email kinds a member can choose now (core's and enabled plugins'), each with its default."""
+    return {kind: default for kind, default in EMAIL_KINDS.items() if _kind_active(kind)}
+
+
+def email_kind_labels() -> dict[str, str]:
+    """What the preferences page calls each active kind, in the current language."""
+    return {kind: str(EMAIL_KIND_LABELS.get(kind, kind)) for kind in active_email_kinds()}
 
 
 def email_preferences(user: User) -> dict[str, bool]:
-    """Every email kind with the member's choice (the default where they made none); one query."""
+    """Every active email kind with the member's choice (the default where they made none); one query."""
     rows = db.session.execute(
         db.select(NotificationPreference.kind, NotificationPreference.email_enabled)
         .where(NotificationPreference.user_id == user.id)
     ).all()
     chosen = {kind: bool(enabled) for kind, enabled in rows}
-    return {kind: chosen.get(kind, default) for kind, default in EMAIL_KINDS.items()}
+    return {kind: chosen.get(kind, default) for kind, default in active_email_kinds().items()}
 
 
 def set_email_preferences(user: User, changes: dict[str, bool]) -> None:
@@ -56,8 +90,9 @@ def set_email_preferences(user: User, changes: dict[str, bool]) -> None:
             db.select(NotificationPreference).where(NotificationPreference.user_id == user.id)
         )
     }
+    active = active_email_kinds()
     for kind, enabled in changes.items():
-        if kind not in EMAIL_KINDS:
+        if kind not in active:
             raise KeyError(kind)
         row = rows.get(kind)
         if enabled == EMAIL_KINDS[kind]:
@@ -97,16 +132,24 @@ def notify(user: User, kind: str, *, actor: User | None = None, group: Any = Non
                         group_id=group.id if group is not None else None, url=url, data=data or {})
     db.session.add(note)
     if user.email_confirmed and email_enabled(user, kind):
-        settings_url = _absolute(url_for("notifications.settings", _anchor=f"kind-{kind}"))
+        settings_url = _absolute(_path_for("notifications.settings") + f"#kind-{kind}")
         with force_locale(user.locale):
             context = {"user": user, "actor": actor, "group": group, "data": data or {}, "kind": kind,
                        "site_name": current_app.config["SITE_NAME"], "url": _absolute(url),
                        "settings_url": settings_url}
-            subject = " ".join(render_template(f"email/{kind}.subject.txt", **context).split())
-            text = render_template(f"email/{kind}.txt", **context)
-            html = render_template(f"email/{kind}.html", **context)
+            base = EMAIL_TEMPLATES.get(kind, f"email/{kind}")
+            subject = " ".join(render_template(f"{base}.subject.txt", **context).split())
+            text = render_template(f"{base}.txt", **context)
+            html = render_template(f"{base}.html", **context)
         enqueue(user.email, subject, text, html)
     return note
+
+
+def _path_for(endpoint: str, **values: Any) -> str:
+    """``url_for`` that also works outside a request (CLI jobs, seeding)."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    return current_app.url_map.bind("localhost").build(endpoint, values)
 
 
 def _absolute(url: str | None) -> str | None:

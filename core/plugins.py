@@ -352,8 +352,11 @@ class Plugins:
         return results[0] if results else None
 
     def call_policy(self, name: str, /, **kwargs: Any) -> bool:
-        """All must agree: any False, or any exception, means no (fail closed)."""
-        for impl in self._impls(name):
+        """All must agree: any False, or any exception, means no (fail closed).
+
+        Group-scope plugins take part where the ``group`` (or ``post``...) argument has them on.
+        """
+        for impl in self._impls(name, _group_of(kwargs)):
             args = {k: kwargs[k] for k in impl.argnames if k in kwargs}
             try:
                 if impl.function(**args) is False:

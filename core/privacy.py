@@ -121,14 +121,11 @@ def export_user_data(user: User) -> dict[str, Any]:
 
 def groups_blocking_erasure(user: User) -> list[Group]:
     """Groups where ``user`` is the only owner and someone else is still a member."""
+    other = aliased(Membership)
     other_owner = (
-        select(Membership.id)
-        .where(Membership.group_id == Group.id, Membership.role == "owner", Membership.user_id != user.id)
-        .exists()
+        select(other.id).where(other.group_id == Group.id, other.role == "owner", other.user_id != user.id).exists()
     )
-    other_member = (
-        select(Membership.id).where(Membership.group_id == Group.id, Membership.user_id != user.id).exists()
-    )
+    other_member = select(other.id).where(other.group_id == Group.id, other.user_id != user.id).exists()
     return list(db.session.scalars(
         select(Group)
         .join(Membership, and_(Membership.group_id == Group.id, Membership.user_id == user.id,

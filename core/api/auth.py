@@ -30,6 +30,8 @@ from core.schemas.users import (
     TokenSchema,
 )
 
+PUBLIC: list = []  # OpenAPI: no authentication needed
+
 blp = Blueprint("api_auth", __name__, url_prefix="/api/v1", description="Accounts: sign-up, log-in, API tokens")
 
 
@@ -43,6 +45,7 @@ class MessageSchema(Schema):
 
 @blp.route("/auth/csrf", methods=["GET"])
 @blp.response(200, CsrfSchema)
+@blp.doc(security=PUBLIC)
 def csrf_token():
     """A CSRF token for session-cookie clients (not needed with a Bearer token)."""
     return {"csrf_token": generate_csrf()}
@@ -53,6 +56,7 @@ def csrf_token():
 @blp.arguments(SignupSchema)
 @blp.response(201, MeSchema)
 @blp.alt_response(429, response="TOO_MANY_REQUESTS")
+@blp.doc(security=PUBLIC)
 def signup(data):
     """Create an account; a confirmation link is emailed. Log in separately afterwards."""
     try:
@@ -71,6 +75,7 @@ def signup(data):
 @blp.alt_response(401, response="UNAUTHORIZED")
 @blp.alt_response(403, response="FORBIDDEN")
 @blp.alt_response(429, response="TOO_MANY_REQUESTS")
+@blp.doc(security=PUBLIC)
 def login(data):
     """Start a session (cookie). Wrong password and unknown account get the same answer."""
     user = accounts.authenticate(data["login"], data["password"])
@@ -93,6 +98,7 @@ def logout():
 @blp.arguments(ConfirmEmailSchema)
 @blp.response(200, MeSchema)
 @blp.alt_response(404, response="NOT_FOUND")
+@blp.doc(security=PUBLIC)
 def confirm_email(data):
     """Confirm an email address with the token from the emailed link."""
     user = user_for_confirmation(data["token"])
@@ -125,6 +131,7 @@ def resend_confirmation():
 @blp.arguments(PasswordResetRequestSchema)
 @blp.response(202, MessageSchema)
 @blp.alt_response(429, response="TOO_MANY_REQUESTS")
+@blp.doc(security=PUBLIC)
 def forgot_password(data):
     """Email a reset link; the answer is the same whether or not the address has an account."""
     accounts.request_password_reset(data["email"])
@@ -137,6 +144,7 @@ def forgot_password(data):
 @blp.arguments(PasswordResetSchema)
 @blp.response(204)
 @blp.alt_response(429, response="TOO_MANY_REQUESTS")
+@blp.doc(security=PUBLIC)
 def reset_password(data):
     """Set a new password with the emailed token; every session of the account ends."""
     accounts.reset_password(data["user"], data["password"])

@@ -7,10 +7,10 @@ from core.api.access import not_found, require_user
 from core.extensions import db
 from core.groups import keyset
 from core.notifications import inbox
-from core.notify import email_preferences, set_email_preferences
+from core.notify import email_kind_labels, email_preferences, set_email_preferences
 from core.schemas.notifications import (
+    EmailPreferencesOutSchema,
     EmailPreferencesSchema,
-    EmailPreferencesUpdateSchema,
     NotificationArgsSchema,
     NotificationPageSchema,
     NotificationSchema,
@@ -33,7 +33,7 @@ def list_notifications(args: dict):
     try:
         found = inbox.page(user, before=args["before"], limit=args["limit"], unread_only=args["unread"])
     except keyset.BadCursor:
-        abort(400, message="Invalid cursor.", errors={"before": ["Invalid cursor."]})
+        abort(422, message="Invalid cursor.", errors={"query": {"before": ["Invalid cursor."]}})
     return {"items": found.items, "next": found.next, "unread_count": unread_notifications()}
 
 
@@ -63,20 +63,24 @@ def mark_all_read():
 
 
 @blp.get("/notifications/preferences")
-@blp.response(200, EmailPreferencesSchema)
+@blp.response(200, EmailPreferencesOutSchema)
 @blp.doc(security=SECURITY)
 def get_preferences():
-    """Which kinds of notification also send an email (true = email)."""
-    return email_preferences(require_user())
+    """Which kinds of notification also send an email (true = email), and what each kind is called."""
+    return _preferences(require_user())
 
 
 @blp.put("/notifications/preferences")
-@blp.arguments(EmailPreferencesUpdateSchema)
-@blp.response(200, EmailPreferencesSchema)
+@blp.arguments(EmailPreferencesSchema)
+@blp.response(200, EmailPreferencesOutSchema)
 @blp.doc(security=SECURITY)
-def put_preferences(changes: dict):
-    """Change some or all kinds; kinds not sent keep their setting, unknown kinds are an error."""
+def put_preferences(body: dict):
+    """Change some or all kinds: ``{"email": {"post_reply": false}}``; kinds left out keep their setting."""
     user = require_user()
-    set_email_preferences(user, changes)
+    set_email_preferences(user, body["email"])
     db.session.commit()
-    return email_preferences(user)
+    return _preferences(user)
+
+
+def _preferences(user) -> dict:
+    return {"email": email_preferences(user), "labels": email_kind_labels()}

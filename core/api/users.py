@@ -133,6 +133,7 @@ def _user_or_404(username: str) -> User:
 @blp.route("/users/<username>", methods=["GET"])
 @blp.response(200, UserPublicSchema)
 @blp.alt_response(404, response="NOT_FOUND")
+@blp.doc(security=[])
 def get_user(username: str):
     """A person's public profile."""
     from flask_login import current_user

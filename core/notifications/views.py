@@ -4,13 +4,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from marshmallow import ValidationError
 
 from core.extensions import db
-from core.forms import load_form
 from core.groups import keyset
 from core.notifications import inbox
 from core.notifications.describe import describe
-from core.notify import EMAIL_KIND_LABELS, email_preferences, set_email_preferences
+from core.notify import email_kind_labels, email_preferences, set_email_preferences
 from core.schemas.notifications import EmailPreferencesSchema
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
@@ -24,7 +24,7 @@ def index():
     try:
         found = inbox.page(current_user, before=request.args.get("before") or None, unread_only=unread_only)
     except keyset.BadCursor:
-        abort(404)
+        abort(400)
     return render_template("notifications/index.html", page=found, unread_only=unread_only, describe=describe)
 
 
@@ -56,13 +56,17 @@ def settings():
     errors: dict = {}
     values = email_preferences(current_user)
     if request.method == "POST":
-        data, errors, values = load_form(EmailPreferencesSchema(), request.form)
-        if data is not None:
-            set_email_preferences(current_user, data)
+        submitted = {"email": {kind: kind in request.form for kind in values}}
+        try:
+            data = EmailPreferencesSchema().load(submitted)
+        except ValidationError as err:
+            errors = err.messages.get("email", {}) if isinstance(err.messages, dict) else {}
+        else:
+            set_email_preferences(current_user, data["email"])
             db.session.commit()
             flash(_("Your email settings are saved."), "success")
             return redirect(url_for("notifications.settings"))
-    return render_template("notifications/settings.html", values=values, errors=errors, labels=EMAIL_KIND_LABELS,
+    return render_template("notifications/settings.html", values=values, errors=errors, labels=email_kind_labels(),
                            email_confirmed=current_user.email_confirmed)
 
 

@@ -1,9 +1,9 @@
 """Notifications: list arguments, output shapes and email preferences (web form and API)."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, ValidationError, fields, validate, validates
 
-from core.notify import EMAIL_KINDS
 from core.schemas.groups import PersonSchema
 
 
@@ -46,17 +46,26 @@ class ReadAllResultSchema(Schema):
     marked = fields.Integer(metadata={"description": "How many notifications were marked read."})
 
 
-def _preferences_schema(name: str, *, required: bool) -> type[Schema]:
-    return Schema.from_dict(
-        {
-            kind: fields.Boolean(required=required, metadata={"description": f"Email for '{kind}' notifications."})
-            for kind in EMAIL_KINDS
-        },
-        name=name,
-    )
+class EmailPreferencesSchema(Schema):
+    """Which kinds of notification also send an email. The set of kinds grows with enabled plugins,
+    so it is a mapping checked against ``core.notify.active_email_kinds()`` when loaded."""
+
+    email = fields.Dict(keys=fields.String(), values=fields.Boolean(), required=True,
+                        metadata={"description": "kind -> true to get an email; kinds left out keep their setting.",
+                                  "example": {"post_reply": False}})
+
+    @validates("email")
+    def _known_kinds(self, value: dict, **kwargs) -> None:
+        from core.notify import active_email_kinds
+
+        unknown = sorted(set(value) - set(active_email_kinds()))
+        if unknown:
+            raise ValidationError({kind: [str(_l("Unknown kind of notification."))] for kind in unknown})
 
 
-# One boolean per email kind: true = send an email for it. The settings form sends every kind;
-# the API's PUT may send only the kinds it changes.
-EmailPreferencesSchema = _preferences_schema("EmailPreferencesSchema", required=True)
-EmailPreferencesUpdateSchema = _preferences_schema("EmailPreferencesUpdateSchema", required=False)
+class EmailPreferencesOutSchema(Schema):
+    email = fields.Dict(keys=fields.String(), values=fields.Boolean(),
+                        metadata={"description": "Every kind -> whether it sends an email.",
+                                  "example": {"join_request": True, "post_reply": False}})
+    labels = fields.Dict(keys=fields.String(), values=fields.String(),
+                         metadata={"description": "Every kind -> what it is called, in the caller's language."})

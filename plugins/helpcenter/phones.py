@@ -32,6 +32,7 @@ def normalise(typed: str, country: str) -> tuple[str, str]:
     if phonenumbers.region_code_for_number(number) != (country or "").upper():
         return e164, phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
     cleaned = " ".join(typed.split())
-    if not cleaned.startswith("+") and _digits(cleaned) == _digits(national):
+    grouped = not cleaned.isdigit()
+    if grouped and not cleaned.startswith("+") and _digits(cleaned) == _digits(national):
         return e164, cleaned
     return e164, national

@@ -10,6 +10,7 @@ from functools import cache
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, post_load, pre_load, validate, validates_schema
 
 from core.countries import country_codes, country_name
@@ -72,6 +73,14 @@ def _check_email(value: str) -> None:
         raise ValidationError(_("Enter an email address like name@example.org.")) from err
 
 
+def _check_language_tags(tags: list[str]) -> None:
+    if not tags:
+        raise ValidationError(_("Give at least one language the helpline speaks."))
+    bad = [tag for tag in tags if not LANGUAGE_TAG.match(tag)]
+    if bad:
+        raise ValidationError(_("Use language codes such as de, en or pt-BR (not: %(tags)s).", tags=", ".join(bad)))
+
+
 def _check_country(value: str) -> None:
     if value not in country_codes():
         raise ValidationError(_("Choose a country from the list."))
@@ -82,8 +91,8 @@ def _check_not_future(value) -> None:
         raise ValidationError(_("The verification date cannot be in the future."))
 
 
-def _required() -> dict[str, str]:
-    return {"required": _("This field is required.")}
+def _required() -> dict[str, Any]:
+    return {"required": _l("This field is required.")}
 
 
 class SourceFields(Schema):
@@ -103,9 +112,10 @@ class SourceFields(Schema):
                 data[key] = data[key].strip()
         return data
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def _verified_needs_source(self, data: dict, **kwargs: Any) -> None:
-        if data.get("verified_on") and not data.get("source_url"):
+        # An invalid address is missing from ``data`` and already has its own message.
+        if data.get("verified_on") and "source_url" in data and not data["source_url"]:
             raise ValidationError(_("Give the web address you verified the entry against."), "source_url")
 
 
@@ -123,7 +133,8 @@ class HelplineSchema(SourceFields):
     hours = fields.String(load_default="", validate=validate.Length(max=300))
     free = fields.Boolean(load_default=False)
     anonymous = fields.Boolean(load_default=False)
-    languages = CommaList(load_default=list)
+    languages = CommaList(required=True, validate=_check_language_tags,
+                          error_messages={"required": _l("Give at least one language the helpline speaks.")})
     topics = fields.List(fields.String(validate=validate.OneOf(TOPICS)), load_default=list)
 
     @pre_load
@@ -136,11 +147,11 @@ class HelplineSchema(SourceFields):
             data["country"] = data["country"].upper()
         return data
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def _check_entry(self, data: dict, **kwargs: Any) -> None:
         errors: dict[str, list[str]] = {}
         country = data.get("country", "")
-        for key in ("phones", "sms"):
+        for key in ("phones", "sms") if country else ():
             for line_no, typed in enumerate(data.get(key) or [], start=1):
                 try:
                     normalise(typed, country)
@@ -149,12 +160,6 @@ class HelplineSchema(SourceFields):
                         _("Line %(n)s: “%(value)s” is not a valid phone number in %(country)s.",
                           n=line_no, value=typed, country=country_name(country, _locale()) or country)
                     )
-        bad_tags = [tag for tag in data.get("languages") or [] if not LANGUAGE_TAG.match(tag)]
-        if bad_tags:
-            errors["languages"] = [_("Use language codes such as de, en or pt-BR (not: %(tags)s).",
-                                     tags=", ".join(bad_tags))]
-        if not data.get("languages"):
-            errors.setdefault("languages", []).append(_("Give at least one language the helpline speaks."))
         if not data.get("open_24_7") and not data.get("hours"):
             errors["hours"] = [_("Give the opening hours, or tick “Open 24 hours, 7 days a week”.")]
         if not any(data.get(k) for k in ("phones", "sms", "chat_url", "email", "webform_url")):

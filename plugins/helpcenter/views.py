@@ -122,9 +122,9 @@ def submit():
                 submission.schedule_reminder(current_user, result)
                 reminder = True
         db.session.commit()
-    response = current_app.make_response(render_template(
+    response = current_app.make_response((render_template(
         "helpcenter/result.html", referral=result, path=path, delivery=delivery, reminder=reminder,
-    ))
+    ), 200 if allowed else 429))
     response.headers["Cache-Control"] = "no-store"
     return response
 

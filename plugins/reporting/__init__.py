@@ -7,8 +7,6 @@ blocks through ``can_interact`` and ``hidden_user_ids``, hidden items through
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import g, has_request_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -26,9 +24,6 @@ META = PluginMeta(
     scope="site",
 )
 
-TRANSLATIONS = Path(__file__).parent / "translations"
-
-
 # --- setup --------------------------------------------------------------------------------------
 
 
@@ -36,27 +31,17 @@ TRANSLATIONS = Path(__file__).parent / "translations"
 def register_blueprints(app):
     from plugins.reporting import api, moderation_views, views
 
-    _add_translations(app)
     _register_email_kinds()
     return [views.bp, moderation_views.bp, api.blp]
 
 
-def _add_translations(app) -> None:
-    """Let Flask-Babel find this plugin's catalog next to core's."""
-    babel = app.extensions.get("babel")
-    directories = getattr(babel, "translation_directories", None)
-    if directories is not None and str(TRANSLATIONS) not in directories:
-        directories.append(str(TRANSLATIONS))
-
-
 def _register_email_kinds() -> None:
-    from core import notify
+    """Mail for these kinds comes from ``templates/reporting/email/<kind>.*`` (see ``core.notify``)."""
+    from core.notify import register_email_kind
     from plugins.reporting.notices import EMAIL_KINDS
 
-    register = getattr(notify, "register_email_kind", None)
     for kind, (default, label) in EMAIL_KINDS.items():
-        if register is not None:
-            register(kind, label, default=default)
+        register_email_kind(kind, label, plugin_id=META.id, default=default)
 
 
 @hookimpl

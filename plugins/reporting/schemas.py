@@ -14,6 +14,11 @@ EXPLANATION_MAX = 2000
 RULE_MAX = 500
 
 
+def not_blank(value: str) -> None:
+    if not value.strip():
+        raise ValidationError(_("Please write something."))
+
+
 class _BlankIsMissing(Schema):
     """Forms send "" for untouched optional inputs; treat that as not given."""
 
@@ -89,13 +94,13 @@ class DecisionSchema(_BlankIsMissing):
 
 
 class NoteSchema(Schema):
-    text = fields.String(required=True, validate=validate.Length(
-        min=1, max=EXPLANATION_MAX, error=_l("Write a note of at most %(max)s characters.", max=EXPLANATION_MAX)))
+    text = fields.String(required=True, validate=[not_blank, validate.Length(
+        max=EXPLANATION_MAX, error=_l("Write a note of at most %(max)s characters.", max=EXPLANATION_MAX))])
 
 
 class AppealSchema(Schema):
-    text = fields.String(required=True, validate=validate.Length(
-        min=1, max=APPEAL_MAX, error=_l("Write your appeal in at most %(max)s characters.", max=APPEAL_MAX)))
+    text = fields.String(required=True, validate=[not_blank, validate.Length(
+        max=APPEAL_MAX, error=_l("Write your appeal in at most %(max)s characters.", max=APPEAL_MAX))])
 
 
 class AppealDecisionSchema(Schema):

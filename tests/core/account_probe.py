@@ -26,3 +26,16 @@ def export_user_data(user):
 def erase_user_data(user):
     erased.append(user.username)
     notes.pop(user.id, None)
+
+hidden: set[int] = set()
+
+
+@hookimpl
+def hidden_user_ids(viewer):
+    from sqlalchemy import select
+
+    from core.models import User
+
+    if not hidden:
+        return None
+    return select(User.id).where(User.id.in_(sorted(hidden)))

@@ -72,10 +72,11 @@ def test_list_pages_with_before_and_filters_unread(client, login, people):
 def test_bad_arguments_name_the_field(client, login, people):
     login(client, people[0])
     response = client.get("/api/v1/notifications?before=nonsense")
-    assert response.status_code == 400 and "before" in response.json["errors"]
+    assert response.status_code == 422 and response.json["errors"]["query"]["before"] == ["Invalid cursor."]
     response = client.get("/api/v1/notifications?limit=1000")
-    assert response.status_code in (400, 422)
-    assert "limit" in str(response.json["errors"])
+    assert response.status_code == 422 and "limit" in response.json["errors"]["query"]
+    response = client.get("/api/v1/notifications?unread=perhaps")
+    assert response.status_code == 422 and "unread" in response.json["errors"]["query"]
 
 
 def test_mark_one_read(client, login, people):
@@ -115,24 +116,37 @@ def test_session_posts_need_csrf_but_token_posts_do_not(app, client, login, peop
     assert client.post("/api/v1/notifications/read-all", headers=token_headers).status_code == 200
 
 
-def test_preferences_default_to_email_on(client, people, token_headers):
+def test_preferences_default_to_email_on_and_carry_labels(client, people, token_headers):
     response = client.get("/api/v1/notifications/preferences", headers=token_headers)
-    assert response.json == {kind: True for kind in EMAIL_KINDS}
+    assert response.json["email"] == {kind: True for kind in EMAIL_KINDS}
+    assert response.json["labels"]["post_reply"] == "Someone comments on your post"
 
 
 def test_put_changes_only_the_kinds_sent(client, people, token_headers):
-    response = client.put("/api/v1/notifications/preferences", json={"post_reply": False}, headers=token_headers)
+    response = client.put("/api/v1/notifications/preferences", json={"email": {"post_reply": False}},
+                          headers=token_headers)
     assert response.status_code == 200
-    assert response.json == {kind: kind != "post_reply" for kind in EMAIL_KINDS}
+    assert response.json["email"] == {kind: kind != "post_reply" for kind in EMAIL_KINDS}
     prefs = db.session.scalars(db.select(NotificationPreference)).all()
     assert [(p.kind, p.email_enabled) for p in prefs] == [("post_reply", False)]
+    response = client.put("/api/v1/notifications/preferences", json={"email": {}}, headers=token_headers)
+    assert response.json["email"]["post_reply"] is False
 
 
 def test_put_rejects_unknown_kinds_and_non_booleans_naming_the_field(client, people, token_headers):
-    response = client.put("/api/v1/notifications/preferences", json={"gossip": True}, headers=token_headers)
-    assert response.status_code in (400, 422) and "gossip" in str(response.json["errors"])
-    response = client.put("/api/v1/notifications/preferences", json={"invitation": "maybe"}, headers=token_headers)
-    assert response.status_code in (400, 422) and "invitation" in str(response.json["errors"])
+    def put(body):
+        return client.put("/api/v1/notifications/preferences", json=body, headers=token_headers)
+
+    response = put({"email": {"gossip": True, "post_reply": False}})
+    assert response.status_code == 422
+    assert response.json["errors"]["json"]["email"] == {"gossip": ["Unknown kind of notification."]}
+    response = put({"email": {"invitation": "maybe"}})
+    assert response.status_code == 422 and "invitation" in response.json["errors"]["json"]["email"]
+    response = put({"post_reply": False})
+    assert response.status_code == 422 and set(response.json["errors"]["json"]) == {"email", "post_reply"}
+    response = client.put("/api/v1/notifications/preferences", data="{oops", headers=token_headers,
+                          content_type="application/json")
+    assert response.status_code == 400 and "json" in response.json["errors"]
     assert db.session.scalars(db.select(NotificationPreference)).all() == []
 
 

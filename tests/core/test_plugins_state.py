@@ -94,6 +94,7 @@ def test_disabled_plugin_is_gone_everywhere_and_comes_back_with_its_data(app, me
     notes(group, "Water the beans on Friday")
     plugin_state.set_enabled("grouptab", True)
     plugin_state.set_group_enabled("grouptab", group, True)
+    grouptab.CALLS.clear()
 
     html = page(member_client, f"/g/{group.slug}")
     assert f'href="/g/{group.slug}/notes"' in html  # the group tab
@@ -146,6 +147,7 @@ def test_group_scope_plugin_hears_events_only_from_groups_that_switched_it_on(ap
     quiet = make_group(slug="quiet-corner", members=(member,))
     plugin_state.set_enabled("grouptab", True)
     plugin_state.set_group_enabled("grouptab", group, True)
+    grouptab.CALLS.clear()
     member_client.post(f"/g/{quiet.slug}/posts", data={"body": "Elsewhere"})
     assert grouptab.CALLS == []
     member_client.post(f"/g/{group.slug}/posts", data={"body": "Here"})

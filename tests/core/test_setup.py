@@ -190,3 +190,31 @@ def test_seed_prints_the_demo_admin_login_once_and_never_seeds_twice(app):
     assert "admin@example.org" not in second.output
     assert db.session.scalar(db.select(db.func.count(User.id))) == users
     assert db.session.scalar(db.select(db.func.count(Group.id))) == 1
+
+
+def _client_probe(app: Flask):
+    from flask import request
+
+    app.add_url_rule("/_client-probe", "client_probe", lambda: f"{request.remote_addr} {request.scheme}")
+    return app.test_client()
+
+
+def test_forwarded_headers_are_ignored_when_no_proxy_is_configured(app):
+    response = _client_probe(app).get("/_client-probe", headers={"X-Forwarded-For": "203.0.113.7",
+                                                                 "X-Forwarded-Proto": "https"})
+    assert response.get_data(as_text=True) == "127.0.0.1 http"
+
+
+class TestBehindOneReverseProxy:
+    @pytest.fixture
+    def app_config(self):
+        return {"PROXY_COUNT": 1}
+
+    def test_client_address_and_scheme_come_from_the_proxy_headers(self, app):
+        response = _client_probe(app).get("/_client-probe", headers={"X-Forwarded-For": "203.0.113.7",
+                                                                     "X-Forwarded-Proto": "https"})
+        assert response.get_data(as_text=True) == "203.0.113.7 https"
+
+    def test_only_the_hop_added_by_the_proxy_is_trusted(self, app):
+        response = _client_probe(app).get("/_client-probe", headers={"X-Forwarded-For": "198.51.100.1, 203.0.113.7"})
+        assert response.get_data(as_text=True).split()[0] == "203.0.113.7"

@@ -83,7 +83,7 @@ def test_message_survives_an_outage_and_is_delivered_exactly_once_when_the_serve
 
 def test_server_down_for_good_marks_the_message_failed_after_max_attempts(app, smtp_server, outbox):
     smtp_server.stop()
-    row = enqueue("dora@example.org", "Never arrives", "text")
+    enqueue("dora@example.org", "Never arrives", "text")
     db.session.commit()
     now = utcnow()
     for _ in range(3):
@@ -141,3 +141,29 @@ def test_sensitive_message_is_delivered_then_leaves_no_trace(app, smtp_server, o
     assert send_pending().sent == 1
     assert smtp_server.messages[0].get_content().strip() == "private details"
     assert outbox() == []
+
+
+def test_two_senders_at_once_deliver_every_message_exactly_once(app, smtp_server):
+    import threading
+
+    rows = [enqueue(f"p{n}@example.org", f"Message {n}", "text") for n in range(30)]
+    db.session.commit()
+    expected = {row.message_id for row in rows}
+    errors: list[BaseException] = []
+
+    def sender() -> None:
+        try:
+            with app.app_context():
+                while send_pending(limit=3).attempted:
+                    pass
+        except BaseException as err:  # surfaced below
+            errors.append(err)
+
+    threads = [threading.Thread(target=sender) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    received = [m["Message-ID"] for m in smtp_server.messages]
+    assert len(received) == 30 and set(received) == expected

@@ -13,6 +13,9 @@ from core.plugins import PluginMeta
 from flask import render_template, url_for
 from flask_babel import lazy_gettext as _l
 
+from commonground_hello.models import Greeting
+from commonground_hello.settings import hello_settings
+
 META = PluginMeta(
     id="hello",
     name="Hello",
@@ -45,15 +48,11 @@ def nav_items(user):
 def template_slot(name, context):
     if name != "footer":
         return None
-    from commonground_hello.settings import hello_settings
-
     return render_template("hello/footer_link.html", url=url_for("hello.wall"), headline=hello_settings()["headline"])
 
 
 @hookimpl
 def export_user_data(user):
-    from commonground_hello.models import Greeting
-
     greetings = db.session.scalars(
         db.select(Greeting).where(Greeting.author_id == user.id).order_by(Greeting.created_at, Greeting.id)
     )
@@ -62,6 +61,4 @@ def export_user_data(user):
 
 @hookimpl
 def erase_user_data(user):
-    from commonground_hello.models import Greeting
-
     db.session.execute(db.delete(Greeting).where(Greeting.author_id == user.id))

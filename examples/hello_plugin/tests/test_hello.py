@@ -104,11 +104,11 @@ def test_settings_change_headline_and_how_many_are_shown(hello_on, client, make_
     assert "greeting number 2" in page and "greeting number 1" in page and "greeting number 0" not in page
 
 
-def test_invalid_settings_are_rejected(hello_on):
+def test_invalid_settings_are_rejected(hello_on, app):
     from core.plugin_state import save_settings
     from marshmallow import ValidationError
 
-    with pytest.raises(ValidationError) as err:
+    with app.test_request_context(), pytest.raises(ValidationError) as err:
         save_settings("hello", {"headline": "", "max_greetings": 0})
     assert set(err.value.messages) == {"headline", "max_greetings"}
 
@@ -134,3 +134,9 @@ def test_member_data_is_exported_and_erased(hello_on, member, app):
     get_plugins().call("erase_user_data", only="hello", user=member)
     db.session.commit()
     assert db.session.scalars(db.select(Greeting)).all() == []
+
+
+def test_wall_speaks_german_from_the_plugins_own_catalog(hello_on, make_user, login, app):
+    german = login(app.test_client(), make_user("erika", locale="de"))
+    page = german.get("/hello/").get_data(as_text=True)
+    assert "Neueste Grüße" in page and "Einen Gruß hinterlassen" in page

@@ -228,7 +228,7 @@ def test_moderators_are_told_of_a_new_case_and_urgent_ones_by_email(community, c
         assert (person.id, "reporting_new_case") in kinds
     assert (community.bob.id, "reporting_new_case") not in kinds
     assert outbox() == []
-    report(client_for(community.carol), "comment", community.comment.id, category="self_harm")
+    report(client_for(community.alice), "comment", community.comment.id, category="self_harm")
     mails = [m for m in outbox() if "self-harm" in m.subject]
     assert {m.to_addr for m in mails} == {community.owner.email, community.moderator.email, community.moderator2.email}
 

@@ -1,0 +1,364 @@
+"""Every hook, exercised through the core code that calls it (one ``test_hook_<name>`` each),
+and the meta-tests that keep the contract, its docs and these tests in step."""
+from __future__ import annotations
+
+import inspect
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from markupsafe import Markup
+
+from core import hookspecs, plugin_state
+from core.extensions import db
+from core.models import Comment, Membership, Notification, User
+from core.plugins import get_plugins, render_slot
+from tests.plugins.fixtures import recorder
+
+ROOT = Path(__file__).resolve().parents[2]
+RECORDER = "tests.plugins.fixtures.recorder"
+
+
+def hookspec_names() -> list[str]:
+    marker = f"{hookspecs.PROJECT}_spec"
+    return sorted(name for name, obj in vars(hookspecs).items() if callable(obj) and hasattr(obj, marker))
+
+
+@pytest.fixture
+def app_plugins():
+    return [RECORDER]
+
+
+@pytest.fixture(autouse=True)
+def fresh_recorder():
+    recorder.reset()
+    yield
+    recorder.reset()
+
+
+@pytest.fixture
+def enabled(app):
+    plugin_state.set_enabled("recorder", True)
+    recorder.reset()
+
+
+@pytest.fixture
+def scene(app, make_user, make_group, make_post, make_comment, member):
+    author = make_user("author")
+    group = make_group(slug="allotment", name="Allotment", owner=author, members=(member,))
+    post = make_post(group, author, "Beans are up")
+    comment = make_comment(post, author, "First comment by author")
+    return {"author": author, "group": group, "post": post, "comment": comment}
+
+
+def html_of(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.get_data(as_text=True)
+
+
+# --- meta-tests -------------------------------------------------------------------------------
+
+
+def test_every_hookspec_has_a_test_here():
+    missing = [name for name in hookspec_names() if not hasattr(sys.modules[__name__], f"test_hook_{name}")]
+    assert missing == []
+
+
+def test_every_hookspec_has_a_section_with_its_signature_in_docs_hooks_md():
+    text = (ROOT / "docs" / "hooks.md").read_text()
+    headings = set(re.findall(r"^### `(\w+)\(", text, re.M))
+    missing = [name for name in hookspec_names() if name not in headings]
+    assert missing == []
+    for name in hookspec_names():
+        args = ", ".join(inspect.signature(getattr(hookspecs, name)).parameters)
+        assert f"### `{name}({args})`" in text, name
+
+
+def test_every_hookspec_has_a_docstring_with_arguments_return_and_example():
+    for name in hookspec_names():
+        doc = inspect.getdoc(getattr(hookspecs, name)) or ""
+        assert "Called" in doc and "Example::" in doc and "Return" in doc, name
+
+
+def test_every_slot_is_documented():
+    text = (ROOT / "docs" / "hooks.md").read_text()
+    for slot in hookspecs.SLOTS:
+        assert f"`{slot}`" in text, slot
+
+
+# --- setup ------------------------------------------------------------------------------------
+
+
+def test_hook_register_blueprints(app, client):
+    assert [c["app"] for c in recorder.calls("register_blueprints")] == [app]  # once, while the app is built
+    assert get_plugins().installed["recorder"].blueprints == ["recorder"]
+    assert client.get("/recorder/ping").status_code == 404  # registered, but gated while disabled
+    plugin_state.set_enabled("recorder", True)
+    assert client.get("/recorder/ping").get_data(as_text=True) == "pong"
+
+
+def test_hook_register_commands(app):
+    result = app.test_cli_runner().invoke(args=["recorder-hello"])
+    assert result.exit_code == 0 and "hello from the recorder plugin" in result.output
+
+
+def test_hook_settings_schema(app, admin_client):
+    assert plugin_state.get_settings("recorder") == {"greeting": "hi"}
+    html = html_of(admin_client, "/admin/plugins/recorder")
+    assert 'name="greeting"' in html and 'value="hi"' in html
+    admin_client.post("/admin/plugins/recorder/settings", data={"greeting": "hello"})
+    assert plugin_state.get_settings("recorder") == {"greeting": "hello"}
+
+
+# --- UI ---------------------------------------------------------------------------------------
+
+
+def test_hook_nav_items(app, client, member_client, member, enabled):
+    assert '<a href="/recorder/ping">Recorder link</a>' in html_of(client, "/")
+    assert recorder.calls("nav_items")[-1]["authenticated"] is False
+    html_of(member_client, "/")
+    assert recorder.calls("nav_items")[-1]["user_id"] == member.id
+
+
+def test_hook_group_tabs(app, member_client, member, scene, enabled):
+    html = html_of(member_client, "/g/allotment")
+    assert '<a href="/recorder/ping">Recorder tab</a>' in html
+    assert recorder.calls("group_tabs")[-1] == {"group_id": scene["group"].id, "user_id": member.id}
+
+
+def test_hook_template_slot(app, client, member_client, scene, enabled):
+    html = html_of(client, "/")
+    for name in ("head", "header", "page_top", "footer"):
+        assert f"recorder in {name}" in html
+    assert "recorder in post_actions" in html_of(member_client, f"/g/allotment/p/{scene['post'].id}")
+    with app.test_request_context("/"):
+        assert render_slot("sidebar") == Markup('<span class="recorder-slot">recorder in sidebar</span>')
+        with pytest.raises(KeyError, match="no_such_slot"):
+            render_slot("no_such_slot")
+    assert recorder.calls("template_slot")[-1]["context"] == {}
+
+
+def test_unknown_slot_renders_empty_in_production(make_app):
+    production = make_app(TESTING=False)
+    with production.test_request_context("/"):
+        assert render_slot("no_such_slot") == Markup("")
+
+
+# --- content ----------------------------------------------------------------------------------
+
+
+def test_hook_content_types(app, scene, make_user, make_group, make_post, enabled):
+    types = {t.name: t for t in get_plugins().call_flat("content_types")}
+    assert {"post", "comment", "profile", "recorder_note"} <= set(types)
+    post, comment, author = scene["post"], scene["comment"], scene["author"]
+    outsider = make_user("outsider")
+    assert types["post"].load(post.id) is post and types["post"].load(999999) is None
+    assert types["post"].author_id(post) == author.id and types["post"].group_id(post) == scene["group"].id
+    assert types["post"].snapshot(post) == "Beans are up"
+    assert types["comment"].load(comment.id) is comment and types["comment"].group_id(comment) == scene["group"].id
+    assert types["profile"].load(author.id) is author and types["profile"].group_id(author) is None
+    assert "author" in types["profile"].snapshot(author)
+    secret = make_group(slug="secret", visibility="private")
+    hidden_post = make_post(secret, secret_owner := db.session.get(User, secret.created_by_id), "Members only")
+    assert types["post"].visible_to(post, outsider) is True
+    assert types["post"].visible_to(hidden_post, outsider) is False
+    assert types["post"].visible_to(hidden_post, secret_owner) is True
+    with app.test_request_context("/"):
+        assert types["post"].url(post) == f"/g/allotment/p/{post.id}"
+        assert types["comment"].url(comment).endswith(f"#comment-{comment.id}")
+        assert types["profile"].url(author) == "/u/author"
+
+
+# --- policy -----------------------------------------------------------------------------------
+
+
+def test_hook_can_interact(app, member_client, member, scene, enabled):
+    recorder.DENIED.add(("member", "author"))
+    url = f"/g/allotment/p/{scene['post'].id}/comments"
+    assert member_client.post(url, data={"body": "Can I?"}).status_code == 403
+    assert db.session.scalar(db.select(Comment).where(Comment.body_source == "Can I?")) is None
+    assert {"actor": "member", "target": "author"} in recorder.calls("can_interact")
+
+    # notifications are guarded too: nobody is notified by someone they may not be reached by
+    from core.notify import notify
+
+    with app.test_request_context("/"):
+        assert notify(member, "post_reply", actor=scene["author"], group=scene["group"], url="/") is not None
+        recorder.DENIED.add(("author", "member"))
+        assert notify(member, "post_reply", actor=scene["author"], group=scene["group"], url="/") is None
+    db.session.commit()
+    assert db.session.scalar(db.select(db.func.count(Notification.id)).where(Notification.user_id == member.id)) == 1
+
+
+def test_hook_can_interact_guards_invitations(app, make_user, make_group, login, enabled):
+    inviter = make_user("inviter")
+    make_user("invitee")
+    make_group(slug="club", owner=inviter)
+    recorder.DENIED.add(("inviter", "invitee"))
+    client = login(app.test_client(), inviter)
+    response = client.post("/g/club/invite", data={"username": "invitee"})
+    assert response.status_code == 422
+    assert "You cannot invite this person." in response.get_data(as_text=True)
+    recorder.DENIED.clear()
+    assert client.post("/g/club/invite", data={"username": "invitee"}).status_code == 302
+
+
+def test_hook_can_join_group(app, make_user, make_group, login, enabled):
+    joiner = make_user("joiner")
+    make_group(slug="open-garden", join_mode="open")
+    recorder.BANNED.add(("joiner", "open-garden"))
+    client = login(app.test_client(), joiner)
+    assert client.post("/g/open-garden/join").status_code in (403, 404)
+    assert db.session.scalar(db.select(Membership).where(Membership.user_id == joiner.id)) is None
+    assert {"user": "joiner", "group": "open-garden"} in recorder.calls("can_join_group")
+    recorder.BANNED.clear()
+    assert client.post("/g/open-garden/join").status_code == 302
+    assert db.session.scalar(db.select(Membership).where(Membership.user_id == joiner.id)) is not None
+
+
+def test_hook_hidden_user_ids(app, member_client, scene, make_post, make_comment, enabled, count_queries):
+    make_post(scene["group"], scene["author"], "Second by author")
+    member_post = make_post(scene["group"], db.session.scalar(db.select(User).where(User.username == "member")),
+                            "Post by member")
+    make_comment(member_post, scene["author"], "Comment on member post by author")
+    feed = "/g/allotment"
+    comments = f"/g/allotment/p/{member_post.id}"
+    members = "/g/allotment/members"
+    member_client.get(feed)
+    counts = {}
+    for url in (feed, comments, members):
+        with count_queries() as queries:
+            html = html_of(member_client, url)
+        counts[url] = len(queries)
+        assert "author" in html.lower()
+
+    recorder.HIDDEN.add("author")
+    for url in (feed, comments, members):
+        with count_queries() as queries:
+            html = html_of(member_client, url)
+        assert len(queries) == counts[url], url  # filtered inside the same queries
+        assert "/u/author" not in html, url
+    assert "Post by member" in html_of(member_client, feed)
+    assert "Beans are up" not in html_of(member_client, feed)
+    assert "Comment on member post by author" not in html_of(member_client, comments)
+    assert member_client.get("/u/author").status_code == 404
+
+
+def test_hook_content_placeholders(app, member_client, scene, enabled):
+    recorder.PLACEHOLDERS[("post", scene["post"].id)] = "Hidden by the recorder"
+    html = html_of(member_client, "/g/allotment")
+    assert "<em>Hidden by the recorder</em>" in html and "Beans are up" not in html
+    assert {"content_type": "post", "ids": [scene["post"].id]} in recorder.calls("content_placeholders")
+
+
+# --- events -----------------------------------------------------------------------------------
+
+
+def test_hook_user_registered(app, client, enabled):
+    response = client.post("/signup", data={"email": "new@example.org", "username": "newbie",
+                                            "display_name": "Newbie", "password": "correct horse battery",
+                                            "locale": "en", "adult": "on"})
+    assert response.status_code == 302
+    user = db.session.scalar(db.select(User).where(User.username == "newbie"))
+    assert recorder.calls("user_registered") == [{"username": "newbie", "id": user.id}]
+
+
+def test_hook_group_created(app, member_client, enabled):
+    response = member_client.post("/g/new", data={"slug": "seed-swap", "name": "Seed swap",
+                                                   "visibility": "public", "join_mode": "open"})
+    assert response.status_code == 302
+    assert recorder.calls("group_created")[0]["slug"] == "seed-swap"
+    assert recorder.calls("group_created")[0]["username"] == "member"
+
+
+def test_hook_member_joined(app, make_user, make_group, login, enabled):
+    joiner = make_user("joiner")
+    group = make_group(slug="open-garden", join_mode="open")
+    assert login(app.test_client(), joiner).post("/g/open-garden/join").status_code == 302
+    assert recorder.calls("member_joined") == [{"group_id": group.id, "user_id": joiner.id, "role": "member"}]
+
+
+def test_hook_member_left(app, member_client, scene, enabled):
+    assert member_client.post("/g/allotment/leave").status_code == 302
+    assert recorder.calls("member_left") == [{"slug": "allotment", "username": "member"}]
+
+
+def test_hook_post_created(app, member_client, scene, enabled):
+    assert member_client.post("/g/allotment/posts", data={"body": "Tomatoes"}).status_code == 302
+    assert [c["body"] for c in recorder.calls("post_created")] == ["Tomatoes"]
+
+
+def test_hook_comment_created(app, member_client, scene, enabled):
+    url = f"/g/allotment/p/{scene['post'].id}/comments"
+    assert member_client.post(url, data={"body": "Nice"}).status_code == 302
+    assert [c["body"] for c in recorder.calls("comment_created")] == ["Nice"]
+
+
+# --- support ----------------------------------------------------------------------------------
+
+
+def test_hook_support_resources(app, client, enabled):
+    html = html_of(client, "/support?country=AT")
+    assert "Recorder line AT en" in html and "0800 111" in html
+    assert "Emergency services" in html and 'href="tel:112"' in html
+    assert recorder.calls("support_resources")[-1] == {"locale": "en", "context": {"country": "AT",
+                                                                                  "reason": "general"}}
+
+
+# --- privacy ----------------------------------------------------------------------------------
+
+
+def test_hook_export_user_data(app, member_client, enabled):
+    response = member_client.get("/settings/data/export")
+    assert response.status_code == 200
+    assert response.json["plugins"]["recorder"] == {"recorded_for": "member"}
+
+
+def test_hook_erase_user_data(app, member_client, member, enabled):
+    member_id = member.id
+    response = member_client.post("/settings/data", data={"password": "correct horse battery"})
+    assert response.status_code == 302
+    assert recorder.calls("erase_user_data") == [{"username": "member", "id": member_id}]
+    db.session.expire_all()
+    assert db.session.get(User, member_id) is None
+
+
+def test_erase_user_data_reaches_disabled_plugins_too(app, member_client, member):
+    assert not get_plugins().is_enabled("recorder")
+    member_client.post("/settings/data", data={"password": "correct horse battery"})
+    assert [c["username"] for c in recorder.calls("erase_user_data")] == ["member"]
+
+
+# --- lifecycle --------------------------------------------------------------------------------
+
+
+def test_hook_plugin_enabled(app, admin_client):
+    admin_client.post("/admin/plugins/recorder/enable")
+    assert recorder.calls("plugin_enabled") == [{"plugin_id": "recorder", "group": None}]
+
+
+def test_hook_plugin_disabled(app, admin_client, enabled):
+    admin_client.post("/admin/plugins/recorder/disable")
+    assert recorder.calls("plugin_disabled") == [{"plugin_id": "recorder", "group": None}]
+    assert not get_plugins().is_enabled("recorder")
+
+
+def test_hook_seed_demo(app, enabled):
+    result = app.test_cli_runner().invoke(args=["seed"])
+    assert result.exit_code == 0, result.output
+    assert [c["app"] for c in recorder.calls("seed_demo")] == [app]
+    assert db.session.scalar(db.select(db.func.count(Membership.id))) > 0
+
+
+# --- renamed hooks ----------------------------------------------------------------------------
+
+
+def test_a_renamed_hook_warns_its_implementers_and_still_works(monkeypatch, make_app, app):
+    monkeypatch.setitem(hookspecs.RENAMED_HOOKS, "navigation_items", "nav_items")
+    with pytest.warns(DeprecationWarning, match="'navigation_items' was renamed to 'nav_items'"):
+        other = make_app(plugins=["tests.plugins.fixtures.oldname"])
+    with other.app_context():
+        plugin_state.set_enabled("oldname", True)
+    assert "Old-style link" in html_of(other.test_client(), "/")
