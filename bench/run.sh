@@ -92,10 +92,9 @@ run_wrk() {  # run_wrk PORT PATH [COOKIE] -> prints req/s
 }
 
 echo "Warming up ..."
-BENCH_WARMUP=2
-for port in "$HELLO_PORT"; do wrk -t1 -c4 -d"${BENCH_WARMUP}s" "http://127.0.0.1:$port/" >/dev/null; done
-wrk -t1 -c4 -d"${BENCH_WARMUP}s" -H "Cookie: $NONE_COOKIE" "http://127.0.0.1:$NONE_PORT$FEED_PATH" >/dev/null
-wrk -t1 -c4 -d"${BENCH_WARMUP}s" -H "Cookie: $PLUGINS_COOKIE" "http://127.0.0.1:$PLUGINS_PORT$FEED_PATH" >/dev/null
+wrk -t1 -c4 -d2s "http://127.0.0.1:$HELLO_PORT/" >/dev/null
+wrk -t1 -c4 -d2s -H "Cookie: $NONE_COOKIE" "http://127.0.0.1:$NONE_PORT$FEED_PATH" >/dev/null
+wrk -t1 -c4 -d2s -H "Cookie: $PLUGINS_COOKIE" "http://127.0.0.1:$PLUGINS_PORT$FEED_PATH" >/dev/null
 
 hello=(); feed=(); plugins=()
 for round in $(seq 1 "$ROUNDS"); do

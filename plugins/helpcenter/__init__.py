@@ -21,6 +21,7 @@ META = PluginMeta(
     scope="site",
 )
 
+
 @hookimpl
 def register_blueprints(app):
     from plugins.helpcenter import admin, models, views  # noqa: F401  (models: tables join the metadata)
@@ -34,6 +35,8 @@ def template_slot(name, context):
         return render_template("helpcenter/slots/footer.html")
     if name == "head" and (request.blueprint or "").startswith("helpcenter"):
         return render_template("helpcenter/slots/head.html")
+    if name == "support":
+        return render_template("helpcenter/slots/support.html")
     if name == "admin_dashboard":
         from plugins.helpcenter.directory import needs_checking
 
@@ -46,7 +49,8 @@ def support_resources(locale, context):
     """The directory's helplines for the country asked about; core adds the emergency number."""
     from plugins.helpcenter.directory import support_resources_for
 
-    return support_resources_for(locale, (context or {}).get("country"))
+    context = context or {}
+    return support_resources_for(locale, context.get("country"), context.get("reason"))
 
 
 @hookimpl
@@ -62,4 +66,3 @@ def seed_demo(app):
     from plugins.helpcenter.seed import seed_directory
 
     seed_directory()
-

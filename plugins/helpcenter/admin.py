@@ -5,6 +5,7 @@ Everyone else gets 404, so the pages' existence is not revealed.
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
@@ -14,6 +15,7 @@ from core.extensions import db
 from core.forms import load_form
 from core.models.base import utcnow
 from core.permissions import is_site_admin
+from plugins.helpcenter.directory import site_country
 from plugins.helpcenter.editing import apply_emergency_number, apply_helpline, helpline_form_values
 from plugins.helpcenter.models import EmergencyNumber, Helpline
 from plugins.helpcenter.schemas import EmergencyNumberSchema, helpline_schema
@@ -30,8 +32,6 @@ def _site_admins_only():
 
 
 def _country_options() -> tuple[tuple[str, str], ...]:
-    from flask_babel import get_locale
-
     return country_choices(str(get_locale() or "en"))
 
 
@@ -80,7 +80,7 @@ def _save_helpline(helpline: Helpline | None):
 def new_helpline():
     if request.method == "POST":
         return _save_helpline(None)
-    values = {"country": current_app.config.get("DEFAULT_COUNTRY", "DE"), "topics": []}
+    values = {"country": site_country(), "topics": []}
     return _helpline_form(None, values, {})
 
 
@@ -127,7 +127,7 @@ def edit_emergency(country: str | None = None):
         if number is None:
             abort(404)
     if request.method == "GET":
-        values = {"country": current_app.config.get("DEFAULT_COUNTRY", "DE"), "number": ""}
+        values = {"country": site_country(), "number": ""}
         if number is not None:
             values = {"country": number.country, "number": number.number, "source_name": number.source_name,
                       "source_url": number.source_url or "",

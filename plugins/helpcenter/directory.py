@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import Integer, null, or_
 from sqlalchemy.orm import selectinload
 
@@ -33,10 +34,6 @@ class Referral:
         return [h for h in self.helplines if not h.speaks(self.language)]
 
 
-def active_helplines():
-    return db.select(Helpline).where(Helpline.retired_at.is_(None))
-
-
 def known_countries() -> set[str]:
     """Countries the directory has something for (a helpline or an emergency number)."""
     query = (
@@ -57,13 +54,13 @@ def known_languages() -> set[str]:
 def helplines_for(country: str, language: str) -> list[Helpline]:
     """Active helplines of a country with their channels; those speaking ``language`` first."""
     helplines = list(db.session.scalars(
-        active_helplines().where(Helpline.country == country)
+        db.select(Helpline).where(Helpline.retired_at.is_(None), Helpline.country == country)
         .options(selectinload(Helpline.channels)).order_by(Helpline.name)
     ))
     return sorted(helplines, key=lambda h: not h.speaks(language))
 
 
-def _site_country() -> str:
+def site_country() -> str:
     return current_app.config.get("DEFAULT_COUNTRY", "DE")
 
 
@@ -72,7 +69,7 @@ def referral(country: str, language: str, countries: set[str], languages: set[st
     country = (country or "").upper()
     country_fallback = country not in countries
     if country_fallback:
-        country = _site_country()
+        country = site_country()
     language_fallback = language not in languages
     if language_fallback:
         language = current_app.config["BABEL_DEFAULT_LOCALE"]
@@ -88,7 +85,7 @@ def referral(country: str, language: str, countries: set[str], languages: set[st
 
 def emergency_only(country: str, countries: set[str]) -> Referral:
     """Just the emergency number (the form page shows it before anything is chosen)."""
-    country = country if country in countries else _site_country()
+    country = country if country in countries else site_country()
     return Referral(country=country, language="", emergency=db.session.get(EmergencyNumber, country))
 
 
@@ -104,11 +101,17 @@ def needs_checking() -> list[tuple[str, int | None]]:
     return [(label, id_) for label, id_ in db.session.execute(helplines.union_all(numbers).order_by("label"))]
 
 
-def support_resources_for(locale: str, country: str | None) -> list[SupportResource]:
+# Helplines tagged with these topics come first when a concern of this kind is raised.
+REASON_TOPICS = {"self_harm": frozenset({"suicide", "self_harm", "crisis"})}
+
+
+def support_resources_for(locale: str, country: str | None, reason: str | None = None) -> list[SupportResource]:
     """The directory as ``SupportResource`` values for other plugins (emergency comes from core)."""
-    country = (country or _site_country()).upper()
+    country = (country or site_country()).upper()
+    topics = REASON_TOPICS.get(reason or "", frozenset())
+    helplines = sorted(helplines_for(country, locale or "en"), key=lambda h: not topics.intersection(h.topics))
     resources = []
-    for helpline in helplines_for(country, locale or "en"):
+    for helpline in helplines:
         phones = [c for c in helpline.channels if c.kind == "phone"]
         web = next((c for c in helpline.channels if c.kind in ("chat", "webform")), None)
         resources.append(SupportResource(
@@ -136,8 +139,6 @@ def describe(helpline: Helpline, locale: str | None) -> str:
 
 
 def hours_text(helpline: Helpline) -> str:
-    from flask_babel import gettext as _
-
     if helpline.open_24_7:
         return _("Open 24 hours, 7 days a week")
     return helpline.hours

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from core.extensions import db
 from core.models.base import UTCDateTime, utcnow
 
-CHANNEL_KINDS = ("phone", "sms", "chat", "email", "webform")
 PATHS = ("support", "worried")
 STALE_AFTER = timedelta(days=365)
 
@@ -78,6 +77,7 @@ class Channel(db.Model):
     helpline_id: Mapped[int] = mapped_column(
         ForeignKey("helpcenter_helplines.id", ondelete="CASCADE"), nullable=False, index=True
     )
+    # "phone", "sms" (E.164 values), "chat", "webform" (URLs) or "email" (an address).
     kind: Mapped[str] = mapped_column(String(10), nullable=False)
     value: Mapped[str] = mapped_column(String(500), nullable=False)
     # How people dial it at home, e.g. "0800 111 0 111" (phone and SMS only).

@@ -9,6 +9,7 @@ import re
 from functools import cache
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, post_load, pre_load, validate, validates_schema
@@ -91,6 +92,14 @@ def _check_not_future(value) -> None:
         raise ValidationError(_("The verification date cannot be in the future."))
 
 
+def _plain(messages: Any) -> Any:
+    if isinstance(messages, dict):
+        return {key: _plain(value) for key, value in messages.items()}
+    if isinstance(messages, list):
+        return [str(message) for message in messages]
+    return [str(messages)]
+
+
 def _required() -> dict[str, Any]:
     return {"required": _l("This field is required.")}
 
@@ -100,7 +109,8 @@ class SourceFields(Schema):
 
     source_name = fields.String(load_default="", validate=validate.Length(max=200))
     source_url = fields.String(load_default=None, allow_none=True, validate=[validate.Length(max=500), _check_url])
-    verified_on = fields.Date(load_default=None, allow_none=True, validate=_check_not_future)
+    verified_on = fields.Date(load_default=None, allow_none=True, validate=_check_not_future,
+                              error_messages={"invalid": _l("Enter a valid date.")})
 
     @pre_load
     def _blank_is_none(self, data: dict, **kwargs: Any) -> dict:
@@ -112,6 +122,10 @@ class SourceFields(Schema):
                 data[key] = data[key].strip()
         return data
 
+    def handle_error(self, error: ValidationError, data: Any, **kwargs: Any) -> None:
+        """Translated (lazy) messages become plain lists of strings, as the form macros expect."""
+        raise ValidationError(_plain(error.messages)) from error
+
     @validates_schema(skip_on_field_errors=False)
     def _verified_needs_source(self, data: dict, **kwargs: Any) -> None:
         # An invalid address is missing from ``data`` and already has its own message.
@@ -122,7 +136,7 @@ class SourceFields(Schema):
 class HelplineSchema(SourceFields):
     """A directory entry as an admin enters it; phone numbers become (E.164, display) pairs."""
 
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200), error_messages=_required())
+    name = fields.String(required=True, validate=validate.Length(max=200), error_messages=_required())
     country = fields.String(required=True, validate=_check_country, error_messages=_required())
     phones = Lines(load_default=list)
     sms = Lines(load_default=list)
@@ -143,6 +157,9 @@ class HelplineSchema(SourceFields):
         for key in ("name", "country", "hours"):
             if isinstance(data.get(key), str):
                 data[key] = data[key].strip()
+        for key in ("name", "country"):  # blank counts as missing: "This field is required."
+            if data.get(key) == "":
+                del data[key]
         if isinstance(data.get("country"), str):
             data["country"] = data["country"].upper()
         return data
@@ -174,11 +191,9 @@ class HelplineSchema(SourceFields):
         data["sms"] = [normalise(typed, country) for typed in data["sms"]]
         data["languages"] = list(dict.fromkeys(normalise_language_tag(t) for t in data["languages"]))
         data["topics"] = list(dict.fromkeys(data["topics"]))
-        data["description"] = {
-            key.removeprefix("description_"): data.pop(key).strip()
-            for key in list(data) if key.startswith("description_")
-        }
-        data["description"] = {lang: text for lang, text in data["description"].items() if text}
+        texts = {key.removeprefix("description_"): data.pop(key).strip()
+                 for key in [k for k in data if k.startswith("description_")]}
+        data["description"] = {lang: text for lang, text in texts.items() if text}
         return data
 
 
@@ -235,6 +250,4 @@ class ReferralSchema(Schema):
 
 
 def _locale() -> str:
-    from flask_babel import get_locale
-
     return str(get_locale() or "en")

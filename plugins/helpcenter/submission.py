@@ -21,7 +21,12 @@ from core.models.base import utcnow
 from core.outbox import enqueue
 from plugins.helpcenter.directory import Referral
 
-DEFAULT_RATELIMIT = "5 per hour;20 per day"
+# (config key, default): a member may ask a few times; an address (shared by a school or an
+# office, say) somewhat more. Beyond either, the page still shows everything but sends no email.
+RATE_LIMITS = {
+    "member": ("HELPCENTER_RATELIMIT_MEMBER", "5 per hour;20 per day"),
+    "address": ("HELPCENTER_RATELIMIT_ADDRESS", "30 per hour;200 per day"),
+}
 REMINDER_DELAY = timedelta(days=2)
 
 
@@ -32,16 +37,17 @@ def _limit_key(kind: str, value: str) -> str:
 
 
 def within_rate_limit(user: Any) -> bool:
-    """Count this submission per address and per member; False once either is over the limit."""
+    """Count this submission per address and per member; False once either is over its limit."""
     if not limiter.enabled:
         return True
-    keys = [_limit_key("addr", get_remote_address() or "")]
+    who = {"address": get_remote_address() or ""}
     if getattr(user, "is_authenticated", False):
-        keys.append(_limit_key("member", str(user.id)))
+        who["member"] = str(user.id)
     allowed = True
-    for item in parse_many(current_app.config.get("HELPCENTER_RATELIMIT", DEFAULT_RATELIMIT)):
-        for key in keys:
-            if not limiter.limiter.hit(item, "helpcenter-referral", key):
+    for kind, value in who.items():
+        setting, default = RATE_LIMITS[kind]
+        for item in parse_many(current_app.config.get(setting, default)):
+            if not limiter.limiter.hit(item, "helpcenter-referral", _limit_key(kind, value)):
                 allowed = False
     return allowed
 

@@ -23,22 +23,17 @@ def iso_week(day: date | None = None) -> str:
     return f"{year}-W{week:02d}"
 
 
+_UPSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
 def record_use(country: str, path: str) -> None:
-    """Count one use in the caller's transaction (an upsert, safe under concurrent requests)."""
-    key = {"week": iso_week(), "country": country, "path": path}
-    dialect = db.session.get_bind().dialect.name
-    if dialect in ("postgresql", "sqlite"):
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        stmt = insert(UsageCount).values(count=1, **key).on_conflict_do_update(
-            index_elements=["week", "country", "path"], set_={"count": UsageCount.count + 1}
-        )
-        db.session.execute(stmt)
-        return
-    updated = db.session.execute(
-        db.update(UsageCount).filter_by(**key).values(count=UsageCount.count + 1)
-    ).rowcount
-    if not updated:
-        db.session.add(UsageCount(count=1, **key))
+    """Count one use in the caller's transaction: one upsert, safe under concurrent requests."""
+    insert = _UPSERTS[db.session.get_bind().dialect.name]
+    db.session.execute(
+        insert(UsageCount)
+        .values(week=iso_week(), country=country, path=path, count=1)
+        .on_conflict_do_update(index_elements=["week", "country", "path"], set_={"count": UsageCount.count + 1})
+    )
 
 
 @dataclass

@@ -45,8 +45,9 @@ def country(code: str) -> str:
 
 
 @bp.app_template_filter("helpcenter_description")
-def description(helpline: Any, locale: str | None = None) -> str:
-    return directory.describe(helpline, locale or ui_locale())
+def description(helpline: Any) -> str:
+    """In the language being rendered (emails are rendered in the member's)."""
+    return directory.describe(helpline, ui_locale())
 
 
 @bp.app_template_filter("helpcenter_hours")
@@ -67,7 +68,7 @@ def default_country(countries: set[str]) -> str:
         parts = tag.replace("_", "-").split("-")
         if len(parts) > 1 and parts[-1].upper() in countries:
             return parts[-1].upper()
-    return current_app.config.get("DEFAULT_COUNTRY", "DE")
+    return directory.site_country()
 
 
 def default_language(languages: set[str]) -> str:
@@ -136,5 +137,6 @@ def guide(article: str):
     if template is None:
         abort(404)
     countries = directory.known_countries()
-    result = directory.referral(default_country(countries), ui_locale(), countries, {ui_locale()})
+    # The page's own language is the one helplines are sorted by; it never needs a fallback.
+    result = directory.referral(default_country(countries), ui_locale(), countries, languages={ui_locale()})
     return render_template(template, referral=result, guides=GUIDES)

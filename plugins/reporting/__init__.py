@@ -7,11 +7,7 @@ blocks through ``can_interact`` and ``hidden_user_ids``, hidden items through
 """
 from __future__ import annotations
 
-from flask import g, has_request_context
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup
-from sqlalchemy import and_, select
 
 from core.hookspecs import GroupTab, NavItem, hookimpl
 from core.plugins import PluginMeta
@@ -113,33 +109,9 @@ def can_join_group(user, group):
 @hookimpl
 def content_placeholders(viewer, content_type, ids):
     """Hidden items show a placeholder to members; moderators of the item's group see the original."""
-    from core.extensions import db
-    from core.models import ROLE_RANK, Membership
-    from plugins.reporting.models import HiddenContent
+    from plugins.reporting.hiding import placeholders
 
-    if not ids:
-        return None
-    authenticated = getattr(viewer, "is_authenticated", False)
-    if authenticated and viewer.is_site_admin:
-        stmt = select(HiddenContent.content_id, HiddenContent.group_id, db.literal("admin"))
-    elif authenticated:
-        stmt = select(HiddenContent.content_id, HiddenContent.group_id, Membership.role).outerjoin(
-            Membership, and_(Membership.group_id == HiddenContent.group_id, Membership.user_id == viewer.id))
-    else:
-        stmt = select(HiddenContent.content_id, HiddenContent.group_id, db.null())
-    rows = db.session.execute(stmt.where(HiddenContent.content_type == content_type,
-                                         HiddenContent.content_id.in_(list(ids)))).all()
-    placeholders: dict[int, Markup] = {}
-    seen_by_moderator: set[int] = set()
-    for content_id, _group_id, role in rows:
-        if role in ROLE_RANK and ROLE_RANK[role] >= ROLE_RANK["moderator"]:
-            seen_by_moderator.add(content_id)
-        else:
-            placeholders[content_id] = Markup('<p class="placeholder reporting-hidden"><em>{}</em></p>').format(
-                _("This was hidden by the moderators."))
-    if has_request_context():
-        g.setdefault("_reporting_moderator_view", {}).setdefault(content_type, set()).update(seen_by_moderator)
-    return placeholders
+    return placeholders(viewer, content_type, list(ids))
 
 
 # --- privacy ------------------------------------------------------------------------------------

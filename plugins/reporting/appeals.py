@@ -16,8 +16,8 @@ from core.models import User
 from core.models.base import utcnow
 from core.plugin_state import get_settings
 from plugins.reporting import audit, bans, notices
+from plugins.reporting.hiding import unhide
 from plugins.reporting.models import Appeal, Decision
-from plugins.reporting.reports import unhide
 
 PLUGIN_ID = "reporting"
 

@@ -20,9 +20,10 @@ from core.models.base import utcnow
 from plugins.reporting import audit, bans, notices
 from plugins.reporting.categories import KEEP, SANCTIONS, SUPPORT, outcome_for
 from plugins.reporting.content import content_type, load_item
+from plugins.reporting.hiding import UNHIDEABLE, hide, unhide
 from plugins.reporting.models import RESOLVED, Case, Decision, Note, Report
 from plugins.reporting.permissions import can_sanction_member, can_suspend
-from plugins.reporting.reports import UNHIDEABLE, hide, support_resources, unhide
+from plugins.reporting.reports import support_resources
 
 
 class DecisionError(Exception):

@@ -22,12 +22,12 @@ from core.plugin_state import get_settings
 from plugins.reporting import audit, notices
 from plugins.reporting.categories import SELF_HARM, priority
 from plugins.reporting.content import Item, content_hash
-from plugins.reporting.models import OPEN, Case, HiddenContent, Report
+from plugins.reporting.hiding import hide
+from plugins.reporting.models import OPEN, Case, Report
 from plugins.reporting.permissions import is_staff
 
 PLUGIN_ID = "reporting"
 SNAPSHOT_MAX = 20000
-UNHIDEABLE = ("profile",)
 
 
 class ReportError(Exception):
@@ -163,29 +163,6 @@ def _case_for(item: Item, group: Group | None, snapshot: str, version: str, cate
         return case, False
     case.group = group
     return case, True
-
-
-def is_hidden(type_name: str, content_id: int) -> bool:
-    return db.session.scalar(select(HiddenContent.id).where(HiddenContent.content_type == type_name,
-                                                            HiddenContent.content_id == content_id)) is not None
-
-
-def hide(case: Case, *, automatic: bool) -> bool:
-    """Hide the case's item from members (moderators still see it); False if already hidden."""
-    if case.content_type in UNHIDEABLE or is_hidden(case.content_type, case.content_id):
-        return False
-    db.session.add(HiddenContent(content_type=case.content_type, content_id=case.content_id,
-                                 group_id=case.group_id, case_id=case.id, automatic=automatic))
-    return True
-
-
-def unhide(type_name: str, content_id: int) -> bool:
-    row = db.session.scalar(select(HiddenContent).where(HiddenContent.content_type == type_name,
-                                                        HiddenContent.content_id == content_id))
-    if row is None:
-        return False
-    db.session.delete(row)
-    return True
 
 
 def _auto_hide(case: Case) -> None:

@@ -48,13 +48,17 @@ def sign_up_and_confirm(page: Page, base: str, outbox, username: str, name: str)
     expect(page.get_by_text("your email address is confirmed")).to_be_visible()
 
 
-def log_out_and_in(page: Page, username: str, name: str) -> None:
-    page.get_by_role("button", name="Log out").click()
-    expect(page.get_by_text("You are logged out.")).to_be_visible()
+def log_in(page: Page, username: str) -> None:
     main_nav(page).get_by_role("link", name="Log in").click()
     page.get_by_label("Email or username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
+
+
+def log_out_and_in(page: Page, username: str, name: str) -> None:
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_text("You are logged out.")).to_be_visible()
+    log_in(page, username)
     expect(main_nav(page).get_by_role("link", name=name)).to_be_visible()
 
 
@@ -122,6 +126,13 @@ def test_new_people_sign_up_meet_in_a_private_group_talk_and_switch_to_german(li
     ben.goto(live_server + "/")
     expect(ben.locator("html")).to_have_attribute("lang", "de")
 
+    # The choice is Ben's setting now: on another device with an English browser, logging in brings it back.
+    ben_phone = new_page()
+    ben_phone.goto(live_server + "/")
+    log_in(ben_phone, "ben")
+    expect(ben_phone.locator("html")).to_have_attribute("lang", "de")
+    expect(main_nav(ben_phone, "Hauptmenü").get_by_role("link", name="Benachrichtigungen")).to_be_visible()
+
     visitor = new_page()
     response = visitor.goto(post_url)
     assert response is not None and response.status == 404
@@ -138,6 +149,6 @@ def test_visitor_whose_browser_prefers_german_gets_german_pages(live_server, new
     main_nav(page, "Hauptmenü").get_by_role("link", name="Registrieren").click()
     expect(page.get_by_label("E-Mail-Adresse")).to_be_visible()
     page.get_by_label("Sprache", exact=True).select_option(label="English")
-    page.get_by_role("button", name="Sprache ändern").click()
+    page.get_by_role("button", name="Sprache wechseln").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", name="Create your account")).to_be_visible()

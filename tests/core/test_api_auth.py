@@ -203,7 +203,6 @@ class TestRateLimits:
         return {"RATELIMIT_LOGIN": "3 per minute", "RATELIMIT_SIGNUP": "2 per minute",
                 "RATELIMIT_PASSWORD_RESET": "2 per minute"}
 
-
     def test_api_login_is_rate_limited_with_json_429(self, client):
         for _ in range(3):
             client.post("/api/v1/auth/login", json={"login": "x", "password": "y"})
@@ -211,19 +210,16 @@ class TestRateLimits:
         assert response.status_code == 429 and response.is_json
         assert response.json["code"] == 429
 
-
     def test_api_signup_is_rate_limited(self, client):
         for i in range(2):
             client.post("/api/v1/auth/signup", json=body(username=f"u{i}x", email=f"u{i}@example.org"))
         assert client.post("/api/v1/auth/signup", json=body()).status_code == 429
         assert users() == 2
 
-
     def test_api_password_reset_is_rate_limited(self, client):
         for _ in range(2):
             client.post("/api/v1/auth/password/forgot", json={"email": "a@example.org"})
         assert client.post("/api/v1/auth/password/forgot", json={"email": "a@example.org"}).status_code == 429
-
 
     def test_web_signup_is_rate_limited(self, client):
         for i in range(2):

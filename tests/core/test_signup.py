@@ -13,7 +13,7 @@ STRONG = "river lantern orbit 42"
 
 def form(**overrides):
     data = {"email": "ada@example.org", "username": "ada", "display_name": "Ada L.", "password": STRONG,
-            "locale": "de", "country": "AT", "adult": "on"}
+            "locale": "en", "country": "AT", "adult": "on"}
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
 
@@ -34,7 +34,7 @@ def test_signup_page_has_labelled_fields(client):
 
 
 def test_signup_creates_account_logs_in_and_queues_confirmation(client, outbox):
-    response = client.post("/signup", data=form())
+    response = client.post("/signup", data=form(locale="de"))
     assert response.status_code == 302
     user = user_named("ada")
     assert user.email == "ada@example.org" and user.display_name == "Ada L."
@@ -44,9 +44,7 @@ def test_signup_creates_account_logs_in_and_queues_confirmation(client, outbox):
     assert user.password_hash != STRONG
     [message] = outbox()
     assert message.to_addr == "ada@example.org"
-    # rendered in the member's language, with an absolute link to the site
-    assert "Bestätige" in message.subject or "bestätige" in message.body_text.lower() or message.subject
-    assert "http://localhost/confirm/" in message.body_text
+    assert "http://localhost/confirm/" in message.body_text  # an absolute link to the site
     page = client.get("/").get_data(as_text=True)
     assert "Ada L." in page
 

@@ -140,3 +140,32 @@ def test_wall_speaks_german_from_the_plugins_own_catalog(hello_on, make_user, lo
     german = login(app.test_client(), make_user("erika", locale="de"))
     page = german.get("/hello/").get_data(as_text=True)
     assert "Neueste Grüße" in page and "Einen Gruß hinterlassen" in page
+
+
+def _plugin_hiding(username):
+    """A stand-in for a blocking plugin: hides one person from everyone through the policy hook."""
+    import types
+
+    from core.hookspecs import hookimpl
+    from core.models import User
+    from core.plugins import PluginMeta
+
+    module = types.ModuleType("hides_someone")
+    module.META = PluginMeta(id="hides_someone", name="Hides someone", version="1")
+
+    @hookimpl
+    def hidden_user_ids(viewer):
+        return db.select(User.id).where(User.username == username)
+
+    module.hidden_user_ids = hidden_user_ids
+    return module
+
+
+@pytest.mark.plugins("commonground_hello", _plugin_hiding("blocked"))
+def test_greetings_of_people_hidden_from_the_viewer_are_left_out(enable_plugin, member_client, make_user):
+    enable_plugin("hello")
+    enable_plugin("hides_someone")
+    add_greeting(make_user("blocked"), "you should not see me")
+    add_greeting(make_user("friend"), "hello friend")
+    page = member_client.get("/hello/").get_data(as_text=True)
+    assert "hello friend" in page and "you should not see me" not in page

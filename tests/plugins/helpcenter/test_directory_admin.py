@@ -233,3 +233,18 @@ def test_admin_adds_an_emergency_number_for_a_new_country(admin_client, send_for
     assert number.number == "112" and not number.verified
     page = send_form(client, path="support", country="CH", language="de").get_data(as_text=True)
     assert "Call the emergency number in Switzerland now" in page and "Not verified" in page
+
+
+def test_blank_name_is_required_and_a_bad_date_is_explained(admin_client, send_form):
+    page = send_form(admin_client, "/admin/helpcenter/helplines/new",
+                     **{**NEW_HELPLINE, "name": "   ", "verified_on": "21.11."}).get_data(as_text=True)
+    assert field_errors(page, "name") == ["This field is required."]
+    assert field_errors(page, "verified_on") == ["Enter a valid date."]
+
+
+def test_a_german_admin_reads_the_messages_in_german(app, make_user, login, send_form):
+    admin = login(app.test_client(), make_user("greta", is_site_admin=True, locale="de"))
+    response = send_form(admin, "/admin/helpcenter/helplines/new", **{**NEW_HELPLINE, "phones": "0800 12"})
+    page = response.get_data(as_text=True)
+    assert field_errors(page, "phones") == ["Zeile 1: „0800 12“ ist keine gültige Telefonnummer in Deutschland."]
+    assert "Telefonnummern, eine pro Zeile" in page

@@ -5,8 +5,10 @@ from datetime import timedelta
 
 import pytest
 
+from core.extensions import db
 from core.models.base import utcnow
 from core.outbox import send_pending
+from plugins.helpcenter.models import UsageCount
 
 
 @pytest.fixture
@@ -159,7 +161,8 @@ def test_reminder_is_only_for_the_worried_path(app, german_member, login, send_f
 class TestRateLimit:
     @pytest.fixture
     def app_config(self, smtp_config):
-        return {**smtp_config, "HELPCENTER_RATELIMIT": "2 per hour"}
+        return {**smtp_config, "HELPCENTER_RATELIMIT_MEMBER": "2 per hour",
+                "HELPCENTER_RATELIMIT_ADDRESS": "2 per hour"}
 
     def test_over_the_limit_a_friendly_page_still_shows_the_numbers_but_no_email_is_sent(
             self, app, german_member, login, send_form, outbox):
@@ -189,3 +192,11 @@ class TestRateLimit:
     def test_the_limit_applies_per_address_to_visitors(self, client, send_form):
         statuses = [send_form(client, path="support", country="DE", language="de").status_code for _ in range(3)]
         assert statuses == [200, 200, 429]
+        page = send_form(client, path="support", country="DE", language="en").get_data(as_text=True)
+        assert "You have used this form several times in a short while. Everything" in page
+        assert "0800 111 0 111" in page and 'href="tel:112"' in page
+
+    def test_a_limited_use_is_not_counted(self, client, send_form):
+        for _ in range(4):
+            send_form(client, path="support", country="DE", language="de")
+        assert db.session.scalar(db.select(UsageCount.count)) == 2

@@ -173,11 +173,12 @@ def test_footer_links_to_the_help_center_on_every_page(client):
         assert 'href="/help"' in client.get(url).get_data(as_text=True), url
 
 
-def test_help_page_stays_within_the_query_budget(app, make_user, login, count_queries):
+@pytest.mark.parametrize("url", ["/help", "/help/get-help", "/help/help-a-friend", "/help/reporting"])
+def test_help_pages_stay_within_the_query_budget(app, make_user, login, count_queries, url):
     member_client = login(app.test_client(), make_user("quentin", country="DE", locale="de"))
-    member_client.get("/help")
+    member_client.get(url)
     with count_queries() as queries:
-        assert member_client.get("/help").status_code == 200
+        assert member_client.get(url).status_code == 200
     assert len(queries) <= 6, queries
 
 

@@ -50,6 +50,7 @@ def test_hook_offers_nothing_for_a_country_without_helplines(app):
 def test_support_page_shows_telefonseelsorge_and_the_emergency_number(client):
     page = client.get("/support?country=DE").get_data(as_text=True)
     assert "TelefonSeelsorge" in page and "0800 111 0 111" in page and "tel:112" in page
+    assert "Open the help center" in page and 'href="/help"' in page
 
 
 def test_disabled_plugin_is_gone_and_core_still_shows_the_emergency_number(app, client, admin_client):
@@ -57,7 +58,7 @@ def test_disabled_plugin_is_gone_and_core_still_shows_the_emergency_number(app, 
 
     assert [r.kind for r in resources()] == ["emergency"]
     support = client.get("/support?country=DE").get_data(as_text=True)
-    assert "tel:112" in support and "TelefonSeelsorge" not in support
+    assert "tel:112" in support and "TelefonSeelsorge" not in support and "Open the help center" not in support
     for url in ("/help", "/help/get-help", "/help/static/helpcenter.css"):
         assert client.get(url).status_code == 404, url
     assert client.post("/help", data={"path": "support"}).status_code in (400, 404)
@@ -73,3 +74,21 @@ def test_re_enabled_plugin_comes_back_with_its_data(app, client):
     plugin_state.set_enabled("helpcenter", True)
     assert client.get("/help").status_code == 200
     assert "TelefonSeelsorge" in [r.name for r in resources()]
+
+
+def test_a_self_harm_concern_puts_helplines_for_it_first(app):
+    from plugins.helpcenter.editing import apply_helpline
+    from plugins.helpcenter.models import Helpline
+
+    apply_helpline(Helpline(), {
+        "name": "Aaa Elterntelefon", "country": "DE", "description": {}, "open_24_7": True, "hours": "",
+        "free": True, "anonymous": True, "languages": ["de"], "topics": ["family"], "source_name": "",
+        "source_url": None, "verified_on": None, "phones": [("+498001110550", "0800 111 0 550")], "sms": [],
+    })
+    db.session.commit()
+    names = [r.name for r in resources() if r.kind == "helpline"]
+    assert names == ["TelefonSeelsorge", "Aaa Elterntelefon"]
+    general = get_plugins().call_flat  # the same directory, alphabetical, for a general question
+    with app.test_request_context("/"):
+        found = general("support_resources", locale="de", context={"country": "DE", "reason": "general"})
+    assert [r.name for r in found if r.kind == "helpline"] == ["Aaa Elterntelefon", "TelefonSeelsorge"]

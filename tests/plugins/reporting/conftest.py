@@ -43,7 +43,7 @@ def community(make_user, make_group, make_post, make_comment) -> Community:
                                                             alice, bob, carol),
                        rules=["Be kind", "No advertising"])
     post = make_post(group, bob, "Bob's **post** about tomatoes")
-    comment = make_comment(post, carol, "Carol's reply")
+    comment = make_comment(post, carol, "Carol's thoughtful reply")
     return Community(group, owner, moderator, moderator2, alice, bob, carol, post, comment)
 
 

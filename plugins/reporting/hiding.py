@@ -1,0 +1,91 @@
+"""Hidden items: members see a placeholder, moderators of the item's group see the original.
+
+``placeholders`` answers core's ``content_placeholders`` hook with one query per list. On a
+post's own page it also fetches that post's hidden comments in the same query, so the
+comment list that follows costs nothing (core asks once for the post, then for its comments).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g, has_request_context
+from flask_babel import gettext as _
+from markupsafe import Markup
+from sqlalchemy import and_, exists, literal, null, or_, select
+
+from core.extensions import db
+from core.models import ROLE_RANK, Comment, Membership
+from plugins.reporting.models import HiddenContent
+
+UNHIDEABLE = ("profile",)
+
+
+def is_hidden(type_name: str, content_id: int) -> bool:
+    return db.session.scalar(select(HiddenContent.id).where(HiddenContent.content_type == type_name,
+                                                            HiddenContent.content_id == content_id)) is not None
+
+
+def hide(case: Any, *, automatic: bool) -> bool:
+    """Hide the case's item from members (moderators still see it); False if already hidden."""
+    if case.content_type in UNHIDEABLE or is_hidden(case.content_type, case.content_id):
+        return False
+    db.session.add(HiddenContent(content_type=case.content_type, content_id=case.content_id,
+                                 group_id=case.group_id, case_id=case.id, automatic=automatic))
+    return True
+
+
+def unhide(type_name: str, content_id: int) -> bool:
+    row = db.session.scalar(select(HiddenContent).where(HiddenContent.content_type == type_name,
+                                                        HiddenContent.content_id == content_id))
+    if row is None:
+        return False
+    db.session.delete(row)
+    return True
+
+
+def _role_column(viewer: Any):
+    """The viewer's role in each hidden item's group, as a column ("admin" for site admins)."""
+    if getattr(viewer, "is_authenticated", False) and viewer.is_site_admin:
+        return literal("admin"), None
+    if getattr(viewer, "is_authenticated", False):
+        return Membership.role, (Membership, and_(Membership.group_id == HiddenContent.group_id,
+                                                  Membership.user_id == viewer.id))
+    return null(), None
+
+
+def placeholders(viewer: Any, content_type: str, ids: list[int]) -> dict[int, Markup]:
+    if not ids:
+        return {}
+    memo = g.setdefault("_reporting_hidden", {}) if has_request_context() else {}
+    if content_type == "comment" and "comment" in memo:
+        asked = set(ids)
+        rows = [(cid, role) for cid, role in memo.pop("comment") if cid in asked]
+    else:
+        rows = _load(viewer, content_type, ids, memo)
+    found: dict[int, Markup] = {}
+    moderator_view: set[int] = set()
+    for content_id, role in rows:
+        if role in ROLE_RANK and ROLE_RANK[role] >= ROLE_RANK["moderator"]:
+            moderator_view.add(content_id)
+        else:
+            found[content_id] = Markup('<p class="placeholder reporting-hidden"><em>{}</em></p>').format(
+                _("This was hidden by the moderators."))
+    if has_request_context():
+        g.setdefault("_reporting_moderator_view", {}).setdefault(content_type, set()).update(moderator_view)
+    return found
+
+
+def _load(viewer: Any, content_type: str, ids: list[int], memo: dict) -> list[tuple[int, Any]]:
+    role, join = _role_column(viewer)
+    wanted = and_(HiddenContent.content_type == content_type, HiddenContent.content_id.in_(ids))
+    with_comments = content_type == "post" and len(ids) == 1
+    if with_comments:
+        of_post = exists().where(Comment.id == HiddenContent.content_id, Comment.post_id == ids[0])
+        wanted = or_(wanted, and_(HiddenContent.content_type == "comment", of_post))
+    stmt = select(HiddenContent.content_type, HiddenContent.content_id, role).where(wanted)
+    if join is not None:
+        stmt = stmt.outerjoin(*join)
+    rows = db.session.execute(stmt).all()
+    if with_comments:
+        memo["comment"] = [(cid, r) for kind, cid, r in rows if kind == "comment"]
+    return [(cid, r) for kind, cid, r in rows if kind == content_type]

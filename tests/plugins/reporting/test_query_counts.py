@@ -1,0 +1,135 @@
+"""Queue and case pages cost a fixed number of SQL queries, however many reports there are."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from core import plugin_state
+from core.extensions import db
+from plugins.reporting.content import load_item
+from plugins.reporting.models import Case
+from plugins.reporting.reports import file_report
+
+
+@pytest.fixture
+def fill(app, community, make_user, add_member, make_post):
+    """``fill(n)``: n reports spread over n//5 posts, each post reported by five people."""
+    plugin_state.save_settings("reporting", {"reports_per_hour": 1000, "auto_hide_threshold": 1000})
+    reporters = []
+    for i in range(5):
+        person = make_user(f"reporter{i}")
+        add_member(community.group, person)
+        reporters.append(person)
+
+    def make(n: int) -> None:
+        with app.test_request_context():
+            for i in range(n // 5):
+                post = make_post(community.group, community.bob, f"reported post {i}")
+                item = load_item("post", post.id)
+                for person in reporters:
+                    file_report(person, item, {"category": ["spam", "hate", "harassment"][i % 3], "note": "n"})
+            db.session.commit()
+
+    return make
+
+
+def queries_for(client, path, count_queries) -> int:
+    client.get(path)  # warm caches (plugin state, templates)
+    with count_queries() as statements:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(statements)
+
+
+@pytest.mark.parametrize("path", ["/moderation/g/garden", "/moderation/g/garden?state=all"])
+def test_group_queue_query_count_does_not_grow_with_reports(community, client_for, count_queries, fill, path):
+    moderator = client_for(community.moderator)
+    fill(5)
+    few = queries_for(moderator, path, count_queries)
+    fill(45)
+    assert moderator.get(path).text.count('class="card reporting-case') == 10
+    many = queries_for(moderator, path, count_queries)
+    assert few == many <= 6
+
+
+def test_site_queue_query_count_does_not_grow_with_reports(community, client_for, count_queries, site_admin,
+                                                           app, make_user):
+    admin = client_for(site_admin)
+
+    def report_profiles(n):
+        with app.test_request_context():
+            for i in range(n):
+                person = make_user(f"profile{len(list(db.session.scalars(select(Case))))}_{i}")
+                file_report(community.alice, load_item("profile", person.id), {"category": "spam"})
+            db.session.commit()
+
+    plugin_state.save_settings("reporting", {"reports_per_hour": 1000})
+    report_profiles(5)
+    few = queries_for(admin, "/moderation/site", count_queries)
+    report_profiles(45)
+    many = queries_for(admin, "/moderation/site", count_queries)
+    assert few == many <= 6
+
+
+def test_case_page_query_count_does_not_grow_with_its_reports(community, client_for, count_queries, app,
+                                                             make_user, add_member):
+    plugin_state.save_settings("reporting", {"auto_hide_threshold": 1000})
+    moderator = client_for(community.moderator)
+
+    def reporters(n, start):
+        with app.test_request_context():
+            item = load_item("post", community.post.id)
+            for i in range(start, start + n):
+                person = make_user(f"r{i}")
+                add_member(community.group, person)
+                file_report(person, item, {"category": "spam"})
+            db.session.commit()
+
+    reporters(5, 0)
+    case = db.session.scalar(select(Case))
+    path = f"/moderation/cases/{case.id}"
+    few = queries_for(moderator, path, count_queries)
+    reporters(45, 5)
+    many = queries_for(moderator, path, count_queries)
+    assert "50 reports" in moderator.get(path).text
+    assert few == many <= 6
+
+
+def test_hidden_items_cost_one_query_per_list(community, client_for, count_queries, make_post, app):
+    from plugins.reporting.hiding import hide
+
+    posts = [make_post(community.group, community.bob, f"post {i}") for i in range(10)]
+    carol = client_for(community.carol)
+    baseline = queries_for(carol, "/g/garden", count_queries)
+    with app.test_request_context():
+        for post in posts[:5]:
+            case = Case(content_type="post", content_id=post.id, group_id=community.group.id,
+                        author_id=community.bob.id, content_hash="x", categories={})
+            db.session.add(case)
+            db.session.flush()
+            hide(case, automatic=False)
+        db.session.commit()
+    page = carol.get("/g/garden").text
+    assert page.count("hidden by the moderators") == 5
+    assert queries_for(carol, "/g/garden", count_queries) == baseline
+
+
+def test_a_post_page_with_hidden_comments_stays_within_budget(community, client_for, count_queries, app,
+                                                             make_comment):
+    from plugins.reporting.hiding import hide
+
+    extra = make_comment(community.post, community.alice, "another comment stays")
+    path = f"/g/garden/p/{community.post.id}"
+    with app.test_request_context():
+        case = Case(content_type="comment", content_id=community.comment.id, group_id=community.group.id,
+                    author_id=community.carol.id, content_hash="x", categories={})
+        db.session.add(case)
+        db.session.flush()
+        hide(case, automatic=False)
+        db.session.commit()
+    member = client_for(community.bob)
+    page = member.get(path).text
+    assert "thoughtful" not in page and "hidden by the moderators" in page and extra.body_source in page
+    moderator_page = client_for(community.moderator).get(path).text
+    assert "thoughtful" in moderator_page and "Hidden from members by the moderators" in moderator_page
+    assert queries_for(member, path, count_queries) <= 6
