@@ -20,16 +20,16 @@ def login(base: str) -> str:
         raise SystemExit("the benchmark only talks to 127.0.0.1")
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    form = opener.open(f"{base}/login", timeout=10).read().decode()
+    form = opener.open(f"{base}/login", timeout=30).read().decode()
     match = re.search(r'name="csrf_token" value="([^"]+)"', form)
     if match is None:
         raise SystemExit("no CSRF token on the login page")
     data = urllib.parse.urlencode({"csrf_token": match.group(1), "login": USERNAME, "password": PASSWORD}).encode()
-    opener.open(f"{base}/login", data=data, timeout=10).read()
+    opener.open(f"{base}/login", data=data, timeout=30).read()
     session = next((c for c in jar if c.name == "session"), None)
     if session is None:
         raise SystemExit("login did not set a session cookie")
-    page = opener.open(f"{base}/g/bench-group", timeout=10).read().decode()
+    page = opener.open(f"{base}/g/bench-group", timeout=30).read().decode()
     if "Log out" not in page:
         raise SystemExit("the session cookie does not log the member in")
     return f"{session.name}={session.value}"

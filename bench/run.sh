@@ -10,8 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 BIN="$ROOT/.venv/bin"
-DURATION=${BENCH_DURATION:-10}
-ROUNDS=${BENCH_ROUNDS:-3}
+DURATION=${BENCH_DURATION:-6}
+ROUNDS=${BENCH_ROUNDS:-5}
 CONNECTIONS=${BENCH_CONNECTIONS:-16}
 PLUGINS_ENABLED="hello,noop_site,noop_group"
 FEED_PATH="/g/bench-group"
@@ -46,7 +46,7 @@ serve() {  # serve PORT APP [DBFILE]
   pids+=($!)
 }
 wait_for() {  # wait_for URL
-  for _ in $(seq 1 100); do
+  for _ in $(seq 1 300); do
     "$BIN/python" -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=2)" "$1" 2>/dev/null && return 0
     sleep 0.2
   done
@@ -96,13 +96,23 @@ wrk -t1 -c4 -d2s "http://127.0.0.1:$HELLO_PORT/" >/dev/null
 wrk -t1 -c4 -d2s -H "Cookie: $NONE_COOKIE" "http://127.0.0.1:$NONE_PORT$FEED_PATH" >/dev/null
 wrk -t1 -c4 -d2s -H "Cookie: $PLUGINS_COOKIE" "http://127.0.0.1:$PLUGINS_PORT$FEED_PATH" >/dev/null
 
-hello=(); feed=(); plugins=()
-for round in $(seq 1 "$ROUNDS"); do
-  hello+=("$(run_wrk "$HELLO_PORT" /)")
-  feed+=("$(run_wrk "$NONE_PORT" "$FEED_PATH" "$NONE_COOKIE")")
-  plugins+=("$(run_wrk "$PLUGINS_PORT" "$FEED_PATH" "$PLUGINS_COOKIE")")
-  echo "round $round: hello ${hello[-1]}  feed ${feed[-1]}  plugins ${plugins[-1]} req/s"
+# Rounds rotate the order (hello-feed-plugins, feed-plugins-hello, ...) so that neither a slow
+# start nor load from elsewhere on the machine always lands on the same page.
+declare -A result
+order=(hello feed plugins)
+for round in $(seq 0 $((ROUNDS - 1))); do
+  for i in 0 1 2; do
+    page=${order[$(((i + round) % 3))]}
+    case $page in
+      hello) value=$(run_wrk "$HELLO_PORT" /) ;;
+      feed) value=$(run_wrk "$NONE_PORT" "$FEED_PATH" "$NONE_COOKIE") ;;
+      plugins) value=$(run_wrk "$PLUGINS_PORT" "$FEED_PATH" "$PLUGINS_COOKIE") ;;
+    esac
+    result[$page]="${result[$page]:-} $value"
+  done
+  echo "round $((round + 1)): hello ${result[hello]##* }  feed ${result[feed]##* }  plugins ${result[plugins]##* } req/s"
 done
+hello=(${result[hello]}); feed=(${result[feed]}); plugins=(${result[plugins]})
 
 mkdir -p bench/results
 report="bench/results/$(date -u +%Y%m%dT%H%M%SZ).md"

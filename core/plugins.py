@@ -36,7 +36,7 @@ SCOPES = ("site", "group")
 PLUGIN_ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
 # Where a hook's arguments lead to the group an event happened in (group-scope filtering).
-_GROUP_PATHS = {"group": (), "membership": ("group",), "post": ("group",), "comment": ("post", "group")}
+_OBJECT_GROUP_PATHS = (("membership", ("group",)), ("post", ("group",)), ("comment", ("post", "group")))
 
 
 class PluginError(RuntimeError):
@@ -50,6 +50,8 @@ class PluginMeta:
     ``id`` is the entry-point name, the prefix of the plugin's tables and its template
     namespace: lowercase letters, digits and underscores. ``scope="group"`` plugins are
     switched on per group by group admins once a site admin enabled them.
+    ``default_enabled=True`` makes a newly installed plugin start enabled site-wide until an
+    admin disables it (plugins start disabled otherwise).
     """
 
     id: str
@@ -135,7 +137,7 @@ class Plugins:
         self.failed: dict[str, str] = {}
         self.state = PluginState()
         self._blueprint_owner: dict[str, str] = {}
-        self._impl_cache: dict[str, tuple[pluggy.HookImpl, ...]] = {}
+        self._impl_cache: dict[str, tuple[tuple[Any, str, tuple[str, ...]], ...]] = {}
 
     # --- loading ----------------------------------------------------------------------------
 
@@ -210,6 +212,7 @@ class Plugins:
         for caller in self.pm.get_hookcallers(module) or []:
             for impl in caller.get_hookimpls():
                 if impl.plugin_name == meta.id and (impl.wrapper or impl.hookwrapper):
+                    self.pm.unregister(name=meta.id)
                     raise PluginError(f"plugin {meta.id!r}: hook wrappers are not supported ({caller.name})")
             if caller.name in hookspecs.RENAMED_HOOKS:
                 log.warning("plugin %s implements %s, which was renamed to %s", meta.id, caller.name,
@@ -237,11 +240,16 @@ class Plugins:
         if not force and version == self.state.version:
             return
         state = PluginState(version)
+        decided = set()
         for row in db.session.scalars(db.select(StateRow)):
             if row.plugin_id in self.installed:
+                decided.add(row.plugin_id)
                 state.settings[row.plugin_id] = dict(row.settings or {})
                 if row.enabled:
                     state.site_enabled.add(row.plugin_id)
+        for pid, info in self.installed.items():
+            if pid not in decided and info.meta.default_enabled:
+                state.site_enabled.add(pid)
         rows = db.session.execute(
             db.select(GroupPluginState.group_id, Group.slug, GroupPluginState.plugin_id)
             .join(Group, Group.id == GroupPluginState.group_id)
@@ -300,26 +308,31 @@ class Plugins:
 
     # --- calling ----------------------------------------------------------------------------
 
-    def _hookimpls(self, name: str) -> tuple[pluggy.HookImpl, ...]:
-        """Implementations of ``name`` (and of its old names) in call order, cached."""
+    def _hookimpls(self, name: str) -> tuple[tuple[Any, str, tuple[str, ...]], ...]:
+        """(function, plugin id, argument names) of ``name``'s implementations (and of its old
+        names) in call order; cached, as hooks run many times per page."""
         impls = self._impl_cache.get(name)
         if impls is None:
             found = list(reversed(getattr(self.pm.hook, name).get_hookimpls()))
             for old in self.aliases.get(name, ()):
                 found.extend(reversed(getattr(self.pm.hook, old).get_hookimpls()))
-            impls = self._impl_cache[name] = tuple(found)
+            impls = self._impl_cache[name] = tuple((i.function, i.plugin_name, tuple(i.argnames)) for i in found)
         return impls
 
-    def _impls(self, name: str, group: Any = None, only: str | None = None) -> Iterator[pluggy.HookImpl]:
-        self._ensure_state()
+    def _impls(self, name: str, group: Any = None, only: str | None = None) -> Iterator[tuple[Any, str, tuple]]:
+        """The implementations to call: enabled ones (for ``group``), or only ``only``."""
+        if self.state.version is None:
+            self._ensure_state()
         every_installed = name in hookspecs.CALLED_EVEN_WHEN_DISABLED
+        site_enabled = self.state.site_enabled
         for impl in self._hookimpls(name):
-            pid = impl.plugin_name
+            pid = impl[1]
             if only is not None and pid != only:
                 continue
-            if not every_installed and not self.is_enabled(pid, group):
-                continue
-            yield impl
+            if pid == CORE_PLUGIN_ID or every_installed:
+                yield impl
+            elif pid in site_enabled and (group is None or self.is_enabled(pid, group)):
+                yield impl
 
     def call(self, name: str, /, *, group: Any = None, only: str | None = None, **kwargs: Any) -> list[Any]:
         """Call every enabled implementation; a failing one is logged and dropped.
@@ -331,14 +344,13 @@ class Plugins:
         """
         if group is None:
             group = _group_of(kwargs)
-        kwargs["group"] = group
+        kwargs.setdefault("group", group)
         results = []
-        for impl in self._impls(name, group, only):
-            args = {k: kwargs[k] for k in impl.argnames if k in kwargs}
+        for function, pid, argnames in self._impls(name, group, only):
             try:
-                result = impl.function(**args)
+                result = function(**{k: kwargs[k] for k in argnames if k in kwargs})
             except Exception:
-                log.exception("plugin %s failed in hook %s; its contribution is dropped", impl.plugin_name, name)
+                log.exception("plugin %s failed in hook %s; its contribution is dropped", pid, name)
                 if has_app_context() and current_app.config.get("PLUGINS_RAISE_ERRORS"):
                     raise
                 continue
@@ -356,13 +368,12 @@ class Plugins:
 
         Group-scope plugins take part where the ``group`` (or ``post``...) argument has them on.
         """
-        for impl in self._impls(name, _group_of(kwargs)):
-            args = {k: kwargs[k] for k in impl.argnames if k in kwargs}
+        for function, pid, argnames in self._impls(name, _group_of(kwargs)):
             try:
-                if impl.function(**args) is False:
+                if function(**{k: kwargs[k] for k in argnames if k in kwargs}) is False:
                     return False
             except Exception:
-                log.exception("plugin %s failed in policy hook %s; denying", impl.plugin_name, name)
+                log.exception("plugin %s failed in policy hook %s; denying", pid, name)
                 return False
         return True
 
@@ -374,6 +385,18 @@ class Plugins:
         return out
 
     # --- web --------------------------------------------------------------------------------
+
+    def render_slot(self, name: str, /, **context: Any) -> Markup:
+        """What ``render_slot`` does, for this registry (the app's Jinja ``slot`` global)."""
+        if name not in hookspecs.SLOTS:
+            if current_app.testing or current_app.debug:
+                raise KeyError(f"unknown template slot {name!r}")
+            log.warning("template asked for unknown slot %r", name)
+            return Markup("")
+        parts = self.call("template_slot", group=_group_of(context), name=name, context=context)
+        if not parts:
+            return Markup("")
+        return Markup("\n").join(Markup(p) for p in parts)
 
     def plugin_for_blueprint(self, blueprint: str | None) -> str | None:
         if not blueprint:
@@ -387,8 +410,13 @@ class Plugins:
 
 
 def _group_of(kwargs: dict[str, Any]) -> Any:
-    for key, path in _GROUP_PATHS.items():
+    group = kwargs.get("group")
+    if group is not None:
+        return group
+    for key, path in _OBJECT_GROUP_PATHS:
         obj = kwargs.get(key)
+        if obj is None:
+            continue
         for attr in path:
             obj = getattr(obj, attr, None)
         if obj is not None:
@@ -425,14 +453,7 @@ def render_slot(name: str, **context: Any) -> Markup:
     An unknown slot name raises while testing or debugging (a typo in a template) and is
     logged and rendered empty in production.
     """
-    if name not in hookspecs.SLOTS:
-        if current_app.testing or current_app.debug:
-            raise KeyError(f"unknown template slot {name!r}")
-        log.warning("template asked for unknown slot %r", name)
-        return Markup("")
-    group = context.get("group") or _group_of(context)
-    parts = get_plugins().call("template_slot", group=group, name=name, context=context)
-    return Markup("\n").join(Markup(p) for p in parts)
+    return get_plugins().render_slot(name, **context)
 
 
 def init_app(app: Flask, explicit: Iterable[types.ModuleType | str] | None = None) -> Plugins:
@@ -442,7 +463,7 @@ def init_app(app: Flask, explicit: Iterable[types.ModuleType | str] | None = Non
     _register_plugin_blueprints(app, plugins)
     _register_plugin_commands(app, plugins)
     _add_plugin_translations(app, plugins)
-    app.jinja_env.globals["slot"] = render_slot
+    app.jinja_env.globals["slot"] = plugins.render_slot
 
     def plugin_gate() -> None:
         """Refresh state if another worker changed it; 404 for a disabled plugin's routes."""

@@ -32,9 +32,7 @@ def index():
             db.select(db.func.count(Post.id)).scalar_subquery(),
         )
     ).one()
-    links = [(_("People"), url_for("admin.users"))]
-    if "admin.plugins" in current_app.view_functions:
-        links.append((_("Plugins"), url_for("admin.plugins")))
+    links = [(_("People"), url_for("admin.users")), (_("Plugins"), url_for("admin_plugins.index"))]
     return render_template("admin/index.html", users=counts[0], suspended=counts[1], groups=counts[2],
                            posts=counts[3], links=links)
 

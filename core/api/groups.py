@@ -9,12 +9,14 @@ from __future__ import annotations
 from typing import Any, NoReturn
 
 from flask import url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint, abort
 
 from core.api.access import not_found, require_user
 from core.groups import group_actions, keyset, membership_actions, queries
 from core.groups.errors import ActionError
+from core.groups.limits import invite_limit, join_limit
 from core.groups.queries import GroupContext
 from core.models import JoinRequest
 from core.permissions import can_review_join_requests, can_view_group_content
@@ -50,7 +52,8 @@ def action_error(error: ActionError) -> NoReturn:
 
 
 def bad_cursor(name: str) -> NoReturn:
-    abort(422, message="Invalid cursor.", errors={"query": {name: ["Invalid cursor."]}})
+    message = _("This page link is no longer valid. Start again from the first page.")
+    abort(422, message=message, errors={"query": {name: [message]}})
 
 
 def group_or_404(slug: str) -> GroupContext:
@@ -137,6 +140,7 @@ def list_members(args: dict, slug: str):
 
 
 @blp.route("/groups/<slug>/members", methods=["POST"])
+@join_limit
 @blp.arguments(JoinSchema)
 @blp.response(201, JoinResultSchema)
 @blp.alt_response(202, schema=JoinResultSchema, description="Request sent; a moderator decides.")
@@ -248,6 +252,7 @@ def decide_request(slug: str, request_id: int, decision: str):
 
 
 @blp.route("/groups/<slug>/invitations", methods=["POST"])
+@invite_limit
 @blp.arguments(UsernameSchema)
 @blp.response(201, InvitationSchema)
 @blp.alt_response(401, response="UNAUTHORIZED")

@@ -14,6 +14,7 @@ from core.api.access import not_found, require_user
 from core.api.groups import action_error, content_or_404, group_or_404, paged
 from core.groups import content_actions, queries
 from core.groups.errors import ActionError
+from core.groups.limits import comment_limit
 from core.groups.placeholders import load_placeholders
 from core.models import Comment, Post
 from core.schemas.posts import (
@@ -118,6 +119,7 @@ def list_comments(args: dict, post_id: int):
 
 
 @blp.route("/posts/<int:post_id>/comments", methods=["POST"])
+@comment_limit
 @blp.arguments(CommentInputSchema)
 @blp.response(201, CommentSchema)
 @blp.alt_response(401, response="UNAUTHORIZED")

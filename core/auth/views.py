@@ -56,18 +56,12 @@ SETTINGS_PAGES = (
 
 @bp.app_context_processor
 def _account_helpers() -> dict:
-    """``settings_nav()`` for every settings page (other packages' too) and ``group_url(group)``."""
-    return {"settings_nav": _settings_nav, "group_url": _group_url}
+    """``settings_nav()`` for every settings page, including other packages' (notifications)."""
+    return {"settings_nav": _settings_nav}
 
 
 def _settings_nav() -> list[tuple[str, str]]:
     return [(endpoint, label) for endpoint, label in SETTINGS_PAGES if endpoint in current_app.view_functions]
-
-
-def _group_url(group: Group) -> str:
-    if "groups.show" in current_app.view_functions:
-        return url_for("groups.show", slug=group.slug)
-    return f"/g/{group.slug}"
 
 
 def _form_context(**extra: object) -> dict:

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from core.forms import load_form
 from core.groups import bp, membership_actions, queries
 from core.groups.errors import ActionError, Conflict, InvalidInput
+from core.groups.limits import invite_limit, join_limit
 from core.groups.loading import content_or_404, group_or_404, group_tabs, page_or_400, refuse
 from core.groups.queries import GroupContext
 from core.models import ROLES, JoinRequest
@@ -37,6 +38,7 @@ def members(slug: str):
 
 @bp.post("/<slug>/invite")
 @login_required
+@invite_limit
 def invite(slug: str):
     context = content_or_404(slug)
     data, errors, values = load_form(UsernameSchema(), request.form)
@@ -106,6 +108,7 @@ def transfer_ownership(slug: str, username: str):
 
 @bp.route("/<slug>/join", methods=["GET", "POST"])
 @login_required
+@join_limit
 def join(slug: str):
     """Open groups: join at once. By-request groups: answer the question and wait for a moderator."""
     context = group_or_404(slug)

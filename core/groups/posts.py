@@ -9,6 +9,7 @@ from core.forms import load_form
 from core.groups import bp, content_actions, keyset
 from core.groups.errors import ActionError
 from core.groups.feed import COMMENTS_PER_PAGE, render_group_page, render_post_page
+from core.groups.limits import comment_limit
 from core.groups.loading import comment_or_404, group_or_404, post_or_404, refuse
 from core.permissions import can_delete_content, can_edit_content
 from core.schemas.posts import CommentInputSchema, PostInputSchema
@@ -73,6 +74,7 @@ def delete_post(slug: str, post_id: int):
 
 @bp.post("/<slug>/p/<int:post_id>/comments")
 @login_required
+@comment_limit
 def create_comment(slug: str, post_id: int):
     context, post = post_or_404(slug, post_id)
     data, errors, values = load_form(CommentInputSchema(), request.form)

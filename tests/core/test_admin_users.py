@@ -30,7 +30,7 @@ def test_admin_actions_are_404_for_members(member_client, make_user):
 def test_dashboard_shows_counts_and_links(admin_client, make_group):
     make_group(slug="one")
     html = admin_client.get("/admin/").get_data(as_text=True)
-    assert 'href="/admin/users"' in html
+    assert 'href="/admin/users"' in html and 'href="/admin/plugins"' in html
     assert re.search(r"<dt>People</dt><dd>2</dd>", html)  # the admin and the group's owner
     assert re.search(r"<dt>Groups</dt><dd>1</dd>", html)
 

@@ -241,7 +241,7 @@ def test_invitee_declines(client, login, make_user, make_group):
 
 
 def test_only_the_invitee_can_answer(client, login, make_user, make_group):
-    inviter, invitee, stranger = make_user("inviter"), make_user("invitee"), make_user("stranger")
+    inviter, _invitee, stranger = make_user("inviter"), make_user("invitee"), make_user("stranger")
     group = make_group(slug="club", members=[inviter])
     login(client, inviter)
     client.post("/g/club/invite", data={"username": "invitee"})

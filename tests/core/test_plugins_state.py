@@ -238,3 +238,19 @@ def test_a_plugin_without_a_schema_has_no_settings_to_save(app):
     assert plugin_state.get_settings("noop") == {}
     with pytest.raises(plugin_state.UnknownPlugin):
         plugin_state.save_settings("absent", {})
+
+
+def test_a_plugin_may_start_enabled_until_an_admin_disables_it(make_app):
+    import types
+
+    from core.plugins import PluginMeta
+
+    eager = types.ModuleType("cg_eager")
+    eager.META = PluginMeta(id="eager", name="Eager", version="1", default_enabled=True)
+    other = make_app(plugins=[eager])
+    with other.app_context():
+        assert get_plugins(other).enabled_ids() == ["eager"]
+        plugin_state.set_enabled("eager", False)
+        assert get_plugins(other).enabled_ids() == []
+        get_plugins(other).refresh(force=True)
+        assert get_plugins(other).enabled_ids() == []
