@@ -35,6 +35,13 @@ def _reporting_helpers() -> dict:
     return {"reporting_item_label": item_label, "reporting_result_label": result_label}
 
 
+@bp.app_template_filter("reporting_upper_first")
+def _upper_first(text: str) -> str:
+    """Capitalise the first letter only (Jinja's ``capitalize`` would lower-case German nouns)."""
+    text = str(text)
+    return text[:1].upper() + text[1:]
+
+
 # --- reporting --------------------------------------------------------------------------------
 
 
