@@ -58,9 +58,9 @@ echo "Seeding throwaway databases in $tmp ..."
 seed "$tmp/none.sqlite"
 seed "$tmp/plugins.sqlite" "$PLUGINS_ENABLED"
 
-HELLO_PORT=$(free_port); serve "$HELLO_PORT" bench.hello_app:app
-NONE_PORT=$(free_port); serve "$NONE_PORT" bench.cg_app:app "$tmp/none.sqlite"
-PLUGINS_PORT=$(free_port); serve "$PLUGINS_PORT" bench.cg_app:app "$tmp/plugins.sqlite"
+HELLO_PORT=$(free_port); serve "$HELLO_PORT" bench.hello_app:app; HELLO_PID=${pids[-1]}
+NONE_PORT=$(free_port); serve "$NONE_PORT" bench.cg_app:app "$tmp/none.sqlite"; NONE_PID=${pids[-1]}
+PLUGINS_PORT=$(free_port); serve "$PLUGINS_PORT" bench.cg_app:app "$tmp/plugins.sqlite"; PLUGINS_PID=${pids[-1]}
 for port in "$HELLO_PORT" "$NONE_PORT" "$PLUGINS_PORT"; do wait_for "http://127.0.0.1:$port/"; done
 
 NONE_COOKIE=$("$BIN/python" bench/login.py "http://127.0.0.1:$NONE_PORT")
@@ -82,13 +82,27 @@ assert 'href="/hello/"' in plugins, "plugins: the example plugin's nav item and 
 print("Checked: 20 posts on the logged-in group page; example plugin output only where enabled.")
 PY
 
-run_wrk() {  # run_wrk PORT PATH [COOKIE] -> prints req/s
+worker_ticks() {  # worker_ticks MASTER_PID -> CPU clock ticks its workers have used so far
+  local total=0 pid stat f
+  for pid in $(pgrep -P "$1"); do
+    stat=$(<"/proc/$pid/stat"); stat=${stat##*) }
+    read -r -a f <<<"$stat"
+    total=$((total + f[11] + f[12]))
+  done
+  echo "$total"
+}
+TICK_MS=$((1000 / $(getconf CLK_TCK)))
+
+run_wrk() {  # run_wrk PORT PATH MASTER_PID [COOKIE] -> "req/s server-CPU-ms-per-request"
   local args=(-t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 5s)
-  [ -n "${3:-}" ] && args+=(-H "Cookie: $3")
-  local out
+  [ -n "${4:-}" ] && args+=(-H "Cookie: $4")
+  local out before after
+  before=$(worker_ticks "$3")
   out=$(wrk "${args[@]}" "http://127.0.0.1:$1$2")
-  if grep -q "Non-2xx" <<<"$out"; then echo "non-2xx responses from $2:" >&2; echo "$out" >&2; exit 1; fi
-  awk '/Requests\/sec/ {print $2}' <<<"$out"
+  after=$(worker_ticks "$3")
+  if grep -q "Non-2xx" <<<"$out"; then echo "errors from $2:" >&2; echo "$out" >&2; exit 1; fi
+  awk -v ticks=$((after - before)) -v tick_ms="$TICK_MS" \
+    '/requests in/ {n=$1} /Requests\/sec/ {rps=$2} END {printf "%s %.3f\n", rps, ticks * tick_ms / n}' <<<"$out"
 }
 
 echo "Warming up ..."
@@ -98,46 +112,25 @@ wrk -t1 -c4 -d2s -H "Cookie: $PLUGINS_COOKIE" "http://127.0.0.1:$PLUGINS_PORT$FE
 
 # Rounds rotate the order (hello-feed-plugins, feed-plugins-hello, ...) so that neither a slow
 # start nor load from elsewhere on the machine always lands on the same page.
-declare -A result
+mkdir -p bench/results
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+raw="bench/results/$stamp.tsv"
+: >"$raw"
 order=(hello feed plugins)
 for round in $(seq 0 $((ROUNDS - 1))); do
+  line="round $((round + 1)):"
   for i in 0 1 2; do
     page=${order[$(((i + round) % 3))]}
     case $page in
-      hello) value=$(run_wrk "$HELLO_PORT" /) ;;
-      feed) value=$(run_wrk "$NONE_PORT" "$FEED_PATH" "$NONE_COOKIE") ;;
-      plugins) value=$(run_wrk "$PLUGINS_PORT" "$FEED_PATH" "$PLUGINS_COOKIE") ;;
+      hello) value=$(run_wrk "$HELLO_PORT" / "$HELLO_PID") ;;
+      feed) value=$(run_wrk "$NONE_PORT" "$FEED_PATH" "$NONE_PID" "$NONE_COOKIE") ;;
+      plugins) value=$(run_wrk "$PLUGINS_PORT" "$FEED_PATH" "$PLUGINS_PID" "$PLUGINS_COOKIE") ;;
     esac
-    result[$page]="${result[$page]:-} $value"
+    printf '%s\t%s\n' "$page" "${value// /$'\t'}" >>"$raw"
+    line+="  $page ${value% *} req/s (${value#* } ms CPU)"
   done
-  echo "round $((round + 1)): hello ${result[hello]##* }  feed ${result[feed]##* }  plugins ${result[plugins]##* } req/s"
+  echo "$line"
 done
-hello=(${result[hello]}); feed=(${result[feed]}); plugins=(${result[plugins]})
 
-mkdir -p bench/results
-report="bench/results/$(date -u +%Y%m%dT%H%M%SZ).md"
-"$BIN/python" - "${hello[*]}" "${feed[*]}" "${plugins[*]}" "$DURATION" "$CONNECTIONS" <<'PY' | tee "$report"
-import os, platform, statistics, subprocess, sys
-hello, feed, plugins = ([float(x) for x in arg.split()] for arg in sys.argv[1:4])
-duration, connections = sys.argv[4:6]
-med = {name: statistics.median(v) for name, v in (("hello", hello), ("feed", feed), ("plugins", plugins))}
-cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
-wrk = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split("\n")[0]
-import gunicorn
-print(f"Machine: {os.cpu_count()} cores ({cpu}), Linux {platform.release()}, Python {platform.python_version()}, "
-      f"gunicorn {gunicorn.__version__} (-w 2, sync), {wrk.split(' [')[0]} -t2 -c{connections} -d{duration}s, "
-      f"load average at the end {os.getloadavg()[0]:.2f}")
-print()
-print("| page | req/s (median) | rounds |")
-print("|---|---:|---|")
-for name, label in (("hello", "bare Flask hello"), ("feed", "group feed, 20 posts, logged in, no plugins enabled"),
-                    ("plugins", "same page, example plugin + 2 no-op plugins enabled")):
-    values = {"hello": hello, "feed": feed, "plugins": plugins}[name]
-    print(f"| {label} | {med[name]:.0f} | {', '.join(f'{v:.0f}' for v in values)} |")
-print()
-ratio = med["feed"] / med["hello"]
-cost = 1 - med["plugins"] / med["feed"]
-print(f"feed / hello = {ratio:.1%} (target >= 30%): {'met' if ratio >= 0.30 else 'NOT met'}")
-print(f"plugins cost = {cost:.1%} (target < 10%): {'met' if cost < 0.10 else 'NOT met'}")
-PY
-echo "(saved to $report)"
+"$BIN/python" bench/summarize.py "$raw" --duration "$DURATION" --connections "$CONNECTIONS" | tee "bench/results/$stamp.md"
+echo "(saved to bench/results/$stamp.md)"

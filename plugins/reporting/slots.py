@@ -59,6 +59,14 @@ def comment_actions(context: dict) -> Markup | None:
     return _links("comment", comment.id, comment.author_id) + _moderator_marker("comment", comment.id)
 
 
+def content_actions(context: dict) -> Markup | None:
+    """Any plugin's content: ``slot("content_actions", content_type=..., content_id=..., author_id=...)``."""
+    content_type, content_id = context.get("content_type"), context.get("content_id")
+    if not content_type or content_id is None:
+        return None
+    return _links(content_type, content_id, context.get("author_id")) + _moderator_marker(content_type, content_id)
+
+
 def profile_actions(context: dict) -> Markup | None:
     user = context.get("user")
     viewer = _viewer()
@@ -113,6 +121,7 @@ RENDERERS: dict[str, Callable[[dict], Any]] = {
     "post_actions": post_actions,
     "post_footer": post_footer,
     "comment_actions": comment_actions,
+    "content_actions": content_actions,
     "profile_actions": profile_actions,
     "user_settings": user_settings,
     "group_sidebar": group_sidebar,
