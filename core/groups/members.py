@@ -169,7 +169,7 @@ def leave(slug: str):
         else:
             flash(_("You left %(name)s.", name=context.group.name), "success")
             return redirect(url_for("groups.group", slug=slug))
-    elif context.membership.role == "owner" and membership_actions.owner_count(context.group) <= 1:
+    elif membership_actions.is_last_owner(current_user, context.group):
         problem = _("You are the only owner. Make another member owner before you leave.")
     return render_template("groups/leave.html", context=context, group=context.group,
                            problem=problem), 409 if problem and request.method == "POST" else 200

@@ -277,20 +277,24 @@ def remove_member(actor: Any, group: Group, username: str) -> None:
     db.session.commit()
 
 
-def owner_count(group: Group) -> int:
-    return db.session.scalar(
+def is_last_owner(user: Any, group: Group) -> bool:
+    """Whether ``user`` is the group's only owner (who must hand over before leaving)."""
+    mine = membership(user, group)
+    if mine is None or mine.rank < ROLE_RANK["owner"]:
+        return False
+    owners = db.session.scalar(
         db.select(db.func.count(Membership.id)).where(Membership.group_id == group.id, Membership.role == "owner")
-    ) or 0
+    )
+    return (owners or 0) <= 1
 
 
 def leave(actor: Any, group: Group) -> None:
     """Leave the group; the last owner must first hand over ownership."""
     if not can_leave(actor, group):
         raise NotFound()
-    mine = membership(actor, group)
-    if mine.rank >= ROLE_RANK["owner"] and owner_count(group) <= 1:
+    if is_last_owner(actor, group):
         raise Conflict(_("You are the only owner. Make another member owner before you leave."))
-    db.session.delete(mine)
+    db.session.delete(membership(actor, group))
     group.member_count = Group.member_count - 1
     db.session.flush()
     forget_membership(actor, group)
