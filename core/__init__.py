@@ -11,7 +11,7 @@ from flask import Flask
 def create_app(config: dict[str, Any] | None = None,
                plugins: Iterable[ModuleType | str] | None = None) -> Flask:
     """Build the app. ``plugins`` given explicitly replaces entry-point discovery (tests)."""
-    from core import cli, errors, i18n, migration_branches, routing, security, ui
+    from core import cli, errors, i18n, input_hygiene, migration_branches, routing, security, ui
     from core.api import init_api
     from core.auth.session import init_login
     from core.config import load_config
@@ -38,6 +38,7 @@ def create_app(config: dict[str, Any] | None = None,
     limiter.init_app(app)
     init_login(app)
     security.init_app(app)
+    input_hygiene.init_app(app)
     i18n.init_app(app)
     ui.init_app(app)
     _register_blueprints(app)

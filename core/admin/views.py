@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from marshmallow import ValidationError
 
 from core.auth import accounts
 from core.auth.search import search_users
@@ -11,7 +12,7 @@ from core.extensions import db
 from core.forms import load_form
 from core.models import Group, Post, User
 from core.permissions import is_site_admin
-from core.schemas.users import SuspendSchema
+from core.schemas.users import SuspendSchema, UserSearchArgsSchema
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -39,8 +40,12 @@ def index():
 
 @bp.get("/users")
 def users():
-    q = request.args.get("q", "")[:100]
-    after = request.args.get("after", type=int)
+    try:
+        args = UserSearchArgsSchema().load({"q": request.args.get("q", "")[:100],
+                                            "after": request.args.get("after") or None})
+    except ValidationError:
+        abort(400, description=_("This page link is broken: the list position is not valid."))
+    q, after = args["q"], args["after"]
     items, next_after = search_users(q, after, current_app.config["PAGE_SIZE"])
     return render_template("admin/users.html", users=items, q=q, next_after=next_after, after=after)
 

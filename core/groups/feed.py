@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import current_app, render_template, request
 from flask_login import current_user
 
-from core.groups import bp, queries
+from core.groups import bp, cards, queries
 from core.groups.loading import group_or_404, group_tabs, page_or_400, post_or_404
 from core.groups.placeholders import load_placeholders
 from core.groups.queries import GroupContext
@@ -23,13 +23,14 @@ def render_group_page(context: GroupContext, values: dict | None = None, errors:
     """The group page; also re-rendered with the composer's errors and text when a post is refused."""
     group = context.group
     page = None
-    placeholders: dict = {}
+    post_cards: list = []
     before = request.args.get("before") or None
     if can_view_group_content(current_user, group):
         page = page_or_400(queries.feed_page, group, current_user, before, current_app.config["PAGE_SIZE"])
         placeholders = load_placeholders(current_user, "post", [post.id for post in page.items])
+        post_cards = cards.post_cards(page.items, group, placeholders)
     return render_template("groups/group.html", context=context, group=group, tabs=group_tabs(context), page=page,
-                           placeholders=placeholders, before=before, values=values or {},
+                           post_cards=post_cards, before=before, values=values or {},
                            errors=errors or {}), status
 
 
@@ -40,10 +41,11 @@ def render_post_page(context: GroupContext, post: Post, values: dict | None = No
     comments = page_or_400(queries.comment_page, post, current_user, after, COMMENTS_PER_PAGE)
     post_placeholders = load_placeholders(current_user, "post", [post.id])
     comment_placeholders = load_placeholders(current_user, "comment", [c.id for c in comments.items])
+    (post_card,) = cards.post_cards([post], context.group, post_placeholders, in_feed=False)
+    comment_cards = cards.comment_cards(comments.items, post, context.group, comment_placeholders)
     return render_template("groups/post.html", context=context, group=context.group, tabs=group_tabs(context),
-                           post=post, comments=comments, after=after, post_placeholders=post_placeholders,
-                           comment_placeholders=comment_placeholders, values=values or {},
-                           errors=errors or {}), status
+                           post=post, comments=comments, after=after, post_card=post_card,
+                           comment_cards=comment_cards, values=values or {}, errors=errors or {}), status
 
 
 @bp.get("/<slug>")

@@ -7,10 +7,11 @@ their authors, filtered by ``not_hidden`` inside the same query, keyset-paginate
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, false, literal, or_
+from sqlalchemy import Integer, String, and_, bindparam, case, false, literal, or_
 from sqlalchemy.orm import contains_eager
 
 from core.extensions import db
@@ -39,27 +40,39 @@ class Page:
     next: str | None
 
 
-def _context_columns(viewer: Any) -> tuple[list, list]:
-    """Columns for the viewer's membership, pending request and invitation, and the request count."""
+VIEWER = bindparam("cg_viewer_id", type_=Integer)
+
+
+@cache
+def _context_columns(authenticated: bool) -> tuple[tuple, tuple]:
+    """Columns for the viewer's membership, pending request and invitation, and the request count.
+
+    Built once (the viewer is the bound parameter ``VIEWER``, see ``_viewer_params``): building
+    these expressions cost more than running the query.
+    """
     open_requests = (
         db.select(db.func.count(JoinRequest.id))
         .where(JoinRequest.group_id == Group.id, JoinRequest.status == "pending")
         .correlate(Group).scalar_subquery()
     )
-    if not is_authenticated(viewer):
-        return [literal(None), false(), literal(None), open_requests], []
+    if not authenticated:
+        return (literal(None), false(), literal(None), open_requests), ()
     pending = (
         db.select(JoinRequest.id)
-        .where(JoinRequest.group_id == Group.id, JoinRequest.user_id == viewer.id, JoinRequest.status == "pending")
+        .where(JoinRequest.group_id == Group.id, JoinRequest.user_id == VIEWER, JoinRequest.status == "pending")
         .correlate(Group).exists()
     )
     invitation = (
         db.select(db.func.max(Invitation.id))
-        .where(Invitation.group_id == Group.id, Invitation.user_id == viewer.id, Invitation.status == "pending")
+        .where(Invitation.group_id == Group.id, Invitation.user_id == VIEWER, Invitation.status == "pending")
         .correlate(Group).scalar_subquery()
     )
-    join = (Membership, and_(Membership.group_id == Group.id, Membership.user_id == viewer.id))
-    return [Membership, pending, invitation, open_requests], [join]
+    join = (Membership, and_(Membership.group_id == Group.id, Membership.user_id == VIEWER))
+    return (Membership, pending, invitation, open_requests), (join,)
+
+
+def _viewer_params(viewer: Any) -> dict:
+    return {VIEWER.key: viewer.id} if is_authenticated(viewer) else {}
 
 
 def _context(viewer: Any, group: Group, row: Any, offset: int) -> GroupContext:
@@ -70,13 +83,19 @@ def _context(viewer: Any, group: Group, row: Any, offset: int) -> GroupContext:
                         invitation_id=invitation_id, open_requests=open_requests or 0)
 
 
-def load_group(slug: str, viewer: Any) -> GroupContext | None:
-    """The group with the viewer's membership, in one query; None if no such group."""
-    columns, joins = _context_columns(viewer)
-    stmt = db.select(Group, *columns).where(Group.slug == slug)
+@cache
+def _group_statement(authenticated: bool):
+    columns, joins = _context_columns(authenticated)
+    stmt = db.select(Group, *columns).where(Group.slug == bindparam("cg_slug", type_=String))
     for target, on in joins:
         stmt = stmt.outerjoin(target, on)
-    row = db.session.execute(stmt).first()
+    return stmt
+
+
+def load_group(slug: str, viewer: Any) -> GroupContext | None:
+    """The group with the viewer's membership, in one query; None if no such group."""
+    params = _viewer_params(viewer)
+    row = db.session.execute(_group_statement(bool(params)), {"cg_slug": slug, **params}).first()
     if row is None:
         return None
     return _context(viewer, row[0], row, 1)
@@ -87,7 +106,8 @@ def load_post(slug: str | None, post_id: int, viewer: Any) -> tuple[GroupContext
 
     ``slug`` None finds the post in whatever group it is (the API addresses posts by id).
     """
-    columns, joins = _context_columns(viewer)
+    params = _viewer_params(viewer)
+    columns, joins = _context_columns(bool(params))
     stmt = (
         db.select(Post, *columns)
         .join(Post.group).join(Post.author)
@@ -98,7 +118,7 @@ def load_post(slug: str | None, post_id: int, viewer: Any) -> tuple[GroupContext
         stmt = stmt.where(Group.slug == slug)
     for target, on in joins:
         stmt = stmt.outerjoin(target, on)
-    row = db.session.execute(stmt).first()
+    row = db.session.execute(stmt, params).first()
     if row is None:
         return None
     post = row[0]
@@ -110,7 +130,8 @@ def load_post(slug: str | None, post_id: int, viewer: Any) -> tuple[GroupContext
 
 def load_comment(slug: str | None, comment_id: int, viewer: Any) -> tuple[GroupContext, Comment] | None:
     """A comment with its post, group and the viewer's membership in one query; None if not visible."""
-    columns, joins = _context_columns(viewer)
+    params = _viewer_params(viewer)
+    columns, joins = _context_columns(bool(params))
     post_author = db.aliased(User)
     stmt = (
         db.select(Comment, *columns)
@@ -124,7 +145,7 @@ def load_comment(slug: str | None, comment_id: int, viewer: Any) -> tuple[GroupC
         stmt = stmt.where(Group.slug == slug)
     for target, on in joins:
         stmt = stmt.outerjoin(target, on)
-    row = db.session.execute(stmt).first()
+    row = db.session.execute(stmt, params).first()
     if row is None:
         return None
     comment = row[0]

@@ -20,6 +20,7 @@ from core.auth.passwords import password_problems
 from core.countries import country_codes
 from core.extensions import db
 from core.models import User
+from core.routing import MAX_ID
 
 USERNAME_RE = re.compile(r"^[a-z0-9_]{3,32}$")
 # Names that would let someone pose as the site's staff.
@@ -345,7 +346,9 @@ class SuspendSchema(Normalising):
 
 class UserSearchArgsSchema(Schema):
     q = Str(load_default="", validate=validate.Length(max=100, error=_l("Use at most {max} characters.")))
-    after = fields.Integer(load_default=None, allow_none=True, metadata={"description": "Keyset cursor (user id)"})
+    after = fields.Integer(load_default=None, allow_none=True,
+                           validate=validate.Range(min=1, max=MAX_ID, error=_l("Not a valid cursor.")),
+                           metadata={"description": "Keyset cursor (user id)"})
 
 
 class UserPublicSchema(Schema):

@@ -28,6 +28,7 @@ from plugins.reporting.schemas import (
     AppealDecisionSchema,
     AppealOut,
     AppealSchema,
+    AuditArgsSchema,
     AuditOut,
     BlockOut,
     BlockSchema,
@@ -275,13 +276,13 @@ def decide_appeal(data, appeal_id: int):
 
 
 @blp.route("/moderation/audit", methods=["GET"])
-@blp.arguments(GroupArgsSchema, location="query")
+@blp.arguments(AuditArgsSchema, location="query")
 @blp.response(200, AuditOut(many=True))
 @blp.alt_response(404, response="NOT_FOUND")
 def audit_log(args):
     """Moderation audit log, newest first: a group's (``group``) or, for site admins, everything."""
     group = _queue_group(args["group"])
-    entries, _before = audit.entries(group.id if group else None, everything=group is None, before=args["after"])
+    entries, _before = audit.entries(group.id if group else None, everything=group is None, before=args["before"])
     return entries
 
 

@@ -121,7 +121,11 @@ class QueueArgsSchema(Schema):
 
 class GroupArgsSchema(Schema):
     group = fields.String(load_default=None, allow_none=True, metadata={"description": "Group slug; none: site"})
-    after = fields.Integer(load_default=None, allow_none=True)
+
+
+class AuditArgsSchema(GroupArgsSchema):
+    before = fields.Integer(load_default=None, allow_none=True,
+                            metadata={"description": "Only entries older than this entry id (next page)"})
 
 
 class ReportingSettings(Schema):
@@ -130,15 +134,16 @@ class ReportingSettings(Schema):
     auto_hide_threshold = fields.Integer(
         load_default=3, validate=validate.Range(min=1, max=1000),
         metadata={"label": _l("Hide an item automatically after this many people report it"),
-                  "description": "Distinct reporters before an item is hidden pending review"})
+                  "description": _l("Different people, counted per item; it stays hidden until a moderator decides. "
+                                 "Content by moderators is never hidden automatically.")})
     reports_per_hour = fields.Integer(
         load_default=10, validate=validate.Range(min=1, max=1000),
         metadata={"label": _l("Reports one person may file per hour"),
-                  "description": "Rate limit per person"})
+                  "description": _l("More reports within an hour are refused with a message.")})
     appeal_days = fields.Integer(
         load_default=30, validate=validate.Range(min=1, max=365),
         metadata={"label": _l("Days in which a decision may be appealed"),
-                  "description": "Appeal window"})
+                  "description": _l("After this, the person affected can no longer appeal.")})
 
 
 # --- output -------------------------------------------------------------------------------------

@@ -319,3 +319,18 @@ def test_open_cases_sort_urgent_first_then_by_priority(community, client_for, ma
     report(client_for(community.alice), "post", worry.id, category="self_harm")
     page = client_for(community.moderator).get("/moderation/g/garden").text
     assert page.index("I cannot go on") < page.index("hateful") < page.index("buy now")
+
+
+def test_site_admin_configures_the_plugin_in_the_admin_settings_form(community, client_for, site_admin):
+    from core.plugin_state import get_settings
+
+    admin = client_for(site_admin)
+    form = admin.get("/admin/plugins/reporting").text
+    assert "Hide an item automatically after this many people report it" in form
+    refused = admin.post("/admin/plugins/reporting/settings",
+                         data={"auto_hide_threshold": "0", "reports_per_hour": "10", "appeal_days": "30"})
+    assert refused.status_code == 422
+    assert get_settings("reporting")["auto_hide_threshold"] == 3
+    admin.post("/admin/plugins/reporting/settings",
+               data={"auto_hide_threshold": "5", "reports_per_hour": "20", "appeal_days": "14"})
+    assert get_settings("reporting") == {"auto_hide_threshold": 5, "reports_per_hour": 20, "appeal_days": 14}

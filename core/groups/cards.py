@@ -1,0 +1,162 @@
+"""Post and comment cards, rendered once and reused while nothing they show has changed.
+
+Rendering a card (links, a localized date, plural forms) costs far more than the page's
+queries, and feeds are read much more often than written. So a card is rendered by a small
+template from plain values only, never from the ORM row or the viewer: its HTML is a pure
+function of those values and the locale, and the values themselves are the cache key. The
+per-viewer parts (may edit, may delete, what plugins add, a placeholder replacing the body)
+are among the values, so a change to anything shown simply misses the cache and no entry is
+ever invalidated. Each worker keeps its own bounded LRU (``CARD_CACHE_SIZE``, 0 turns it
+off); it is off while templates auto-reload, so editing a template shows at once.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from flask import current_app, request
+from flask_babel import get_locale, get_timezone
+from flask_login import current_user
+from markupsafe import Markup
+
+from core import permissions
+from core.models import Comment, Group, Post
+
+DEFAULT_SIZE = 2048
+
+
+class Author(NamedTuple):
+    username: str
+    display_name: str
+
+
+class PostCard(NamedTuple):
+    """Everything ``groups/_post_card.html`` shows; ``comment_count`` is None off the feed."""
+
+    id: int
+    group_slug: str
+    author: Author
+    created_at: datetime
+    edited: bool
+    body: Markup
+    comment_count: int | None
+    can_edit: bool
+    can_delete: bool
+    actions: Markup
+    footer: Markup
+
+
+class CommentCard(NamedTuple):
+    """Everything ``groups/_comment_card.html`` shows."""
+
+    id: int
+    group_slug: str
+    author: Author
+    created_at: datetime
+    edited: bool
+    body: Markup
+    can_edit: bool
+    can_delete: bool
+    actions: Markup
+
+
+class CardCache:
+    """A bounded, thread-safe LRU of rendered cards for one app."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple, Markup] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> Markup | None:
+        with self._lock:
+            html = self._entries.get(key)
+            if html is not None:
+                self._entries.move_to_end(key)
+            return html
+
+    def put(self, key: tuple, html: Markup) -> None:
+        with self._lock:
+            self._entries[key] = html
+            if len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def _cache() -> CardCache | None:
+    app = current_app._get_current_object()
+    cache = app.extensions.get("commonground.cards")
+    if cache is None:
+        size = int(app.config.get("CARD_CACHE_SIZE", DEFAULT_SIZE) or 0)
+        cache = app.extensions["commonground.cards"] = CardCache(size)
+    if not cache.size or app.jinja_env.auto_reload:
+        return None
+    return cache
+
+
+def _render(template_name: str, cards: Sequence[NamedTuple]) -> list[Markup]:
+    """Render each card, from the cache where the same values were rendered before."""
+    cache = _cache()
+    # What the HTML depends on besides the card: language, time zone, where the app is mounted.
+    scope = (template_name, str(get_locale()), str(get_timezone()), request.script_root)
+    template = None
+    out = []
+    for card in cards:
+        key = (scope, card)
+        html = cache.get(key) if cache is not None else None
+        if html is None:
+            if template is None:
+                template = current_app.jinja_env.get_template(template_name)
+            html = Markup(template.render(card=card))
+            if cache is not None:
+                cache.put(key, html)
+        out.append(html)
+    return out
+
+
+def _author(user: Any) -> Author:
+    return Author(user.username, user.display_name)
+
+
+def post_cards(posts: Iterable[Post], group: Group, placeholders: dict[int, Markup],
+               in_feed: bool = True) -> list[Markup]:
+    """The cards of ``posts`` in ``group`` as the current viewer sees them."""
+    from core.plugins import get_plugins
+
+    viewer = current_user._get_current_object()
+    slot = get_plugins().render_slot
+    cards = []
+    for post in posts:
+        cards.append(PostCard(
+            id=post.id, group_slug=group.slug, author=_author(post.author), created_at=post.created_at,
+            edited=post.edited_at is not None, body=placeholders.get(post.id) or Markup(post.body_html),
+            comment_count=post.comment_count if in_feed else None,
+            can_edit=permissions.can_edit_content(viewer, post),
+            can_delete=permissions.can_delete_content(viewer, post, group),
+            actions=slot("post_actions", post=post, group=group), footer=slot("post_footer", post=post, group=group),
+        ))
+    return _render("groups/_post_card.html", cards)
+
+
+def comment_cards(comments: Iterable[Comment], post: Post, group: Group,
+                  placeholders: dict[int, Markup]) -> list[Markup]:
+    """The cards of a post's ``comments`` as the current viewer sees them."""
+    from core.plugins import get_plugins
+
+    viewer = current_user._get_current_object()
+    slot = get_plugins().render_slot
+    cards = []
+    for comment in comments:
+        cards.append(CommentCard(
+            id=comment.id, group_slug=group.slug, author=_author(comment.author), created_at=comment.created_at,
+            edited=comment.edited_at is not None, body=placeholders.get(comment.id) or Markup(comment.body_html),
+            can_edit=permissions.can_edit_content(viewer, comment),
+            can_delete=permissions.can_delete_content(viewer, comment, group),
+            actions=slot("comment_actions", comment=comment, post=post, group=group),
+        ))
+    return _render("groups/_comment_card.html", cards)

@@ -1,0 +1,87 @@
+"""Refuse input no database column can hold, before any view or schema sees it.
+
+PostgreSQL refuses NUL characters in text, neither driver can encode a lone UTF-16 surrogate
+(JSON allows ``"\\ud800"``), and an integer beyond 32 bits overflows every id column. Each
+would otherwise surface as a 500 from deep inside a query — in core or in any plugin — and
+only on one of the two databases. No real text contains them, so one check for every request
+is simpler and safer than a rule in every schema:
+
+- in the URL path: nothing with that name can exist, so 404;
+- in the query string, a form or a JSON body: the API answers 422 naming the field (in the
+  same ``errors`` layout as schema validation), pages answer 400 with an explanation.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from flask import Flask, abort, request
+from flask_babel import gettext as _
+from flask_smorest import abort as api_abort
+
+from core.errors import wants_json
+from core.routing import MAX_ID
+
+UNSTORABLE_TEXT = re.compile("[\x00\ud800-\udfff]")
+
+
+def unstorable(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    """(path, problem) for every string, key or integer in ``value`` that cannot be stored."""
+    if isinstance(value, str):
+        if UNSTORABLE_TEXT.search(value):
+            yield path, _("Remove the control character (NUL) or broken Unicode from this text.")
+    elif isinstance(value, bool):
+        return
+    elif isinstance(value, int):
+        if abs(value) > MAX_ID:
+            yield path, _("Use a number between %(low)s and %(high)s.", low=-MAX_ID, high=MAX_ID)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str) and UNSTORABLE_TEXT.search(key):
+                yield (*path, key), _("Remove the control character (NUL) or broken Unicode from this name.")
+            else:
+                yield from unstorable(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from unstorable(item, (*path, index))
+
+
+def _nest(errors: dict, location: str, path: tuple, message: str) -> None:
+    path = tuple(UNSTORABLE_TEXT.sub("\ufffd", str(key)) for key in path)
+    node = errors.setdefault(location, {})
+    if not path:
+        node.setdefault("_schema", []).append(message)
+        return
+    for key in path[:-1]:
+        node = node.setdefault(key, {})
+        if not isinstance(node, dict):
+            return
+    node.setdefault(path[-1], []).append(message)
+
+
+def _problems() -> dict:
+    errors: dict = {}
+    for location, data in (("query", request.args), ("form", request.form)):
+        for key, value in data.items(multi=True):
+            for _path, message in unstorable(key + value):
+                _nest(errors, location, (key,), message)
+    if request.is_json:
+        body = request.get_json(silent=True)
+        for path, message in unstorable(body):
+            _nest(errors, "json", path, message)
+    return errors
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def _refuse_unstorable_input() -> None:
+        if any(isinstance(v, str) and UNSTORABLE_TEXT.search(v) for v in (request.view_args or {}).values()):
+            abort(404)
+        errors = _problems()
+        if not errors:
+            return
+        message = _("The request contains text or numbers that cannot be stored.")
+        if wants_json():
+            api_abort(422, message=message, errors=errors)
+        abort(400, description=message)
