@@ -1,7 +1,8 @@
 """Language choice: the member's setting, else the visitor's pick, else the browser."""
 from __future__ import annotations
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, g, has_app_context, request, session
+from flask_babel import get_translations
 from flask_login import current_user
 
 
@@ -15,11 +16,41 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def _translations():
+    """Flask-Babel's catalog, looked up once per request rather than once per string.
+
+    A page translates dozens of strings and each lookup walks Flask-Babel's context, domain and
+    locale. The catalog is remembered together with the locale and domain objects it was found
+    for, so ``force_locale`` (e-mails in the recipient's language) or ``refresh`` get theirs.
+    """
+    if not has_app_context():
+        return get_translations()
+    state = g.get("_flask_babel")
+    memo = g.get("_cg_translations")
+    if state is not None and memo is not None:
+        locale, domain, translations = memo
+        if locale is getattr(state, "babel_locale", None) and domain is getattr(state, "babel_domain", None):
+            return translations
+    translations = get_translations()
+    state = g.get("_flask_babel")
+    if state is not None and getattr(state, "babel_locale", None) is not None:
+        g._cg_translations = (state.babel_locale, getattr(state, "babel_domain", None), translations)
+    return translations
+
+
 def init_app(app: Flask) -> None:
     from pathlib import Path
 
     dirs = [str(Path(__file__).parent / "translations")]
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", ";".join(dirs))
+    # The same callables Flask-Babel installs, with the catalog looked up once per request.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
 
     @app.context_processor
     def _locale_context():

@@ -414,11 +414,15 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def new_page(browser) -> Iterator[Callable[..., Any]]:
-    """``new_page(locale="en")``: a page in a fresh browser context (one person's browser)."""
+    """``new_page(locale="en")``: a page in a fresh browser context (one person's browser).
+
+    Other keywords go to Playwright's ``new_context``, e.g. ``java_script_enabled=False`` or
+    ``viewport={"width": 360, "height": 740}`` for a phone.
+    """
     contexts = []
 
-    def make(locale: str = "en-US") -> Any:
-        context = browser.new_context(locale=locale)
+    def make(locale: str = "en-US", **context_options: Any) -> Any:
+        context = browser.new_context(locale=locale, **context_options)
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()

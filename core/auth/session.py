@@ -5,8 +5,11 @@ API token, which a browser cannot send on its own.
 """
 from __future__ import annotations
 
+from functools import cache
+
 from flask import Flask, g, request
 from flask_login import AnonymousUserMixin
+from sqlalchemy import Integer, bindparam
 
 from core.extensions import csrf, db, login_manager
 from core.models import ApiToken, User
@@ -28,23 +31,29 @@ def _bearer_secret() -> str | None:
     return None
 
 
-def load_user(session_id: str) -> User | None:
-    """Load the user and their unread-notification count in one query (the header needs both)."""
+@cache
+def _user_statement():
+    """The user with their unread count; built once, the id is a bound parameter."""
     from core.models import Notification
 
-    if request.path.startswith("/api/") and _bearer_secret():
-        return None  # a Bearer header means token authentication only, never the cookie
-    try:
-        user_id, version = (int(part) for part in session_id.split(":", 1))
-    except ValueError:
-        return None
     unread = (
         db.select(db.func.count(Notification.id))
         .where(Notification.user_id == User.id, Notification.read_at.is_(None))
         .correlate(User)
         .scalar_subquery()
     )
-    row = db.session.execute(db.select(User, unread).where(User.id == user_id)).first()
+    return db.select(User, unread).where(User.id == bindparam("cg_user_id", type_=Integer))
+
+
+def load_user(session_id: str) -> User | None:
+    """Load the user and their unread-notification count in one query (the header needs both)."""
+    if request.path.startswith("/api/") and _bearer_secret():
+        return None  # a Bearer header means token authentication only, never the cookie
+    try:
+        user_id, version = (int(part) for part in session_id.split(":", 1))
+    except ValueError:
+        return None
+    row = db.session.execute(_user_statement(), {"cg_user_id": user_id}).first()
     if row is None or row[0].session_version != version:
         return None
     g._unread = row[1] or 0

@@ -7,8 +7,8 @@ their authors, filtered by ``not_hidden`` inside the same query, keyset-paginate
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Integer, String, and_, bindparam, case, false, literal, or_

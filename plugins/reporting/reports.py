@@ -128,6 +128,9 @@ def file_report(reporter: User, item: Item, data: dict[str, Any]) -> Report:
         notices.outcome_to_reporter(case, report, reporter)
         return report
 
+    if case.content_hash != version:  # edited while open: moderators decide on the newest version
+        case.snapshot = snapshot
+        case.content_hash = version
     became_urgent = category == SELF_HARM and not case.urgent
     counts = dict(case.categories or {})
     counts[category] = counts.get(category, 0) + 1

@@ -34,8 +34,8 @@ def new_page(new_page: Callable[..., Any], request: pytest.FixtureRequest) -> It
     """The kit's ``new_page``, plus screenshots of every page it opened when the test failed."""
     pages: list[Any] = []
 
-    def make(locale: str = "en-US") -> Any:
-        page = new_page(locale)
+    def make(locale: str = "en-US", **context_options: Any) -> Any:
+        page = new_page(locale, **context_options)
         pages.append(page)
         return page
 

@@ -3,7 +3,11 @@
 Ada signs up, confirms her address from the email, logs in, and opens a private group that asks
 a question of everyone who wants in. Ben (his own browser) finds the group, answers the question,
 and Ada approves him from her notifications. Ben posts, Ada comments, and Ben switches the
-interface to German. CSRF protection is on, as in production.
+interface to German. CSRF protection is on, as in production, and JavaScript is off in every
+browser of the journey: no flow may need it.
+
+The other tests check what a phone and a keyboard need: pages fit a small screen without
+sideways scrolling, and a visitor logs in without touching the mouse.
 """
 from __future__ import annotations
 
@@ -14,6 +18,8 @@ from playwright.sync_api import Page, expect
 PASSWORD = "lantern river pebble 42"
 GROUP = "Quiet Corner"
 QUESTION = "What brings you to the Quiet Corner?"
+NO_JS = {"java_script_enabled": False}
+PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
 
 
 def main_nav(page: Page, name: str = "Main"):
@@ -63,7 +69,7 @@ def log_out_and_in(page: Page, username: str, name: str) -> None:
 
 
 def test_new_people_sign_up_meet_in_a_private_group_talk_and_switch_to_german(live_server, new_page, outbox):
-    ada = new_page()
+    ada = new_page(**NO_JS)
     sign_up_and_confirm(ada, live_server, outbox, "ada", "Ada Lovelace")
     log_out_and_in(ada, "ada", "Ada Lovelace")
 
@@ -81,7 +87,7 @@ def test_new_people_sign_up_meet_in_a_private_group_talk_and_switch_to_german(li
     expect(ada.get_by_role("heading", name=GROUP)).to_be_visible()
     expect(ada.get_by_text("Private group")).to_be_visible()
 
-    ben = new_page()
+    ben = new_page(**NO_JS)
     sign_up_and_confirm(ben, live_server, outbox, "ben", "Ben Okafor")
     main_nav(ben).get_by_role("link", name="Groups").click()
     ben.get_by_role("searchbox", name="Search groups").fill("quiet")
@@ -127,13 +133,13 @@ def test_new_people_sign_up_meet_in_a_private_group_talk_and_switch_to_german(li
     expect(ben.locator("html")).to_have_attribute("lang", "de")
 
     # The choice is Ben's setting now: on another device with an English browser, logging in brings it back.
-    ben_phone = new_page()
+    ben_phone = new_page(**NO_JS)
     ben_phone.goto(live_server + "/")
     log_in(ben_phone, "ben")
     expect(ben_phone.locator("html")).to_have_attribute("lang", "de")
     expect(main_nav(ben_phone, "Hauptmenü").get_by_role("link", name="Benachrichtigungen")).to_be_visible()
 
-    visitor = new_page()
+    visitor = new_page(**NO_JS)
     response = visitor.goto(post_url)
     assert response is not None and response.status == 404
     expect(visitor.get_by_text("Welcome, Ben!")).to_have_count(0)
@@ -152,3 +158,53 @@ def test_visitor_whose_browser_prefers_german_gets_german_pages(live_server, new
     page.get_by_role("button", name="Sprache wechseln").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", name="Create your account")).to_be_visible()
+
+
+def test_pages_fit_a_phone_screen_without_sideways_scrolling(live_server, new_page, make_user, make_group,
+                                                            make_post, make_comment):
+    ada = make_user("ada", password=PASSWORD, display_name="Ada Lovelace")
+    group = make_group(owner=ada, slug="pocket-friends", name="Pocket friends", rules=["Be kind", "Keep it short"],
+                       description="People who read on small screens " * 5)
+    long_words = "https://example.org/" + "a-very-long-path-segment-" * 12 + " and " + "unbreakable" * 12
+    post = make_post(group, ada, long_words)
+    make_comment(post, ada, long_words)
+    page = new_page(**PHONE)
+    page.goto(live_server + "/login")
+    log_in(page, "ada")
+    expect(main_nav(page).get_by_role("link", name="Ada Lovelace")).to_be_visible()
+    for path in ("/", "/g/", "/g/pocket-friends", f"/g/pocket-friends/p/{post.id}", "/g/pocket-friends/members",
+                 "/g/new", "/g/pocket-friends/settings", "/settings/profile", "/notifications/", "/support"):
+        page.goto(live_server + path)
+        width, layout, scroll = page.evaluate(
+            "[window.innerWidth, document.documentElement.clientWidth, document.documentElement.scrollWidth]")
+        assert (width, layout) == (360, 360), f"{path}: laid out for a desktop, not the phone"
+        assert scroll <= layout, f"{path}: {scroll - layout}px wider than the screen"
+
+
+def tab_to(page: Page, target, presses: int = 25) -> None:
+    """Press Tab until ``target`` has the focus, as a keyboard user would."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if target.evaluate("element => element === document.activeElement"):
+            return
+    raise AssertionError(f"{target} is not reachable with the Tab key")
+
+
+def test_a_visitor_logs_in_with_the_keyboard_alone(live_server, new_page, make_user):
+    make_user("ada", password=PASSWORD, display_name="Ada Lovelace")
+    page = new_page()
+    page.goto(live_server + "/login")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+    tab_to(page, page.get_by_label("Email or username"))
+    page.keyboard.type("ada")
+    tab_to(page, page.get_by_label("Password"))
+    page.keyboard.type(PASSWORD)
+    tab_to(page, page.get_by_label("Keep me logged in on this device"))
+    page.keyboard.press("Space")
+    expect(page.get_by_label("Keep me logged in on this device")).to_be_checked()
+    tab_to(page, page.get_by_role("button", name="Log in"))
+    page.keyboard.press("Enter")
+    expect(main_nav(page).get_by_role("link", name="Ada Lovelace")).to_be_visible()

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 import pytest
 
 from core.extensions import db
 from core.models import ApiToken, User
+from tests.core.site_tour import build_world, core_rules, page_is_html
 
 PASSWORD = "correct horse battery"
 
@@ -76,3 +78,62 @@ def test_api_login_needs_csrf_header_too(client, member):
     response = client.post("/api/v1/auth/login", json={"login": "member", "password": PASSWORD},
                            headers={"X-CSRFToken": token})
     assert response.status_code == 200
+
+
+class PostForms(HTMLParser):
+    """The POST forms of a page and whether each carries a ``csrf_token`` field."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[dict] = []
+
+    def handle_starttag(self, tag: str, attrs_list: list) -> None:
+        attrs = dict(attrs_list)
+        if tag == "form" and (attrs.get("method") or "get").lower() == "post":
+            self.forms.append({"action": attrs.get("action"), "token": False})
+        elif tag == "input" and attrs.get("name") == "csrf_token" and attrs.get("value") and self.forms:
+            self.forms[-1]["token"] = True
+
+
+@pytest.fixture
+def world(make_user, make_group, make_post, make_comment):
+    return build_world(make_user, make_group, make_post, make_comment)
+
+
+def test_every_core_post_route_refuses_a_request_without_the_token(app, client, login, world, outbox):
+    """Not just the forms someone remembered to list: every POST route of every core page."""
+    from core.models import Comment, Membership, Post
+
+    login(client, world.owner)
+    posts = [rule for rule in core_rules(app) if "POST" in rule.methods]
+    assert len(posts) >= 35
+
+    def state():
+        db.session.expire_all()
+        return [db.session.scalar(db.select(db.func.count()).select_from(model))
+                for model in (User, Membership, Post, Comment, ApiToken)] + [len(outbox())]
+
+    before = state()
+    for rule in posts:
+        response = client.post(world.url_for(rule), data={"body": "x", "name": "x", "password": PASSWORD})
+        assert response.status_code == 400, rule.rule
+    assert state() == before
+    assert client.get("/settings/profile").status_code == 200  # still logged in: logout was refused too
+
+
+def test_every_post_form_on_every_core_page_carries_the_token(app, client, login, world):
+    forms = 0
+    for who in (None, world.member, world.owner):
+        visitor = login(app.test_client(), who) if who else client
+        for rule in core_rules(app):
+            if "GET" not in rule.methods or rule.endpoint == "static":
+                continue
+            response = visitor.get(world.url_for(rule))
+            if not page_is_html(response):
+                continue
+            parser = PostForms()
+            parser.feed(response.get_data(as_text=True))
+            missing = [form["action"] for form in parser.forms if not form["token"]]
+            assert missing == [], rule.rule
+            forms += len(parser.forms)
+    assert forms >= 60

@@ -52,6 +52,10 @@ def scene(app, make_user, make_group, make_post, make_comment, member):
     return {"author": author, "group": group, "post": post, "comment": comment}
 
 
+def main_of(html: str) -> str:
+    return html[html.find("<main"):html.find("</main>")]
+
+
 def html_of(client, url: str) -> str:
     response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
@@ -232,7 +236,7 @@ def test_hook_hidden_user_ids(app, member_client, scene, make_post, make_comment
         with count_queries() as queries:
             html = html_of(member_client, url)
         counts[url] = len(queries)
-        assert "author" in html.lower()
+        assert "author" in html.lower(), (url, main_of(html))
 
     recorder.HIDDEN.add("author")
     for url in (feed, comments, members):
@@ -249,7 +253,7 @@ def test_hook_hidden_user_ids(app, member_client, scene, make_post, make_comment
 def test_hook_content_placeholders(app, member_client, scene, enabled):
     recorder.PLACEHOLDERS[("post", scene["post"].id)] = "Hidden by the recorder"
     html = html_of(member_client, "/g/allotment")
-    assert "<em>Hidden by the recorder</em>" in html and "Beans are up" not in html
+    assert "<em>Hidden by the recorder</em>" in html and "Beans are up" not in html, main_of(html)
     assert {"content_type": "post", "ids": [scene["post"].id]} in recorder.calls("content_placeholders")
 
 

@@ -49,6 +49,27 @@ def test_signup_creates_account_logs_in_and_queues_confirmation(client, outbox):
     assert "Ada L." in page
 
 
+def test_password_is_stored_only_as_a_salted_slow_hash(client, make_user):
+    client.post("/signup", data=form())
+    ada = user_named("ada")
+    twin = make_user("twin", password=STRONG)
+    assert ada.password_hash.split(":")[0] in ("scrypt", "pbkdf2")  # a key-derivation function, not a bare digest
+    assert ada.password_hash != twin.password_hash  # salted: the same password hashes differently
+    assert STRONG not in ada.password_hash and STRONG.encode().hex() not in ada.password_hash
+    assert ada.check_password(STRONG) and not ada.check_password(STRONG.upper())
+
+
+def test_adult_attestation_is_the_time_of_sign_up_not_a_birth_date(client):
+    from core.models.base import utcnow
+
+    before = utcnow()
+    client.post("/signup", data=form())
+    after = utcnow()
+    assert before <= user_named("ada").adult_attested_at <= after
+    assert not [column for column in User.__table__.columns if "birth" in column.name]
+    assert "birth" not in client.get("/signup").get_data(as_text=True).lower()
+
+
 def test_signup_email_is_written_in_the_chosen_language(app, client, outbox):
     from flask_babel import force_locale, gettext
 

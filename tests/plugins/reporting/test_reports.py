@@ -334,3 +334,20 @@ def test_site_admin_configures_the_plugin_in_the_admin_settings_form(community, 
     admin.post("/admin/plugins/reporting/settings",
                data={"auto_hide_threshold": "5", "reports_per_hour": "20", "appeal_days": "14"})
     assert get_settings("reporting") == {"auto_hide_threshold": 5, "reports_per_hour": 20, "appeal_days": 14}
+
+
+def test_an_item_edited_while_its_case_is_open_is_judged_on_its_newest_version(community, client_for, make_user,
+                                                                             add_member):
+    report(client_for(community.alice), "post", community.post.id, category="spam")
+    community.post.body_source = "edited to something nastier"
+    db.session.commit()
+    report(client_for(community.carol), "post", community.post.id, category="hate")
+    case = the_case("post", community.post.id)
+    assert case.snapshot == "edited to something nastier" and case.report_count == 2
+    page = client_for(community.moderator).get(f"/moderation/cases/{case.id}").text
+    assert "The version they reported:" in page and "tomatoes" in page
+    client_for(community.moderator).post(f"/moderation/cases/{case.id}/decide", data={"actions": ["keep"]})
+    late = make_user("late")
+    add_member(community.group, late)
+    report(client_for(late), "post", community.post.id)
+    assert db.session.scalar(select(func.count(Case.id))) == 1, "same version as decided: not re-queued"
