@@ -6,7 +6,7 @@ import re
 import pytest
 
 from core.extensions import db
-from core.models import Notification, NotificationPreference
+from core.models import JoinRequest, Notification, NotificationPreference, Post
 from core.models.base import utcnow
 from core.notify import EMAIL_KINDS, notify
 
@@ -303,3 +303,32 @@ def test_email_kinds_of_a_disabled_plugin_are_not_offered(app, client, login, pe
     assert "News from the ghost plugin" not in client.get("/notifications/settings").text
     response = client.put("/api/v1/notifications/preferences", json={"email": {"ghost_news": False}})
     assert response.status_code == 422
+
+
+def test_the_important_events_email_the_person_concerned_through_the_real_pages(app, make_user, make_group,
+                                                                                 login, outbox):
+    """Join request -> the group's staff, approval -> the applicant, reply -> the post's author."""
+    owner = make_user("olga", display_name="Olga Owner")
+    applicant = make_user("paul", display_name="Paul Applicant")
+    make_group(owner=owner, slug="garden-club", name="Garden Club", join_mode="request",
+               join_question="What do you grow?")
+    owner_client, applicant_client = login(app.test_client(), owner), login(app.test_client(), applicant)
+
+    assert applicant_client.post("/g/garden-club/join", data={"answer": "Tomatoes"}).status_code == 302
+    [request_mail] = outbox()
+    assert request_mail.to_addr == "olga@example.org" and "Paul Applicant" in request_mail.subject
+    assert "Tomatoes" not in request_mail.body_text  # answers stay on the site, for staff only
+
+    request_id = db.session.scalar(db.select(JoinRequest.id))
+    assert owner_client.post(f"/g/garden-club/requests/{request_id}/approve").status_code == 302
+    approval_mail = outbox()[-1]
+    assert approval_mail.to_addr == "paul@example.org" and "Garden Club" in approval_mail.subject
+
+    assert applicant_client.post("/g/garden-club/posts", data={"body": "First harvest!"}).status_code == 302
+    post_id = db.session.scalar(db.select(Post.id))
+    reply = owner_client.post(f"/g/garden-club/p/{post_id}/comments", data={"body": "Lovely"})
+    assert reply.status_code == 302
+    reply_mail = outbox()[-1]
+    assert reply_mail.to_addr == "paul@example.org" and "Olga Owner" in reply_mail.subject
+    assert f"http://localhost/g/garden-club/p/{post_id}" in reply_mail.body_text
+    assert len(outbox()) == 3

@@ -82,6 +82,17 @@ def test_test_script_fails_on_skips_under_ci_and_requires_postgresql():
     assert "PostgreSQL is required under CI" in script
 
 
+def test_the_schema_changes_only_through_migrations_outside_the_tests():
+    """``create_all`` may build the test databases (``core.testing``), never a real one."""
+    allowed = {ROOT / "core" / "testing.py"}
+    sources = [ROOT / "wsgi.py", *(ROOT / "core").rglob("*.py"), *(ROOT / "plugins").rglob("*.py"),
+               *(ROOT / "scripts").rglob("*"), ROOT / "Makefile"]
+    offenders = [str(path.relative_to(ROOT)) for path in sources
+                 if path.is_file() and path not in allowed and "create_all(" in path.read_text(errors="ignore")]
+    assert offenders == []
+    assert "create_all(" in (ROOT / "core" / "testing.py").read_text()  # the scan looks at real code
+
+
 def test_gitignore_keeps_instance_data_and_virtualenv_out_of_git():
     patterns = {line.strip().rstrip("/") for line in (ROOT / ".gitignore").read_text().splitlines()}
     assert {"instance", ".venv", "*.mo"} <= patterns
