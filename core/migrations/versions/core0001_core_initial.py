@@ -2,7 +2,7 @@
 
 Revision ID: core0001
 Revises: 
-Create Date: 2026-11-21 13:48:39.035637
+Create Date: 2026-11-21 15:03:19.308767
 
 """
 from alembic import op
