@@ -25,6 +25,7 @@ from core.permissions import (
     can_transfer_ownership,
     can_view_group_content,
     forget_membership,
+    is_active_member_account,
     is_authenticated,
     is_member,
     membership,
@@ -75,7 +76,9 @@ def _refuse_join(actor: Any, group: Group) -> None:
         raise NotFound()
     if is_member(actor, group):
         raise Conflict(_("You are already a member of this group."))
-    raise NotAllowed(_("Confirm your email address before joining groups."))
+    if not is_active_member_account(actor):
+        raise NotAllowed(_("Confirm your email address before joining groups."))
+    raise NotAllowed(_("You cannot join this group."))
 
 
 def join(actor: Any, group: Group, answer: str = "") -> Membership | JoinRequest:

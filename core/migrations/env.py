@@ -13,7 +13,8 @@ from flask import current_app
 from core import migration_branches
 
 config = context.config
-fileConfig(config.config_file_name)
+# Keep the app's loggers (plugin fault isolation logs through them) when run in-process.
+fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 app = current_app._get_current_object()

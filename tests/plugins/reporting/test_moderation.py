@@ -224,7 +224,9 @@ def test_a_ban_stops_rejoining_asking_and_invitations(community, client_for, rep
     bob = client_for(community.bob)
     page = bob.get("/g/garden").text
     assert 'action="/g/garden/join"' not in page
-    bob.post("/g/garden/join")
+    refused = bob.post("/g/garden/join")
+    assert refused.status_code == 403
+    assert "You cannot join this group." in refused.text
     assert not is_member(community.group, community.bob)
     client_for(community.owner).post("/g/garden/invite", data={"username": "bob"})
     from core.models import Invitation
