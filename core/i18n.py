@@ -1,13 +1,16 @@
 """Language choice: the member's setting, else the visitor's pick, else the browser."""
 from __future__ import annotations
 
-from flask import Flask, current_app, g, has_app_context, request, session
+from flask import Flask, current_app, g, has_app_context, has_request_context, request, session
 from flask_babel import get_translations
 from flask_login import current_user
 
 
 def select_locale() -> str:
+    """Outside a request (CLI commands, the outbox worker) the site default applies."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
         return current_user.locale
     chosen = session.get("locale")

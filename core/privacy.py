@@ -112,7 +112,8 @@ def export_user_data(user: User) -> dict[str, Any]:
         "plugins": {},
     }
     plugins = get_plugins()
-    for plugin_id in plugins.enabled_ids():
+    # Every installed plugin, enabled or not: a disabled plugin keeps its data, so it is theirs to download.
+    for plugin_id in plugins.installed:
         part = plugins.call_first("export_user_data", only=plugin_id, user=user)
         if part is not None:
             data["plugins"][plugin_id] = part

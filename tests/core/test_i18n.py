@@ -112,3 +112,10 @@ def test_notification_sentences_follow_the_readers_language(client, login, make_
     login(client, german)
     html = client.get("/notifications/").text
     assert "<strong>Anna</strong> möchte <strong>Lesekreis</strong> beitreten." in html
+
+
+def test_translated_text_outside_a_request_uses_the_site_default(app):
+    """CLI commands and the outbox worker translate strings with no request around them."""
+    from flask_babel import gettext
+
+    assert gettext("Log in") == "Log in"

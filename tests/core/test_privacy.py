@@ -53,8 +53,14 @@ def test_export_contains_core_data_and_each_enabled_plugins_part(member, make_gr
     assert data["plugins"] == {"account_probe": {"notes": ["a note"]}}
 
 
-def test_disabled_plugin_is_not_asked_for_export(member):
-    assert export_user_data(member)["plugins"] == {}
+def test_disabled_plugin_still_exports_the_data_it_keeps(member):
+    from tests.core import account_probe
+
+    account_probe.notes[member.id] = ["kept while disabled"]
+    try:
+        assert export_user_data(member)["plugins"] == {"account_probe": {"notes": ["kept while disabled"]}}
+    finally:
+        account_probe.notes.clear()
 
 
 def test_export_download_is_a_json_attachment(member_client, probe):
