@@ -37,7 +37,9 @@ Some **bold** news, a [link](https://example.org/{n}) and a list:
 
 
 def seed(enable: list[str]) -> None:
-    db.create_all()
+    from flask_migrate import upgrade
+
+    upgrade(revision="heads")  # the migrated schema, as production has it
     now = utcnow()
     people = []
     for i in range(AUTHORS + 1):

@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 from core.extensions import db
 from core.forms import load_form
 from core.models import Group
+from core.routing import MAX_ID
 from plugins.reporting import appeals, audit, moderation, queue
 from plugins.reporting.categories import ACTIONS, APPEAL_OUTCOMES, CATEGORIES, OUTCOMES
 from plugins.reporting.models import Appeal, Decision
@@ -193,7 +194,9 @@ def audit_log(slug: str | None):
     """Group moderators see their group's entries; site admins see every entry here."""
     group = _queue_group(slug)
     everything = group is None
-    entries, before = audit.entries(group.id if group else None, everything=everything,
-                                    before=request.args.get("before", type=int))
+    before_id = request.args.get("before", type=int)
+    if before_id is not None and not 1 <= before_id <= MAX_ID:
+        abort(400)
+    entries, before = audit.entries(group.id if group else None, everything=everything, before=before_id)
     return render_template("reporting/mod/audit.html", group=group, entries=entries, before=before,
                            action_labels=ACTIONS)

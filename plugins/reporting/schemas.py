@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from core.models.base import utcnow
+from core.routing import MAX_ID
 from plugins.reporting.categories import ACTIONS, APPEAL_OUTCOMES, CATEGORIES, KEEP, OTHER, SANCTIONS
 
 NOTE_MAX = 1000
@@ -124,7 +125,7 @@ class GroupArgsSchema(Schema):
 
 
 class AuditArgsSchema(GroupArgsSchema):
-    before = fields.Integer(load_default=None, allow_none=True,
+    before = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=MAX_ID),
                             metadata={"description": "Only entries older than this entry id (next page)"})
 
 

@@ -182,3 +182,10 @@ def test_blocks_through_the_api(community, api):
     assert alice.delete("/api/v1/blocks/carol").status_code == 204
     assert alice.delete("/api/v1/blocks/carol").status_code == 404
     assert db.session.scalar(select(func.count(Block.id))) == 0
+
+
+@pytest.mark.parametrize("before", ["0", "201332208619985", "-1"])
+def test_audit_cursor_out_of_range_is_a_422_naming_the_field(community, api, site_admin, before):
+    response = api(site_admin).get(f"/api/v1/moderation/audit?before={before}")
+    assert response.status_code == 422
+    assert "before" in response.json["errors"]["query"]

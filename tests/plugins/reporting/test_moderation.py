@@ -374,3 +374,7 @@ def test_audit_log_group_moderators_see_their_groups_site_admins_see_all(communi
     everything = client_for(site_admin).get("/moderation/audit").text
     assert "Warn the author" in everything and "Keep (no violation)" in everything
     assert "Alice Reporter" not in group_log.text, "the audit log never names reporters"
+
+
+def test_audit_page_cursor_out_of_range_is_a_400_not_a_crash(client_for, site_admin):
+    assert client_for(site_admin).get("/moderation/audit?before=201332208619985").status_code == 400
