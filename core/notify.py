@@ -26,6 +26,8 @@ EMAIL_KINDS = {
     "post_reply": True,
     "invitation": True,
 }
+# Core's own kinds; EMAIL_KINDS grows as plugins register theirs (active only where enabled).
+CORE_EMAIL_KINDS = tuple(EMAIL_KINDS)
 # What the preferences page and API call each kind.
 EMAIL_KIND_LABELS = {
     "join_request": _l("Someone asks to join a group you manage"),

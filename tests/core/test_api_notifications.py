@@ -5,7 +5,7 @@ import pytest
 
 from core.extensions import db
 from core.models import ApiToken, Notification, NotificationPreference
-from core.notify import EMAIL_KINDS, notify
+from core.notify import CORE_EMAIL_KINDS, notify
 
 
 @pytest.fixture
@@ -118,7 +118,7 @@ def test_session_posts_need_csrf_but_token_posts_do_not(app, client, login, peop
 
 def test_preferences_default_to_email_on_and_carry_labels(client, people, token_headers):
     response = client.get("/api/v1/notifications/preferences", headers=token_headers)
-    assert response.json["email"] == {kind: True for kind in EMAIL_KINDS}
+    assert response.json["email"] == {kind: True for kind in CORE_EMAIL_KINDS}
     assert response.json["labels"]["post_reply"] == "Someone comments on your post"
 
 
@@ -126,7 +126,7 @@ def test_put_changes_only_the_kinds_sent(client, people, token_headers):
     response = client.put("/api/v1/notifications/preferences", json={"email": {"post_reply": False}},
                           headers=token_headers)
     assert response.status_code == 200
-    assert response.json["email"] == {kind: kind != "post_reply" for kind in EMAIL_KINDS}
+    assert response.json["email"] == {kind: kind != "post_reply" for kind in CORE_EMAIL_KINDS}
     prefs = db.session.scalars(db.select(NotificationPreference)).all()
     assert [(p.kind, p.email_enabled) for p in prefs] == [("post_reply", False)]
     response = client.put("/api/v1/notifications/preferences", json={"email": {}}, headers=token_headers)
