@@ -3,21 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.core import group_hooks_plugin
-
 
 @pytest.fixture
 def app_plugins():
     """The recorder plugin is installed for every test here, but enabled only through ``recorder``."""
     return ["tests.core.group_hooks_plugin"]
-
-
-@pytest.fixture
-def recorder(enable_plugin):
-    enable_plugin("group_hooks")
-    group_hooks_plugin.reset()
-    yield group_hooks_plugin
-    group_hooks_plugin.reset()
 
 
 # --- directory -----------------------------------------------------------------------------------

@@ -5,20 +5,11 @@ import pytest
 
 from core.extensions import db
 from core.models import Group, Invitation, JoinRequest, Membership, Notification
-from tests.core import group_hooks_plugin
 
 
 @pytest.fixture
 def app_plugins():
     return ["tests.core.group_hooks_plugin"]
-
-
-@pytest.fixture
-def recorder(enable_plugin):
-    enable_plugin("group_hooks")
-    group_hooks_plugin.reset()
-    yield group_hooks_plugin
-    group_hooks_plugin.reset()
 
 
 def _role(group, user):

@@ -7,20 +7,11 @@ import pytest
 
 from core.extensions import db
 from core.models import Comment, Notification, Post
-from tests.core import group_hooks_plugin
 
 
 @pytest.fixture
 def app_plugins():
     return ["tests.core.group_hooks_plugin"]
-
-
-@pytest.fixture
-def recorder(enable_plugin):
-    enable_plugin("group_hooks")
-    group_hooks_plugin.reset()
-    yield group_hooks_plugin
-    group_hooks_plugin.reset()
 
 
 @pytest.fixture
