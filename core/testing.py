@@ -45,18 +45,18 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "plugins(*modules): build the app with exactly these plugins")
 
 
-@pytest.fixture(scope="session")
-def database_url() -> Iterator[str]:
-    """A fresh database for this test session (per xdist worker); dropped at the end."""
+@contextlib.contextmanager
+def throwaway_database(prefix: str, sqlite_dir: str) -> Iterator[str]:
+    """A new empty database: a SQLite file in ``sqlite_dir``, or on the PostgreSQL server named by
+    ``COMMONGROUND_TEST_DATABASE_URL`` a database ``<prefix>_<random>``, dropped afterwards."""
     base = os.environ.get(TEST_DB_ENV)
     if not base:
-        with tempfile.TemporaryDirectory(prefix="cg-test-") as tmp:
-            yield f"sqlite:///{tmp}/test.sqlite"
+        yield f"sqlite:///{sqlite_dir}/{prefix}.sqlite"
         return
     if base.startswith("postgresql://"):
         base = "postgresql+psycopg://" + base[len("postgresql://"):]
     url = make_url(base)
-    name = f"cg_test_{uuid.uuid4().hex[:10]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
@@ -70,6 +70,13 @@ def database_url() -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    """A fresh database for this test session (per xdist worker); dropped at the end."""
+    with tempfile.TemporaryDirectory(prefix="cg-test-") as tmp, throwaway_database("cg_test", tmp) as url:
+        yield url
 
 
 @pytest.fixture

@@ -18,9 +18,8 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
 
-from core.testing import TEST_DB_ENV
+from core.testing import throwaway_database
 
 ROOT = Path(__file__).resolve().parents[2]
 HELLO = "commonground_hello"
@@ -29,23 +28,8 @@ HELLO = "commonground_hello"
 @pytest.fixture
 def empty_database_url(tmp_path) -> Iterator[str]:
     """A database with no tables at all, dropped after the test."""
-    base = os.environ.get(TEST_DB_ENV)
-    if not base:
-        yield f"sqlite:///{tmp_path / 'migrations.sqlite'}"
-        return
-    if base.startswith("postgresql://"):
-        base = "postgresql+psycopg://" + base[len("postgresql://"):]
-    url = make_url(base)
-    name = f"cg_mig_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with throwaway_database("cg_mig", str(tmp_path)) as url:
+        yield url
 
 
 @contextlib.contextmanager
