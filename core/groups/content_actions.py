@@ -57,16 +57,20 @@ def create_post(actor: Any, group: Group, body: str) -> Post:
     return post
 
 
-def edit_post(actor: Any, post: Post, body: str) -> Post:
-    """Only the author edits; the post then shows an "edited" marker."""
-    if not can_edit_content(actor, post):
+def _edit(actor: Any, item: Post | Comment, body: str) -> Post | Comment:
+    """Only the author edits; a changed body is re-rendered and shows an "edited" marker."""
+    if not can_edit_content(actor, item):
         raise NotFound()
-    if body != post.body_source:
-        post.body_source = body
-        post.body_html = render_markdown(body)
-        post.edited_at = utcnow()
+    if body != item.body_source:
+        item.body_source = body
+        item.body_html = render_markdown(body)
+        item.edited_at = utcnow()
     db.session.commit()
-    return post
+    return item
+
+
+def edit_post(actor: Any, post: Post, body: str) -> Post:
+    return _edit(actor, post, body)
 
 
 def delete_post(actor: Any, post: Post) -> None:
@@ -98,14 +102,7 @@ def create_comment(actor: Any, post: Post, body: str) -> Comment:
 
 
 def edit_comment(actor: Any, comment: Comment, body: str) -> Comment:
-    if not can_edit_content(actor, comment):
-        raise NotFound()
-    if body != comment.body_source:
-        comment.body_source = body
-        comment.body_html = render_markdown(body)
-        comment.edited_at = utcnow()
-    db.session.commit()
-    return comment
+    return _edit(actor, comment, body)
 
 
 def delete_comment(actor: Any, comment: Comment) -> None:
