@@ -61,6 +61,8 @@ class Defaults:
     RATELIMIT_SIGNUP = "5 per minute;20 per hour"
     RATELIMIT_PASSWORD_RESET = "5 per minute;20 per hour"
     PAGE_SIZE = 20
+    # werkzeug hash method for passwords; the test kit uses a one-round pbkdf2 so fixtures stay cheap.
+    PASSWORD_HASH_METHOD = "scrypt"
     API_TITLE = "Common Ground API"
     API_VERSION = "v1"
     OPENAPI_VERSION = "3.0.3"

@@ -105,6 +105,8 @@ def app(request: pytest.FixtureRequest, database_url: str, app_plugins: list[str
     config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
+        # Real scrypt costs ~90 ms a hash; tests create thousands of accounts.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "RATELIMIT_STORAGE_URI": "memory://",
         "MAIL_SPOOL_DIR": str(tmp_path / "mail"),

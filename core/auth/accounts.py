@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import request
+from flask import current_app, request
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import login_user
@@ -74,7 +74,8 @@ def authenticate(login: str, password: str) -> User | None:
     user = find_by_login(login)
     if user is None:
         if _dummy_hash is None:
-            _dummy_hash = generate_password_hash("not a real password")
+            method = current_app.config["PASSWORD_HASH_METHOD"]
+            _dummy_hash = generate_password_hash("not a real password", method=method)
         check_password_hash(_dummy_hash, password)
         return None
     return user if user.check_password(password) else None
@@ -101,8 +102,6 @@ def set_password(user: User, password: str, *, keep_session: bool = False) -> No
     user.session_version = (user.session_version or 1) + 1
     emails.send_password_changed(user)
     if keep_session:
-        from flask import current_app
-
         remembered = bool(request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")))
         login_user(user, remember=remembered)
 
