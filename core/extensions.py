@@ -8,7 +8,8 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import Integer, MetaData, event
+from sqlalchemy.orm import Mapper
 
 naming_convention = {
     "ix": "ix_%(column_0_label)s",
@@ -19,6 +20,22 @@ naming_convention = {
 }
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=naming_convention))
+
+
+@event.listens_for(Mapper, "instrument_class")
+def _never_reuse_ids(mapper: Mapper, class_: type) -> None:
+    """Every model's integer id is AUTOINCREMENT on SQLite, core's and every plugin's.
+
+    Without it SQLite hands the id of the newest deleted row to the next insert, so reports,
+    blocks and bans that point at a deleted post or account would attach to a new one.
+    PostgreSQL sequences never reuse ids; the option only changes SQLite's DDL.
+    """
+    table = mapper.local_table
+    primary_key = list(getattr(table, "primary_key", ()))
+    if len(primary_key) == 1 and isinstance(primary_key[0].type, Integer) and primary_key[0].autoincrement:
+        table.dialect_kwargs["sqlite_autoincrement"] = True
+
+
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -156,6 +156,9 @@ def _wipe(db) -> None:
         else:
             for table in tables:
                 conn.execute(table.delete())
+            # Like RESTART IDENTITY: each test's ids start at 1 again (AUTOINCREMENT remembers them).
+            if conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").first():
+                conn.exec_driver_sql("DELETE FROM sqlite_sequence")
 
 
 @pytest.fixture
