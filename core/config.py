@@ -34,6 +34,12 @@ class Defaults:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE: bool | None = None  # None: same as SESSION_COOKIE_SECURE
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 14
+    # Log-in sessions live on the server (Settings → Sessions). One unused for this long ends;
+    # with "remember me" the limit is REMEMBER_COOKIE_DURATION instead.
+    LOGIN_SESSION_IDLE_SECONDS = 60 * 60 * 24 * 14
+    REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 60
+    # "Last seen" of a session is written at most this often (a read does not write every time).
+    LOGIN_SESSION_TOUCH_SECONDS = 5 * 60
     WTF_CSRF_TIME_LIMIT = None
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"

@@ -304,11 +304,16 @@ def make_comment(app) -> Callable[..., Any]:
 
 @pytest.fixture
 def login(app) -> Callable[..., Any]:
-    """``login(client, user)``: put ``user`` in ``client``'s session without the form."""
+    """``login(client, user)``: log ``client`` in as ``user`` without the form (a new login session)."""
 
     def do_login(client: Any, user: Any) -> Any:
+        from core.auth import login_sessions
+        from core.extensions import db
+
+        _row, cookie_id = login_sessions.create(user)
+        db.session.commit()
         with client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
+            session["_user_id"] = cookie_id
             session["_fresh"] = True
         return client
 

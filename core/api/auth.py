@@ -7,13 +7,12 @@ then need the ``X-CSRFToken`` header from ``GET /auth/csrf``) or a personal toke
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user
 from flask_smorest import Blueprint, abort
 from flask_wtf.csrf import generate_csrf
 from marshmallow import Schema, fields
 
 from core.api.access import not_found, require_user
-from core.auth import accounts
+from core.auth import accounts, login_sessions
 from core.auth.limits import account_mail_limit, login_limit, signup_limit
 from core.auth.tokens import user_for_confirmation
 from core.extensions import db
@@ -83,15 +82,17 @@ def login(data):
         abort(401, message=_("The email/username or password is wrong. Please try again."))
     if user.is_suspended:
         abort(403, message=accounts.suspension_message(user))
-    login_user(user, remember=data["remember"])
+    login_sessions.start(user, remember=data["remember"])
+    db.session.commit()
     return user
 
 
 @blp.route("/auth/logout", methods=["POST"])
 @blp.response(204)
 def logout():
-    """End the session (a Bearer token stays valid; revoke it to end it)."""
-    logout_user()
+    """End the session on the server (a Bearer token stays valid; revoke it to end it)."""
+    login_sessions.end_current()
+    db.session.commit()
 
 
 @blp.route("/auth/confirm", methods=["POST"])
