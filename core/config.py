@@ -67,6 +67,10 @@ class Defaults:
     RATELIMIT_SIGNUP = "5 per minute;20 per hour"
     RATELIMIT_PASSWORD_RESET = "5 per minute;20 per hour"
     PAGE_SIZE = 20
+    # Hosts posts may show images from ("images.example.org", "*.example.org"); any other remote
+    # image is shown as a link, so no third party learns who reads a post. After a change, run
+    # `flask content rerender`.
+    IMAGE_HOSTS_ALLOWED: list[str] = []
     # werkzeug hash method for passwords; the test kit uses a one-round pbkdf2 so fixtures stay cheap.
     PASSWORD_HASH_METHOD = "scrypt"
     API_TITLE = "Common Ground API"
