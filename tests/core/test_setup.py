@@ -95,7 +95,22 @@ def test_the_schema_changes_only_through_migrations_outside_the_tests():
 
 def test_gitignore_keeps_instance_data_and_virtualenv_out_of_git():
     patterns = {line.strip().rstrip("/") for line in (ROOT / ".gitignore").read_text().splitlines()}
-    assert {"instance", ".venv", "*.mo"} <= patterns
+    assert {".venv", "*.mo"} <= patterns
+
+
+@pytest.mark.skipif(shutil.which("git") is None or not (ROOT / ".git").exists(), reason="not a git checkout")
+def test_instance_folder_is_in_the_repository_with_only_its_readme():
+    """The layout promises ``instance/``; what the app writes there never reaches git."""
+    readme = (ROOT / "instance" / "README.md").read_text()
+    for written in ("commonground.sqlite", "secret_key", "config.py", "mail/"):
+        assert f"`{written}`" in readme
+    runtime = ["instance/commonground.sqlite", "instance/commonground.sqlite-wal", "instance/secret_key",
+               "instance/config.py", "instance/mail/1.eml", "instance/anything-new"]
+    ignored = subprocess.run(["git", "check-ignore", "--no-index", *runtime], cwd=ROOT, capture_output=True,
+                             text=True)
+    assert ignored.stdout.split() == runtime
+    kept = subprocess.run(["git", "check-ignore", "--no-index", "instance/README.md"], cwd=ROOT)
+    assert kept.returncode == 1  # not ignored
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
