@@ -20,6 +20,7 @@ from core.models import ApiToken
 from core.schemas.users import (
     ConfirmEmailSchema,
     LoginSchema,
+    LoginSessionSchema,
     MeSchema,
     PasswordResetRequestSchema,
     PasswordResetSchema,
@@ -187,4 +188,37 @@ def revoke_token(token_id: int):
     if token is None or token.user_id != user.id:
         not_found(_("No such token."))
     db.session.delete(token)
+    db.session.commit()
+
+
+@blp.route("/auth/sessions", methods=["GET"])
+@blp.response(200, LoginSessionSchema(many=True))
+@blp.alt_response(401, response="UNAUTHORIZED")
+def list_sessions():
+    """Where you are logged in, most recently used first; ``current`` marks the calling session."""
+    user = require_user()
+    this = login_sessions.current()
+    return [{"id": row.id, "browser": row.browser, "platform": row.platform, "remembered": row.remembered,
+             "created_at": row.created_at, "last_seen_at": row.last_seen_at,
+             "current": this is not None and row.id == this.id}
+            for row in login_sessions.active(user)]
+
+
+@blp.route("/auth/sessions", methods=["DELETE"])
+@blp.response(204)
+@blp.alt_response(401, response="UNAUTHORIZED")
+def end_other_sessions():
+    """Log out everywhere else: every session but the calling one ends (called with a token: all of them)."""
+    login_sessions.end_all(require_user(), keep_current=True)
+    db.session.commit()
+
+
+@blp.route("/auth/sessions/<int:session_id>", methods=["DELETE"])
+@blp.response(204)
+@blp.alt_response(401, response="UNAUTHORIZED")
+@blp.alt_response(404, response="NOT_FOUND")
+def end_session(session_id: int):
+    """End one of your sessions; that browser is logged out at once (the calling one too, if it is this)."""
+    if not login_sessions.end(require_user(), session_id):
+        not_found(_("No such session."))
     db.session.commit()

@@ -240,3 +240,36 @@ def test_the_data_export_lists_the_sessions(app, grace):
 ])
 def test_a_user_agent_is_reduced_to_a_browser_and_a_system(user_agent, expected):
     assert describe(user_agent) == expected
+
+
+def api_log_in(app, user, user_agent: str = FIREFOX_LINUX):
+    client = app.test_client()
+    client.environ_base["HTTP_USER_AGENT"] = user_agent
+    assert client.post("/api/v1/auth/login", json={"login": user.username, "password": PASSWORD}).status_code == 200
+    return client
+
+
+def test_the_api_lists_the_sessions_and_marks_the_calling_one(app, grace):
+    laptop = api_log_in(app, grace)
+    api_log_in(app, grace, SAFARI_IPHONE)
+    listed = laptop.get("/api/v1/auth/sessions").get_json()
+    assert [(s["browser"], s["system"], s["current"]) for s in listed] in (
+        [("Firefox", "Linux", True), ("Safari", "iPhone", False)],
+        [("Safari", "iPhone", False), ("Firefox", "Linux", True)])
+    assert set(listed[0]) == {"id", "browser", "system", "remembered", "created_at", "last_seen_at", "current"}
+
+
+def test_the_api_ends_one_session_or_all_others(app, grace, make_user):
+    laptop = api_log_in(app, grace)
+    phone = api_log_in(app, grace, SAFARI_IPHONE)
+    tablet = api_log_in(app, grace, SAFARI_IPHONE)
+    phone_id = next(s["id"] for s in phone.get("/api/v1/auth/sessions").get_json() if s["current"])
+    assert laptop.delete(f"/api/v1/auth/sessions/{phone_id}").status_code == 204
+    assert phone.get("/api/v1/me").status_code == 401
+    assert laptop.delete(f"/api/v1/auth/sessions/{phone_id}").status_code == 404
+    other = api_log_in(app, make_user("other"))
+    other_id = other.get("/api/v1/auth/sessions").get_json()[0]["id"]
+    assert laptop.delete(f"/api/v1/auth/sessions/{other_id}").status_code == 404
+    assert laptop.delete("/api/v1/auth/sessions").status_code == 204
+    assert tablet.get("/api/v1/me").status_code == 401
+    assert laptop.get("/api/v1/me").status_code == 200 and other.get("/api/v1/me").status_code == 200
