@@ -10,7 +10,7 @@ from core.extensions import db
 from core.groups import keyset
 from core.notifications import inbox
 from core.notifications.describe import describe
-from core.notify import email_kind_labels, email_preferences, set_email_preferences
+from core.notifications.preferences import email_kind_labels, email_preferences, set_email_preferences
 from core.schemas.notifications import EmailPreferencesSchema
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
