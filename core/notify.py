@@ -26,6 +26,7 @@ from flask_babel import force_locale
 from core.extensions import db
 from core.mail_render import absolute, mail_locale, render_email
 from core.models import Notification, User
+from core.models.base import utcnow
 from core.notifications.describe import describe_text
 from core.notifications.kinds import UnknownKind, registry
 from core.notifications.preferences import who_wants_email
@@ -69,16 +70,20 @@ def notify_many(users: Iterable[User], kind: str, *, actor: User | None = None, 
         recipients[user.id] = user
     if not recipients:
         return []
+    rows = [{"user_id": user.id, "kind": kind, "actor_id": actor.id if actor is not None else None,
+             "group_id": group.id if group is not None else None, "url": url(user) if callable(url) else url,
+             "data": (data(user) if callable(data) else dict(data or {})) or {}, "created_at": utcnow()}
+            for user in recipients.values()]
+    # One multi-row INSERT (in batches of 1,000), the new rows returned as objects in no set order.
+    created = {note.user_id: note for note in db.session.scalars(db.insert(Notification).returning(Notification),
+                                                                   rows)}
+    notes = [created[user_id] for user_id in recipients]
     mailed = _email_recipients(kind, recipients.values())
-    notes = []
-    for user in recipients.values():
-        note = Notification(user_id=user.id, kind=kind, actor=actor, group=group,
-                            url=url(user) if callable(url) else url,
-                            data=(data(user) if callable(data) else dict(data or {})) or {})
-        db.session.add(note)
-        notes.append(note)
-        if user.id in mailed:
-            _queue_email(note, user, actor, group)
+    # The outbox rows are written by the caller's flush, all at once; don't flush them one by one.
+    with db.session.no_autoflush:
+        for note in notes:
+            if note.user_id in mailed:
+                _queue_email(note, recipients[note.user_id], actor, group)
     return notes
 
 

@@ -48,5 +48,6 @@ def test_pages_and_notices_speak_german(community, client_for, make_user, add_me
     moderator.post(f"/moderation/cases/{case.id}/decide", data={"actions": ["hide"], "explanation": "x"})
     notice = db.session.scalar(select(Notification).where(Notification.user_id == community.bob.id,
                                                           Notification.kind == "reporting_decision"))
-    assert "der Inhalt wurde ausgeblendet" in notice.data["text"]
-    assert "Der Inhalt wurde ausgeblendet" in client_for(community.bob).get(notice.url).text
+    bob = client_for(community.bob)
+    assert "der Inhalt wurde ausgeblendet" in bob.get("/notifications/").text
+    assert "Der Inhalt wurde ausgeblendet" in bob.get(notice.url).text
