@@ -55,8 +55,11 @@ def _decision(note: Any) -> str:
 
 def _outcome(note: Any) -> str:
     data = note.data or {}
-    return _("Your report (%(category)s) was reviewed: %(outcome)s.",
-             category=category_label(data.get("category") or ""), outcome=str(OUTCOMES.get(data.get("outcome"), "")))
+    outcome = str(OUTCOMES.get(data.get("outcome"), ""))
+    if not data.get("category"):  # the report is gone (an old notice whose report was deleted)
+        return _("Your report was reviewed: %(outcome)s.", outcome=outcome)
+    return _("Your report (%(category)s) was reviewed: %(outcome)s.", category=category_label(data["category"]),
+             outcome=outcome)
 
 
 def _support(note: Any) -> str:
