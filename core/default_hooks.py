@@ -65,14 +65,14 @@ def _profile_visible(profile: User, user) -> bool:
 
 @hookimpl
 def register_notification_kinds():
-    from core.notifications.messages import core_notification_kinds
+    from core.notifications.core_kinds import core_notification_kinds
 
     return core_notification_kinds()
 
 
 @hookimpl
 def register_email_kinds():
-    from core.notifications.messages import core_email_kinds
+    from core.notifications.core_kinds import core_email_kinds
 
     return core_email_kinds()
 

@@ -1,4 +1,4 @@
-"""Template globals shared by every page: navigation from plugins, unread count."""
+"""Template globals shared by every page: navigation from plugins, unread count, form error lists."""
 from __future__ import annotations
 
 from flask import Flask, g
@@ -26,4 +26,7 @@ def unread_notifications() -> int:
 
 
 def init_app(app: Flask) -> None:
+    from core.schemas.error_messages import message_list
+
     app.jinja_env.globals.update(nav_items=nav_items, unread_notifications=unread_notifications)
+    app.jinja_env.filters["error_list"] = message_list

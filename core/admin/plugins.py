@@ -14,6 +14,7 @@ from core import plugin_state
 from core.forms import form_values
 from core.permissions import can_manage_plugins
 from core.plugins import PluginStatus, get_plugins
+from core.schemas.error_messages import field_errors
 from core.settings_fields import describe_schema
 
 bp = Blueprint("admin_plugins", __name__, url_prefix="/admin/plugins")
@@ -57,8 +58,7 @@ def save_settings(plugin_id: str):
     try:
         plugin_state.save_settings(plugin_id, values)
     except ValidationError as err:
-        errors = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
-        return _render_detail(status, schema_cls, values, errors), 422
+        return _render_detail(status, schema_cls, values, field_errors(err)), 422
     flash(_("Settings for %(name)s are saved.", name=status.name), "success")
     return redirect(url_for("admin_plugins.detail", plugin_id=plugin_id))
 

@@ -14,6 +14,7 @@ from core.groups.queries import load_group
 from core.models import Group
 from core.permissions import can_manage_group_plugins, can_manage_plugins
 from core.plugins import PluginStatus, get_plugins
+from core.schemas.error_messages import field_errors
 from core.schemas.plugins import GroupPluginSchema, PluginSchema, PluginSettingsSchema, SettingsInputSchema
 from core.settings_fields import describe_schema
 
@@ -104,8 +105,7 @@ def put_settings(changes: dict, plugin_id: str):
     try:
         plugin_state.save_settings(plugin_id, merged)
     except ValidationError as err:
-        messages = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
-        abort(422, message="Invalid settings.", messages={"json": messages})
+        abort(422, message="Invalid settings.", messages={"json": field_errors(err)})
     return _settings_body(plugin_id, schema_cls)
 
 

@@ -5,7 +5,7 @@ import pytest
 
 from core.extensions import db
 from core.models import ApiToken, Notification, NotificationPreference
-from core.notifications.messages import core_email_kinds
+from core.notifications.core_kinds import core_email_kinds
 from core.notify import notify
 
 # Core's email kinds members can switch off (plugins add theirs to the app's registry).

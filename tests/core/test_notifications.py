@@ -8,7 +8,7 @@ import pytest
 from core.extensions import db
 from core.models import JoinRequest, Notification, NotificationPreference, Post
 from core.models.base import utcnow
-from core.notifications.messages import core_email_kinds
+from core.notifications.core_kinds import core_email_kinds
 from core.notify import notify
 
 # Core's email kinds members can switch off (plugins add theirs to the app's registry).
