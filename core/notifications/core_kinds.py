@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from core.hookspecs import EmailKind, NotificationKind
+from core.plugins.specs import EmailKind, NotificationKind
 
 ROLE_LABELS = {
     "owner": _l("owner"),

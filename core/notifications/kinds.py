@@ -18,7 +18,7 @@ from typing import Any
 from flask import Flask, current_app
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select
 
-from core.hookspecs import EmailKind, NotificationKind
+from core.plugins.specs import EmailKind, NotificationKind
 
 log = logging.getLogger("commonground.notifications")
 

@@ -14,10 +14,7 @@ from flask import current_app
 from flask_limiter.util import get_remote_address
 from limits import parse_many
 
-from core.extensions import limiter
-from core.mail_render import RenderedEmail, render_email
-from core.models.base import utcnow
-from core.outbox import enqueue
+from core.plugin_api import RenderedEmail, enqueue_mail, limiter, render_email, utcnow
 from plugins.helpcenter.directory import Referral
 
 # (config key, default): a member may ask a few times; an address (shared by a school or an
@@ -73,11 +70,11 @@ def _render(kind: str, user: Any, referral: Referral, path: str) -> RenderedEmai
 def send_copy(user: Any, referral: Referral, path: str) -> None:
     """Queue the same details the page shows, to the member's own address; purged once delivered."""
     mail = _render("helpcenter_referral", user, referral, path)
-    enqueue(user.email, mail.subject, mail.text, mail.html, purge_on_send=True)
+    enqueue_mail(user.email, mail.subject, mail.text, mail.html, purge_on_send=True)
 
 
 def schedule_reminder(user: Any, referral: Referral) -> None:
     """A mail that waits in the outbox for two days; the outbox's due time is the only schedule."""
     mail = _render("helpcenter_reminder", user, referral, "worried")
-    message = enqueue(user.email, mail.subject, mail.text, mail.html, purge_on_send=True)
+    message = enqueue_mail(user.email, mail.subject, mail.text, mail.html, purge_on_send=True)
     message.next_attempt_at = utcnow() + REMINDER_DELAY

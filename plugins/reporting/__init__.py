@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from core.hookspecs import GroupTab, NavItem, hookimpl
-from core.plugins import PluginMeta
+from core.plugin_api import GroupTab, NavItem, PluginMeta, hookimpl
 
 META = PluginMeta(
     id="reporting",

@@ -5,8 +5,7 @@ from typing import Any
 
 from sqlalchemy import Select, case, or_, select
 
-from core.extensions import db
-from core.models import User
+from core.plugin_api import User, db
 from plugins.reporting.models import Block
 
 _MEMO = "reporting_blocks"

@@ -16,10 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from core.extensions import db
-from core.hookspecs import EmailKind, NotificationKind
-from core.models import ROLE_RANK, Membership, User
-from core.notify import notify, notify_many
+from core.plugin_api import ROLE_RANK, EmailKind, Membership, NotificationKind, User, db, notify, notify_many
 from plugins.reporting.categories import OUTCOMES, category_label, item_label, result_label
 from plugins.reporting.models import Appeal, Case, Decision, Report
 

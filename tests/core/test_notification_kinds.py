@@ -7,11 +7,11 @@ import pytest
 
 from core import plugin_state
 from core.extensions import db
-from core.hookspecs import EmailKind, NotificationKind, hookimpl
 from core.models import Notification
 from core.notifications.kinds import UnknownKind, registry
 from core.notify import notify
 from core.plugins import PluginError, PluginMeta
+from core.plugins.specs import EmailKind, NotificationKind, hookimpl
 from tests.plugins.fixtures import notifier
 
 NOTIFIER = "tests.plugins.fixtures.notifier"

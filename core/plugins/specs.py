@@ -114,7 +114,7 @@ class NotificationKind:
 @dataclass(frozen=True)
 class EmailKind:
     """A kind of email, declared through ``register_email_kinds`` and rendered by
-    ``core.mail_render.render_email``.
+    ``render_email`` (plugin API).
 
     ``name``: an email for a notification has the notification kind's name, and ``notify``
     sends it (to a confirmed address) together with the notification. ``label``: what the
@@ -427,7 +427,7 @@ def register_email_kinds() -> list[EmailKind]:
     Return: a list of ``EmailKind``. A name declared twice stops start-up with an error naming
     the plugin and the kind. Kinds with a ``label`` appear in members' email settings while
     the plugin is enabled. ``notify`` sends the email of the same name as the notification;
-    other mail is rendered with ``core.mail_render.render_email(name, user, ...)``.
+    other mail is rendered with ``render_email(name, user, ...)`` from the plugin API.
     Example::
 
         @hookimpl
