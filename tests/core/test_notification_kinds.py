@@ -5,12 +5,12 @@ import types
 
 import pytest
 
-from core import plugin_state
 from core.extensions import db
 from core.models import Notification
 from core.notifications.kinds import UnknownKind, registry
 from core.notify import notify
 from core.plugins import PluginError, PluginMeta
+from core.plugins import state as plugin_state
 from core.plugins.specs import EmailKind, NotificationKind, hookimpl
 from tests.plugins.fixtures import notifier
 
