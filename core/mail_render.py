@@ -20,6 +20,8 @@ from core.notifications.kinds import registry
 
 @dataclass(frozen=True)
 class RenderedEmail:
+    """A mail ready for the outbox: a one-line subject, the plain text and the HTML body."""
+
     subject: str
     text: str
     html: str
