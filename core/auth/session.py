@@ -5,8 +5,6 @@ API token, which a browser cannot send on its own.
 """
 from __future__ import annotations
 
-from functools import cache
-
 from flask import Flask, g, request
 from flask_login import AnonymousUserMixin
 from sqlalchemy import Integer, String, bindparam
@@ -32,23 +30,20 @@ def _bearer_secret() -> str | None:
     return None
 
 
-@cache
 def _user_statement():
-    """The user, their unread count and their login session, in one query; built once."""
-    from core.models import LoginSession, Notification
+    """The user, their unread count and their login session, in one query; the values are bound
+    parameters. Built once per plugin-state version, which decides which kinds of notification count."""
+    from core.models import LoginSession
+    from core.notifications.inbox import unread_count_select
+    from core.notifications.kinds import registry
 
-    unread = (
-        db.select(db.func.count(Notification.id))
-        .where(Notification.user_id == User.id, Notification.read_at.is_(None))
-        .correlate(User)
-        .scalar_subquery()
-    )
-    return (
-        db.select(User, unread, LoginSession.id, LoginSession.last_seen_at, LoginSession.remembered)
+    return registry().per_state("user_statement", lambda: (
+        db.select(User, unread_count_select(User.id).correlate(User), LoginSession.id, LoginSession.last_seen_at,
+                  LoginSession.remembered)
         .join(LoginSession, LoginSession.user_id == User.id)
         .where(User.id == bindparam("cg_user_id", type_=Integer),
                LoginSession.token_hash == bindparam("cg_token_hash", type_=String))
-    )
+    ))
 
 
 def load_user(cookie_id: str) -> User | None:

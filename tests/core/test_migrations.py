@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import Integer, create_engine, inspect, text
 
 from core.testing import throwaway_database
 
@@ -278,3 +278,25 @@ def migration_branches_owners(app) -> set[str]:
 
     loaded = {"core", *migration_branches.plugin_packages(app)}
     return {name for name, owner in migration_branches.table_owners(app).items() if owner in loaded}
+
+
+def test_a_later_batch_migration_keeps_ids_from_being_reused(empty_database_url):
+    """SQLite's batch mode rebuilds a table from reflection, which cannot see AUTOINCREMENT; core adds it back."""
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+
+    from core.extensions import db
+
+    with built_app(empty_database_url, plugins=[]) as app:
+        flask_db(app, "upgrade")
+        with db.engine.connect() as conn:
+            with Operations.context(MigrationContext.configure(conn)) as op:
+                with op.batch_alter_table("state_version") as batch:  # a rebuild on SQLite, an ALTER elsewhere
+                    batch.alter_column("version", existing_type=Integer(), nullable=True)
+            conn.commit()
+        with db.engine.begin() as conn:
+            ids = [conn.execute(text("INSERT INTO state_version (version) VALUES (1) RETURNING id")).scalar_one()
+                   for _ in range(2)]
+            conn.execute(text("DELETE FROM state_version WHERE id = :id"), {"id": ids[-1]})
+            again = conn.execute(text("INSERT INTO state_version (version) VALUES (1) RETURNING id")).scalar_one()
+        assert again > ids[-1]
