@@ -16,6 +16,7 @@ def create_app(config: dict[str, Any] | None = None,
     from core.auth.session import init_login
     from core.config import load_config
     from core.extensions import babel, csrf, db, limiter, migrate
+    from core.jobs import init_app as init_jobs
     from core.plugins import init_app as init_plugins
 
     app = Flask(__name__, instance_relative_config=True)
@@ -45,6 +46,7 @@ def create_app(config: dict[str, Any] | None = None,
     init_api(app)
     errors.init_app(app)  # after the API: flask-smorest installs its own handlers
     init_plugins(app, plugins)
+    init_jobs(app)  # after the plugins: they declare jobs through a hook
     cli.init_app(app)
     return app
 
