@@ -445,6 +445,27 @@ class JobQueueDriver:
 
 
 @pytest.fixture
+def redis_url() -> str:
+    """A Redis server for tests (``COMMONGROUND_TEST_REDIS_URL``, default db 13 on loopback).
+
+    Skips when none answers, except under ``CI=true``, where that is a failure.
+    """
+    import redis
+
+    url = os.environ.get("COMMONGROUND_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+    client = redis.Redis.from_url(url, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Redis is not answering at {url}; CI must start it")
+        pytest.skip(f"Redis is not answering at {url}")
+    finally:
+        client.close()
+    return url
+
+
+@pytest.fixture
 def job_queue(app) -> JobQueueDriver:
     """The app's job queue, run by hand: ``queued()``, ``run(now=None)``, ``tick(now=None)``."""
     return JobQueueDriver(app)

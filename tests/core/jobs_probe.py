@@ -7,6 +7,7 @@ worker processes started by tests (``flask --app tests.core.jobs_probe jobs work
 from __future__ import annotations
 
 import os
+import time
 
 from flask import url_for
 from sqlalchemy import Integer, String
@@ -28,8 +29,10 @@ class ProbeRun(db.Model):
     pid: Mapped[int] = mapped_column(Integer, nullable=False)
 
 
-def record(key: str) -> None:
-    """Write down one run of ``key``."""
+def record(key: str, pace: str = "") -> None:
+    """Write down one run of ``key`` (``"slowly"``: after a moment's work, so work gets shared)."""
+    if pace == "slowly":
+        time.sleep(0.05)
     db.session.add(ProbeRun(key=key, pid=os.getpid()))
     db.session.commit()
 
