@@ -628,6 +628,8 @@ class HungSMTPServer:
 
     def stop(self) -> None:
         """Close the port (and the connections held open), e.g. to start a working server on it."""
+        with contextlib.suppress(OSError):
+            self._listener.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept()
         self._listener.close()
         self._thread.join(timeout=5)
         for conn in self.connections:
