@@ -37,15 +37,22 @@ class PrivateSqliteStorage(SqliteStorage):
     A job's arguments (for the help center: an account id and what the person chose) are
     deleted from the file when the job runs; ``secure_delete`` zeroes them, and a rollback
     journal (truncated after each write) instead of a write-ahead log keeps no old copies.
+    The file and its tables are made on first use, not whenever an app is built.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("journal_mode", "truncate")
-        super().__init__(*args, **kwargs)
+        self._schema_ready = False
+        super().__init__(*args, create_tables=False, **kwargs)
 
     def _create_connection(self) -> sqlite3.Connection:
+        Path(self.filename).parent.mkdir(parents=True, exist_ok=True)
         conn = super()._create_connection()
         conn.execute("pragma secure_delete=on")
+        if not self._schema_ready:
+            for statement in self.ddl:
+                conn.execute(statement)
+            self._schema_ready = True
         return conn
 
 
@@ -96,7 +103,6 @@ def build_queue(url: str | None, name: str, instance_path: str,
         url = f"sqlite:///{Path(instance_path) / 'jobs.sqlite'}"
     if url.startswith("sqlite:///"):
         path = Path(url[len("sqlite:///"):])
-        path.parent.mkdir(parents=True, exist_ok=True)
         return JobQueue(name, claim_tick=claim_tick, storage_class=PrivateSqliteStorage, filename=str(path))
     if url.startswith(("redis://", "rediss://", "unix://")):
         from redis import ConnectionPool
