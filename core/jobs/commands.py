@@ -20,7 +20,7 @@ cli = AppGroup("jobs", help="Run the job worker and inspect background jobs.")
               help="Do not start periodic jobs here (they still run exactly once per due minute "
                    "across all workers, so this is rarely needed).")
 def worker(threads: int, no_periodic: bool) -> None:
-    """Run queued, delayed and periodic jobs until stopped (Ctrl+C or SIGTERM)."""
+    """Run queued, delayed and periodic jobs until stopped (Ctrl+C: after the running jobs finish)."""
     from core.jobs.worker import run_worker
 
     try:

@@ -4,7 +4,7 @@ It runs queued jobs in ``threads`` threads and, unless ``periodic`` is off, a sc
 moves delayed jobs to the queue when due and starts periodic jobs each minute they are due.
 Several workers, on one host or many, may run against the same queue (Redis in production):
 each queued job is taken by one of them, and each periodic minute is claimed by one.
-SIGINT or SIGTERM stop it after the running jobs finish.
+SIGINT (Ctrl+C) stops it once the running jobs finish, SIGTERM at once.
 """
 from __future__ import annotations
 
