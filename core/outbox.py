@@ -17,7 +17,7 @@ on schedule) calls ``send_pending``, which delivers with retry and exponential b
   ``OUTBOX_KEEP_FAILED_DAYS`` (the daily ``core.outbox.clean_up`` job).
 
 Mail whose address or content must not be stored (the help center's) does not use the outbox:
-its job renders and sends it with ``core.mail_transport.send_now``.
+its job renders and sends it with ``core.mail_transport.send_now`` (``plugin_api.send_mail_now``).
 """
 from __future__ import annotations
 

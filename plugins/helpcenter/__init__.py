@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from flask import render_template, request
 
-from core.hookspecs import hookimpl
-from core.plugins import PluginMeta
+from core.plugin_api import PluginMeta, hookimpl
 
 META = PluginMeta(
     id="helpcenter",
@@ -32,7 +31,7 @@ def register_blueprints(app):
 @hookimpl
 def register_jobs(app):
     """The copy by email and the reminder, retried like outbox mail when the server is away."""
-    from core.jobs import Job
+    from core.plugin_api import Job
     from plugins.helpcenter import mail
 
     retry = {"retries": max(int(app.config["OUTBOX_MAX_ATTEMPTS"]) - 1, 0),

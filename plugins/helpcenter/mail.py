@@ -3,7 +3,7 @@
 The form queues a job holding only what sending needs: the member's account id and what they
 chose (path, country, language) – no address, no subject, no text. When the job runs it looks
 up the member's current confirmed address, renders the message in their language and hands it
-straight to the mail server (``send_now``); nothing waits in the outbox. Sending runs in the
+straight to the mail server (``send_mail_now``); nothing waits in the outbox. Sending runs in the
 worker, never in the web request.
 
 A mail server that is down or hung makes the job fail with an error that names neither the
@@ -22,9 +22,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from core.extensions import db
-from core.mail_transport import PermanentDeliveryError, send_now
-from core.models import User
+from core.plugin_api import MailRefused, User, db, send_mail_now
 from plugins.helpcenter import directory
 
 log = logging.getLogger("commonground.helpcenter")
@@ -80,8 +78,8 @@ def _deliver(kind: str, user_id: int, path: str, country: str, language: str) ->
     result = directory.referral(country, language, directory.known_countries(), directory.known_languages())
     subject, text, html = render(kind, mail_locale(user, result.language), user=user, referral=result, path=path)
     try:
-        send_now(current_app.config, user.email, subject, text, html)
-    except PermanentDeliveryError:
+        send_mail_now(user.email, subject, text, html)
+    except MailRefused:
         log.warning("helpcenter: the mail server refused a %s for good; it is dropped", kind)
     except Exception as err:
         # Only the error's type: its message may quote the address, and logs keep it.

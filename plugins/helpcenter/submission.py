@@ -15,8 +15,7 @@ from flask import current_app
 from flask_limiter.util import get_remote_address
 from limits import parse_many
 
-from core import jobs
-from core.extensions import limiter
+from core.plugin_api import enqueue_job, limiter
 from plugins.helpcenter.directory import Referral
 from plugins.helpcenter.mail import COPY_JOB, REMINDER_JOB
 
@@ -53,9 +52,9 @@ def within_rate_limit(user: Any) -> bool:
 
 def send_copy(user: Any, referral: Referral, path: str) -> None:
     """Queue the mail of the details the page shows; the worker renders and sends it."""
-    jobs.enqueue(COPY_JOB, user.id, path, referral.country, referral.language)
+    enqueue_job(COPY_JOB, user.id, path, referral.country, referral.language)
 
 
 def schedule_reminder(user: Any, referral: Referral) -> None:
     """Queue the reminder for two days from now: the job's due time is its only schedule."""
-    jobs.enqueue(REMINDER_JOB, user.id, referral.country, referral.language, delay=REMINDER_DELAY)
+    enqueue_job(REMINDER_JOB, user.id, referral.country, referral.language, delay=REMINDER_DELAY)

@@ -14,9 +14,9 @@ from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.extensions import db
-from core.hookspecs import hookimpl
 from core.jobs import Job, crontab
 from core.plugins import PluginMeta
+from core.plugins.specs import hookimpl
 
 META = PluginMeta(id="probe", name="Job probe", version="1.0", default_enabled=True)
 
@@ -52,6 +52,7 @@ def link() -> None:
 
 
 def tick() -> None:
+    """Write down a run every minute."""
     record("tick")
 
 

@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 
 from core.extensions import db
-from core.hookspecs import hookimpl
 from core.jobs import Job, JobError, crontab, enqueue, get_registry
 from core.models import JobClaim
 from core.models.base import utcnow
 from core.plugins import PluginMeta
+from core.plugins.specs import hookimpl
 from tests.core.jobs_probe import runs
 
 pytestmark = pytest.mark.plugins("tests.core.jobs_probe")
@@ -164,7 +164,7 @@ def test_a_failed_job_is_retried_after_its_delay_and_then_succeeds(app, job_queu
 
 
 def test_a_disabled_plugins_jobs_do_not_run(app, job_queue):
-    from core import plugin_state
+    from core.plugins import state as plugin_state
 
     plugin_state.set_enabled("probe", False)
     enqueue("probe.record", "while disabled")
@@ -230,7 +230,8 @@ class TestImmediateMode:
 def test_cli_lists_every_job_with_owner_and_schedule(app):
     output = app.test_cli_runner().invoke(args=["jobs", "list"]).output
     assert "core.outbox.relay  [core, periodic]  Deliver due mail from the outbox" in output
-    assert "probe.record  [probe, on demand]  Write down one run of ``key``." in output
+    assert "probe.record  [probe, on demand]  Write down one run of ``key``" in output
+    assert "probe.tick  [probe, periodic]  Write down a run every minute." in output
 
 
 def test_cli_runs_and_queues_jobs_by_name(app, job_queue):
