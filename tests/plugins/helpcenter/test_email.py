@@ -59,6 +59,15 @@ def test_german_member_gets_the_german_email_with_both_telefonseelsorge_numbers(
     assert outbox() == [] and job_queue.queued() == []
 
 
+def test_the_same_queued_mail_job_run_twice_sends_one_email(app, german_member, login, send_form, smtp_server,
+                                                             job_queue):
+    send_form(login(app.test_client(), german_member), path="support", country="DE", language="de")
+    [task] = job_queue.queue.pending()
+    job_queue.queue.execute(task)
+    job_queue.queue.execute(task)  # delivered twice by the queue, or re-run by an operator
+    assert len(smtp_server.messages) == 1
+
+
 def test_email_language_follows_the_language_picked_when_the_site_speaks_it(app, german_member, login,
                                                                            send_form, smtp_server, job_queue):
     client = login(app.test_client(), german_member)
