@@ -18,11 +18,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import current_app, render_template
-from flask_babel import force_locale
-from flask_babel import gettext as _
+from flask import current_app
 
-from core.plugin_api import MailRefused, User, db, send_mail_now
+from core.plugin_api import MailRefused, User, db, render_email, send_mail_now
 from plugins.helpcenter import directory
 
 log = logging.getLogger("commonground.helpcenter")
@@ -52,22 +50,12 @@ def mail_locale(user: Any, language: str) -> str:
 
 def send_copy(user_id: int, path: str, country: str, language: str) -> None:
     """Job: email the member the helplines the form showed them."""
-    _deliver("referral", user_id, path, country, language)
+    _deliver("helpcenter_referral", user_id, path, country, language)
 
 
 def remind(user_id: int, country: str, language: str) -> None:
     """Job: remind the member, two days later, to check on the person they were worried about."""
-    _deliver("reminder", user_id, "worried", country, language)
-
-
-def render(kind: str, locale: str, **context: Any) -> tuple[str, str, str]:
-    """Subject, text and HTML of the referral or reminder mail, in ``locale``."""
-    with force_locale(locale):
-        context["mail_locale"] = locale
-        subject = _("The information you asked for") if kind == "referral" else _("A reminder you asked for")
-        text = render_template(f"helpcenter/email/{kind}.txt", **context)
-        html = render_template(f"helpcenter/email/{kind}.html", **context)
-    return subject, text, html
+    _deliver("helpcenter_reminder", user_id, "worried", country, language)
 
 
 def _deliver(kind: str, user_id: int, path: str, country: str, language: str) -> None:
@@ -76,9 +64,9 @@ def _deliver(kind: str, user_id: int, path: str, country: str, language: str) ->
         log.info("helpcenter: a %s was not sent: the account is gone or no longer confirmed", kind)
         return
     result = directory.referral(country, language, directory.known_countries(), directory.known_languages())
-    subject, text, html = render(kind, mail_locale(user, result.language), user=user, referral=result, path=path)
+    mail = render_email(kind, user, locale=mail_locale(user, result.language), referral=result, path=path)
     try:
-        send_mail_now(user.email, subject, text, html)
+        send_mail_now(user.email, mail.subject, mail.text, mail.html)
     except MailRefused:
         log.warning("helpcenter: the mail server refused a %s for good; it is dropped", kind)
     except Exception as err:
