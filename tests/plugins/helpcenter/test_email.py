@@ -161,7 +161,7 @@ def test_mail_that_never_gets_through_is_dropped_after_the_last_try_naming_nobod
     assert job_queue.run(now=utcnow() + timedelta(hours=1)) == ["helpcenter.send_copy"] * 2
     assert job_queue.queued() == [] and job_queue.run(now=utcnow() + timedelta(days=1)) == []
     assert smtp_server.messages == []
-    assert "a referral could not be sent (SMTPDataError)" in caplog.text
+    assert "a helpcenter_referral could not be sent (SMTPDataError)" in caplog.text
     assert "jonas" not in caplog.text and "Informationen" not in caplog.text
 
 
