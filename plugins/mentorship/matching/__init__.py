@@ -1,0 +1,19 @@
+"""The mentorship matching engine: explained, optimal suggested matches for a whole pool.
+
+Pure Python + numpy + OR-Tools, no Flask and no database: the plugin builds :class:`Mentor`
+and :class:`Mentee` values from sign-ups, calls :func:`suggest_matches`, and shows each
+:class:`Suggestion` with its :class:`Explanation` (factors and points adding up to the score)
+and each :class:`Unmatched` mentee with a :class:`Reason` code to translate.
+:func:`explain_pair` scores any single pair, e.g. one an admin is about to pair by hand.
+"""
+from plugins.mentorship.matching.explanation import Explanation, Factor, FactorCode, Obstacle, explain_pair
+from plugins.mentorship.matching.participants import InvalidParticipant, Mentee, Mentor, PersonId, Preferences, Slot
+from plugins.mentorship.matching.reasons import Reason, Unmatched
+from plugins.mentorship.matching.suggest import MatchResult, MatchStats, Suggestion, suggest_matches
+from plugins.mentorship.matching.weights import DEFAULT_WEIGHTS, Weights
+
+__all__ = [
+    "DEFAULT_WEIGHTS", "Explanation", "Factor", "FactorCode", "InvalidParticipant", "MatchResult", "MatchStats",
+    "Mentee", "Mentor", "Obstacle", "PersonId", "Preferences", "Reason", "Slot", "Suggestion", "Unmatched",
+    "Weights", "explain_pair", "suggest_matches",
+]
