@@ -98,20 +98,19 @@ def utc_intervals(slots: Iterable[Slot], time_zone: str, monday: date) -> tuple[
     Exact minute arithmetic, independent of any bitset resolution: used for explanations.
     """
     starts = slot_starts(time_zone, monday)
-    pieces = []
-    for slot in slots:
-        start = starts[slot_index(slot)]
-        end = start + SLOT_MINUTES
-        if end <= WEEK_MINUTES:
-            pieces.append((start, end))
-        else:
-            pieces.extend([(start, WEEK_MINUTES), (0, end - WEEK_MINUTES)])
     merged: list[list[int]] = []
-    for start, end in sorted(pieces):
+    for start in sorted({starts[weekday * 24 + hour] for weekday, hour in slots}):
         if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
+            merged[-1][1] = start + SLOT_MINUTES
         else:
-            merged.append([start, end])
+            merged.append([start, start + SLOT_MINUTES])
+    if merged and merged[-1][1] > WEEK_MINUTES:  # runs over the week's end: the rest is at its start
+        overflow = merged[-1][1] - WEEK_MINUTES
+        merged[-1][1] = WEEK_MINUTES
+        if merged[0][0] <= overflow:
+            merged[0][0] = 0
+        else:
+            merged.insert(0, [0, overflow])
     return tuple((start, end) for start, end in merged)
 
 

@@ -190,7 +190,7 @@ def score_pool(mentors: Encoded, mentees: Encoded, weights: Weights,
     counter = _PairCounter(ROWS_PER_BLOCK, m)
     shape = (ROWS_PER_BLOCK, m)
     languages, topics, counts = (np.empty(shape, dtype=np.uint16) for _ in range(3))
-    minutes, points = (np.empty(shape, dtype=np.int32) for _ in range(2))
+    minutes, points, lookup = (np.empty(shape, dtype=np.int32) for _ in range(3))
     for start in range(0, n, ROWS_PER_BLOCK):
         block = slice(start, min(start + ROWS_PER_BLOCK, n))
         cut = slice(0, block.stop - block.start)
@@ -199,20 +199,20 @@ def score_pool(mentors: Encoded, mentees: Encoded, weights: Weights,
         here = (self_rows >= block.start) & (self_rows < block.stop)
         shared_languages[self_rows[here] - start, self_columns[here]] = 0
         shared_topics = count(mentees.topics, by_word["topics"], topics)
-        total = points[cut]
+        total, common, looked_up = points[cut], minutes[cut], lookup[cut]
         np.take(topic_points, shared_topics, out=total)
-        total += language_points[shared_languages]
-        common = minutes[cut]
+        total += np.take(language_points, shared_languages, out=looked_up)
         common[...] = 0
         for (length, bits), columns_by_word in zip(mentees.availability, availability_by_word, strict=True):
             common += count(bits, columns_by_word, counts) * np.int32(length)
-        total += overlap_points[common]
-        total += wish_points[count(mentees.wishes, by_word["features"], counts)]
-        total += wish_points[count(mentees.features, by_word["wishes"], counts)]
+        total += np.take(overlap_points, common, out=looked_up)
+        total += np.take(wish_points, count(mentees.wishes, by_word["features"], counts), out=looked_up)
+        total += np.take(wish_points, count(mentees.features, by_word["wishes"], counts), out=looked_up)
         matchable = shared_languages > 0
         sharing[block] = matchable.sum(axis=1)
         if weights.require_shared_topic:
             matchable &= (shared_topics > 0) | ~mentees.has_topics[block, None]
         without_obstacle[block] = matchable.sum(axis=1)
-        score[block] = np.where(matchable, total, NOT_MATCHABLE)
+        np.copyto(total, NOT_MATCHABLE, where=~matchable)
+        score[block] = total
     return PoolScores(score, sharing, without_obstacle)

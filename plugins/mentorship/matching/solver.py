@@ -81,7 +81,7 @@ def assign(score: np.ndarray, capacity: np.ndarray, priority: np.ndarray, *,
         rounds += 1
         if rounds > max_rounds:
             chosen = (score >= 0) & open_mentor[None, :]
-        rows, columns = np.nonzero(chosen)
+        rows, columns = np.divmod(np.flatnonzero(chosen), m)  # flatnonzero: far faster than 2-D nonzero
         mentor_of = np.full(n, UNMATCHED, dtype=np.int64)
         if rows.size == 0:
             return Assignment(mentor_of, rounds, 0)

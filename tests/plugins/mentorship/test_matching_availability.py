@@ -109,3 +109,10 @@ def test_any_day_of_the_week_names_the_same_reference_week():
 ])
 def test_the_time_step_is_the_coarsest_on_which_every_hour_starts(zones, unit):
     assert resolution(zones, date(2025, 1, 13)) == unit
+
+
+def test_a_whole_week_in_a_half_hour_zone_covers_the_whole_utc_week():
+    every_hour = {(day, hour) for day in range(7) for hour in range(24)}
+    minutes, windows = common("Asia/Kolkata", every_hour, "UTC", every_hour, date(2025, 1, 13))
+    assert minutes == 7 * 24 * 60
+    assert windows == ((datetime(2025, 1, 13, tzinfo=UTC), datetime(2025, 1, 20, tzinfo=UTC)),)
