@@ -11,6 +11,7 @@ C++ memory included). Target: under 2 s per run.
 
     .venv/bin/python bench/matching.py            # all three densities, 5 runs each
     .venv/bin/python bench/matching.py --runs 3 --density dense
+    .venv/bin/python bench/matching.py --runs 1 --full-flow   # also one flow over all pairs (slow)
 """
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from plugins.mentorship.matching import Mentee, Mentor, Preferences, suggest_matches  # noqa: E402
 from plugins.mentorship.matching.availability import _slot_masks, slot_starts  # noqa: E402
+from plugins.mentorship.matching.solver import assign  # noqa: E402
 
 MENTEES, MENTORS = 5000, 1000
 WEEK = date(2026, 3, 16)  # US clocks already moved, European ones not yet: offsets differ from usual
@@ -81,7 +83,33 @@ def run_once(pool):
     return time.perf_counter() - start, time.process_time() - cpu, result
 
 
-def measure(density: str, runs: int) -> dict:
+def full_flow(pool, result) -> dict:
+    """The same pool solved by one flow over every allowed pair, for comparison: same optimum?"""
+    import plugins.mentorship.matching.suggest as suggest
+
+    captured = {}
+
+    def keep(score, capacity, priority, **options):
+        captured.update(score=score.copy(), capacity=capacity, priority=priority)
+        return assign(score, capacity, priority, **options)
+
+    suggest.assign = keep
+    try:
+        run_once(pool)
+    finally:
+        suggest.assign = assign
+    score, capacity, priority = captured["score"], captured["capacity"], captured["priority"]
+    start = time.perf_counter()
+    full = assign(score, capacity, priority, max_rounds=0)
+    seconds = time.perf_counter() - start
+    rows = [row for row, column in enumerate(full.mentor_of) if column >= 0]
+    key = (sum(bool(priority[row]) for row in rows), len(rows),
+           sum(int(score[row, full.mentor_of[row]]) for row in rows))
+    expected = (sum(s.mentee in pool[3] for s in result.suggestions), len(result.suggestions), result.total_score)
+    return {"full_flow_seconds": seconds, "full_flow_arcs": full.arcs, "full_flow_same_optimum": key == expected}
+
+
+def measure(density: str, runs: int, compare_full: bool = False) -> dict:
     started = time.perf_counter()
     pool = make_pool(density)
     build_seconds = time.perf_counter() - started
@@ -103,6 +131,7 @@ def measure(density: str, runs: int) -> dict:
     for unmatched in result.unmatched:
         reasons[unmatched.reason.value] = reasons.get(unmatched.reason.value, 0) + 1
     return {
+        **(full_flow(pool, result) if compare_full else {}),
         "density": density,
         "topic_density": shared_topic_density(pool),
         "pairs_without_obstacle": stats.pairs_without_obstacle / stats.pairs_scored,
@@ -139,10 +168,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--density", choices=sorted(DENSITIES), action="append")
     parser.add_argument("--json", action="store_true", help="measure in this process, print JSON")
+    parser.add_argument("--full-flow", action="store_true", help="also time one flow over all allowed pairs")
     arguments = parser.parse_args()
     densities = arguments.density or list(DENSITIES)
     if arguments.json:
-        print(json.dumps([measure(density, arguments.runs) for density in densities]))
+        print(json.dumps([measure(density, arguments.runs, arguments.full_flow) for density in densities]))
         return
     print(f"Python {platform.python_version()}, {os.cpu_count()} CPUs, load average "
           f"{' '.join(f'{load:.1f}' for load in os.getloadavg())}")
@@ -151,8 +181,9 @@ def main() -> None:
           "| flow rounds, arcs | load |")
     print("|---|---:|---:|---|---:|---:|---|---:|---:|---:|---:|---:|")
     for density in densities:
-        output = subprocess.run([sys.executable, __file__, "--json", "--runs", str(arguments.runs),
-                                 "--density", density], check=True, capture_output=True, text=True).stdout
+        command = [sys.executable, __file__, "--json", "--runs", str(arguments.runs), "--density", density]
+        output = subprocess.run(command + ["--full-flow"] * arguments.full_flow, check=True, capture_output=True,
+                                text=True).stdout
         row = json.loads(output)[0]
         phases = " / ".join(f"{row['median_phases'][name]:.2f}" for name in ("encode", "score", "solve", "explain"))
         runs = ", ".join(f"{seconds:.2f}" for seconds in row["runs"])
@@ -164,6 +195,9 @@ def main() -> None:
               f"| {row['solver_rounds']}, {row['solver_arcs']} | {row['load_average']:.1f} |")
         print(f"<!-- {density}: {json.dumps(row['unmatched_reasons'])}, total score {row['total_score']}, "
               f"pool built in {row['build_pool_seconds']:.2f} s -->")
+        if "full_flow_seconds" in row:
+            print(f"<!-- {density}: one flow over all {row['full_flow_arcs']} allowed pairs: "
+                  f"{row['full_flow_seconds']:.2f} s, same optimum: {row['full_flow_same_optimum']} -->")
 
 
 if __name__ == "__main__":
