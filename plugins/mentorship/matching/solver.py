@@ -31,6 +31,7 @@ ROWS_PER_BLOCK = 512
 UNMATCHED = -1
 _INFINITY = np.iinfo(np.int64).max // 4
 _LIMIT = 2**62
+_OUT = -(2**40)  # below any priced score
 
 
 class SolverError(RuntimeError):
@@ -39,10 +40,17 @@ class SolverError(RuntimeError):
 
 @dataclass(frozen=True)
 class Candidates:
-    """Which pairs the first flow sees: each mentee's ``per_mentee`` best mentors, and each
-    mentor's best ``per_place * capacity + per_mentor`` mentees. Only speed depends on it."""
+    """Which pairs the first flow sees; only speed depends on it.
 
-    per_mentee: int = 4
+    Each mentor's best ``per_place * capacity + per_mentor`` mentees; each mentee's best
+    ``per_mentee`` mentors by score, and best ``per_mentee_priced`` by score *minus the
+    mentor's price* — the score of the mentor's ``capacity``-th best mentee, what it takes
+    to win a place with them. The priced ones anticipate the competition for popular mentors,
+    which is where a first flow over too few pairs is proved wrong.
+    """
+
+    per_mentee: int = 2
+    per_mentee_priced: int = 4
     per_place: int = 8
     per_mentor: int = 16
 
@@ -111,34 +119,42 @@ def _blocks(n: int):
 
 
 def _initial_candidates(score: np.ndarray, capacity: np.ndarray, candidates: Candidates) -> np.ndarray:
-    """The pairs of the first flow (see :class:`Candidates`), all of them allowed.
-
-    Mentor-side candidates matter when places are scarce (the usual case): who fills a
-    mentor's places is decided among the mentees who rank high *for that mentor*. Ties go to
-    the lower position, so equal input gives equal candidates.
-    """
+    """The pairs of the first flow (see :class:`Candidates`), all of them allowed."""
     n, m = score.shape
     chosen = np.zeros((n, m), dtype=bool)
     open_mentor = capacity > 0
-    for block in _blocks(n):
-        allowed = np.where(open_mentor[None, :], score[block], -1)
-        _mark_best(allowed, np.full(allowed.shape[0], min(candidates.per_mentee, m)), chosen[block])
     wanted = np.minimum(candidates.per_place * capacity + candidates.per_mentor, n) * open_mentor
+    price = np.zeros(m, dtype=np.int64)
     for block in _blocks(m):
         by_mentor = score[:, block].T.copy()  # a copy even when the transpose is contiguous
-        _mark_best(by_mentor, wanted[block], chosen[:, block].T)
+        ranked = _mark_best(by_mentor, wanted[block], chosen[:, block].T)
+        places = capacity[block]
+        known = (places >= 1) & (places <= ranked.shape[1])
+        # a mentor with fewer allowed mentees than places takes anyone: price 0
+        price[block][known] = np.maximum(ranked[np.flatnonzero(known), places[known] - 1], 0)
+    for block in _blocks(n):
+        allowed = score[block] >= 0
+        raw = np.where(allowed & open_mentor[None, :], score[block], -1)
+        _mark_best(raw, np.full(raw.shape[0], min(candidates.per_mentee, m)), chosen[block])
+        priced = np.where(allowed & open_mentor[None, :], score[block] - price[None, :], _OUT)
+        _mark_best(priced, np.full(priced.shape[0], min(candidates.per_mentee_priced, m)), chosen[block], floor=_OUT)
     return chosen
 
 
-def _mark_best(values: np.ndarray, wanted: np.ndarray, marks: np.ndarray) -> None:
-    """Mark, in each row, the ``wanted[row]`` largest non-negative values (repeated argmax:
-    far cheaper than a partition when few are wanted). ``values`` is overwritten."""
+def _mark_best(values: np.ndarray, wanted: np.ndarray, marks: np.ndarray, floor: int = -1) -> np.ndarray:
+    """Mark, in each row, the ``wanted[row]`` largest values above ``floor`` (repeated argmax:
+    far cheaper than a partition when few are wanted). ``values`` is overwritten; returns the
+    values taken, by rank (``floor`` where a row had no more)."""
     rows = np.arange(values.shape[0])
-    for rank in range(int(wanted.max(initial=0))):
+    taken = np.full((values.shape[0], int(wanted.max(initial=0))), floor, dtype=values.dtype)
+    for rank in range(taken.shape[1]):
         best = values.argmax(axis=1)
-        take = (values[rows, best] >= 0) & (rank < wanted)
+        value = values[rows, best]
+        take = (value > floor) & (rank < wanted)
         marks[rows[take], best[take]] = True
-        values[rows, best] = -1
+        taken[take, rank] = value[take]
+        values[rows, best] = floor
+    return taken
 
 
 def _solve_flow(n: int, m: int, capacity: np.ndarray, rows: np.ndarray, columns: np.ndarray,

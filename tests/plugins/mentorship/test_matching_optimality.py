@@ -15,7 +15,8 @@ from plugins.mentorship.matching import suggest_matches
 from plugins.mentorship.matching.solver import UNMATCHED, Candidates, assign
 from tests.plugins.mentorship.matching_pools import allowed_scores, best_key, random_pool, result_key
 
-SCARCE = Candidates(per_mentee=1, per_place=0, per_mentor=0)  # the first flow sees one mentor per mentee
+# the first flow sees one mentor per mentee: the proof has to find the rest
+SCARCE = Candidates(per_mentee=1, per_mentee_priced=0, per_place=0, per_mentor=0)
 
 
 @pytest.mark.parametrize("seed", range(12))
