@@ -129,3 +129,18 @@ def test_an_empty_pool_gives_an_empty_result():
 
 def test_the_result_names_the_monday_of_the_reference_week():
     assert suggest_matches([], [], week=WEEK.replace(day=19)).week == WEEK  # Thursday → Monday 16 March
+
+
+def test_the_garbage_collector_is_left_as_it_was():
+    import gc
+
+    pool = random_pool(random.Random(6), mentors=3, mentees=10)
+    assert gc.isenabled()
+    suggest_matches(pool.mentors, pool.mentees, **pool.arguments())
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        suggest_matches(pool.mentors, pool.mentees, **pool.arguments())
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
