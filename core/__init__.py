@@ -11,7 +11,7 @@ from flask import Flask
 def create_app(config: dict[str, Any] | None = None,
                plugins: Iterable[ModuleType | str] | None = None) -> Flask:
     """Build the app. ``plugins`` given explicitly replaces entry-point discovery (tests)."""
-    from core import cli, errors, i18n, input_hygiene, migration_branches, routing, security, ui
+    from core import cli, errors, i18n, input_hygiene, migration_branches, routing, search, security, ui
     from core.api import init_api
     from core.auth.session import init_login
     from core.config import load_config
@@ -45,6 +45,7 @@ def create_app(config: dict[str, Any] | None = None,
     init_api(app)
     errors.init_app(app)  # after the API: flask-smorest installs its own handlers
     init_plugins(app, plugins)
+    search.init_app(app)  # after plugins: they declare search sources
     cli.init_app(app)
     return app
 
