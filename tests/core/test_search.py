@@ -313,7 +313,7 @@ def test_a_forged_cursor_on_the_page_is_a_bad_request(client):
 def test_the_search_page_speaks_german(client, member, garden, make_post):
     make_post(garden, member, "Bohnen am Zaun")
     html = client.get("/search?q=bohne", headers={"Accept-Language": "de"}).get_data(as_text=True)
-    assert "<h1>Suche</h1>" in html and '<label for="search-q">Suchen nach</label>' in html
+    assert "<h1>Suchen</h1>" in html and '<label for="search-q">Suchen nach</label>' in html
     assert "Beitrag" in html and "in Garden friends" not in html and "in der Gruppe Garden friends" in html
 
 
