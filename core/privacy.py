@@ -175,7 +175,7 @@ def erase_user(user: User) -> None:
     )
     db.session.execute(delete(Comment).where(Comment.author_id == uid))
     # Others' comments on their posts leave search with the posts (their own rows cascade with the account).
-    search.forget("post", select(Post.id).where(Post.author_id == uid))
+    search.unindex("post", select(Post.id).where(Post.author_id == uid))
     db.session.execute(delete(Comment).where(Comment.post_id.in_(select(Post.id).where(Post.author_id == uid))))
     db.session.execute(delete(Post).where(Post.author_id == uid))
 

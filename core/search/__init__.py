@@ -10,24 +10,24 @@ from __future__ import annotations
 from flask import Flask
 
 from core.models.search import SearchEntry
-from core.search.indexing import forget, reindex
+from core.search.indexing import reindex, unindex
 from core.search.query import SearchPage, UnknownSource, enabled_sources, search
-from core.search.sources import Document, Hit, SearchSource, SearchSourceError, get_registry
+from core.search.sources import SearchDocument, SearchHit, SearchSource, SearchSourceError, get_registry
 
 __all__ = [
-    "Document",
-    "Hit",
+    "SearchDocument",
     "SearchEntry",
+    "SearchHit",
     "SearchPage",
     "SearchSource",
     "SearchSourceError",
     "UnknownSource",
     "enabled_sources",
-    "forget",
     "get_registry",
     "init_app",
     "reindex",
     "search",
+    "unindex",
 ]
 
 

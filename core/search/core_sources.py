@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.elements import True_
 
 from core.models import Comment, Group, Post, User
-from core.search.sources import Document, Hit, SearchSource
+from core.search.sources import SearchDocument, SearchHit, SearchSource
 from core.visibility import not_hidden
 
 
@@ -20,13 +20,13 @@ def plain_text(html: str) -> str:
     return Markup(html or "").striptags()
 
 
-def _post_document(post: Post) -> Document:
-    return Document(object_id=post.id, body=plain_text(post.body_html), group_id=post.group_id,
+def _post_document(post: Post) -> SearchDocument:
+    return SearchDocument(object_id=post.id, body=plain_text(post.body_html), group_id=post.group_id,
                     author_id=post.author_id, created_at=post.created_at)
 
 
-def _comment_document(comment: Comment) -> Document:
-    return Document(object_id=comment.id, body=plain_text(comment.body_html), group_id=comment.post.group_id,
+def _comment_document(comment: Comment) -> SearchDocument:
+    return SearchDocument(object_id=comment.id, body=plain_text(comment.body_html), group_id=comment.post.group_id,
                     author_id=comment.author_id, parent_id=comment.post_id, created_at=comment.created_at)
 
 
@@ -38,13 +38,13 @@ def _comment_visible(viewer: Any, entries: Any) -> ColumnElement:
     return exists().where(Post.id == entries.parent_id, author_shown)
 
 
-def _group_document(group: Group) -> Document:
-    return Document(object_id=group.id, title=group.name, body=group.description or "", group_id=group.id,
+def _group_document(group: Group) -> SearchDocument:
+    return SearchDocument(object_id=group.id, title=group.name, body=group.description or "", group_id=group.id,
                     created_at=group.created_at)
 
 
-def _profile_document(user: User) -> Document:
-    return Document(object_id=user.id, title=f"{user.display_name} (@{user.username})", body=user.bio or "",
+def _profile_document(user: User) -> SearchDocument:
+    return SearchDocument(object_id=user.id, title=f"{user.display_name} (@{user.username})", body=user.bio or "",
                     author_id=user.id, created_at=user.created_at)
 
 
@@ -52,7 +52,7 @@ def _everyone(viewer: Any, entries: Any) -> ColumnElement:
     return true()
 
 
-def _comment_url(hit: Hit) -> str:
+def _comment_url(hit: SearchHit) -> str:
     return url_for("groups.post", slug=hit.group_slug, post_id=hit.parent_id, _anchor=f"comment-{hit.object_id}")
 
 

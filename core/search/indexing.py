@@ -5,7 +5,7 @@ registered source's model are indexed, re-indexed (when a ``watch`` attribute ch
 removed right there, on the flush's own connection. Whatever writes through the ORM - pages,
 the API, the CLI, a plugin, a test factory - keeps search current without calling anything.
 Bulk ``DELETE`` statements bypass the ORM: deleting a group or an account cascades in the
-database (``search_index.group_id``/``author_id``), anything else calls ``forget``.
+database (``search_index.group_id``/``author_id``), anything else calls ``unindex``.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from core.extensions import db
 from core.models.base import utcnow
 from core.models.search import SearchEntry
 from core.search import text
-from core.search.sources import EXTENSION, Document, SearchRegistry, SearchSource, SearchSourceError
+from core.search.sources import EXTENSION, SearchDocument, SearchRegistry, SearchSource, SearchSourceError
 
 log = logging.getLogger("commonground.search")
 
@@ -91,7 +91,7 @@ def _watched_change(obj: Any, source: SearchSource) -> bool:
     return any(state.attrs[name].history.has_changes() for name in source.watch)
 
 
-def _row(source: SearchSource, document: Document, dialect: str) -> dict[str, Any]:
+def _row(source: SearchSource, document: SearchDocument, dialect: str) -> dict[str, Any]:
     row = {
         "source": source.name, "object_id": document.object_id, "parent_id": document.parent_id,
         "group_id": document.group_id, "author_id": document.author_id,
@@ -104,13 +104,13 @@ def _row(source: SearchSource, document: Document, dialect: str) -> dict[str, An
     return row
 
 
-def _checked(registry: SearchRegistry, source: SearchSource, document: Any, obj: Any) -> Document | None:
+def _checked(registry: SearchRegistry, source: SearchSource, document: Any, obj: Any) -> SearchDocument | None:
     """The document, if it keeps the contract; a broken one fails loudly, naming plugin and source."""
     if document is None:
         return None
     where = f"plugin {source.plugin_id!r}, search source {source.name!r}"
-    if not isinstance(document, Document):
-        raise SearchSourceError(f"{where}: document() returned {document!r}, not a Document")
+    if not isinstance(document, SearchDocument):
+        raise SearchSourceError(f"{where}: document() returned {document!r}, not a SearchDocument")
     if document.object_id != getattr(obj, "id", document.object_id):
         raise SearchSourceError(f"{where}: document() for row {obj.id} says object_id={document.object_id}")
     if registry.scopes.get(source.name) == "group" and document.group_id is None:
@@ -155,7 +155,7 @@ def _remove(connection: Connection, registry: SearchRegistry, ids: dict[str, set
     connection.execute(delete(table).where(or_(*clauses)))
 
 
-def forget(source: str, ids: Iterable[int] | Any) -> None:
+def unindex(source: str, ids: Iterable[int] | Any) -> None:
     """Remove rows of ``source`` (and of its child sources) from the index, in the session's transaction.
 
     For deletes that bypass the ORM; ``ids`` is a list or a select of ids.

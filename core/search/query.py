@@ -35,7 +35,7 @@ from core.models import Group, GroupPluginState, Membership, User
 from core.models.search import FTS_TABLE, LANGUAGES, TSVECTOR_COLUMN, SearchEntry
 from core.permissions import is_authenticated
 from core.search import text
-from core.search.sources import Hit, SearchRegistry, SearchSource, SearchSourceError, get_registry
+from core.search.sources import SearchHit, SearchRegistry, SearchSource, SearchSourceError, get_registry
 from core.visibility import not_hidden
 
 log = logging.getLogger("commonground.search")
@@ -51,7 +51,7 @@ RANK_NORMALIZATION = 1  # ts_rank: divide by 1 + log(document length), so long p
 class SearchPage:
     """One page of hits; ``next`` is the cursor for the following page (None at the end)."""
 
-    items: list[Hit]
+    items: list[SearchHit]
     next: str | None
     query: text.ParsedQuery
 
@@ -220,9 +220,9 @@ def search(viewer: Any, query: str, *, types: list[str] | None = None, group: st
     return SearchPage(items=hits, next=following, query=parsed)
 
 
-def _hit(registry: SearchRegistry, row: Any, stems: frozenset[str]) -> Hit | None:
+def _hit(registry: SearchRegistry, row: Any, stems: frozenset[str]) -> SearchHit | None:
     source = registry.get(row.source)
-    hit = Hit(source=row.source, object_id=row.object_id, parent_id=row.parent_id, title=row.title,
+    hit = SearchHit(source=row.source, object_id=row.object_id, parent_id=row.parent_id, title=row.title,
               group_slug=row.slug, group_name=row.name, author_username=row.username,
               author_name=row.display_name, created_at=row.created_at, score=float(row.score),
               title_html=text.highlight(row.title, stems), snippet_html=text.snippet(row.body, stems),

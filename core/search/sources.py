@@ -32,7 +32,7 @@ class SearchSourceError(RuntimeError):
 
 
 @dataclass(frozen=True)
-class Document:
+class SearchDocument:
     """One searchable row as a source describes it.
 
     ``title`` and ``body`` are plain text (strip markup first). ``group_id`` puts the row in a
@@ -52,7 +52,7 @@ class Document:
 
 
 @dataclass(frozen=True)
-class Hit:
+class SearchHit:
     """One search result as pages, the API and a source's ``url`` see it."""
 
     source: str
@@ -80,12 +80,12 @@ class SearchSource:
     - ``model``: the mapped class (integer ``id`` key) whose rows are indexed. Core indexes a
       row when it is inserted, re-indexes it when one of the ``watch`` attributes changes and
       removes it when it is deleted, in the same transaction (an ORM flush hook).
-    - ``document(obj)``: a ``Document`` for the row, or None to keep it out of search.
+    - ``document(obj)``: a ``SearchDocument`` for the row, or None to keep it out of search.
     - ``visible(viewer, entries)``: a SQL boolean over ``entries`` (the ``SearchEntry`` model)
       saying which of this source's rows ``viewer`` (maybe anonymous) may find, beyond core's
       rules; return ``sqlalchemy.true()`` when core's rules are all there is. It must be a SQL
       expression: other tables only inside ``exists()``/subqueries.
-    - ``url(hit)``: the link for a ``Hit``.
+    - ``url(hit)``: the link for a ``SearchHit``.
     - ``parent``: name of the source this one's rows belong to (removed with it).
     - ``group_content``: rows with a group are that group's content (private to members of a
       private group). Core's group source sets it False: names and descriptions are public.
@@ -97,9 +97,9 @@ class SearchSource:
     label: Any
     item_label: Any
     model: type
-    document: Callable[[Any], Document | None]
+    document: Callable[[Any], SearchDocument | None]
     visible: Callable[[Any, type], ColumnElement]
-    url: Callable[[Hit], str]
+    url: Callable[[SearchHit], str]
     watch: tuple[str, ...] = ()
     parent: str | None = None
     group_content: bool = True

@@ -11,12 +11,12 @@ import types
 import pytest
 from sqlalchemy import select, true
 
-from core import plugin_state
 from core.extensions import db
-from core.hookspecs import hookimpl
 from core.models import Post, SearchEntry
 from core.plugins import PluginMeta
-from core.search import Document, SearchSourceError, get_registry
+from core.plugins import state as plugin_state
+from core.plugins.specs import hookimpl
+from core.search import SearchDocument, SearchSourceError, get_registry
 from tests.plugins.fixtures import searchable
 from tests.plugins.fixtures.searchable import Note
 
@@ -251,7 +251,7 @@ def test_in_production_a_broken_source_is_left_out_and_logged(make_app, member, 
 
 def test_a_group_plugins_document_without_a_group_fails_loudly(make_app, member, garden, notes_table):
     module = plugin("groupy", [searchable.source(
-        name="groupy", document=lambda note: Document(object_id=note.id, title=note.title))], scope="group")
+        name="groupy", document=lambda note: SearchDocument(object_id=note.id, title=note.title))], scope="group")
     other = make_app(plugins=[module])
     with other.app_context(), pytest.raises(
             SearchSourceError, match="plugin 'groupy', search source 'groupy': a group plugin's documents need a "
@@ -263,7 +263,7 @@ def test_a_group_plugins_document_without_a_group_fails_loudly(make_app, member,
 
 
 def test_a_document_for_another_row_fails_loudly(make_app, member, garden, notes_table):
-    other = leaky_app(make_app, notes_table, document=lambda note: Document(object_id=note.id + 1000, title="x",
+    other = leaky_app(make_app, notes_table, document=lambda note: SearchDocument(object_id=note.id + 1000, title="x",
                                                                             group_id=note.group_id))
     with other.app_context(), pytest.raises(SearchSourceError, match="document\\(\\) for row 1 says "
                                                                      "object_id=1001"):

@@ -5,8 +5,8 @@ Blocks reach search through core's ``not_hidden`` (``hidden_user_ids``), hidden 
 """
 from __future__ import annotations
 
-from core import plugin_state
 from core.extensions import db
+from core.plugins import state as plugin_state
 from plugins.reporting.models import HiddenContent
 
 

@@ -385,8 +385,8 @@ def search_sources() -> list[SearchSource]:
     them out, and a group plugin's rows only show in groups that switched it on).
 
     Arguments: none.
-    Return: a list of ``SearchSource`` (from ``core.search``). Each names a model whose rows core
-    indexes in the same transaction as they are written (``document(obj)`` -> ``Document``),
+    Return: a list of ``SearchSource`` (from ``core.plugin_api``). Each names a model whose rows core
+    indexes in the same transaction as they are written (``document(obj)`` -> ``SearchDocument``),
     a ``visible(viewer, entries)`` SQL filter core puts into its one search query on top of its
     own rules (private groups, hidden people, hidden items, plugin switches), and ``url(hit)``.
     A source name is the plugin id or starts with ``<id>_``; a name declared twice stops the app,
@@ -397,7 +397,7 @@ def search_sources() -> list[SearchSource]:
         def search_sources():
             return [SearchSource(
                 name="events", label=_l("Events"), item_label=_l("Event"), model=Event,
-                document=lambda e: Document(object_id=e.id, title=e.title, body=e.description,
+                document=lambda e: SearchDocument(object_id=e.id, title=e.title, body=e.description,
                                             group_id=e.group_id, author_id=e.created_by_id),
                 visible=lambda viewer, entries: true(),
                 url=lambda hit: url_for("events.show", slug=hit.group_slug, event_id=hit.object_id),
