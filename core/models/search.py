@@ -83,7 +83,7 @@ POSTGRES_DDL = (
 
 
 def _create_full_text(target, connection, **kw) -> None:
-    """``db.create_all()`` builds the same full-text structures as the migration."""
+    """``db.create_all`` builds the same full-text structures as the migration."""
     statements = {"sqlite": SQLITE_DDL, "postgresql": POSTGRES_DDL}.get(connection.dialect.name, ())
     for statement in statements:
         connection.exec_driver_sql(statement)

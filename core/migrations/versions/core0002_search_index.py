@@ -7,7 +7,7 @@ Create Date: 2026-11-28 10:00:00.000000
 The index table, and its full-text part per database: an external-content FTS5 table kept in
 step by triggers on SQLite, a generated ``tsvector`` (English and German stemming) with a GIN
 index on PostgreSQL. The statements are frozen here; ``core.models.search`` holds the same for
-``db.create_all()``. Fill it afterwards with ``flask search reindex``.
+``db.create_all``. Fill it afterwards with ``flask search reindex``.
 """
 from alembic import op
 import sqlalchemy as sa
