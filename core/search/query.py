@@ -9,7 +9,7 @@ ten costs what page one does.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
@@ -211,8 +211,8 @@ def search(viewer: Any, query: str, *, types: list[str] | None = None, group: st
         sources = [known[name] for name in dict.fromkeys(types)]
     rows = db.session.execute(statement(viewer, parsed, sources, group_slug=group, after=cursor, limit=limit)).all()
     registry = get_registry()
-    stems = parsed.stems
-    hits = [hit for hit in (_hit(registry, row, stems) for row in rows[:limit]) if hit is not None]
+    matcher = text.Matcher(parsed.stems)
+    hits = [hit for hit in (_hit(registry, row, matcher) for row in rows[:limit]) if hit is not None]
     following = None
     if len(rows) > limit:
         last = rows[limit - 1]
@@ -220,17 +220,17 @@ def search(viewer: Any, query: str, *, types: list[str] | None = None, group: st
     return SearchPage(items=hits, next=following, query=parsed)
 
 
-def _hit(registry: SearchRegistry, row: Any, stems: frozenset[str]) -> SearchHit | None:
+def _hit(registry: SearchRegistry, row: Any, matcher: text.Matcher) -> SearchHit | None:
     source = registry.get(row.source)
     hit = SearchHit(source=row.source, object_id=row.object_id, parent_id=row.parent_id, title=row.title,
               group_slug=row.slug, group_name=row.name, author_username=row.username,
               author_name=row.display_name, created_at=row.created_at, score=float(row.score),
-              title_html=text.highlight(row.title, stems), snippet_html=text.snippet(row.body, stems),
+              title_html=text.highlight(row.title, matcher), snippet_html=text.snippet(row.body, matcher),
               label=str(source.item_label))
     try:
-        url = source.url(hit)
+        hit.url = source.url(hit)
     except Exception as exc:
         _fail(source, f"url() raised {exc!r}", exc)
         return None
-    return replace(hit, url=url)
+    return hit
 

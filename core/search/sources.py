@@ -51,7 +51,7 @@ class SearchDocument:
     created_at: datetime | None = None
 
 
-@dataclass(frozen=True)
+@dataclass
 class SearchHit:
     """One search result as pages, the API and a source's ``url`` see it."""
 

@@ -7,6 +7,7 @@ escaped, and the only markup added is ``<mark>``.
 """
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -80,37 +81,48 @@ def parse(text: str) -> ParsedQuery:
     return ParsedQuery(text=text, words=tuple(unique[:MAX_QUERY_WORDS]))
 
 
-def _matches(text: str, stems: frozenset[str]) -> list[tuple[int, int, bool]]:
-    """(start, end, matched) for each word of ``text``."""
-    found = []
-    for match in WORD.finditer(text):
-        word = match.group().lower()
-        found.append((match.start(), match.end(), any(stem in stems for stem in stems_of(word))))
-    return found
+class Matcher:
+    """Says which words of a text match the query's stems; remembers each word form it has seen."""
+
+    def __init__(self, stems: frozenset[str]) -> None:
+        self.stems = stems
+        self._seen: dict[str, bool] = {}
+
+    def matches(self, word: str) -> bool:
+        lowered = word.lower()
+        found = self._seen.get(lowered)
+        if found is None:
+            found = self._seen[lowered] = any(stem in self.stems for stem in stems_of(lowered))
+        return found
+
+    def spans(self, text: str) -> list[tuple[int, int, bool]]:
+        """(start, end, matched) for each word of ``text``."""
+        return [(m.start(), m.end(), self.matches(m.group())) for m in WORD.finditer(text)]
 
 
 def _render(text: str, spans: Iterable[tuple[int, int, bool]], start: int, end: int) -> Markup:
-    out = []
+    out: list[str] = []
     position = start
     for word_start, word_end, matched in spans:
-        if not matched:
-            continue
-        out.append(escape(text[position:word_start]))
-        out.append(Markup("<mark>{}</mark>").format(text[word_start:word_end]))
-        position = word_end
-    out.append(escape(text[position:end]))
-    return Markup("").join(out)
+        if matched:
+            out.append(html.escape(text[position:word_start]))
+            out.append("<mark>")
+            out.append(html.escape(text[word_start:word_end]))
+            out.append("</mark>")
+            position = word_end
+    out.append(html.escape(text[position:end]))
+    return Markup("".join(out))
 
 
-def highlight(text: str, stems: frozenset[str]) -> Markup:
+def highlight(text: str, matcher: Matcher) -> Markup:
     """All of ``text``, escaped, with the words that match marked."""
-    return _render(text, _matches(text, stems), 0, len(text))
+    return _render(text, matcher.spans(text), 0, len(text))
 
 
-def snippet(text: str, stems: frozenset[str], size: int = SNIPPET_WORDS) -> Markup:
+def snippet(text: str, matcher: Matcher, size: int = SNIPPET_WORDS) -> Markup:
     """About ``size`` words of ``text`` around its densest cluster of matches, escaped and marked."""
     text = " ".join(text.split())
-    spans = _matches(text, stems)
+    spans = matcher.spans(text)
     if not spans:
         return escape(text[:200])
     hits = [n for n, span in enumerate(spans) if span[2]]
