@@ -162,6 +162,17 @@ def test_search_scoped_to_one_group(member_client, member, garden, make_group, m
     assert sorted(urls(member_client, "apples")) == [f"/g/garden/p/{in_garden.id}", f"/g/orchard/p/{in_orchard.id}"]
 
 
+def test_a_group_page_offers_a_search_within_the_group(member_client, member, garden, make_post):
+    html = member_client.get("/g/garden").get_data(as_text=True)
+    form = html[html.index('aria-label="Search this group"'):]
+    form = form[:form.index("</form>")]
+    assert 'name="group" value="garden"' in form and '<label for="group-search-q">Search this group</label>' in form
+    make_post(garden, member, "Gooseberries ripen")
+    page = member_client.get("/search?group=garden&q=gooseberries").get_data(as_text=True)
+    assert "Only in the group “Garden friends”." in page
+    assert page.count('class="card search-hit"') == 1
+
+
 def test_search_by_type(member_client, member, garden, make_post):
     make_post(garden, member, "Garden party on Sunday")
     assert sorted(t for t, _ in found(member_client, "garden")) == ["group", "post"]
