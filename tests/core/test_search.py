@@ -154,6 +154,22 @@ def test_joining_a_private_group_reveals_its_content_without_reindexing(
     assert len(urls(viewer, "lantern")) == 1
 
 
+def test_making_a_group_private_hides_its_content_from_outsiders_at_once(client, login, garden, member, make_post):
+    post = make_post(garden, member, "Plum jam recipe")
+    assert urls(client, "plum") == [f"/g/garden/p/{post.id}"]
+    garden.visibility = "private"
+    db.session.commit()
+    assert urls(client, "plum") == []
+    assert urls(login(client.application.test_client(), member), "plum") == [f"/g/garden/p/{post.id}"]
+
+
+def test_a_group_deleted_in_bulk_takes_its_rows_out_of_the_index(client, garden, member, make_post, make_comment):
+    make_comment(make_post(garden, member, "Quince harvest"), member, "Quince jelly")
+    db.session.execute(db.delete(Group).where(Group.id == garden.id))  # as erasing its last member does
+    db.session.commit()
+    assert urls(client, "quince") == [] and index_rows("post") == [] and index_rows("comment") == []
+
+
 def test_search_scoped_to_one_group(member_client, member, garden, make_group, make_post):
     other = make_group(slug="orchard", name="Orchard", members=(member,))
     in_garden = make_post(garden, member, "Apples everywhere")
