@@ -50,6 +50,7 @@ PENDING = "commonground.search.pending"
 
 def _note_changes(session: Session, flush_context: Any) -> None:
     """What the flush wrote, while the session still knows (inserted, changed, deleted)."""
+    session.info.pop(PENDING, None)  # never left over from a flush that failed half-way
     registry = _registry()
     if registry is None or not registry.by_model:
         return
