@@ -16,6 +16,8 @@ def create_app(config: dict[str, Any] | None = None,
     from core.auth.session import init_login
     from core.config import load_config
     from core.extensions import babel, csrf, db, limiter, migrate
+    from core.jobs import init_app as init_jobs
+    from core.notifications.kinds import init_app as init_kinds
     from core.plugins import defaults as core_hooks
     from core.plugins import init_app as init_plugins
     from core.plugins import migrations as plugin_migrations
@@ -47,7 +49,9 @@ def create_app(config: dict[str, Any] | None = None,
     init_api(app)
     errors.init_app(app)  # after the API: flask-smorest installs its own handlers
     init_plugins(app, plugins, core_hooks=core_hooks)  # core's defaults first, then the plugins
-    search.init_app(app)  # after plugins: they declare search sources
+    init_kinds(app)
+    init_jobs(app)  # after the plugins: they declare jobs through a hook
+    search.init_app(app)  # after the plugins: they declare search sources
     cli.init_app(app)
     return app
 

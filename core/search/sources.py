@@ -165,7 +165,7 @@ def build_registry(app: Flask) -> SearchRegistry:
 
     plugins = get_plugins(app)
     registry = SearchRegistry()
-    for impl in plugins.pm.hook.search_sources.get_hookimpls():
+    for impl in sorted(plugins.pm.hook.search_sources.get_hookimpls(), key=lambda i: i.plugin_name != CORE_PLUGIN_ID):
         plugin_id = impl.plugin_name
         try:
             declared = impl.function() or []

@@ -1,7 +1,8 @@
 """What happens when someone sends the referral form: rate limit, one counter, mail to themselves.
 
-Nothing about the person or their problem is stored. The copy by email goes to the member's
-own confirmed address through the outbox and is deleted from it once delivered.
+Nothing about the person or their problem is stored. The copy by email (and the reminder two
+days later) is a job holding the member's account id and their choices until it is sent; see
+``plugins.helpcenter.mail``.
 """
 from __future__ import annotations
 
@@ -10,14 +11,13 @@ import hmac
 from datetime import timedelta
 from typing import Any
 
-from flask import current_app, render_template
-from flask_babel import force_locale
-from flask_babel import gettext as _
+from flask import current_app
 from flask_limiter.util import get_remote_address
 from limits import parse_many
 
-from core.plugin_api import enqueue_mail, limiter, utcnow
+from core.plugin_api import enqueue_job, limiter
 from plugins.helpcenter.directory import Referral
+from plugins.helpcenter.mail import COPY_JOB, REMINDER_JOB
 
 # (config key, default): a member may ask a few times; an address (shared by a school or an
 # office, say) somewhat more. Beyond either, the page still shows everything but sends no email.
@@ -50,40 +50,11 @@ def within_rate_limit(user: Any) -> bool:
     return allowed
 
 
-def can_receive_copy(user: Any) -> bool:
-    """Only a signed-in member with a confirmed address; the form never takes an address."""
-    return bool(getattr(user, "is_authenticated", False) and user.email_confirmed_at is not None)
-
-
-def mail_locale(user: Any, language: str) -> str:
-    """The language the person asked for if the site speaks it, else their own setting."""
-    languages = current_app.config["LANGUAGES"]
-    if language in languages:
-        return language
-    if user.locale in languages:
-        return user.locale
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
-
-
-def _render(kind: str, locale: str, **context: Any) -> tuple[str, str, str]:
-    with force_locale(locale):
-        context["mail_locale"] = locale
-        subject = _("The information you asked for") if kind == "referral" else _("A reminder you asked for")
-        text = render_template(f"helpcenter/email/{kind}.txt", **context)
-        html = render_template(f"helpcenter/email/{kind}.html", **context)
-    return subject, text, html
-
-
 def send_copy(user: Any, referral: Referral, path: str) -> None:
-    """Queue the same details the page shows, to the member's own address; purged once delivered."""
-    locale = mail_locale(user, referral.language)
-    subject, text, html = _render("referral", locale, user=user, referral=referral, path=path)
-    enqueue_mail(user.email, subject, text, html, purge_on_send=True)
+    """Queue the mail of the details the page shows; the worker renders and sends it."""
+    enqueue_job(COPY_JOB, user.id, path, referral.country, referral.language)
 
 
 def schedule_reminder(user: Any, referral: Referral) -> None:
-    """A mail that waits in the outbox for two days; the outbox's due time is the only schedule."""
-    locale = mail_locale(user, referral.language)
-    subject, text, html = _render("reminder", locale, user=user, referral=referral, path="worried")
-    message = enqueue_mail(user.email, subject, text, html, purge_on_send=True)
-    message.next_attempt_at = utcnow() + REMINDER_DELAY
+    """Queue the reminder for two days from now: the job's due time is its only schedule."""
+    enqueue_job(REMINDER_JOB, user.id, referral.country, referral.language, delay=REMINDER_DELAY)

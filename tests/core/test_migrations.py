@@ -235,7 +235,7 @@ def test_upgrade_builds_the_search_index_with_its_full_text_part(empty_database_
         with app.test_request_context("/"):
             assert [hit.url for hit in search(AnonymousUserMixin(), "singing").items] == ["/g/choir"]
         db.session.remove()  # end the read, or PostgreSQL's DROP TABLE waits for it
-        flask_db(app, "downgrade", "core0001")
+        flask_db(app, "downgrade", "core0002")
         assert "search_index" not in inspect(engine).get_table_names()
         flask_db(app, "upgrade")
         assert schema_differences(app) == []

@@ -1,7 +1,7 @@
 """search index
 
-Revision ID: core0002
-Revises: core0001
+Revision ID: core0003
+Revises: core0002
 Create Date: 2026-11-28 10:00:00.000000
 
 The index table, and its full-text part per database: an external-content FTS5 table kept in
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'core0002'
-down_revision = 'core0001'
+revision = 'core0003'
+down_revision = 'core0002'
 branch_labels = None
 depends_on = None
 
