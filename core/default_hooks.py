@@ -48,13 +48,14 @@ def _post_visible(post: Post, user) -> bool:
     from core.permissions import can_view_group_content
     from core.visibility import is_hidden_from
 
-    return can_view_group_content(user, post.group) and not is_hidden_from(user, post.author_id)
+    return can_view_group_content(user, post.group) and not is_hidden_from(user, post.author_id, within=post.group)
 
 
 def _comment_visible(comment: Comment, user) -> bool:
     from core.visibility import is_hidden_from
 
-    return _post_visible(comment.post, user) and not is_hidden_from(user, comment.author_id)
+    return _post_visible(comment.post, user) and not is_hidden_from(user, comment.author_id,
+                                                                    within=comment.post.group)
 
 
 def _profile_visible(profile: User, user) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import g, has_request_context
-from sqlalchemy import Select, and_, case, or_, select
+from sqlalchemy import Select, case, or_, select
 
 from core.extensions import db
 from core.models import User
@@ -21,16 +21,31 @@ def hidden_select(viewer_id: int) -> Select:
     return select(other).where(or_(Block.blocker_id == viewer_id, Block.blocked_id == viewer_id))
 
 
-def blocked_either_way(a_id: int, b_id: int) -> bool:
-    """One query, memoised per request: policy checks can run several times on a page."""
-    key = (min(a_id, b_id), max(a_id, b_id))
+def relations_of(user_id: int) -> dict[int, tuple[bool, bool]]:
+    """Everyone ``user_id`` blocks or is blocked by: ``{other: (they block other, other blocks them)}``.
+
+    One query per person and request, memoised: policy checks and "has blocked you" notes on
+    a page all answer from it. A person's blocks are few, whatever the size of the site.
+    """
     cache = g.setdefault("_reporting_blocks", {}) if has_request_context() else {}
-    if key not in cache:
-        cache[key] = db.session.scalar(
-            select(Block.id).where(or_(and_(Block.blocker_id == a_id, Block.blocked_id == b_id),
-                                       and_(Block.blocker_id == b_id, Block.blocked_id == a_id))).limit(1)
-        ) is not None
-    return cache[key]
+    if user_id not in cache:
+        found: dict[int, tuple[bool, bool]] = {}
+        for blocker, blocked in db.session.execute(
+                select(Block.blocker_id, Block.blocked_id)
+                .where(or_(Block.blocker_id == user_id, Block.blocked_id == user_id))):
+            other = blocked if blocker == user_id else blocker
+            mine, theirs = found.get(other, (False, False))
+            found[other] = (mine or blocker == user_id, theirs or blocker == other)
+        cache[user_id] = found
+    return cache[user_id]
+
+
+def blocked_either_way(a_id: int, b_id: int) -> bool:
+    """Whether either blocked the other (from the memo of whichever of them is already loaded)."""
+    cache = g.get("_reporting_blocks", {}) if has_request_context() else {}
+    if b_id in cache and a_id not in cache:
+        return a_id in relations_of(b_id)
+    return b_id in relations_of(a_id)
 
 
 def has_blocked(blocker_id: int, blocked_id: int) -> bool:
