@@ -61,7 +61,9 @@ class ContentType:
     ``load(id)`` returns the object or None; ``visible_to(obj, user)`` says whether
     ``user`` may see it; ``author_id(obj)``, ``group_id(obj)`` (None outside groups),
     ``snapshot(obj)`` (a plain-text copy kept as evidence) and ``url(obj)`` describe it;
-    ``hide``/``delete`` are optional callables used by moderation.
+    ``hide``/``delete`` are optional callables used by moderation. ``snapshot_html(obj)``,
+    optional, gives the sanitized HTML readers saw (moderators see the evidence that way);
+    without it the snapshot is rendered as Markdown by core's sanitizer.
     """
 
     name: str
@@ -73,6 +75,7 @@ class ContentType:
     snapshot: Any
     url: Any
     delete: Any = None
+    snapshot_html: Any = None
 
 
 @dataclass(frozen=True)

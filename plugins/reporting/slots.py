@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import g, url_for
+from flask import g, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -129,6 +129,13 @@ def group_sidebar(context: dict) -> Markup | None:
         url_for("reporting_mod.queue_page", slug=group.slug), _("Moderation queue"))
 
 
+def head(context: dict) -> Markup | None:
+    """The plugin's stylesheet, on its own pages only."""
+    if request.blueprint not in ("reporting", "reporting_mod"):
+        return None
+    return Markup('<link rel="stylesheet" href="{}">').format(url_for("reporting.static", filename="reporting.css"))
+
+
 def admin_dashboard(context: dict) -> Markup | None:
     from plugins.reporting.queue import site_open_count
 
@@ -144,6 +151,7 @@ def admin_dashboard(context: dict) -> Markup | None:
 
 
 RENDERERS: dict[str, Callable[[dict], Any]] = {
+    "head": head,
     "post_actions": post_actions,
     "post_footer": post_footer,
     "comment_actions": comment_actions,

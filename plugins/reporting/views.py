@@ -12,12 +12,22 @@ from core.extensions import db
 from core.forms import load_form
 from core.models import Group, User
 from plugins.reporting import appeals, blocks
-from plugins.reporting.categories import CATEGORIES, OUTCOMES, SELF_HARM, item_label, result_label
+from plugins.reporting.categories import (
+    CATEGORIES,
+    OUTCOMES,
+    SELF_HARM,
+    case_title,
+    item_label,
+    priority_label,
+    priority_level,
+    result_label,
+)
 from plugins.reporting.content import load_visible_item
 from plugins.reporting.links import token_matches
 from plugins.reporting.models import Decision, Report
 from plugins.reporting.permissions import can_read_decision
 from plugins.reporting.reports import (
+    SNAPSHOT_MAX,
     AlreadyReported,
     ReportError,
     existing_report,
@@ -27,12 +37,15 @@ from plugins.reporting.reports import (
 )
 from plugins.reporting.schemas import NOTE_MAX, AppealSchema, ReportSchema
 
-bp = Blueprint("reporting", __name__, template_folder="templates")
+bp = Blueprint("reporting", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/reporting/static")
 
 
 @bp.app_context_processor
 def _reporting_helpers() -> dict:
-    return {"reporting_item_label": item_label, "reporting_result_label": result_label}
+    return {"reporting_item_label": item_label, "reporting_result_label": result_label,
+            "reporting_case_title": case_title, "reporting_priority_level": priority_level,
+            "reporting_priority_label": priority_label}
 
 
 @bp.app_template_filter("reporting_upper_first")
@@ -58,8 +71,8 @@ def report(content_type: str, content_id: int):
         status = 409 if request.method == "POST" else 200
         return render_template("reporting/already_reported.html", report=found), status
     group = db.session.get(Group, item.group_id) if item.group_id is not None else None
-    context = {"item": item, "group": group, "rules": group_rules(group), "categories": CATEGORIES,
-               "note_max": NOTE_MAX, "general_error": None}
+    context = {"item": item, "item_html": item.snapshot_html(SNAPSHOT_MAX), "group": group,
+               "rules": group_rules(group), "categories": CATEGORIES, "note_max": NOTE_MAX, "general_error": None}
     if request.method == "GET":
         return render_template("reporting/report_form.html", errors={}, values={}, **context)
     data, errors, values = load_form(ReportSchema(), request.form)
