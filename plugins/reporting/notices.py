@@ -13,13 +13,13 @@ from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from core.extensions import db
-from core.models import ROLE_RANK, Membership, User
+from core.models import User
 from core.notify import notify
 from plugins.reporting.categories import OUTCOMES, category_label, item_label, result_label
 from plugins.reporting.models import Appeal, Case, Decision, Report
+from plugins.reporting.permissions import eligible_moderators
 
 NEW_CASE = "reporting_new_case"
 URGENT_CASE = "reporting_urgent_case"
@@ -40,14 +40,8 @@ EMAIL_KINDS: dict[str, tuple[bool, Any]] = {
 
 
 def moderators_of(case: Case) -> list[User]:
-    """Who handles ``case``: the group's moderators and admins, or site admins; never its subject."""
-    if case.group_id is not None:
-        stmt = (select(User).join(Membership, Membership.user_id == User.id)
-                .where(Membership.group_id == case.group_id,
-                       Membership.role.in_([r for r, rank in ROLE_RANK.items() if rank >= ROLE_RANK["moderator"]])))
-    else:
-        stmt = select(User).where(User.is_site_admin.is_(True))
-    return [u for u in db.session.scalars(stmt) if u.id != case.author_id and not u.is_suspended]
+    """Who handles ``case``: its group's moderators (site admins once escalated), never a party to it."""
+    return eligible_moderators(case, site=case.escalated)
 
 
 def new_case(case: Case) -> None:
@@ -107,12 +101,11 @@ def caring_message(user: User, resources: list[dict]) -> None:
 
 
 def new_appeal(appeal: Appeal, case: Case) -> None:
-    """Tell the case's other moderators an appeal waits (not the one who decided)."""
-    decided_by = appeal.decision.moderator_id
+    """Tell whoever may decide the appeal (its queue's moderators but the decider) that it waits."""
     url = url_for("reporting_mod.appeal", appeal_id=appeal.id)
-    for moderator in moderators_of(case):
-        if moderator.id == decided_by:
-            continue
+    deciders = eligible_moderators(case, excluding=(appeal.decision.moderator_id, appeal.appellant_id),
+                                   site=appeal.group_id is None)
+    for moderator in deciders:
         with force_locale(moderator.locale):
             text = _("An appeal against a moderation decision is waiting for a second opinion.")
         notify(moderator, NEW_APPEAL, group=case.group, url=url, bypass_policy=True,

@@ -24,7 +24,7 @@ from plugins.reporting.categories import SELF_HARM, priority
 from plugins.reporting.content import Item, content_hash
 from plugins.reporting.hiding import hide
 from plugins.reporting.models import OPEN, Case, Report
-from plugins.reporting.permissions import is_staff
+from plugins.reporting.permissions import eligible_moderators, is_staff, remember_reporter
 
 PLUGIN_ID = "reporting"
 SNAPSHOT_MAX = 20000
@@ -142,9 +142,11 @@ def file_report(reporter: User, item: Item, data: dict[str, Any]) -> Report:
     case.priority = priority(counts, case.report_count)
     case.updated_at = utcnow()
     db.session.flush()
+    remember_reporter(reporter, case, True)
     if case.report_count >= settings["auto_hide_threshold"]:
         _auto_hide(case)
-    if is_new or became_urgent:
+    escalated = _escalate_if_nobody_may_handle(case)
+    if is_new or became_urgent or escalated:
         notices.new_case(case)
     return report
 
@@ -170,6 +172,15 @@ def _case_for(item: Item, group: Group | None, snapshot: str, snapshot_html: str
         return case, False
     case.group = group
     return case, True
+
+
+def _escalate_if_nobody_may_handle(case: Case) -> bool:
+    """Send a group's case to the site queue too when every moderator there is a party to it."""
+    if case.group_id is None or case.escalated or eligible_moderators(case):
+        return False
+    case.escalated = True
+    audit.record("escalated", case=case)
+    return True
 
 
 def _auto_hide(case: Case) -> None:
