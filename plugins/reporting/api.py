@@ -18,7 +18,7 @@ from core.api.access import not_found, require_user
 from core.extensions import db
 from core.models import Group, User
 from plugins.reporting import appeals, audit, blocks, moderation, queue
-from plugins.reporting.categories import SELF_HARM
+from plugins.reporting.categories import SELF_HARM, case_title, priority_level
 from plugins.reporting.content import load_visible_item
 from plugins.reporting.links import token_matches
 from plugins.reporting.models import Appeal, Decision, Report
@@ -141,9 +141,11 @@ def _queue_group(slug: str | None) -> Group | None:
 
 def _case_out(case, hidden: bool) -> dict[str, Any]:
     return {"id": case.id, "content_type": case.content_type, "content_id": case.content_id,
-            "content_url": case.content_url, "group": case.group, "author": case.author, "state": case.state,
-            "urgent": case.urgent, "priority": case.priority, "report_count": case.report_count,
-            "categories": case.categories or {}, "snapshot": case.snapshot, "hidden": hidden,
+            "content_url": case.content_url, "group": case.group, "author": case.author, "title": case_title(case),
+            "state": case.state, "urgent": case.urgent, "priority": case.priority,
+            "priority_level": priority_level(case), "report_count": case.report_count,
+            "categories": case.categories or {}, "snapshot": case.snapshot, "snapshot_html": case.snapshot_html,
+            "hidden": hidden,
             "claimed_by": case.claimed_by, "outcome": case.outcome, "created_at": case.created_at,
             "updated_at": case.updated_at}
 

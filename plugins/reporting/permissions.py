@@ -116,6 +116,20 @@ def reported_by_user(case_id: int) -> ColumnElement:
 # --- other decisions --------------------------------------------------------------------------
 
 
+def can_block_by_id(user: Any, target: User | None) -> bool:
+    """Block (or confirm blocking) someone picked by id, e.g. from a profile or a post.
+
+    Only people ``user`` can see, or already blocks: an id must not reveal whether an account
+    exists or who it is when that person blocked ``user`` (or is hidden from them otherwise).
+    """
+    from plugins.reporting.blocks import has_blocked
+
+    if target is None or not core_permissions.is_authenticated(user) or target.id == user.id:
+        return False
+    return has_blocked(user.id, target.id) or core_permissions.can_view_profile(user, target)
+
+
+
 def can_suspend(user: Any) -> bool:
     return core_permissions.is_site_admin(user) and not user.is_suspended
 

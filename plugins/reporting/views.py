@@ -25,7 +25,7 @@ from plugins.reporting.categories import (
 from plugins.reporting.content import load_visible_item
 from plugins.reporting.links import token_matches
 from plugins.reporting.models import Decision, Report
-from plugins.reporting.permissions import can_read_decision
+from plugins.reporting.permissions import can_block_by_id, can_read_decision
 from plugins.reporting.reports import (
     SNAPSHOT_MAX,
     AlreadyReported,
@@ -147,7 +147,7 @@ def block_list():
 @login_required
 def block_confirm(user_id: int):
     target = db.session.get(User, user_id)
-    if target is None or target.id == current_user.id:
+    if not can_block_by_id(current_user, target):
         abort(404)
     return render_template("reporting/block_confirm.html", target=target,
                            already=blocks.has_blocked(current_user.id, target.id))
@@ -162,6 +162,8 @@ def block():
     user_id = request.form.get("user_id", type=int)
     if user_id is not None:
         target = db.session.get(User, user_id)
+        if target is not None and target.id != user.id and not can_block_by_id(user, target):
+            abort(404)
     elif username:
         target = db.session.scalar(select(User).where(User.username == username))
     else:
@@ -170,13 +172,15 @@ def block():
         if user_id is not None:
             abort(404)
         return _blocks_error({"username": [_("Nobody has that username.")]}, username, 404)
+    # Someone hidden from you is named by the username you typed, never by their display name.
+    name = target.display_name if can_block_by_id(user, target) else "@" + target.username
     try:
         blocks.block(user, target)
     except blocks.BlockingSelf:
         return _blocks_error({"username": [_("You cannot block yourself.")]}, username, 422)
     db.session.commit()
-    flash(_("You blocked %(name)s. You will not see each other's posts, comments or profile.",
-            name=target.display_name), "success")
+    flash(_("You blocked %(name)s. You will not see each other's posts, comments or profile.", name=name),
+          "success")
     return redirect(url_for("reporting.block_list"))
 
 
