@@ -17,14 +17,12 @@ from sqlalchemy import ColumnElement, Select, func, literal, or_, select, true, 
 
 from core.extensions import db
 from core.models import Group
+from core.plugins.registry import get_plugins
 
 
 def hidden_user_select(viewer: Any):
     """A union of every enabled plugin's ``hidden_user_ids(viewer)`` select, or None."""
-    from core.permissions import is_authenticated
-    from core.plugins import get_plugins
-
-    if not is_authenticated(viewer):
+    if not getattr(viewer, "is_authenticated", False):
         return None
     # Never correlated: a plugin's ``select(User.id)`` must not bind to the ``users`` row of
     # the query it is embedded in.

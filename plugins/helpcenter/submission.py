@@ -16,9 +16,7 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from limits import parse_many
 
-from core.extensions import limiter
-from core.models.base import utcnow
-from core.outbox import enqueue
+from core.plugin_api import enqueue_mail, limiter, utcnow
 from plugins.helpcenter.directory import Referral
 
 # (config key, default): a member may ask a few times; an address (shared by a school or an
@@ -80,12 +78,12 @@ def send_copy(user: Any, referral: Referral, path: str) -> None:
     """Queue the same details the page shows, to the member's own address; purged once delivered."""
     locale = mail_locale(user, referral.language)
     subject, text, html = _render("referral", locale, user=user, referral=referral, path=path)
-    enqueue(user.email, subject, text, html, purge_on_send=True)
+    enqueue_mail(user.email, subject, text, html, purge_on_send=True)
 
 
 def schedule_reminder(user: Any, referral: Referral) -> None:
     """A mail that waits in the outbox for two days; the outbox's due time is the only schedule."""
     locale = mail_locale(user, referral.language)
     subject, text, html = _render("reminder", locale, user=user, referral=referral, path="worried")
-    message = enqueue(user.email, subject, text, html, purge_on_send=True)
+    message = enqueue_mail(user.email, subject, text, html, purge_on_send=True)
     message.next_attempt_at = utcnow() + REMINDER_DELAY

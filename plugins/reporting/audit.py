@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
-from core.extensions import db
+from core.plugin_api import db
 from plugins.reporting.models import AuditEntry
 from plugins.reporting.permissions import not_party_clause
 

@@ -14,9 +14,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from core.extensions import db
-from core.models import User
-from core.notify import notify
+from core.plugin_api import User, db, notify
 from plugins.reporting.categories import OUTCOMES, category_label, item_label, result_label
 from plugins.reporting.models import Appeal, Case, Decision, Report
 from plugins.reporting.permissions import eligible_moderators

@@ -15,19 +15,20 @@ from flask import g, has_request_context
 from sqlalchemy import ColumnElement, and_, exists, or_, select, true
 from sqlalchemy.orm import aliased
 
-from core import permissions as core_permissions
-from core.extensions import db
-from core.models import ROLE_RANK, Group, Membership, User
+from core import plugin_api as core
+from core.plugin_api import ROLE_RANK, Group, Membership, User, db
 from plugins.reporting.models import Case, Report
+
+STAFF_ROLES = tuple(role for role, rank in ROLE_RANK.items() if rank >= ROLE_RANK["moderator"])
 
 
 def can_use_queue(user: Any, group: Group | None) -> bool:
     """A group's queue: its moderators and admins (and site admins); the site queue: site admins."""
-    if not core_permissions.is_authenticated(user) or user.is_suspended:
+    if not core.is_authenticated(user) or user.is_suspended:
         return False
-    if core_permissions.is_site_admin(user):
+    if core.is_site_admin(user):
         return True
-    return group is not None and core_permissions.can_moderate(user, group)
+    return group is not None and core.can_moderate(user, group)
 
 
 # --- parties to a case ------------------------------------------------------------------------
@@ -35,13 +36,13 @@ def can_use_queue(user: Any, group: Group | None) -> bool:
 
 def remember_reporter(user: Any, case: Any, reported: bool) -> None:
     """Prime the memo with whether ``user`` reported ``case`` (loaded with the case, saves a query)."""
-    if has_request_context() and core_permissions.is_authenticated(user):
+    if has_request_context() and core.is_authenticated(user):
         g.setdefault("_reporting_reporters", {})[(user.id, case.id)] = bool(reported)
 
 
 def has_reported(user: Any, case: Any) -> bool:
     """Whether ``user`` filed a report on ``case`` (memoised for the request)."""
-    if not core_permissions.is_authenticated(user):
+    if not core.is_authenticated(user):
         return False
     memo = g.setdefault("_reporting_reporters", {}) if has_request_context() else {}
     key = (user.id, case.id)
@@ -53,7 +54,7 @@ def has_reported(user: Any, case: Any) -> bool:
 
 def is_party_to(user: Any, case: Any) -> bool:
     """The case is about them, or they reported it."""
-    return core_permissions.is_authenticated(user) and (user.id == case.author_id or has_reported(user, case))
+    return core.is_authenticated(user) and (user.id == case.author_id or has_reported(user, case))
 
 
 def reported_by(user: Any, case_id: ColumnElement) -> ColumnElement:
@@ -101,7 +102,7 @@ def eligible_moderators(case: Any, excluding: Iterable[int | None] = (), *, site
     left_out = {i for i in (case.author_id, *excluding) if i is not None}
     if case.group_id is not None and not site:
         stmt = (select(User).join(Membership, Membership.user_id == User.id)
-                .where(Membership.group_id == case.group_id, Membership.role.in_(core_permissions.STAFF_ROLES)))
+                .where(Membership.group_id == case.group_id, Membership.role.in_(STAFF_ROLES)))
     else:
         stmt = select(User).where(User.is_site_admin.is_(True))
     stmt = stmt.where(~reported_by_user(case.id), User.id.not_in(left_out) if left_out else true())
@@ -124,28 +125,27 @@ def can_block_by_id(user: Any, target: User | None) -> bool:
     """
     from plugins.reporting.blocks import has_blocked
 
-    if target is None or not core_permissions.is_authenticated(user) or target.id == user.id:
+    if target is None or not core.is_authenticated(user) or target.id == user.id:
         return False
-    return has_blocked(user.id, target.id) or core_permissions.can_view_profile(user, target)
-
+    return has_blocked(user.id, target.id) or core.can_view_profile(user, target)
 
 
 def can_suspend(user: Any) -> bool:
-    return core_permissions.is_site_admin(user) and not user.is_suspended
+    return core.is_site_admin(user) and not user.is_suspended
 
 
 def can_sanction_member(actor: Any, group: Group, target: Membership | None) -> bool:
     """Remove or ban: moderators only act on members below them; site admins on anyone but owners."""
     if target is None:
         return True
-    if core_permissions.is_site_admin(actor):
+    if core.is_site_admin(actor):
         return target.rank < ROLE_RANK["owner"]
-    return core_permissions.can_change_role(actor, group, target, None)
+    return core.can_change_role(actor, group, target, None)
 
 
 def can_read_decision(user: Any, decision: Any) -> bool:
     """The person a decision is about reads it (what was done and why)."""
-    return core_permissions.is_authenticated(user) and decision.target_user_id == user.id
+    return core.is_authenticated(user) and decision.target_user_id == user.id
 
 
 def is_staff(user_id: int | None, group_id: int | None) -> bool:
