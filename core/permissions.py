@@ -17,6 +17,7 @@ from core.plugins.registry import get_plugins
 from core.visibility import is_hidden_from
 
 STAFF_ROLES = tuple(role for role, rank in ROLE_RANK.items() if rank >= ROLE_RANK["moderator"])
+_STAFF_MEMBERSHIP = aliased(Membership, name="staff_membership")
 
 
 def is_authenticated(user: Any) -> bool:
@@ -105,7 +106,7 @@ def staff_clause(user: Any, group_id: Any) -> ColumnElement:
     """``sees_everyone_in`` as SQL, for queries that learn the group from the row (a post by id)."""
     if not is_authenticated(user) or user.is_suspended:
         return false()
-    staff = aliased(Membership)
+    staff = _STAFF_MEMBERSHIP
     return (db.select(staff.id)
             .where(staff.group_id == group_id, staff.user_id == user.id, staff.role.in_(STAFF_ROLES))
             .correlate_except(staff).exists())

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import has_request_context, request
 from sqlalchemy import ColumnElement, Select, func, literal, or_, select, true, union
 
 from core.extensions import db
@@ -21,16 +22,21 @@ from core.plugins.registry import get_plugins
 
 
 def hidden_user_select(viewer: Any):
-    """A union of every enabled plugin's ``hidden_user_ids(viewer)`` select, or None."""
+    """A union of every enabled plugin's ``hidden_user_ids(viewer)`` select, or None.
+
+    Asked once per request and viewer (a page embeds it in several queries): the select is
+    evaluated by the database each time it runs, so a block made meanwhile still counts.
+    """
     if not getattr(viewer, "is_authenticated", False):
         return None
-    # Never correlated: a plugin's ``select(User.id)`` must not bind to the ``users`` row of
-    # the query it is embedded in.
-    selects = [s.correlate(None) if isinstance(s, Select) else s
-               for s in get_plugins().call("hidden_user_ids", viewer=viewer)]
-    if not selects:
-        return None
-    return selects[0] if len(selects) == 1 else union(*selects)
+    memo = request.environ.setdefault("commonground.hidden_users", {}) if has_request_context() else {}
+    if viewer.id not in memo:
+        # Never correlated: a plugin's ``select(User.id)`` must not bind to the ``users`` row of
+        # the query it is embedded in.
+        selects = [s.correlate(None) if isinstance(s, Select) else s
+                   for s in get_plugins().call("hidden_user_ids", viewer=viewer)]
+        memo[viewer.id] = None if not selects else selects[0] if len(selects) == 1 else union(*selects)
+    return memo[viewer.id]
 
 
 def _subquery(hidden: Any) -> Any:
@@ -72,10 +78,10 @@ def hidden_flag(column: ColumnElement, viewer: Any, within: Any) -> ColumnElemen
     column out. With a group-id column, rows the viewer does not moderate are filtered out
     by ``not_hidden`` anyway, so the flag only ever marks what staff see.
     """
+    if not (_per_row(within) or _exempt(viewer, within)):
+        return None
     hidden = hidden_user_select(viewer)
     if hidden is None:
-        return None
-    if not (_per_row(within) or _exempt(viewer, within)):
         return None
     return column.in_(_subquery(hidden))
 

@@ -90,9 +90,14 @@ def _context(viewer: Any, group: Group, row: Any, offset: int) -> GroupContext:
                         invitation_id=invitation_id, open_requests=open_requests or 0)
 
 
+# Made once: an alias is costly to build (and to adapt columns for) on every request.
+_COUNTED_MEMBER = aliased(Membership, name="counted_member")
+_COUNTED_COMMENT = aliased(Comment, name="counted_comment")
+
+
 def _hidden_members(viewer: Any):
     """How many members of the row's group are hidden from ``viewer`` (a correlated count)."""
-    member = aliased(Membership)
+    member = _COUNTED_MEMBER
     return hidden_count(member.id, member.group_id == Group.id, person=member.user_id, viewer=viewer)
 
 
@@ -103,7 +108,7 @@ def _count_members(viewer: Any, group: Group, hidden: int | None) -> None:
 
 def _hidden_comments(viewer: Any):
     """How many comments on the row's post are by people hidden from ``viewer``."""
-    comment = aliased(Comment)
+    comment = _COUNTED_COMMENT
     return hidden_count(comment.id, comment.post_id == Post.id, person=comment.author_id, viewer=viewer)
 
 

@@ -20,6 +20,7 @@ from core.plugin_api import ROLE_RANK, Group, Membership, User, db
 from plugins.reporting.models import Case, Report
 
 STAFF_ROLES = tuple(role for role, rank in ROLE_RANK.items() if rank >= ROLE_RANK["moderator"])
+_ABOUT_CASE = aliased(Case, name="about_case")
 
 
 def can_use_queue(user: Any, group: Group | None) -> bool:
@@ -64,7 +65,7 @@ def reported_by(user: Any, case_id: ColumnElement) -> ColumnElement:
 
 def not_party_clause(user: Any, case_id: ColumnElement) -> ColumnElement:
     """SQL for "not a party": rows about a case (by id; None for no case) ``user`` may read about."""
-    about = aliased(Case)
+    about = _ABOUT_CASE
     subject_or_reporter = exists().where(about.id == case_id, or_(about.author_id == user.id,
                                                                   reported_by(user, about.id)))
     return or_(case_id.is_(None), ~subject_or_reporter)

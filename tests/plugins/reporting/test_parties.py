@@ -53,6 +53,8 @@ def test_a_moderator_does_not_see_a_case_they_reported_in_the_queue(community, c
     assert "tomatoes" not in owner.get("/moderation/g/garden?state=all").text
     assert owner.get("/api/v1/moderation/queue?group=garden").json["items"] == []
     assert "0 open reports" in owner.get("/moderation/").text
+    assert "reporting_new_case" not in kinds_of(community.owner)
+    assert "reporting_new_case" in kinds_of(community.moderator)
     assert "tomatoes" in client_for(community.moderator).get("/moderation/g/garden").text
 
 
