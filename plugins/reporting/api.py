@@ -143,7 +143,7 @@ def _case_out(case, hidden: bool) -> dict[str, Any]:
             "state": case.state, "urgent": case.urgent, "priority": case.priority,
             "priority_level": priority_level(case), "report_count": case.report_count,
             "categories": case.categories or {}, "snapshot": case.snapshot, "snapshot_html": case.snapshot_html,
-            "hidden": hidden,
+            "hidden": hidden, "escalated": case.escalated,
             "claimed_by": case.claimed_by, "outcome": case.outcome, "created_at": case.created_at,
             "updated_at": case.updated_at}
 

@@ -205,6 +205,7 @@ class CaseOut(Schema):
     snapshot = fields.String(metadata={"description": "The reported content as plain text (evidence)"})
     snapshot_html = fields.String(metadata={"description": "The same, sanitized HTML as readers saw it"})
     hidden = fields.Boolean()
+    escalated = fields.Boolean(metadata={"description": "In the site queue: nobody in the group may handle it"})
     claimed_by = fields.Nested(PersonOut, allow_none=True)
     outcome = fields.String(allow_none=True)
     created_at = fields.DateTime()

@@ -84,6 +84,7 @@ def test_a_case_every_group_moderator_reported_goes_to_the_site_queue(community,
     admin = client_for(site_admin)
     assert "tomatoes" in admin.get("/moderation/site").text
     assert "reporting_new_case" in kinds_of(site_admin)
+    assert [c["escalated"] for c in admin.get("/api/v1/moderation/queue").json["items"]] == [True]
     assert admin.post(f"/moderation/cases/{owner_reported.id}/decide",
                       data={"actions": ["keep"]}).status_code == 302
 

@@ -63,6 +63,8 @@ def test_the_api_lets_the_moderator_read_and_delete_the_post(community, client_f
     members = owner.get("/api/v1/groups/garden/members").json["items"]
     assert "bob" in [m["user"]["username"] for m in members]
     assert owner.delete(f"/api/v1/posts/{post.id}").status_code == 204
+    assert owner.delete("/api/v1/groups/garden/members/bob").status_code == 204
+    assert owner.get("/api/v1/users/bob").status_code == 404  # outside the group, still hidden
 
 
 def test_a_moderator_who_blocked_a_member_is_told_so_beside_their_post(community, client_for, make_post):
