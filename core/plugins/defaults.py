@@ -67,6 +67,20 @@ def _profile_html(profile: User) -> Markup:
     return Markup("").join(lines)
 
 
+@hookimpl
+def register_notification_kinds():
+    from core.notifications.core_kinds import core_notification_kinds
+
+    return core_notification_kinds()
+
+
+@hookimpl
+def register_email_kinds():
+    from core.notifications.core_kinds import core_email_kinds
+
+    return core_email_kinds()
+
+
 @hookimpl(trylast=True)
 def content_types():
     return [

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, has_request_context
 from sqlalchemy import Select, case, or_, select
 
 from core.plugin_api import User, db
 from plugins.reporting.models import Block
+
+_MEMO = "reporting_blocks"
 
 
 class BlockingSelf(ValueError):
@@ -21,29 +22,33 @@ def hidden_select(viewer_id: int) -> Select:
 
 
 def relations_of(user_id: int) -> dict[int, tuple[bool, bool]]:
-    """Everyone ``user_id`` blocks or is blocked by: ``{other: (they block other, other blocks them)}``.
+    """Everyone ``user_id`` blocks or is blocked by: ``{other: (user blocks other, other blocks user)}``.
 
-    One query per person and request, memoised: policy checks and "has blocked you" notes on
-    a page all answer from it. A person's blocks are few, whatever the size of the site.
+    One query, remembered until this transaction ends or a block changes in it (never across
+    requests or jobs): policy checks for many recipients and the "has blocked you" notes on a
+    page all answer from it.
     """
-    cache = g.setdefault("_reporting_blocks", {}) if has_request_context() else {}
-    if user_id not in cache:
+    session = db.session()
+    transaction, memo = session.info.get(_MEMO, (None, {}))
+    current = session.get_transaction()
+    if current is None or transaction is not current:
+        memo = {}
+    if user_id not in memo:
         found: dict[int, tuple[bool, bool]] = {}
-        for blocker, blocked in db.session.execute(
+        for blocker, blocked in session.execute(
                 select(Block.blocker_id, Block.blocked_id)
                 .where(or_(Block.blocker_id == user_id, Block.blocked_id == user_id))):
             other = blocked if blocker == user_id else blocker
             mine, theirs = found.get(other, (False, False))
             found[other] = (mine or blocker == user_id, theirs or blocker == other)
-        cache[user_id] = found
-    return cache[user_id]
+        memo[user_id] = found
+        session.info[_MEMO] = (session.get_transaction(), memo)
+    return memo[user_id]
 
 
 def blocked_either_way(a_id: int, b_id: int) -> bool:
-    """Whether either blocked the other (from the memo of whichever of them is already loaded)."""
-    cache = g.get("_reporting_blocks", {}) if has_request_context() else {}
-    if b_id in cache and a_id not in cache:
-        return a_id in relations_of(b_id)
+    """Answered from ``a_id``'s blocks (``relations_of``): a policy check runs once per recipient
+    when many people are notified, and must not cost a query each."""
     return b_id in relations_of(a_id)
 
 
@@ -89,8 +94,7 @@ def blocks_of(user: User) -> list[Block]:
 
 
 def _forget() -> None:
-    if has_request_context():
-        g.pop("_reporting_blocks", None)
+    db.session.info.pop(_MEMO, None)
 
 
 def export(user: Any) -> list[dict]:

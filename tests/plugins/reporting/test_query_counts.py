@@ -158,3 +158,26 @@ def test_staff_shown_someone_who_blocked_them_stay_within_budget(community, clie
     assert "has blocked you" in owner.get("/g/garden").text
     # the "has blocked you" note reads the viewer's blocks once per page (the post page already did)
     assert all(a <= b + 1 for a, b in zip(after, before, strict=True)) and max(after) <= 6, (before, after)
+
+
+def test_telling_3_or_30_moderators_about_an_urgent_report_costs_the_same_queries(app, client_for, count_queries,
+                                                                                   make_user, make_group, make_post,
+                                                                                   outbox):
+    """Every moderator gets a notification and an email: written in one INSERT each, not per person."""
+    reporter, author = make_user("rosa"), make_user("arno")
+
+    def report_in_group_with_moderators(n: int) -> int:
+        moderators = [(make_user(f"mod{n}_{i}"), "moderator") for i in range(n)]
+        group = make_group(owner=author, slug=f"circle-{n}", members=(reporter, *moderators))
+        post = make_post(group, author, "a worrying post")
+        client = client_for(reporter)
+        client.get(f"/report/post/{post.id}")  # warm caches
+        with count_queries() as statements:
+            response = client.post(f"/report/post/{post.id}", data={"category": "self_harm"})
+        assert response.status_code == 302
+        return len(statements)
+
+    few = report_in_group_with_moderators(3)
+    many = report_in_group_with_moderators(30)
+    assert few == many
+    assert len(outbox()) == 3 + 30  # every moderator but the reported author, who owns the groups

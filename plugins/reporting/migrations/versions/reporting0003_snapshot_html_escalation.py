@@ -1,7 +1,7 @@
 """reporting: snapshots as readers saw them, escalation to the site queue
 
-Revision ID: reporting0002
-Revises: reporting0001
+Revision ID: reporting0003
+Revises: reporting0002
 Create Date: 2026-12-06 10:00:00
 
 Cases and reports keep the reported content's sanitized HTML beside its text (older rows
@@ -12,8 +12,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = 'reporting0002'
-down_revision = 'reporting0001'
+revision = 'reporting0003'
+down_revision = 'reporting0002'
 branch_labels = None
 depends_on = None
 
