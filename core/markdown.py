@@ -69,9 +69,13 @@ def render_markdown(source: str, allowed_image_hosts: Iterable[str] | None = Non
     ``allowed_image_hosts`` defaults to the running app's ``IMAGE_HOSTS_ALLOWED``.
     """
     hosts = tuple(image_hosts.allowed() if allowed_image_hosts is None else allowed_image_hosts)
-    html = _md.render(source or "", {"image_hosts": hosts})
+    return sanitize_html(_md.render(source or "", {"image_hosts": hosts}))
+
+
+def sanitize_html(html: str) -> str:
+    """Keep only the tags and attributes rendered Markdown may contain (idempotent on its output)."""
     return nh3.clean(
-        html,
+        html or "",
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         attribute_filter=_keep_only_our_class,

@@ -7,7 +7,7 @@ mode copies the rows; ``env.py`` turns foreign keys off meanwhile so nothing cas
 PostgreSQL sequences never reuse ids, so nothing happens there.
 
 Revision ID: 5e0b8d2c61fa
-Revises: reporting0002
+Revises: reporting0003
 Create Date: 2026-11-24 10:00:00
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '5e0b8d2c61fa'
-down_revision = 'reporting0002'
+down_revision = 'reporting0003'
 branch_labels = None
 depends_on = None
 
