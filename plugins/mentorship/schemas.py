@@ -17,6 +17,7 @@ WEEKDAYS = (_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Fr
 PARTS_OF_DAY = {"morning": (_l("Morning (8–12)"), range(8, 12)), "afternoon": (_l("Afternoon (12–17)"), range(12, 17)),
                 "evening": (_l("Evening (17–21)"), range(17, 21))}
 BODY_MAX = 10_000
+STEP_FIELDS = {"step_title": 120, "step_prompt": 2000, "step_activity": 2000, "step_check_in": 500}
 CAPACITY_MAX = 10
 
 
@@ -124,6 +125,10 @@ def programme_data(raw: dict) -> tuple[dict | None, dict]:
             continue  # an empty week row is dropped
         if not title:
             errors.setdefault("step_title", []).append(str(_l("Week %(n)s needs a title.", n=index + 1)))
+        for name, value in zip(STEP_FIELDS, (title, prompt, activity, check_in), strict=True):
+            if len(value) > STEP_FIELDS[name]:
+                errors.setdefault(name, []).append(str(_l("Week %(n)s: use at most %(max)s characters.",
+                                                          n=index + 1, max=STEP_FIELDS[name])))
         steps.append({"title": title, "prompt": prompt, "activity": activity, "check_in": check_in})
     if not steps:
         errors["step_title"] = [str(_l("A programme needs at least one weekly step."))]

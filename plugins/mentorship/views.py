@@ -20,6 +20,7 @@ from plugins.mentorship.schemas import (
     FitSchema,
     PairSchema,
     ProgrammeSchema,
+    STEP_FIELDS,
     SignupSchema,
     availability_choices,
     programme_data,
@@ -113,6 +114,8 @@ def edit_programme(slug: str, programme_id: int):
     if request.method == "POST":
         raw, errors, values = load_form(ProgrammeSchema(), request.form)
         if raw is not None:
+            # the week rows are parallel lists: blanks must keep their place (load_form drops them)
+            raw.update({name: [value.strip() for value in request.form.getlist(name)] for name in STEP_FIELDS})
             data, errors = programme_data(raw)
             if data is not None:
                 programmes.update_copy(programme, data)
