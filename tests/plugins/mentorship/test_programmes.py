@@ -91,11 +91,12 @@ def test_drafts_are_hidden_from_members_and_several_programmes_are_listed(circle
     assert client_for(circle.mentee).get(f"/g/parents/mentorship/{draft.id}").status_code == 404
 
 
-def test_the_plugin_switched_off_in_the_group_answers_404(circle, programme, client_for, app):
-    from core.plugin_api import get_plugins
+def test_the_plugin_switched_off_in_the_group_answers_404(circle, programme, client_for):
+    from core.plugins import state as plugin_state
 
-    get_plugins().disable("mentorship", circle.group) if hasattr(get_plugins(), "disable") else None
     client = client_for(circle.mentee)
-    if hasattr(get_plugins(), "disable"):
-        db.session.commit()
-        assert client.get(f"/g/parents/mentorship/{programme.id}").status_code == 404
+    assert client.get(f"/g/parents/mentorship/{programme.id}").status_code == 200
+    plugin_state.set_group_enabled("mentorship", circle.group, False)
+    db.session.commit()
+    assert client.get(f"/g/parents/mentorship/{programme.id}").status_code == 404
+    assert client.get("/g/parents/mentorship").status_code == 404
