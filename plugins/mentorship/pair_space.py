@@ -18,15 +18,17 @@ from plugins.mentorship.models import Pair, PairNote, PairPost, Programme
 FIT_CHECK_AFTER = timedelta(weeks=2)
 
 
-def pair_for(user: Any, pair_id: int, group_id: int | None = None) -> tuple[Pair, Programme] | None:
-    """The pair and its programme if ``user`` is one of the two, else None (one query)."""
+def pair_for(user: Any, pair_id: int, group_id: int | None = None) -> tuple[Pair, Programme, User] | None:
+    """The pair, its programme and the other person if ``user`` is one of the two, else None (one query)."""
     if not is_authenticated(user):
         return None
-    row = db.session.execute(db.select(Pair, Programme).join(Programme, Programme.id == Pair.programme_id).where(
+    other_id = db.case((Pair.mentor_id == user.id, Pair.mentee_id), else_=Pair.mentor_id)
+    row = db.session.execute(db.select(Pair, Programme, User).join(Programme, Programme.id == Pair.programme_id)
+                             .join(User, User.id == other_id).where(
         Pair.id == pair_id, db.or_(Pair.mentor_id == user.id, Pair.mentee_id == user.id))).first()
     if row is None or (group_id is not None and row[1].group_id != group_id):
         return None
-    return row[0], row[1]
+    return row[0], row[1], row[2]
 
 
 @dataclass
@@ -60,8 +62,7 @@ class PairView:
         return round(100 * min(self.pair.steps_done, len(self.programme.steps)) / max(len(self.programme.steps), 1))
 
 
-def view_of(user: User, pair: Pair, programme: Programme) -> PairView:
-    other = db.session.get(User, pair.other_id(user.id))
+def view_of(user: User, pair: Pair, programme: Programme, other: User) -> PairView:
     return PairView(pair, programme, pair.role_of(user.id), other, blocked=not can_interact(user, other))
 
 
