@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import url_for
 from flask_babel import gettext as _
 
 from core.plugin_api import Group, User, can_interact, db, is_member, notify_many, utcnow
 from plugins.mentorship.errors import MentorshipError
+from plugins.mentorship.links import path_for
 from plugins.mentorship.matching import Mentee, Mentor, MatchResult, explain_pair, suggest_matches
 from plugins.mentorship.models import Exclusion, Pair, Programme, Signup
 from plugins.mentorship.signups import is_adult
@@ -137,7 +137,7 @@ def make_pair(programme: Programme, group: Group, mentor_id: int, mentee_id: int
     first = programme.steps[0]["title"] if programme.steps else ""
     names = {mentor_id: pool.users[mentor_id].display_name, mentee_id: pool.users[mentee_id].display_name}
     notify_many(users, INTRODUCTION, group=group,
-                url=url_for("mentorship.pair_page", slug=group.slug, pair_id=pair.id, _external=True),
+                url=path_for("mentorship.pair_page", slug=group.slug, pair_id=pair.id),
                 data=lambda user: {"programme": programme.name, "other": names[pair.other_id(user.id)],
                                    "role": pair.role_of(user.id), "first_step": first})
     return pair
@@ -156,8 +156,8 @@ def end_pair(pair: Pair, group: Group, *, by: User | None, reason: str, notify_o
         other = db.session.get(User, pair.other_id(by.id))
         if other is not None:
             notify_many([other], PAIR_ENDED, group=group, bypass_policy=True,
-                        url=url_for("mentorship.programme_page", slug=group.slug, programme_id=pair.programme_id,
-                                    _external=True),
+                        url=path_for("mentorship.programme_page", slug=group.slug,
+                                     programme_id=pair.programme_id),
                         data={"reason": "fit" if reason == "not_a_good_fit" else "ended",
                               "rematch": reason in ("not_a_good_fit", "blocked", "account_erased")})
 
