@@ -76,3 +76,19 @@ def erase_user_data(user):
     from plugins.mentorship.privacy import erase
 
     erase(user)
+
+
+@hookimpl
+def settings_schema():
+    from plugins.mentorship.schemas import MentorshipSettings
+
+    return MentorshipSettings
+
+
+@hookimpl
+def register_jobs(app):
+    from core.plugin_api import Job, crontab
+    from plugins.mentorship import jobs
+
+    return [Job(jobs.REMINDER_JOB, jobs.send_reminders, schedule=crontab(minute="17")),
+            Job(jobs.RETENTION_JOB, jobs.delete_old_posts, schedule=crontab(hour="3", minute="41"))]

@@ -165,3 +165,13 @@ class EndSchema(Schema):
 class RequestSchema(Schema):
     mentor_id = fields.Integer(required=True, error_messages=REQUIRED, validate=validate.Range(min=1, max=MAX_ID))
     message = Trimmed(load_default="", validate=_length(0, 1000))
+
+
+class MentorshipSettings(Schema):
+    """Site-wide settings (``/admin/plugins``)."""
+
+    retention_months = fields.Integer(
+        load_default=12, validate=validate.Range(min=1, max=120, error=_l("Choose a number from {min} to {max}.")),
+        metadata={"label": _l("Keep pair posts for (months)"),
+                  "description": _l("Pair posts are deleted this many months after their programme finishes, "
+                                    "unless both people chose to keep them.")})
