@@ -5,8 +5,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from core.plugin_api import User, db, is_plugin_enabled, load_form, render_group_page, support_resources
+from core.plugin_api import User, can_interact, db, is_plugin_enabled, load_form, render_group_page, support_resources
 from plugins.mentorship import pair_space, pairing, programmes, signups, stats
+from plugins.mentorship import requests as member_requests
 from plugins.mentorship.access import can_manage, programme_or_404
 from plugins.mentorship.errors import MentorshipError
 from plugins.mentorship.explanations import factor_text, obstacle_text, reason_text
@@ -19,6 +20,7 @@ from plugins.mentorship.schemas import (
     EndSchema,
     FitSchema,
     PairSchema,
+    RequestSchema,
     ProgrammeSchema,
     STEP_FIELDS,
     SignupSchema,
@@ -100,10 +102,12 @@ def programme_page(slug: str, programme_id: int):
             Pair.programme_id == programme.id,
             db.or_(Pair.mentor_id == current_user.id, Pair.mentee_id == current_user.id)).order_by(Pair.id.desc())))
     roles = {s.role: s for s in mine}
+    asked = member_requests.pending_for(programme, current_user) if "mentor" in roles else []
     refusals = {role: signups.refusal(current_user, programme, context.group, role)
                 for role in ("mentor", "mentee") if role not in roles}
     return render_group_page("mentorship/programme.html", context, programme=programme, signups=roles,
-                             refusals=refusals, pairs=my_pairs, manage=can_manage(current_user, context.group))
+                             refusals=refusals, pairs=my_pairs, manage=can_manage(current_user, context.group),
+                             requests=asked)
 
 
 @bp.route("/g/<slug>/mentorship/<int:programme_id>/edit", methods=["GET", "POST"])
@@ -439,3 +443,60 @@ def my_mentorships():
     others = {user.id: user for user in db.session.scalars(db.select(User).where(User.id.in_(
         {pair.other_id(current_user.id) for pair, _p, _g in rows})))} if rows else {}
     return render_template("mentorship/mine.html", rows=rows, others=others)
+
+
+# --- member requests --------------------------------------------------------------------------
+
+
+@bp.get("/g/<slug>/mentorship/<int:programme_id>/mentors")
+@login_required
+def mentor_directory(slug: str, programme_id: int):
+    """Mentees browse the programme's mentors with a free place, by topic, and ask one."""
+    context, programme = programme_or_404(slug, programme_id)
+    if not programme.member_requests or signups.find(programme.id, current_user.id, "mentee") is None:
+        abort(404)
+    pool = pairing.load_pool(programme)
+    topic = request.args.get("topic", "")
+    mentors = [s for s in pool.mentors if s.user_id != current_user.id and pool.remaining(s) > 0
+               and (not topic or topic in s.topics) and can_interact(current_user, pool.users[s.user_id])]
+    return render_group_page("mentorship/mentors.html", context, programme=programme, mentors=mentors, pool=pool,
+                             topic=topic, paired=current_user.id in pool.paired_mentees)
+
+
+@bp.post("/g/<slug>/mentorship/<int:programme_id>/requests")
+@login_required
+def ask_mentor(slug: str, programme_id: int):
+    context, programme = programme_or_404(slug, programme_id)
+    if signups.find(programme.id, current_user.id, "mentee") is None:
+        abort(404)
+    data, errors, _values = load_form(RequestSchema(), request.form)
+    try:
+        if data is None:
+            raise MentorshipError(_("Choose a mentor."), field="mentor_id")
+        member_requests.ask(programme, context.group, current_user, data["mentor_id"], data["message"])
+        db.session.commit()
+        flash(_("Your request was sent. You will hear back when the mentor answers."))
+    except MentorshipError as err:
+        _fail(err)
+        flash(err.message, "error")
+    return redirect(url_for("mentorship.mentor_directory", slug=slug, programme_id=programme.id))
+
+
+@bp.post("/g/<slug>/mentorship/requests/<int:request_id>/<any(accept, decline):decision>")
+@login_required
+def answer_request(slug: str, request_id: int, decision: str):
+    from core.plugin_api import group_or_404
+
+    context = group_or_404(slug)
+    found = member_requests.request_for_mentor(current_user, request_id)
+    if found is None or found[2].id != context.group.id:
+        abort(404)
+    match_request, programme, group = found
+    try:
+        member_requests.answer(match_request, programme, group, current_user, decision == "accept")
+        db.session.commit()
+        flash(_("You accepted. You have both been introduced.") if decision == "accept" else _("You declined the request."))
+    except MentorshipError as err:
+        _fail(err)
+        flash(err.message, "error")
+    return redirect(url_for("mentorship.programme_page", slug=slug, programme_id=programme.id))
