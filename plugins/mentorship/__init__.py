@@ -25,9 +25,9 @@ META = PluginMeta(
 
 @hookimpl
 def register_blueprints(app):
-    from plugins.mentorship import views
+    from plugins.mentorship import api, views
 
-    return [views.bp]
+    return [views.bp, api.blp]
 
 
 @hookimpl

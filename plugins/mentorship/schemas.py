@@ -30,7 +30,7 @@ def _length(low: int, high: int) -> validate.Length:
     return validate.Length(min=low, max=high, error=_l("Use between {min} and {max} characters."))
 
 
-class SignupSchema(Schema):
+class ProgrammeSignupSchema(Schema):
     """A sign-up; ``topics`` are checked against the programme's list by the caller's context."""
 
     goals = Trimmed(required=True, error_messages=REQUIRED, validate=_length(1, 2000))
@@ -55,6 +55,8 @@ class SignupSchema(Schema):
     @validates("topics")
     def _programme_topics(self, value: list[str], **kwargs) -> None:
         allowed = self.context_topics
+        if allowed is None:  # the API checks against the programme in its view
+            return
         unknown = [topic for topic in value if topic not in allowed]
         if unknown:
             raise ValidationError(_l("Choose topics from the programme's list."))
@@ -66,9 +68,9 @@ class SignupSchema(Schema):
             if not (day.isdigit() and 0 <= int(day) <= 6 and part in PARTS_OF_DAY):
                 raise ValidationError(_l("Choose times from the table."))
 
-    def __init__(self, topics: list[str] = (), **kwargs) -> None:
+    def __init__(self, topics: list[str] | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.context_topics = set(topics)
+        self.context_topics = set(topics) if topics is not None else None
 
 
 def availability_slots(choices: list[str]) -> list[list[int]]:

@@ -23,7 +23,7 @@ from plugins.mentorship.schemas import (
     RequestSchema,
     ProgrammeSchema,
     STEP_FIELDS,
-    SignupSchema,
+    ProgrammeSignupSchema,
     availability_choices,
     programme_data,
 )
@@ -176,7 +176,7 @@ def signup_form(slug: str, programme_id: int, role: str):
     values = _signup_values(existing) if existing else {"time_zone": "Europe/Berlin", "capacity": 1,
                                                         "languages": [current_user.locale or "en"]}
     if request.method == "POST" and refusal is None:
-        data, errors, values = load_form(SignupSchema(topics=programme.topics), request.form)
+        data, errors, values = load_form(ProgrammeSignupSchema(topics=programme.topics), request.form)
         if data is not None:
             try:
                 if existing:

@@ -72,12 +72,12 @@ def programme(circle):
 def sign_up(circle, programme):
     """``sign_up(user, role, **overrides)``: a sign-up made the way the form makes it."""
     from core.plugin_api import db
-    from plugins.mentorship.schemas import SignupSchema
+    from plugins.mentorship.schemas import ProgrammeSignupSchema
     from plugins.mentorship.signups import sign_up as do
 
     def make(user, role, **overrides):
         values = {**SIGNUP, **overrides}
-        data = SignupSchema(topics=programme.topics).load(values)
+        data = ProgrammeSignupSchema(topics=programme.topics).load(values)
         signup = do(user, programme, circle.group, role, data)
         db.session.commit()
         return signup

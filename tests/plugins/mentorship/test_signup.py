@@ -32,10 +32,10 @@ def test_second_sign_up_in_the_same_role_is_refused(circle, programme, sign_up):
 def test_second_sign_up_posted_again_is_refused_with_a_conflict(circle, programme, sign_up, client_for):
     sign_up(circle.mentee, "mentee")
     from plugins.mentorship.errors import MentorshipError
-    from plugins.mentorship.schemas import SignupSchema
+    from plugins.mentorship.schemas import ProgrammeSignupSchema
     from plugins.mentorship.signups import sign_up as do
 
-    data = SignupSchema(topics=programme.topics).load(FORM)
+    data = ProgrammeSignupSchema(topics=programme.topics).load(FORM)
     try:
         do(circle.mentee, programme, circle.group, "mentee", data)
         raise AssertionError("a second sign-up was accepted")
