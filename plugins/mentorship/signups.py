@@ -27,12 +27,10 @@ def refusal(user: Any, programme: Programme, group: Any, role: str) -> str | Non
     if programme.state != "open":
         return _("This programme is not open for sign-up.")
     if find(programme.id, user.id, role) is not None:
-        return _("You have already signed up as a %(role)s in this programme.", role=role_label(role))
+        if role == "mentor":
+            return _("You have already signed up as a mentor in this programme.")
+        return _("You have already signed up as a mentee in this programme.")
     return None
-
-
-def role_label(role: str) -> str:
-    return _("mentor") if role == "mentor" else _("mentee")
 
 
 def find(programme_id: int, user_id: int, role: str) -> Signup | None:
