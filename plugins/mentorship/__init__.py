@@ -7,6 +7,7 @@ or mentee, admins pair them by hand or from the matching engine's explained sugg
 the two of them can open. Blocks reach it through ``can_interact``; help through
 ``support_resources``.
 """
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -46,8 +47,9 @@ def register_email_kinds():
 
 @hookimpl
 def group_tabs(group, user):
-    return [GroupTab(label=_l("Mentorship"), endpoint="mentorship.programme_list", values={"slug": group.slug},
-                     order=60)]
+    return [
+        GroupTab(label=_l("Mentorship"), endpoint="mentorship.programme_list", values={"slug": group.slug}, order=60)
+    ]
 
 
 @hookimpl
@@ -90,5 +92,7 @@ def register_jobs(app):
     from core.plugin_api import Job, crontab
     from plugins.mentorship import jobs
 
-    return [Job(jobs.REMINDER_JOB, jobs.send_reminders, schedule=crontab(minute="17")),
-            Job(jobs.RETENTION_JOB, jobs.delete_old_posts, schedule=crontab(hour="3", minute="41"))]
+    return [
+        Job(jobs.REMINDER_JOB, jobs.send_reminders, schedule=crontab(minute="17")),
+        Job(jobs.RETENTION_JOB, jobs.delete_old_posts, schedule=crontab(hour="3", minute="41")),
+    ]

@@ -1,4 +1,5 @@
 """Who may do what with programmes: group admins manage, members take part."""
+
 from __future__ import annotations
 
 from typing import Any

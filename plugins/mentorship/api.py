@@ -3,6 +3,7 @@
 The same services as the pages. A pair and everything in it answer 404 to anyone but its
 two people (group and site admins included); refusals name the field under ``errors.json``.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -29,11 +30,15 @@ from plugins.mentorship.api_schemas import (
 from plugins.mentorship.errors import MentorshipError
 from plugins.mentorship.explanations import factor_text, reason_text
 from plugins.mentorship.models import Programme
-from plugins.mentorship.schemas import BodySchema, PairSchema, RequestSchema, ProgrammeSignupSchema
+from plugins.mentorship.schemas import BodySchema, PairSchema, ProgrammeSignupSchema, RequestSchema
 from plugins.mentorship.template_files import shipped_for
 
-blp = Blueprint("mentorship_api", __name__, url_prefix="/api/v1/groups/<slug>/mentorship",
-                description="Mentorship programmes: templates, programmes, sign-ups, suggestions, pairs, posts")
+blp = Blueprint(
+    "mentorship_api",
+    __name__,
+    url_prefix="/api/v1/groups/<slug>/mentorship",
+    description="Mentorship programmes: templates, programmes, sign-ups, suggestions, pairs, posts",
+)
 
 
 def _refuse(err: MentorshipError) -> None:
@@ -165,11 +170,22 @@ def get_suggestions(slug: str, programme_id: int):
     """Suggested matches for the whole pool, each with its factors; unmatched mentees with reasons."""
     _context, programme = _programme(slug, programme_id, manage=True)
     result = pairing.suggestions(programme, pairing.load_pool(programme))
-    return {"suggestions": [{"mentor_id": s.mentor, "mentee_id": s.mentee, "score": s.score,
-                             "factors": [{"code": str(f.code), "points": f.points, "text": factor_text(f)}
-                                         for f in s.explanation.factors]} for s in result.suggestions],
-            "unmatched": [{"mentee_id": u.mentee, "reason": str(u.reason), "text": reason_text(u)}
-                          for u in result.unmatched]}
+    return {
+        "suggestions": [
+            {
+                "mentor_id": s.mentor,
+                "mentee_id": s.mentee,
+                "score": s.score,
+                "factors": [
+                    {"code": str(f.code), "points": f.points, "text": factor_text(f)} for f in s.explanation.factors
+                ],
+            }
+            for s in result.suggestions
+        ],
+        "unmatched": [
+            {"mentee_id": u.mentee, "reason": str(u.reason), "text": reason_text(u)} for u in result.unmatched
+        ],
+    }
 
 
 @blp.route("/programmes/<int:programme_id>/pairs", methods=["POST"])
@@ -242,10 +258,17 @@ def _view(slug: str, pair_id: int) -> pair_space.PairView:
 def _pair_out(pair, programme) -> dict[str, Any]:
     index = min(pair.steps_done, len(programme.steps) - 1)
     done = pair.steps_done >= len(programme.steps)
-    return {"id": pair.id, "programme_id": pair.programme_id, "mentor_id": pair.mentor_id,
-            "mentee_id": pair.mentee_id, "status": pair.status, "end_reason": pair.end_reason,
-            "steps_done": pair.steps_done, "current_step": None if done else programme.steps[index],
-            "started_at": pair.started_at}
+    return {
+        "id": pair.id,
+        "programme_id": pair.programme_id,
+        "mentor_id": pair.mentor_id,
+        "mentee_id": pair.mentee_id,
+        "status": pair.status,
+        "end_reason": pair.end_reason,
+        "steps_done": pair.steps_done,
+        "current_step": None if done else programme.steps[index],
+        "started_at": pair.started_at,
+    }
 
 
 @blp.route("/pairs/<int:pair_id>")
@@ -304,8 +327,18 @@ def list_notes(slug: str, pair_id: int):
     view = _view(slug, pair_id)
     if view.role != "mentor":
         not_found()
-    return [{"id": n.id, "parent_id": None, "author_id": n.author_id, "step": 0, "body": n.body,
-             "body_html": n.body_html, "created_at": n.created_at} for n in pair_space.notes_of(view)]
+    return [
+        {
+            "id": n.id,
+            "parent_id": None,
+            "author_id": n.author_id,
+            "step": 0,
+            "body": n.body,
+            "body_html": n.body_html,
+            "created_at": n.created_at,
+        }
+        for n in pair_space.notes_of(view)
+    ]
 
 
 @blp.route("/pairs/<int:pair_id>/notes", methods=["POST"])
@@ -319,8 +352,15 @@ def create_note(data, slug: str, pair_id: int):
     except MentorshipError as err:
         _refuse(err)
     db.session.commit()
-    return {"id": note.id, "parent_id": None, "author_id": note.author_id, "step": 0, "body": note.body,
-            "body_html": note.body_html, "created_at": note.created_at}
+    return {
+        "id": note.id,
+        "parent_id": None,
+        "author_id": note.author_id,
+        "step": 0,
+        "body": note.body,
+        "body_html": note.body_html,
+        "created_at": note.created_at,
+    }
 
 
 @blp.route("/pairs/<int:pair_id>/end", methods=["POST"])

@@ -1,4 +1,5 @@
 """Shapes of the JSON API's answers (documented in the OpenAPI document)."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate

@@ -3,6 +3,7 @@
 Only the two people of the pair can see a post, so only they can report it; the moderators
 of the group then see the reported post's text as evidence, and nothing else of the pair.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -35,9 +36,16 @@ def _url(post: PairPost) -> str:
 
 
 def content_types() -> list[ContentType]:
-    return [ContentType(
-        name="mentorship_pair_post", label=_l("Mentorship post"),
-        load=lambda id: db.session.get(PairPost, id), visible_to=_visible,
-        author_id=lambda post: post.author_id, group_id=_group_id, snapshot=lambda post: post.body, url=_url,
-        delete=lambda post: db.session.delete(post),
-    )]
+    return [
+        ContentType(
+            name="mentorship_pair_post",
+            label=_l("Mentorship post"),
+            load=lambda id: db.session.get(PairPost, id),
+            visible_to=_visible,
+            author_id=lambda post: post.author_id,
+            group_id=_group_id,
+            snapshot=lambda post: post.body,
+            url=_url,
+            delete=lambda post: db.session.delete(post),
+        )
+    ]

@@ -1,4 +1,5 @@
 """The one error every mentorship action raises when it refuses: a reason to show, maybe a field."""
+
 from __future__ import annotations
 
 

@@ -1,4 +1,5 @@
 """The engine's factor and reason codes as sentences in the reader's language."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -35,8 +36,11 @@ def factor_text(factor: Factor) -> str:
 
 
 def obstacle_text(obstacle: Obstacle) -> str:
-    return {Obstacle.SAME_PERSON: _("the same person"), Obstacle.NO_SHARED_LANGUAGE: _("no shared language"),
-            Obstacle.NO_SHARED_TOPIC: _("no shared topic")}[obstacle]
+    return {
+        Obstacle.SAME_PERSON: _("the same person"),
+        Obstacle.NO_SHARED_LANGUAGE: _("no shared language"),
+        Obstacle.NO_SHARED_TOPIC: _("no shared topic"),
+    }[obstacle]
 
 
 def reason_text(unmatched: Unmatched) -> str:
@@ -49,5 +53,6 @@ def reason_text(unmatched: Unmatched) -> str:
         return _("No mentor who shares a language offers %(topics)s.", topics=", ".join(params["topics"]))
     if unmatched.reason == Reason.RULED_OUT:
         return _("The mentors who would fit cannot be suggested for this mentee.")
-    return ngettext("The %(num)s mentor who would fit is full.", "All %(num)s mentors who would fit are full.",
-                    params["mentors"])
+    return ngettext(
+        "The %(num)s mentor who would fit is full.", "All %(num)s mentors who would fit are full.", params["mentors"]
+    )

@@ -4,6 +4,7 @@ Both run on the platform's task queue (``register_jobs``) and are idempotent: a 
 claimed per pair and ISO week with one conditional UPDATE, so several workers (or a re-run)
 never send it twice for the same week; deleting what is already deleted changes nothing.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -29,28 +30,44 @@ def send_reminders(now: datetime | None = None) -> int:
 
     Pairs one of them blocked are ended first (``end_blocked_pairs``), never reminded.
     """
-    from plugins.mentorship.pairing import end_pair
 
     now = now or utcnow()
     key = week_key(now)
     end_blocked_pairs()
-    rows = db.session.execute(db.select(Pair, Group).join(Programme, Programme.id == Pair.programme_id)
-                              .join(Group, Group.id == Programme.group_id)
-                              .where(Pair.status == "active", Pair.last_activity_at <= now - QUIET_FOR,
-                                     db.or_(Pair.reminded_week.is_(None), Pair.reminded_week != key))).all()
+    rows = db.session.execute(
+        db.select(Pair, Group)
+        .join(Programme, Programme.id == Pair.programme_id)
+        .join(Group, Group.id == Programme.group_id)
+        .where(
+            Pair.status == "active",
+            Pair.last_activity_at <= now - QUIET_FOR,
+            db.or_(Pair.reminded_week.is_(None), Pair.reminded_week != key),
+        )
+    ).all()
     reminded = 0
     for pair, group in rows:
         if not is_plugin_enabled("mentorship", group):
             continue
         mentor, mentee = db.session.get(User, pair.mentor_id), db.session.get(User, pair.mentee_id)
-        claimed = db.session.execute(db.update(Pair).where(
-            Pair.id == pair.id, Pair.status == "active",
-            db.or_(Pair.reminded_week.is_(None), Pair.reminded_week != key)).values(reminded_week=key))
+        claimed = db.session.execute(
+            db.update(Pair)
+            .where(
+                Pair.id == pair.id,
+                Pair.status == "active",
+                db.or_(Pair.reminded_week.is_(None), Pair.reminded_week != key),
+            )
+            .values(reminded_week=key)
+        )
         if claimed.rowcount != 1:  # another worker got there first
             db.session.rollback()
             continue
-        notify_many([mentor, mentee], REMINDER, group=group,
-                    url=path_for("mentorship.pair_page", slug=group.slug, pair_id=pair.id), data={"week": key})
+        notify_many(
+            [mentor, mentee],
+            REMINDER,
+            group=group,
+            url=path_for("mentorship.pair_page", slug=group.slug, pair_id=pair.id),
+            data={"week": key},
+        )
         db.session.commit()
         reminded += 1
     return reminded
@@ -66,8 +83,12 @@ def end_blocked_pairs() -> int:
     from plugins.mentorship.pairing import end_pair
 
     ended = 0
-    rows = db.session.execute(db.select(Pair, Group).join(Programme, Programme.id == Pair.programme_id)
-                              .join(Group, Group.id == Programme.group_id).where(Pair.status == "active")).all()
+    rows = db.session.execute(
+        db.select(Pair, Group)
+        .join(Programme, Programme.id == Pair.programme_id)
+        .join(Group, Group.id == Programme.group_id)
+        .where(Pair.status == "active")
+    ).all()
     for pair, group in rows:
         mentor, mentee = db.session.get(User, pair.mentor_id), db.session.get(User, pair.mentee_id)
         if not (can_interact(mentor, mentee) and can_interact(mentee, mentor)):
@@ -86,9 +107,15 @@ def delete_old_posts(now: datetime | None = None) -> int:
     now = now or utcnow()
     months = get_settings("mentorship")["retention_months"]
     cutoff = now - months * MONTH
-    pair_ids = db.select(Pair.id).join(Programme, Programme.id == Pair.programme_id).where(
-        Programme.state == "finished", Programme.finished_at <= cutoff,
-        db.not_(db.and_(Pair.keep_mentor, Pair.keep_mentee)))
+    pair_ids = (
+        db.select(Pair.id)
+        .join(Programme, Programme.id == Pair.programme_id)
+        .where(
+            Programme.state == "finished",
+            Programme.finished_at <= cutoff,
+            db.not_(db.and_(Pair.keep_mentor, Pair.keep_mentee)),
+        )
+    )
     deleted = db.session.execute(db.delete(PairPost).where(PairPost.pair_id.in_(pair_ids))).rowcount
     db.session.execute(db.delete(PairNote).where(PairNote.pair_id.in_(pair_ids)))
     db.session.commit()

@@ -1,4 +1,5 @@
 """Paths for notifications: built inside or outside a request (erasure, jobs), relative like core's."""
+
 from __future__ import annotations
 
 from typing import Any

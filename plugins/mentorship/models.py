@@ -5,6 +5,7 @@ as a whole, read as a whole, and a programme never changes its template's file. 
 uses AUTOINCREMENT on SQLite so an id is never reused (a deleted pair's id must never point
 at someone else's pair).
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -60,12 +61,15 @@ class Signup(db.Model):
     """A member's sign-up in one role; withdrawing deletes it (nothing is kept about them)."""
 
     __tablename__ = "mentorship_signups"
-    __table_args__ = (UniqueConstraint("programme_id", "user_id", "role", name="uq_mentorship_signups_role"),
-                      AUTOINCREMENT)
+    __table_args__ = (
+        UniqueConstraint("programme_id", "user_id", "role", name="uq_mentorship_signups_role"),
+        AUTOINCREMENT,
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    programme_id: Mapped[int] = mapped_column(ForeignKey("mentorship_programmes.id", ondelete="CASCADE"),
-                                              nullable=False, index=True)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("mentorship_programmes.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
     role: Mapped[str] = mapped_column(String(8), nullable=False)
     goals: Mapped[str] = mapped_column(Text, nullable=False, default="")
@@ -86,8 +90,9 @@ class Pair(db.Model):
     __table_args__ = (Index("ix_mentorship_pairs_programme", "programme_id", "status"), AUTOINCREMENT)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    programme_id: Mapped[int] = mapped_column(ForeignKey("mentorship_programmes.id", ondelete="CASCADE"),
-                                              nullable=False)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("mentorship_programmes.id", ondelete="CASCADE"), nullable=False
+    )
     mentor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
     mentee_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
     status: Mapped[str] = mapped_column(String(12), nullable=False, default="active")
@@ -152,8 +157,9 @@ class MatchRequest(db.Model):
     __table_args__ = (Index("ix_mentorship_requests_mentor", "mentor_id", "status"), AUTOINCREMENT)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    programme_id: Mapped[int] = mapped_column(ForeignKey("mentorship_programmes.id", ondelete="CASCADE"),
-                                              nullable=False, index=True)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("mentorship_programmes.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     mentor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
     mentee_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
     message: Mapped[str] = mapped_column(Text, nullable=False, default="")
@@ -165,11 +171,14 @@ class Exclusion(db.Model):
     """A mentor–mentee pair never to suggest again in a programme (an admin rejected it)."""
 
     __tablename__ = "mentorship_exclusions"
-    __table_args__ = (UniqueConstraint("programme_id", "mentor_id", "mentee_id", name="uq_mentorship_exclusions"),
-                      AUTOINCREMENT)
+    __table_args__ = (
+        UniqueConstraint("programme_id", "mentor_id", "mentee_id", name="uq_mentorship_exclusions"),
+        AUTOINCREMENT,
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    programme_id: Mapped[int] = mapped_column(ForeignKey("mentorship_programmes.id", ondelete="CASCADE"),
-                                              nullable=False)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("mentorship_programmes.id", ondelete="CASCADE"), nullable=False
+    )
     mentor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
     mentee_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)

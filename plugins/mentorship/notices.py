@@ -1,4 +1,5 @@
 """Notifications mentorship sends; each sentence is built when shown, in the reader's language."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -16,11 +17,17 @@ REMINDER = "mentorship_reminder"
 def _introduction(note: Any) -> str:
     data = note.data or {}
     if data.get("role") == "mentor":
-        text = _("Meet your mentee %(name)s in “%(programme)s”.", name=data.get("other", ""),
-                 programme=data.get("programme", ""))
+        text = _(
+            "Meet your mentee %(name)s in “%(programme)s”.",
+            name=data.get("other", ""),
+            programme=data.get("programme", ""),
+        )
     else:
-        text = _("Meet your mentor %(name)s in “%(programme)s”.", name=data.get("other", ""),
-                 programme=data.get("programme", ""))
+        text = _(
+            "Meet your mentor %(name)s in “%(programme)s”.",
+            name=data.get("other", ""),
+            programme=data.get("programme", ""),
+        )
     if data.get("first_step"):
         text += " " + _("Your first step: %(step)s.", step=data["first_step"])
     return text
@@ -43,24 +50,35 @@ def _reminder(note: Any) -> str:
 
 def _request(note: Any) -> str:
     name = note.actor.display_name if note.actor is not None else _("A member")
-    return _("%(name)s would like you as their mentor in “%(programme)s”.", name=name,
-             programme=(note.data or {}).get("programme", ""))
+    return _(
+        "%(name)s would like you as their mentor in “%(programme)s”.",
+        name=name,
+        programme=(note.data or {}).get("programme", ""),
+    )
 
 
 def _declined(note: Any) -> str:
-    return _("Your mentor request in “%(programme)s” was declined. Another mentor may be a better fit.",
-             programme=(note.data or {}).get("programme", ""))
+    return _(
+        "Your mentor request in “%(programme)s” was declined. Another mentor may be a better fit.",
+        programme=(note.data or {}).get("programme", ""),
+    )
 
 
 def notification_kinds() -> list[NotificationKind]:
-    return [NotificationKind(INTRODUCTION, _introduction), NotificationKind(PAIR_ENDED, _ended),
-            NotificationKind(REMINDER, _reminder), NotificationKind(REQUEST, _request),
-            NotificationKind(DECLINED, _declined)]
+    return [
+        NotificationKind(INTRODUCTION, _introduction),
+        NotificationKind(PAIR_ENDED, _ended),
+        NotificationKind(REMINDER, _reminder),
+        NotificationKind(REQUEST, _request),
+        NotificationKind(DECLINED, _declined),
+    ]
 
 
 def email_kinds() -> list[EmailKind]:
-    return [EmailKind(INTRODUCTION, label=_l("You are paired in a mentorship programme")),
-            EmailKind(PAIR_ENDED, label=_l("Your mentorship pairing ends")),
-            EmailKind(REMINDER, label=_l("Gentle reminders when your mentorship pair has been quiet")),
-            EmailKind(REQUEST, label=_l("A mentee asks you to be their mentor")),
-            EmailKind(DECLINED, label=_l("Your mentor request is declined"))]
+    return [
+        EmailKind(INTRODUCTION, label=_l("You are paired in a mentorship programme")),
+        EmailKind(PAIR_ENDED, label=_l("Your mentorship pairing ends")),
+        EmailKind(REMINDER, label=_l("Gentle reminders when your mentorship pair has been quiet")),
+        EmailKind(REQUEST, label=_l("A mentee asks you to be their mentor")),
+        EmailKind(DECLINED, label=_l("Your mentor request is declined")),
+    ]

@@ -3,6 +3,7 @@
 Every page and API route of a pair loads it through :func:`pair_for`, which answers None (a
 404) for anyone else, so there is one place to get the privacy rule right.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,9 +24,12 @@ def pair_for(user: Any, pair_id: int, group_id: int | None = None) -> tuple[Pair
     if not is_authenticated(user):
         return None
     other_id = db.case((Pair.mentor_id == user.id, Pair.mentee_id), else_=Pair.mentor_id)
-    row = db.session.execute(db.select(Pair, Programme, User).join(Programme, Programme.id == Pair.programme_id)
-                             .join(User, User.id == other_id).where(
-        Pair.id == pair_id, db.or_(Pair.mentor_id == user.id, Pair.mentee_id == user.id))).first()
+    row = db.session.execute(
+        db.select(Pair, Programme, User)
+        .join(Programme, Programme.id == Pair.programme_id)
+        .join(User, User.id == other_id)
+        .where(Pair.id == pair_id, db.or_(Pair.mentor_id == user.id, Pair.mentee_id == user.id))
+    ).first()
     if row is None or (group_id is not None and row[1].group_id != group_id):
         return None
     return row[0], row[1], row[2]
@@ -81,8 +85,14 @@ def add_post(view: PairView, author: User, body: str, parent_id: int | None = No
         parent = db.session.get(PairPost, parent_id)
         if parent is None or parent.pair_id != view.pair.id or parent.parent_id is not None:
             raise MentorshipError(_("That post is not in this pair."), field="parent_id", status=404)
-    post = PairPost(pair_id=view.pair.id, parent_id=parent_id, author_id=author.id, step=view.current_step,
-                    body=body, body_html=render_markdown(body))
+    post = PairPost(
+        pair_id=view.pair.id,
+        parent_id=parent_id,
+        author_id=author.id,
+        step=view.current_step,
+        body=body,
+        body_html=render_markdown(body),
+    )
     db.session.add(post)
     _touch(view.pair)
     return post
@@ -117,8 +127,9 @@ def add_note(view: PairView, author: User, body: str) -> PairNote:
 def notes_of(view: PairView) -> list[PairNote]:
     if view.role != "mentor":
         return []
-    return list(db.session.scalars(db.select(PairNote).where(PairNote.pair_id == view.pair.id)
-                                   .order_by(PairNote.id.desc())))
+    return list(
+        db.session.scalars(db.select(PairNote).where(PairNote.pair_id == view.pair.id).order_by(PairNote.id.desc()))
+    )
 
 
 def record_fit(view: PairView, answer: str) -> None:

@@ -1,4 +1,5 @@
 """Programmes: made from a template, edited freely, moved through draft → open → running → finished."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -12,19 +13,33 @@ from plugins.mentorship.models import Programme
 from plugins.mentorship.template_files import ProgrammeTemplate
 
 NEXT_STATE = {"draft": "open", "open": "running", "running": "finished"}
-STATE_LABELS = {"draft": _l("Draft"), "open": _l("Open for sign-up"), "running": _l("Running"),
-                "finished": _l("Finished")}
-STATE_ACTIONS = {"open": _l("Open for sign-up"), "running": _l("Start the programme"),
-                 "finished": _l("Finish the programme")}
+STATE_LABELS = {
+    "draft": _l("Draft"),
+    "open": _l("Open for sign-up"),
+    "running": _l("Running"),
+    "finished": _l("Finished"),
+}
+STATE_ACTIONS = {
+    "open": _l("Open for sign-up"),
+    "running": _l("Start the programme"),
+    "finished": _l("Finish the programme"),
+}
 
 
 def create_from_template(group: Group, user: User, template: ProgrammeTemplate) -> Programme:
     """A draft programme holding its own copy of the template's text (later edits stay local)."""
     programme = Programme(
-        group_id=group.id, created_by_id=user.id, kind=template.kind, template_key=template.key,
-        name=template.name, description=template.description, duration_weeks=template.duration_weeks,
-        steps=[step.as_dict() for step in template.steps], questions=list(template.signup_questions),
-        topics=list(template.topics), state="draft",
+        group_id=group.id,
+        created_by_id=user.id,
+        kind=template.kind,
+        template_key=template.key,
+        name=template.name,
+        description=template.description,
+        duration_weeks=template.duration_weeks,
+        steps=[step.as_dict() for step in template.steps],
+        questions=list(template.signup_questions),
+        topics=list(template.topics),
+        state="draft",
     )
     db.session.add(programme)
     db.session.flush()
@@ -33,8 +48,17 @@ def create_from_template(group: Group, user: User, template: ProgrammeTemplate) 
 
 def update_copy(programme: Programme, data: dict[str, Any]) -> None:
     """Apply the edit form: everything but the state; steps decide the duration."""
-    for name in ("name", "description", "partner_name", "partner_url", "partner_description",
-                 "admin_matching", "member_requests", "topics", "questions"):
+    for name in (
+        "name",
+        "description",
+        "partner_name",
+        "partner_url",
+        "partner_description",
+        "admin_matching",
+        "member_requests",
+        "topics",
+        "questions",
+    ):
         setattr(programme, name, data[name])
     programme.steps = data["steps"]
     programme.duration_weeks = len(data["steps"])
@@ -43,9 +67,15 @@ def update_copy(programme: Programme, data: dict[str, Any]) -> None:
 def advance(programme: Programme, target: str) -> None:
     """Move to the next state only; going back would strand sign-ups or pairs."""
     if NEXT_STATE.get(programme.state) != target:
-        raise MentorshipError(_("A programme in state “%(state)s” cannot move to “%(target)s”.",
-                                state=STATE_LABELS[programme.state], target=STATE_LABELS.get(target, target)),
-                              field="state", status=409)
+        raise MentorshipError(
+            _(
+                "A programme in state “%(state)s” cannot move to “%(target)s”.",
+                state=STATE_LABELS[programme.state],
+                target=STATE_LABELS.get(target, target),
+            ),
+            field="state",
+            status=409,
+        )
     programme.state = target
     if target == "running":
         programme.started_at = utcnow()

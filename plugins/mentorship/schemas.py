@@ -1,4 +1,5 @@
 """Input rules for every mentorship form and API body: the one place input is validated."""
+
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -9,13 +10,26 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 from core.plugin_api import MAX_ID
 
 REQUIRED = {"required": _l("This field is required."), "null": _l("This field is required.")}
-LANGUAGES = {"en": _l("English"), "de": _l("German"), "fr": _l("French"), "es": _l("Spanish"),
-             "it": _l("Italian"), "nl": _l("Dutch"), "pl": _l("Polish"), "pt": _l("Portuguese"),
-             "tr": _l("Turkish"), "ar": _l("Arabic"), "ru": _l("Russian"), "uk": _l("Ukrainian")}
-WEEKDAYS = (_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"),
-            _l("Sunday"))
-PARTS_OF_DAY = {"morning": (_l("Morning (8–12)"), range(8, 12)), "afternoon": (_l("Afternoon (12–17)"), range(12, 17)),
-                "evening": (_l("Evening (17–21)"), range(17, 21))}
+LANGUAGES = {
+    "en": _l("English"),
+    "de": _l("German"),
+    "fr": _l("French"),
+    "es": _l("Spanish"),
+    "it": _l("Italian"),
+    "nl": _l("Dutch"),
+    "pl": _l("Polish"),
+    "pt": _l("Portuguese"),
+    "tr": _l("Turkish"),
+    "ar": _l("Arabic"),
+    "ru": _l("Russian"),
+    "uk": _l("Ukrainian"),
+}
+WEEKDAYS = (_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"), _l("Sunday"))
+PARTS_OF_DAY = {
+    "morning": (_l("Morning (8–12)"), range(8, 12)),
+    "afternoon": (_l("Afternoon (12–17)"), range(12, 17)),
+    "evening": (_l("Evening (17–21)"), range(17, 21)),
+}
 BODY_MAX = 10_000
 STEP_FIELDS = {"step_title": 120, "step_prompt": 2000, "step_activity": 2000, "step_check_in": 500}
 CAPACITY_MAX = 10
@@ -34,15 +48,24 @@ class ProgrammeSignupSchema(Schema):
     """A sign-up; ``topics`` are checked against the programme's list by the caller's context."""
 
     goals = Trimmed(required=True, error_messages=REQUIRED, validate=_length(1, 2000))
-    topics = fields.List(Trimmed(), required=True, error_messages=REQUIRED,
-                         validate=validate.Length(min=1, error=_l("Choose at least one topic.")))
-    languages = fields.List(fields.String(validate=validate.OneOf(list(LANGUAGES), error=_l("Unknown language."))),
-                            required=True, error_messages=REQUIRED,
-                            validate=validate.Length(min=1, error=_l("Choose at least one language.")))
+    topics = fields.List(
+        Trimmed(),
+        required=True,
+        error_messages=REQUIRED,
+        validate=validate.Length(min=1, error=_l("Choose at least one topic.")),
+    )
+    languages = fields.List(
+        fields.String(validate=validate.OneOf(list(LANGUAGES), error=_l("Unknown language."))),
+        required=True,
+        error_messages=REQUIRED,
+        validate=validate.Length(min=1, error=_l("Choose at least one language.")),
+    )
     time_zone = Trimmed(required=True, error_messages=REQUIRED)
     availability = fields.List(fields.String(), load_default=list)
-    capacity = fields.Integer(load_default=1, validate=validate.Range(
-        min=1, max=CAPACITY_MAX, error=_l("Choose a number from {min} to {max}.")))
+    capacity = fields.Integer(
+        load_default=1,
+        validate=validate.Range(min=1, max=CAPACITY_MAX, error=_l("Choose a number from {min} to {max}.")),
+    )
     answers = fields.List(Trimmed(validate=_length(0, 1000)), load_default=list)
 
     @validates("time_zone")
@@ -86,8 +109,9 @@ def availability_slots(choices: list[str]) -> list[list[int]]:
 def availability_choices(slots: list[list[int]]) -> list[str]:
     """The form's choices back from stored slots (a part counts when its first hour is there)."""
     have = {tuple(slot) for slot in slots}
-    return [f"{day}-{part}" for day in range(7) for part, (_label, hours) in PARTS_OF_DAY.items()
-            if (day, hours[0]) in have]
+    return [
+        f"{day}-{part}" for day in range(7) for part, (_label, hours) in PARTS_OF_DAY.items() if (day, hours[0]) in have
+    ]
 
 
 class ProgrammeSchema(Schema):
@@ -108,6 +132,7 @@ class ProgrammeSchema(Schema):
     def _web_address(self, value: str, **kwargs) -> None:
         if value and not (value.startswith(("https://", "http://")) and "." in value and " " not in value):
             raise ValidationError(_l("Enter a web address starting with https://."))
+
     partner_description = Trimmed(load_default="", validate=_length(0, 2000))
     admin_matching = fields.Boolean(load_default=False)
     member_requests = fields.Boolean(load_default=False)
@@ -129,8 +154,9 @@ def programme_data(raw: dict) -> tuple[dict | None, dict]:
             errors.setdefault("step_title", []).append(str(_l("Week %(n)s needs a title.", n=index + 1)))
         for name, value in zip(STEP_FIELDS, (title, prompt, activity, check_in), strict=True):
             if len(value) > STEP_FIELDS[name]:
-                errors.setdefault(name, []).append(str(_l("Week %(n)s: use at most %(max)s characters.",
-                                                          n=index + 1, max=STEP_FIELDS[name])))
+                errors.setdefault(name, []).append(
+                    str(_l("Week %(n)s: use at most %(max)s characters.", n=index + 1, max=STEP_FIELDS[name]))
+                )
         steps.append({"title": title, "prompt": prompt, "activity": activity, "check_in": check_in})
     if not steps:
         errors["step_title"] = [str(_l("A programme needs at least one weekly step."))]
@@ -139,10 +165,18 @@ def programme_data(raw: dict) -> tuple[dict | None, dict]:
     if errors:
         return None, errors
     lines = lambda text: [line.strip() for line in text.splitlines() if line.strip()]  # noqa: E731
-    return {"name": raw["name"], "description": raw["description"], "topics": lines(raw["topics_text"])[:50],
-            "questions": lines(raw["questions_text"])[:10], "steps": steps, "partner_name": raw["partner_name"],
-            "partner_url": raw["partner_url"], "partner_description": raw["partner_description"],
-            "admin_matching": raw["admin_matching"], "member_requests": raw["member_requests"]}, {}
+    return {
+        "name": raw["name"],
+        "description": raw["description"],
+        "topics": lines(raw["topics_text"])[:50],
+        "questions": lines(raw["questions_text"])[:10],
+        "steps": steps,
+        "partner_name": raw["partner_name"],
+        "partner_url": raw["partner_url"],
+        "partner_description": raw["partner_description"],
+        "admin_matching": raw["admin_matching"],
+        "member_requests": raw["member_requests"],
+    }, {}
 
 
 class PairSchema(Schema):
@@ -155,8 +189,13 @@ class BodySchema(Schema):
 
 
 class FitSchema(Schema):
-    answer = fields.String(required=True, error_messages=REQUIRED, validate=validate.OneOf(
-        ["good_fit", "still_deciding", "not_a_good_fit"], error=_l("Choose one of the answers.")))
+    answer = fields.String(
+        required=True,
+        error_messages=REQUIRED,
+        validate=validate.OneOf(
+            ["good_fit", "still_deciding", "not_a_good_fit"], error=_l("Choose one of the answers.")
+        ),
+    )
 
 
 class EndSchema(Schema):
@@ -173,7 +212,13 @@ class MentorshipSettings(Schema):
     """Site-wide settings (``/admin/plugins``)."""
 
     retention_months = fields.Integer(
-        load_default=12, validate=validate.Range(min=1, max=120, error=_l("Choose a number from {min} to {max}.")),
-        metadata={"label": _l("Keep pair posts for (months)"),
-                  "description": _l("Pair posts are deleted this many months after their programme finishes, "
-                                    "unless both people chose to keep them.")})
+        load_default=12,
+        validate=validate.Range(min=1, max=120, error=_l("Choose a number from {min} to {max}.")),
+        metadata={
+            "label": _l("Keep pair posts for (months)"),
+            "description": _l(
+                "Pair posts are deleted this many months after their programme finishes, "
+                "unless both people chose to keep them."
+            ),
+        },
+    )

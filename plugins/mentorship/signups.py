@@ -1,4 +1,5 @@
 """Signing up as mentor or mentee: who may, and the rules a sign-up keeps."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -34,8 +35,9 @@ def refusal(user: Any, programme: Programme, group: Any, role: str) -> str | Non
 
 
 def find(programme_id: int, user_id: int, role: str) -> Signup | None:
-    return db.session.scalar(db.select(Signup).where(Signup.programme_id == programme_id, Signup.user_id == user_id,
-                                                     Signup.role == role))
+    return db.session.scalar(
+        db.select(Signup).where(Signup.programme_id == programme_id, Signup.user_id == user_id, Signup.role == role)
+    )
 
 
 def apply(signup: Signup, data: dict[str, Any], role: str) -> None:
@@ -61,8 +63,14 @@ def sign_up(user: User, programme: Programme, group: Any, role: str, data: dict[
 
 def active_pair_count(programme_id: int, user_id: int, role: str) -> int:
     column = Pair.mentor_id if role == "mentor" else Pair.mentee_id
-    return db.session.scalar(db.select(db.func.count(Pair.id)).where(
-        Pair.programme_id == programme_id, column == user_id, Pair.status == "active")) or 0
+    return (
+        db.session.scalar(
+            db.select(db.func.count(Pair.id)).where(
+                Pair.programme_id == programme_id, column == user_id, Pair.status == "active"
+            )
+        )
+        or 0
+    )
 
 
 def withdraw(user: User, programme: Programme, role: str) -> None:
@@ -71,6 +79,5 @@ def withdraw(user: User, programme: Programme, role: str) -> None:
     if signup is None:
         raise MentorshipError(_("You have not signed up in this role."), status=404)
     if active_pair_count(programme.id, user.id, role):
-        raise MentorshipError(_("You are already paired. End the pairing from your pair's page instead."),
-                              status=409)
+        raise MentorshipError(_("You are already paired. End the pairing from your pair's page instead."), status=409)
     db.session.delete(signup)

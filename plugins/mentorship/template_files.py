@@ -4,6 +4,7 @@ A template is read from YAML's node tree rather than from plain values so that e
 is reported with the file, the line and the field (``steps[2].title``): a partner
 organisation fixing its file must be told exactly where to look.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -18,8 +19,16 @@ from plugins.mentorship.models import KINDS
 SHIPPED = Path(__file__).parent / "programme_templates"
 MAX_BYTES = 200_000
 MAX_WEEKS = 52
-TEXT_MAX = {"name": 120, "title": 120, "description": 4000, "prompt": 2000, "activity": 2000, "check_in": 500,
-            "topic": 60, "question": 300}
+TEXT_MAX = {
+    "name": 120,
+    "title": 120,
+    "description": 4000,
+    "prompt": 2000,
+    "activity": 2000,
+    "check_in": 500,
+    "topic": 60,
+    "question": 300,
+}
 
 
 @dataclass(frozen=True)
@@ -51,8 +60,15 @@ class TemplateError(ValueError):
 
     def __init__(self, file: str, line: int, field_name: str, problem: str) -> None:
         self.file, self.line, self.field, self.problem = file, line, field_name, problem
-        super().__init__(_("%(file)s, line %(line)s, field “%(field)s”: %(problem)s",
-                           file=file, line=line, field=field_name, problem=problem))
+        super().__init__(
+            _(
+                "%(file)s, line %(line)s, field “%(field)s”: %(problem)s",
+                file=file,
+                line=line,
+                field=field_name,
+                problem=problem,
+            )
+        )
 
 
 def _line(node: yaml.Node) -> int:
@@ -71,8 +87,9 @@ class _Reader:
             raise self.fail(node, name, _("expected a set of “name: value” fields"))
         return {str(key.value): (key, value) for key, value in node.value}
 
-    def text(self, parent: yaml.Node, fields: dict, name: str, path: str, *, required: bool = True,
-             limit: int = 2000) -> str:
+    def text(
+        self, parent: yaml.Node, fields: dict, name: str, path: str, *, required: bool = True, limit: int = 2000
+    ) -> str:
         if name not in fields:
             if required:
                 raise self.fail(parent, path, _("this field is missing"))
@@ -117,8 +134,12 @@ def parse_template(source: str | bytes, file: str) -> ProgrammeTemplate:
         root = yaml.compose(source, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
-        raise TemplateError(file, (mark.line + 1) if mark else 1, "-",
-                            _("this is not valid YAML (%(problem)s)", problem=err.problem or "")) from None
+        raise TemplateError(
+            file,
+            (mark.line + 1) if mark else 1,
+            "-",
+            _("this is not valid YAML (%(problem)s)", problem=err.problem or ""),
+        ) from None
     if root is None:
         raise TemplateError(file, 1, "-", _("the file is empty"))
     reader = _Reader(file)
@@ -138,8 +159,9 @@ def parse_template(source: str | bytes, file: str) -> ProgrammeTemplate:
     except ValueError:
         weeks = 0
     if not 1 <= weeks <= MAX_WEEKS:
-        raise reader.fail(weeks_node, "duration_weeks", _("expected a whole number of weeks from 1 to %(max)s",
-                                                          max=MAX_WEEKS))
+        raise reader.fail(
+            weeks_node, "duration_weeks", _("expected a whole number of weeks from 1 to %(max)s", max=MAX_WEEKS)
+        )
     if "steps" not in fields:
         raise reader.fail(root, "steps", _("this field is missing"))
     steps_node = fields["steps"][1]
@@ -149,19 +171,31 @@ def parse_template(source: str | bytes, file: str) -> ProgrammeTemplate:
     for index, item in enumerate(steps_node.value):
         path = f"steps[{index + 1}]"
         step_fields = reader.mapping(item, path)
-        steps.append(Step(
-            title=reader.text(item, step_fields, "title", f"{path}.title", limit=TEXT_MAX["title"]),
-            prompt=reader.text(item, step_fields, "prompt", f"{path}.prompt", limit=TEXT_MAX["prompt"]),
-            activity=reader.text(item, step_fields, "activity", f"{path}.activity", limit=TEXT_MAX["activity"]),
-            check_in=reader.text(item, step_fields, "check_in", f"{path}.check_in", required=False,
-                                 limit=TEXT_MAX["check_in"]),
-        ))
+        steps.append(
+            Step(
+                title=reader.text(item, step_fields, "title", f"{path}.title", limit=TEXT_MAX["title"]),
+                prompt=reader.text(item, step_fields, "prompt", f"{path}.prompt", limit=TEXT_MAX["prompt"]),
+                activity=reader.text(item, step_fields, "activity", f"{path}.activity", limit=TEXT_MAX["activity"]),
+                check_in=reader.text(
+                    item, step_fields, "check_in", f"{path}.check_in", required=False, limit=TEXT_MAX["check_in"]
+                ),
+            )
+        )
     if len(steps) != weeks:
-        raise reader.fail(steps_node, "steps", _("%(weeks)s weeks need %(weeks)s steps, one per week; found %(n)s",
-                                                 weeks=weeks, n=len(steps)))
+        raise reader.fail(
+            steps_node,
+            "steps",
+            _("%(weeks)s weeks need %(weeks)s steps, one per week; found %(n)s", weeks=weeks, n=len(steps)),
+        )
     return ProgrammeTemplate(
-        key=key, kind=kind, language=language, name=name, description=description, duration_weeks=weeks,
-        steps=tuple(steps), signup_questions=reader.text_list(root, fields, "signup_questions", TEXT_MAX["question"]),
+        key=key,
+        kind=kind,
+        language=language,
+        name=name,
+        description=description,
+        duration_weeks=weeks,
+        steps=tuple(steps),
+        signup_questions=reader.text_list(root, fields, "signup_questions", TEXT_MAX["question"]),
         topics=reader.text_list(root, fields, "topics", TEXT_MAX["topic"]),
     )
 

@@ -1,4 +1,5 @@
 """Mentorship pages inside a group: programmes, sign-up, matching, the pair space, the admin view."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -15,15 +16,15 @@ from plugins.mentorship.models import Pair, Signup
 from plugins.mentorship.schemas import (
     LANGUAGES,
     PARTS_OF_DAY,
+    STEP_FIELDS,
     WEEKDAYS,
     BodySchema,
     EndSchema,
     FitSchema,
     PairSchema,
-    RequestSchema,
     ProgrammeSchema,
-    STEP_FIELDS,
     ProgrammeSignupSchema,
+    RequestSchema,
     availability_choices,
     programme_data,
 )
@@ -34,9 +35,13 @@ bp = Blueprint("mentorship", __name__, template_folder="templates")
 
 @bp.app_context_processor
 def _helpers() -> dict:
-    return {"mentorship_state_label": lambda state: programmes.STATE_LABELS.get(state, state),
-            "mentorship_factor_text": factor_text, "mentorship_obstacle_text": obstacle_text,
-            "mentorship_reason_text": reason_text, "mentorship_language": lambda c: LANGUAGES.get(c, c)}
+    return {
+        "mentorship_state_label": lambda state: programmes.STATE_LABELS.get(state, state),
+        "mentorship_factor_text": factor_text,
+        "mentorship_obstacle_text": obstacle_text,
+        "mentorship_reason_text": reason_text,
+        "mentorship_language": lambda c: LANGUAGES.get(c, c),
+    }
 
 
 def _fail(err: MentorshipError):
@@ -96,18 +101,38 @@ def programme_page(slug: str, programme_id: int):
     context, programme = programme_or_404(slug, programme_id)
     mine, my_pairs = [], []
     if current_user.is_authenticated:
-        mine = list(db.session.scalars(db.select(Signup).where(Signup.programme_id == programme.id,
-                                                               Signup.user_id == current_user.id)))
-        my_pairs = list(db.session.scalars(db.select(Pair).where(
-            Pair.programme_id == programme.id,
-            db.or_(Pair.mentor_id == current_user.id, Pair.mentee_id == current_user.id)).order_by(Pair.id.desc())))
+        mine = list(
+            db.session.scalars(
+                db.select(Signup).where(Signup.programme_id == programme.id, Signup.user_id == current_user.id)
+            )
+        )
+        my_pairs = list(
+            db.session.scalars(
+                db.select(Pair)
+                .where(
+                    Pair.programme_id == programme.id,
+                    db.or_(Pair.mentor_id == current_user.id, Pair.mentee_id == current_user.id),
+                )
+                .order_by(Pair.id.desc())
+            )
+        )
     roles = {s.role: s for s in mine}
     asked = member_requests.pending_for(programme, current_user) if "mentor" in roles else []
-    refusals = {role: signups.refusal(current_user, programme, context.group, role)
-                for role in ("mentor", "mentee") if role not in roles}
-    return render_group_page("mentorship/programme.html", context, programme=programme, signups=roles,
-                             refusals=refusals, pairs=my_pairs, manage=can_manage(current_user, context.group),
-                             requests=asked)
+    refusals = {
+        role: signups.refusal(current_user, programme, context.group, role)
+        for role in ("mentor", "mentee")
+        if role not in roles
+    }
+    return render_group_page(
+        "mentorship/programme.html",
+        context,
+        programme=programme,
+        signups=roles,
+        refusals=refusals,
+        pairs=my_pairs,
+        manage=can_manage(current_user, context.group),
+        requests=asked,
+    )
 
 
 @bp.route("/g/<slug>/mentorship/<int:programme_id>/edit", methods=["GET", "POST"])
@@ -127,19 +152,33 @@ def edit_programme(slug: str, programme_id: int):
                 flash(_("Programme saved."))
                 return redirect(url_for("mentorship.programme_page", slug=slug, programme_id=programme.id))
         status = 422
-        steps = [{"title": t, "prompt": p, "activity": a, "check_in": c} for t, p, a, c in zip(
-            request.form.getlist("step_title"), request.form.getlist("step_prompt"),
-            request.form.getlist("step_activity"), request.form.getlist("step_check_in"), strict=False)]
+        steps = [
+            {"title": t, "prompt": p, "activity": a, "check_in": c}
+            for t, p, a, c in zip(
+                request.form.getlist("step_title"),
+                request.form.getlist("step_prompt"),
+                request.form.getlist("step_activity"),
+                request.form.getlist("step_check_in"),
+                strict=False,
+            )
+        ]
     else:
-        values = {"name": programme.name, "description": programme.description,
-                  "topics_text": "\n".join(programme.topics), "questions_text": "\n".join(programme.questions),
-                  "partner_name": programme.partner_name, "partner_url": programme.partner_url,
-                  "partner_description": programme.partner_description,
-                  "admin_matching": programme.admin_matching, "member_requests": programme.member_requests}
+        values = {
+            "name": programme.name,
+            "description": programme.description,
+            "topics_text": "\n".join(programme.topics),
+            "questions_text": "\n".join(programme.questions),
+            "partner_name": programme.partner_name,
+            "partner_url": programme.partner_url,
+            "partner_description": programme.partner_description,
+            "admin_matching": programme.admin_matching,
+            "member_requests": programme.member_requests,
+        }
         steps = list(programme.steps)
     steps = steps + [{"title": "", "prompt": "", "activity": "", "check_in": ""}]  # room for one more week
-    return render_group_page("mentorship/edit.html", context, programme=programme, values=values, errors=errors,
-                             steps=steps), status
+    return render_group_page(
+        "mentorship/edit.html", context, programme=programme, values=values, errors=errors, steps=steps
+    ), status
 
 
 @bp.post("/g/<slug>/mentorship/<int:programme_id>/state")
@@ -160,10 +199,15 @@ def change_state(slug: str, programme_id: int):
 
 
 def _signup_values(signup: Signup) -> dict:
-    return {"goals": signup.goals, "topics": signup.topics, "languages": signup.languages,
-            "time_zone": signup.time_zone, "availability": availability_choices(signup.availability),
-            "capacity": signup.capacity,
-            "answers": [signup.answers.get(str(i), "") for i in range(len(signup.answers) + 10)]}
+    return {
+        "goals": signup.goals,
+        "topics": signup.topics,
+        "languages": signup.languages,
+        "time_zone": signup.time_zone,
+        "availability": availability_choices(signup.availability),
+        "capacity": signup.capacity,
+        "answers": [signup.answers.get(str(i), "") for i in range(len(signup.answers) + 10)],
+    }
 
 
 @bp.route("/g/<slug>/mentorship/<int:programme_id>/signup/<any(mentor, mentee):role>", methods=["GET", "POST"])
@@ -173,8 +217,11 @@ def signup_form(slug: str, programme_id: int, role: str):
     existing = signups.find(programme.id, current_user.id, role)
     refusal = None if existing else signups.refusal(current_user, programme, context.group, role)
     errors, status = {}, 200
-    values = _signup_values(existing) if existing else {"time_zone": "Europe/Berlin", "capacity": 1,
-                                                        "languages": [current_user.locale or "en"]}
+    values = (
+        _signup_values(existing)
+        if existing
+        else {"time_zone": "Europe/Berlin", "capacity": 1, "languages": [current_user.locale or "en"]}
+    )
     if request.method == "POST" and refusal is None:
         data, errors, values = load_form(ProgrammeSignupSchema(topics=programme.topics), request.form)
         if data is not None:
@@ -184,7 +231,11 @@ def signup_form(slug: str, programme_id: int, role: str):
                 else:
                     signups.sign_up(current_user, programme, context.group, role, data)
                 db.session.commit()
-                flash(_("Your sign-up is saved.") if existing else _("You signed up. We will let you know when you are paired."))
+                flash(
+                    _("Your sign-up is saved.")
+                    if existing
+                    else _("You signed up. We will let you know when you are paired.")
+                )
                 return redirect(url_for("mentorship.programme_page", slug=slug, programme_id=programme.id))
             except MentorshipError as err:
                 _fail(err)
@@ -193,9 +244,19 @@ def signup_form(slug: str, programme_id: int, role: str):
             status = 422
     elif request.method == "POST":
         status = 409 if signups.find(programme.id, current_user.id, role) else 403
-    return render_group_page("mentorship/signup.html", context, programme=programme, role=role, existing=existing,
-                             refusal=refusal, values=values, errors=errors, languages=LANGUAGES,
-                             weekdays=WEEKDAYS, parts=PARTS_OF_DAY), status
+    return render_group_page(
+        "mentorship/signup.html",
+        context,
+        programme=programme,
+        role=role,
+        existing=existing,
+        refusal=refusal,
+        values=values,
+        errors=errors,
+        languages=LANGUAGES,
+        weekdays=WEEKDAYS,
+        parts=PARTS_OF_DAY,
+    ), status
 
 
 @bp.post("/g/<slug>/mentorship/<int:programme_id>/signup/<any(mentor, mentee):role>/withdraw")
@@ -229,9 +290,19 @@ def matching(slug: str, programme_id: int):
 
     mentors = [s for s in pool.mentors if keep(s) and pool.remaining(s) > 0]
     mentees = [s for s in pool.mentees if keep(s) and s.user_id not in pool.paired_mentees]
-    return render_group_page("mentorship/matching.html", context, programme=programme, pool=pool, result=result,
-                             mentors=mentors, mentees=mentees, topic=topic, language=language, errors={},
-                             languages=LANGUAGES)
+    return render_group_page(
+        "mentorship/matching.html",
+        context,
+        programme=programme,
+        pool=pool,
+        result=result,
+        mentors=mentors,
+        mentees=mentees,
+        topic=topic,
+        language=language,
+        errors={},
+        languages=LANGUAGES,
+    )
 
 
 @bp.post("/g/<slug>/mentorship/<int:programme_id>/pairs")
@@ -249,8 +320,11 @@ def create_pair(slug: str, programme_id: int):
     except MentorshipError as err:
         _fail(err)
         flash(err.message, "error")
-    return redirect(url_for("mentorship.matching", slug=slug, programme_id=programme.id,
-                            suggest=request.form.get("suggest") or None))
+    return redirect(
+        url_for(
+            "mentorship.matching", slug=slug, programme_id=programme.id, suggest=request.form.get("suggest") or None
+        )
+    )
 
 
 @bp.post("/g/<slug>/mentorship/<int:programme_id>/suggestions/reject")
@@ -269,8 +343,9 @@ def reject_suggestion(slug: str, programme_id: int):
 @login_required
 def overview(slug: str, programme_id: int):
     context, programme = programme_or_404(slug, programme_id, manage=True)
-    return render_group_page("mentorship/overview.html", context, programme=programme,
-                             figures=stats.programme_figures(programme))
+    return render_group_page(
+        "mentorship/overview.html", context, programme=programme, figures=stats.programme_figures(programme)
+    )
 
 
 # --- the pair space ---------------------------------------------------------------------------
@@ -299,9 +374,19 @@ def pair_page(slug: str, pair_id: int):
     block_url = None
     if is_plugin_enabled("reporting") and "reporting.block" in current_app_view_functions():
         block_url = url_for("mentorship.end_and_block", slug=slug, pair_id=pair_id)
-    return render_group_page("mentorship/pair.html", context, view=view, posts=posts, comments=comments,
-                             authors=authors, notes=pair_space.notes_of(view), errors={}, values={},
-                             worried_url=worried, block_url=block_url)
+    return render_group_page(
+        "mentorship/pair.html",
+        context,
+        view=view,
+        posts=posts,
+        comments=comments,
+        authors=authors,
+        notes=pair_space.notes_of(view),
+        errors={},
+        values={},
+        worried_url=worried,
+        block_url=block_url,
+    )
 
 
 def current_app_view_functions() -> dict:
@@ -372,7 +457,9 @@ def fit_check(slug: str, pair_id: int):
         pair_space.record_fit(view, data["answer"])
         if data["answer"] == "not_a_good_fit":
             pairing.end_pair(view.pair, context.group, by=current_user, reason="not_a_good_fit")
-            return _("Thank you for being honest. The pairing has ended, and you will both be offered someone new first.")
+            return _(
+                "Thank you for being honest. The pairing has ended, and you will both be offered someone new first."
+            )
         return _("Thank you for telling us.")
 
     return _pair_action(slug, pair_id, act)
@@ -415,8 +502,7 @@ def end_and_block(slug: str, pair_id: int):
         db.session.commit()
     if not is_plugin_enabled("reporting"):
         return redirect(url_for("mentorship.pair_page", slug=slug, pair_id=pair_id))
-    return render_group_page("mentorship/block.html", context, view=view,
-                             block_action=url_for("reporting.block"))
+    return render_group_page("mentorship/block.html", context, view=view, block_action=url_for("reporting.block"))
 
 
 @bp.get("/g/<slug>/mentorship/pairs/<int:pair_id>/worried")
@@ -424,8 +510,9 @@ def worried(slug: str, pair_id: int):
     context, view = _pair_or_404(slug, pair_id)
     if not view.programme.is_support:
         abort(404)
-    resources = support_resources(current_user.locale or "en", {"country": current_user.country,
-                                                                "reason": "worried_about_someone"})
+    resources = support_resources(
+        current_user.locale or "en", {"country": current_user.country, "reason": "worried_about_someone"}
+    )
     return render_group_page("mentorship/worried.html", context, view=view, resources=resources)
 
 
@@ -436,12 +523,23 @@ def my_mentorships():
     from core.plugin_api import Group
     from plugins.mentorship.models import Programme
 
-    rows = db.session.execute(db.select(Pair, Programme, Group).join(Programme, Programme.id == Pair.programme_id)
-                              .join(Group, Group.id == Programme.group_id)
-                              .where(db.or_(Pair.mentor_id == current_user.id, Pair.mentee_id == current_user.id))
-                              .order_by(Pair.id.desc())).all()
-    others = {user.id: user for user in db.session.scalars(db.select(User).where(User.id.in_(
-        {pair.other_id(current_user.id) for pair, _p, _g in rows})))} if rows else {}
+    rows = db.session.execute(
+        db.select(Pair, Programme, Group)
+        .join(Programme, Programme.id == Pair.programme_id)
+        .join(Group, Group.id == Programme.group_id)
+        .where(db.or_(Pair.mentor_id == current_user.id, Pair.mentee_id == current_user.id))
+        .order_by(Pair.id.desc())
+    ).all()
+    others = (
+        {
+            user.id: user
+            for user in db.session.scalars(
+                db.select(User).where(User.id.in_({pair.other_id(current_user.id) for pair, _p, _g in rows}))
+            )
+        }
+        if rows
+        else {}
+    )
     return render_template("mentorship/mine.html", rows=rows, others=others)
 
 
@@ -457,10 +555,23 @@ def mentor_directory(slug: str, programme_id: int):
         abort(404)
     pool = pairing.load_pool(programme)
     topic = request.args.get("topic", "")
-    mentors = [s for s in pool.mentors if s.user_id != current_user.id and pool.remaining(s) > 0
-               and (not topic or topic in s.topics) and can_interact(current_user, pool.users[s.user_id])]
-    return render_group_page("mentorship/mentors.html", context, programme=programme, mentors=mentors, pool=pool,
-                             topic=topic, paired=current_user.id in pool.paired_mentees)
+    mentors = [
+        s
+        for s in pool.mentors
+        if s.user_id != current_user.id
+        and pool.remaining(s) > 0
+        and (not topic or topic in s.topics)
+        and can_interact(current_user, pool.users[s.user_id])
+    ]
+    return render_group_page(
+        "mentorship/mentors.html",
+        context,
+        programme=programme,
+        mentors=mentors,
+        pool=pool,
+        topic=topic,
+        paired=current_user.id in pool.paired_mentees,
+    )
 
 
 @bp.post("/g/<slug>/mentorship/<int:programme_id>/requests")
@@ -495,7 +606,11 @@ def answer_request(slug: str, request_id: int, decision: str):
     try:
         member_requests.answer(match_request, programme, group, current_user, decision == "accept")
         db.session.commit()
-        flash(_("You accepted. You have both been introduced.") if decision == "accept" else _("You declined the request."))
+        flash(
+            _("You accepted. You have both been introduced.")
+            if decision == "accept"
+            else _("You declined the request.")
+        )
     except MentorshipError as err:
         _fail(err)
         flash(err.message, "error")

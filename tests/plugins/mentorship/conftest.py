@@ -1,4 +1,5 @@
 """Mentorship tests: the plugin (and reporting, for blocks) enabled in a small group."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ class Circle:
 
 @pytest.fixture
 def circle(app, make_user, make_group, enable_plugin) -> Circle:
-    """A group "parents" with an owner, an admin, a moderator, members Mia (mentor), Ben (mentee), Oli; and outsiders."""
+    """Group "parents": owner, admin, moderator, members Mia (mentor), Ben (mentee), Oli; outsiders."""
     owner = make_user("owner", display_name="Olga Owner")
     admin = make_user("admin", display_name="Ada Admin")
     moderator = make_user("mod", display_name="Mo Moderator")
@@ -36,8 +37,9 @@ def circle(app, make_user, make_group, enable_plugin) -> Circle:
     other = make_user("oli", display_name="Oli Other")
     outsider = make_user("zed", display_name="Zed Outsider")
     site_admin = make_user("root", display_name="Site Admin", is_site_admin=True)
-    group = make_group(owner=owner, slug="parents", members=((admin, "admin"), (moderator, "moderator"),
-                                                             mentor, mentee, other))
+    group = make_group(
+        owner=owner, slug="parents", members=((admin, "admin"), (moderator, "moderator"), mentor, mentee, other)
+    )
     enable_plugin("reporting")
     enable_plugin("mentorship", group)
     return Circle(group, owner, admin, moderator, mentor, mentee, other, outsider, site_admin)
@@ -51,8 +53,14 @@ def client_for(app, login):
     return make
 
 
-SIGNUP = {"goals": "Learn to run a small soap business", "topics": ["Crafts"], "languages": ["en"],
-          "time_zone": "Europe/Berlin", "availability": ["0-evening", "2-evening"], "capacity": "2"}
+SIGNUP = {
+    "goals": "Learn to run a small soap business",
+    "topics": ["Crafts"],
+    "languages": ["en"],
+    "time_zone": "Europe/Berlin",
+    "availability": ["0-evening", "2-evening"],
+    "capacity": "2",
+}
 
 
 @pytest.fixture
@@ -89,6 +97,7 @@ def sign_up(circle, programme):
 def pair(circle, programme, sign_up):
     """Mia mentors Ben, paired by the admin."""
     from flask import Flask  # noqa: F401
+
     from core.plugin_api import db
     from plugins.mentorship.pairing import make_pair
 

@@ -1,14 +1,21 @@
 """The JSON API: the same rules as the pages, pairs 404 to anyone but the two, refusals name the field."""
+
 from __future__ import annotations
 
 import pytest
 
 from core.plugin_api import db
-from plugins.mentorship.models import Pair, PairPost, Programme, Signup
+from plugins.mentorship.models import PairPost, Programme, Signup
 
 BASE = "/api/v1/groups/parents/mentorship"
-SIGNUP = {"goals": "Learn", "topics": ["Crafts"], "languages": ["en"], "time_zone": "Europe/Berlin",
-          "availability": ["0-evening"], "capacity": 2}
+SIGNUP = {
+    "goals": "Learn",
+    "topics": ["Crafts"],
+    "languages": ["en"],
+    "time_zone": "Europe/Berlin",
+    "availability": ["0-evening"],
+    "capacity": 2,
+}
 
 
 def test_admin_creates_opens_and_pairs_through_the_api(circle, client_for):
@@ -19,25 +26,36 @@ def test_admin_creates_opens_and_pairs_through_the_api(circle, client_for):
     assert created.status_code == 201
     programme_id = created.get_json()["id"]
     assert admin.post(f"{BASE}/programmes/{programme_id}/state", json={"state": "open"}).get_json()["state"] == "open"
-    assert client_for(circle.mentor).put(f"{BASE}/programmes/{programme_id}/signups/mentor", json=SIGNUP).status_code == 200
-    assert client_for(circle.mentee).put(f"{BASE}/programmes/{programme_id}/signups/mentee", json=SIGNUP).status_code == 200
+    assert (
+        client_for(circle.mentor).put(f"{BASE}/programmes/{programme_id}/signups/mentor", json=SIGNUP).status_code
+        == 200
+    )
+    assert (
+        client_for(circle.mentee).put(f"{BASE}/programmes/{programme_id}/signups/mentee", json=SIGNUP).status_code
+        == 200
+    )
     suggestions = admin.get(f"{BASE}/programmes/{programme_id}/suggestions").get_json()
     [suggestion] = suggestions["suggestions"]
     assert sum(f["points"] for f in suggestion["factors"]) == suggestion["score"]
     assert any(f["text"] == "Shared topics: Crafts" for f in suggestion["factors"])
-    pair = admin.post(f"{BASE}/programmes/{programme_id}/pairs",
-                      json={"mentor_id": suggestion["mentor_id"], "mentee_id": suggestion["mentee_id"]})
+    pair = admin.post(
+        f"{BASE}/programmes/{programme_id}/pairs",
+        json={"mentor_id": suggestion["mentor_id"], "mentee_id": suggestion["mentee_id"]},
+    )
     assert pair.status_code == 201 and pair.get_json()["current_step"]["title"] == "Where we start"
 
 
 def test_refusals_name_the_field(circle, programme, sign_up, client_for):
     sign_up(circle.mentor, "mentor")
     admin = client_for(circle.admin)
-    response = admin.post(f"{BASE}/programmes/{programme.id}/pairs",
-                          json={"mentor_id": circle.mentor.id, "mentee_id": circle.mentor.id})
+    response = admin.post(
+        f"{BASE}/programmes/{programme.id}/pairs", json={"mentor_id": circle.mentor.id, "mentee_id": circle.mentor.id}
+    )
     assert response.status_code == 422
     assert response.get_json()["errors"]["json"]["mentee_id"] == ["Nobody can be paired with themselves."]
-    again = client_for(circle.mentor).put(f"{BASE}/programmes/{programme.id}/signups/mentor", json={**SIGNUP, "topics": ["Astrology"]})
+    again = client_for(circle.mentor).put(
+        f"{BASE}/programmes/{programme.id}/signups/mentor", json={**SIGNUP, "topics": ["Astrology"]}
+    )
     assert again.status_code == 422 and "topics" in again.get_json()["errors"]["json"]
 
 
@@ -48,11 +66,17 @@ def test_non_member_sign_up_is_refused(circle, programme, client_for):
     assert db.session.scalar(db.select(Signup)) is None
 
 
-@pytest.mark.parametrize("who", ["other participant", "group moderator", "group admin", "site admin", "non-member",
-                                 "visitor"])
+@pytest.mark.parametrize(
+    "who", ["other participant", "group moderator", "group admin", "site admin", "non-member", "visitor"]
+)
 def test_pair_routes_answer_404_to_everyone_but_the_pair(circle, pair, client_for, app, who):
-    users = {"other participant": circle.other, "group moderator": circle.moderator, "group admin": circle.admin,
-             "site admin": circle.site_admin, "non-member": circle.outsider}
+    users = {
+        "other participant": circle.other,
+        "group moderator": circle.moderator,
+        "group admin": circle.admin,
+        "site admin": circle.site_admin,
+        "non-member": circle.outsider,
+    }
     client = app.test_client() if who == "visitor" else client_for(users[who])
     expected = 401 if who == "visitor" else 404
     url = f"{BASE}/pairs/{pair.id}"
@@ -69,7 +93,12 @@ def test_the_pair_posts_marks_done_and_only_the_mentor_reads_notes(circle, pair,
     mentee, mentor = client_for(circle.mentee), client_for(circle.mentor)
     post = mentee.post(f"{BASE}/pairs/{pair.id}/posts", json={"body": "Hi *Mia*"})
     assert post.status_code == 201 and "<em>Mia</em>" in post.get_json()["body_html"]
-    assert mentor.post(f"{BASE}/pairs/{pair.id}/posts", json={"body": "Hi Ben", "parent_id": post.get_json()["id"]}).status_code == 201
+    assert (
+        mentor.post(
+            f"{BASE}/pairs/{pair.id}/posts", json={"body": "Hi Ben", "parent_id": post.get_json()["id"]}
+        ).status_code
+        == 201
+    )
     assert len(mentor.get(f"{BASE}/pairs/{pair.id}/posts").get_json()) == 2
     assert mentee.post(f"{BASE}/pairs/{pair.id}/steps/done").get_json()["steps_done"] == 1
     assert mentor.post(f"{BASE}/pairs/{pair.id}/notes", json={"body": "private"}).status_code == 201

@@ -1,4 +1,5 @@
 """Ending a pair: by either person, after the fit check, by a block, by erasure; completed vs ended."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -8,8 +9,12 @@ from plugins.mentorship.models import Pair, PairNote, PairPost, Signup
 
 
 def _kinds(user_id):
-    return [n.data for n in db.session.scalars(db.select(Notification).where(
-        Notification.user_id == user_id, Notification.kind == "mentorship_pair_ended"))]
+    return [
+        n.data
+        for n in db.session.scalars(
+            db.select(Notification).where(Notification.user_id == user_id, Notification.kind == "mentorship_pair_ended")
+        )
+    ]
 
 
 def test_either_person_can_end_and_the_other_is_told_kindly(circle, pair, client_for):
@@ -45,7 +50,9 @@ def test_not_a_good_fit_ends_kindly_and_offers_a_rematch_with_priority(circle, p
     client_for(circle.mentor).post(f"/g/parents/mentorship/pairs/{pair.id}/fit", data={"answer": "not_a_good_fit"})
     db.session.refresh(pair)
     assert (pair.status, pair.end_reason, pair.fit_mentor) == ("ended", "not_a_good_fit", "not_a_good_fit")
-    assert db.session.scalar(db.select(Signup.priority).where(Signup.user_id == circle.mentee.id, Signup.role == "mentee"))
+    assert db.session.scalar(
+        db.select(Signup.priority).where(Signup.user_id == circle.mentee.id, Signup.role == "mentee")
+    )
     assert _kinds(circle.mentee.id) == [{"reason": "fit", "rematch": True}]
 
 
@@ -57,7 +64,9 @@ def test_blocking_from_the_pair_ends_it_at_once_and_offers_the_block(circle, pai
     assert (pair.status, pair.end_reason) == ("ended", "blocked")
     assert 'action="/blocks"' in page and f'value="{circle.mentor.id}"' in page
     assert _kinds(circle.mentor.id) == []  # the blocked person is not told why, nor by a notice
-    assert db.session.scalar(db.select(Signup.priority).where(Signup.user_id == circle.mentee.id, Signup.role == "mentee"))
+    assert db.session.scalar(
+        db.select(Signup.priority).where(Signup.user_id == circle.mentee.id, Signup.role == "mentee")
+    )
 
 
 def test_a_block_made_elsewhere_closes_the_pair_space(circle, pair, client_for):
@@ -83,7 +92,9 @@ def test_report_link_on_the_other_persons_post(circle, pair, client_for):
 
 def test_worried_link_only_in_encouragement_and_support_programmes(circle, programme, pair, client_for):
     client = client_for(circle.mentee)
-    assert "I&#39;m worried about my mentor" not in client.get(f"/g/parents/mentorship/pairs/{pair.id}").get_data(as_text=True)
+    assert "I&#39;m worried about my mentor" not in client.get(f"/g/parents/mentorship/pairs/{pair.id}").get_data(
+        as_text=True
+    )
     assert client.get(f"/g/parents/mentorship/pairs/{pair.id}/worried").status_code == 404
     programme.kind = "encouragement_support"
     db.session.commit()

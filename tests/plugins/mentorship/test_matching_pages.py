@@ -1,4 +1,5 @@
 """Matching pages: explained suggestions, hand pairing, and every refusal with its reason."""
+
 from __future__ import annotations
 
 import pytest
@@ -18,7 +19,9 @@ def in_request(app):
 def test_suggestions_show_why_with_points_adding_up(circle, programme, sign_up, client_for):
     sign_up(circle.mentor, "mentor")
     sign_up(circle.mentee, "mentee")
-    page = client_for(circle.admin).get(f"/g/parents/mentorship/{programme.id}/matching?suggest=1").get_data(as_text=True)
+    page = (
+        client_for(circle.admin).get(f"/g/parents/mentorship/{programme.id}/matching?suggest=1").get_data(as_text=True)
+    )
     assert "Mia Mentor" in page and "Ben Mentee" in page
     assert "Shared topics: Crafts" in page and "Shared languages: English" in page
     assert "2 hours a week when both are free" not in page  # evenings are four hours, Monday and Wednesday
@@ -32,11 +35,15 @@ def test_suggestions_show_why_with_points_adding_up(circle, programme, sign_up, 
 def test_unmatched_mentee_is_listed_with_a_translated_reason(circle, programme, sign_up, client_for):
     sign_up(circle.mentor, "mentor")
     sign_up(circle.mentee, "mentee", languages=["tr"])
-    page = client_for(circle.admin).get(f"/g/parents/mentorship/{programme.id}/matching?suggest=1").get_data(as_text=True)
+    page = (
+        client_for(circle.admin).get(f"/g/parents/mentorship/{programme.id}/matching?suggest=1").get_data(as_text=True)
+    )
     assert "Ben Mentee</strong>: No mentor speaks Turkish." in page
     circle.admin.locale = "de"
     db.session.commit()
-    page = client_for(circle.admin).get(f"/g/parents/mentorship/{programme.id}/matching?suggest=1").get_data(as_text=True)
+    page = (
+        client_for(circle.admin).get(f"/g/parents/mentorship/{programme.id}/matching?suggest=1").get_data(as_text=True)
+    )
     assert "Keine Mentorin und kein Mentor spricht Türkisch." in page
 
 
@@ -58,13 +65,17 @@ def test_accepting_a_suggestion_pairs_and_introduces_both(circle, programme, sig
 
     sign_up(circle.mentor, "mentor")
     sign_up(circle.mentee, "mentee")
-    response = client_for(circle.admin).post(f"/g/parents/mentorship/{programme.id}/pairs",
-                                             data={"mentor_id": circle.mentor.id, "mentee_id": circle.mentee.id})
+    response = client_for(circle.admin).post(
+        f"/g/parents/mentorship/{programme.id}/pairs",
+        data={"mentor_id": circle.mentor.id, "mentee_id": circle.mentee.id},
+    )
     assert response.status_code == 302
     pair = db.session.scalar(db.select(Pair))
     assert (pair.mentor_id, pair.mentee_id, pair.status) == (circle.mentor.id, circle.mentee.id, "active")
-    notes = {n.user_id: n for n in db.session.scalars(db.select(Notification).where(
-        Notification.kind == "mentorship_introduction"))}
+    notes = {
+        n.user_id: n
+        for n in db.session.scalars(db.select(Notification).where(Notification.kind == "mentorship_introduction"))
+    }
     assert set(notes) == {circle.mentor.id, circle.mentee.id}
     assert notes[circle.mentee.id].data["other"] == "Mia Mentor"
     assert notes[circle.mentee.id].data["first_step"] == "Where we start"
@@ -77,8 +88,10 @@ def test_accepting_a_suggestion_pairs_and_introduces_both(circle, programme, sig
 def test_rejected_suggestion_is_not_suggested_again(circle, programme, sign_up, client_for):
     sign_up(circle.mentor, "mentor")
     sign_up(circle.mentee, "mentee")
-    client_for(circle.admin).post(f"/g/parents/mentorship/{programme.id}/suggestions/reject",
-                                  data={"mentor_id": circle.mentor.id, "mentee_id": circle.mentee.id})
+    client_for(circle.admin).post(
+        f"/g/parents/mentorship/{programme.id}/suggestions/reject",
+        data={"mentor_id": circle.mentor.id, "mentee_id": circle.mentee.id},
+    )
     assert suggestions(programme, load_pool(programme)).suggestions == ()
 
 
@@ -115,8 +128,10 @@ def test_pairing_someone_who_left_the_group_is_refused(circle, programme, sign_u
 def test_hand_pairing_refusal_is_shown_to_the_admin(circle, programme, sign_up, client_for):
     sign_up(circle.mentor, "mentor")
     client = client_for(circle.admin)
-    client.post(f"/g/parents/mentorship/{programme.id}/pairs",
-                data={"mentor_id": circle.mentor.id, "mentee_id": circle.other.id})
+    client.post(
+        f"/g/parents/mentorship/{programme.id}/pairs",
+        data={"mentor_id": circle.mentor.id, "mentee_id": circle.other.id},
+    )
     page = client.get(f"/g/parents/mentorship/{programme.id}/matching").get_data(as_text=True)
     assert "This person has not signed up as a mentee in this programme." in page
     assert db.session.scalar(db.select(Pair)) is None
@@ -125,9 +140,12 @@ def test_hand_pairing_refusal_is_shown_to_the_admin(circle, programme, sign_up, 
 def test_hand_pairing_lists_filter_by_topic(circle, programme, sign_up, client_for):
     sign_up(circle.mentor, "mentor", topics=["Cooking"])
     sign_up(circle.other, "mentor", topics=["Crafts"])
-    page = client_for(circle.admin).get(f"/g/parents/mentorship/{programme.id}/matching?topic=Crafts").get_data(
-        as_text=True)
-    assert 'id="mentor-%d"' % circle.other.id in page and 'id="mentor-%d"' % circle.mentor.id not in page
+    page = (
+        client_for(circle.admin)
+        .get(f"/g/parents/mentorship/{programme.id}/matching?topic=Crafts")
+        .get_data(as_text=True)
+    )
+    assert f'id="mentor-{circle.other.id}"' in page and f'id="mentor-{circle.mentor.id}"' not in page
 
 
 def test_matching_page_is_for_group_admins_only(circle, programme, client_for):
@@ -136,8 +154,7 @@ def test_matching_page_is_for_group_admins_only(circle, programme, client_for):
     assert client_for(circle.owner).get(f"/g/parents/mentorship/{programme.id}/matching").status_code == 200
 
 
-def test_a_not_a_good_fit_pair_is_never_suggested_again_and_the_mentee_comes_first(circle, programme, pair,
-                                                                                   in_request):
+def test_a_not_a_good_fit_pair_is_never_suggested_again_and_the_mentee_comes_first(circle, programme, pair, in_request):
     from plugins.mentorship.pairing import end_pair
 
     end_pair(pair, circle.group, by=circle.mentee, reason="not_a_good_fit")

@@ -1,4 +1,5 @@
 """Member requests: mentees browse mentors by topic and ask; mentors accept or decline; capacity holds."""
+
 from __future__ import annotations
 
 import pytest
@@ -18,8 +19,11 @@ def test_mentee_browses_mentors_by_topic(circle, requests_on, sign_up, client_fo
     sign_up(circle.mentor, "mentor", topics=["Crafts"])
     sign_up(circle.other, "mentor", topics=["Cooking"])
     sign_up(circle.mentee, "mentee")
-    page = client_for(circle.mentee).get(f"/g/parents/mentorship/{requests_on.id}/mentors?topic=Crafts").get_data(
-        as_text=True)
+    page = (
+        client_for(circle.mentee)
+        .get(f"/g/parents/mentorship/{requests_on.id}/mentors?topic=Crafts")
+        .get_data(as_text=True)
+    )
     assert "Mia Mentor" in page and "Oli Other" not in page
 
 
@@ -34,12 +38,16 @@ def test_directory_is_only_for_mentees_of_programmes_with_requests(circle, progr
 def test_ask_then_accept_pairs_the_two(circle, requests_on, sign_up, client_for):
     sign_up(circle.mentor, "mentor")
     sign_up(circle.mentee, "mentee")
-    client_for(circle.mentee).post(f"/g/parents/mentorship/{requests_on.id}/requests",
-                                   data={"mentor_id": circle.mentor.id, "message": "I make soap too"})
+    client_for(circle.mentee).post(
+        f"/g/parents/mentorship/{requests_on.id}/requests",
+        data={"mentor_id": circle.mentor.id, "message": "I make soap too"},
+    )
     request = db.session.scalar(db.select(MatchRequest))
     assert request.status == "pending"
-    assert db.session.scalar(db.select(Notification.kind).where(Notification.user_id == circle.mentor.id)) == \
-        "mentorship_request"
+    assert (
+        db.session.scalar(db.select(Notification.kind).where(Notification.user_id == circle.mentor.id))
+        == "mentorship_request"
+    )
     page = client_for(circle.mentor).get(f"/g/parents/mentorship/{requests_on.id}").get_data(as_text=True)
     assert "I make soap too" in page
     client_for(circle.mentor).post(f"/g/parents/mentorship/requests/{request.id}/accept")
@@ -51,13 +59,17 @@ def test_ask_then_accept_pairs_the_two(circle, requests_on, sign_up, client_for)
 def test_decline_tells_the_mentee(circle, requests_on, sign_up, client_for):
     sign_up(circle.mentor, "mentor")
     sign_up(circle.mentee, "mentee")
-    client_for(circle.mentee).post(f"/g/parents/mentorship/{requests_on.id}/requests", data={"mentor_id": circle.mentor.id})
+    client_for(circle.mentee).post(
+        f"/g/parents/mentorship/{requests_on.id}/requests", data={"mentor_id": circle.mentor.id}
+    )
     request = db.session.scalar(db.select(MatchRequest))
     client_for(circle.mentor).post(f"/g/parents/mentorship/requests/{request.id}/decline")
     db.session.refresh(request)
     assert request.status == "declined" and db.session.scalar(db.select(Pair)) is None
-    assert db.session.scalar(db.select(Notification.kind).where(Notification.user_id == circle.mentee.id)) == \
-        "mentorship_request_declined"
+    assert (
+        db.session.scalar(db.select(Notification.kind).where(Notification.user_id == circle.mentee.id))
+        == "mentorship_request_declined"
+    )
 
 
 def test_asking_a_full_mentor_is_refused_with_the_reason(circle, requests_on, sign_up, client_for, app):
@@ -95,7 +107,9 @@ def test_capacity_is_respected_when_accepting(circle, requests_on, sign_up, clie
 def test_only_the_asked_mentor_can_answer(circle, requests_on, sign_up, client_for):
     sign_up(circle.mentor, "mentor")
     sign_up(circle.mentee, "mentee")
-    client_for(circle.mentee).post(f"/g/parents/mentorship/{requests_on.id}/requests", data={"mentor_id": circle.mentor.id})
+    client_for(circle.mentee).post(
+        f"/g/parents/mentorship/{requests_on.id}/requests", data={"mentor_id": circle.mentor.id}
+    )
     request = db.session.scalar(db.select(MatchRequest))
     for user in (circle.admin, circle.mentee, circle.site_admin):
         assert client_for(user).post(f"/g/parents/mentorship/requests/{request.id}/accept").status_code == 404

@@ -1,4 +1,5 @@
 """The pair space: the two of them only (404 for everyone else), steps, posts, comments, notes."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -6,19 +7,26 @@ from datetime import timedelta
 import pytest
 
 from core.plugin_api import db
-from plugins.mentorship.models import Pair, PairNote, PairPost
+from plugins.mentorship.models import PairNote, PairPost
 
 PAGES = ["", "/worried"]
 ACTIONS = ["/posts", "/step-done", "/notes", "/fit", "/end", "/feedback", "/block"]
 
 
 def _outsiders(circle):
-    return {"other participant": circle.other, "group moderator": circle.moderator, "group admin": circle.admin,
-            "group owner": circle.owner, "site admin": circle.site_admin, "non-member": circle.outsider}
+    return {
+        "other participant": circle.other,
+        "group moderator": circle.moderator,
+        "group admin": circle.admin,
+        "group owner": circle.owner,
+        "site admin": circle.site_admin,
+        "non-member": circle.outsider,
+    }
 
 
-@pytest.mark.parametrize("who", ["other participant", "group moderator", "group admin", "group owner",
-                                 "site admin", "non-member", "visitor"])
+@pytest.mark.parametrize(
+    "who", ["other participant", "group moderator", "group admin", "group owner", "site admin", "non-member", "visitor"]
+)
 def test_nobody_but_the_pair_reaches_any_pair_page_or_action(circle, programme, pair, sign_up, client_for, app, who):
     programme.kind = "encouragement_support"  # so the "worried" page exists for the pair
     db.session.commit()
@@ -30,7 +38,9 @@ def test_nobody_but_the_pair_reaches_any_pair_page_or_action(circle, programme, 
         assert client.get(base + page).status_code == 404, page
     for action in ACTIONS:
         response = client.post(base + action, data={"body": "hi", "answer": "good_fit"})
-        assert response.status_code in (404, 302) and (response.status_code == 404 or "/login" in response.location), action
+        assert response.status_code in (404, 302) and (response.status_code == 404 or "/login" in response.location), (
+            action
+        )
     assert db.session.scalar(db.select(PairPost)) is None and db.session.scalar(db.select(PairNote)) is None
     db.session.refresh(pair)
     assert pair.status == "active" and pair.steps_done == 0
@@ -52,8 +62,9 @@ def test_posts_and_comments_are_rendered_as_markdown_and_shared_by_the_two(circl
     client_for(circle.mentee).post(f"/g/parents/mentorship/pairs/{pair.id}/posts", data={"body": "Hello **Mia**"})
     post = db.session.scalar(db.select(PairPost))
     assert post.body_html.strip() == "<p>Hello <strong>Mia</strong></p>"
-    client_for(circle.mentor).post(f"/g/parents/mentorship/pairs/{pair.id}/posts",
-                                   data={"body": "Hi Ben", "parent_id": post.id})
+    client_for(circle.mentor).post(
+        f"/g/parents/mentorship/pairs/{pair.id}/posts", data={"body": "Hi Ben", "parent_id": post.id}
+    )
     page = client_for(circle.mentor).get(f"/g/parents/mentorship/pairs/{pair.id}").get_data(as_text=True)
     assert "Hello <strong>Mia</strong>" in page and "Hi Ben" in page
     assert db.session.scalar(db.select(PairPost).where(PairPost.parent_id == post.id)).author_id == circle.mentor.id
@@ -79,7 +90,9 @@ def test_marking_a_step_done_moves_on_to_the_next_week(circle, pair, client_for)
 def test_mentor_notes_are_for_the_mentor_alone(circle, pair, client_for):
     client_for(circle.mentor).post(f"/g/parents/mentorship/pairs/{pair.id}/notes", data={"body": "Ben is shy"})
     assert db.session.scalar(db.select(PairNote.body)) == "Ben is shy"
-    assert "Ben is shy" in client_for(circle.mentor).get(f"/g/parents/mentorship/pairs/{pair.id}").get_data(as_text=True)
+    assert "Ben is shy" in client_for(circle.mentor).get(f"/g/parents/mentorship/pairs/{pair.id}").get_data(
+        as_text=True
+    )
     mentee_page = client_for(circle.mentee).get(f"/g/parents/mentorship/pairs/{pair.id}").get_data(as_text=True)
     assert "Ben is shy" not in mentee_page and "Your private notes" not in mentee_page
     client_for(circle.mentee).post(f"/g/parents/mentorship/pairs/{pair.id}/notes", data={"body": "sneaky"})

@@ -1,4 +1,5 @@
 """Programmes: created from a template by group admins, edited freely, moved through their states."""
+
 from __future__ import annotations
 
 from core.plugin_api import db
@@ -34,15 +35,25 @@ def test_german_admin_gets_the_german_template(circle, client_for):
 
 def test_members_and_moderators_cannot_create_programmes(circle, client_for):
     for user in (circle.mentor, circle.moderator, circle.outsider):
-        assert client_for(user).post("/g/parents/mentorship/new", data={"template": "skill_development"}).status_code == 404
+        assert (
+            client_for(user).post("/g/parents/mentorship/new", data={"template": "skill_development"}).status_code
+            == 404
+        )
     assert db.session.scalar(db.select(Programme)) is None
 
 
 def test_editing_the_copy_changes_the_programme_not_the_template(circle, programme, client_for):
-    form = {"name": "Soap makers", "description": "From hobby to business", "topics_text": "Soap\nSelling\n",
-            "questions_text": "What do you make?", "admin_matching": "on", "partner_name": "Makers e.V.",
-            "partner_url": "https://makers.example", "partner_description": "A non-profit for makers",
-            **_steps_form(["Hello", "Plan", "Sell"])}
+    form = {
+        "name": "Soap makers",
+        "description": "From hobby to business",
+        "topics_text": "Soap\nSelling\n",
+        "questions_text": "What do you make?",
+        "admin_matching": "on",
+        "partner_name": "Makers e.V.",
+        "partner_url": "https://makers.example",
+        "partner_description": "A non-profit for makers",
+        **_steps_form(["Hello", "Plan", "Sell"]),
+    }
     response = client_for(circle.admin).post(f"/g/parents/mentorship/{programme.id}/edit", data=form)
     assert response.status_code == 302
     db.session.refresh(programme)

@@ -1,4 +1,5 @@
 """German for every string the plugin shows (and the pages really use it)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,18 +11,27 @@ import plugins.mentorship
 from core.plugin_api import db
 
 PLUGIN_DIR = Path(plugins.mentorship.__file__).parent
-METHODS = [("**/translations/**", "ignore"), ("**/matching/**", "ignore"), ("**.py", "python"),
-           ("**/templates/**.html", "jinja2"), ("**/templates/**.txt", "jinja2")]
+METHODS = [
+    ("**/translations/**", "ignore"),
+    ("**/matching/**", "ignore"),
+    ("**.py", "python"),
+    ("**/templates/**.html", "jinja2"),
+    ("**/templates/**.txt", "jinja2"),
+]
 
 
 def test_every_message_has_a_german_translation():
     keywords = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
-    wanted = {message for _file, _line, message, _comments, _context in
-              extract_from_dir(str(PLUGIN_DIR), METHODS, keywords=keywords)}
+    wanted = {
+        message
+        for _file, _line, message, _comments, _context in extract_from_dir(str(PLUGIN_DIR), METHODS, keywords=keywords)
+    }
     with open(PLUGIN_DIR / "translations/de/LC_MESSAGES/messages.po", "rb") as handle:
         catalog = read_po(handle, locale="de")
     translated = {m.id: m.string for m in catalog if m.id}
-    missing = sorted(str(m) for m in wanted if not translated.get(m) or (isinstance(m, tuple) and not all(translated[m])))
+    missing = sorted(
+        str(m) for m in wanted if not translated.get(m) or (isinstance(m, tuple) and not all(translated[m]))
+    )
     assert not missing, f"untranslated: {missing}"
 
 
