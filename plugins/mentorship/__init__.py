@@ -96,3 +96,13 @@ def register_jobs(app):
         Job(jobs.REMINDER_JOB, jobs.send_reminders, schedule=crontab(minute="17")),
         Job(jobs.RETENTION_JOB, jobs.delete_old_posts, schedule=crontab(hour="3", minute="41")),
     ]
+
+
+@hookimpl
+def template_slot(name, context):
+    """The plugin's stylesheet, on its own pages only."""
+    from flask import render_template, request
+
+    if name == "head" and request.blueprint == "mentorship":
+        return render_template("mentorship/slots/head.html")
+    return None

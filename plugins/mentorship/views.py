@@ -30,7 +30,8 @@ from plugins.mentorship.schemas import (
 )
 from plugins.mentorship.template_files import TemplateError, parse_template, shipped_for
 
-bp = Blueprint("mentorship", __name__, template_folder="templates")
+bp = Blueprint("mentorship", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/mentorship/static")
 
 
 @bp.app_context_processor
