@@ -94,5 +94,5 @@ def pending_for(programme: Programme, mentor: User) -> list[tuple[MatchRequest, 
                 MatchRequest.status == "pending",
             )
             .order_by(MatchRequest.id)
-        ).tuples()
+        ).all()
     )

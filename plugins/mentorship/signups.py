@@ -17,7 +17,7 @@ def is_adult(user: Any) -> bool:
     return getattr(user, "adult_attested_at", None) is not None
 
 
-def refusal(user: Any, programme: Programme, group: Any, role: str) -> str | None:
+def refusal(user: Any, programme: Programme, group: Any, role: str, signed_up: bool | None = None) -> str | None:
     """Why ``user`` cannot sign up in ``role`` — a sentence to show — or None if they can."""
     if not is_authenticated(user):
         return _("Log in to sign up.")
@@ -27,7 +27,7 @@ def refusal(user: Any, programme: Programme, group: Any, role: str) -> str | Non
         return _("Mentorship programmes are for adults only: your account has no 18+ confirmation.")
     if programme.state != "open":
         return _("This programme is not open for sign-up.")
-    if find(programme.id, user.id, role) is not None:
+    if signed_up if signed_up is not None else find(programme.id, user.id, role) is not None:
         if role == "mentor":
             return _("You have already signed up as a mentor in this programme.")
         return _("You have already signed up as a mentee in this programme.")

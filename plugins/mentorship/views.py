@@ -30,8 +30,9 @@ from plugins.mentorship.schemas import (
 )
 from plugins.mentorship.template_files import TemplateError, parse_template, shipped_for
 
-bp = Blueprint("mentorship", __name__, template_folder="templates", static_folder="static",
-               static_url_path="/mentorship/static")
+bp = Blueprint(
+    "mentorship", __name__, template_folder="templates", static_folder="static", static_url_path="/mentorship/static"
+)
 
 
 @bp.app_context_processor
@@ -120,7 +121,7 @@ def programme_page(slug: str, programme_id: int):
     roles = {s.role: s for s in mine}
     asked = member_requests.pending_for(programme, current_user) if "mentor" in roles else []
     refusals = {
-        role: signups.refusal(current_user, programme, context.group, role)
+        role: signups.refusal(current_user, programme, context.group, role, signed_up=False)
         for role in ("mentor", "mentee")
         if role not in roles
     }
@@ -226,6 +227,8 @@ def signup_form(slug: str, programme_id: int, role: str):
     if request.method == "POST" and refusal is None:
         data, errors, values = load_form(ProgrammeSignupSchema(topics=programme.topics), request.form)
         if data is not None:
+            # answers follow the questions by position, so blank ones keep their place
+            data["answers"] = [answer.strip()[:1000] for answer in request.form.getlist("answers")]
             try:
                 if existing:
                     signups.apply(existing, data, role)
