@@ -7,7 +7,7 @@ from plugins.mentorship.models import Pair
 
 
 def _pairs(programme, users, n, **columns):
-    for index in range(n):
+    for _ in range(n):
         db.session.add(Pair(programme_id=programme.id, mentor_id=users[0].id, mentee_id=users[1].id, **columns))
     db.session.commit()
 
