@@ -110,18 +110,8 @@ def settings_schema(plugin_id: str) -> type[Schema] | None:
     """The plugin's settings schema class, or None (also when its hook fails: logged)."""
     plugins = get_plugins()
     require_installed(plugins, plugin_id)
-    for impl in plugins.pm.hook.settings_schema.get_hookimpls():
-        if impl.plugin_name != plugin_id:
-            continue
-        try:
-            schema = impl.function()
-        except Exception:
-            log.exception("plugin %s failed in hook settings_schema; showing no settings", plugin_id)
-            return None
-        if isinstance(schema, Schema):
-            return type(schema)
-        return schema
-    return None
+    schema = plugins.call_first("settings_schema", only=plugin_id)
+    return type(schema) if isinstance(schema, Schema) else schema
 
 
 def _defaults(schema: Schema) -> dict[str, Any]:
