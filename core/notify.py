@@ -37,7 +37,7 @@ EMAIL_KIND_LABELS = {
     "invitation": _l("Someone invites you to a group"),
 }
 KINDS = ("join_request", "request_approved", "request_denied", "post_reply", "invitation", "role_changed",
-         "removed_from_group")
+         "removed_from_group", "erasure_failed")
 # Plugins' email kinds: where their templates live, and the plugin they belong to (their kinds are
 # left off the preferences while that plugin is disabled).
 EMAIL_TEMPLATES: dict[str, str] = {}

@@ -29,6 +29,8 @@ def _sentences() -> dict[str, str]:
         "invitation": _("%(actor)s invited you to join %(group)s."),
         "role_changed": _("Your role in %(group)s is now %(role)s."),
         "removed_from_group": _("You were removed from %(group)s."),
+        "erasure_failed": _("A member could not delete their account: the feature %(plugin)s failed to erase its "
+                            "part, so nothing was deleted. See the server log and fix or disable it."),
     }
 
 
@@ -39,6 +41,7 @@ def _parts(note: Any) -> dict[str, str]:
         "actor": note.actor.display_name if note.actor is not None else _("Someone"),
         "group": note.group.name if note.group is not None else _("a group"),
         "role": str(ROLE_LABELS.get(role, role or "")),
+        "plugin": str(data.get("plugin_name") or data.get("plugin") or ""),
     }
 
 
