@@ -16,10 +16,12 @@ from core.visibility import is_hidden_from
 
 
 def is_authenticated(user: Any) -> bool:
+    """A logged-in person (not an anonymous visitor, not None)."""
     return bool(user is not None and getattr(user, "is_authenticated", False))
 
 
 def is_site_admin(user: Any) -> bool:
+    """A logged-in site admin."""
     return is_authenticated(user) and bool(user.is_site_admin)
 
 
@@ -64,6 +66,7 @@ def role_rank(user: Any, group: Group) -> int:
 
 
 def is_member(user: Any, group: Group) -> bool:
+    """Whether ``user`` is a member of ``group`` in any role."""
     return membership(user, group) is not None
 
 
@@ -85,6 +88,7 @@ def can_edit_content(user: Any, item: Post | Comment) -> bool:
 
 
 def can_moderate(user: Any, group: Group) -> bool:
+    """Moderators, admins and owners of ``group`` (not while suspended)."""
     return is_authenticated(user) and not user.is_suspended and role_rank(user, group) >= ROLE_RANK["moderator"]
 
 
@@ -93,6 +97,7 @@ def can_delete_content(user: Any, item: Post | Comment, group: Group) -> bool:
 
 
 def can_admin_group(user: Any, group: Group) -> bool:
+    """Admins and owners of ``group``: its settings and features (not while suspended)."""
     return is_authenticated(user) and not user.is_suspended and role_rank(user, group) >= ROLE_RANK["admin"]
 
 
@@ -101,6 +106,7 @@ def can_review_join_requests(user: Any, group: Group) -> bool:
 
 
 def can_invite(user: Any, group: Group, invitee: User | None = None) -> bool:
+    """Whether ``user`` may invite people (``invitee``, if given) to ``group``."""
     if not (is_active_member_account(user) and is_member(user, group)):
         return False
     if group.is_private and not can_moderate(user, group):

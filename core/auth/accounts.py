@@ -120,6 +120,7 @@ def reset_password(user: User, password: str) -> None:
 
 
 def suspend(user: User, reason: str, until: Any = None) -> None:
+    """Suspend an account (until ``until``, or for good) for ``reason``, which they are shown; its sessions end."""
     user.suspended_at = utcnow()
     user.suspended_until = until
     user.suspension_reason = reason
@@ -127,6 +128,7 @@ def suspend(user: User, reason: str, until: Any = None) -> None:
 
 
 def unsuspend(user: User) -> None:
+    """Lift a suspension."""
     user.suspended_at = None
     user.suspended_until = None
     user.suspension_reason = None

@@ -23,6 +23,7 @@ log = logging.getLogger("commonground.groups")
 
 
 def group_or_404(slug: str) -> GroupContext:
+    """The group as the current viewer meets it (``GroupContext``), or a 404 page."""
     context = queries.load_group(slug, current_user)
     if context is None:
         abort(404)
