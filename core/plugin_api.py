@@ -47,7 +47,7 @@ from core.permissions import (
     remember_membership,
 )
 from core.plugins.registry import PluginMeta, get_plugins
-from core.plugins.settings import get_settings
+from core.plugins.settings import get_group_settings, get_settings
 from core.plugins.specs import SLOTS as _SLOTS
 from core.plugins.specs import ContentType, GroupTab, NavItem, SupportResource
 from core.plugins.specs import hookimpl as _hookimpl
@@ -118,7 +118,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "Acting on members": ("end_membership", "suspend_account", "unsuspend_account"),
     "Notifications and mail": ("notify", "register_email_kind", "enqueue_mail"),
     "Other plugins": ("is_plugin_enabled", "content_types", "support_resources"),
-    "Settings": ("get_settings",),
+    "Settings": ("get_settings", "get_group_settings"),
     "Pages": ("group_or_404", "content_or_404", "render_group_page", "limiter"),
     "JSON API": ("require_user", "not_found"),
     "Forms and input": ("load_form", "form_values", "render_markdown", "country_codes", "country_choices",

@@ -236,6 +236,33 @@ def settings_schema() -> type[Schema] | None:
     """
 
 
+@hookspec(firstresult=True)
+@contract("setup", reaches="installed")
+def group_settings_schema() -> type[Schema] | None:
+    """Called on one group-scope plugin at a time whenever a group's own settings for it are
+    shown (the group's feature page, the API), validated (on save) or read
+    (``get_group_settings("<id>", group)``).
+
+    Arguments: none.
+    Return: a marshmallow ``Schema`` class; give every field a ``load_default``.
+
+    Each group's admins get a form generated from it (as for ``settings_schema``) on
+    ``/g/<slug>/plugins/<id>/settings``, and ``GET``/``PUT /api/v1/groups/<slug>/plugins/<id>/settings``.
+    A value out of range is refused with the message next to the field (``422`` naming the
+    field in the API); nothing is stored.
+
+    Example::
+
+        class EventsGroupSettings(Schema):
+            max_events = fields.Integer(load_default=10, validate=validate.Range(min=1, max=50),
+                                        metadata={"label": _l("Events shown")})
+
+        @hookimpl
+        def group_settings_schema():
+            return EventsGroupSettings
+    """
+
+
 # --- UI ---------------------------------------------------------------------------------------
 
 
