@@ -19,6 +19,7 @@ from core.auth import emails
 from core.extensions import db
 from core.models import User
 from core.models.base import utcnow
+from core.plugins import get_plugins
 
 _dummy_hash: str | None = None
 
@@ -39,8 +40,6 @@ def conflict_message(field: str) -> str:
 
 def register(data: dict[str, Any], *, confirmed: bool = False, site_admin: bool = False) -> User:
     """Create the account from validated ``SignupSchema`` data, tell plugins, queue the confirmation mail."""
-    from core.plugins import get_plugins
-
     now = utcnow()
     user = User(
         email=data["email"], username=data["username"], display_name=data["display_name"],

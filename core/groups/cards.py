@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from core import permissions
 from core.models import Comment, Group, Post
+from core.plugins import get_plugins
 
 DEFAULT_SIZE = 2048
 
@@ -126,8 +127,6 @@ def _author(user: Any) -> Author:
 def post_cards(posts: Iterable[Post], group: Group, placeholders: dict[int, Markup],
                in_feed: bool = True) -> list[Markup]:
     """The cards of ``posts`` in ``group`` as the current viewer sees them."""
-    from core.plugins import get_plugins
-
     viewer = current_user._get_current_object()
     slot = get_plugins().runner.render_slot
     cards = []
@@ -146,8 +145,6 @@ def post_cards(posts: Iterable[Post], group: Group, placeholders: dict[int, Mark
 def comment_cards(comments: Iterable[Comment], post: Post, group: Group,
                   placeholders: dict[int, Markup]) -> list[Markup]:
     """The cards of a post's ``comments`` as the current viewer sees them."""
-    from core.plugins import get_plugins
-
     viewer = current_user._get_current_object()
     slot = get_plugins().runner.render_slot
     cards = []

@@ -18,6 +18,7 @@ from core.groups import keyset, queries
 from core.groups.queries import GroupContext
 from core.models import Comment, Post
 from core.permissions import can_admin_group, can_review_join_requests, can_view_group_content
+from core.plugins import get_plugins
 
 log = logging.getLogger("commonground.groups")
 
@@ -70,8 +71,6 @@ class Tab:
 
 def group_tabs(context: GroupContext) -> list[Tab]:
     """Feed and Members, Requests and Settings for staff, then the tabs of plugins enabled for the group."""
-    from core.plugins import get_plugins
-
     group = context.group
     if not can_view_group_content(current_user, group):
         return []
