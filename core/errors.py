@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
 from core.groups.errors import ActionError, NotFound
+from core.schemas.error_messages import plain_messages
 
 
 def wants_json() -> bool:
@@ -51,8 +52,8 @@ def init_app(app: Flask) -> None:
                 if data.get("message"):  # flask_smorest.abort(..., message=...)
                     body["message"] = data["message"]
                 if "errors" in data:
-                    body["errors"] = data["errors"]
+                    body["errors"] = plain_messages(data["errors"])
                 elif "messages" in data:  # webargs validation errors
-                    body["errors"] = data["messages"]
+                    body["errors"] = plain_messages(data["messages"])
             return jsonify(body), error.code
         return render_template("errors/error.html", code=error.code, message=error.description), error.code

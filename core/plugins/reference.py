@@ -53,11 +53,17 @@ def docstring_markdown(doc: str, *, hook: bool = False) -> str:
     parts = _paragraphs(doc)
     i = 0
     while i < len(parts):
-        part = parts[i]
-        if part.rstrip().endswith("::"):
-            lead = part.rstrip()[:-2].rstrip()
+        part = parts[i].rstrip()
+        lead = ""
+        if part.endswith("::"):  # a code block follows; its lead-in may share the paragraph
+            *text, lead = part.splitlines()
+            part = "\n".join(text)
+            lead = lead.strip()[:-2].rstrip()
+        if part:
+            out.append(_paragraph(part, when=hook and i == 0))
+        if lead or parts[i].rstrip().endswith("::"):
             if lead and lead not in ("Example", "Example:"):
-                out.append(_inline(lead.replace("\n", " ")) + ":")
+                out.append(_inline(lead) + ":")
             code = []
             i += 1
             while i < len(parts) and parts[i].startswith("    "):
@@ -65,15 +71,17 @@ def docstring_markdown(doc: str, *, hook: bool = False) -> str:
                 i += 1
             out.append("```python\n" + textwrap.dedent("\n\n".join(code)).rstrip() + "\n```")
             continue
-        if hook and i == 0:
-            text = " ".join(line.strip() for line in part.splitlines())
-            out.append(f"**When:** {text[0].lower() + text[1:] if text.startswith('Called') else text}")
-        elif re.match(r"^(Arguments|Return):", part):
-            out.append(_labelled_lines(part))
-        else:
-            out.append(" ".join(line.strip() for line in part.splitlines()))
         i += 1
     return _inline("\n\n".join(out))
+
+
+def _paragraph(part: str, *, when: bool) -> str:
+    if re.match(r"^(Arguments|Return):", part):
+        return _labelled_lines(part)
+    text = " ".join(line.strip() for line in part.splitlines())
+    if when:
+        return f"**When:** {text[0].lower() + text[1:] if text.startswith('Called') else text}"
+    return text
 
 
 def _labelled_lines(part: str) -> str:
@@ -95,9 +103,21 @@ def _parameter(p: inspect.Parameter) -> str:
     return text if p.default is p.empty else f"{text} = {p.default!r}"
 
 
+def _parameters(sig: inspect.Signature) -> str:
+    """Parameters as written, with the bare ``*`` before keyword-only ones."""
+    out: list[str] = []
+    star = any(p.kind is p.VAR_POSITIONAL for p in sig.parameters.values())
+    for p in sig.parameters.values():
+        if p.kind is p.KEYWORD_ONLY and not star:
+            out.append("*")
+            star = True
+        out.append(_parameter(p))
+    return ", ".join(out)
+
+
 def _signature(name: str, function: Any) -> str:
     sig = inspect.signature(function)
-    params = ", ".join(_parameter(p) for p in sig.parameters.values())
+    params = _parameters(sig)
     returns = "" if sig.return_annotation is inspect.Signature.empty else f" -> {sig.return_annotation}"
     return f"def {name}({params}){returns}"
 
@@ -272,7 +292,7 @@ def _describe_name(name: str, obj: Any) -> str:
         head = f"Model `{obj.__name__}`, table `{obj.__tablename__}`: read it; core's actions write it."
         return "\n".join([head, "", "| Column | Type | Required |", "|---|---|---|", *rows])
     if dataclasses.is_dataclass(obj) and inspect.isclass(obj):
-        params = ", ".join(_parameter(p) for p in inspect.signature(obj).parameters.values())
+        params = _parameters(inspect.signature(obj))
         return f"```python\n{obj.__name__}({params})\n```"
     if inspect.isroutine(obj):
         try:
