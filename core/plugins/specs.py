@@ -620,6 +620,7 @@ def register_email_kinds() -> list[EmailKind]:
 
 
 @hookspec
+@contract("registries", reaches="installed")
 def register_jobs(app: Flask) -> list[Job]:
     """Called once while the app is built, for every installed (not blocked) plugin.
 

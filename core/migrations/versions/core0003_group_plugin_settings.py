@@ -1,7 +1,7 @@
 """group plugin settings: each group's values for a group-scope plugin's per-group settings
 
-Revision ID: core0002_gps
-Revises: core0001
+Revision ID: core0003_gps
+Revises: core0002
 Create Date: 2026-12-06 10:00:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'core0002_gps'
-down_revision = 'core0001'
+revision = 'core0003_gps'
+down_revision = 'core0002'
 branch_labels = None
 depends_on = None
 
