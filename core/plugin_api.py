@@ -57,6 +57,7 @@ from core.plugins.specs import SLOTS as _SLOTS
 from core.plugins.specs import ContentType, EmailKind, GroupTab, NavItem, NotificationKind, SupportResource
 from core.plugins.specs import hookimpl as _hookimpl
 from core.routing import MAX_ID as _MAX_ID
+from core.search import SearchDocument, SearchEntry, SearchHit, SearchSource, search, unindex
 from core.visibility import is_hidden_from, not_hidden
 
 # --- declaring a plugin and data ------------------------------------------------------------
@@ -141,6 +142,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
                                "send_mail_now", "MailRefused"),
     "Jobs": ("Job", "crontab", "enqueue_job"),
     "Other plugins": ("is_plugin_enabled", "content_types", "support_resources"),
+    "Search": ("SearchSource", "SearchDocument", "SearchHit", "SearchEntry", "search", "unindex"),
     "Settings": ("get_settings", "get_group_settings"),
     "Pages": ("group_or_404", "content_or_404", "render_group_page", "limiter"),
     "JSON API": ("require_user", "not_found"),

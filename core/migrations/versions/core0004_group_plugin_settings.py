@@ -1,7 +1,7 @@
 """group plugin settings: each group's values for a group-scope plugin's per-group settings
 
-Revision ID: core0003_gps
-Revises: core0002
+Revision ID: core0004_gps
+Revises: core0003
 Create Date: 2026-12-06 10:00:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'core0003_gps'
-down_revision = 'core0002'
+revision = 'core0004_gps'
+down_revision = 'core0003'
 branch_labels = None
 depends_on = None
 
