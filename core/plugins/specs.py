@@ -129,7 +129,9 @@ class ContentType:
     ``load(id)`` returns the object or None; ``visible_to(obj, user)`` says whether
     ``user`` may see it; ``author_id(obj)``, ``group_id(obj)`` (None outside groups),
     ``snapshot(obj)`` (a plain-text copy kept as evidence) and ``url(obj)`` describe it;
-    ``hide``/``delete`` are optional callables used by moderation.
+    ``hide``/``delete`` are optional callables used by moderation. ``snapshot_html(obj)``,
+    optional, gives the sanitized HTML readers saw (moderators see the evidence that way);
+    without it the snapshot is rendered as Markdown by core's sanitizer.
     """
 
     name: str
@@ -141,6 +143,7 @@ class ContentType:
     snapshot: Any
     url: Any
     delete: Any = None
+    snapshot_html: Any = None
 
 
 @dataclass(frozen=True)
@@ -436,16 +439,17 @@ def can_join_group(user: User, group: Group) -> bool | None:
 @hookspec
 @contract("policy")
 def hidden_user_ids(viewer: User) -> Select | None:
-    """Called while core builds list queries of people's content for ``viewer``: group feeds,
-    comments, member lists, and profile pages (which answer 404 for a hidden person).
+    """Called while building queries of people's content (feeds, comments, member lists, counts).
 
-    Arguments: ``viewer`` – the logged-in user (never called for anonymous visitors).
-    Return: a SQLAlchemy ``Select`` of one integer column of user ids ``viewer`` must not see,
-    or None.
-
-    Core embeds it as ``NOT IN (subquery)`` in the same SQL statement (``not_hidden``), so
-    hiding costs no extra queries and never filters rows in Python.
-
+    Arguments: ``viewer`` – the current ``User`` (never called for anonymous visitors).
+    Return: a SQLAlchemy ``Select`` of one integer column (user ids) whose content ``viewer``
+    must not see, or None. Core embeds it, uncorrelated, as ``NOT IN (subquery)`` in the same
+    SQL query, so hiding costs no extra queries; counts shown to ``viewer`` leave those people
+    out too. Answer about the viewer only, wherever they are: core applies one exemption
+    itself – inside a group, its staff (moderators, admins, owners) see every member's content
+    whoever is hidden from them, so they can act on it; those items reach the ``post_footer``,
+    ``comment_actions`` and ``member_details`` slots with ``hidden_elsewhere=True`` for a
+    plugin to say why. Outside that group (other groups, profiles) the answer applies as is.
     Example::
 
         @hookimpl
@@ -824,8 +828,9 @@ SLOTS: dict[str, tuple[str, str]] = {
     "footer": ("footer link list (contribute `<li>` items)", "–"),
     "sidebar": ("home page", "–"),
     "post_actions": ("under each post, beside edit/delete", "`post`, `group`"),
-    "post_footer": ("end of each post", "`post`, `group`"),
-    "comment_actions": ("under each comment", "`comment`, `post`, `group`"),
+    "post_footer": ("end of each post", "`post`, `group`, `hidden_elsewhere`"),
+    "comment_actions": ("under each comment", "`comment`, `post`, `group`, `hidden_elsewhere`"),
+    "member_details": ("beside each member on a group's member list", "`membership`, `group`, `hidden_elsewhere`"),
     "content_actions": ("beside an item of a plugin's own content, so other plugins (e.g. reporting) can add "
                         "actions to it", "what the plugin's template passes"),
     "profile_actions": ("on a member's profile, beside its actions", "`user` (the profile's owner)"),
