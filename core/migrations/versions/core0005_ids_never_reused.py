@@ -7,7 +7,7 @@ mode copies the rows; ``env.py`` turns foreign keys off meanwhile so nothing cas
 PostgreSQL sequences never reuse ids, so nothing happens there.
 
 Revision ID: a7c3e19f4d02
-Revises: core0003
+Revises: core0004_gps
 Create Date: 2026-11-24 10:00:00
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a7c3e19f4d02'
-down_revision = 'core0003'
+down_revision = 'core0004_gps'
 branch_labels = None
 depends_on = None
 
