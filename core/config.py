@@ -35,6 +35,11 @@ class Defaults:
     REMEMBER_COOKIE_SECURE: bool | None = None  # None: same as SESSION_COOKIE_SECURE
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 14
     WTF_CSRF_TIME_LIMIT = None
+    # Requests with a larger body are refused with 413 before any of it is read (deploy guide:
+    # keep the reverse proxy's limit, e.g. nginx client_max_body_size, at least this large).
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    # JSON bodies nested deeper than this are refused with 400 (parsers recurse).
+    MAX_JSON_DEPTH = 32
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     LANGUAGES = ["en", "de"]
