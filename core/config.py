@@ -53,6 +53,9 @@ class Defaults:
     MAIL_SMTP_PASSWORD: str | None = None
     MAIL_SMTP_STARTTLS = False
     MAIL_SMTP_TIMEOUT = 10
+    # True only if the mail server accepts SMTPUTF8 (addresses with letters like ä before the @);
+    # otherwise such addresses are refused where they are entered, as they could never get mail.
+    MAIL_SMTPUTF8 = False
     MAIL_SPOOL_DIR: str | None = None  # default instance/mail
     OUTBOX_MAX_ATTEMPTS = 8
     OUTBOX_BACKOFF_SECONDS = 30

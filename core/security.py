@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from flask import Flask, Response
 
+# For responses with secrets or a person's data (a new API token, the data export): no browser,
+# proxy or back button keeps a copy.
+NO_STORE = {"Cache-Control": "no-store"}
+
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "

@@ -455,9 +455,10 @@ class SMTPRecorder:
     (mail_from, rcpt_tos, bytes). ``stop()`` and ``start()`` again on the same port simulate an
     outage; ``reject_with = "451 4.3.0 Try later"`` (or a 5xx) makes it refuse every message,
     ``reject_recipients = {"a@example.org": "451 ..."}`` only the messages to those addresses.
+    ``SMTPRecorder(smtputf8=True)`` also offers SMTPUTF8 (addresses beyond ASCII).
     """
 
-    def __init__(self, host: str = "127.0.0.1", port: int | None = None) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int | None = None, *, smtputf8: bool = False) -> None:
         import socket
 
         self.host = host
@@ -466,6 +467,7 @@ class SMTPRecorder:
                 sock.bind((host, 0))
                 port = sock.getsockname()[1]
         self.port = port
+        self.smtputf8 = smtputf8
         self.messages: list[Any] = []
         self.envelopes: list[tuple[str, list[str], bytes]] = []
         self.reject_with: str | None = None
@@ -495,7 +497,7 @@ class SMTPRecorder:
         from aiosmtpd.controller import Controller
 
         if self._controller is None:
-            controller = Controller(self, hostname=self.host, port=self.port)
+            controller = Controller(self, hostname=self.host, port=self.port, enable_SMTPUTF8=self.smtputf8)
             controller.start()
             self._controller = controller
         return self

@@ -1,16 +1,19 @@
 """Who is asking: session cookie (pages and API) or personal API token (API only).
 
 CSRF is checked for every state-changing request except those authenticated by an
-API token, which a browser cannot send on its own.
+API token, which a browser cannot send on its own. An anonymous API write to an operation
+that needs authentication is answered 401 first: there is no session to forge.
 """
 from __future__ import annotations
 
 from functools import cache
 
 from flask import Flask, g, request
-from flask_login import AnonymousUserMixin
+from flask_login import AnonymousUserMixin, current_user
+from flask_smorest import abort
 from sqlalchemy import Integer, bindparam
 
+from core.api.access import AUTHENTICATION_REQUIRED, requires_authentication
 from core.extensions import csrf, db, login_manager
 from core.models import ApiToken, User
 
@@ -84,8 +87,13 @@ def init_login(app: Flask) -> None:
 
     @app.before_request
     def _csrf_unless_token():
-        if request.method in ("GET", "HEAD", "OPTIONS", "TRACE") or not app.config.get("WTF_CSRF_ENABLED", True):
-            return
-        if request.path.startswith("/api/") and _bearer_secret():
-            return
-        csrf.protect()
+        if request.method in ("GET", "HEAD", "OPTIONS", "TRACE") or request.routing_exception is not None:
+            return  # an unknown URL or method is a 404 or 405 (with Allow), not a CSRF failure
+        if request.path.startswith("/api/"):
+            if _bearer_secret():
+                return
+            if not current_user.is_authenticated and requires_authentication():
+                # Nobody to act for: the answer is 401, whatever a CSRF token would have said.
+                abort(401, message=AUTHENTICATION_REQUIRED)
+        if app.config.get("WTF_CSRF_ENABLED", True):
+            csrf.protect()

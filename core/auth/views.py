@@ -41,6 +41,7 @@ from core.schemas.users import (
     SignupSchema,
     TokenCreateSchema,
 )
+from core.security import NO_STORE
 
 bp = Blueprint("auth", __name__)
 
@@ -298,7 +299,7 @@ def settings_tokens():
         else:
             status = 422
     return render_template("auth/settings_tokens.html", tokens=_tokens(), secret=secret, errors=errors,
-                           values=values), status
+                           values=values), status, NO_STORE
 
 
 @bp.post("/settings/tokens/<int:token_id>/revoke")
@@ -351,5 +352,4 @@ def export_data():
                       default=str)
     filename = f"commonground-{current_user.username}.json"
     return Response(body, mimetype="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                             "Cache-Control": "no-store"})
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"', **NO_STORE})
