@@ -63,7 +63,12 @@ class Defaults:
     # `flask outbox send --loop` worker in production, set False.
     OUTBOX_DELIVER_AFTER_REQUEST = True
     RATELIMIT_ENABLED = True
-    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STORAGE_URI = "memory://"  # per process: several web workers need redis://… (deploy guide)
+    # With more than one web worker, per-process counters are refused at start unless this is True.
+    RATELIMIT_ALLOW_PER_PROCESS = False
+    # How many processes serve the site; gunicorn.conf.py sets it (COMMONGROUND_WEB_WORKERS). None:
+    # unknown, the WEB_CONCURRENCY environment variable is asked instead.
+    WEB_WORKERS: int | None = None
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_LOGIN = "10 per minute;50 per hour"
     RATELIMIT_SIGNUP = "5 per minute;20 per hour"

@@ -31,6 +31,7 @@ import os
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -378,6 +379,54 @@ def outbox(app) -> Callable[[], list]:
         return list(db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id)))
 
     return messages
+
+
+REDIS_TEST_URL = os.environ.get("COMMONGROUND_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+# Flask-Limiter keeps the first key prefix it is given for the life of the process, so every test
+# in a process shares one; it keeps parallel runs on one Redis apart.
+RATELIMIT_TEST_PREFIX = f"cg-test-{uuid.uuid4().hex[:8]}"
+
+
+@dataclass
+class RedisLimits:
+    """``config`` to merge into ``app_config``; ``client`` to look into Redis; ``prefix`` of this run's keys."""
+
+    config: dict[str, Any]
+    client: Any
+    prefix: str
+
+    def keys(self) -> list[str]:
+        return sorted(key.decode() for key in self.client.scan_iter(f"*{self.prefix}*"))
+
+
+@pytest.fixture
+def redis_limits() -> Iterator[RedisLimits]:
+    """Rate limits counted in a real Redis (``COMMONGROUND_TEST_REDIS_URL``, default db 13)::
+
+        @pytest.fixture
+        def app_config(redis_limits):
+            return redis_limits.config
+
+    Skips when Redis is not answering (fails under ``CI=true``); the run's keys are deleted after the test.
+    """
+    import redis
+
+    client = redis.Redis.from_url(REDIS_TEST_URL)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError:
+        client.close()
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Redis is not answering at {REDIS_TEST_URL}; CI must start it")
+        pytest.skip(f"Redis is not answering at {REDIS_TEST_URL}")
+    limits = RedisLimits({"RATELIMIT_STORAGE_URI": REDIS_TEST_URL, "RATELIMIT_KEY_PREFIX": RATELIMIT_TEST_PREFIX},
+                         client, RATELIMIT_TEST_PREFIX)
+    try:
+        yield limits
+    finally:
+        for key in client.scan_iter(f"*{RATELIMIT_TEST_PREFIX}*"):
+            client.delete(key)
+        client.close()
 
 
 CHROMIUM_PATH = os.environ.get("COMMONGROUND_CHROMIUM", "/usr/bin/chromium")

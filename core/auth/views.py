@@ -188,18 +188,19 @@ def forgot_password():
     return render_template("auth/forgot.html", errors=errors, values=values)
 
 
-@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@bp.route("/password/reset", methods=["GET", "POST"])
 @account_mail_limit
-def reset_password(token: str):
-    from core.auth.tokens import user_for_reset
+def reset_password():
+    """The emailed link is ``/password/reset#token=…``: the token stays out of every URL path.
 
-    if user_for_reset(token) is None:
-        return render_template("auth/reset_invalid.html"), 404
+    A fragment never reaches the server, so no access log, proxy or Referer header ever holds a
+    token. ``static/reset-link.js`` copies it into the form's code field; without JavaScript the
+    person pastes the code the email also contains. The token is checked with the new password.
+    """
     errors: dict = {}
+    values: dict = {}
     if request.method == "POST":
-        form = request.form.copy()
-        form["token"] = token
-        data, errors, _values = load_form(PasswordResetSchema(), form)
+        data, errors, values = load_form(PasswordResetSchema(), request.form)
         if data is not None:
             user = data["user"]
             accounts.reset_password(user, data["password"])
@@ -207,8 +208,9 @@ def reset_password(token: str):
             logout_user()
             flash(_("Your password is changed. Please log in with the new one."), "success")
             return redirect(url_for("auth.login"))
-        return render_template("auth/reset.html", token=token, errors=errors), 422
-    return render_template("auth/reset.html", token=token, errors=errors)
+        values = {"token": request.form.get("token", "")}
+        return render_template("auth/reset.html", errors=errors, values=values), 422
+    return render_template("auth/reset.html", errors=errors, values=values)
 
 
 @bp.route("/settings/password", methods=["GET", "POST"])
