@@ -11,7 +11,7 @@ from flask_login import current_user
 from core.countries import country_name
 from core.extensions import db
 from core.forms import load_form
-from plugins.helpcenter import directory, submission, usage
+from plugins.helpcenter import directory, rate_limit, submission, usage
 from plugins.helpcenter.schemas import ReferralSchema
 from plugins.helpcenter.topics import topic_label
 
@@ -105,7 +105,7 @@ def submit():
         return _form_page(values, errors, countries, languages, status=400)
     result = directory.referral(data["country"], data["language"], countries, languages)
     path = data["path"]
-    allowed = submission.within_rate_limit(current_user)
+    allowed = rate_limit.within_rate_limit(current_user)
     if not allowed:
         delivery = "limited"
     elif not current_user.is_authenticated:
