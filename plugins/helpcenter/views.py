@@ -12,11 +12,14 @@ from core.countries import country_name
 from core.extensions import db
 from core.forms import load_form
 from plugins.helpcenter import directory, rate_limit, submission, usage
+from plugins.helpcenter.padding import pad_response
 from plugins.helpcenter.schemas import ReferralSchema
 from plugins.helpcenter.topics import topic_label
 
 bp = Blueprint("helpcenter", __name__, template_folder="templates", static_folder="static",
                static_url_path="/help/static")
+
+bp.after_request(pad_response)
 
 GUIDES = {
     "get-help": "helpcenter/guides/get_help.html",
