@@ -373,6 +373,25 @@ def support_resources(locale: str, context: dict[str, Any]) -> list[SupportResou
     """
 
 
+@hookspec(firstresult=True)
+def support_page(context: dict[str, Any]) -> str | None:
+    """Called wherever the site links to its help page (the "Get help" link in every footer) and
+    when someone opens core's ``/support``.
+
+    The site has one place for help, with one name. Core's ``/support`` lists the
+    ``support_resources`` (always with the emergency number); a plugin with a fuller help page
+    returns its URL, and then the footer links there and ``/support`` redirects there.
+    Arguments: ``context`` – a dict with ``country`` (ISO 3166-1 alpha-2 when the person chose
+    one, else None) and ``reason`` (e.g. ``"general"``).
+    Return: the URL of the page (the first plugin that answers wins), or None to keep core's.
+    Example::
+
+        @hookimpl
+        def support_page(context):
+            return url_for("helpcenter.index", country=context["country"])
+    """
+
+
 # --- privacy ----------------------------------------------------------------------------------
 
 

@@ -64,7 +64,11 @@ def topic(code: str) -> str:
 
 
 def default_country(countries: set[str]) -> str:
-    """The member's country, else the region of the browser's language ("de-AT" -> AT), else the site's."""
+    """The country asked for (``?country=``, e.g. from a link to "Get help"), else the member's, else
+    the region of the browser's language ("de-AT" -> AT), else the site's."""
+    asked = (request.args.get("country") or "").strip().upper()
+    if asked in countries:
+        return asked
     if current_user.is_authenticated and current_user.country in countries:
         return current_user.country
     for tag, _quality in request.accept_languages:
