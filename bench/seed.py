@@ -12,12 +12,12 @@ import argparse
 from datetime import timedelta
 
 from bench.cg_app import app
-from core import plugin_state
 from core.extensions import db
 from core.markdown import render_markdown
 from core.models import Comment, Group, Membership, Post, User
 from core.models.base import utcnow
 from core.plugins import get_plugins
+from core.plugins import state as plugin_state
 
 USERNAME = "bench"
 EMAIL = "bench@example.org"

@@ -11,12 +11,14 @@ from flask import Flask
 def create_app(config: dict[str, Any] | None = None,
                plugins: Iterable[ModuleType | str] | None = None) -> Flask:
     """Build the app. ``plugins`` given explicitly replaces entry-point discovery (tests)."""
-    from core import cli, errors, i18n, input_hygiene, migration_branches, rate_limit_storage, routing, security, ui
+    from core import cli, errors, i18n, input_hygiene, rate_limit_storage, routing, security, ui
     from core.api import init_api
     from core.auth.session import init_login
     from core.config import load_config
     from core.extensions import babel, csrf, db, limiter, migrate
+    from core.plugins import defaults as core_hooks
     from core.plugins import init_app as init_plugins
+    from core.plugins import migrations as plugin_migrations
 
     app = Flask(__name__, instance_relative_config=True)
     load_config(app, config)
@@ -33,7 +35,7 @@ def create_app(config: dict[str, Any] | None = None,
         enable_sqlite_pragmas()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
-    migration_branches.init_app(app)
+    plugin_migrations.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     limiter.init_app(app)
@@ -45,7 +47,7 @@ def create_app(config: dict[str, Any] | None = None,
     _register_blueprints(app)
     init_api(app)
     errors.init_app(app)  # after the API: flask-smorest installs its own handlers
-    init_plugins(app, plugins)
+    init_plugins(app, plugins, core_hooks=core_hooks)  # core's defaults first, then the plugins
     cli.init_app(app)
     return app
 
@@ -65,8 +67,8 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (web_bp, auth_bp, groups_bp, notifications_bp, admin_bp):
         app.register_blueprint(bp)
-    from core.admin.plugins import bp as admin_plugins_bp
-    from core.groups.plugins import bp as group_plugins_bp
+    from core.admin.plugin_pages import bp as admin_plugins_bp
+    from core.groups.features import bp as group_plugins_bp
     from core.web.support import bp as support_bp
 
     for bp in (admin_plugins_bp, group_plugins_bp, support_bp):

@@ -5,7 +5,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from core.commands import outbox, plugins, seed, users
+    from core.commands import outbox, plugin_cli, seed, users
 
-    for module in (users, outbox, seed, plugins):
+    for module in (users, outbox, seed, plugin_cli):
         app.cli.add_command(module.cli)

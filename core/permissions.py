@@ -11,6 +11,8 @@ from flask import g, has_request_context
 
 from core.extensions import db
 from core.models import ROLE_RANK, Comment, Group, Membership, Post, User
+from core.plugins.registry import get_plugins
+from core.visibility import is_hidden_from
 
 
 def is_authenticated(user: Any) -> bool:
@@ -63,11 +65,6 @@ def role_rank(user: Any, group: Group) -> int:
 
 def is_member(user: Any, group: Group) -> bool:
     return membership(user, group) is not None
-
-
-def can_see_group(user: Any, group: Group) -> bool:
-    """Every group's name and description are listed; this is about its page existing at all."""
-    return True
 
 
 def can_view_group_content(user: Any, group: Group) -> bool:
@@ -132,8 +129,6 @@ def can_change_role(actor: Any, group: Group, target: Membership, new_role: str 
 
 def can_interact(actor: Any, target: Any) -> bool:
     """Policy hook ``can_interact``: any plugin saying no (or failing) means no."""
-    from core.plugins import get_plugins
-
     if not (is_authenticated(actor) and is_authenticated(target)):
         return False
     if actor.id == target.id:
@@ -143,8 +138,6 @@ def can_interact(actor: Any, target: Any) -> bool:
 
 def can_view_profile(viewer: Any, user: User) -> bool:
     """Profiles are public unless a plugin hides the person from the viewer."""
-    from core.visibility import is_hidden_from
-
     return not is_hidden_from(viewer, user.id)
 
 
@@ -159,8 +152,6 @@ def can_join(user: Any, group: Group) -> bool:
 
 def join_allowed(user: Any, group: Group) -> bool:
     """Policy hook ``can_join_group`` (e.g. a moderation ban): any plugin saying no means no."""
-    from core.plugins import get_plugins
-
     return get_plugins().call_policy("can_join_group", user=user, group=group)
 
 

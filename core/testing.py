@@ -5,7 +5,8 @@
 - A database per test: SQLite file or PostgreSQL (``COMMONGROUND_TEST_DATABASE_URL``,
   a throwaway database per test session); rows are wiped after each test.
 - ``make_user``/``make_group``/``make_post``/``make_comment`` factories, ``login``, clients
-  per role (``member_client``, ``admin_client``), ``count_queries``, ``enable_plugin``.
+  per role (``member_client``, ``admin_client``), ``count_queries``, ``enable_plugin``,
+  ``plugin_settings`` (save settings), ``export_data``/``erase_account`` (a member's privacy actions).
 - ``make_app(plugins=..., **config)``: a second app on the same database, i.e. another
   worker process (plugin state changes must reach it on its next request).
 - Mail: ``outbox()`` lists queued rows (the app is built with ``OUTBOX_DELIVER_AFTER_REQUEST``
@@ -336,7 +337,7 @@ def admin_client(app, site_admin, login):
 @pytest.fixture
 def enable_plugin(app) -> Callable[..., None]:
     """``enable_plugin("id")`` site-wide, or ``enable_plugin("id", group=g)`` for a group too."""
-    from core import plugin_state
+    from core.plugins import state as plugin_state
 
     def enable(plugin_id: str, group: Any = None) -> None:
         plugin_state.set_enabled(plugin_id, True)
@@ -344,6 +345,36 @@ def enable_plugin(app) -> Callable[..., None]:
             plugin_state.set_group_enabled(plugin_id, group, True)
 
     return enable
+
+
+@pytest.fixture
+def plugin_settings(app) -> Callable[..., dict]:
+    """``plugin_settings("id", {...})``: validate (``marshmallow.ValidationError``) and save a plugin's
+    settings as the admin form does; returns the loaded values."""
+    from core.plugins.settings import save_settings
+
+    return save_settings
+
+
+@pytest.fixture
+def export_data(app) -> Callable[[Any], dict]:
+    """``export_data(user)``: the member's whole data export (core's part and every plugin's)."""
+    from core.privacy import export_user_data
+
+    return export_user_data
+
+
+@pytest.fixture
+def erase_account(app) -> Callable[[Any], None]:
+    """``erase_account(user)``: delete the account as the member does (every plugin erases), committed."""
+    from core.extensions import db
+    from core.privacy import erase_user
+
+    def erase(user: Any) -> None:
+        erase_user(user)
+        db.session.commit()
+
+    return erase
 
 
 @pytest.fixture

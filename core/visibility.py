@@ -6,14 +6,12 @@ from typing import Any
 from sqlalchemy import ColumnElement, true, union
 
 from core.extensions import db
+from core.plugins.registry import get_plugins
 
 
 def hidden_user_select(viewer: Any):
     """A union of every enabled plugin's ``hidden_user_ids(viewer)`` select, or None."""
-    from core.permissions import is_authenticated
-    from core.plugins import get_plugins
-
-    if not is_authenticated(viewer):
+    if not getattr(viewer, "is_authenticated", False):
         return None
     selects = get_plugins().call("hidden_user_ids", viewer=viewer)
     if not selects:

@@ -1,6 +1,6 @@
 """A group-scope plugin (enabled for the benchmark group) answering every per-page hook with nothing."""
-from core.hookspecs import hookimpl
 from core.plugins import PluginMeta
+from core.plugins.specs import hookimpl
 
 META = PluginMeta(id="noop_group", name="No-op (group)", version="1.0", description="Benchmark plugin.",
                   scope="group")

@@ -1,6 +1,6 @@
 """A site-scope plugin answering every per-page hook with nothing."""
-from core.hookspecs import hookimpl
 from core.plugins import PluginMeta
+from core.plugins.specs import hookimpl
 
 META = PluginMeta(id="noop_site", name="No-op (site)", version="1.0", description="Benchmark plugin.", scope="site")
 

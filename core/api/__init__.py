@@ -18,9 +18,9 @@ def init_api(app: Flask) -> Api:
 
     for module in (auth, users, groups, posts, notifications):
         api.register_blueprint(module.blp)
-    from core.api import plugins
+    from core.api import plugin_management
 
-    api.register_blueprint(plugins.blp)
+    api.register_blueprint(plugin_management.blp)
     from core.api.docs import init_docs
 
     init_docs(app, api)

@@ -129,7 +129,7 @@ def post_cards(posts: Iterable[Post], group: Group, placeholders: dict[int, Mark
     from core.plugins import get_plugins
 
     viewer = current_user._get_current_object()
-    slot = get_plugins().render_slot
+    slot = get_plugins().runner.render_slot
     cards = []
     for post in posts:
         cards.append(PostCard(
@@ -149,7 +149,7 @@ def comment_cards(comments: Iterable[Comment], post: Post, group: Group,
     from core.plugins import get_plugins
 
     viewer = current_user._get_current_object()
-    slot = get_plugins().render_slot
+    slot = get_plugins().runner.render_slot
     cards = []
     for comment in comments:
         cards.append(CommentCard(

@@ -30,15 +30,10 @@ from core.permissions import (
     is_member,
     membership,
 )
+from core.plugins import get_plugins
 from core.visibility import is_hidden_from
 
 STAFF_ROLES = ("owner", "admin", "moderator")
-
-
-def _plugins():
-    from core.plugins import get_plugins
-
-    return get_plugins()
 
 
 def _group_url(group: Group) -> str:
@@ -52,8 +47,25 @@ def _add_member(group: Group, user: User, role: str = "member") -> Membership:
     db.session.flush()
     forget_membership(user, group)
     _close_open_items(group, user, "accepted", "approved")
-    _plugins().call("member_joined", membership=found)
+    get_plugins().call("member_joined", membership=found)
     return found
+
+
+def end_membership(group: Group, user: User, found: Membership | None = None) -> bool:
+    """Take ``user`` out of ``group`` as every removal does (count, memo, ``member_left``); no commit.
+
+    ``found`` is their membership when the caller has it. Returns False when they were not a
+    member. Checks no permission: callers decide who may.
+    """
+    found = found or membership(user, group)
+    if found is None:
+        return False
+    db.session.delete(found)
+    group.member_count = Group.member_count - 1
+    db.session.flush()
+    forget_membership(user, group)
+    get_plugins().call("member_left", group=group, user=user)
+    return True
 
 
 def _close_open_items(group: Group, user: User, invitation_status: str, request_status: str) -> None:
@@ -271,11 +283,7 @@ def remove_member(actor: Any, group: Group, username: str) -> None:
     if not can_change_role(actor, group, target, None):
         raise NotFound()
     person = target.user
-    db.session.delete(target)
-    group.member_count = Group.member_count - 1
-    db.session.flush()
-    forget_membership(person, group)
-    _plugins().call("member_left", group=group, user=person)
+    end_membership(group, person, target)
     notify(person, "removed_from_group", actor=actor, group=group, url=_group_url(group), bypass_policy=True)
     db.session.commit()
 
@@ -297,9 +305,5 @@ def leave(actor: Any, group: Group) -> None:
         raise NotFound()
     if is_last_owner(actor, group):
         raise Conflict(_("You are the only owner. Make another member owner before you leave."))
-    db.session.delete(membership(actor, group))
-    group.member_count = Group.member_count - 1
-    db.session.flush()
-    forget_membership(actor, group)
-    _plugins().call("member_left", group=group, user=actor)
+    end_membership(group, actor)
     db.session.commit()

@@ -1,9 +1,8 @@
 """The groups blueprint (``/g``): its pages live in small modules that register on ``bp``."""
 from __future__ import annotations
 
-from core import permissions
 from core.groups import bp, directory, feed, members, posts, settings
-from core.groups.members import role_label
+from core.groups.group_page import group_page_helpers
 
 __all__ = ["bp", "directory", "feed", "members", "posts", "settings"]
 
@@ -11,4 +10,4 @@ __all__ = ["bp", "directory", "feed", "members", "posts", "settings"]
 @bp.context_processor
 def _group_helpers() -> dict:
     """Templates ask ``perms`` (``core.permissions``) what to show; they never test roles themselves."""
-    return {"perms": permissions, "role_label": role_label}
+    return group_page_helpers()

@@ -1,4 +1,4 @@
-"""Alembic environment for core and every installed plugin (see ``core.migration_branches``).
+"""Alembic environment for core and every installed plugin (see ``core.plugins.migrations``).
 
 Version locations (core's ``versions`` plus each plugin package's ``migrations/versions``) are set
 by a Flask-Migrate ``configure`` callback before this file runs. Here we make sure every plugin's
@@ -10,7 +10,7 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
-from core import migration_branches
+from core.plugins import migrations as migration_branches
 
 config = context.config
 # Keep the app's loggers (plugin fault isolation logs through them) when run in-process.

@@ -17,8 +17,8 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from core.countries import country_choices, country_codes
-from core.hookspecs import SupportResource
 from core.plugins import get_plugins
+from core.plugins.specs import SupportResource
 
 bp = Blueprint("support", __name__)
 

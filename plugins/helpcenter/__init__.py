@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from flask import render_template, request, url_for
 
-from core.hookspecs import hookimpl
-from core.plugins import PluginMeta
+from core.plugin_api import PluginMeta, hookimpl
 
 META = PluginMeta(
     id="helpcenter",

@@ -10,11 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from core.countries import country_choices
-from core.extensions import db
-from core.forms import load_form
-from core.models.base import utcnow
-from core.permissions import is_site_admin
+from core.plugin_api import country_choices, db, is_site_admin, load_form, utcnow
 from plugins.helpcenter.directory import site_country
 from plugins.helpcenter.editing import apply_emergency_number, apply_helpline, helpline_form_values
 from plugins.helpcenter.models import EmergencyNumber, Helpline

@@ -8,9 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Integer, null, or_
 from sqlalchemy.orm import selectinload
 
-from core.extensions import db
-from core.hookspecs import SupportResource
-from core.models.base import utcnow
+from core.plugin_api import SupportResource, db, utcnow
 from plugins.helpcenter.models import STALE_AFTER, EmergencyNumber, Helpline
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.extensions import db
+from core.plugin_api import db
 from plugins.helpcenter.models import Channel, EmergencyNumber, Helpline
 
 SOURCE_FIELDS = ("source_name", "source_url", "verified_on")

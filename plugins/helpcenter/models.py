@@ -10,8 +10,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.extensions import db
-from core.models.base import UTCDateTime, utcnow
+from core.plugin_api import UTCDateTime, db, utcnow
 
 PATHS = ("support", "worried")
 STALE_AFTER = timedelta(days=365)

@@ -32,7 +32,7 @@ from flask_limiter.util import get_remote_address
 from limits import parse_many
 from limits.storage import MemoryStorage, RedisStorage, Storage
 
-from core.extensions import limiter
+from core.plugin_api import limiter
 
 log = logging.getLogger(__name__)
 

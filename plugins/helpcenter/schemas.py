@@ -14,8 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, post_load, pre_load, validate, validates_schema
 
-from core.countries import country_codes, country_name
-from core.models.base import utcnow
+from core.plugin_api import country_codes, country_name, utcnow
 from plugins.helpcenter.models import PATHS
 from plugins.helpcenter.phones import InvalidPhoneNumber, normalise
 from plugins.helpcenter.topics import TOPICS

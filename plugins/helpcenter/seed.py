@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from core.extensions import db
+from core.plugin_api import db
 from plugins.helpcenter.editing import apply_emergency_number, apply_helpline
 from plugins.helpcenter.models import EmergencyNumber, Helpline
 from plugins.helpcenter.schemas import EmergencyNumberSchema, helpline_schema

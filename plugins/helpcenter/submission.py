@@ -12,8 +12,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from core.models.base import utcnow
-from core.outbox import enqueue
+from core.plugin_api import enqueue_mail, utcnow
 from plugins.helpcenter.directory import Referral
 
 REMINDER_DELAY = timedelta(days=2)
@@ -47,12 +46,12 @@ def send_copy(user: Any, referral: Referral, path: str) -> None:
     """Queue the same details the page shows, to the member's own address; purged once delivered."""
     locale = mail_locale(user, referral.language)
     subject, text, html = _render("referral", locale, user=user, referral=referral, path=path)
-    enqueue(user.email, subject, text, html, purge_on_send=True)
+    enqueue_mail(user.email, subject, text, html, purge_on_send=True)
 
 
 def schedule_reminder(user: Any, referral: Referral) -> None:
     """A mail that waits in the outbox for two days; the outbox's due time is the only schedule."""
     locale = mail_locale(user, referral.language)
     subject, text, html = _render("reminder", locale, user=user, referral=referral, path="worried")
-    message = enqueue(user.email, subject, text, html, purge_on_send=True)
+    message = enqueue_mail(user.email, subject, text, html, purge_on_send=True)
     message.next_attempt_at = utcnow() + REMINDER_DELAY

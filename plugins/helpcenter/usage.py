@@ -10,8 +10,7 @@ from datetime import date
 
 from sqlalchemy.dialects import postgresql, sqlite
 
-from core.extensions import db
-from core.models.base import utcnow
+from core.plugin_api import db, utcnow
 from plugins.helpcenter.models import PATHS, UsageCount
 
 MIN_SHOWN = 5

@@ -8,9 +8,7 @@ from flask import Blueprint, abort, current_app, render_template, request, sessi
 from flask_babel import get_locale
 from flask_login import current_user
 
-from core.countries import country_name
-from core.extensions import db
-from core.forms import load_form
+from core.plugin_api import country_name, db, load_form
 from plugins.helpcenter import directory, rate_limit, submission, usage
 from plugins.helpcenter.padding import pad_response
 from plugins.helpcenter.schemas import ReferralSchema

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from core.hookspecs import GroupTab, NavItem, hookimpl
-from core.plugins import PluginMeta
+from core.plugin_api import GroupTab, NavItem, PluginMeta, hookimpl
 
 META = PluginMeta(
     id="reporting",
@@ -33,7 +32,7 @@ def register_blueprints(app):
 
 def _register_email_kinds() -> None:
     """Mail for these kinds comes from ``templates/reporting/email/<kind>.*`` (see ``core.notify``)."""
-    from core.notify import register_email_kind
+    from core.plugin_api import register_email_kind
     from plugins.reporting.notices import EMAIL_KINDS
 
     for kind, (default, label) in EMAIL_KINDS.items():

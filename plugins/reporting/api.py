@@ -14,9 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from core.api.access import not_found, require_user
-from core.extensions import db
-from core.models import Group, User
+from core.plugin_api import Group, User, db, not_found, require_user
 from plugins.reporting import appeals, audit, blocks, moderation, queue
 from plugins.reporting.categories import SELF_HARM
 from plugins.reporting.content import load_visible_item

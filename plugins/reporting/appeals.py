@@ -10,11 +10,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from core.auth import accounts
-from core.extensions import db
-from core.models import User
-from core.models.base import utcnow
-from core.plugin_state import get_settings
+from core.plugin_api import User, db, get_settings, unsuspend_account, utcnow
 from plugins.reporting import audit, bans, notices
 from plugins.reporting.hiding import unhide
 from plugins.reporting.models import Appeal, Decision
@@ -86,7 +82,7 @@ def _undo(decision: Decision) -> None:
     if "suspend" in decision.actions and decision.target_user_id is not None:
         target = db.session.get(User, decision.target_user_id)
         if target is not None:
-            accounts.unsuspend(target)
+            unsuspend_account(target)
 
 
 def pending_for(group_id: int | None, viewer: Any, *, everything: bool = False) -> list[Appeal]:

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from core.extensions import db
+from core.plugin_api import db
 from plugins.reporting.models import AuditEntry
 
 PAGE = 50

@@ -5,9 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import or_, select, update
 
-from core.extensions import db
-from core.models import Group, Invitation, JoinRequest, Membership, User
-from core.models.base import utcnow
+from core.plugin_api import Group, Invitation, JoinRequest, Membership, User, db, end_membership, utcnow
 from plugins.reporting.models import GroupBan
 
 
@@ -51,17 +49,7 @@ def lift(group_id: int, user_id: int) -> bool:
 
 def remove_member(group: Group, user: User) -> bool:
     """Remove ``user`` from ``group`` the way core does when a moderator removes someone."""
-    from core.permissions import forget_membership
-    from core.plugins import get_plugins
-
     membership = db.session.scalar(
         select(Membership).where(Membership.group_id == group.id, Membership.user_id == user.id)
     )
-    if membership is None:
-        return False
-    db.session.delete(membership)
-    group.member_count = Group.member_count - 1
-    db.session.flush()
-    forget_membership(user, group)
-    get_plugins().call("member_left", group=group, user=user)
-    return True
+    return end_membership(group, user, membership)

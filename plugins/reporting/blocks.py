@@ -6,8 +6,7 @@ from typing import Any
 from flask import g, has_request_context
 from sqlalchemy import Select, and_, case, or_, select
 
-from core.extensions import db
-from core.models import User
+from core.plugin_api import User, db
 from plugins.reporting.models import Block
 
 

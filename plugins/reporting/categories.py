@@ -92,10 +92,6 @@ def category_label(key: str) -> str:
     return str(CATEGORIES.get(key, key))
 
 
-def action_label(key: str) -> str:
-    return str(ACTIONS.get(key, key))
-
-
 def result_label(key: str) -> str:
     return str(RESULTS.get(key, key))
 

@@ -11,8 +11,8 @@ from typing import Any
 
 from flask import g
 
-from core.hookspecs import ContentType
-from core.plugins import get_plugins
+from core.plugin_api import ContentType
+from core.plugin_api import content_types as all_content_types
 
 
 def content_types() -> dict[str, ContentType]:
@@ -20,7 +20,7 @@ def content_types() -> dict[str, ContentType]:
     cached = g.get("_reporting_content_types")
     if cached is None:
         cached = {}
-        for ct in get_plugins().call_flat("content_types"):
+        for ct in all_content_types():
             cached.setdefault(ct.name, ct)
         g._reporting_content_types = cached
     return cached

@@ -13,8 +13,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import and_, exists, literal, null, or_, select
 
-from core.extensions import db
-from core.models import ROLE_RANK, Comment, Membership
+from core.plugin_api import ROLE_RANK, Comment, Membership, db
 from plugins.reporting.models import HiddenContent
 
 UNHIDEABLE = ("profile",)

@@ -11,8 +11,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.extensions import db
-from core.models.base import UTCDateTime, utcnow
+from core.plugin_api import UTCDateTime, db, utcnow
 
 OPEN = "open"
 RESOLVED = "resolved"

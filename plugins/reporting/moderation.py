@@ -13,10 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from core.auth import accounts
-from core.extensions import db
-from core.models import Membership, User
-from core.models.base import utcnow
+from core.plugin_api import Membership, User, db, suspend_account, utcnow
 from plugins.reporting import audit, bans, notices
 from plugins.reporting.categories import KEEP, SANCTIONS, SUPPORT, outcome_for
 from plugins.reporting.content import content_type, load_item
@@ -104,7 +101,7 @@ def decide(moderator: User, case: Case, data: dict[str, Any]) -> Decision:
         if "ban" in actions:
             bans.ban(case.group, target, decision.ban_until, decision.id)
         if "suspend" in actions:
-            accounts.suspend(target, decision.explanation[:500], decision.suspend_until)
+            suspend_account(target, decision.explanation[:500], decision.suspend_until)
         if SUPPORT in actions:
             notices.caring_message(target, [_resource_dict(r) for r in support_resources(target)])
 

@@ -10,10 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from core.extensions import db
-from core.forms import load_form
-from core.models import Group
-from core.routing import MAX_ID
+from core.plugin_api import MAX_ID, Group, db, load_form
 from plugins.reporting import appeals, audit, moderation, queue
 from plugins.reporting.categories import ACTIONS, APPEAL_OUTCOMES, CATEGORIES, OUTCOMES
 from plugins.reporting.models import Appeal, Decision

@@ -15,9 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from core.extensions import db
-from core.models import ROLE_RANK, Membership, User
-from core.notify import notify
+from core.plugin_api import ROLE_RANK, Membership, User, db, notify
 from plugins.reporting.categories import OUTCOMES, category_label, item_label, result_label
 from plugins.reporting.models import Appeal, Case, Decision, Report
 

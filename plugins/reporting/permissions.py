@@ -7,17 +7,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from core import permissions as core_permissions
-from core.models import ROLE_RANK, Group, Membership
+from core import plugin_api as core
+from core.plugin_api import ROLE_RANK, Group, Membership
 
 
 def can_use_queue(user: Any, group: Group | None) -> bool:
     """A group's queue: its moderators and admins (and site admins); the site queue: site admins."""
-    if not core_permissions.is_authenticated(user) or user.is_suspended:
+    if not core.is_authenticated(user) or user.is_suspended:
         return False
-    if core_permissions.is_site_admin(user):
+    if core.is_site_admin(user):
         return True
-    return group is not None and core_permissions.can_moderate(user, group)
+    return group is not None and core.can_moderate(user, group)
 
 
 def can_handle_case(user: Any, case: Any) -> bool:
@@ -25,16 +25,16 @@ def can_handle_case(user: Any, case: Any) -> bool:
 
 
 def can_suspend(user: Any) -> bool:
-    return core_permissions.is_site_admin(user) and not user.is_suspended
+    return core.is_site_admin(user) and not user.is_suspended
 
 
 def can_sanction_member(actor: Any, group: Group, target: Membership | None) -> bool:
     """Remove or ban: moderators only act on members below them; site admins on anyone but owners."""
     if target is None:
         return True
-    if core_permissions.is_site_admin(actor):
+    if core.is_site_admin(actor):
         return target.rank < ROLE_RANK["owner"]
-    return core_permissions.can_change_role(actor, group, target, None)
+    return core.can_change_role(actor, group, target, None)
 
 
 def can_decide_appeal(user: Any, appeal: Any) -> bool:
@@ -46,15 +46,14 @@ def can_decide_appeal(user: Any, appeal: Any) -> bool:
 
 def can_read_decision(user: Any, decision: Any) -> bool:
     """The person a decision is about reads it (what was done and why)."""
-    return core_permissions.is_authenticated(user) and decision.target_user_id == user.id
+    return core.is_authenticated(user) and decision.target_user_id == user.id
 
 
 def is_staff(user_id: int | None, group_id: int | None) -> bool:
     """Site admins and a group's moderators: their content is never hidden automatically."""
     from sqlalchemy import and_
 
-    from core.extensions import db
-    from core.models import User
+    from core.plugin_api import User, db
 
     if user_id is None:
         return False

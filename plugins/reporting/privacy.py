@@ -10,8 +10,7 @@ from typing import Any
 
 from sqlalchemy import delete, or_, select, update
 
-from core.extensions import db
-from core.models import User
+from core.plugin_api import User, db
 from plugins.reporting import blocks
 from plugins.reporting.models import Appeal, Block, Case, Decision, GroupBan, HiddenContent, Report
 

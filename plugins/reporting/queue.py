@@ -11,9 +11,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from core.extensions import db
-from core.models import ROLE_RANK, Group, Membership
-from core.permissions import remember_membership
+from core.plugin_api import ROLE_RANK, Group, Membership, db, remember_membership
 from plugins.reporting.models import OPEN, RESOLVED, Case, Decision, HiddenContent, Note, Report
 
 PAGE = 25

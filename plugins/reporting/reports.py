@@ -15,10 +15,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from core.extensions import db
-from core.models import Group, User
-from core.models.base import utcnow
-from core.plugin_state import get_settings
+from core.plugin_api import Group, User, db, get_settings, utcnow
+from core.plugin_api import support_resources as core_support_resources
 from plugins.reporting import audit, notices
 from plugins.reporting.categories import SELF_HARM, priority
 from plugins.reporting.content import Item, content_hash
@@ -91,11 +89,8 @@ def support_context(user: Any) -> dict[str, Any]:
 
 def support_resources(user: Any, locale: str | None = None) -> list[Any]:
     """Help for a self-harm concern in ``user``'s language and country (emergency number at least)."""
-    from core.plugins import get_plugins
-
     locale = locale or getattr(user, "locale", None) or "en"
-    resources = get_plugins().call_flat("support_resources", locale=locale, context=support_context(user))
-    return sorted(resources, key=lambda r: 0 if r.kind == "emergency" else 1)
+    return core_support_resources(locale, support_context(user))
 
 
 def file_report(reporter: User, item: Item, data: dict[str, Any]) -> Report:

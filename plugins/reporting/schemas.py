@@ -5,8 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
-from core.models.base import utcnow
-from core.routing import MAX_ID
+from core.plugin_api import MAX_ID, utcnow
 from plugins.reporting.categories import ACTIONS, APPEAL_OUTCOMES, CATEGORIES, KEEP, OTHER, SANCTIONS
 
 NOTE_MAX = 1000

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from core.permissions import is_authenticated
+from core.plugin_api import is_authenticated
 
 
 def _viewer() -> Any:

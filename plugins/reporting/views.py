@@ -8,9 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from core.extensions import db
-from core.forms import load_form
-from core.models import Group, User
+from core.plugin_api import Group, User, db, load_form
 from plugins.reporting import appeals, blocks
 from plugins.reporting.categories import CATEGORIES, OUTCOMES, SELF_HARM, item_label, result_label
 from plugins.reporting.content import load_visible_item

@@ -11,8 +11,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from core import plugin_state
 from core.outbox import send_pending
+from core.plugins import state as plugin_state
 
 PASSWORD = "correct horse battery"
 

@@ -1,8 +1,8 @@
 """A tiny plugin for the account tests: records account events and takes part in export/erasure."""
 from __future__ import annotations
 
-from core.hookspecs import hookimpl
 from core.plugins import PluginMeta
+from core.plugins.specs import hookimpl
 
 META = PluginMeta(id="account_probe", name="Account probe", version="1.0",
                   description="Test plugin recording account hooks.")

@@ -7,9 +7,9 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
-from core.hookspecs import GroupTab, hookimpl
 from core.models import User
 from core.plugins import PluginMeta
+from core.plugins.specs import GroupTab, hookimpl
 
 META = PluginMeta(id="group_hooks", name="Group hooks recorder", version="1.0")
 

@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 from markupsafe import Markup
 
-from core import hookspecs, plugin_state
 from core.extensions import db
 from core.models import Comment, Membership, Notification, User
-from core.plugins import get_plugins, render_slot
+from core.plugins import get_plugins
+from core.plugins import settings as plugin_settings
+from core.plugins import specs as hookspecs
+from core.plugins import state as plugin_state
 from tests.plugins.fixtures import recorder
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -109,11 +111,11 @@ def test_hook_register_commands(app):
 
 
 def test_hook_settings_schema(app, admin_client):
-    assert plugin_state.get_settings("recorder") == {"greeting": "hi"}
+    assert plugin_settings.get_settings("recorder") == {"greeting": "hi"}
     html = html_of(admin_client, "/admin/plugins/recorder")
     assert 'name="greeting"' in html and 'value="hi"' in html
     admin_client.post("/admin/plugins/recorder/settings", data={"greeting": "hello"})
-    assert plugin_state.get_settings("recorder") == {"greeting": "hello"}
+    assert plugin_settings.get_settings("recorder") == {"greeting": "hello"}
 
 
 # --- UI ---------------------------------------------------------------------------------------
@@ -138,16 +140,17 @@ def test_hook_template_slot(app, client, member_client, scene, enabled):
         assert f"recorder in {name}" in html
     assert "recorder in post_actions" in html_of(member_client, f"/g/allotment/p/{scene['post'].id}")
     with app.test_request_context("/"):
-        assert render_slot("sidebar") == Markup('<span class="recorder-slot">recorder in sidebar</span>')
+        sidebar = get_plugins().runner.render_slot("sidebar")
+        assert sidebar == Markup('<span class="recorder-slot">recorder in sidebar</span>')
         with pytest.raises(KeyError, match="no_such_slot"):
-            render_slot("no_such_slot")
+            get_plugins().runner.render_slot("no_such_slot")
     assert recorder.calls("template_slot")[-1]["context"] == {}
 
 
 def test_unknown_slot_renders_empty_in_production(make_app):
     production = make_app(TESTING=False)
     with production.test_request_context("/"):
-        assert render_slot("no_such_slot") == Markup("")
+        assert get_plugins().runner.render_slot("no_such_slot") == Markup("")
 
 
 # --- content ----------------------------------------------------------------------------------

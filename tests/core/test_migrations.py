@@ -1,6 +1,6 @@
 """Migrations: ``flask db upgrade`` on an empty database builds exactly the models' schema.
 
-Core and every plugin keep their own Alembic branch (``core.migration_branches``). Each test
+Core and every plugin keep their own Alembic branch (``core.plugins.migrations``). Each test
 gets a fresh, empty database (SQLite file, or a throwaway PostgreSQL database when
 ``COMMONGROUND_TEST_DATABASE_URL`` is set) and runs the real ``flask db`` commands.
 """
@@ -62,8 +62,8 @@ def schema_differences(app) -> list:
     The process-wide metadata may also hold models of plugins other tests imported; only the
     tables of core and of this app's plugins are expected, while every table in the database counts.
     """
-    from core import migration_branches
     from core.extensions import db
+    from core.plugins import migrations as migration_branches
 
     owners = migration_branches.table_owners(app)
     loaded = {"core", *migration_branches.plugin_packages(app)}
@@ -124,7 +124,7 @@ def test_every_installed_plugin_has_migrations_matching_its_models(empty_databas
 
 def test_example_plugin_branch_depends_on_core_and_carries_its_label():
     from core import create_app
-    from core.migration_branches import CORE_BRANCH
+    from core.plugins.migrations import CORE_BRANCH
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"}, plugins=[HELLO])
     with app.app_context():

@@ -5,8 +5,9 @@ import re
 
 import pytest
 
-from core import plugin_state
 from core.plugins import get_plugins
+from core.plugins import settings as plugin_settings
+from core.plugins import state as plugin_state
 
 
 @pytest.fixture
@@ -32,7 +33,7 @@ def test_members_and_visitors_get_404(url, client, member_client):
 def test_members_cannot_change_anything(url, app, member_client):
     assert member_client.post(url, data={"title": "Mine"}).status_code == 404
     assert get_plugins().enabled_ids() == []
-    assert plugin_state.get_settings("grouptab")["title"] == "Notes"
+    assert plugin_settings.get_settings("grouptab")["title"] == "Notes"
 
 
 def test_list_shows_every_installed_plugin_with_its_facts(admin_client):
@@ -108,7 +109,7 @@ def test_invalid_settings_are_shown_next_to_their_fields_with_the_values_kept(ad
     assert "Not a valid email address." in field_html(html, "contact")
     assert 'value="lots"' in field_html(html, "max_notes")
     assert 'value="nobody"' in field_html(html, "contact")
-    assert plugin_state.get_settings("grouptab")["title"] == "Notes"
+    assert plugin_settings.get_settings("grouptab")["title"] == "Notes"
 
 
 def test_valid_settings_are_saved_and_shown(admin_client):
@@ -116,7 +117,7 @@ def test_valid_settings_are_saved_and_shown(admin_client):
             "contact": "garden@example.org", "homepage": "https://garden.example.org"}
     response = admin_client.post("/admin/plugins/grouptab/settings", data=form)
     assert response.status_code == 302
-    settings = plugin_state.get_settings("grouptab")
+    settings = plugin_settings.get_settings("grouptab")
     assert settings == {"title": "Pinboard", "max_notes": 25, "show_authors": False, "ratio": 0.25,
                         "colour": "blue", "contact": "garden@example.org", "homepage": "https://garden.example.org"}
     html = admin_client.get("/admin/plugins/grouptab").get_data(as_text=True)
@@ -130,7 +131,7 @@ def test_settings_can_be_changed_while_the_plugin_is_disabled(admin_client):
     admin_client.post("/admin/plugins/grouptab/settings", data={"title": "Later", "max_notes": "3", "ratio": "0",
                                                                  "colour": "green", "contact": "a@example.org",
                                                                  "homepage": "https://example.org"})
-    assert plugin_state.get_settings("grouptab")["title"] == "Later"
+    assert plugin_settings.get_settings("grouptab")["title"] == "Later"
     assert not get_plugins().is_enabled("grouptab")
 
 

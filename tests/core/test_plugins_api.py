@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from core import plugin_state
 from core.plugins import get_plugins
+from core.plugins import settings as plugin_settings
+from core.plugins import state as plugin_state
 
 
 @pytest.fixture
@@ -95,7 +96,7 @@ def test_put_changes_only_the_fields_sent(admin_client):
     assert response.status_code == 200
     assert response.json["values"]["title"] == "Pinboard" and response.json["values"]["max_notes"] == 3
     assert response.json["values"]["colour"] == "green"
-    assert plugin_state.get_settings("grouptab")["max_notes"] == 3
+    assert plugin_settings.get_settings("grouptab")["max_notes"] == 3
 
 
 def test_invalid_settings_answer_422_naming_each_field(admin_client):
@@ -104,7 +105,7 @@ def test_invalid_settings_answer_422_naming_each_field(admin_client):
     assert response.status_code == 422
     errors = response.json["errors"]["json"]
     assert set(errors) == {"max_notes", "contact", "colour", "surprise"}
-    assert plugin_state.get_settings("grouptab")["max_notes"] == 10
+    assert plugin_settings.get_settings("grouptab")["max_notes"] == 10
 
 
 def test_settings_body_must_be_a_json_object(admin_client):

@@ -11,14 +11,14 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 
-from core import plugin_state
 from core.plugins import get_plugins
+from core.plugins import state as plugin_state
 
 PLUGIN_SOURCE = '''
 from flask import Blueprint, render_template
 from flask_babel import gettext as _
 
-from core.hookspecs import NavItem, hookimpl
+from core.plugins.specs import NavItem, hookimpl
 from core.plugins import PluginMeta
 
 META = PluginMeta(id="seeds", name="Seeds", version="0.3.0")

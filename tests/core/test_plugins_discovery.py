@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from core.hookspecs import hookimpl
 from core.plugins import ENTRY_POINT_GROUP, PluginError, PluginMeta, get_plugins
+from core.plugins.specs import hookimpl
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,7 +40,7 @@ def distribution(tmp_path, monkeypatch):
 
 EXPLODING = "raise RuntimeError('this plugin must never be imported')\n"
 FINE = (
-    "from core.hookspecs import NavItem, hookimpl\n"
+    "from core.plugins.specs import NavItem, hookimpl\n"
     "from core.plugins import PluginMeta\n"
     "META = PluginMeta(id='fine', name='Fine', version='1.2.3', description='Installed for real.')\n"
     "@hookimpl\n"
@@ -119,7 +119,7 @@ def test_misspelled_hook_implementation_fails_at_start_up_naming_plugin_and_hook
 
 def test_misspelled_installed_plugin_fails_at_start_up_too(make_app, distribution):
     distribution("typo", "cg_typo_plugin", (
-        "from core.hookspecs import hookimpl\n"
+        "from core.plugins.specs import hookimpl\n"
         "from core.plugins import PluginMeta\n"
         "META = PluginMeta(id='typo', name='Typo', version='1')\n"
         "@hookimpl\n"

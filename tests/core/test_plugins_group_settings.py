@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from core import plugin_state
 from core.plugins import get_plugins
+from core.plugins import state as plugin_state
 
 
 @pytest.fixture

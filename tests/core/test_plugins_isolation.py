@@ -5,11 +5,11 @@ import logging
 
 import pytest
 
-from core import plugin_state
 from core.extensions import db
 from core.models import Comment
 from core.permissions import can_interact
 from core.plugins import get_plugins
+from core.plugins import state as plugin_state
 
 
 @pytest.fixture

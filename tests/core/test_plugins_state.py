@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from core import plugin_state
 from core.extensions import db
 from core.plugins import get_plugins
+from core.plugins import settings as plugin_settings
+from core.plugins import state as plugin_state
 from tests.plugins.fixtures import grouptab, recorder
 
 GROUPTAB = "tests.plugins.fixtures.grouptab"
@@ -85,7 +86,7 @@ def test_settings_saved_in_one_worker_apply_in_the_other(app, make_app, group, m
     plugin_state.set_group_enabled("grouptab", group, True)
     other_member = login(make_app().test_client(), member)
     assert ">Notes<" in page(other_member, f"/g/{group.slug}")
-    plugin_state.save_settings("grouptab", {"title": "Pinboard"})
+    plugin_settings.save_settings("grouptab", {"title": "Pinboard"})
     assert ">Pinboard<" in page(other_member, f"/g/{group.slug}")
 
 
@@ -202,12 +203,12 @@ def test_an_unchanged_state_costs_one_query_per_request(app, client, count_queri
 
 
 def test_settings_default_to_the_schema_and_survive_disabling(app):
-    assert plugin_state.get_settings("grouptab")["title"] == "Notes"
-    plugin_state.save_settings("grouptab", {"title": "Pinboard", "max_notes": "7"})
-    assert plugin_state.get_settings("grouptab")["max_notes"] == 7
+    assert plugin_settings.get_settings("grouptab")["title"] == "Notes"
+    plugin_settings.save_settings("grouptab", {"title": "Pinboard", "max_notes": "7"})
+    assert plugin_settings.get_settings("grouptab")["max_notes"] == 7
     plugin_state.set_enabled("grouptab", True)
     plugin_state.set_enabled("grouptab", False)
-    assert plugin_state.get_settings("grouptab")["title"] == "Pinboard"
+    assert plugin_settings.get_settings("grouptab")["title"] == "Pinboard"
 
 
 def test_stored_settings_the_schema_no_longer_accepts_fall_back_to_defaults(app, caplog):
@@ -217,7 +218,7 @@ def test_stored_settings_the_schema_no_longer_accepts_fall_back_to_defaults(app,
     plugin_state.bump_version()
     db.session.commit()
     get_plugins().refresh()
-    settings = plugin_state.get_settings("grouptab")
+    settings = plugin_settings.get_settings("grouptab")
     assert settings["max_notes"] == 10 and settings["title"] == "Kept"
     assert "no longer valid" in caplog.text
 
@@ -226,18 +227,18 @@ def test_settings_are_validated_by_the_plugin_schema(app):
     from marshmallow import ValidationError
 
     with pytest.raises(ValidationError) as raised:
-        plugin_state.save_settings("grouptab", {"max_notes": 0, "contact": "not-an-email"})
+        plugin_settings.save_settings("grouptab", {"max_notes": 0, "contact": "not-an-email"})
     assert set(raised.value.messages) == {"max_notes", "contact"}
-    assert plugin_state.get_settings("grouptab")["max_notes"] == 10
+    assert plugin_settings.get_settings("grouptab")["max_notes"] == 10
 
 
 @pytest.mark.plugins("tests.plugins.fixtures.noop")
 def test_a_plugin_without_a_schema_has_no_settings_to_save(app):
-    with pytest.raises(plugin_state.NoSettings):
-        plugin_state.save_settings("noop", {"anything": 1})
-    assert plugin_state.get_settings("noop") == {}
+    with pytest.raises(plugin_settings.NoSettings):
+        plugin_settings.save_settings("noop", {"anything": 1})
+    assert plugin_settings.get_settings("noop") == {}
     with pytest.raises(plugin_state.UnknownPlugin):
-        plugin_state.save_settings("absent", {})
+        plugin_settings.save_settings("absent", {})
 
 
 def test_a_plugin_may_start_enabled_until_an_admin_disables_it(make_app):

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from core import plugin_state
+from core.plugins import state as plugin_state
 from tests.plugins.fixtures import recorder
 
 

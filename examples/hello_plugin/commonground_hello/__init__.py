@@ -7,9 +7,7 @@ branch, a page, a navigation item, a template slot, a settings schema and the pr
 """
 from __future__ import annotations
 
-from core.extensions import db
-from core.hookspecs import NavItem, hookimpl
-from core.plugins import PluginMeta
+from core.plugin_api import NavItem, PluginMeta, db, hookimpl
 from flask import render_template, url_for
 from flask_babel import lazy_gettext as _l
 

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from core.extensions import db
-from core.models import User
-from core.models.base import UTCDateTime, utcnow
+from core.plugin_api import User, UTCDateTime, db, utcnow
 from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.permissions import is_active_member_account, is_site_admin
+from core.plugin_api import is_active_member_account, is_site_admin
 
 
 def can_greet(user: Any) -> bool:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.plugin_state import get_settings
+from core.plugin_api import get_settings
 
 PLUGIN_ID = "hello"
 

@@ -1,9 +1,7 @@
 """The greeting wall: the newest greetings, a form to leave one, and taking one back."""
 from __future__ import annotations
 
-from core.extensions import db
-from core.forms import load_form
-from core.visibility import not_hidden
+from core.plugin_api import db, load_form, not_hidden
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required

@@ -1,6 +1,9 @@
-"""The greeting wall, tested with the fixtures ``core.testing`` ships for plugin authors."""
+"""The greeting wall, tested with the fixtures ``core.testing`` ships for plugin authors.
+
+Like the plugin itself, its tests import from core only ``core.plugin_api``.
+"""
 import pytest
-from core.extensions import db
+from core.plugin_api import PluginMeta, User, db, hookimpl, utcnow
 
 from commonground_hello.models import Greeting
 
@@ -57,8 +60,6 @@ def test_visitor_must_log_in_to_greet(hello_on, client):
 
 
 def test_suspended_member_cannot_greet(hello_on, make_user, login, app):
-    from core.models.base import utcnow
-
     suspended = make_user("sus", suspended_at=utcnow())
     client = login(app.test_client(), suspended)
     client.post("/hello/", data={"message": "hi"})
@@ -92,24 +93,21 @@ def test_nav_item_and_footer_link_appear_only_while_enabled(client, enable_plugi
     assert page.count('href="/hello/"') == 2  # the nav item and the footer slot
 
 
-def test_settings_change_headline_and_how_many_are_shown(hello_on, client, make_user):
-    from core.plugin_state import save_settings
-
+def test_settings_change_headline_and_how_many_are_shown(hello_on, client, make_user, plugin_settings):
     author = make_user("ada")
     for n in range(3):
         add_greeting(author, f"greeting number {n}")
-    save_settings("hello", {"headline": "Welcome, neighbours", "max_greetings": 2})
+    plugin_settings("hello", {"headline": "Welcome, neighbours", "max_greetings": 2})
     page = client.get("/hello/").get_data(as_text=True)
     assert "Welcome, neighbours" in page
     assert "greeting number 2" in page and "greeting number 1" in page and "greeting number 0" not in page
 
 
-def test_invalid_settings_are_rejected(hello_on, app):
-    from core.plugin_state import save_settings
+def test_invalid_settings_are_rejected(hello_on, app, plugin_settings):
     from marshmallow import ValidationError
 
     with app.test_request_context(), pytest.raises(ValidationError) as err:
-        save_settings("hello", {"headline": "", "max_greetings": 0})
+        plugin_settings("hello", {"headline": "", "max_greetings": 0})
     assert set(err.value.messages) == {"headline", "max_greetings"}
 
 
@@ -125,14 +123,10 @@ def test_wall_needs_a_fixed_number_of_queries(hello_on, member_client, make_user
     assert len(many) == len(few) <= 6
 
 
-def test_member_data_is_exported_and_erased(hello_on, member, app):
-    from core.plugins import get_plugins
-
+def test_member_data_is_exported_and_erased(hello_on, member, export_data, erase_account):
     add_greeting(member, "mine")
-    exported = get_plugins().call("export_user_data", only="hello", user=member)
-    assert exported[0]["greetings"][0]["message"] == "mine"
-    get_plugins().call("erase_user_data", only="hello", user=member)
-    db.session.commit()
+    assert export_data(member)["plugins"]["hello"]["greetings"][0]["message"] == "mine"
+    erase_account(member)
     assert db.session.scalars(db.select(Greeting)).all() == []
 
 
@@ -145,10 +139,6 @@ def test_wall_speaks_german_from_the_plugins_own_catalog(hello_on, make_user, lo
 def _plugin_hiding(username):
     """A stand-in for a blocking plugin: hides one person from everyone through the policy hook."""
     import types
-
-    from core.hookspecs import hookimpl
-    from core.models import User
-    from core.plugins import PluginMeta
 
     module = types.ModuleType("hides_someone")
     module.META = PluginMeta(id="hides_someone", name="Hides someone", version="1")

@@ -4,9 +4,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from core import plugin_state
 from core.extensions import db
 from core.plugins import get_plugins
+from core.plugins import state as plugin_state
 from plugins.helpcenter.models import EmergencyNumber, Helpline
 from plugins.helpcenter.seed import DATA_DIR
 

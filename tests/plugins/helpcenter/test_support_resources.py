@@ -4,10 +4,10 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from core import plugin_state
 from core.extensions import db
 from core.models.base import utcnow
 from core.plugins import get_plugins
+from core.plugins import state as plugin_state
 
 
 def resources(country: str = "DE", locale: str = "de", reason: str = "self_harm"):

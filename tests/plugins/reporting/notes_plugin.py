@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.hookspecs import ContentType, hookimpl
 from core.plugins import PluginMeta
+from core.plugins.specs import ContentType, hookimpl
 
 META = PluginMeta(id="testnotes", name="Test notes", version="0.1", scope="site")
 

@@ -77,9 +77,9 @@ def test_api_report_errors(community, api, client, make_user, make_group, make_p
 
 
 def test_api_rate_limit(community, api, make_post):
-    from core import plugin_state
+    from core.plugins import settings as plugin_settings
 
-    plugin_state.save_settings("reporting", {"reports_per_hour": 1})
+    plugin_settings.save_settings("reporting", {"reports_per_hour": 1})
     alice = api(community.alice)
     assert post_report(alice, "post", community.post.id).status_code == 201
     assert post_report(alice, "comment", community.comment.id).status_code == 429

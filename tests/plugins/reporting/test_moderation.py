@@ -95,9 +95,9 @@ def test_queue_filters_by_state(community, client_for, reported):
 
 def test_queue_pages_with_a_cursor(community, client_for, make_post):
     posts = [make_post(community.group, community.bob, f"post number {i}") for i in range(27)]
-    from core import plugin_state
+    from core.plugins import settings as plugin_settings
 
-    plugin_state.save_settings("reporting", {"reports_per_hour": 100})
+    plugin_settings.save_settings("reporting", {"reports_per_hour": 100})
     for post in posts:
         file_report(client_for(community.alice), "post", post.id, category="spam")
     moderator = client_for(community.moderator)
@@ -155,9 +155,9 @@ def test_hide_shows_a_placeholder_to_members_and_the_original_to_moderators(comm
 
 
 def test_keep_dismisses_the_case_and_restores_an_auto_hidden_item(community, client_for):
-    from core import plugin_state
+    from core.plugins import settings as plugin_settings
 
-    plugin_state.save_settings("reporting", {"auto_hide_threshold": 1})
+    plugin_settings.save_settings("reporting", {"auto_hide_threshold": 1})
     case = file_report(client_for(community.alice), "post", community.post.id)
     assert db.session.scalar(select(HiddenContent)) is not None
     decide(client_for(community.moderator), case, actions=["keep"])

@@ -56,7 +56,7 @@ def test_report_link_for_any_content_type_through_the_content_actions_slot(commu
 
 
 def test_another_plugins_content_is_gone_when_that_plugin_is_disabled(community, client_for, note):
-    from core import plugin_state
+    from core.plugins import state as plugin_state
 
     plugin_state.set_enabled("testnotes", False)
     assert client_for(community.alice).get("/report/testnote/7").status_code == 404

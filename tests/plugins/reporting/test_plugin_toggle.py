@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from core import plugin_state
 from core.extensions import db
+from core.plugins import state as plugin_state
 from plugins.reporting.models import Case
 
 

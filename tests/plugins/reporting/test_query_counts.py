@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from core import plugin_state
 from core.extensions import db
+from core.plugins import settings as plugin_settings
 from plugins.reporting.content import load_item
 from plugins.reporting.models import Case
 from plugins.reporting.reports import file_report
@@ -14,7 +14,7 @@ from plugins.reporting.reports import file_report
 @pytest.fixture
 def fill(app, community, make_user, add_member, make_post):
     """``fill(n)``: n reports spread over n//5 posts, each post reported by five people."""
-    plugin_state.save_settings("reporting", {"reports_per_hour": 1000, "auto_hide_threshold": 1000})
+    plugin_settings.save_settings("reporting", {"reports_per_hour": 1000, "auto_hide_threshold": 1000})
     reporters = []
     for i in range(5):
         person = make_user(f"reporter{i}")
@@ -63,7 +63,7 @@ def test_site_queue_query_count_does_not_grow_with_reports(community, client_for
                 file_report(community.alice, load_item("profile", person.id), {"category": "spam"})
             db.session.commit()
 
-    plugin_state.save_settings("reporting", {"reports_per_hour": 1000})
+    plugin_settings.save_settings("reporting", {"reports_per_hour": 1000})
     report_profiles(5)
     few = queries_for(admin, "/moderation/site", count_queries)
     report_profiles(45)
@@ -73,7 +73,7 @@ def test_site_queue_query_count_does_not_grow_with_reports(community, client_for
 
 def test_case_page_query_count_does_not_grow_with_its_reports(community, client_for, count_queries, app,
                                                              make_user, add_member):
-    plugin_state.save_settings("reporting", {"auto_hide_threshold": 1000})
+    plugin_settings.save_settings("reporting", {"auto_hide_threshold": 1000})
     moderator = client_for(community.moderator)
 
     def reporters(n, start):

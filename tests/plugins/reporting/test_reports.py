@@ -154,9 +154,9 @@ def test_you_cannot_report_your_own_content(community, client_for):
 
 
 def test_reporting_is_rate_limited_per_person(community, client_for, make_post):
-    from core import plugin_state
+    from core.plugins import settings as plugin_settings
 
-    plugin_state.save_settings("reporting", {"reports_per_hour": 2, "auto_hide_threshold": 3, "appeal_days": 30})
+    plugin_settings.save_settings("reporting", {"reports_per_hour": 2, "auto_hide_threshold": 3, "appeal_days": 30})
     posts = [make_post(community.group, community.bob, f"post {i}") for i in range(3)]
     client = client_for(community.alice)
     assert report(client, "post", posts[0].id).status_code == 302
@@ -288,9 +288,9 @@ def _hidden(content_type, content_id) -> bool:
 
 def test_item_is_hidden_automatically_after_the_configured_number_of_reporters(community, client_for,
                                                                              make_user, add_member):
-    from core import plugin_state
+    from core.plugins import settings as plugin_settings
 
-    plugin_state.save_settings("reporting", {"auto_hide_threshold": 2})
+    plugin_settings.save_settings("reporting", {"auto_hide_threshold": 2})
     report(client_for(community.alice), "post", community.post.id)
     assert not _hidden("post", community.post.id)
     report(client_for(community.carol), "post", community.post.id)
@@ -300,9 +300,9 @@ def test_item_is_hidden_automatically_after_the_configured_number_of_reporters(c
 
 
 def test_staff_content_is_never_hidden_automatically(community, client_for, make_post):
-    from core import plugin_state
+    from core.plugins import settings as plugin_settings
 
-    plugin_state.save_settings("reporting", {"auto_hide_threshold": 1})
+    plugin_settings.save_settings("reporting", {"auto_hide_threshold": 1})
     staff_post = make_post(community.group, community.moderator, "moderator speaking")
     report(client_for(community.alice), "post", staff_post.id)
     report(client_for(community.carol), "post", staff_post.id)
@@ -322,7 +322,7 @@ def test_open_cases_sort_urgent_first_then_by_priority(community, client_for, ma
 
 
 def test_site_admin_configures_the_plugin_in_the_admin_settings_form(community, client_for, site_admin):
-    from core.plugin_state import get_settings
+    from core.plugins.settings import get_settings
 
     admin = client_for(site_admin)
     form = admin.get("/admin/plugins/reporting").text

@@ -1,6 +1,6 @@
 """`flask plugins` commands: list, enable, disable (site-wide or ``--group SLUG``), new.
 
-Changes go through ``core.plugin_state`` like the admin page and the API, so running
+Changes go through ``core.plugins.state`` like the admin page and the API, so running
 workers pick them up on their next request.
 """
 from pathlib import Path
@@ -77,7 +77,7 @@ def list_plugins(slug: str | None) -> None:
 
 
 def _switch(plugin_id: str, slug: str | None, enabled: bool) -> None:
-    from core import plugin_state
+    from core.plugins import state as plugin_state
 
     plugins = _plugins()
     if plugin_id not in plugins.installed:

@@ -1,4 +1,4 @@
-"""Core's own hook implementations, registered as plugin ``core`` and called last.
+"""Core's own hook implementations, registered as plugin ``core`` by ``create_app``; called last.
 
 They give sensible defaults (the emergency number, core content types) that plugins
 extend or override, and the links core pages put into slots owned by other templates
@@ -13,8 +13,11 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from core.extensions import db
-from core.hookspecs import ContentType, SupportResource, hookimpl
 from core.models import Comment, Post, User
+from core.permissions import can_manage_group_plugins, can_view_group_content, can_view_profile
+from core.plugins.registry import get_plugins
+from core.plugins.specs import ContentType, SupportResource, hookimpl
+from core.visibility import is_hidden_from
 
 # Emergency numbers by country (ISO 3166-1 alpha-2). 112 works across the EU.
 EMERGENCY_NUMBERS = {
@@ -45,21 +48,14 @@ def support_resources(locale, context):
 
 
 def _post_visible(post: Post, user) -> bool:
-    from core.permissions import can_view_group_content
-    from core.visibility import is_hidden_from
-
     return can_view_group_content(user, post.group) and not is_hidden_from(user, post.author_id)
 
 
 def _comment_visible(comment: Comment, user) -> bool:
-    from core.visibility import is_hidden_from
-
     return _post_visible(comment.post, user) and not is_hidden_from(user, comment.author_id)
 
 
 def _profile_visible(profile: User, user) -> bool:
-    from core.permissions import can_view_profile
-
     return can_view_profile(user, profile)
 
 
@@ -114,9 +110,6 @@ def template_slot(name, context):
 
 def _group_features_link(group) -> Markup | None:
     """Shown to those who may switch features, once a site admin enabled any group feature."""
-    from core.permissions import can_manage_group_plugins
-    from core.plugins import get_plugins
-
     if group is None or not can_manage_group_plugins(current_user, group):
         return None
     plugins = get_plugins()

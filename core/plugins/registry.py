@@ -1,13 +1,12 @@
-"""Plugin discovery, enabled state, hook calling and fault isolation.
+"""The plugin registry: discovery, the blocked list, metadata and each worker's view of state.
 
 Plugins are found through the ``commonground.plugins`` entry-point group (built-in
 ones too). Each plugin is a module with a ``META = PluginMeta(...)`` attribute and
 ``@hookimpl`` functions. State lives in the database; a version counter makes every
 worker process pick up a change on its next request.
 
-Hooks are not called through pluggy's all-or-nothing ``pm.hook.<name>(...)``: core walks
-the implementations itself so that a disabled plugin is skipped (per site and per group)
-and a failing one is logged with its id and dropped while the others still run.
+The registry never calls a hook itself: ``core.plugins.runner`` is the one place that does.
+Core's own default implementations are registered by ``create_app`` (``register_core``).
 """
 from __future__ import annotations
 
@@ -15,28 +14,24 @@ import importlib
 import logging
 import re
 import types
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
 import pluggy
-from flask import Flask, abort, current_app, g, has_app_context, request
-from markupsafe import Markup
+from flask import Flask, current_app, has_app_context
 
-from core import hookspecs
 from core.extensions import db
+from core.plugins import specs as hookspecs
+from core.plugins.runner import CORE_PLUGIN_ID, HookRunner
 
 log = logging.getLogger("commonground.plugins")
 
 ENTRY_POINT_GROUP = "commonground.plugins"
-CORE_PLUGIN_ID = "core"
 SCOPES = ("site", "group")
 PLUGIN_ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
-
-# Where a hook's arguments lead to the group an event happened in (group-scope filtering).
-_OBJECT_GROUP_PATHS = (("membership", ("group",)), ("post", ("group",)), ("comment", ("post", "group")))
 
 
 class PluginError(RuntimeError):
@@ -109,8 +104,11 @@ class PluginStatus:
     has_settings: bool
 
 
-class PluginState:
-    """A worker's in-memory view of enabled state, reloaded when the version changes."""
+class EnabledState:
+    """A worker's in-memory view of enabled state, reloaded when the version changes.
+
+    (The database rows it is read from are ``core.models.PluginState``.)
+    """
 
     def __init__(self, version: int | None = None) -> None:
         self.version = version
@@ -135,22 +133,25 @@ class Plugins:
         self.installed: dict[str, PluginInfo] = {}
         self.blocked: set[str] = set()
         self.failed: dict[str, str] = {}
-        self.state = PluginState()
+        self.state = EnabledState()
         self._blueprint_owner: dict[str, str] = {}
-        self._impl_cache: dict[str, tuple[tuple[Any, str, tuple[str, ...]], ...]] = {}
+        self.runner = HookRunner(self)
 
     # --- loading ----------------------------------------------------------------------------
 
+    def register_core(self, module: Any) -> None:
+        """Register core's own default implementations (``create_app`` passes them in, so the
+        registry never imports the modules those defaults import)."""
+        self.pm.register(module, name=CORE_PLUGIN_ID)
+        self.runner.forget()
+
     def load(self, app: Flask, explicit: Iterable[types.ModuleType | str] | None = None) -> None:
-        """Register core defaults, then installed plugins (or ``explicit`` ones), then check.
+        """Register installed plugins (or ``explicit`` ones), then check the contract.
 
         Entry points named in ``PLUGINS_BLOCKED`` are never imported. An installed plugin
         that fails to import or has no valid ``META`` is logged and skipped; a plugin that
         breaks the hook contract (unknown hook, wrong arguments) stops start-up, naming it.
         """
-        from core import default_hooks
-
-        self.pm.register(default_hooks, name=CORE_PLUGIN_ID)
         self.blocked = set(app.config.get("PLUGINS_BLOCKED") or [])
         if explicit is not None:
             for item in explicit:
@@ -219,7 +220,7 @@ class Plugins:
                             hookspecs.RENAMED_HOOKS[caller.name])
         info = PluginInfo(meta=meta, module=module)
         self.installed[meta.id] = info
-        self._impl_cache.clear()
+        self.runner.forget()
         return info
 
     def hooks_of(self, plugin_id: str) -> list[str]:
@@ -233,15 +234,14 @@ class Plugins:
 
     def refresh(self, force: bool = False) -> None:
         """Reload state if the database version moved (one cheap query per request)."""
-        from core.models import Group, GroupPluginState, StateVersion
-        from core.models import PluginState as StateRow
+        from core.models import Group, GroupPluginState, PluginState, StateVersion
 
         version = db.session.scalar(db.select(StateVersion.version).where(StateVersion.id == 1)) or 0
         if not force and version == self.state.version:
             return
-        state = PluginState(version)
+        state = EnabledState(version)
         decided = set()
-        for row in db.session.scalars(db.select(StateRow)):
+        for row in db.session.scalars(db.select(PluginState)):
             if row.plugin_id in self.installed:
                 decided.add(row.plugin_id)
                 state.settings[row.plugin_id] = dict(row.settings or {})
@@ -306,97 +306,32 @@ class Plugins:
     def statuses(self) -> list[PluginStatus]:
         return sorted((self.status(pid) for pid in self.installed), key=lambda s: (str(s.name).lower(), s.id))
 
-    # --- calling ----------------------------------------------------------------------------
+    def group_features(self, group: Any) -> list[tuple[PluginInfo, bool]]:
+        """Group-scope plugins enabled site-wide, with whether ``group`` has them on."""
+        self._ensure_state()
+        found = [(info, self.is_enabled(pid, group)) for pid, info in self.installed.items()
+                 if info.meta.scope == "group" and self.is_enabled(pid)]
+        return sorted(found, key=lambda pair: str(pair[0].meta.name).lower())
 
-    def _hookimpls(self, name: str) -> tuple[tuple[Any, str, tuple[str, ...]], ...]:
-        """(function, plugin id, argument names) of ``name``'s implementations (and of its old
-        names) in call order; cached, as hooks run many times per page."""
-        impls = self._impl_cache.get(name)
-        if impls is None:
-            found = list(reversed(getattr(self.pm.hook, name).get_hookimpls()))
-            for old in self.aliases.get(name, ()):
-                found.extend(reversed(getattr(self.pm.hook, old).get_hookimpls()))
-            impls = self._impl_cache[name] = tuple((i.function, i.plugin_name, tuple(i.argnames)) for i in found)
-        return impls
-
-    def _impls(self, name: str, group: Any = None, only: str | None = None) -> Iterator[tuple[Any, str, tuple]]:
-        """The implementations to call: enabled ones (for ``group``), or only ``only``."""
-        if self.state.version is None:
-            self._ensure_state()
-        every_installed = name in hookspecs.CALLED_EVEN_WHEN_DISABLED
-        site_enabled = self.state.site_enabled
-        for impl in self._hookimpls(name):
-            pid = impl[1]
-            if only is not None and pid != only:
-                continue
-            if pid == CORE_PLUGIN_ID or every_installed:
-                yield impl
-            elif pid in site_enabled and (group is None or self.is_enabled(pid, group)):
-                yield impl
+    # --- calling (the runner does it; these are the short spellings) --------------------------
 
     def call(self, name: str, /, *, group: Any = None, only: str | None = None, **kwargs: Any) -> list[Any]:
-        """Call every enabled implementation; a failing one is logged and dropped.
-
-        ``group`` limits group-scope plugins to those switched on for it and is passed to
-        hooks that take a ``group`` argument; without it, core takes the group from a
-        ``membership``, ``post`` or ``comment`` argument. ``only`` calls one plugin.
-        Returns the non-None results in call order.
-        """
-        if group is None:
-            group = _group_of(kwargs)
-        kwargs.setdefault("group", group)
-        results = []
-        for function, pid, argnames in self._impls(name, group, only):
-            try:
-                result = function(**{k: kwargs[k] for k in argnames if k in kwargs})
-            except Exception:
-                log.exception("plugin %s failed in hook %s; its contribution is dropped", pid, name)
-                if has_app_context() and current_app.config.get("PLUGINS_RAISE_ERRORS"):
-                    raise
-                continue
-            if result is not None:
-                results.append(result)
-        return results
+        """``HookRunner.call``: every enabled implementation's non-None result."""
+        return self.runner.call(name, group=group, only=only, **kwargs)
 
     def call_first(self, name: str, /, *, group: Any = None, only: str | None = None, **kwargs: Any) -> Any:
-        """The first non-None result, or None."""
-        results = self.call(name, group=group, only=only, **kwargs)
-        return results[0] if results else None
+        """``HookRunner.call_first``: the first non-None result, or None."""
+        return self.runner.call_first(name, group=group, only=only, **kwargs)
 
     def call_policy(self, name: str, /, **kwargs: Any) -> bool:
-        """All must agree: any False, or any exception, means no (fail closed).
-
-        Group-scope plugins take part where the ``group`` (or ``post``...) argument has them on.
-        """
-        for function, pid, argnames in self._impls(name, _group_of(kwargs)):
-            try:
-                if function(**{k: kwargs[k] for k in argnames if k in kwargs}) is False:
-                    return False
-            except Exception:
-                log.exception("plugin %s failed in policy hook %s; denying", pid, name)
-                return False
-        return True
+        """``HookRunner.call_policy``: all must agree (fails closed)."""
+        return self.runner.call_policy(name, **kwargs)
 
     def call_flat(self, name: str, /, **kwargs: Any) -> list[Any]:
-        """Like ``call`` for hooks returning lists; flattens them into one list."""
-        out: list[Any] = []
-        for result in self.call(name, **kwargs):
-            out.extend(result)
-        return out
+        """``HookRunner.call_flat``: list results flattened into one list."""
+        return self.runner.call_flat(name, **kwargs)
 
-    # --- web --------------------------------------------------------------------------------
-
-    def render_slot(self, name: str, /, **context: Any) -> Markup:
-        """What ``render_slot`` does, for this registry (the app's Jinja ``slot`` global)."""
-        if name not in hookspecs.SLOTS:
-            if current_app.testing or current_app.debug:
-                raise KeyError(f"unknown template slot {name!r}")
-            log.warning("template asked for unknown slot %r", name)
-            return Markup("")
-        parts = self.call("template_slot", group=_group_of(context), name=name, context=context)
-        if not parts:
-            return Markup("")
-        return Markup("\n").join(Markup(p) for p in parts)
+    # --- blueprints -------------------------------------------------------------------------
 
     def plugin_for_blueprint(self, blueprint: str | None) -> str | None:
         if not blueprint:
@@ -407,21 +342,6 @@ class Plugins:
         self._blueprint_owner[blueprint_name] = plugin_id
         if plugin_id in self.installed:
             self.installed[plugin_id].blueprints.append(blueprint_name)
-
-
-def _group_of(kwargs: dict[str, Any]) -> Any:
-    group = kwargs.get("group")
-    if group is not None:
-        return group
-    for key, path in _OBJECT_GROUP_PATHS:
-        obj = kwargs.get(key)
-        if obj is None:
-            continue
-        for attr in path:
-            obj = getattr(obj, attr, None)
-        if obj is not None:
-            return obj
-    return None
 
 
 def _renamed_specs() -> type:
@@ -439,111 +359,5 @@ def _renamed_specs() -> type:
 
 
 def get_plugins(app: Flask | None = None) -> Plugins:
+    """The app's plugin registry (the current app's when ``app`` is not given)."""
     return (app or current_app).extensions["commonground.plugins"]
-
-
-def call_hook(name: str, /, **kwargs: Any) -> list[Any]:
-    """Call a hook on every enabled plugin (fault-isolated); returns non-None results."""
-    return get_plugins().call(name, **kwargs)
-
-
-def render_slot(name: str, **context: Any) -> Markup:
-    """Jinja global ``slot(name, **ctx)``: joins what plugins contribute to a named slot.
-
-    An unknown slot name raises while testing or debugging (a typo in a template) and is
-    logged and rendered empty in production.
-    """
-    return get_plugins().render_slot(name, **context)
-
-
-def init_app(app: Flask, explicit: Iterable[types.ModuleType | str] | None = None) -> Plugins:
-    plugins = Plugins()
-    app.extensions["commonground.plugins"] = plugins
-    plugins.load(app, explicit)
-    _register_plugin_blueprints(app, plugins)
-    _register_plugin_commands(app, plugins)
-    _add_plugin_translations(app, plugins)
-    app.jinja_env.globals["slot"] = plugins.render_slot
-
-    def plugin_gate() -> None:
-        """Refresh state if another worker changed it; 404 for a disabled plugin's routes."""
-        if request.endpoint == "static":
-            return
-        plugins.refresh()
-        pid = plugins.plugin_for_blueprint(request.blueprint)
-        if pid is None:
-            return
-        g.current_plugin = pid
-        slug = (request.view_args or {}).get("slug")
-        if not plugins.is_enabled(pid) or (slug is not None and not plugins.is_enabled_for_slug(pid, slug)):
-            abort(404)
-
-    # First, so a disabled plugin's routes answer 404 before CSRF or login checks run.
-    app.before_request_funcs.setdefault(None, []).insert(0, plugin_gate)
-    return plugins
-
-
-def _register_plugin_blueprints(app: Flask, plugins: Plugins) -> None:
-    """Blueprints are always registered; the gate answers 404 while a plugin is disabled."""
-    from flask_smorest import Blueprint as ApiBlueprint
-
-    api = app.extensions["commonground.api"]
-    for impl in plugins.pm.hook.register_blueprints.get_hookimpls():
-        pid = impl.plugin_name
-        try:
-            blueprints = impl.function(app=app) or []
-        except Exception:
-            log.exception("plugin %s failed in register_blueprints; its pages are unavailable", pid)
-            continue
-        for bp in blueprints:
-            try:
-                if isinstance(bp, ApiBlueprint):
-                    api.register_blueprint(bp)
-                else:
-                    app.register_blueprint(bp)
-            except Exception:
-                log.exception("plugin %s: blueprint %s could not be registered", pid, getattr(bp, "name", bp))
-                continue
-            plugins.own_blueprint(pid, bp.name)
-            _check_template_namespace(pid, bp)
-
-
-def _check_template_namespace(plugin_id: str, bp: Any) -> None:
-    """Templates go under ``templates/<id>/`` so one plugin's cannot shadow another's."""
-    if not bp.template_folder:
-        return
-    folder = Path(bp.root_path) / bp.template_folder
-    if not folder.is_dir():
-        return
-    stray = sorted(p.name for p in folder.iterdir() if p.name != plugin_id and not p.name.startswith("."))
-    if stray:
-        log.warning("plugin %s: templates should live under %s/%s/ (found %s)", plugin_id, folder, plugin_id,
-                    ", ".join(stray))
-
-
-def _register_plugin_commands(app: Flask, plugins: Plugins) -> None:
-    for impl in plugins.pm.hook.register_commands.get_hookimpls():
-        try:
-            impl.function(cli=app.cli)
-        except Exception:
-            log.exception("plugin %s failed in register_commands", impl.plugin_name)
-
-
-def _add_plugin_translations(app: Flask, plugins: Plugins) -> None:
-    """Put each plugin's ``translations`` directory into Flask-Babel's merged catalog.
-
-    Plugin directories go before core's: the catalogs are merged in order and later ones
-    win, so a plugin can add messages but never change how a core message reads.
-    """
-    from core.extensions import babel
-
-    config = app.extensions.get("babel")
-    if config is None:
-        return
-    dirs = [str(info.translations_dir) for info in plugins.installed.values() if info.translations_dir]
-    config.translation_directories[:0] = [d for d in dirs if d not in config.translation_directories]
-    # The default domain's catalog cache is shared by every app in the process (tests build
-    # many); start it afresh so this app's directories are used.
-    domain = babel.__dict__.get("domain_instance")
-    if domain is not None:
-        domain.cache.clear()

@@ -7,15 +7,15 @@ from __future__ import annotations
 from flask_smorest import Blueprint, abort
 from marshmallow import ValidationError
 
-from core import plugin_state
 from core.api.access import not_found, require_user
-from core.groups.plugins import group_plugin_choices
 from core.groups.queries import load_group
 from core.models import Group
 from core.permissions import can_manage_group_plugins, can_manage_plugins
 from core.plugins import PluginStatus, get_plugins
-from core.schemas.plugins import GroupPluginSchema, PluginSchema, PluginSettingsSchema, SettingsInputSchema
-from core.settings_fields import describe_schema
+from core.plugins import settings as plugin_settings
+from core.plugins import state as plugin_state
+from core.plugins.settings import describe_schema
+from core.schemas.plugin_management import GroupPluginSchema, PluginSchema, PluginSettingsSchema, SettingsInputSchema
 
 blp = Blueprint("api_plugins", __name__, url_prefix="/api/v1", description="plugins")
 
@@ -74,14 +74,14 @@ def disable_plugin(plugin_id: str):
 
 def _settings_schema(plugin_id: str):
     _status(plugin_id)
-    schema_cls = plugin_state.settings_schema(plugin_id)
+    schema_cls = plugin_settings.settings_schema(plugin_id)
     if schema_cls is None:
         not_found("This plugin has no settings.")
     return schema_cls
 
 
 def _settings_body(plugin_id: str, schema_cls) -> dict:
-    return {"values": schema_cls().dump(plugin_state.get_settings(plugin_id)),
+    return {"values": schema_cls().dump(plugin_settings.get_settings(plugin_id)),
             "form": [f.as_dict() for f in describe_schema(schema_cls())]}
 
 
@@ -100,9 +100,9 @@ def get_settings(plugin_id: str):
 def put_settings(changes: dict, plugin_id: str):
     """Change some or all settings; fields not sent keep their value. 422 names invalid fields."""
     schema_cls = _settings_schema(plugin_id)
-    merged = {**schema_cls().dump(plugin_state.get_settings(plugin_id)), **changes}
+    merged = {**schema_cls().dump(plugin_settings.get_settings(plugin_id)), **changes}
     try:
-        plugin_state.save_settings(plugin_id, merged)
+        plugin_settings.save_settings(plugin_id, merged)
     except ValidationError as err:
         messages = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
         abort(422, message="Invalid settings.", messages={"json": messages})
@@ -136,7 +136,7 @@ def _group_plugin_body(info, group: Group) -> dict:
 def list_group_plugins(slug: str):
     """Group features a site admin enabled, and whether this group has each on (group admins)."""
     group = _managed_group(slug)
-    return [_group_plugin_body(info, group) for info, _on in group_plugin_choices(group)]
+    return [_group_plugin_body(info, group) for info, _on in get_plugins().group_features(group)]
 
 
 @blp.post("/groups/<slug>/plugins/<plugin_id>/enable")

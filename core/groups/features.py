@@ -11,24 +11,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from core import plugin_state
 from core.groups.queries import load_group
 from core.models import Group
 from core.permissions import can_manage_group_plugins
-from core.plugins import PluginInfo, get_plugins
+from core.plugins import get_plugins
+from core.plugins import state as plugin_state
 
 bp = Blueprint("group_plugins", __name__, url_prefix="/g")
-
-
-def group_plugin_choices(group: Group) -> list[tuple[PluginInfo, bool]]:
-    """Group-scope plugins enabled site-wide, with whether ``group`` has them on."""
-    plugins = get_plugins()
-    found = [
-        (info, plugins.is_enabled(pid, group))
-        for pid, info in plugins.installed.items()
-        if info.meta.scope == "group" and plugins.is_enabled(pid)
-    ]
-    return sorted(found, key=lambda pair: str(pair[0].meta.name).lower())
 
 
 def _managed_group_or_404(slug: str) -> Group:
@@ -41,13 +30,13 @@ def _managed_group_or_404(slug: str) -> Group:
 @bp.get("/<slug>/plugins")
 def index(slug: str):
     group = _managed_group_or_404(slug)
-    return render_template("groups/plugins.html", group=group, choices=group_plugin_choices(group))
+    return render_template("groups/plugins.html", group=group, choices=get_plugins().group_features(group))
 
 
 @bp.post("/<slug>/plugins/<plugin_id>")
 def switch(slug: str, plugin_id: str):
     group = _managed_group_or_404(slug)
-    offered = {info.id: info for info, _on in group_plugin_choices(group)}
+    offered = {info.id: info for info, _on in get_plugins().group_features(group)}
     info = offered.get(plugin_id)
     if info is None:
         abort(404)

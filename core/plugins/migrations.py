@@ -35,7 +35,7 @@ from core.plugins import ENTRY_POINT_GROUP, get_plugins
 log = logging.getLogger("commonground.migrations")
 
 CORE_BRANCH = "core"
-MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+MIGRATIONS_DIR = Path(__file__).parents[1] / "migrations"
 
 
 def core_versions_dir() -> Path:

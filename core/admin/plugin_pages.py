@@ -10,11 +10,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import Schema, ValidationError
 
-from core import plugin_state
 from core.forms import form_values
 from core.permissions import can_manage_plugins
 from core.plugins import PluginStatus, get_plugins
-from core.settings_fields import describe_schema
+from core.plugins import settings as plugin_settings
+from core.plugins import state as plugin_state
+from core.plugins.settings import describe_schema
 
 bp = Blueprint("admin_plugins", __name__, url_prefix="/admin/plugins")
 
@@ -42,20 +43,20 @@ def index():
 @bp.get("/<plugin_id>")
 def detail(plugin_id: str):
     status = _status_or_404(plugin_id)
-    schema_cls = plugin_state.settings_schema(plugin_id) if status.has_settings else None
-    values = schema_cls().dump(plugin_state.get_settings(plugin_id)) if schema_cls is not None else {}
+    schema_cls = plugin_settings.settings_schema(plugin_id) if status.has_settings else None
+    values = schema_cls().dump(plugin_settings.get_settings(plugin_id)) if schema_cls is not None else {}
     return _render_detail(status, schema_cls, values, {})
 
 
 @bp.post("/<plugin_id>/settings")
 def save_settings(plugin_id: str):
     status = _status_or_404(plugin_id)
-    schema_cls = plugin_state.settings_schema(plugin_id)
+    schema_cls = plugin_settings.settings_schema(plugin_id)
     if schema_cls is None:
         abort(404)
     values = form_values(request.form, schema_cls())
     try:
-        plugin_state.save_settings(plugin_id, values)
+        plugin_settings.save_settings(plugin_id, values)
     except ValidationError as err:
         errors = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
         return _render_detail(status, schema_cls, values, errors), 422

@@ -1,0 +1,122 @@
+"""Everything a plugin may import from core – and nothing else is public.
+
+A plugin (built-in under ``plugins/`` or a third-party distribution) imports from core
+only this module; an import-linter contract in ``setup.cfg`` enforces it, so core may
+change any other module without breaking a plugin. Each name is documented here and in
+the generated reference ``docs/plugin-api.md`` (``flask plugins docs``), grouped by
+``SECTIONS``; hooks themselves are in ``docs/hooks.md``.
+
+Libraries core is built on (Flask, flask-babel, SQLAlchemy, marshmallow, flask-smorest)
+are not core: import them directly.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from core.api.access import not_found, require_user
+from core.auth.accounts import suspend as suspend_account
+from core.auth.accounts import unsuspend as unsuspend_account
+from core.countries import country_choices, country_codes, country_name
+from core.extensions import db as _db
+from core.extensions import limiter as _limiter
+from core.forms import form_values, load_form
+from core.groups.group_page import render_group_page
+from core.groups.loading import content_or_404, group_or_404
+from core.groups.membership_actions import end_membership
+from core.groups.queries import GroupContext
+from core.markdown import render_markdown
+from core.models import ROLE_RANK as _ROLE_RANK
+from core.models import Comment, Group, Invitation, JoinRequest, Membership, Notification, Post, User
+from core.models.base import UTCDateTime, utcnow
+from core.notify import notify, register_email_kind
+from core.outbox import enqueue as enqueue_mail
+from core.permissions import (
+    can_admin_group,
+    can_change_role,
+    can_interact,
+    can_invite,
+    can_moderate,
+    can_view_group_content,
+    forget_membership,
+    is_active_member_account,
+    is_authenticated,
+    is_member,
+    is_site_admin,
+    join_allowed,
+    membership,
+    remember_membership,
+)
+from core.plugins.registry import PluginMeta, get_plugins
+from core.plugins.settings import get_settings
+from core.plugins.specs import SLOTS as _SLOTS
+from core.plugins.specs import ContentType, GroupTab, NavItem, SupportResource, hookimpl
+from core.routing import MAX_ID as _MAX_ID
+from core.visibility import is_hidden_from, not_hidden
+
+# --- data ------------------------------------------------------------------------------------
+
+db = _db
+"""The Flask-SQLAlchemy object: ``db.Model`` for your models, ``db.session`` for queries.
+
+Name your tables ``<plugin id>_…``; create them in your own migration branch. Core commits
+at the end of an action; an event hook writes in the member's transaction (see
+``docs/hooks.md``) and never commits itself."""
+
+limiter = _limiter
+"""The app's Flask-Limiter: ``@limiter.limit("5/hour")`` on a view, limits shared by workers."""
+
+ROLE_RANK = _ROLE_RANK
+"""Group roles by rank: ``{"member": 0, "moderator": 1, "admin": 2, "owner": 3}``; compare
+``ROLE_RANK[membership.role] >= ROLE_RANK["moderator"]`` instead of testing role names."""
+
+MAX_ID = _MAX_ID
+"""The largest id any table holds (32-bit ``INTEGER``): bound ``fields.Integer`` ids with it so
+an absurd id is a validation error, not a database overflow."""
+
+SLOTS = _SLOTS
+"""Names of the template slots core's layouts render with ``slot(name, **ctx)``."""
+
+
+# --- hooks across plugins --------------------------------------------------------------------
+
+
+def is_plugin_enabled(plugin_id: str, group: Any = None) -> bool:
+    """Whether ``plugin_id`` is enabled site-wide, and for a group-scope plugin in ``group`` too."""
+    return get_plugins().is_enabled(plugin_id, group)
+
+
+def content_types(group: Any = None) -> list[ContentType]:
+    """Every enabled plugin's (and core's) ``ContentType``s; in ``group`` only those of plugins on there.
+
+    Use it to act on content you did not define (reporting, search, export)."""
+    return get_plugins().call_flat("content_types", group=group)
+
+
+def support_resources(locale: str, context: dict[str, Any]) -> list[SupportResource]:
+    """Help for a concern (``context``: ``country``, ``reason``) in ``locale``, the emergency number first."""
+    found = get_plugins().call_flat("support_resources", locale=locale, context=context)
+    return sorted(found, key=lambda r: 0 if r.kind == "emergency" else 1)
+
+
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "Declaring a plugin": ("PluginMeta", "hookimpl", "NavItem", "GroupTab", "ContentType", "SupportResource",
+                           "SLOTS"),
+    "Data": ("db", "utcnow", "UTCDateTime", "MAX_ID", "ROLE_RANK"),
+    "Models you may read": ("User", "Group", "Membership", "Post", "Comment", "Invitation", "JoinRequest",
+                            "Notification", "GroupContext"),
+    "Permissions": ("is_authenticated", "is_site_admin", "is_active_member_account", "is_member", "membership",
+                    "can_view_group_content", "can_moderate", "can_admin_group", "can_change_role",
+                    "can_invite", "join_allowed", "remember_membership", "forget_membership"),
+    "Blocks and hiding": ("can_interact", "not_hidden", "is_hidden_from"),
+    "Acting on members": ("end_membership", "suspend_account", "unsuspend_account"),
+    "Notifications and mail": ("notify", "register_email_kind", "enqueue_mail"),
+    "Other plugins": ("is_plugin_enabled", "content_types", "support_resources"),
+    "Settings": ("get_settings",),
+    "Pages": ("group_or_404", "content_or_404", "render_group_page", "limiter"),
+    "JSON API": ("require_user", "not_found"),
+    "Forms and input": ("load_form", "form_values", "render_markdown", "country_codes", "country_choices",
+                        "country_name"),
+}
+"""The reference's sections: every public name, once."""
+
+__all__ = [name for names in SECTIONS.values() for name in names]
