@@ -7,13 +7,16 @@
 - ``make_user``/``make_group``/``make_post``/``make_comment`` factories, ``login``, clients
   per role (``member_client``, ``admin_client``), ``count_queries``, ``enable_plugin``,
   ``plugin_settings`` (save settings), ``export_data``/``erase_account`` (a member's privacy actions).
+- ``redis_limits``: rate limits counted in a real Redis (``COMMONGROUND_TEST_REDIS_URL``); merge
+  its ``config`` into ``app_config``, look at its ``keys()``; the test's keys are deleted after it.
 - ``make_app(plugins=..., **config)``: a second app on the same database, i.e. another
   worker process (plugin state changes must reach it on its next request).
 - Mail: ``outbox()`` lists queued rows (the app is built with ``OUTBOX_DELIVER_AFTER_REQUEST``
   off, so rows stay queued until a test delivers them with ``core.outbox.send_pending()`` or
   ``app.test_cli_runner().invoke(args=["outbox", "send"])``). ``smtp_server`` is a REAL SMTP
   server (aiosmtpd) on a free loopback port recording what it receives (``.messages``);
-  ``stop()``/``start()`` simulate an outage, ``reject_with = "451 ..."`` a refusal. Point the app
+  ``stop()``/``start()`` simulate an outage, ``reject_with = "451 ..."`` a refusal
+  (``SMTPRecorder(smtputf8=True)`` also offers SMTPUTF8). Point the app
   at it by merging ``smtp_config`` into your ``app_config`` override::
 
       @pytest.fixture
