@@ -11,6 +11,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from core.schemas.error_messages import plain_messages
+
 
 def wants_json() -> bool:
     return request.path.startswith("/api/")
@@ -52,9 +54,9 @@ def init_app(app: Flask) -> None:
                 if data.get("message"):  # flask_smorest.abort(..., message=...)
                     body["message"] = data["message"]
                 if "errors" in data:
-                    body["errors"] = data["errors"]
+                    body["errors"] = plain_messages(data["errors"])
                 elif "messages" in data:  # webargs validation errors
-                    body["errors"] = data["messages"]
+                    body["errors"] = plain_messages(data["messages"])
             return jsonify(body), error.code, _headers_of(error)
         return (render_template("errors/error.html", code=error.code, message=error.description), error.code,
                 _headers_of(error))

@@ -11,6 +11,8 @@ from typing import Any
 from marshmallow import Schema, ValidationError
 from werkzeug.datastructures import MultiDict
 
+from core.schemas.error_messages import field_errors
+
 
 def form_values(formdata: MultiDict, schema: Schema) -> dict[str, Any]:
     """Raw submitted values for the schema's fields (lists for list fields, strings else)."""
@@ -29,10 +31,13 @@ def form_values(formdata: MultiDict, schema: Schema) -> dict[str, Any]:
 
 
 def load_form(schema: Schema, formdata: MultiDict, **load_kwargs: Any) -> tuple[dict[str, Any] | None, dict, dict]:
-    """Validate ``formdata``; returns (data or None, errors by field, submitted values)."""
+    """Validate ``formdata``; returns (data or None, errors by field, submitted values).
+
+    Errors are plain text, a list of sentences per field (``field_errors``), even where the
+    schema's messages are lazy translations.
+    """
     values = form_values(formdata, schema)
     try:
         return schema.load(values, **load_kwargs), {}, values
     except ValidationError as err:
-        messages = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
-        return None, messages, values
+        return None, field_errors(err), values

@@ -24,11 +24,12 @@ from core.groups.group_page import render_group_page
 from core.groups.loading import content_or_404, group_or_404
 from core.groups.membership_actions import end_membership
 from core.groups.queries import GroupContext
+from core.mail_render import RenderedEmail, render_email
 from core.markdown import render_markdown
 from core.models import ROLE_RANK as _ROLE_RANK
 from core.models import Comment, Group, Invitation, JoinRequest, Membership, Notification, Post, User
 from core.models.base import UTCDateTime, utcnow
-from core.notify import notify, register_email_kind
+from core.notify import notify, notify_many
 from core.outbox import enqueue as enqueue_mail
 from core.permissions import (
     can_admin_group,
@@ -49,7 +50,15 @@ from core.permissions import (
 from core.plugins.registry import PluginMeta, get_plugins
 from core.plugins.settings import get_settings
 from core.plugins.specs import SLOTS as _SLOTS
-from core.plugins.specs import ContentType, GroupTab, NavItem, SupportResource, hookimpl
+from core.plugins.specs import (
+    ContentType,
+    EmailKind,
+    GroupTab,
+    NavItem,
+    NotificationKind,
+    SupportResource,
+    hookimpl,
+)
 from core.routing import MAX_ID as _MAX_ID
 from core.visibility import is_hidden_from, not_hidden
 
@@ -100,7 +109,7 @@ def support_resources(locale: str, context: dict[str, Any]) -> list[SupportResou
 
 SECTIONS: dict[str, tuple[str, ...]] = {
     "Declaring a plugin": ("PluginMeta", "hookimpl", "NavItem", "GroupTab", "ContentType", "SupportResource",
-                           "SLOTS"),
+                           "NotificationKind", "EmailKind", "SLOTS"),
     "Data": ("db", "utcnow", "UTCDateTime", "MAX_ID", "ROLE_RANK"),
     "Models you may read": ("User", "Group", "Membership", "Post", "Comment", "Invitation", "JoinRequest",
                             "Notification", "GroupContext"),
@@ -109,7 +118,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
                     "can_invite", "join_allowed", "remember_membership", "forget_membership"),
     "Blocks and hiding": ("can_interact", "not_hidden", "is_hidden_from"),
     "Acting on members": ("end_membership", "suspend_account", "unsuspend_account"),
-    "Notifications and mail": ("notify", "register_email_kind", "enqueue_mail"),
+    "Notifications and mail": ("notify", "notify_many", "render_email", "RenderedEmail", "enqueue_mail"),
     "Other plugins": ("is_plugin_enabled", "content_types", "support_resources"),
     "Settings": ("get_settings",),
     "Pages": ("group_or_404", "content_or_404", "render_group_page", "limiter"),

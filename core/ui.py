@@ -1,4 +1,4 @@
-"""Template globals shared by every page: navigation from plugins, unread count."""
+"""Template globals shared by every page: navigation from plugins, unread count, form error lists."""
 from __future__ import annotations
 
 from flask import Flask, g
@@ -15,19 +15,18 @@ def nav_items() -> list:
 
 
 def unread_notifications() -> int:
-    """Unread count for the header; one COUNT query, memoised for the request."""
-    from core.models import Notification
+    """Unread count for the header (visible kinds only); one COUNT query, memoised for the request."""
+    from core.notifications.inbox import unread_count_select
 
     if not current_user.is_authenticated:
         return 0
     if "_unread" not in g:
-        g._unread = db.session.scalar(
-            db.select(db.func.count(Notification.id)).where(
-                Notification.user_id == current_user.id, Notification.read_at.is_(None)
-            )
-        ) or 0
+        g._unread = db.session.scalar(db.select(unread_count_select(current_user.id))) or 0
     return g._unread
 
 
 def init_app(app: Flask) -> None:
+    from core.schemas.error_messages import message_list
+
     app.jinja_env.globals.update(nav_items=nav_items, unread_notifications=unread_notifications)
+    app.jinja_env.filters["error_list"] = message_list

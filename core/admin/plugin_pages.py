@@ -16,6 +16,7 @@ from core.plugins import PluginStatus, get_plugins
 from core.plugins import settings as plugin_settings
 from core.plugins import state as plugin_state
 from core.plugins.settings import describe_schema
+from core.schemas.error_messages import field_errors
 
 bp = Blueprint("admin_plugins", __name__, url_prefix="/admin/plugins")
 
@@ -58,8 +59,7 @@ def save_settings(plugin_id: str):
     try:
         plugin_settings.save_settings(plugin_id, values)
     except ValidationError as err:
-        errors = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
-        return _render_detail(status, schema_cls, values, errors), 422
+        return _render_detail(status, schema_cls, values, field_errors(err)), 422
     flash(_("Settings for %(name)s are saved.", name=status.name), "success")
     return redirect(url_for("admin_plugins.detail", plugin_id=plugin_id))
 

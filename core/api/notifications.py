@@ -7,7 +7,7 @@ from core.api.access import not_found, require_user
 from core.extensions import db
 from core.groups import keyset
 from core.notifications import inbox
-from core.notify import email_kind_labels, email_preferences, set_email_preferences
+from core.notifications.preferences import email_kind_labels, email_preferences, set_email_preferences
 from core.schemas.notifications import (
     EmailPreferencesOutSchema,
     EmailPreferencesSchema,

@@ -15,6 +15,7 @@ from core.plugins import PluginStatus, get_plugins
 from core.plugins import settings as plugin_settings
 from core.plugins import state as plugin_state
 from core.plugins.settings import describe_schema
+from core.schemas.error_messages import field_errors
 from core.schemas.plugin_management import GroupPluginSchema, PluginSchema, PluginSettingsSchema, SettingsInputSchema
 
 blp = Blueprint("api_plugins", __name__, url_prefix="/api/v1", description="plugins")
@@ -104,8 +105,7 @@ def put_settings(changes: dict, plugin_id: str):
     try:
         plugin_settings.save_settings(plugin_id, merged)
     except ValidationError as err:
-        messages = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
-        abort(422, message="Invalid settings.", messages={"json": messages})
+        abort(422, message="Invalid settings.", messages={"json": field_errors(err)})
     return _settings_body(plugin_id, schema_cls)
 
 

@@ -1,30 +1,24 @@
 """Account emails (confirmation, password reset, password changed), written to the outbox.
 
-Each is rendered in the recipient's language and queued in the caller's transaction, so
-the mail exists exactly when the action that caused it was committed.
+Each is rendered by the one email renderer in the recipient's language and queued in the
+caller's transaction, so the mail exists exactly when the action that caused it was committed.
 """
 from __future__ import annotations
 
-from flask import current_app, render_template, url_for
-from flask_babel import force_locale
-
 from core.auth.tokens import confirmation_token, reset_token
+from core.mail_render import absolute, path_for, render_email
 from core.models import User
 from core.outbox import enqueue
 
 
 def absolute_url(endpoint: str, **values: str) -> str:
     """Links in mail point at the public site address, whatever host served the request."""
-    return current_app.config["SITE_URL"].rstrip("/") + url_for(endpoint, **values)
+    return absolute(path_for(endpoint, **values))
 
 
-def _send(user: User, template: str, **context: object) -> None:
-    with force_locale(user.locale):
-        context = {"user": user, "site_name": current_app.config["SITE_NAME"], **context}
-        subject = render_template(f"email/{template}.subject.txt", **context).strip()
-        text = render_template(f"email/{template}.txt", **context)
-        html = render_template(f"email/{template}.html", **context)
-    enqueue(user.email, subject, text, html)
+def _send(user: User, kind: str, **context: object) -> None:
+    mail = render_email(kind, user, **context)
+    enqueue(user.email, mail.subject, mail.text, mail.html)
 
 
 def send_confirmation(user: User) -> None:

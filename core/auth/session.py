@@ -6,8 +6,6 @@ that needs authentication is answered 401 first: there is no session to forge.
 """
 from __future__ import annotations
 
-from functools import cache
-
 from flask import Flask, g, request
 from flask_login import AnonymousUserMixin, current_user
 from flask_smorest import abort
@@ -34,18 +32,14 @@ def _bearer_secret() -> str | None:
     return None
 
 
-@cache
 def _user_statement():
-    """The user with their unread count; built once, the id is a bound parameter."""
-    from core.models import Notification
+    """The user with their unread count; the id is a bound parameter. Built once per plugin-state
+    version, which decides which kinds of notification count."""
+    from core.notifications.inbox import unread_count_select
+    from core.notifications.kinds import registry
 
-    unread = (
-        db.select(db.func.count(Notification.id))
-        .where(Notification.user_id == User.id, Notification.read_at.is_(None))
-        .correlate(User)
-        .scalar_subquery()
-    )
-    return db.select(User, unread).where(User.id == bindparam("cg_user_id", type_=Integer))
+    return registry().per_state("user_statement", lambda: db.select(
+        User, unread_count_select(User.id).correlate(User)).where(User.id == bindparam("cg_user_id", type_=Integer)))
 
 
 def load_user(session_id: str) -> User | None:

@@ -14,7 +14,7 @@ from core.extensions import db
 from core.groups.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.models import ROLE_RANK, Group, Invitation, JoinRequest, Membership, User
 from core.models.base import utcnow
-from core.notify import notify
+from core.notify import notify, notify_many
 from core.permissions import (
     can_answer_invitation,
     can_change_role,
@@ -125,8 +125,7 @@ def join(actor: Any, group: Group, answer: str = "") -> Membership | JoinRequest
         db.select(User).join(Membership, Membership.user_id == User.id)
         .where(Membership.group_id == group.id, Membership.role.in_(STAFF_ROLES))
     )
-    for person in staff:
-        notify(person, "join_request", actor=actor, group=group, url=url, data={"request_id": request.id})
+    notify_many(staff, "join_request", actor=actor, group=group, url=url, data={"request_id": request.id})
     db.session.commit()
     return request
 

@@ -21,7 +21,7 @@ class OutboxMessage(db.Model):
     body_html: Mapped[str | None] = mapped_column(Text)
     # Sensitive mail (help-center referrals) has its body wiped once delivered.
     purge_on_send: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    message_id: Mapped[str] = mapped_column(String(200), nullable=False)
+    message_id: Mapped[str] = mapped_column(String(200), nullable=False, insert_sentinel=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)

@@ -1,4 +1,9 @@
-"""A member's notifications: newest-first pages, marking read. Shared by the pages and the API."""
+"""A member's notifications: newest-first pages, marking read. Shared by the pages and the API.
+
+Only notifications of kinds that count now are listed, counted, found or marked read
+(``KindRegistry.visible``): a disabled plugin's notifications are gone until it is enabled
+again, and then they come back as they were (unread ones still unread).
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,6 +14,21 @@ from core.extensions import db
 from core.groups import keyset
 from core.models import Notification, User
 from core.models.base import utcnow
+from core.notifications.kinds import registry
+
+
+def visible() -> db.ColumnElement[bool]:
+    """The SQL condition for notifications a member sees now."""
+    return registry().visible(Notification)
+
+
+def unread_count_select(user_id_column) -> db.ScalarSelect:
+    """Unread, visible notifications of ``user_id_column``'s member, as a scalar subquery."""
+    return (
+        db.select(db.func.count(Notification.id))
+        .where(Notification.user_id == user_id_column, Notification.read_at.is_(None), visible())
+        .scalar_subquery()
+    )
 
 
 @dataclass
@@ -22,7 +42,7 @@ def page(user: User, *, before: str | None = None, limit: int = 20, unread_only:
     query = (
         db.select(Notification)
         .options(joinedload(Notification.actor), joinedload(Notification.group))
-        .where(Notification.user_id == user.id)
+        .where(Notification.user_id == user.id, visible())
         .order_by(Notification.id.desc())
         .limit(limit + 1)
     )
@@ -38,9 +58,10 @@ def page(user: User, *, before: str | None = None, limit: int = 20, unread_only:
 
 
 def get_own(user: User, notification_id: int) -> Notification | None:
-    """The member's own notification, or None (someone else's looks like a missing one)."""
+    """The member's own visible notification, or None (someone else's looks like a missing one)."""
     return db.session.scalar(
-        db.select(Notification).where(Notification.id == notification_id, Notification.user_id == user.id)
+        db.select(Notification).where(Notification.id == notification_id, Notification.user_id == user.id,
+                                      visible())
     )
 
 
@@ -50,10 +71,10 @@ def mark_read(note: Notification) -> None:
 
 
 def mark_all_read(user: User) -> int:
-    """Mark every unread notification read in one UPDATE; returns how many changed. Caller commits."""
+    """Mark every unread visible notification read in one UPDATE; returns how many changed. Caller commits."""
     result = db.session.execute(
         db.update(Notification)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None), visible())
         .values(read_at=utcnow())
         .execution_options(synchronize_session=False)
     )

@@ -10,7 +10,8 @@ from core.extensions import db
 from core.groups import keyset
 from core.notifications import inbox
 from core.notifications.describe import describe
-from core.notify import email_kind_labels, email_preferences, set_email_preferences
+from core.notifications.preferences import email_kind_labels, email_preferences, set_email_preferences
+from core.schemas.error_messages import field_errors
 from core.schemas.notifications import EmailPreferencesSchema
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
@@ -60,7 +61,7 @@ def settings():
         try:
             data = EmailPreferencesSchema().load(submitted)
         except ValidationError as err:
-            errors = err.messages.get("email", {}) if isinstance(err.messages, dict) else {}
+            errors = field_errors(err).get("email", {})
         else:
             set_email_preferences(current_user, data["email"])
             db.session.commit()

@@ -59,6 +59,20 @@ def _profile_visible(profile: User, user) -> bool:
     return can_view_profile(user, profile)
 
 
+@hookimpl
+def register_notification_kinds():
+    from core.notifications.core_kinds import core_notification_kinds
+
+    return core_notification_kinds()
+
+
+@hookimpl
+def register_email_kinds():
+    from core.notifications.core_kinds import core_email_kinds
+
+    return core_email_kinds()
+
+
 @hookimpl(trylast=True)
 def content_types():
     return [

@@ -11,6 +11,7 @@ takes the group from the ``group``, ``membership``, ``post`` or ``comment`` argu
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from marshmallow import Schema
     from sqlalchemy import Select
 
-    from core.models import Comment, Group, Membership, Post, User
+    from core.models import Comment, Group, Membership, Notification, Post, User
 
 PROJECT = "commonground"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -91,6 +92,43 @@ class SupportResource:
     anonymous: bool | None = None
     verified: bool = False
     channels: tuple = ()
+
+
+@dataclass(frozen=True)
+class NotificationKind:
+    """A kind of in-app notification, declared through ``register_notification_kinds``.
+
+    ``name`` is what ``notify(user, name, ...)`` is called with and what is stored (at most 40
+    characters; start a plugin's kinds with its id, e.g. ``"events_reminder"``). ``message`` is
+    a function ``message(note) -> str | Markup``: the sentence the member reads, built each time
+    the notification is shown (list page, API, email) and called inside the reader's language,
+    so plain ``gettext`` gives their language. It reads what ``notify`` stored: ``note.data``
+    (the ``data`` dict), ``note.actor`` and ``note.group`` (both may be None) – no queries. A
+    ``str`` is escaped; return ``Markup`` (escaping what you interpolate) to emphasise names.
+    """
+
+    name: str
+    message: Callable[[Notification], Any]
+
+
+@dataclass(frozen=True)
+class EmailKind:
+    """A kind of email, declared through ``register_email_kinds`` and rendered by
+    ``render_email`` (plugin API).
+
+    ``name``: an email for a notification has the notification kind's name, and ``notify``
+    sends it (to a confirmed address) together with the notification. ``label``: what the
+    member's email settings call it ("Someone comments on your post"); with a label members can
+    switch it off, ``default`` says whether it is on until they choose. Without a label it is
+    not a choice (account mail, or mail the member asked for) and always goes out.
+    ``template``: the templates ``<template>.subject.txt``, ``.txt`` and ``.html``; by default
+    ``<plugin id>/email/<name>`` in the plugin's template folder (core: ``email/<name>``).
+    """
+
+    name: str
+    label: Any = None
+    default: bool = True
+    template: str | None = None
 
 
 # --- setup ------------------------------------------------------------------------------------
@@ -352,6 +390,49 @@ def comment_created(comment: Comment) -> None:
         @hookimpl
         def comment_created(comment):
             index_for_search(comment)
+    """
+
+
+# --- registries -------------------------------------------------------------------------------
+
+
+@hookspec
+def register_notification_kinds() -> list[NotificationKind]:
+    """Called once while the app is built, for every installed plugin (enabled or not), to
+    fill the app's registry of notification kinds.
+
+    Arguments: none.
+    Return: a list of ``NotificationKind``. A name declared twice (by two plugins, or by a
+    plugin and core) stops start-up with an error naming the plugin and the kind. While the
+    plugin is disabled (site-wide, or in the notification's group for a group-scope plugin)
+    its notifications are left out of every list and count, and come back when it is enabled
+    again; ``notify`` with a kind nobody declared raises ``UnknownKind``.
+    Example::
+
+        @hookimpl
+        def register_notification_kinds():
+            return [NotificationKind(
+                name="events_reminder",
+                message=lambda note: _("%(title)s starts tomorrow.", title=note.data["title"]),
+            )]
+    """
+
+
+@hookspec
+def register_email_kinds() -> list[EmailKind]:
+    """Called once while the app is built, for every installed plugin (enabled or not), to
+    fill the app's registry of email kinds.
+
+    Arguments: none.
+    Return: a list of ``EmailKind``. A name declared twice stops start-up with an error naming
+    the plugin and the kind. Kinds with a ``label`` appear in members' email settings while
+    the plugin is enabled. ``notify`` sends the email of the same name as the notification;
+    other mail is rendered with ``render_email(name, user, ...)`` from the plugin API.
+    Example::
+
+        @hookimpl
+        def register_email_kinds():
+            return [EmailKind(name="events_reminder", label=_l("An event you joined starts soon"))]
     """
 
 

@@ -27,17 +27,7 @@ JOIN_MODES = ("open", "request")
 REQUIRED = {"required": _l("This field is required."), "null": _l("This field is required.")}
 
 
-class Text(fields.String):
-    """A string field whose error messages may be lazy translations (turned into text when raised)."""
-
-    def make_error(self, key: str, **kwargs) -> ValidationError:
-        message = self.error_messages.get(key)
-        if message is not None and not isinstance(message, str | bytes):
-            return ValidationError(str(message).format(**kwargs))
-        return super().make_error(key, **kwargs)
-
-
-class Trimmed(Text):
+class Trimmed(fields.String):
     """A string with surrounding whitespace removed before it is validated."""
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -142,7 +132,7 @@ class UsernameSchema(Schema):
 
 
 class RoleSchema(Schema):
-    role = Text(required=True, validate=one_of(ROLES), error_messages=REQUIRED,
+    role = fields.String(required=True, validate=one_of(ROLES), error_messages=REQUIRED,
                          metadata={"description": "owner, admin, moderator or member."})
 
 

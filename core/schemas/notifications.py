@@ -48,7 +48,7 @@ class ReadAllResultSchema(Schema):
 
 class EmailPreferencesSchema(Schema):
     """Which kinds of notification also send an email. The set of kinds grows with enabled plugins,
-    so it is a mapping checked against ``core.notify.active_email_kinds()`` when loaded."""
+    so it is a mapping checked against ``core.notifications.preferences.active_email_kinds()`` when loaded."""
 
     email = fields.Dict(keys=fields.String(), values=fields.Boolean(), required=True,
                         metadata={"description": "kind -> true to get an email; kinds left out keep their setting.",
@@ -56,7 +56,7 @@ class EmailPreferencesSchema(Schema):
 
     @validates("email")
     def _known_kinds(self, value: dict, **kwargs) -> None:
-        from core.notify import active_email_kinds
+        from core.notifications.preferences import active_email_kinds
 
         unknown = sorted(set(value) - set(active_email_kinds()))
         if unknown:

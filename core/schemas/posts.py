@@ -5,7 +5,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
-from core.schemas.groups import REQUIRED, PersonSchema, Text
+from core.schemas.groups import REQUIRED, PersonSchema
 
 POST_MAX = 10_000
 COMMENT_MAX = 5_000
@@ -13,7 +13,7 @@ COMMENT_MAX = 5_000
 
 class _BodySchema(Schema):
     max_length = POST_MAX
-    body = Text(required=True, error_messages=REQUIRED,
+    body = fields.String(required=True, error_messages=REQUIRED,
                          metadata={"description": "Markdown; raw HTML is shown as text, links are made safe."})
 
     @validates("body")

@@ -39,42 +39,17 @@ def _messages() -> dict[str, Any]:
     }
 
 
-class TranslatedErrors:
-    """Field mixin: messages given as ``lazy_gettext`` are translated when the error happens.
-
-    (marshmallow would treat a lazy string as a list of characters.)
-    """
-
-    def make_error(self, key: str, **kwargs: Any) -> ValidationError:
-        message = self.error_messages.get(key)
-        if message is not None and not isinstance(message, (str, bytes, dict, list)):
-            return ValidationError(str(message).format(**kwargs))
-        return super().make_error(key, **kwargs)
-
-
-class Str(TranslatedErrors, fields.String):
-    pass
-
-
-class Bool(TranslatedErrors, fields.Boolean):
-    pass
-
-
-class Day(TranslatedErrors, fields.Date):
-    pass
-
-
-def text(max_length: int, *, required: bool = True, min_length: int = 1, **kw: Any) -> Str:
+def text(max_length: int, *, required: bool = True, min_length: int = 1, **kw: Any) -> fields.String:
     """A string field with translated messages for missing, blank and too long input."""
     validators = [validate.Length(max=max_length, error=_l("Use at most {max} characters."))]
     if required and min_length:
         validators.insert(0, validate.Length(min=min_length, error=_l("Use at least {min} characters.")
                                              if min_length > 1 else _l("This field is required.")))
-    return Str(required=required, validate=validators, error_messages=_messages(), **kw)
+    return fields.String(required=required, validate=validators, error_messages=_messages(), **kw)
 
 
-def password_field(**kw: Any) -> Str:
-    return Str(
+def password_field(**kw: Any) -> fields.String:
+    return fields.String(
         required=True, load_only=True, error_messages=_messages(),
         validate=[validate.Length(min=1, error=_l("This field is required.")),
                   validate.Length(max=PASSWORD_MAX_LENGTH, error=_l("Use at most {max} characters."))],
@@ -82,7 +57,7 @@ def password_field(**kw: Any) -> Str:
     )
 
 
-class EmailAddress(Str):
+class EmailAddress(fields.String):
     """An address mail can actually reach.
 
     Letters beyond ASCII before the ``@`` need a mail server that speaks SMTPUTF8; the operator
@@ -105,7 +80,7 @@ class EmailAddress(Str):
             raise ValidationError(_("Enter a valid email address, like name@example.org.")) from None
 
 
-def email_field(**kw: Any) -> Str:
+def email_field(**kw: Any) -> fields.String:
     return EmailAddress(
         required=True, error_messages=_messages(), metadata={"format": "email"},
         validate=[validate.Length(max=254, error=_l("Use at most {max} characters.")),
@@ -129,7 +104,7 @@ def _visible_name(value: str) -> None:
         raise ValidationError(_("Use at least one visible letter, digit or symbol."))
 
 
-def display_name_field(**kw: Any) -> Str:
+def display_name_field(**kw: Any) -> fields.String:
     """A name shown to others: up to 80 characters, something visible, no text-direction tricks."""
     field = text(80, **kw)
     field.validators.append(_visible_name)
@@ -182,10 +157,10 @@ class ProfileSchema(Normalising):
     OPTIONAL = ("country",)
 
     display_name = display_name_field(metadata={"description": "Name shown to others"})
-    bio = Str(load_default="", validate=validate.Length(max=1000, error=_l("Use at most {max} characters.")),
+    bio = fields.String(load_default="", validate=validate.Length(max=1000, error=_l("Use at most {max} characters.")),
                         error_messages=_messages(), metadata={"description": "About you (plain text)"})
-    locale = Str(required=True, error_messages=_messages(), metadata={"description": "en or de"})
-    country = Str(allow_none=True, load_default=None, error_messages=_messages(),
+    locale = fields.String(required=True, error_messages=_messages(), metadata={"description": "en or de"})
+    country = fields.String(allow_none=True, load_default=None, error_messages=_messages(),
                             metadata={"description": "ISO 3166-1 alpha-2 code, optional"})
 
     @validates("locale")
@@ -219,13 +194,13 @@ class SignupSchema(Normalising):
     OPTIONAL = ("country",)
 
     email = email_field()
-    username = Str(required=True, error_messages=_messages(),
+    username = fields.String(required=True, error_messages=_messages(),
                              metadata={"description": "3-32 characters: a-z, 0-9 and _ (case-insensitive)"})
     display_name = display_name_field()
     password = password_field()
-    locale = Str(load_default="en", error_messages=_messages())
-    country = Str(allow_none=True, load_default=None, error_messages=_messages())
-    adult = Bool(
+    locale = fields.String(load_default="en", error_messages=_messages())
+    country = fields.String(allow_none=True, load_default=None, error_messages=_messages())
+    adult = fields.Boolean(
         required=True, error_messages={**_messages(), "required": _l("Please confirm that you are 18 or older.")},
         validate=validate.Equal(True, error=_l("You must be 18 or older to join.")),
         metadata={"description": "The person attests they are 18 or older (stored with its time)"},
@@ -270,12 +245,12 @@ class SignupSchema(Normalising):
 class LoginSchema(Normalising):
     STRIP = ("login",)
 
-    login = Str(required=True, error_messages=_messages(),
+    login = fields.String(required=True, error_messages=_messages(),
                           validate=[validate.Length(min=1, error=_l("This field is required.")),
                                     validate.Length(max=254, error=_l("Use at most {max} characters."))],
                           metadata={"description": "Email address or username"})
     password = password_field()
-    remember = Bool(load_default=False, metadata={"description": "Stay logged in on this device"})
+    remember = fields.Boolean(load_default=False, metadata={"description": "Stay logged in on this device"})
 
 
 class _NewPassword(Normalising):
@@ -312,7 +287,7 @@ class PasswordChangeSchema(_NewPassword):
 
     current_password = password_field()
     new_password = password_field()
-    new_password_confirm = Str(load_only=True, metadata={"description": "Optional repeat"})
+    new_password_confirm = fields.String(load_only=True, metadata={"description": "Optional repeat"})
 
     @validates_schema
     def _check(self, data: dict, **kwargs: Any) -> None:
@@ -331,10 +306,10 @@ class PasswordResetRequestSchema(Normalising):
 class PasswordResetSchema(_NewPassword):
     """Set a new password with the emailed token; loading yields the token's ``user`` too."""
 
-    token = Str(required=True, load_only=True, error_messages=_messages(),
+    token = fields.String(required=True, load_only=True, error_messages=_messages(),
                           validate=validate.Length(max=500, error=_l("This link is invalid or has expired.")))
     password = password_field()
-    password_confirm = Str(load_only=True, metadata={"description": "Optional repeat"})
+    password_confirm = fields.String(load_only=True, metadata={"description": "Optional repeat"})
 
     @validates_schema
     def _check(self, data: dict, **kwargs: Any) -> None:
@@ -360,7 +335,7 @@ class AccountDeleteSchema(Schema):
 
 
 class ConfirmEmailSchema(Schema):
-    token = Str(required=True, load_only=True, error_messages=_messages(),
+    token = fields.String(required=True, load_only=True, error_messages=_messages(),
                           validate=validate.Length(max=500, error=_l("This link is invalid or has expired.")))
 
 
@@ -388,7 +363,7 @@ class SuspendSchema(Normalising):
     OPTIONAL = ("until",)
 
     reason = text(500, metadata={"description": "Shown to the person when they try to log in"})
-    until = Day(allow_none=True, load_default=None,
+    until = fields.Date(allow_none=True, load_default=None,
                         error_messages={**_messages(), "invalid": _l("Enter a date like 2030-01-31.")},
                         metadata={"description": "Optional: the suspension ends at the start of this day (UTC)"})
 
@@ -405,7 +380,7 @@ class SuspendSchema(Normalising):
 
 
 class UserSearchArgsSchema(Schema):
-    q = Str(load_default="", validate=validate.Length(max=100, error=_l("Use at most {max} characters.")))
+    q = fields.String(load_default="", validate=validate.Length(max=100, error=_l("Use at most {max} characters.")))
     after = fields.Integer(load_default=None, allow_none=True,
                            validate=validate.Range(min=1, max=MAX_ID, error=_l("Not a valid cursor.")),
                            metadata={"description": "Keyset cursor (user id)"})

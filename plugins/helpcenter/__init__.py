@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import render_template, request, url_for
 
-from core.plugin_api import PluginMeta, hookimpl
+from core.plugin_api import EmailKind, PluginMeta, hookimpl
 
 META = PluginMeta(
     id="helpcenter",
@@ -26,6 +26,13 @@ def register_blueprints(app):
     from plugins.helpcenter import admin, models, views  # noqa: F401  (models: tables join the metadata)
 
     return [views.bp, admin.bp]
+
+
+@hookimpl
+def register_email_kinds():
+    """The copy a member asks for and the reminder they ask for: always sent, not a setting."""
+    return [EmailKind("helpcenter_referral", template="helpcenter/email/referral"),
+            EmailKind("helpcenter_reminder", template="helpcenter/email/reminder")]
 
 
 @hookimpl

@@ -91,14 +91,6 @@ def _check_not_future(value) -> None:
         raise ValidationError(_("The verification date cannot be in the future."))
 
 
-def _plain(messages: Any) -> Any:
-    if isinstance(messages, dict):
-        return {key: _plain(value) for key, value in messages.items()}
-    if isinstance(messages, list):
-        return [str(message) for message in messages]
-    return [str(messages)]
-
-
 def _required() -> dict[str, Any]:
     return {"required": _l("This field is required.")}
 
@@ -120,10 +112,6 @@ class SourceFields(Schema):
             elif isinstance(data.get(key), str):
                 data[key] = data[key].strip()
         return data
-
-    def handle_error(self, error: ValidationError, data: Any, **kwargs: Any) -> None:
-        """Translated (lazy) messages become plain lists of strings, as the form macros expect."""
-        raise ValidationError(_plain(error.messages)) from error
 
     @validates_schema(skip_on_field_errors=False)
     def _verified_needs_source(self, data: dict, **kwargs: Any) -> None:

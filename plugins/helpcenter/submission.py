@@ -8,11 +8,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import current_app, render_template
-from flask_babel import force_locale
-from flask_babel import gettext as _
+from flask import current_app
 
-from core.plugin_api import enqueue_mail, utcnow
+from core.plugin_api import RenderedEmail, enqueue_mail, render_email, utcnow
 from plugins.helpcenter.directory import Referral
 
 REMINDER_DELAY = timedelta(days=2)
@@ -33,25 +31,18 @@ def mail_locale(user: Any, language: str) -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def _render(kind: str, locale: str, **context: Any) -> tuple[str, str, str]:
-    with force_locale(locale):
-        context["mail_locale"] = locale
-        subject = _("The information you asked for") if kind == "referral" else _("A reminder you asked for")
-        text = render_template(f"helpcenter/email/{kind}.txt", **context)
-        html = render_template(f"helpcenter/email/{kind}.html", **context)
-    return subject, text, html
+def _render(kind: str, user: Any, referral: Referral, path: str) -> RenderedEmail:
+    return render_email(kind, user, locale=mail_locale(user, referral.language), referral=referral, path=path)
 
 
 def send_copy(user: Any, referral: Referral, path: str) -> None:
     """Queue the same details the page shows, to the member's own address; purged once delivered."""
-    locale = mail_locale(user, referral.language)
-    subject, text, html = _render("referral", locale, user=user, referral=referral, path=path)
-    enqueue_mail(user.email, subject, text, html, purge_on_send=True)
+    mail = _render("helpcenter_referral", user, referral, path)
+    enqueue_mail(user.email, mail.subject, mail.text, mail.html, purge_on_send=True)
 
 
 def schedule_reminder(user: Any, referral: Referral) -> None:
     """A mail that waits in the outbox for two days; the outbox's due time is the only schedule."""
-    locale = mail_locale(user, referral.language)
-    subject, text, html = _render("reminder", locale, user=user, referral=referral, path="worried")
-    message = enqueue_mail(user.email, subject, text, html, purge_on_send=True)
+    mail = _render("helpcenter_reminder", user, referral, "worried")
+    message = enqueue_mail(user.email, mail.subject, mail.text, mail.html, purge_on_send=True)
     message.next_attempt_at = utcnow() + REMINDER_DELAY

@@ -26,17 +26,7 @@ META = PluginMeta(
 def register_blueprints(app):
     from plugins.reporting import api, moderation_views, views
 
-    _register_email_kinds()
     return [views.bp, moderation_views.bp, api.blp]
-
-
-def _register_email_kinds() -> None:
-    """Mail for these kinds comes from ``templates/reporting/email/<kind>.*`` (see ``core.notify``)."""
-    from core.plugin_api import register_email_kind
-    from plugins.reporting.notices import EMAIL_KINDS
-
-    for kind, (default, label) in EMAIL_KINDS.items():
-        register_email_kind(kind, label, plugin_id=META.id, default=default)
 
 
 @hookimpl
@@ -44,6 +34,23 @@ def settings_schema():
     from plugins.reporting.schemas import ReportingSettings
 
     return ReportingSettings
+
+
+# --- registries ---------------------------------------------------------------------------------
+
+
+@hookimpl
+def register_notification_kinds():
+    from plugins.reporting.notices import notification_kinds
+
+    return notification_kinds()
+
+
+@hookimpl
+def register_email_kinds():
+    from plugins.reporting.notices import email_kinds
+
+    return email_kinds()
 
 
 # --- UI -----------------------------------------------------------------------------------------

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, has_request_context
-from sqlalchemy import Select, and_, case, or_, select
+from sqlalchemy import Select, case, or_, select
 
 from core.plugin_api import User, db
 from plugins.reporting.models import Block
+
+_MEMO = "reporting_blocks"
 
 
 class BlockingSelf(ValueError):
@@ -21,15 +22,23 @@ def hidden_select(viewer_id: int) -> Select:
 
 
 def blocked_either_way(a_id: int, b_id: int) -> bool:
-    """One query, memoised per request: policy checks can run several times on a page."""
-    key = (min(a_id, b_id), max(a_id, b_id))
-    cache = g.setdefault("_reporting_blocks", {}) if has_request_context() else {}
-    if key not in cache:
-        cache[key] = db.session.scalar(
-            select(Block.id).where(or_(and_(Block.blocker_id == a_id, Block.blocked_id == b_id),
-                                       and_(Block.blocker_id == b_id, Block.blocked_id == a_id))).limit(1)
-        ) is not None
-    return cache[key]
+    """Answered from ``a_id``'s blocks, loaded once per transaction: a policy check runs once per
+    recipient when many people are notified, and must not cost a query each."""
+    return b_id in _blocked_set(a_id)
+
+
+def _blocked_set(user_id: int) -> frozenset[int]:
+    """Everyone ``user_id`` blocked or was blocked by: one query, remembered until this
+    transaction ends or a block changes in it (never across requests or jobs)."""
+    session = db.session()
+    transaction, memo = session.info.get(_MEMO, (None, {}))
+    current = session.get_transaction()
+    if current is None or transaction is not current:
+        memo = {}
+    if user_id not in memo:
+        memo[user_id] = frozenset(session.scalars(hidden_select(user_id)))
+        session.info[_MEMO] = (session.get_transaction(), memo)
+    return memo[user_id]
 
 
 def has_blocked(blocker_id: int, blocked_id: int) -> bool:
@@ -74,8 +83,7 @@ def blocks_of(user: User) -> list[Block]:
 
 
 def _forget() -> None:
-    if has_request_context():
-        g.pop("_reporting_blocks", None)
+    db.session.info.pop(_MEMO, None)
 
 
 def export(user: Any) -> list[dict]:

@@ -127,3 +127,34 @@ def test_example_distributions_own_test_suite_passes():
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert " passed" in result.stdout and "failed" not in result.stdout
+
+
+def test_the_guides_build_command_ships_the_compiled_catalog_in_the_wheel(tmp_path):
+    """``python -m build`` from a clean checkout (no ``.mo`` anywhere): the wheel has German."""
+    import shutil
+    import zipfile
+    from io import BytesIO
+
+    from babel.messages.mofile import read_mo
+
+    assert "python -m build" in (ROOT / "docs" / "plugin-guide.md").read_text()
+    source = tmp_path / "hello_plugin"
+    shutil.copytree(EXAMPLE, source, ignore=shutil.ignore_patterns("*.mo", "build", "dist", "*.egg-info",
+                                                                    "__pycache__", ".pytest_cache"))
+    assert not list(source.rglob("*.mo"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    result = subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--outdir", str(tmp_path / "dist"),
+                             str(source)], env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    (wheel,) = (tmp_path / "dist").glob("*.whl")
+    (sdist,) = (tmp_path / "dist").glob("*.tar.gz")
+    with zipfile.ZipFile(wheel) as archive:
+        catalog = read_mo(BytesIO(archive.read("commonground_hello/translations/de/LC_MESSAGES/messages.mo")))
+        assert "commonground_hello/templates/hello/wall.html" in archive.namelist()
+    assert catalog.get("Greetings").string == "Grüße"
+    import tarfile
+
+    with tarfile.open(sdist) as archive:
+        names = archive.getnames()
+    assert any(n.endswith("translations/de/LC_MESSAGES/messages.po") for n in names)
+    assert not any(n.endswith(".mo") for n in names)  # a build product, compiled when the wheel is built

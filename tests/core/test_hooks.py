@@ -118,6 +118,28 @@ def test_hook_settings_schema(app, admin_client):
     assert plugin_settings.get_settings("recorder") == {"greeting": "hello"}
 
 
+# --- registries -------------------------------------------------------------------------------
+
+
+def test_hook_register_notification_kinds(app, member, member_client):
+    from core.notify import notify
+
+    assert len(recorder.calls("register_notification_kinds")) == 1  # once, while the app is built
+    plugin_state.set_enabled("recorder", True)
+    notify(member, "recorder_ping", url="/recorder/ping", data={"n": 7})
+    db.session.commit()
+    assert '<a href="/recorder/ping">Ping number 7.</a>' in html_of(member_client, "/notifications/")
+    plugin_state.set_enabled("recorder", False)
+    assert "Ping number 7." not in html_of(member_client, "/notifications/")
+
+
+def test_hook_register_email_kinds(app, member_client):
+    assert len(recorder.calls("register_email_kinds")) == 1
+    assert "Pings from the recorder" not in html_of(member_client, "/notifications/settings")
+    plugin_state.set_enabled("recorder", True)
+    assert "Pings from the recorder" in html_of(member_client, "/notifications/settings")
+
+
 # --- UI ---------------------------------------------------------------------------------------
 
 

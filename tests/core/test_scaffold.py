@@ -54,7 +54,7 @@ def test_generated_plugin_passes_its_own_tests(tmp_path):
     result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:xdist"], cwd=root, env=env,
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
-    assert "7 passed" in result.stdout
+    assert "8 passed" in result.stdout
 
 
 def test_generated_code_passes_its_own_lint_config(tmp_path):

@@ -47,6 +47,13 @@ def test_empty_greeting_is_rerendered_with_the_message_next_to_the_field(hello_o
     assert db.session.scalars(db.select(Greeting)).all() == []
 
 
+def test_a_missing_greeting_is_refused_in_a_sentence_in_the_members_language(hello_on, make_user, login, app):
+    german = login(app.test_client(), make_user("erika", locale="de"))
+    response = german.post("/hello/", data={})
+    assert response.status_code == 400
+    assert '<li>Dieses Feld ist erforderlich.</li>' in response.get_data(as_text=True)
+
+
 def test_too_long_greeting_keeps_what_was_typed(hello_on, member_client):
     response = member_client.post("/hello/", data={"message": "x" * 141})
     assert response.status_code == 400

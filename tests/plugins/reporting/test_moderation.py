@@ -9,6 +9,7 @@ from sqlalchemy import select
 from core.extensions import db
 from core.models import Membership, Notification, User
 from core.models.base import utcnow
+from core.notifications.describe import describe_text
 from plugins.reporting.models import AuditEntry, Case, Decision, GroupBan, HiddenContent, Note
 
 
@@ -181,7 +182,7 @@ def test_warn_tells_the_author_what_was_done_and_which_rule(community, client_fo
            explanation="Please keep it friendly")
     notice = notes_of(community.bob, "reporting_decision")
     assert len(notice) == 1
-    assert "you received a warning" in notice[0].data["text"] and "Be kind" in notice[0].data["text"]
+    assert "you received a warning" in describe_text(notice[0]) and "Be kind" in describe_text(notice[0])
     assert notice[0].actor_id is None
     page = client_for(community.bob).get(notice[0].url).text
     assert "Please keep it friendly" in page and "Be kind" in page
@@ -194,14 +195,14 @@ def test_reporters_are_told_the_outcome(community, client_for, reported, outbox)
     decide(client_for(community.moderator), reported, actions=["hide", "warn"], explanation="Not okay")
     for person in (community.alice, community.carol):
         told = notes_of(person, "reporting_outcome")
-        assert len(told) == 1 and "We took action" in told[0].data["text"]
+        assert len(told) == 1 and "We took action" in describe_text(told[0])
     assert any(m.to_addr == community.alice.email and "reviewed" in m.subject for m in outbox())
 
 
 def test_reporters_hear_when_no_violation_was_found(community, client_for, reported):
     decide(client_for(community.moderator), reported, actions=["keep"])
     told = notes_of(community.alice, "reporting_outcome")
-    assert "We found no violation" in told[0].data["text"]
+    assert "We found no violation" in describe_text(told[0])
     assert "We found no violation" in client_for(community.alice).get(told[0].url).text
 
 
@@ -320,10 +321,10 @@ def test_caring_message_reaches_the_person_without_naming_the_reporter(community
     decide(client_for(community.moderator), case, actions=["support"])
     notice = notes_of(community.bob, "reporting_support")
     assert len(notice) == 1 and notice[0].actor_id is None
-    assert "Alice" not in notice[0].data["text"]
+    assert "Alice" not in describe_text(notice[0])
     care = client_for(community.bob).get(notice[0].url).text
     assert "tel:112" in care and "Alice" not in care
-    assert "We reached out with support" in notes_of(community.alice, "reporting_outcome")[0].data["text"]
+    assert "We reached out with support" in describe_text(notes_of(community.alice, "reporting_outcome")[0])
 
 
 # --- people who moderate and block --------------------------------------------------------------

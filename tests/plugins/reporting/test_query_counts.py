@@ -133,3 +133,26 @@ def test_a_post_page_with_hidden_comments_stays_within_budget(community, client_
     moderator_page = client_for(community.moderator).get(path).text
     assert "thoughtful" in moderator_page and "Hidden from members by the moderators" in moderator_page
     assert queries_for(member, path, count_queries) <= 6
+
+
+def test_telling_3_or_30_moderators_about_an_urgent_report_costs_the_same_queries(app, client_for, count_queries,
+                                                                                   make_user, make_group, make_post,
+                                                                                   outbox):
+    """Every moderator gets a notification and an email: written in one INSERT each, not per person."""
+    reporter, author = make_user("rosa"), make_user("arno")
+
+    def report_in_group_with_moderators(n: int) -> int:
+        moderators = [(make_user(f"mod{n}_{i}"), "moderator") for i in range(n)]
+        group = make_group(owner=author, slug=f"circle-{n}", members=(reporter, *moderators))
+        post = make_post(group, author, "a worrying post")
+        client = client_for(reporter)
+        client.get(f"/report/post/{post.id}")  # warm caches
+        with count_queries() as statements:
+            response = client.post(f"/report/post/{post.id}", data={"category": "self_harm"})
+        assert response.status_code == 302
+        return len(statements)
+
+    few = report_in_group_with_moderators(3)
+    many = report_in_group_with_moderators(30)
+    assert few == many
+    assert len(outbox()) == 3 + 30  # every moderator but the reported author, who owns the groups

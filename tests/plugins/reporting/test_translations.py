@@ -48,5 +48,30 @@ def test_pages_and_notices_speak_german(community, client_for, make_user, add_me
     moderator.post(f"/moderation/cases/{case.id}/decide", data={"actions": ["hide"], "explanation": "x"})
     notice = db.session.scalar(select(Notification).where(Notification.user_id == community.bob.id,
                                                           Notification.kind == "reporting_decision"))
-    assert "der Inhalt wurde ausgeblendet" in notice.data["text"]
-    assert "Der Inhalt wurde ausgeblendet" in client_for(community.bob).get(notice.url).text
+    bob = client_for(community.bob)
+    assert "der Inhalt wurde ausgeblendet" in bob.get("/notifications/").text
+    assert "Der Inhalt wurde ausgeblendet" in bob.get(notice.url).text
+
+
+def test_notices_are_read_and_mailed_in_each_readers_language(community, client_for, outbox):
+    """Sent in one English request, a decision reads in German for Bob and in English for Alice."""
+    from core.extensions import db
+
+    community.bob.locale = "de"
+    db.session.commit()
+    alice = client_for(community.alice)
+    alice.post(f"/report/post/{community.post.id}", data={"category": "harassment"})
+    from plugins.reporting.models import Case
+
+    case = db.session.scalar(db.select(Case))
+    client_for(community.moderator).post(f"/moderation/cases/{case.id}/decide",
+                                         data={"actions": ["warn"], "rule": "Be kind", "explanation": "Bitte"},
+                                         headers={"Accept-Language": "en"})
+    to_bob = [m for m in outbox() if m.to_addr == community.bob.email]
+    to_alice = [m for m in outbox() if m.to_addr == community.alice.email]
+    assert [m.subject for m in to_bob] == ["Die Moderation hat einen Inhalt von dir geprüft"]
+    assert "du hast eine Verwarnung erhalten. Regel: Be kind" in to_bob[0].body_text
+    assert [m.subject for m in to_alice] == ["Your report was reviewed"]
+    assert "Your report (Harassment or bullying) was reviewed: We took action." in to_alice[0].body_text
+    assert "du hast eine Verwarnung erhalten" in client_for(community.bob).get("/notifications/").text
+    assert "We took action" in client_for(community.alice).get("/api/v1/notifications").json["items"][0]["text"]

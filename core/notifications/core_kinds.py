@@ -1,0 +1,77 @@
+"""Core's own notification kinds (the sentence each one reads as) and email kinds.
+
+Declared through core's ``register_notification_kinds`` and ``register_email_kinds``
+implementations, exactly as a plugin declares its own. Sentences are built when a
+notification is shown, in the reader's language, from what was stored: the actor, the group
+and ``data`` (e.g. the new ``role``). Names are escaped and emphasised.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
+
+from core.plugins.specs import EmailKind, NotificationKind
+
+ROLE_LABELS = {
+    "owner": _l("owner"),
+    "admin": _l("admin"),
+    "moderator": _l("moderator"),
+    "member": _l("member"),
+}
+
+
+def _strong(value: Any) -> Markup:
+    return Markup("<strong>%s</strong>") % value
+
+
+def _actor(note: Any) -> Markup:
+    return _strong(note.actor.display_name if note.actor is not None else _("Someone"))
+
+
+def _group(note: Any) -> Markup:
+    return _strong(note.group.name if note.group is not None else _("a group"))
+
+
+def _role(note: Any) -> Markup:
+    role = (note.data or {}).get("role")
+    return _strong(str(ROLE_LABELS.get(role, role or "")))
+
+
+def _sentence(gettext_template: Callable[[], str]) -> Callable[[Any], Markup]:
+    """A message function filling ``%(actor)s``, ``%(group)s`` and ``%(role)s`` of a sentence."""
+
+    def message(note: Any) -> Markup:
+        return Markup(escape(gettext_template())) % {"actor": _actor(note), "group": _group(note),
+                                                     "role": _role(note)}
+
+    return message
+
+
+def core_notification_kinds() -> list[NotificationKind]:
+    return [
+        NotificationKind("join_request", _sentence(lambda: _("%(actor)s asked to join %(group)s."))),
+        NotificationKind("request_approved", _sentence(lambda: _("Your request to join %(group)s was approved."))),
+        NotificationKind("request_denied", _sentence(lambda: _("Your request to join %(group)s was declined."))),
+        NotificationKind("post_reply", _sentence(lambda: _("%(actor)s commented on your post in %(group)s."))),
+        NotificationKind("invitation", _sentence(lambda: _("%(actor)s invited you to join %(group)s."))),
+        NotificationKind("role_changed", _sentence(lambda: _("Your role in %(group)s is now %(role)s."))),
+        NotificationKind("removed_from_group", _sentence(lambda: _("You were removed from %(group)s."))),
+    ]
+
+
+def core_email_kinds() -> list[EmailKind]:
+    return [
+        EmailKind("join_request", label=_l("Someone asks to join a group you manage")),
+        EmailKind("request_approved", label=_l("Your request to join a group is approved")),
+        EmailKind("request_denied", label=_l("Your request to join a group is declined")),
+        EmailKind("post_reply", label=_l("Someone comments on your post")),
+        EmailKind("invitation", label=_l("Someone invites you to a group")),
+        # Account mail: always sent, not a setting.
+        EmailKind("confirm"),
+        EmailKind("password_reset"),
+        EmailKind("password_changed"),
+    ]
