@@ -96,6 +96,25 @@ def test_405_names_the_allowed_methods(client, method, url, allowed):
     assert allowed <= {m.strip() for m in response.headers["Allow"].split(",")}
 
 
+class TestPluginOperations:
+    """A plugin's API follows the same contract: undeclared means authentication required."""
+
+    @pytest.fixture
+    def app_plugins(self):
+        return ["plugins.reporting"]
+
+    def test_an_anonymous_write_to_a_plugins_operation_is_401(self, client, enable_plugin, scene):
+        enable_plugin("reporting")
+        spec = client.get("/api/v1/openapi.json").json
+        writes = [(method, path) for method, path, security in operations(spec)
+                  if method != "GET" and path.startswith(("/api/v1/reports", "/api/v1/blocks"))
+                  and not anonymous_allowed(security)]
+        assert writes
+        for method, path in writes:
+            response = client.open(fill(path, scene), method=method, json={})
+            assert response.status_code == 401, (method, path, response.json)
+
+
 class TestPatchMe:
     @pytest.fixture
     def app_config(self):
