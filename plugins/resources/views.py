@@ -436,5 +436,6 @@ def partner_form(partner: str | None):
                   "verified": the_partner.verified}
     return render_template("resources/partner_form.html", partner=the_partner, values=values, errors=errors,
                            may_verify=can_verify_partners(current_user), file_url=file_url,
-                           country_options=[("", _("Any country"))] + list(country_choices()),
+                           country_options=[("", _("Any country")),
+                                            *country_choices(reading.reader_locale().code)],
                            languages=current_app.config["LANGUAGES"]), 400 if errors else 200

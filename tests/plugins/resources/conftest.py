@@ -71,7 +71,7 @@ def reviewer(make_editor):
 
 @pytest.fixture
 def make_resource(hub, topic, writer, reviewer) -> Callable[..., Any]:
-    """``make_resource(title=..., body=..., published=True, **facts)``: written by ``writer``, published by ``reviewer``."""
+    """``make_resource(title=..., body=..., published=True, **facts)``: by ``writer``, published by ``reviewer``."""
     from core.extensions import db
     from plugins.resources.editing import create_resource, publish
     from plugins.resources.models import ResourceText, Revision
