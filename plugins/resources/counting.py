@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app, session
 from flask_login import current_user
-from sqlalchemy import update
+from sqlalchemy import literal, union_all, update
 
 from core.plugin_api import db, enqueue_job, limiter, utcnow
 from plugins.resources.models import ReadCount, VoteCount
@@ -95,11 +95,13 @@ def weekly_figures(resource_id: int, weeks: int = 8) -> list[dict]:
     """Reads and votes for the last ``weeks`` weeks, each cell under 5 hidden (None)."""
     today = datetime.now(UTC).date()
     labels = [iso_week(today - timedelta(weeks=n)) for n in range(weeks)]
-    reads = dict(db.session.execute(db.select(ReadCount.week, ReadCount.count)
-                                    .where(ReadCount.resource_id == resource_id, ReadCount.week.in_(labels))).all())
-    votes = {w: (y, n) for w, y, n in db.session.execute(
-        db.select(VoteCount.week, VoteCount.yes, VoteCount.no)
-        .where(VoteCount.resource_id == resource_id, VoteCount.week.in_(labels))).all()}
+    rows = db.session.execute(union_all(
+        db.select(ReadCount.week, literal("reads"), ReadCount.count, literal(0))
+        .where(ReadCount.resource_id == resource_id, ReadCount.week.in_(labels)),
+        db.select(VoteCount.week, literal("votes"), VoteCount.yes, VoteCount.no)
+        .where(VoteCount.resource_id == resource_id, VoteCount.week.in_(labels)))).all()
+    reads = {w: a for w, what, a, _b in rows if what == "reads"}
+    votes = {w: (a, b) for w, what, a, b in rows if what == "votes"}
 
     def shown(value: int) -> int | None:
         return value if value >= SMALL_CELL else None

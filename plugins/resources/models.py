@@ -108,6 +108,7 @@ class Resource(db.Model):
     hub: Mapped[Hub] = relationship(Hub, lazy="raise")
     topic: Mapped[Topic] = relationship(Topic, lazy="raise")
     partner: Mapped[Partner | None] = relationship(Partner, lazy="raise")
+    texts: Mapped[list[ResourceText]] = relationship(lazy="raise", viewonly=True, order_by="ResourceText.locale")
 
 
 class ResourceText(db.Model):

@@ -131,15 +131,16 @@ class Reading:
 
 
 def resource_or_404(hub: Hub, resource_id: int, locale: str, roles: dict[int, str]) -> Reading:
-    """The resource with topic and partner, and its texts with their revisions (two queries)."""
-    resource = db.session.scalar(
-        db.select(Resource).options(joinedload(Resource.topic), joinedload(Resource.partner))
-        .where(Resource.id == resource_id, Resource.hub_id == hub.id))
+    """The resource with topic, partner, texts and their revisions, in one query."""
+    resource = db.session.scalars(
+        db.select(Resource).options(
+            joinedload(Resource.topic), joinedload(Resource.partner),
+            joinedload(Resource.texts).joinedload(ResourceText.published),
+            joinedload(Resource.texts).joinedload(ResourceText.latest))
+        .where(Resource.id == resource_id, Resource.hub_id == hub.id)).unique().one_or_none()
     if resource is None:
         abort(404)
-    texts = list(db.session.scalars(
-        db.select(ResourceText).options(joinedload(ResourceText.published), joinedload(ResourceText.latest))
-        .where(ResourceText.resource_id == resource.id).order_by(ResourceText.locale)))
+    texts = list(resource.texts)
     by_locale = {t.locale: t for t in texts}
     editor = can_edit(current_user, hub, roles)
     wanted, original = by_locale.get(locale), by_locale.get(resource.language)
