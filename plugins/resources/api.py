@@ -125,7 +125,8 @@ def list_hubs():
 @blp.alt_response(404, description="Unknown or not visible")
 def get_hub(hub: str):
     the_hub, _roles = _hub(hub)
-    return {**HubOut().dump(the_hub), "topics": reading.topics_of(the_hub.id)}
+    the_hub.topics = reading.topics_of(the_hub.id)
+    return the_hub
 
 
 @blp.get("/resource-hubs/<hub>/resources")

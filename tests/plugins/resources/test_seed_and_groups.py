@@ -1,0 +1,47 @@
+"""The demo hub, and hubs that belong to a group."""
+from __future__ import annotations
+
+from core.extensions import db
+
+
+def test_demo_hub_has_five_topics_and_samples_in_english_and_german(app, make_user, client):
+    from plugins.resources.seed import seed_demo_hub
+
+    make_user("admin", is_site_admin=True)
+    make_user("editor")
+    seed_demo_hub()
+    seed_demo_hub()  # harmless twice
+    db.session.commit()
+    page = client.get("/resources/emotional-health/").get_data(as_text=True)
+    for name in ("Financial stress", "Parenting", "Loss and grief", "Substance use", "Emotional health"):
+        assert name in page
+    assert "Sample: Grieving after a loss" in page and "samples" in page
+    german = client.get("/resources/emotional-health/", headers={"Accept-Language": "de"}).get_data(as_text=True)
+    assert "Beispiel: Trauern nach einem Verlust" in german and "Finanzielle Sorgen" in german
+
+
+def test_a_groups_hub_lives_under_the_group_and_follows_the_group_switch(app, client, make_group, enable_plugin,
+                                                                        login):
+    from core.plugins import state
+    from plugins.resources.models import Hub
+
+    group = make_group(slug="garden")
+    enable_plugin("resources", group=group)
+    db.session.add(Hub(slug="garden-help", group_id=group.id, title={"en": "Garden help"}))
+    db.session.commit()
+    assert client.get("/g/garden/resources/garden-help/").status_code == 200
+    assert client.get("/resources/garden-help/").status_code == 404  # not at the site-wide address
+    assert "Garden help" in client.get("/g/garden/resources/").get_data(as_text=True)
+    state.set_group_enabled("resources", group, False)
+    assert client.get("/g/garden/resources/garden-help/").status_code == 404
+
+
+def test_group_admins_own_their_groups_hub(app, make_group, make_user, enable_plugin, login):
+    from plugins.resources.models import Hub
+
+    owner = make_user("gardener")
+    group = make_group(owner=owner, slug="garden")
+    enable_plugin("resources", group=group)
+    db.session.add(Hub(slug="garden-help", group_id=group.id, title={"en": "Garden help"}))
+    db.session.commit()
+    assert login(app.test_client(), owner).get("/g/garden/resources/garden-help/editors").status_code == 200
