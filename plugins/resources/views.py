@@ -307,6 +307,8 @@ def history(hub: str, resource_id: int, locale: str, slug: str | None = None):
              for i, r in enumerate(revisions)}
     return page("resources/history.html", the_hub, roles, text=text, revisions=revisions, people=people,
                 diffs=diffs, resource_id=resource_id, locale_code=locale,
+                field_labels={"title": _("Title"), "summary": _("Summary"), "body": _("Text"),
+                              "audience": _("Who it is for")},
                 may_publish=lambda r: can_publish(current_user, the_hub, roles, r))
 
 
@@ -341,7 +343,9 @@ def publish(hub: str, revision_id: int, slug: str | None = None):
     except editing.EditRefused as err:
         db.session.rollback()
         flash(str(err.message), "error")
-        return back_to_history(hub, slug, revision), 403
+        text = db.session.get(ResourceText, revision.text_id)
+        body, _status = history(hub=hub, resource_id=text.resource_id, locale=text.locale, slug=slug)
+        return body, 403
     return back_to_history(hub, slug, revision)
 
 
