@@ -64,6 +64,7 @@ from core.plugins.specs import (
     hookimpl,
 )
 from core.routing import MAX_ID as _MAX_ID
+from core.search import SearchDocument, SearchEntry, SearchHit, SearchSource, search, unindex
 from core.storage import ImageRejected, StoredFile, delete_file, file_url, store_image
 from core.visibility import is_hidden_from, not_hidden
 
@@ -143,6 +144,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
                                "send_mail_now", "MailRefused"),
     "Jobs": ("Job", "crontab", "enqueue_job"),
     "Other plugins": ("is_plugin_enabled", "content_types", "support_resources"),
+    "Search": ("SearchSource", "SearchDocument", "SearchHit", "SearchEntry", "search", "unindex"),
     "Settings": ("get_settings",),
     "Files": ("store_image", "ImageRejected", "StoredFile", "file_url", "delete_file"),
     "Pages": ("group_or_404", "content_or_404", "render_group_page", "limiter"),

@@ -109,6 +109,13 @@ def content_types():
 
 
 @hookimpl(trylast=True)
+def search_sources():
+    from core.search.core_sources import core_sources
+
+    return core_sources()
+
+
+@hookimpl(trylast=True)
 def template_slot(name, context):
     if name == "admin_dashboard":
         return Markup('<section class="card"><h2>{}</h2><p><a href="{}">{}</a></p></section>').format(

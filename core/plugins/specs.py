@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from core.jobs import Job
     from core.models import Comment, Group, Membership, Notification, Post, User
+    from core.search import SearchSource
 
 PROJECT = "commonground"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -296,6 +297,25 @@ def hidden_user_ids(viewer: User) -> Select | None:
 
 
 @hookspec
+def hidden_content_ids(viewer: User, content_type: str) -> Select | None:
+    """Called while building a search for ``viewer``, once per searchable content type.
+
+    Arguments: ``viewer`` – the current user (may be anonymous); ``content_type`` – a search
+    source name such as ``"post"``, ``"comment"`` or ``"profile"`` (content types and search
+    sources share their names).
+    Return: a SQLAlchemy ``Select`` of one integer column (ids of that type) that ``viewer`` must
+    not find, e.g. items hidden by moderation, or None. Core embeds it as ``NOT IN (subquery)``
+    in the search's one SQL query, so it costs no extra query. Site-scope plugins only; a
+    disabled plugin's hiding stops with it, as its placeholders do.
+    Example::
+
+        @hookimpl
+        def hidden_content_ids(viewer, content_type):
+            return select(Hidden.content_id).where(Hidden.content_type == content_type)
+    """
+
+
+@hookspec
 def content_placeholders(viewer: User, content_type: str, ids: list[int]) -> dict[int, Markup] | None:
     """Called once per list of content (a feed page, a post's comments) before rendering.
 
@@ -451,6 +471,34 @@ def register_jobs(app: Flask) -> list[Job]:
         def register_jobs(app):
             return [Job("myplugin.remind", remind, retries=3, retry_delay=60),
                     Job("myplugin.clean_up", clean_up, schedule=crontab(hour="3", minute="0"))]
+    """
+
+
+@hookspec
+def search_sources() -> list[SearchSource]:
+    """Called once while the app is built, on every installed plugin (enabled or not: a disabled
+    plugin's rows stay in the index and come back when it is enabled; until then search leaves
+    them out, and a group plugin's rows only show in groups that switched it on).
+
+    Arguments: none.
+    Return: a list of ``SearchSource`` (from ``core.plugin_api``). Each names a model whose rows core
+    indexes in the same transaction as they are written (``document(obj)`` -> ``SearchDocument``),
+    a ``visible(viewer, entries)`` SQL filter core puts into its one search query on top of its
+    own rules (private groups, hidden people, hidden items, plugin switches), and ``url(hit)``.
+    A source name is the plugin id or starts with ``<id>_``; a name declared twice stops the app,
+    naming both plugins. Rebuild with ``flask search reindex``.
+    Example::
+
+        @hookimpl
+        def search_sources():
+            return [SearchSource(
+                name="events", label=_l("Events"), item_label=_l("Event"), model=Event,
+                document=lambda e: SearchDocument(object_id=e.id, title=e.title, body=e.description,
+                                            group_id=e.group_id, author_id=e.created_by_id),
+                visible=lambda viewer, entries: true(),
+                url=lambda hit: url_for("events.show", slug=hit.group_slug, event_id=hit.object_id),
+                watch=("title", "description"),
+            )]
     """
 
 

@@ -295,6 +295,21 @@ def test_hook_content_placeholders(app, member_client, scene, enabled):
     assert {"content_type": "post", "ids": [scene["post"].id]} in recorder.calls("content_placeholders")
 
 
+def test_hook_hidden_content_ids(app, client, member_client, scene, enabled):
+    assert ("post", scene["post"].id) in _search(member_client, "beans")
+    recorder.UNFINDABLE.add(scene["post"].id)
+    assert _search(member_client, "beans") == [] and _search(client, "beans") == []
+    asked = recorder.calls("hidden_content_ids")
+    assert {"content_type": "post", "authenticated": False} in asked  # visitors too
+    assert {call["content_type"] for call in asked} == {"post", "comment", "group", "profile"}
+
+
+def _search(client, q: str) -> list[tuple[str, int]]:
+    response = client.get("/api/v1/search", query_string={"q": q})
+    assert response.status_code == 200
+    return [(hit["type"], hit["id"]) for hit in response.get_json()["items"]]
+
+
 # --- events -----------------------------------------------------------------------------------
 
 
@@ -336,6 +351,33 @@ def test_hook_comment_created(app, member_client, scene, enabled):
     url = f"/g/allotment/p/{scene['post'].id}/comments"
     assert member_client.post(url, data={"body": "Nice"}).status_code == 302
     assert [c["body"] for c in recorder.calls("comment_created")] == ["Nice"]
+
+
+# --- registries -------------------------------------------------------------------------------
+
+
+def test_hook_search_sources(app, make_app, make_user, make_group, enable_plugin):
+    """Asked once per app, on installed plugins; their rows are indexed on write and found in search."""
+    from core.search import get_registry
+    from tests.plugins.fixtures import searchable
+
+    other = make_app(plugins=["tests.plugins.fixtures.searchable"])
+    assert [s.name for s in get_registry(other)] == ["post", "comment", "group", "profile", "searchable"]
+    assert "searchable" not in get_registry(app).sources
+    with other.app_context():
+        searchable.create_tables()
+        try:
+            owner = make_user("noter")
+            group = make_group(owner=owner, slug="notes")
+            plugin_state.set_enabled("searchable", True)
+            plugin_state.set_group_enabled("searchable", group, True)
+            db.session.add(searchable.Note(group_id=group.id, author_id=owner.id, title="Greenhouse keys"))
+            db.session.commit()
+            hits = other.test_client().get("/api/v1/search?q=greenhouse").get_json()["items"]
+            assert [(hit["type"], hit["group"]["slug"]) for hit in hits] == [("searchable", "notes")]
+        finally:
+            db.session.remove()
+            searchable.drop_tables()
 
 
 # --- support ----------------------------------------------------------------------------------
