@@ -65,6 +65,13 @@ def template_slot(name, context):
 
 
 @hookimpl
+def search_sources():
+    from plugins.resources.searching import sources
+
+    return sources()
+
+
+@hookimpl
 def seed_demo(app):
     from plugins.resources.seed import seed_demo_hub
 

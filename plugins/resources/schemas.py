@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, ValidationError, fields, validate, validates
+from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates
 
 from core.plugin_api import MAX_ID, country_codes
 from plugins.resources.models import KINDS
@@ -101,3 +101,17 @@ class VoteSchema(Schema):
 
 class EditorSchema(Schema):
     username = Trimmed(required=True, error_messages=REQUIRED, validate=validate.Length(min=1, max=80))
+
+
+class SearchSchema(Schema):
+    """Search within a hub or across hubs, with optional filters (empty means "any")."""
+
+    q = Trimmed(load_default="", validate=validate.Length(max=200, error=AT_MOST))
+    topic = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=MAX_ID))
+    type = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(KINDS, error=_l("Choose a type.")))
+    language = fields.String(load_default=None, allow_none=True, validate=validate_locale)
+    partner = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=MAX_ID))
+
+    @pre_load
+    def _empty_is_none(self, data, **kwargs):
+        return {key: (None if value == "" and key != "q" else value) for key, value in data.items()}

@@ -11,6 +11,7 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
 
 from core.plugin_api import (
     ImageRejected,
@@ -24,7 +25,7 @@ from core.plugin_api import (
     load_form,
     store_image,
 )
-from plugins.resources import counting, editing, reading
+from plugins.resources import counting, editing, reading, searching
 from plugins.resources.models import KINDS, Hub, HubRole, Partner, Resource, ResourceText, Revision, Topic
 from plugins.resources.permissions import (
     can_edit,
@@ -34,7 +35,15 @@ from plugins.resources.permissions import (
     can_verify_partners,
 )
 from plugins.resources.placeholders import fill
-from plugins.resources.schemas import EditorSchema, PartnerSchema, ResourceSchema, ReviewSchema, TextSchema, VoteSchema
+from plugins.resources.schemas import (
+    EditorSchema,
+    PartnerSchema,
+    ResourceSchema,
+    ReviewSchema,
+    SearchSchema,
+    TextSchema,
+    VoteSchema,
+)
 from plugins.resources.slugs import unique_slug
 
 bp = Blueprint("resources", __name__, template_folder="templates", static_folder="static",
@@ -167,6 +176,48 @@ def vote(hub: str, resource_id: int, slug: str | None = None):
     else:
         flash(_("You already answered for this resource this week."), "info")
     return redirect(url_for("resources.resource", hub=hub, slug=slug, resource_id=resource_id))
+
+
+@bp.get("/resources/texts/<int:text_id>")
+def text(text_id: int):
+    """Where a search hit leads: the resource, in the hit's language, at its hub's address."""
+    row = db.session.execute(
+        db.select(ResourceText.locale, Resource.id, Hub).join(Resource, Resource.id == ResourceText.resource_id)
+        .join(Hub, Hub.id == Resource.hub_id).options(joinedload(Hub.group)).where(ResourceText.id == text_id)).first()
+    if row is None:
+        abort(404)
+    locale, resource_id, the_hub = row
+    return redirect(url_for("resources.resource", hub=the_hub.slug, resource_id=resource_id,
+                            slug=the_hub.group.slug if the_hub.group_id else None, lang=locale))
+
+
+@bp.get("/resources/search")
+def search_all():
+    return search_page(None, None)
+
+
+@route("/<hub>/search")
+def search_hub(hub: str, slug: str | None = None):
+    return search_page(hub, slug)
+
+
+def search_page(hub_slug: str | None, slug: str | None):
+    the_hub = reading.hub_or_404(hub_slug, slug) if hub_slug else None
+    roles = reading.viewer_roles() if the_hub else {}
+    locale = reading.reader_locale()
+    data, errors, values = load_form(SearchSchema(), request.args)
+    results = []
+    topics = reading.topics_of(the_hub.id) if the_hub else []
+    if data and data["q"]:
+        results = searching.find(current_user, data["q"], hub_id=the_hub.id if the_hub else None,
+                                 topic_id=data["topic"], kind=data["type"], locale=data["language"],
+                                 partner_id=data["partner"])
+        if the_hub is None:  # across hubs: site-wide hubs only (group hubs are searched inside their group)
+            results = [r for r in results if r["hub"].group_id is None]
+    partners = db.session.scalars(db.select(Partner).order_by(Partner.name)).all()
+    return page("resources/search.html", the_hub, roles, status=400 if errors else 200, results=results,
+                values=values, errors=errors, locale=locale, topics=topics, partners=partners,
+                searched=bool(data and data["q"]))
 
 
 @bp.get("/resources/partners/<partner>")
