@@ -17,6 +17,7 @@ from sqlalchemy import true
 
 from core.plugin_api import SearchDocument, SearchSource, db, search
 from plugins.resources.models import Hub, Resource, ResourceText, Revision
+from plugins.resources.placeholders import PLACEHOLDER
 
 SOURCE = "resources"
 MAX_HITS = 100
@@ -30,8 +31,8 @@ def _document(text: ResourceText) -> SearchDocument | None:
     if revision is None or resource is None:
         return None
     hub = db.session.get(Hub, resource.hub_id)
-    body = " ".join(part for part in (revision.summary, Markup(revision.body_html).striptags(), revision.audience)
-                    if part)
+    words = PLACEHOLDER.sub(" ", Markup(revision.body_html).striptags())
+    body = " ".join(part for part in (revision.summary, words, revision.audience) if part)
     return SearchDocument(object_id=text.id, title=revision.title, body=body, group_id=hub.group_id if hub else None,
                           parent_id=resource.id, created_at=revision.reviewed_at or revision.created_at)
 

@@ -2,7 +2,7 @@
 
 An editor drafts a German translation and cannot publish it herself; another editor publishes
 it; a reader with a German browser sees it, with the helpline numbers taken live from the help
-center's directory.
+center's directory, and finds it by searching a German word in another form.
 """
 from __future__ import annotations
 
@@ -94,3 +94,11 @@ def test_a_german_translation_is_drafted_reviewed_by_another_editor_and_read(liv
     reader.goto(live_server + "/resources/emotional-health/")
     expect(reader.get_by_role("heading", name="Emotionale Gesundheit", level=1)).to_be_visible()
     reader.screenshot(path=f"{SHOTS}/5-german-hub.png", full_page=True)
+    # "Beratungsstelle" (singular) finds the text that says "Beratungsstellen" (German stemming).
+    reader.get_by_label("Diesen Bereich durchsuchen").fill("Beratungsstelle")
+    reader.get_by_role("main").get_by_role("button", name="Suchen", exact=True).click()
+    results = reader.get_by_role("region", name="Ergebnisse")
+    expect(results.get_by_role("link", name="Jemand zum Reden, Tag und Nacht")).to_be_visible()
+    reader.screenshot(path=f"{SHOTS}/6-german-search.png", full_page=True)
+    results.get_by_role("link", name="Jemand zum Reden, Tag und Nacht").click()
+    expect(reader.get_by_role("heading", name="Jemand zum Reden, Tag und Nacht", level=1)).to_be_visible()
