@@ -115,3 +115,12 @@ class SearchSchema(Schema):
     @pre_load
     def _empty_is_none(self, data, **kwargs):
         return {key: (None if value == "" and key != "q" else value) for key, value in data.items()}
+
+
+class HubSchema(Schema):
+    """A hub or topic: a name in each site language (the first one required), and an introduction."""
+
+    title_en = Trimmed(required=True, error_messages=REQUIRED, validate=validate.Length(min=1, max=120, error=LENGTH))
+    title_de = Trimmed(load_default="", validate=validate.Length(max=120, error=AT_MOST))
+    intro_en = Trimmed(load_default="", validate=validate.Length(max=1000, error=AT_MOST))
+    intro_de = Trimmed(load_default="", validate=validate.Length(max=1000, error=AT_MOST))

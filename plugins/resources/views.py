@@ -16,12 +16,14 @@ from sqlalchemy.orm import joinedload
 from core.plugin_api import (
     ImageRejected,
     User,
+    can_admin_group,
     content_or_404,
     country_choices,
     db,
     delete_file,
     file_url,
     is_plugin_enabled,
+    is_site_admin,
     load_form,
     store_image,
 )
@@ -37,6 +39,7 @@ from plugins.resources.permissions import (
 from plugins.resources.placeholders import fill
 from plugins.resources.schemas import (
     EditorSchema,
+    HubSchema,
     PartnerSchema,
     ResourceSchema,
     ReviewSchema,
@@ -44,7 +47,7 @@ from plugins.resources.schemas import (
     TextSchema,
     VoteSchema,
 )
-from plugins.resources.slugs import unique_slug
+from plugins.resources.slugs import slugify, unique_slug
 
 bp = Blueprint("resources", __name__, template_folder="templates", static_folder="static",
                static_url_path="/resources/static")
@@ -83,14 +86,17 @@ def page(template: str, hub: Hub | None = None, roles: dict | None = None, statu
 def index():
     locale = reading.reader_locale()
     hubs = db.session.scalars(db.select(Hub).where(Hub.group_id.is_(None)).order_by(Hub.id)).all()
-    return page("resources/index.html", hubs=hubs, locale=locale)
+    return page("resources/index.html", hubs=hubs, locale=locale, group_slug=None,
+                may_start=is_site_admin(current_user),
+                may_add_partner=can_manage_partners(current_user, bool(reading.viewer_roles())))
 
 
 @bp.get("/g/<slug>/resources/")
 def group_index(slug: str):
     group = content_or_404(slug).group
     hubs = db.session.scalars(db.select(Hub).where(Hub.group_id == group.id).order_by(Hub.id)).all()
-    return page("resources/index.html", hubs=hubs, locale=reading.reader_locale(), group_slug=slug)
+    return page("resources/index.html", hubs=hubs, locale=reading.reader_locale(), group_slug=slug,
+                may_start=can_admin_group(current_user, group))
 
 
 @route("/<hub>/")
@@ -442,6 +448,57 @@ def editors(hub: str, slug: str | None = None):
                                 .where(HubRole.hub_id == the_hub.id).order_by(User.username)).all()
     return page("resources/editors.html", the_hub, roles, status=400 if errors else 200, people=people,
                 values=values, errors=errors)
+
+
+def _texts(data: dict, name: str) -> dict:
+    return {code: data[f"{name}_{code}"] for code in ("en", "de") if data.get(f"{name}_{code}")}
+
+
+@bp.route("/resources/new-hub", methods=["GET", "POST"])
+@bp.route("/g/<slug>/resources/new-hub", methods=["GET", "POST"])
+@login_required
+def new_hub(slug: str | None = None):
+    """Site admins start site-wide hubs; a group's admins start their group's."""
+    group = content_or_404(slug).group if slug else None
+    if not (can_admin_group(current_user, group) if group else is_site_admin(current_user)):
+        abort(404)
+    values: dict = {}
+    errors: dict = {}
+    if request.method == "POST":
+        data, errors, values = load_form(HubSchema(), request.form)
+        if not errors:
+            created = Hub(slug=unique_slug(Hub, data["title_en"]), group_id=group.id if group else None,
+                          title=_texts(data, "title"), intro=_texts(data, "intro"))
+            db.session.add(created)
+            db.session.commit()
+            flash(_("Hub created. Add its topics next."), "success")
+            return redirect(url_for("resources.hub", hub=created.slug, slug=slug))
+    return render_template("resources/hub_form.html", values=values, errors=errors, topic_form=False,
+                           hub=None), 400 if errors else 200
+
+
+@route("/<hub>/new-topic", methods=["GET", "POST"])
+@login_required
+def new_topic(hub: str, slug: str | None = None):
+    the_hub, roles = editor_hub_or_404(hub, slug)
+    if not can_own(current_user, the_hub, roles):
+        abort(404)
+    values: dict = {}
+    errors: dict = {}
+    if request.method == "POST":
+        data, errors, values = load_form(HubSchema(), request.form)
+        if not errors:
+            taken = set(db.session.scalars(db.select(Topic.slug).where(Topic.hub_id == the_hub.id)))
+            base = slugify(data["title_en"])
+            topic_slug = next(f"{base}-{n}" if n > 1 else base for n in range(1, len(taken) + 2)
+                              if (f"{base}-{n}" if n > 1 else base) not in taken)
+            db.session.add(Topic(hub_id=the_hub.id, slug=topic_slug, name=_texts(data, "title"),
+                                 description=_texts(data, "intro"), position=len(taken)))
+            db.session.commit()
+            flash(_("Topic added."), "success")
+            return redirect(url_for("resources.hub", hub=hub, slug=slug))
+    return render_template("resources/hub_form.html", values=values, errors=errors, topic_form=True,
+                           hub=the_hub), 400 if errors else 200
 
 
 # --- partners --------------------------------------------------------------------------------

@@ -45,3 +45,27 @@ def test_group_admins_own_their_groups_hub(app, make_group, make_user, enable_pl
     db.session.add(Hub(slug="garden-help", group_id=group.id, title={"en": "Garden help"}))
     db.session.commit()
     assert login(app.test_client(), owner).get("/g/garden/resources/garden-help/editors").status_code == 200
+
+
+def test_site_admins_start_hubs_and_add_topics(admin_client, client):
+    response = admin_client.post("/resources/new-hub", data={"title_en": "Money matters", "title_de": "Geld"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/resources/money-matters/")
+    assert admin_client.post("/resources/money-matters/new-topic", data={"title_en": "Debt"}).status_code == 302
+    assert "Debt" in client.get("/resources/money-matters/").get_data(as_text=True)
+
+
+def test_members_cannot_start_site_hubs_and_a_name_is_required(member_client, admin_client):
+    assert member_client.get("/resources/new-hub").status_code == 404
+    response = admin_client.post("/resources/new-hub", data={"title_en": ""})
+    assert response.status_code == 400 and 'id="title_en-error"' in response.get_data(as_text=True)
+
+
+def test_group_admins_start_their_groups_hubs(app, make_group, make_user, enable_plugin, login, client):
+    owner = make_user("gardener")
+    group = make_group(owner=owner, slug="garden")
+    enable_plugin("resources", group=group)
+    response = login(app.test_client(), owner).post("/g/garden/resources/new-hub", data={"title_en": "Plants"})
+    assert response.status_code == 302 and "/g/garden/resources/plants/" in response.headers["Location"]
+    from plugins.resources.models import Hub
+
+    assert db.session.scalar(db.select(Hub.group_id).where(Hub.slug == "plants")) == group.id
