@@ -102,3 +102,20 @@ def test_a_get_writes_nothing_to_the_database(client, hub, make_resource, count_
     with count_queries() as statements:
         client.get(f"/resources/wellbeing/r/{resource.id}")
     assert not [s for s in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+
+
+def test_an_editor_exports_their_roles_and_revisions(hub, make_resource, writer, export_data):
+    make_resource(title="Written by the writer")
+    data = export_data(writer)["plugins"]["resources"]
+    assert data["hub_roles"] == [{"hub": "wellbeing", "role": "editor"}]
+    assert [r["title"] for r in data["revisions"]] == ["Written by the writer"]
+
+
+def test_erasing_an_editor_keeps_published_words_without_their_name(hub, make_resource, writer, erase_account):
+    from plugins.resources.models import HubRole, Revision
+
+    make_resource(title="Kept")
+    erase_account(writer)
+    assert db.session.scalar(db.select(Revision.title)) == "Kept"
+    assert db.session.scalar(db.select(Revision.author_id)) is None
+    assert db.session.scalar(db.select(HubRole).where(HubRole.user_id == writer.id)) is None
