@@ -72,6 +72,15 @@ def search_sources():
 
 
 @hookimpl
+def plugin_enabled(plugin_id, group):
+    """Switched on site-wide for the first time: the demo hub (marked as samples) shows how hubs work."""
+    from plugins.resources.seed import seed_demo_hub
+
+    if group is None:
+        seed_demo_hub(only_if_empty=True)
+
+
+@hookimpl
 def seed_demo(app):
     from plugins.resources.seed import seed_demo_hub
 

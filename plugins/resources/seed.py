@@ -45,9 +45,11 @@ SAMPLES = [
 ]
 
 
-def seed_demo_hub() -> None:
-    """Create the demo hub once (running it again changes nothing)."""
+def seed_demo_hub(only_if_empty: bool = False) -> None:
+    """Create the demo hub once (running it again changes nothing); ``only_if_empty``: only on a site without hubs."""
     if db.session.scalar(db.select(Hub.id).where(Hub.slug == "emotional-health")) is not None:
+        return
+    if only_if_empty and db.session.scalar(db.select(Hub.id).limit(1)) is not None:
         return
     admins = list(db.session.scalars(db.select(User).where(User.is_site_admin.is_(True)).order_by(User.id).limit(1)))
     others = list(db.session.scalars(db.select(User).where(User.is_site_admin.is_(False)).order_by(User.id).limit(1)))

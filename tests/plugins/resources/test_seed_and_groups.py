@@ -69,3 +69,14 @@ def test_group_admins_start_their_groups_hubs(app, make_group, make_user, enable
     from plugins.resources.models import Hub
 
     assert db.session.scalar(db.select(Hub.group_id).where(Hub.slug == "plants")) == group.id
+
+
+def test_switching_the_plugin_on_brings_the_demo_hub_once(app, make_user):
+    from core.plugins import state
+    from plugins.resources.models import Hub
+
+    make_user("admin", is_site_admin=True)
+    state.set_enabled("resources", False)
+    state.set_enabled("resources", True)
+    db.session.commit()
+    assert db.session.scalars(db.select(Hub.slug)).all() == ["emotional-health"]
