@@ -193,7 +193,7 @@ def save_text(data, hub: str, resource_id: int, locale: str):
     if locale not in current_app.config["LANGUAGES"]:
         abort(422, message="Unknown locale.", errors={"json": {"locale": ["Choose one of the site's languages."]}})
     try:
-        revision = editing.save_text(editing.text_for(resource, locale), data, current_user.id)
+        revision = editing.save_text(editing.text_for(resource, locale), data, current_user.id)  # words only
     except editing.RevisionConflict as err:
         db.session.rollback()
         abort(409, message=str(err.message), errors={"json": {"version": [str(err.message)]}})

@@ -18,6 +18,14 @@ from core.plugin_api import db, render_markdown, utcnow
 from plugins.resources.models import DRAFT, PUBLISHED, SUPERSEDED, Resource, ResourceText, Revision
 
 TEXT_FIELDS = ("title", "summary", "body", "audience")
+FACT_FIELDS = ("topic_id", "partner_id", "kind", "link", "review_by")
+
+
+def facts_of(data: dict[str, Any]) -> dict[str, Any]:
+    """The facts part of validated form data, as plain JSON values."""
+    review_by = data.get("review_by")
+    return {"topic_id": data["topic_id"], "partner_id": data.get("partner_id"), "kind": data["kind"],
+            "link": data.get("link"), "review_by": review_by.isoformat() if review_by else None}
 
 
 class EditRefused(Exception):
@@ -48,14 +56,20 @@ def create_resource(hub_id: int, data: dict[str, Any], author_id: int, *, is_sam
     text = ResourceText(resource_id=resource.id, locale=resource.language, is_original=True, version=0)
     db.session.add(text)
     db.session.flush()
-    save_text(text, {**data, "version": 0}, author_id)
+    save_text(text, {**data, "version": 0}, author_id, facts=facts_of(data))
     return resource
 
 
-def update_facts(resource: Resource, data: dict[str, Any]) -> None:
-    for name in ("topic_id", "partner_id", "kind", "link", "review_by"):
-        setattr(resource, name, data.get(name))
-    resource.stale_notified_for = None
+def apply_facts(resource: Resource, facts: dict[str, Any]) -> None:
+    """A published revision's facts become the resource's (a new review-by date re-arms the flag)."""
+    from datetime import date
+
+    review_by = date.fromisoformat(facts["review_by"]) if facts.get("review_by") else None
+    if review_by != resource.review_by:
+        resource.stale_notified_for = None
+    for name in ("topic_id", "partner_id", "kind", "link"):
+        setattr(resource, name, facts.get(name))
+    resource.review_by = review_by
 
 
 def text_for(resource: Resource, locale: str) -> ResourceText:
@@ -70,7 +84,8 @@ def text_for(resource: Resource, locale: str) -> ResourceText:
     return text
 
 
-def save_text(text: ResourceText, data: dict[str, Any], author_id: int, note: str | None = None) -> Revision:
+def save_text(text: ResourceText, data: dict[str, Any], author_id: int, note: str | None = None,
+              facts: dict[str, Any] | None = None) -> Revision:
     """A new draft revision of ``text``; ``data["version"]`` must be the version the editor started from."""
     expected = int(data.get("version") or 0)
     claimed = db.session.execute(
@@ -89,7 +104,8 @@ def save_text(text: ResourceText, data: dict[str, Any], author_id: int, note: st
     revision = Revision(text_id=text.id, number=expected + 1, title=data["title"], summary=data.get("summary", ""),
                         body=data.get("body", ""), body_html=render_markdown(data.get("body", "")),
                         audience=data.get("audience", ""), note=note if note is not None else data.get("note", ""),
-                        status=DRAFT, author_id=author_id, source_revision_id=source_id)
+                        status=DRAFT, author_id=author_id, source_revision_id=source_id,
+                        facts=facts if text.is_original else None)
     db.session.add(revision)
     db.session.flush()
     db.session.execute(update(ResourceText).where(ResourceText.id == text.id)
@@ -116,6 +132,8 @@ def publish(revision: Revision, reviewer_id: int, note: str = "") -> None:
     if note:
         revision.note = (revision.note + " · " + note).strip(" ·")[:300]
     text.published_revision_id = revision.id
+    if text.is_original and revision.facts:
+        apply_facts(db.session.get(Resource, text.resource_id), revision.facts)
 
 
 def revert(revision: Revision, author_id: int) -> Revision:
@@ -123,7 +141,7 @@ def revert(revision: Revision, author_id: int) -> Revision:
     text = db.session.get(ResourceText, revision.text_id)
     data = {name: getattr(revision, name) for name in TEXT_FIELDS}
     return save_text(text, {**data, "version": text.version}, author_id,
-                     note=str(_l("Reverted to revision %(number)s", number=revision.number)))
+                     note=str(_l("Reverted to revision %(number)s", number=revision.number)), facts=revision.facts)
 
 
 @dataclass(frozen=True)
@@ -146,4 +164,12 @@ def diff(old: Revision | None, new: Revision) -> list[DiffLine]:
                 continue
             kind = {"+": "add", "-": "remove"}.get(line[:1], "context")
             lines.append(DiffLine(kind, line[1:]))
+    old_facts, new_facts = (old.facts if old else None) or {}, new.facts or {}
+    for name in FACT_FIELDS:
+        if new.facts is not None and old_facts.get(name) != new_facts.get(name):
+            lines.append(DiffLine("heading", name))
+            if old_facts.get(name) is not None:
+                lines.append(DiffLine("remove", str(old_facts[name])))
+            if new_facts.get(name) is not None:
+                lines.append(DiffLine("add", str(new_facts[name])))
     return lines

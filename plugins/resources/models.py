@@ -154,6 +154,9 @@ class Revision(db.Model):
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     # For a translation: the original's revision it was translated from (out of date when older).
     source_revision_id: Mapped[int | None] = mapped_column(Integer)
+    # For the original: the resource's facts (topic, type, partner, link, review-by date) as this
+    # revision proposes them; they reach the resource when the revision is published.
+    facts: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -318,9 +318,8 @@ def edit(hub: str, resource_id: int, locale: str, slug: str | None = None):
         if not errors:
             try:
                 target = text or editing.text_for(the_resource, locale)
-                editing.save_text(target, data, current_user.id)
-                if facts:
-                    editing.update_facts(the_resource, data)
+                editing.save_text(target, data, current_user.id,
+                                  facts=editing.facts_of(data) if facts else None)
                 db.session.commit()
                 flash(_("Draft saved. Another editor reviews and publishes it."), "success")
                 return redirect(url_for("resources.history", hub=hub, slug=slug, resource_id=resource_id,
@@ -339,9 +338,13 @@ def edit(hub: str, resource_id: int, locale: str, slug: str | None = None):
         if source is not None:
             values.update({name: getattr(source, name) for name in editing.TEXT_FIELDS})
         if facts:
-            values.update({"topic_id": str(the_resource.topic_id), "partner_id": str(the_resource.partner_id or ""),
-                           "kind": the_resource.kind, "link": the_resource.link or "",
-                           "review_by": the_resource.review_by.isoformat() if the_resource.review_by else ""})
+            proposed = (latest.facts if latest is not None else None) or {
+                "topic_id": the_resource.topic_id, "partner_id": the_resource.partner_id, "kind": the_resource.kind,
+                "link": the_resource.link,
+                "review_by": the_resource.review_by.isoformat() if the_resource.review_by else None}
+            values.update({"topic_id": str(proposed["topic_id"]), "partner_id": str(proposed["partner_id"] or ""),
+                           "kind": proposed["kind"], "link": proposed["link"] or "",
+                           "review_by": proposed["review_by"] or ""})
     return page("resources/edit.html", the_hub, roles, status=409 if conflict else (400 if errors else 200),
                 values=values, errors=errors, creating=False, facts=facts, resource=the_resource, locale_code=locale,
                 conflict=conflict, original=original, **resource_form_options(the_hub.id))
@@ -365,7 +368,9 @@ def history(hub: str, resource_id: int, locale: str, slug: str | None = None):
     return page("resources/history.html", the_hub, roles, text=text, revisions=revisions, people=people,
                 diffs=diffs, resource_id=resource_id, locale_code=locale,
                 field_labels={"title": _("Title"), "summary": _("Summary"), "body": _("Text"),
-                              "audience": _("Who it is for")},
+                              "audience": _("Who it is for"), "topic_id": _("Topic"),
+                              "partner_id": _("Partner organisation"), "kind": _("Type"),
+                              "link": _("External link"), "review_by": _("Review by")},
                 may_publish=lambda r: can_publish(current_user, the_hub, roles, r))
 
 

@@ -132,3 +132,20 @@ def test_missing_translation_is_listed_for_editors(app, login, hub, make_resourc
     resource = make_resource()
     page = login(app.test_client(), writer).get(f"/resources/wellbeing/r/{resource.id}").get_data(as_text=True)
     assert "DE:" in page and "missing" in page
+
+
+def test_changed_facts_wait_for_review_like_the_words(app, login, hub, make_resource, writer, reviewer):
+    """A new external link is a revision too: readers keep the old one until another editor publishes."""
+    resource = make_resource(link="https://old.example.org/")
+    client = login(app.test_client(), writer)
+    client.post(f"/resources/wellbeing/r/{resource.id}/edit/en", data={
+        **form(version="1"), "topic_id": str(resource.topic_id), "kind": "article",
+        "link": "https://new.example.org/"})
+    db.session.refresh(resource)
+    assert resource.link == "https://old.example.org/"
+    draft = latest_revision(resource)
+    history = login(app.test_client(), reviewer).get(f"/resources/wellbeing/r/{resource.id}/history/en")
+    assert "<ins>+ https://new.example.org/</ins>" in history.get_data(as_text=True)
+    login(app.test_client(), reviewer).post(f"/resources/wellbeing/revisions/{draft.id}/publish")
+    db.session.refresh(resource)
+    assert resource.link == "https://new.example.org/"

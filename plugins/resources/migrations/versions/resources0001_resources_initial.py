@@ -138,6 +138,7 @@ def upgrade():
     sa.Column('author_id', sa.Integer(), nullable=True),
     sa.Column('reviewer_id', sa.Integer(), nullable=True),
     sa.Column('source_revision_id', sa.Integer(), nullable=True),
+    sa.Column('facts', sa.JSON(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('reviewed_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_resources_revisions_author_id_users'), ondelete='SET NULL'),
