@@ -122,6 +122,7 @@ def app(request: pytest.FixtureRequest, database_url: str, app_plugins: list[str
         "SQLALCHEMY_DATABASE_URI": database_url,
         "RATELIMIT_STORAGE_URI": "memory://",
         "MAIL_SPOOL_DIR": str(tmp_path / "mail"),
+        "UPLOADS_DIR": str(tmp_path / "uploads"),
         "SERVER_NAME": None,
         "SITE_URL": "http://localhost",
         "PLUGINS_RAISE_ERRORS": False,
