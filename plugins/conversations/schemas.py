@@ -1,0 +1,76 @@
+"""Input for messages, new conversations and preferences; the forms and the API share them."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, fields, validate
+
+from core.plugin_api import MAX_ID
+from plugins.conversations.models import TEAM_STATUSES, WHO_MAY_MESSAGE
+
+BODY_MAX = 10000
+
+
+class BodyField(fields.String):
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).strip()
+
+
+def _body() -> BodyField:
+    return BodyField(required=True, validate=validate.Length(
+        min=1, max=BODY_MAX, error=_l("Write between 1 and %(n)d characters.", n=BODY_MAX)),
+        error_messages={"required": _l("Write a message.")})
+
+
+class MessageSchema(Schema):
+    body = _body()
+
+
+class TeamMessageSchema(Schema):
+    body = _body()
+    internal = fields.Boolean(load_default=False)
+
+
+class StartSchema(Schema):
+    recipients = fields.List(fields.String(validate=validate.Length(min=1, max=80)), required=True,
+                             validate=validate.Length(min=1, max=50, error=_l("Choose at least one person to write to.")),
+                             error_messages={"required": _l("Choose at least one person to write to.")})
+    subject = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    body = _body()
+
+
+class PreferenceSchema(Schema):
+    who_may_message = fields.String(required=True, validate=validate.OneOf(WHO_MAY_MESSAGE))
+    email_content = fields.Boolean(load_default=False)
+
+
+class TeamUpdateSchema(Schema):
+    status = fields.String(load_default=None, validate=validate.OneOf(TEAM_STATUSES))
+    assignee_id = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0, max=MAX_ID))
+
+
+class TeamSettingSchema(Schema):
+    sign_as_team = fields.Boolean(load_default=False)
+
+
+class ConversationsSettings(Schema):
+    """Site settings (admin form generated from this)."""
+
+    request_cooldown_days = fields.Integer(
+        load_default=30, validate=validate.Range(min=0, max=365),
+        metadata={"label": _l("Days before a declined message request may be sent again")})
+    email_interval_minutes = fields.Integer(
+        load_default=60, validate=validate.Range(min=5, max=10080),
+        metadata={"label": _l("At most one email per conversation within this many minutes")})
+    retention_days = fields.Integer(
+        load_default=0, validate=validate.Range(min=0, max=3650),
+        metadata={"label": _l("Delete conversations untouched for this many days (0 keeps them)"),
+                  "description": _l("Participants are told a week before.")})
+    new_account_days = fields.Integer(
+        load_default=7, validate=validate.Range(min=0, max=365),
+        metadata={"label": _l("Accounts younger than this many days are new accounts")})
+    conversations_per_hour = fields.Integer(
+        load_default=20, validate=validate.Range(min=1, max=1000),
+        metadata={"label": _l("New conversations one member may start per hour")})
+    new_account_conversations_per_hour = fields.Integer(
+        load_default=3, validate=validate.Range(min=1, max=1000),
+        metadata={"label": _l("New conversations a new account may start per hour")})
