@@ -28,10 +28,10 @@ from plugins.conversations.models import (
 from plugins.conversations.rules import Refused
 
 
-def _add_message(conversation: Conversation, author: Any, body: str, *, from_team: bool = False,
+def _add_message(conversation: Conversation, author_id: int, body: str, *, from_team: bool = False,
                  signed_as_team: bool = False, internal: bool = False) -> Message:
     html, inert = bodies.render(body)
-    message = Message(conversation_id=conversation.id, author_id=author.id, body_source=body, body_html=html,
+    message = Message(conversation_id=conversation.id, author_id=author_id, body_source=body, body_html=html,
                       body_inert=inert, from_team=from_team, signed_as_team=signed_as_team, internal=internal)
     db.session.add(message)
     db.session.flush()
@@ -68,7 +68,7 @@ def start(sender: Any, recipients: list[Any], body: str, subject: str | None = N
     conversation.participants.append(Participant(user_id=sender.id, state=ACTIVE))
     for rid, state in states.items():
         conversation.participants.append(Participant(user_id=rid, state=state))
-    message = _add_message(conversation, sender, body)
+    message = _add_message(conversation, sender.id, body)
     _mark_read_by_author(conversation, sender.id, message)
     return conversation
 
@@ -80,7 +80,7 @@ def _continue_direct(conversation: Conversation, sender: Any, recipient: Any, st
         mine.state = ACTIVE
         mine.state_changed_at = utcnow()
     rules.reopen_for(theirs, state)
-    message = _add_message(conversation, sender, body)
+    message = _add_message(conversation, sender.id, body)
     _mark_read_by_author(conversation, sender.id, message)
     return conversation
 
@@ -92,7 +92,7 @@ def reply(conversation: Conversation, participant: Participant, body: str) -> Me
         participant.state_changed_at = utcnow()
     if participant.state != ACTIVE:
         raise Refused(_("You left this conversation."), field="body", status=403)
-    message = _add_message(conversation, participant.user, body)
+    message = _add_message(conversation, participant.user_id, body)
     participant.last_read_id = message.id
     if conversation.kind == TEAM and conversation.status != OPEN:
         conversation.status = OPEN
@@ -105,7 +105,7 @@ def reply(conversation: Conversation, participant: Participant, body: str) -> Me
 def team_reply(conversation: Conversation, staff: Any, body: str, *, sign_as_team: bool,
                internal: bool = False) -> Message:
     """A team member answers (or leaves an internal note the member never sees)."""
-    message = _add_message(conversation, staff, body, from_team=True, signed_as_team=sign_as_team and not internal,
+    message = _add_message(conversation, staff.id, body, from_team=True, signed_as_team=sign_as_team and not internal,
                            internal=internal)
     if not internal:
         conversation.status = ANSWERED
