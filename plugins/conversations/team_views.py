@@ -33,7 +33,7 @@ from plugins.conversations.schemas import (
     TeamUpdateSchema,
 )
 
-bp = Blueprint("conversations_team", __name__, url_prefix="/groups/<slug>/team", template_folder="templates")
+bp = Blueprint("conversations_team", __name__, url_prefix="/g/<slug>/team", template_folder="templates")
 
 
 def _me():

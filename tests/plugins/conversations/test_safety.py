@@ -41,10 +41,10 @@ def test_the_blocker_cannot_message_the_blocked_person_either(people, send, clie
 
 def test_group_staff_still_reach_a_member_who_blocked_them_through_the_team_line(people, client_for):
     _block(client_for, people.alice, people.moderator)
-    post = client_for(people.alice).post("/groups/garden/team/write", data={"body": "help please"})
+    post = client_for(people.alice).post("/g/garden/team/write", data={"body": "help please"})
     cid = _cid(post)
     mod = client_for(people.moderator)
-    assert mod.post(f"/groups/garden/team/{cid}/reply", data={"body": "we are here"}).status_code == 302
+    assert mod.post(f"/g/garden/team/{cid}/reply", data={"body": "we are here"}).status_code == 302
     assert "we are here" in client_for(people.alice).get(f"/messages/{cid}").get_data(as_text=True)
 
 
