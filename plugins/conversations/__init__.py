@@ -23,9 +23,9 @@ META = PluginMeta(
 
 @hookimpl
 def register_blueprints(app):
-    from plugins.conversations import team_views, views
+    from plugins.conversations import api, team_views, views
 
-    return [views.bp, team_views.bp]
+    return [views.bp, team_views.bp, api.blp]
 
 
 @hookimpl

@@ -13,7 +13,7 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from core.plugin_api import Group, User, can_moderate, db, not_hidden
-from plugins.conversations.models import ACTIVE, REQUEST, TEAM, Conversation, Message, Participant
+from plugins.conversations.models import ACTIVE, REQUEST, TEAM, Conversation, Message, Participant, TeamSetting
 
 PAGE_SIZE = 30
 MESSAGES_PAGE = 50
@@ -103,6 +103,12 @@ def messages(conversation: Conversation, *, internal: bool = False, before: int 
 def is_team(viewer: Any, group: Group) -> bool:
     """Owners, admins and moderators of the group answer its team line."""
     return can_moderate(viewer, group)
+
+
+def sign_as_team(group_id: int) -> bool:
+    """The group's choice; answers are signed as the team unless its admins chose names."""
+    found = db.session.scalar(select(TeamSetting.sign_as_team).where(TeamSetting.group_id == group_id))
+    return True if found is None else bool(found)
 
 
 def team_conversation(group: Group, conversation_id: int) -> Conversation | None:

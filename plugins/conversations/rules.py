@@ -15,7 +15,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import aliased
 
 from core.plugin_api import Membership, can_interact, db, get_settings, utcnow

@@ -21,7 +21,7 @@ def _body() -> BodyField:
         error_messages={"required": _l("Write a message.")})
 
 
-class MessageSchema(Schema):
+class ReplySchema(Schema):
     body = _body()
 
 
@@ -30,9 +30,10 @@ class TeamMessageSchema(Schema):
     internal = fields.Boolean(load_default=False)
 
 
-class StartSchema(Schema):
+class StartConversationSchema(Schema):
     recipients = fields.List(fields.String(validate=validate.Length(min=1, max=80)), required=True,
-                             validate=validate.Length(min=1, max=50, error=_l("Choose at least one person to write to.")),
+                             validate=validate.Length(min=1, max=50,
+                                                      error=_l("Choose at least one person to write to.")),
                              error_messages={"required": _l("Choose at least one person to write to.")})
     subject = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
     body = _body()
@@ -74,3 +75,68 @@ class ConversationsSettings(Schema):
     new_account_conversations_per_hour = fields.Integer(
         load_default=3, validate=validate.Range(min=1, max=1000),
         metadata={"label": _l("New conversations a new account may start per hour")})
+
+
+# --- API ----------------------------------------------------------------------------------------
+
+
+class ConversationListArgs(Schema):
+    state = fields.String(load_default="inbox", validate=validate.OneOf(("inbox", "requests")))
+    before = fields.Integer(load_default=None, validate=validate.Range(min=1, max=MAX_ID))
+
+
+class TeamInboxArgs(Schema):
+    status = fields.String(load_default=None, validate=validate.OneOf(TEAM_STATUSES))
+    before = fields.Integer(load_default=None, validate=validate.Range(min=1, max=MAX_ID))
+
+
+class MuteSchema(Schema):
+    muted = fields.Boolean(required=True)
+
+
+class ConversationMessageOut(Schema):
+    id = fields.Integer()
+    author = fields.String(allow_none=True, metadata={"description": "Name as shown to the reader"})
+    body_html = fields.String()
+    created_at = fields.DateTime()
+    deleted = fields.Boolean()
+    internal = fields.Boolean()
+
+
+class ConversationOut(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    subject = fields.String(allow_none=True)
+    group = fields.String(allow_none=True)
+    state = fields.String(metadata={"description": "active (inbox) or request"})
+    unread = fields.Boolean()
+    muted = fields.Boolean()
+    with_ = fields.List(fields.String(), data_key="with")
+    last_activity_at = fields.DateTime()
+
+
+class ConversationPageOut(Schema):
+    items = fields.List(fields.Nested(ConversationOut))
+    next = fields.Integer(allow_none=True)
+
+
+class ConversationDetailOut(ConversationOut):
+    messages = fields.List(fields.Nested(ConversationMessageOut))
+    older = fields.Integer(allow_none=True)
+
+
+class TeamConversationOut(Schema):
+    id = fields.Integer()
+    member = fields.String(allow_none=True)
+    status = fields.String()
+    assignee = fields.String(allow_none=True)
+    last_activity_at = fields.DateTime()
+
+
+class TeamPageOut(Schema):
+    items = fields.List(fields.Nested(TeamConversationOut))
+    next = fields.Integer(allow_none=True)
+
+
+class TeamDetailOut(TeamConversationOut):
+    messages = fields.List(fields.Nested(ConversationMessageOut))

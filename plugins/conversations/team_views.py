@@ -6,7 +6,7 @@ internal notes the member never sees.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -27,7 +27,7 @@ from plugins.conversations.models import TEAM_STATUSES, TeamSetting
 from plugins.conversations.rules import Refused
 from plugins.conversations.schemas import (
     BODY_MAX,
-    MessageSchema,
+    ReplySchema,
     TeamMessageSchema,
     TeamSettingSchema,
     TeamUpdateSchema,
@@ -45,11 +45,6 @@ def _staff_context(slug: str):
     if not access.is_team(_me(), context.group):
         abort(404)
     return context
-
-
-def sign_as_team(group_id: int) -> bool:
-    found = db.session.scalar(select(TeamSetting.sign_as_team).where(TeamSetting.group_id == group_id))
-    return True if found is None else bool(found)
 
 
 def _staff(group) -> list[User]:
@@ -71,7 +66,7 @@ def write(slug: str):
         return redirect(url_for("conversations.show", conversation_id=existing.id))
     errors, values = {}, {}
     if request.method == "POST":
-        data, errors, values = load_form(MessageSchema(), request.form)
+        data, errors, values = load_form(ReplySchema(), request.form)
         if data is not None:
             conversation = actions.write_to_team(context.group, _me(), data["body"])
             db.session.commit()
@@ -89,7 +84,7 @@ def inbox(slug: str):
     found, more = access.team_inbox(context.group, status, int(before) if before.isdigit() and len(before) < 10
                                     else None)
     return render_group_page("conversations/team_inbox.html", context, conversations=found, more=more,
-                             status=status, statuses=TEAM_STATUSES, sign_as_team=sign_as_team(context.group.id))
+                             status=status, statuses=TEAM_STATUSES, sign_as_team=access.sign_as_team(context.group.id))
 
 
 def _conversation_or_404(context, conversation_id: int):
@@ -104,7 +99,7 @@ def _render_thread(context, conversation, errors=None, values=None, status=200):
     return render_group_page("conversations/team_thread.html", context, conversation=conversation, messages=found,
                              older=older, errors=errors or {}, values=values or {}, body_max=BODY_MAX,
                              staff=_staff(context.group), statuses=TEAM_STATUSES,
-                             sign_as_team=sign_as_team(context.group.id)), status
+                             sign_as_team=access.sign_as_team(context.group.id)), status
 
 
 @bp.route("/<int:conversation_id>")
@@ -122,7 +117,7 @@ def reply(slug: str, conversation_id: int):
     data, errors, values = load_form(TeamMessageSchema(), request.form)
     if data is None:
         return _render_thread(context, conversation, errors, values, 422)
-    actions.team_reply(conversation, _me(), data["body"], sign_as_team=sign_as_team(context.group.id),
+    actions.team_reply(conversation, _me(), data["body"], sign_as_team=access.sign_as_team(context.group.id),
                        internal=data["internal"])
     db.session.commit()
     flash(_("Internal note added.") if data["internal"] else _("Your answer was sent."), "success")
@@ -180,13 +175,13 @@ def take_private(slug: str, post_id: int):
     if request.method == "GET":
         return render_group_page("conversations/take_private.html", context, post=post, author=author,
                                  errors={}, values={"body": default}, body_max=BODY_MAX)
-    data, errors, values = load_form(MessageSchema(), request.form)
+    data, errors, values = load_form(ReplySchema(), request.form)
     if data is None:
         return render_group_page("conversations/take_private.html", context, post=post, author=author,
                                  errors=errors, values=values, body_max=BODY_MAX), 422
     try:
         conversation = actions.take_private(context.group, _me(), author, post, data["body"],
-                                            sign_as_team=sign_as_team(context.group.id))
+                                            sign_as_team=access.sign_as_team(context.group.id))
     except Refused:  # pragma: no cover - team messages are never refused
         abort(404)
     db.session.commit()

@@ -17,7 +17,7 @@ from core.plugin_api import User, db, is_plugin_enabled, limiter, load_form
 from plugins.conversations import access, actions, limits
 from plugins.conversations.models import ACTIVE, GROUP, REQUEST, WHO_MAY_MESSAGE, Message, Preference
 from plugins.conversations.rules import Refused, max_participants, preference
-from plugins.conversations.schemas import BODY_MAX, MessageSchema, PreferenceSchema, StartSchema
+from plugins.conversations.schemas import BODY_MAX, PreferenceSchema, ReplySchema, StartConversationSchema
 
 bp = Blueprint("conversations", __name__, url_prefix="/messages", template_folder="templates")
 
@@ -73,7 +73,7 @@ def new():
     if request.method == "GET":
         to = [n for raw in request.args.getlist("to") for n in _SPLIT.split(raw) if n][:max_participants()]
         return render_template("conversations/new.html", errors={}, values={"recipients": to}, **context)
-    data, errors, values = load_form(StartSchema(), _recipients_form())
+    data, errors, values = load_form(StartConversationSchema(), _recipients_form())
     if data is not None:
         wanted = {n.lower() for n in data["recipients"]}
         people = list(db.session.scalars(select(User).where(db.func.lower(User.username).in_(wanted))))
@@ -114,7 +114,7 @@ def open_conversation(conversation_id: int):
 @login_required
 def reply(conversation_id: int):
     conversation, me = _mine_or_404(conversation_id)
-    data, errors, values = load_form(MessageSchema(), request.form)
+    data, errors, values = load_form(ReplySchema(), request.form)
     status = 422
     if data is not None:
         try:

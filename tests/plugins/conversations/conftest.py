@@ -34,7 +34,7 @@ class People:
 
 @pytest.fixture
 def people(make_user, make_group) -> People:
-    """A group (owner, a moderator, alice, bob, carol); a stranger in no group; another group's moderator; a site admin."""
+    """A group (owner, moderator, alice, bob, carol); a stranger; another group's moderator; a site admin."""
     owner = make_user("owner", display_name="Olga Owner")
     moderator = make_user("mod", display_name="Mona Moderator")
     alice = make_user("alice", display_name="Alice A")
