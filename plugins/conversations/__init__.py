@@ -36,6 +36,30 @@ def settings_schema():
 
 
 @hookimpl
+def register_notification_kinds():
+    from plugins.conversations.retention import notification_kinds
+
+    return notification_kinds()
+
+
+@hookimpl
+def register_email_kinds():
+    from plugins.conversations.mail import email_kinds
+
+    return email_kinds()
+
+
+@hookimpl
+def register_jobs(app):
+    from core.plugin_api import Job, crontab
+    from plugins.conversations.mail import send_new_message_mail
+    from plugins.conversations.retention import delete_untouched
+
+    return [Job("conversations.send_new_message_mail", send_new_message_mail, schedule=crontab(minute="*/5")),
+            Job("conversations.delete_untouched", delete_untouched, schedule=crontab(hour="4", minute="20"))]
+
+
+@hookimpl
 def nav_items(user):
     """"Messages" with the number of unread conversations: one query per page."""
     if not getattr(user, "is_authenticated", False):

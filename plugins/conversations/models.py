@@ -115,6 +115,7 @@ class Preference(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, unique=True)
     who_may_message: Mapped[str] = mapped_column(String(10), nullable=False, default=FROM_GROUPS)
     email_content: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    email_enabled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
 
 
 class TeamSetting(db.Model):

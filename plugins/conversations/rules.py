@@ -55,7 +55,7 @@ def preference(user_id: int) -> Preference:
     """The member's stored choices, or the defaults (not added to the session)."""
     found = db.session.scalar(select(Preference).where(Preference.user_id == user_id))
     return found if found is not None else Preference(user_id=user_id, who_may_message=FROM_GROUPS,
-                                                      email_content=True)
+                                                      email_content=True, email_enabled=True)
 
 
 def shares_group(a_id: int, b_id: int) -> bool:

@@ -193,7 +193,8 @@ def settings():
     me = _me()
     current = preference(me.id)
     if request.method == "GET":
-        values = {"who_may_message": current.who_may_message, "email_content": current.email_content}
+        values = {"who_may_message": current.who_may_message, "email_content": current.email_content,
+                  "email_enabled": current.email_enabled}
         return render_template("conversations/settings.html", errors={}, values=values, choices=WHO_MAY_MESSAGE)
     data, errors, values = load_form(PreferenceSchema(), request.form)
     if data is None:
@@ -204,6 +205,7 @@ def settings():
         db.session.add(current)
     current.who_may_message = data["who_may_message"]
     current.email_content = data["email_content"]
+    current.email_enabled = data["email_enabled"]
     db.session.commit()
     flash(_("Your message settings were saved."), "success")
     return redirect(url_for("conversations.settings"))

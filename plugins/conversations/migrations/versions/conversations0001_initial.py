@@ -97,6 +97,7 @@ def upgrade():
         sa.Column('user_id', sa.Integer(), nullable=False),
         sa.Column('who_may_message', sa.String(length=10), nullable=False),
         sa.Column('email_content', sa.Boolean(), nullable=False),
+        sa.Column('email_enabled', sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_conversations_preferences_user_id_users'),
                                 ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_conversations_preferences')),
