@@ -90,9 +90,9 @@ def template_slot(name, context):
 
 @hookimpl
 def content_types():
-    from plugins.conversations.reporting import message_content_type
+    from plugins.conversations.reporting import message_content_types
 
-    return [message_content_type()]
+    return message_content_types()
 
 
 @hookimpl

@@ -34,14 +34,32 @@ def _snapshot(message: Message) -> str:
     return f"{name}: {message.body_source}"
 
 
-def message_content_type() -> ContentType:
+CONTEXT_MESSAGES = 3
+
+
+def _snapshot_with_context(message: Message) -> str:
+    """The reported message after the few before it – never more of the conversation."""
+    from sqlalchemy import select
+
+    before = list(db.session.scalars(
+        select(Message).where(Message.conversation_id == message.conversation_id, Message.id < message.id,
+                              Message.internal.is_(False), Message.deleted_at.is_(None))
+        .order_by(Message.id.desc()).limit(CONTEXT_MESSAGES)))
+    return "\n".join([_snapshot(m) for m in reversed(before)] + [">>> " + _snapshot(message)])
+
+
+def message_content_types() -> list[ContentType]:
+    return [message_content_type(), message_content_type(with_context=True)]
+
+
+def message_content_type(with_context: bool = False) -> ContentType:
     return ContentType(
-        name="conversation_message",
+        name="conversation_message_context" if with_context else "conversation_message",
         label=_l("private message"),
         load=_load,
         visible_to=_visible_to,
         author_id=lambda m: m.author_id,
         group_id=lambda m: None,
-        snapshot=_snapshot,
+        snapshot=_snapshot_with_context if with_context else _snapshot,
         url=lambda m: url_for("conversations.show", conversation_id=m.conversation_id) + f"#message-{m.id}",
     )

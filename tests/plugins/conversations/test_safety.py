@@ -86,3 +86,17 @@ def test_established_accounts_have_a_higher_limit(people, send, client_for, make
     client = client_for(old)
     codes = [send(old, name, "hi", client=client).status_code for name in ("alice", "bob", "carol", "owner")]
     assert codes == [302, 302, 302, 302]
+
+
+def test_a_report_may_carry_the_three_messages_before_it_and_no_more(people, send, client_for):
+    cid = _cid(send(people.alice, "bob", "m1"))
+    alice = client_for(people.alice)
+    for body in ("m2", "m3", "m4", "m5 nasty"):
+        alice.post(f"/messages/{cid}/reply", data={"body": body})
+    nasty = db.session.scalar(select(Message.id).where(Message.body_source == "m5 nasty"))
+    client_for(people.bob).post(f"/report/conversation_message_context/{nasty}", data={"category": "harassment"})
+    from plugins.reporting.models import Case
+
+    snapshot = db.session.scalar(select(Case.snapshot))
+    assert all(m in snapshot for m in ("m2", "m3", "m4", "m5 nasty"))
+    assert "m1" not in snapshot
