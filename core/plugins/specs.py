@@ -64,7 +64,9 @@ class ContentType:
     ``load(id)`` returns the object or None; ``visible_to(obj, user)`` says whether
     ``user`` may see it; ``author_id(obj)``, ``group_id(obj)`` (None outside groups),
     ``snapshot(obj)`` (a plain-text copy kept as evidence) and ``url(obj)`` describe it;
-    ``hide``/``delete`` are optional callables used by moderation.
+    ``hide``/``delete`` are optional callables used by moderation. ``snapshot_html(obj)``,
+    optional, gives the sanitized HTML readers saw (moderators see the evidence that way);
+    without it the snapshot is rendered as Markdown by core's sanitizer.
     """
 
     name: str
@@ -76,6 +78,7 @@ class ContentType:
     snapshot: Any
     url: Any
     delete: Any = None
+    snapshot_html: Any = None
 
 
 @dataclass(frozen=True)
@@ -282,12 +285,17 @@ def can_join_group(user: User, group: Group) -> bool | None:
 
 @hookspec
 def hidden_user_ids(viewer: User) -> Select | None:
-    """Called while building list queries (feeds, comments, member lists) for ``viewer``.
+    """Called while building queries of people's content (feeds, comments, member lists, counts).
 
     Arguments: ``viewer`` – the current ``User`` (never called for anonymous visitors).
     Return: a SQLAlchemy ``Select`` of one integer column (user ids) whose content ``viewer``
-    must not see, or None. Core embeds it as ``NOT IN (subquery)`` in the same SQL query, so
-    hiding costs no extra queries.
+    must not see, or None. Core embeds it, uncorrelated, as ``NOT IN (subquery)`` in the same
+    SQL query, so hiding costs no extra queries; counts shown to ``viewer`` leave those people
+    out too. Answer about the viewer only, wherever they are: core applies one exemption
+    itself – inside a group, its staff (moderators, admins, owners) see every member's content
+    whoever is hidden from them, so they can act on it; those items reach the ``post_footer``,
+    ``comment_actions`` and ``member_details`` slots with ``hidden_elsewhere=True`` for a
+    plugin to say why. Outside that group (other groups, profiles) the answer applies as is.
     Example::
 
         @hookimpl
@@ -604,6 +612,7 @@ SLOTS = frozenset(
         "post_actions",
         "post_footer",
         "comment_actions",
+        "member_details",
         "content_actions",
         "profile_actions",
         "profile_details",

@@ -32,7 +32,7 @@ def _comment_document(comment: Comment) -> SearchDocument:
 
 def _comment_visible(viewer: Any, entries: Any) -> ColumnElement:
     """Like the post page: a comment under a post by someone hidden from the viewer is not found."""
-    author_shown = not_hidden(Post.author_id, viewer)
+    author_shown = not_hidden(Post.author_id, viewer, within=Post.group_id)
     if isinstance(author_shown, True_):
         return true()
     return exists().where(Post.id == entries.parent_id, author_shown)

@@ -178,7 +178,7 @@ def statement(viewer: Any, parsed: text.ParsedQuery, sources: list[SearchSource]
     if is_authenticated(viewer):
         stmt = stmt.outerjoin(Membership, and_(Membership.group_id == SearchEntry.group_id,
                                                Membership.user_id == viewer.id))
-    author_shown = not_hidden(SearchEntry.author_id, viewer)
+    author_shown = not_hidden(SearchEntry.author_id, viewer, within=SearchEntry.group_id)  # staff find all
     if not isinstance(author_shown, True_):
         author_shown = or_(SearchEntry.author_id.is_(None), author_shown)
     stmt = stmt.where(match, author_shown, or_(*clauses) if clauses else false())

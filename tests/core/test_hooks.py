@@ -288,6 +288,23 @@ def test_hook_hidden_user_ids(app, member_client, scene, make_post, make_comment
     assert member_client.get("/u/author").status_code == 404
 
 
+def test_hook_hidden_user_ids_never_blinds_group_staff_inside_their_group(app, login, scene, member, make_post,
+                                                                         make_group, count_queries, enabled):
+    """Core applies the staff exemption for every plugin; outside the group the answer holds."""
+    member_post = make_post(scene["group"], member, "Post by member")
+    other = make_group(slug="orchard", owner=member, members=(scene["author"],))
+    make_post(other, member, "Orchard post by member")
+    owner = login(app.test_client(), scene["author"])  # the allotment's owner
+    recorder.HIDDEN.add("member")
+    assert "Post by member" in html_of(owner, "/g/allotment")
+    assert html_of(owner, f"/g/allotment/p/{member_post.id}")
+    assert "/u/member" in html_of(owner, "/g/allotment/members")
+    flagged = {c["name"] for c in recorder.calls("template_slot") if c["context"].get("hidden_elsewhere")}
+    assert flagged == {"post_footer", "member_details"}  # so a plugin can say why staff see it
+    assert "Orchard post by member" not in html_of(owner, "/g/orchard")
+    assert owner.get("/u/member").status_code == 404
+
+
 def test_hook_content_placeholders(app, member_client, scene, enabled):
     recorder.PLACEHOLDERS[("post", scene["post"].id)] = "Hidden by the recorder"
     html = html_of(member_client, "/g/allotment")

@@ -42,6 +42,16 @@ def test_comments_under_a_blocked_persons_post_are_not_found(community, client_f
     assert found(alice, "thoughtful") == []
 
 
+def test_a_groups_moderator_finds_what_a_member_who_blocked_them_wrote_there_but_not_their_profile(
+        community, client_for, make_comment):
+    block(client_for(community.bob), community.owner)
+    reply = make_comment(community.post, community.bob, "bob answers about tomatoes")
+    owner = client_for(community.owner)
+    assert found(owner, "tomatoes") == [("comment", reply.id), ("post", community.post.id)]
+    assert ("profile", community.bob.id) not in found(owner, "bob")
+    assert found(client_for(community.bob), "olga") == []
+
+
 def test_unblocking_makes_them_findable_again(community, client_for):
     alice = client_for(community.alice)
     block(alice, community.bob)
