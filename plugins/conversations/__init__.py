@@ -37,7 +37,7 @@ def settings_schema():
 
 @hookimpl
 def register_notification_kinds():
-    from plugins.conversations.retention import notification_kinds
+    from plugins.conversations.notices import notification_kinds
 
     return notification_kinds()
 

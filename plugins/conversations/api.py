@@ -12,7 +12,7 @@ from flask_smorest import Blueprint, abort
 from sqlalchemy import func, select
 
 from core.plugin_api import Group, User, db, limiter, not_found, require_user
-from plugins.conversations import access, actions, limits
+from plugins.conversations import access, actions, limits, notices
 from plugins.conversations.models import ACTIVE, GROUP, REQUEST, Message
 from plugins.conversations.rules import Refused
 from plugins.conversations.schemas import (
@@ -238,6 +238,7 @@ def write_to_team(data, slug: str):
     user = require_user()
     group = _group(slug)
     conversation = actions.write_to_team(group, user, data["body"])
+    notices.tell_the_team(group, conversation, user)
     db.session.commit()
     return _detail(*_mine(conversation.id))
 

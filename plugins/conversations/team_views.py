@@ -13,7 +13,6 @@ from sqlalchemy import select
 
 from core.plugin_api import (
     ROLE_RANK,
-    Membership,
     Post,
     User,
     db,
@@ -22,7 +21,7 @@ from core.plugin_api import (
     load_form,
     render_group_page,
 )
-from plugins.conversations import access, actions, limits
+from plugins.conversations import access, actions, limits, notices
 from plugins.conversations.models import TEAM_STATUSES, TeamSetting
 from plugins.conversations.rules import Refused
 from plugins.conversations.schemas import (
@@ -48,11 +47,7 @@ def _staff_context(slug: str):
 
 
 def _staff(group) -> list[User]:
-    return list(db.session.scalars(
-        select(User).join(Membership, Membership.user_id == User.id)
-        .where(Membership.group_id == group.id,
-               Membership.role.in_([r for r, rank in ROLE_RANK.items() if rank >= ROLE_RANK["moderator"]]))
-        .order_by(User.display_name)))
+    return notices.team_of(group)
 
 
 @bp.route("/write", methods=["GET", "POST"])
@@ -69,6 +64,7 @@ def write(slug: str):
         data, errors, values = load_form(ReplySchema(), request.form)
         if data is not None:
             conversation = actions.write_to_team(context.group, _me(), data["body"])
+            notices.tell_the_team(context.group, conversation, _me())
             db.session.commit()
             return redirect(url_for("conversations.show", conversation_id=conversation.id))
     return render_group_page("conversations/team_write.html", context, errors=errors, values=values,

@@ -98,3 +98,11 @@ def test_members_cannot_take_posts_private(people, client_for, make_post):
     post = make_post(people.group, people.bob, "post")
     assert client_for(people.alice).post(f"/g/garden/team/posts/{post.id}/take-private",
                                          data={"body": "x"}).status_code == 404
+
+
+def test_the_team_is_notified_of_a_members_message_without_its_text(people, client_for):
+    _write(client_for, people.alice, "a very private matter")
+    page = client_for(people.moderator).get("/notifications/").get_data(as_text=True)
+    assert "A member wrote to the team of" in page
+    assert "a very private matter" not in page
+    assert "A member wrote to the team" not in client_for(people.bob).get("/notifications/").get_data(as_text=True)
