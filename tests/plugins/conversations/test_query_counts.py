@@ -31,6 +31,7 @@ def test_inbox_queries_do_not_grow_with_conversations(people, client_for, count_
     assert _count(bob, "/messages/", count_queries) == few
     assert bob.get("/messages/").get_data(as_text=True).count("conversation-entry") == 14
     assert few <= 6, few
+    print("queries:", few)
 
 
 def test_conversation_queries_do_not_grow_with_messages(people, client_for, count_queries, make_user, add_member):
@@ -42,3 +43,19 @@ def test_conversation_queries_do_not_grow_with_messages(people, client_for, coun
     assert _count(bob, f"/messages/{cid}", count_queries) == few
     assert bob.get(f"/messages/{cid}").get_data(as_text=True).count('class="message') >= 23
     assert few <= 6, few
+    print("queries:", few)
+
+
+def test_team_inbox_queries_do_not_grow_with_conversations(people, client_for, count_queries, make_user, add_member):
+    def write(n: int, prefix: str) -> None:
+        for i in range(n):
+            member = make_user(f"member{prefix}{i}")
+            add_member(people.group, member)
+            client_for(member).post("/api/v1/groups/garden/team", json={"body": "help"})
+
+    write(2, "a")
+    mod = client_for(people.moderator)
+    few = _count(mod, "/g/garden/team/", count_queries)
+    write(10, "b")
+    assert _count(mod, "/g/garden/team/", count_queries) == few
+    print("team inbox queries:", few)
