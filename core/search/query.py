@@ -151,9 +151,10 @@ def _source_clause(registry: SearchRegistry, source: SearchSource, viewer: Any) 
     if hidden is not None:
         parts.append(hidden)
     if registry.scopes.get(source.name) == "group":
-        parts.append(exists().where(GroupPluginState.group_id == SearchEntry.group_id,
-                                    GroupPluginState.plugin_id == source.plugin_id,
-                                    GroupPluginState.enabled.is_(True)))
+        switched_on = exists().where(GroupPluginState.group_id == SearchEntry.group_id,
+                                     GroupPluginState.plugin_id == source.plugin_id,
+                                     GroupPluginState.enabled.is_(True))
+        parts.append(or_(SearchEntry.group_id.is_(None), switched_on) if source.site_content else switched_on)
     return and_(*parts)
 
 
