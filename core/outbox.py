@@ -32,6 +32,7 @@ from core.extensions import db
 from core.jobs import dispatch
 from core.mail_transport import (
     PermanentDeliveryError,
+    Transport,
     TransportUnavailable,
     build_message,
     new_message_id,
@@ -94,15 +95,20 @@ def backoff(attempts: int, base_seconds: float) -> timedelta:
     return min(timedelta(seconds=seconds), MAX_BACKOFF)
 
 
-def send_pending(limit: int = 100, *, now: datetime | None = None) -> DeliveryReport:
-    """Deliver up to ``limit`` due messages; safe to run from several processes on PostgreSQL."""
+def send_pending(limit: int = 100, *, now: datetime | None = None, transport: Transport | None = None
+                 ) -> DeliveryReport:
+    """Deliver up to ``limit`` due messages; safe to run from several processes on PostgreSQL.
+
+    With ``transport`` (the caller closes it) several batches share one SMTP connection.
+    """
     now = now or utcnow()
     report = DeliveryReport()
     claimed = _claim(limit, now)
     if not claimed:
         return report
     config = current_app.config
-    transport = transport_from_config(config)
+    owned = transport is None
+    transport = transport or transport_from_config(config)
     unreachable: TransportUnavailable | None = None
     try:
         for msg_id in claimed:
@@ -131,7 +137,8 @@ def send_pending(limit: int = 100, *, now: datetime | None = None) -> DeliveryRe
                 report.sent += 1
             db.session.commit()
     finally:
-        transport.close()
+        if owned:
+            transport.close()
     return report
 
 
@@ -185,11 +192,15 @@ def relay(limit: int = 100) -> DeliveryReport:
     unreachable server, whose messages wait for their backoff and a later run.
     """
     total = DeliveryReport()
-    while True:
-        report = send_pending(limit)
-        total.add(report)
-        if report.attempted < limit or report.retrying or report.failed:
-            break
+    transport = transport_from_config(current_app.config)  # one connection for the whole run
+    try:
+        while True:
+            report = send_pending(limit, transport=transport)
+            total.add(report)
+            if report.attempted < limit or report.retrying or report.failed:
+                break
+    finally:
+        transport.close()
     if total.attempted:
         log.info("outbox: sent %s, retrying %s, failed %s", total.sent, total.retrying, total.failed)
     return total
