@@ -634,6 +634,7 @@ class SMTPRecorder:
     outage; ``reject_with = "451 4.3.0 Try later"`` (or a 5xx) makes it refuse every message,
     ``reject_recipients = {"a@example.org": "451 ..."}`` only the messages to those addresses.
     ``SMTPRecorder(smtputf8=True)`` also offers SMTPUTF8 (addresses beyond ASCII).
+    ``connections`` lists the connections that delivered mail (their client address).
     """
 
     def __init__(self, host: str = "127.0.0.1", port: int | None = None, *, smtputf8: bool = False) -> None:
@@ -650,6 +651,7 @@ class SMTPRecorder:
         self.envelopes: list[tuple[str, list[str], bytes]] = []
         self.reject_with: str | None = None
         self.reject_recipients: dict[str, str] = {}
+        self.connections: list[Any] = []  # the client address of each connection that delivered mail
         self._controller: Any = None
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd API)
@@ -664,6 +666,8 @@ class SMTPRecorder:
         if isinstance(data, str):
             data = data.encode()
         self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos), data))
+        if session.peer not in self.connections:
+            self.connections.append(session.peer)
         self.messages.append(message_from_bytes(data, policy=policy.default))
         return "250 Message accepted for delivery"
 

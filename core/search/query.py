@@ -187,8 +187,7 @@ def statement(viewer: Any, parsed: text.ParsedQuery, sources: list[SearchSource]
         stmt = stmt.where(SearchEntry.group_id == select(Group.id).where(Group.slug == group_slug).scalar_subquery())
     if after is not None:
         last_score, last_id = after
-        stmt = stmt.where(or_(score.element < last_score,
-                              and_(score.element == last_score, SearchEntry.id < last_id)))
+        stmt = stmt.where(keyset.after((score.element, SearchEntry.id), (last_score, last_id), descending=True))
     return stmt.order_by(score.element.desc(), SearchEntry.id.desc()).limit(limit + 1)
 
 
