@@ -172,6 +172,9 @@ def _wipe(db) -> None:
         else:
             for table in tables:
                 conn.execute(table.delete())
+            # Like RESTART IDENTITY: each test's ids start at 1 again (AUTOINCREMENT remembers them).
+            if conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").first():
+                conn.exec_driver_sql("DELETE FROM sqlite_sequence")
 
 
 @pytest.fixture
@@ -321,11 +324,16 @@ def make_comment(app) -> Callable[..., Any]:
 
 @pytest.fixture
 def login(app) -> Callable[..., Any]:
-    """``login(client, user)``: put ``user`` in ``client``'s session without the form."""
+    """``login(client, user)``: log ``client`` in as ``user`` without the form (a new login session)."""
 
     def do_login(client: Any, user: Any) -> Any:
+        from core.auth import login_sessions
+        from core.extensions import db
+
+        _row, cookie_id = login_sessions.create(user)
+        db.session.commit()
         with client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
+            session["_user_id"] = cookie_id
             session["_fresh"] = True
         return client
 

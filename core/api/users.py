@@ -3,12 +3,11 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import gettext as _
-from flask_login import logout_user
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields
 
 from core.api.access import not_found, require_user
-from core.auth import accounts
+from core.auth import accounts, login_sessions
 from core.auth.search import search_users
 from core.extensions import db
 from core.models import User
@@ -111,7 +110,8 @@ def delete_me(data):
         delete_account(user)
     except LastOwnerError as exc:
         abort(409, message=str(exc), errors={"groups": [g.slug for g in exc.groups]})
-    logout_user()
+    login_sessions.end_current()
+    db.session.commit()
 
 
 @blp.route("/users", methods=["GET"])

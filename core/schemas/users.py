@@ -356,6 +356,19 @@ class TokenCreatedSchema(TokenSchema):
     token = fields.String(dump_only=True, metadata={"description": "The secret; shown only this once"})
 
 
+class LoginSessionSchema(Schema):
+    """One place you are logged in (Settings → Sessions); no address is kept, only what the browser named."""
+
+    id = fields.Integer(dump_only=True)
+    browser = fields.String(dump_only=True, allow_none=True, metadata={"description": "e.g. Firefox; null if unknown"})
+    system = fields.String(dump_only=True, allow_none=True, attribute="platform",
+                           metadata={"description": "e.g. Android; null if unknown"})
+    remembered = fields.Boolean(dump_only=True, metadata={"description": "Logged in with 'keep me logged in'"})
+    created_at = fields.DateTime(dump_only=True)
+    last_seen_at = fields.DateTime(dump_only=True, metadata={"description": "Approximate: updated every few minutes"})
+    current = fields.Boolean(dump_only=True, metadata={"description": "The session making this request"})
+
+
 class SuspendSchema(Normalising):
     """A site admin suspends an account: a reason, and optionally the day it ends."""
 
