@@ -1,4 +1,4 @@
-# Common Ground: `make run` sets up and serves; `make test` runs the whole suite.
+# Common Ground: `make run` sets up and serves (web server and job worker); `make test` runs the whole suite.
 # Both are safe to repeat: the virtualenv is rebuilt only when setup.cfg changes, demo data is seeded once.
 PYTHON ?= python3
 VENV := .venv
@@ -34,9 +34,10 @@ db: translations
 seed: db
 	$(BIN)/flask seed
 
+# One command, two processes: the web server and the job worker that delivers mail; Ctrl+C stops both.
+# Links in mail point at http://$(HOST):$(PORT) unless SITE_URL is configured.
 run: seed
-	@echo "== Serving http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
-	$(BIN)/flask run --host $(HOST) --port $(PORT)
+	$(BIN)/flask dev --host $(HOST) --port $(PORT)
 
 test: translations
 	bash scripts/test.sh

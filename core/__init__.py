@@ -16,6 +16,7 @@ def create_app(config: dict[str, Any] | None = None,
     from core.auth.session import init_login
     from core.config import load_config
     from core.extensions import babel, csrf, db, limiter, migrate
+    from core.jobs import init_app as init_jobs
     from core.notifications.kinds import init_app as init_kinds
     from core.plugins import defaults as core_hooks
     from core.plugins import init_app as init_plugins
@@ -49,6 +50,7 @@ def create_app(config: dict[str, Any] | None = None,
     errors.init_app(app)  # after the API: flask-smorest installs its own handlers
     init_plugins(app, plugins, core_hooks=core_hooks)  # core's defaults first, then the plugins
     init_kinds(app)
+    init_jobs(app)  # after the plugins: they declare jobs through a hook
     cli.init_app(app)
     return app
 

@@ -15,6 +15,8 @@ from typing import Any
 from flask import Flask
 
 ENV_PREFIX = "COMMONGROUND_"
+# The development address; `flask dev` (`make run`) replaces it with the address it serves.
+DEFAULT_SITE_URL = "http://127.0.0.1:5000"
 
 
 class Defaults:
@@ -40,20 +42,25 @@ class Defaults:
     LANGUAGES = ["en", "de"]
     DEFAULT_COUNTRY = "DE"
     SITE_NAME = "Common Ground"
-    SITE_URL = "http://127.0.0.1:5000"
+    SITE_URL = DEFAULT_SITE_URL  # the public address: the base of every link in mail
     MAIL_FROM = "Common Ground <no-reply@commonground.local>"
     MAIL_SMTP_HOST: str | None = None  # unset: mail is written to files under instance/mail
     MAIL_SMTP_PORT = 25
     MAIL_SMTP_USERNAME: str | None = None
     MAIL_SMTP_PASSWORD: str | None = None
     MAIL_SMTP_STARTTLS = False
-    MAIL_SMTP_TIMEOUT = 10
+    MAIL_SMTP_CONNECT_TIMEOUT = 5  # seconds to reach the server
+    MAIL_SMTP_TIMEOUT = 10  # seconds to wait for each answer once connected
     MAIL_SPOOL_DIR: str | None = None  # default instance/mail
     OUTBOX_MAX_ATTEMPTS = 8
     OUTBOX_BACKOFF_SECONDS = 30
-    # Development: deliver right after the response that queued mail (no worker needed). With a
-    # `flask outbox send --loop` worker in production, set False.
-    OUTBOX_DELIVER_AFTER_REQUEST = True
+    # Delivered mail is deleted after this many days, mail that failed for good after these.
+    OUTBOX_KEEP_SENT_DAYS = 7
+    OUTBOX_KEEP_FAILED_DAYS = 30
+    # The task queue (core.jobs.queue): unset is a SQLite file in instance/; "redis://host:6379/0"
+    # in production. Sites sharing one Redis need different JOBS_NAMEs.
+    JOBS_URL: str | None = None
+    JOBS_NAME = "commonground"
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True

@@ -1,8 +1,9 @@
-"""Queue mail in the outbox (same transaction as the action) and deliver it later.
+"""Queue mail in the outbox (same transaction as the action); the job worker delivers it.
 
-``enqueue`` only adds a row; it never talks to a mail server, so an action never fails
-because SMTP is down. ``send_pending`` (``flask outbox send``, or after the response in
-development) delivers with retry and exponential backoff:
+``enqueue`` only adds a row and, once the action commits, queues the ``core.outbox.relay`` job;
+it never talks to a mail server, so a web request never fails or waits because SMTP is down
+or hung. The relay job (also run every minute, so mail that failed during an outage goes out
+on schedule) calls ``send_pending``, which delivers with retry and exponential backoff:
 
 - rows are *claimed* first (``SELECT ... FOR UPDATE SKIP LOCKED`` on PostgreSQL, plus a
   conditional UPDATE that pushes ``next_attempt_at`` out by a lease), so two senders never
@@ -12,20 +13,30 @@ development) delivers with retry and exponential backoff:
   what was already delivered (and the stable Message-ID lets a receiver spot a retry);
 - a failure bumps ``attempts`` and waits ``OUTBOX_BACKOFF_SECONDS * 2**(attempts-1)``
   (capped), until ``OUTBOX_MAX_ATTEMPTS`` marks it failed; a 5xx answer fails it at once;
-- ``purge_on_send`` rows (sensitive mail) are deleted once delivered, and lose their
-  bodies if they fail for good: nothing about them stays behind.
+- delivered rows are deleted after ``OUTBOX_KEEP_SENT_DAYS``, failed ones after
+  ``OUTBOX_KEEP_FAILED_DAYS`` (the daily ``core.outbox.clean_up`` job).
+
+Mail whose address or content must not be stored (the help center's) does not use the outbox:
+its job renders and sends it with ``core.mail_transport.send_now`` (``plugin_api.send_mail_now``).
 """
 from __future__ import annotations
 
 import logging
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from flask import Flask, Response, after_this_request, current_app, g, has_request_context
+from flask import current_app
 
+from core import jobs
 from core.extensions import db
-from core.mail_transport import PermanentDeliveryError, TransportUnavailable, build_message, transport_from_config
+from core.jobs import dispatch
+from core.mail_transport import (
+    PermanentDeliveryError,
+    TransportUnavailable,
+    build_message,
+    new_message_id,
+    transport_from_config,
+)
 from core.models import OutboxMessage
 from core.models.base import utcnow
 
@@ -36,20 +47,24 @@ MAX_BACKOFF = timedelta(hours=6)
 CLAIM_LEASE = timedelta(minutes=10)
 
 
-def enqueue(to_addr: str, subject: str, body_text: str, body_html: str | None = None,
-            *, purge_on_send: bool = False) -> OutboxMessage:
-    """Add a message to the outbox in the caller's transaction; the caller commits."""
-    domain = current_app.config["MAIL_FROM"].rsplit("@", 1)[-1].rstrip(">") or "commonground.local"
+RELAY_JOB = "core.outbox.relay"
+
+
+def enqueue(to_addr: str, subject: str, body_text: str, body_html: str | None = None) -> OutboxMessage:
+    """Add a message to the outbox in the caller's transaction; the caller commits.
+
+    The commit also queues one relay job for the worker, however many messages the action wrote.
+    """
     msg = OutboxMessage(
         to_addr=to_addr,
         subject=subject,
         body_text=body_text,
         body_html=body_html,
-        purge_on_send=purge_on_send,
-        message_id=f"<{uuid.uuid4().hex}@{domain}>",
+        message_id=new_message_id(current_app.config["MAIL_FROM"]),
     )
     db.session.add(msg)
-    _deliver_after_this_request()
+    if not dispatch.pending(RELAY_JOB):
+        jobs.enqueue(RELAY_JOB)
     return msg
 
 
@@ -65,6 +80,12 @@ class DeliveryReport:
     @property
     def attempted(self) -> int:
         return self.sent + self.retrying + self.failed
+
+    def add(self, other: DeliveryReport) -> None:
+        self.sent += other.sent
+        self.retrying += other.retrying
+        self.failed += other.failed
+        self.errors.extend(other.errors)
 
 
 def backoff(attempts: int, base_seconds: float) -> timedelta:
@@ -105,11 +126,8 @@ def send_pending(limit: int = 100, *, now: datetime | None = None) -> DeliveryRe
                     report.retrying += 1
                 report.errors.append(f"{msg.message_id}: {err}")
             else:
-                if msg.purge_on_send:
-                    db.session.delete(msg)
-                else:
-                    msg.sent_at = utcnow()
-                    msg.last_error = None
+                msg.sent_at = utcnow()
+                msg.last_error = None
                 report.sent += 1
             db.session.commit()
     finally:
@@ -151,15 +169,45 @@ def _record_failure(msg: OutboxMessage, err: Exception, now: datetime, *, perman
     msg.last_error = f"{type(err).__name__}: {err}"[:500]
     if permanent or msg.attempts >= config["OUTBOX_MAX_ATTEMPTS"]:
         msg.failed_at = now
-        if msg.purge_on_send:
-            msg.body_text = ""
-            msg.body_html = None
         log.error("outbox: giving up on %s after %s attempt(s): %s", msg.message_id, msg.attempts, msg.last_error)
         return True
     msg.next_attempt_at = now + backoff(msg.attempts, config["OUTBOX_BACKOFF_SECONDS"])
     log.warning("outbox: %s failed (attempt %s), retry at %s: %s", msg.message_id, msg.attempts,
                 msg.next_attempt_at.isoformat(), msg.last_error)
     return False
+
+
+def relay(limit: int = 100) -> DeliveryReport:
+    """Job ``core.outbox.relay``: deliver everything that is due, batch after batch.
+
+    Idempotent: rows are claimed before sending and marked sent one by one, so a second run
+    (or a second worker) finds nothing left to send; it stops at the first batch that met an
+    unreachable server, whose messages wait for their backoff and a later run.
+    """
+    total = DeliveryReport()
+    while True:
+        report = send_pending(limit)
+        total.add(report)
+        if report.attempted < limit or report.retrying or report.failed:
+            break
+    if total.attempted:
+        log.info("outbox: sent %s, retrying %s, failed %s", total.sent, total.retrying, total.failed)
+    return total
+
+
+def clean_up(now: datetime | None = None) -> int:
+    """Job ``core.outbox.clean_up``: delete delivered and failed mail once kept long enough.
+
+    Idempotent: a second run finds nothing old enough left. Returns how many rows went.
+    """
+    now = now or utcnow()
+    config = current_app.config
+    sent_before = now - timedelta(days=config["OUTBOX_KEEP_SENT_DAYS"])
+    failed_before = now - timedelta(days=config["OUTBOX_KEEP_FAILED_DAYS"])
+    deleted = db.session.execute(db.delete(OutboxMessage).where(
+        (OutboxMessage.sent_at < sent_before) | (OutboxMessage.failed_at < failed_before))).rowcount
+    db.session.commit()
+    return deleted
 
 
 @dataclass
@@ -181,28 +229,3 @@ def status(now: datetime | None = None) -> OutboxStatus:
         db.func.count().filter(OutboxMessage.failed_at.is_not(None)),
     ).select_from(OutboxMessage)).one()
     return OutboxStatus(*(int(n or 0) for n in row))
-
-
-def _deliver_after_this_request() -> None:
-    """In development mail goes out right after the response, so no separate worker is needed."""
-    if not has_request_context() or not current_app.config.get("OUTBOX_DELIVER_AFTER_REQUEST"):
-        return
-    if g.get("_outbox_delivery_scheduled"):
-        return
-    g._outbox_delivery_scheduled = True
-    app = current_app._get_current_object()
-
-    @after_this_request
-    def _schedule(response: Response) -> Response:
-        response.call_on_close(lambda: deliver_in_app(app))
-        return response
-
-
-def deliver_in_app(app: Flask, limit: int = 20) -> DeliveryReport | None:
-    """Run one delivery batch in a fresh app context; never raises (the response is already sent)."""
-    try:
-        with app.app_context():
-            return send_pending(limit)
-    except Exception:
-        log.exception("outbox: delivery after the request failed; the messages stay queued")
-        return None

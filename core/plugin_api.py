@@ -24,7 +24,11 @@ from core.groups.group_page import render_group_page
 from core.groups.loading import content_or_404, group_or_404
 from core.groups.membership_actions import end_membership
 from core.groups.queries import GroupContext
+from core.jobs import Job, crontab
+from core.jobs import enqueue as enqueue_job
 from core.mail_render import RenderedEmail, render_email
+from core.mail_transport import PermanentDeliveryError as _PermanentDeliveryError
+from core.mail_transport import send_now as _send_now
 from core.markdown import render_markdown
 from core.models import ROLE_RANK as _ROLE_RANK
 from core.models import Comment, Group, Invitation, JoinRequest, Membership, Notification, Post, User
@@ -86,6 +90,22 @@ SLOTS = _SLOTS
 """Names of the template slots core's layouts render with ``slot(name, **ctx)``."""
 
 
+MailRefused = _PermanentDeliveryError
+"""Raised by ``send_mail_now`` when the mail server refuses a message for good (a 5xx answer, an
+impossible address): retrying cannot help. Any other exception from it is worth a retry."""
+
+
+def send_mail_now(to_addr: str, subject: str, body_text: str, body_html: str | None = None) -> None:
+    """Send one message at once, storing nothing – for a job whose mail must not wait in the outbox.
+
+    Only from a job (never in a web request: the mail server may be slow or hung). Most mail
+    belongs in ``enqueue_mail``, which survives outages; use this when keeping the address and
+    text until delivery is itself the harm (the help center's mail)."""
+    from flask import current_app
+
+    _send_now(current_app.config, to_addr, subject, body_text, body_html)
+
+
 # --- hooks across plugins --------------------------------------------------------------------
 
 
@@ -118,7 +138,9 @@ SECTIONS: dict[str, tuple[str, ...]] = {
                     "can_invite", "join_allowed", "remember_membership", "forget_membership"),
     "Blocks and hiding": ("can_interact", "not_hidden", "is_hidden_from"),
     "Acting on members": ("end_membership", "suspend_account", "unsuspend_account"),
-    "Notifications and mail": ("notify", "notify_many", "render_email", "RenderedEmail", "enqueue_mail"),
+    "Notifications and mail": ("notify", "notify_many", "render_email", "RenderedEmail", "enqueue_mail",
+                               "send_mail_now", "MailRefused"),
+    "Jobs": ("Job", "crontab", "enqueue_job"),
     "Other plugins": ("is_plugin_enabled", "content_types", "support_resources"),
     "Settings": ("get_settings",),
     "Pages": ("group_or_404", "content_or_404", "render_group_page", "limiter"),

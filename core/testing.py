@@ -9,11 +9,16 @@
   ``plugin_settings`` (save settings), ``export_data``/``erase_account`` (a member's privacy actions).
 - ``make_app(plugins=..., **config)``: a second app on the same database, i.e. another
   worker process (plugin state changes must reach it on its next request).
-- Mail: ``outbox()`` lists queued rows (the app is built with ``OUTBOX_DELIVER_AFTER_REQUEST``
-  off, so rows stay queued until a test delivers them with ``core.outbox.send_pending()`` or
-  ``app.test_cli_runner().invoke(args=["outbox", "send"])``). ``smtp_server`` is a REAL SMTP
+- Jobs: the app's queue is in memory (``JOBS_URL = "memory://"``): nothing runs by itself.
+  ``job_queue.queued()`` lists what waits (name, arguments, due time), ``job_queue.run(now=...)``
+  runs every job due at ``now`` (default: now) in this process, ``job_queue.tick(now)`` first
+  starts the periodic jobs due in that minute, as a worker's scheduler does.
+- Mail: ``outbox()`` lists queued rows; they stay queued until a test delivers them with
+  ``job_queue.run()`` (the relay job), ``core.outbox.send_pending()`` or
+  ``app.test_cli_runner().invoke(args=["outbox", "send"])``. ``smtp_server`` is a REAL SMTP
   server (aiosmtpd) on a free loopback port recording what it receives (``.messages``);
-  ``stop()``/``start()`` simulate an outage, ``reject_with = "451 ..."`` a refusal. Point the app
+  ``stop()``/``start()`` simulate an outage, ``reject_with = "451 ..."`` a refusal;
+  ``hung_smtp_server`` accepts connections and never answers. Point the app
   at it by merging ``smtp_config`` into your ``app_config`` override::
 
       @pytest.fixture
@@ -29,9 +34,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import socket
 import tempfile
+import threading
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -114,8 +123,8 @@ def app(request: pytest.FixtureRequest, database_url: str, app_plugins: list[str
         "SERVER_NAME": None,
         "SITE_URL": "http://localhost",
         "PLUGINS_RAISE_ERRORS": False,
-        # Mail stays queued in tests until a test delivers it (see the mail fixtures below).
-        "OUTBOX_DELIVER_AFTER_REQUEST": False,
+        # Jobs (and so mail) wait in memory until a test runs them (``job_queue`` below).
+        "JOBS_URL": "memory://",
         # Forms are tested without tokens; CSRF itself has tests that switch this back on.
         "WTF_CSRF_ENABLED": False,
     }
@@ -411,6 +420,88 @@ def outbox(app) -> Callable[[], list]:
     return messages
 
 
+@dataclass(frozen=True)
+class QueuedJob:
+    """A job waiting in the queue: its name, arguments and due time (None: as soon as possible)."""
+
+    name: str
+    args: tuple
+    kwargs: dict
+    eta: datetime | None
+
+
+class JobQueueDriver:
+    """Runs an app's queued jobs in the test's process, with a chosen clock (``job_queue``)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    @property
+    def queue(self) -> Any:
+        from core.jobs import get_registry
+
+        return get_registry(self.app).queue
+
+    def queued(self) -> list[QueuedJob]:
+        """Everything waiting, due now or later, in the order it would run."""
+        tasks = self.queue.pending() + self.queue.scheduled()
+        return [QueuedJob(task.job_name, tuple(task.args), dict(task.kwargs),
+                          task.eta.replace(tzinfo=UTC) if task.eta else None) for task in tasks]
+
+    def run(self, now: datetime | None = None) -> list[str]:
+        """Run every job due at ``now`` until none is left; returns the names of those that ran."""
+        from core.models.base import utcnow
+
+        when = (now or utcnow()).astimezone(UTC).replace(tzinfo=None)
+        queue, ran = self.queue, []
+        for _ in range(1000):
+            for task in queue.read_schedule(when):
+                queue.enqueue(task)
+            task = queue.dequeue()
+            if task is None:
+                return ran
+            if queue.ready_to_run(task, when):
+                ran.append(task.job_name)
+            queue.execute(task, when)
+        raise RuntimeError(f"jobs keep queuing jobs; ran {ran[-10:]}...")
+
+    def tick(self, now: datetime | None = None) -> list[str]:
+        """Start the periodic jobs due in ``now``'s minute (claimed, as by a worker), then ``run``."""
+        from core.models.base import utcnow
+
+        when = (now or utcnow()).astimezone(UTC).replace(tzinfo=None)
+        for task in self.queue.read_periodic(when):
+            self.queue.enqueue(task)
+        return self.run(now)
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """A Redis server for tests (``COMMONGROUND_TEST_REDIS_URL``, default db 13 on loopback).
+
+    Skips when none answers, except under ``CI=true``, where that is a failure.
+    """
+    import redis
+
+    url = os.environ.get("COMMONGROUND_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+    client = redis.Redis.from_url(url, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Redis is not answering at {url}; CI must start it")
+        pytest.skip(f"Redis is not answering at {url}")
+    finally:
+        client.close()
+    return url
+
+
+@pytest.fixture
+def job_queue(app) -> JobQueueDriver:
+    """The app's job queue, run by hand: ``queued()``, ``run(now=None)``, ``tick(now=None)``."""
+    return JobQueueDriver(app)
+
+
 CHROMIUM_PATH = os.environ.get("COMMONGROUND_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -541,6 +632,45 @@ class SMTPRecorder:
 def smtp_server() -> Iterator[SMTPRecorder]:
     """A running :class:`SMTPRecorder` on a free loopback port; stopped after the test."""
     server = SMTPRecorder().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+class HungSMTPServer:
+    """A mail server that accepts TCP connections and never says a word (a hung SMTP server)."""
+
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        self.host = host
+        self._listener = socket.create_server((host, 0))
+        self.port = self._listener.getsockname()[1]
+        self.connections: list[socket.socket] = []
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self._listener.accept()
+            except OSError:
+                return
+            self.connections.append(conn)
+
+    def stop(self) -> None:
+        """Close the port (and the connections held open), e.g. to start a working server on it."""
+        with contextlib.suppress(OSError):
+            self._listener.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept()
+        self._listener.close()
+        self._thread.join(timeout=5)
+        for conn in self.connections:
+            conn.close()
+
+
+@pytest.fixture
+def hung_smtp_server() -> Iterator[HungSMTPServer]:
+    """A :class:`HungSMTPServer` on a free loopback port; closed after the test."""
+    server = HungSMTPServer()
     try:
         yield server
     finally:

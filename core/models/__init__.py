@@ -1,5 +1,6 @@
 """All core models, importable from one place."""
 from core.models.groups import ROLE_RANK, ROLES, Group, Invitation, JoinRequest, Membership
+from core.models.jobs import JobClaim
 from core.models.notifications import Notification, NotificationPreference
 from core.models.outbox import OutboxMessage
 from core.models.plugin_state import GroupPluginState, PluginState, StateVersion
@@ -14,6 +15,7 @@ __all__ = [
     "Group",
     "GroupPluginState",
     "Invitation",
+    "JobClaim",
     "JoinRequest",
     "Membership",
     "Notification",

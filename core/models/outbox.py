@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Index, Integer, String, Text
+from sqlalchemy import Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.extensions import db
@@ -19,8 +19,6 @@ class OutboxMessage(db.Model):
     subject: Mapped[str] = mapped_column(String(200), nullable=False)
     body_text: Mapped[str] = mapped_column(Text, nullable=False, default="")
     body_html: Mapped[str | None] = mapped_column(Text)
-    # Sensitive mail (help-center referrals) has its body wiped once delivered.
-    purge_on_send: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     message_id: Mapped[str] = mapped_column(String(200), nullable=False, insert_sentinel=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)

@@ -129,3 +129,19 @@ def _group_features_link(group) -> Markup | None:
         return None
     return Markup('<p><a href="{}">{}</a></p>').format(url_for("group_plugins.index", slug=group.slug),
                                                       _("Features: switch group features on or off"))
+
+
+@hookimpl
+def register_jobs(app):
+    """Core's background work: mail delivery (at once and every minute) and clean-ups."""
+    from core import outbox
+    from core.jobs import Job, claims, crontab
+
+    return [
+        Job(outbox.RELAY_JOB, outbox.relay, schedule=crontab(minute="*"),
+            description="Deliver due mail from the outbox; every minute, and right after mail is queued."),
+        Job("core.outbox.clean_up", outbox.clean_up, schedule=crontab(hour="3", minute="17"),
+            description="Delete delivered and failed mail once it has been kept long enough."),
+        Job("core.jobs.clean_up", claims.clean_up, schedule=crontab(minute="41"),
+            description="Delete expired claims that keep jobs from running twice."),
+    ]

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from marshmallow import Schema
     from sqlalchemy import Select
 
+    from core.jobs import Job
     from core.models import Comment, Group, Membership, Notification, Post, User
 
 PROJECT = "commonground"
@@ -433,6 +434,23 @@ def register_email_kinds() -> list[EmailKind]:
         @hookimpl
         def register_email_kinds():
             return [EmailKind(name="events_reminder", label=_l("An event you joined starts soon"))]
+    """
+
+
+@hookspec
+def register_jobs(app: Flask) -> list[Job]:
+    """Called once while the app is built, for every installed (not blocked) plugin.
+
+    Arguments: ``app`` – the Flask app being built (read settings from ``app.config``).
+    Return: a list of ``core.jobs.Job``. Each name starts with your plugin's id and is declared
+    once; a clash, a foreign name or a non-``Job`` stops start-up naming your plugin. A disabled
+    plugin's jobs are skipped when they come due. Queue one with ``enqueue(name, ...)``.
+    Example::
+
+        @hookimpl
+        def register_jobs(app):
+            return [Job("myplugin.remind", remind, retries=3, retry_delay=60),
+                    Job("myplugin.clean_up", clean_up, schedule=crontab(hour="3", minute="0"))]
     """
 
 

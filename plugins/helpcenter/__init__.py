@@ -36,6 +36,17 @@ def register_email_kinds():
 
 
 @hookimpl
+def register_jobs(app):
+    """The copy by email and the reminder, retried like outbox mail when the server is away."""
+    from core.plugin_api import Job
+    from plugins.helpcenter import mail
+
+    retry = {"retries": max(int(app.config["OUTBOX_MAX_ATTEMPTS"]) - 1, 0),
+             "retry_delay": float(app.config["OUTBOX_BACKOFF_SECONDS"]), "retry_backoff": 2}
+    return [Job(mail.COPY_JOB, mail.send_copy, **retry), Job(mail.REMINDER_JOB, mail.remind, **retry)]
+
+
+@hookimpl
 def template_slot(name, context):
     if name == "footer":
         return render_template("helpcenter/slots/footer.html")

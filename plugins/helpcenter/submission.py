@@ -1,7 +1,8 @@
 """What happens when someone sends the referral form: rate limit, one counter, mail to themselves.
 
-Nothing about the person or their problem is stored. The copy by email goes to the member's
-own confirmed address through the outbox and is deleted from it once delivered.
+Nothing about the person or their problem is stored. The copy by email (and the reminder two
+days later) is a job holding the member's account id and their choices until it is sent; see
+``plugins.helpcenter.mail``.
 """
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ from flask import current_app
 from flask_limiter.util import get_remote_address
 from limits import parse_many
 
-from core.plugin_api import RenderedEmail, enqueue_mail, limiter, render_email, utcnow
+from core.plugin_api import enqueue_job, limiter
 from plugins.helpcenter.directory import Referral
+from plugins.helpcenter.mail import COPY_JOB, REMINDER_JOB
 
 # (config key, default): a member may ask a few times; an address (shared by a school or an
 # office, say) somewhat more. Beyond either, the page still shows everything but sends no email.
@@ -48,33 +50,11 @@ def within_rate_limit(user: Any) -> bool:
     return allowed
 
 
-def can_receive_copy(user: Any) -> bool:
-    """Only a signed-in member with a confirmed address; the form never takes an address."""
-    return bool(getattr(user, "is_authenticated", False) and user.email_confirmed_at is not None)
-
-
-def mail_locale(user: Any, language: str) -> str:
-    """The language the person asked for if the site speaks it, else their own setting."""
-    languages = current_app.config["LANGUAGES"]
-    if language in languages:
-        return language
-    if user.locale in languages:
-        return user.locale
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
-
-
-def _render(kind: str, user: Any, referral: Referral, path: str) -> RenderedEmail:
-    return render_email(kind, user, locale=mail_locale(user, referral.language), referral=referral, path=path)
-
-
 def send_copy(user: Any, referral: Referral, path: str) -> None:
-    """Queue the same details the page shows, to the member's own address; purged once delivered."""
-    mail = _render("helpcenter_referral", user, referral, path)
-    enqueue_mail(user.email, mail.subject, mail.text, mail.html, purge_on_send=True)
+    """Queue the mail of the details the page shows; the worker renders and sends it."""
+    enqueue_job(COPY_JOB, user.id, path, referral.country, referral.language)
 
 
 def schedule_reminder(user: Any, referral: Referral) -> None:
-    """A mail that waits in the outbox for two days; the outbox's due time is the only schedule."""
-    mail = _render("helpcenter_reminder", user, referral, "worried")
-    message = enqueue_mail(user.email, mail.subject, mail.text, mail.html, purge_on_send=True)
-    message.next_attempt_at = utcnow() + REMINDER_DELAY
+    """Queue the reminder for two days from now: the job's due time is its only schedule."""
+    enqueue_job(REMINDER_JOB, user.id, referral.country, referral.language, delay=REMINDER_DELAY)

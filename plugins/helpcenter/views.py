@@ -9,7 +9,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from core.plugin_api import country_name, db, load_form
-from plugins.helpcenter import directory, submission, usage
+from plugins.helpcenter import directory, mail, submission, usage
 from plugins.helpcenter.schemas import ReferralSchema
 from plugins.helpcenter.topics import topic_label
 
@@ -108,7 +108,7 @@ def submit():
         delivery = "limited"
     elif not current_user.is_authenticated:
         delivery = "visitor"
-    elif not submission.can_receive_copy(current_user):
+    elif not mail.can_receive_copy(current_user):
         delivery = "unconfirmed"
     else:
         delivery = "sent"

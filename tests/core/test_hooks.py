@@ -110,6 +110,19 @@ def test_hook_register_commands(app):
     assert result.exit_code == 0 and "hello from the recorder plugin" in result.output
 
 
+def test_hook_register_jobs(app, job_queue):
+    from core.jobs import enqueue
+
+    assert [c["app"] for c in recorder.calls("register_jobs")] == [app]  # once, while the app is built
+    enqueue("recorder.note", "hello")
+    assert job_queue.run() == ["recorder.note"]
+    assert recorder.calls("job recorder.note") == []  # the plugin is disabled: its jobs don't run
+    plugin_state.set_enabled("recorder", True)
+    enqueue("recorder.note", "hello")
+    job_queue.run()
+    assert recorder.calls("job recorder.note") == [{"word": "hello"}]
+
+
 def test_hook_settings_schema(app, admin_client):
     assert plugin_settings.get_settings("recorder") == {"greeting": "hi"}
     html = html_of(admin_client, "/admin/plugins/recorder")

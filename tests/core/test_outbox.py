@@ -94,16 +94,6 @@ def test_limit_caps_one_batch_oldest_first(app, outbox):
     assert send_pending(limit=2).sent == 1
 
 
-def test_purge_on_send_deletes_the_row_once_delivered(app, outbox):
-    enqueue("helpcenter@example.org", "Referral", "sensitive details", "<p>sensitive details</p>",
-            purge_on_send=True)
-    enqueue("a@example.org", "Ordinary", "text")
-    db.session.commit()
-    assert send_pending().sent == 2
-    assert [m.subject for m in outbox()] == ["Ordinary"]
-    assert len(spool_files(app)) == 2
-
-
 def test_backoff_doubles_and_is_capped():
     assert backoff(1, 30) == timedelta(seconds=30)
     assert backoff(2, 30) == timedelta(seconds=60)
@@ -181,16 +171,6 @@ class TestFailures:
         report = send_pending()
         assert report.retrying == 3
         assert [m.attempts for m in outbox()] == [1, 1, 1]
-
-    def test_sensitive_message_that_fails_for_good_loses_its_body(self, app, outbox):
-        row = enqueue("helpcenter@example.org", "Referral", "sensitive details", "<p>sensitive</p>",
-                      purge_on_send=True)
-        row.attempts = 2
-        db.session.commit()
-        assert send_pending().failed == 1
-        [failed] = outbox()
-        assert failed.failed_at is not None
-        assert failed.body_text == "" and failed.body_html is None
 
 
 def test_invalid_recipient_fails_at_once_without_retrying(app, outbox):

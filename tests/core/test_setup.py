@@ -99,14 +99,14 @@ def test_gitignore_keeps_instance_data_and_virtualenv_out_of_git():
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
-def test_make_run_migrates_seeds_and_serves_on_port_5000():
+def test_make_run_migrates_seeds_and_serves_with_a_job_worker_on_port_5000():
     result = subprocess.run(["make", "-n", "-W", "setup.cfg", "run"], cwd=ROOT, capture_output=True, text=True,
                             timeout=60)
     assert result.returncode == 0, result.stderr
     commands = result.stdout
     assert "-m venv .venv" in commands
     assert "pip install" in commands and "-e '.[test]'" in commands
-    steps = ["pybabel", "flask db upgrade", "flask seed", "flask run --host 127.0.0.1 --port 5000"]
+    steps = ["pybabel", "flask db upgrade", "flask seed", "flask dev --host 127.0.0.1 --port 5000"]
     positions = [commands.index(step) for step in steps]
     assert positions == sorted(positions)
 

@@ -135,14 +135,6 @@ def test_each_message_is_committed_on_its_own_so_a_failure_never_resends_the_oth
     assert all(m.sent_at is not None for m in outbox())
 
 
-def test_sensitive_message_is_delivered_then_leaves_no_trace(app, smtp_server, outbox):
-    enqueue("helpcenter@example.org", "Referral", "private details", purge_on_send=True)
-    db.session.commit()
-    assert send_pending().sent == 1
-    assert smtp_server.messages[0].get_content().strip() == "private details"
-    assert outbox() == []
-
-
 def test_two_senders_at_once_deliver_every_message_exactly_once(app, smtp_server):
     import threading
 

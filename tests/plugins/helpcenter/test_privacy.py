@@ -1,20 +1,79 @@
-"""Privacy by design: a use of the form leaves one counter by ISO week, country and path – nothing else."""
+"""Privacy by design: a use of the form leaves one counter by ISO week, country and path – nothing else.
+
+Every table is dumped after each path through the form (visitor, member, reminder, SMTP outage,
+final failure) and searched for the address, the subjects and the topic; so is the job queue's own
+storage (the SQLite file with its journal, or the Redis keys), which only ever sees an account id.
+"""
 from __future__ import annotations
 
 import re
-from datetime import date
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
+import redis
 
 from core.extensions import db
-from core.outbox import send_pending
+from core.models.base import utcnow
 from plugins.helpcenter.models import UsageCount
 from plugins.helpcenter.usage import iso_week
 
+ADDRESS = "pia@example.org"
+SUBJECTS = ("The information you asked for", "A reminder you asked for",
+            "Die Informationen, um die du gebeten hast", "Eine Erinnerung, um die du gebeten hast")
+# The topic: the path chosen, and what the mails say about it.
+TOPICS = ("worried", "support", "vor zwei Tagen", "So kannst du auf die Person zugehen")
+CLAIM_KEY = re.compile(r"^(run:[0-9a-f-]{36}|tick:[a-z0-9_.]+:\d{4}-\d\d-\d\dT\d\d:\d\d)$")
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def jobs_url(request, tmp_path) -> str:
+    """The job queue as deployed: the embedded SQLite file, or Redis."""
+    if request.param == "redis":
+        return request.getfixturevalue("redis_url")
+    return f"sqlite:///{tmp_path / 'jobs.sqlite'}"
+
 
 @pytest.fixture
-def app_config(smtp_config):
-    return smtp_config
+def app_config(smtp_config, jobs_url):
+    return {**smtp_config, "JOBS_URL": jobs_url, "JOBS_NAME": f"cgtest{uuid.uuid4().hex[:10]}",
+            "OUTBOX_MAX_ATTEMPTS": 2, "OUTBOX_BACKOFF_SECONDS": 30}
+
+
+@pytest.fixture
+def queue_storage(app) -> Iterator[Callable[[], bytes]]:
+    """``queue_storage()``: every byte the job queue holds – the SQLite file and its journal, or the
+    queue's Redis keys – for searching."""
+    url, name = app.config["JOBS_URL"], app.config["JOBS_NAME"]
+    if url.startswith("sqlite:///"):
+        path = Path(url[len("sqlite:///"):])
+
+        def read_file() -> bytes:
+            return b"".join(p.read_bytes() for p in (path, Path(f"{path}-journal"), Path(f"{path}-wal")) if p.exists())
+
+        yield read_file
+        return
+    client = redis.Redis.from_url(url)
+
+    def read_keys() -> bytes:
+        found = []
+        for key in client.keys(f"huey.*{name}*"):
+            kind = client.type(key)
+            if kind == b"list":
+                found += client.lrange(key, 0, -1)
+            elif kind == b"zset":
+                found += client.zrange(key, 0, -1)
+            elif kind == b"hash":
+                found += [k + v for k, v in client.hgetall(key).items()]
+            else:
+                found.append(client.get(key) or b"")
+        return b"".join(found)
+
+    yield read_keys
+    client.delete(*(client.keys(f"huey.*{name}*") or ["-"]))
+    client.close()
 
 
 def snapshot() -> dict[str, list[tuple]]:
@@ -27,21 +86,111 @@ def snapshot() -> dict[str, list[tuple]]:
         }
 
 
-def test_using_the_form_writes_nothing_but_a_weekly_counter(app, make_user, login, send_form, smtp_server):
-    member = make_user("pia", locale="de", country="DE")
-    client = login(app.test_client(), member)
-    client.get("/help")
-    before = snapshot()
-    assert "helpcenter_usage_counts" in before and "outbox_messages" in before and "users" in before
+def new_traces(before: dict[str, list[tuple]], after: dict[str, list[tuple]]) -> list[str]:
+    """What the help center left in the database beyond the weekly counter: rows that are new or
+    changed since ``before``, apart from the counter's own row and claims keyed by random job ids."""
+    found = []
+    for table, rows in after.items():
+        earlier = before.get(table, [])
+        for row in (row for row in rows if row not in earlier):
+            if table == "helpcenter_usage_counts":
+                week, country, path, count = row
+                assert isinstance(count, int) and len(country) == 2 and path in ("support", "worried")
+                continue
+            if table == "job_claims" and CLAIM_KEY.match(row[0]):
+                continue
+            found.append(f"{table}: {row!r}")
+    return found
 
-    assert send_form(client, path="worried", country="DE", language="de").status_code == 200
-    assert send_pending().sent == 1
-    assert len(smtp_server.messages) == 1
 
+def words_in(data: str | bytes) -> list[str]:
+    """The address, subjects and topic words found in ``data``."""
+    text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+    return [word for word in (ADDRESS, *SUBJECTS, *TOPICS) if word in text]
+
+
+def check_nothing_kept(before, queue_storage) -> None:
+    """No new row but the counter's; the address only in the member's account, no subject or mail text
+    in any table; no address in the job queue's storage."""
     after = snapshot()
-    changed = {name for name in before if before[name] != after[name]}
-    assert changed == {"helpcenter_usage_counts"}
-    assert after["helpcenter_usage_counts"] == [(iso_week(), "DE", "worried", 1)]
+    assert new_traces(before, after) == []
+    for table, rows in after.items():
+        for row in rows:
+            found = [word for word in words_in(repr(row)) if word not in ("worried", "support")]
+            if table == "users" and found == [ADDRESS]:
+                continue
+            assert found == [], f"{table}: {row!r}"
+    assert ADDRESS.encode() not in queue_storage()
+
+
+@pytest.fixture
+def pia(make_user):
+    return make_user("pia", locale="de", country="DE", email=ADDRESS)
+
+
+def test_a_visitor_leaves_only_the_counter(app, client, send_form, queue_storage, job_queue):
+    before = snapshot()
+    send_form(client, path="worried", country="DE", language="de", remind="on")
+    check_nothing_kept(before, queue_storage)
+    assert job_queue.queued() == [] and words_in(queue_storage()) == []
+
+
+def test_a_member_leaves_only_the_counter_before_and_after_the_copy_is_sent(app, pia, login, send_form,
+                                                                            smtp_server, queue_storage, job_queue):
+    client = login(app.test_client(), pia)
+    before = snapshot()
+    send_form(client, path="worried", country="DE", language="de")
+    check_nothing_kept(before, queue_storage)  # while the job waits: an account id and the choices
+    assert job_queue.run() == ["helpcenter.send_copy"]
+    assert len(smtp_server.messages) == 1
+    check_nothing_kept(before, queue_storage)
+    assert job_queue.queued() == []
+    assert words_in(queue_storage()) == []  # the job, and the path it held, are gone from the queue
+
+
+def test_a_reminder_waits_as_an_account_id_and_a_due_time(app, pia, login, send_form, smtp_server,
+                                                          queue_storage, job_queue):
+    client = login(app.test_client(), pia)
+    before = snapshot()
+    send_form(client, path="worried", country="DE", language="de", remind="on")
+    job_queue.run()
+    [reminder] = job_queue.queued()
+    assert reminder.name == "helpcenter.remind" and reminder.args == (pia.id, "DE", "de")
+    check_nothing_kept(before, queue_storage)
+    assert words_in(queue_storage()) == []
+
+    assert job_queue.run(now=utcnow() + timedelta(days=2, minutes=1)) == ["helpcenter.remind"]
+    assert len(smtp_server.messages) == 2
+    check_nothing_kept(before, queue_storage)
+    assert job_queue.queued() == []
+
+
+def test_mail_waiting_out_an_smtp_outage_is_kept_nowhere_but_the_queue(app, pia, login, send_form, smtp_server,
+                                                                       queue_storage, job_queue):
+    smtp_server.stop()
+    client = login(app.test_client(), pia)
+    before = snapshot()
+    send_form(client, path="worried", country="DE", language="de", remind="on")
+    job_queue.run()
+    assert {job.name for job in job_queue.queued()} == {"helpcenter.send_copy", "helpcenter.remind"}
+    check_nothing_kept(before, queue_storage)
+
+    smtp_server.start()
+    job_queue.run(now=utcnow() + timedelta(minutes=5))
+    assert len(smtp_server.messages) == 1
+    check_nothing_kept(before, queue_storage)
+
+
+def test_mail_that_fails_for_good_leaves_nothing_behind(app, pia, login, send_form, smtp_server, queue_storage,
+                                                        job_queue):
+    smtp_server.reject_with = "451 4.3.0 Try again later"
+    client = login(app.test_client(), pia)
+    before = snapshot()
+    send_form(client, path="worried", country="DE", language="de")
+    assert job_queue.run(now=utcnow() + timedelta(hours=1)) == ["helpcenter.send_copy"] * 2  # both tries
+    assert job_queue.queued() == [] and smtp_server.messages == []
+    check_nothing_kept(before, queue_storage)
+    assert words_in(queue_storage()) == []
 
 
 def test_the_counter_has_no_column_that_could_hold_a_person_or_their_words():

@@ -128,13 +128,13 @@ class TestWithCsrfOn:
     def app_config(self):
         return {"WTF_CSRF_ENABLED": True}
 
-    def test_form_replayed_without_csrf_token_is_refused_and_nothing_is_written(self, client, outbox,
+    def test_form_replayed_without_csrf_token_is_refused_and_nothing_is_written(self, client, job_queue,
                                                                                   make_user, login):
         member_client = login(client, make_user("mia"))
         response = member_client.post("/help", data={"path": "support", "country": "DE", "language": "de"})
         assert response.status_code == 400
         assert db.session.scalar(db.select(db.func.count()).select_from(UsageCount)) == 0
-        assert outbox() == []
+        assert job_queue.queued() == []
 
     def test_form_with_its_token_is_accepted(self, client, send_form):
         assert send_form(client, path="support", country="DE", language="de").status_code == 200
