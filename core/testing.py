@@ -33,6 +33,7 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import os
 import socket
 import tempfile
@@ -53,6 +54,7 @@ TEST_DB_ENV = "COMMONGROUND_TEST_DATABASE_URL"
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "plugins(*modules): build the app with exactly these plugins")
+    config.addinivalue_line("markers", "fresh_app: build this test's app afresh (it changes the app, e.g. adds a route)")
 
 
 @contextlib.contextmanager
@@ -103,10 +105,119 @@ def app_config() -> dict[str, Any]:
 
 _created_tables: dict[str, int] = {}
 
+RUNTIME_CONFIG = frozenset({"MAIL_SPOOL_DIR", "MAIL_SMTP_HOST", "MAIL_SMTP_PORT", "MAIL_SMTP_TIMEOUT"})
+"""Config read when it is used (not while the app is built): it may differ from test to test
+without a new app, so a per-test path or a per-test SMTP port does not defeat reusing apps."""
+
+APP_CACHE_SIZE = 12
+
+
+class AppCache:
+    """Built apps by (plugins, config), least recently used evicted: building one costs far more
+    than a test, and most tests of a module ask for the same app.
+
+    ``checkout`` hands out an app reset to what it was when built: its config, plugin state
+    (every switch off again, caches emptied), rate-limit counters, queued jobs and cached cards.
+    Rows are wiped after every test (``_wipe``), and every test runs in a fresh app context, so
+    ``g`` starts empty.
+    """
+
+    def __init__(self, size: int = APP_CACHE_SIZE) -> None:
+        self.size = size
+        self.apps: dict[tuple, tuple[Any, dict[str, Any]]] = {}
+
+    @staticmethod
+    def key(plugins: Any, config: dict[str, Any]) -> tuple:
+        names = None if plugins is None else tuple(p if isinstance(p, str) else f"<{p!r}>" for p in plugins)
+        built_with = tuple(sorted((k, repr(v)) for k, v in config.items() if k not in RUNTIME_CONFIG))
+        return names, built_with
+
+    def checkout(self, plugins: Any, config: dict[str, Any]) -> Any:
+        from core import create_app
+
+        key = self.key(plugins, config)
+        found = self.apps.pop(key, None)
+        if found is None:
+            app = create_app(config, plugins=plugins)
+            request_started.connect(_fresh_request_globals, app)
+            found = (app, _config_snapshot(app.config))
+        self.apps[key] = found  # most recently used last
+        while len(self.apps) > self.size:
+            self.discard(next(iter(self.apps)))
+        app, snapshot = found
+        _reset_app(app, snapshot, {k: v for k, v in config.items() if k in RUNTIME_CONFIG})
+        return app
+
+    def discard(self, key: tuple) -> None:
+        app, _snapshot = self.apps.pop(key)
+        _dispose(app)
+
+    def clear(self) -> None:
+        for key in list(self.apps):
+            self.discard(key)
+
+
+def _config_snapshot(config: dict[str, Any]) -> dict[str, Any]:
+    snapshot = {}
+    for name, value in config.items():
+        try:
+            snapshot[name] = copy.deepcopy(value)
+        except Exception:  # an object that cannot be copied (a client, a lock) is kept as it is
+            snapshot[name] = value
+    return snapshot
+
+
+def _reset_app(app: Any, snapshot: dict[str, Any], runtime: dict[str, Any]) -> None:
+    """Put a reused app back as it was built, plus this test's runtime config."""
+    from core.extensions import babel, limiter
+    from core.plugins.registry import EnabledState
+
+    app.config.clear()
+    app.config.update(_config_snapshot(snapshot))
+    app.config.update(runtime)
+    plugins = app.extensions.get("commonground.plugins")
+    if plugins is not None:
+        plugins.state = EnabledState()  # reloaded from the (wiped) database on first use
+    app.extensions.pop("commonground.cards", None)  # rendered cards: made again on first use
+    jobs = app.extensions.get("commonground.jobs")
+    queue = getattr(jobs, "queue", None)
+    if queue is not None and str(app.config.get("JOBS_URL", "")).startswith("memory://"):
+        queue.flush()
+    # One Flask-Limiter object serves every app of the process: point it at this app's storage
+    # (a fresh in-memory one; its hooks are registered once per app).
+    if app.config.get("RATELIMIT_ENABLED", True):
+        limiter.init_app(app)
+    # Flask-Babel's catalog cache is process-wide too; this app's plugins bring their own catalogs.
+    domain = babel.__dict__.get("domain_instance")
+    if domain is not None:
+        domain.cache.clear()
+
+
+def _dispose(app: Any) -> None:
+    from core.extensions import db
+
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+_apps = AppCache()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    _apps.clear()
+
 
 @pytest.fixture
 def app(request: pytest.FixtureRequest, database_url: str, app_plugins: list[str], app_config: dict,
         tmp_path) -> Iterator[Any]:
+    """The app under test, inside a fresh app context: the plugins of ``app_plugins`` (or the
+    ``plugins`` marker), the test config merged with ``app_config``.
+
+    Apps are reused across tests with the same plugins and config, reset before each test
+    (config, plugin state, caches, rate limits, queued jobs); rows are wiped after each test. A
+    test that changes the app itself (adds a route) asks for its own with
+    ``@pytest.mark.fresh_app``."""
     from core import create_app
     from core.extensions import db
 
@@ -129,9 +240,13 @@ def app(request: pytest.FixtureRequest, database_url: str, app_plugins: list[str
         "WTF_CSRF_ENABLED": False,
     }
     config.update(app_config)
-    app = create_app(config, plugins=plugins)
+    fresh = request.node.get_closest_marker("fresh_app") is not None
+    if fresh:
+        app = create_app(config, plugins=plugins)
+        request_started.connect(_fresh_request_globals, app)
+    else:
+        app = _apps.checkout(plugins, config)
     app.extensions["commonground.testing"] = {"config": config, "plugins": plugins}
-    request_started.connect(_fresh_request_globals, app)
     with app.app_context():
         count = len(db.metadata.tables)
         if _created_tables.get(database_url) != count:
@@ -142,7 +257,8 @@ def app(request: pytest.FixtureRequest, database_url: str, app_plugins: list[str
         finally:
             db.session.remove()
             _wipe(db)
-            db.engine.dispose()
+            if fresh:
+                db.engine.dispose()
 
 
 def _fresh_request_globals(sender: Any, **extra: Any) -> None:
@@ -158,11 +274,20 @@ def _fresh_request_globals(sender: Any, **extra: Any) -> None:
 
 
 def _wipe(db) -> None:
+    """Empty every table a test wrote to.
+
+    On PostgreSQL one query finds the tables holding rows and one TRUNCATE empties just those
+    (truncating all of them costs half a second a test); SQLite deletes rows table by table.
+    """
     tables = list(reversed(db.metadata.sorted_tables))
     with db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            probes = " UNION ALL ".join(
+                f"SELECT '{t.name}' WHERE EXISTS (SELECT 1 FROM \"{t.name}\")" for t in tables)
+            filled = set(conn.execute(text(probes)).scalars())
+            for table in tables:  # children first
+                if table.name in filled:
+                    conn.execute(table.delete())
         else:
             for table in tables:
                 conn.execute(table.delete())

@@ -86,6 +86,7 @@ class TestRedis:
             client.delete(key)
         client.close()
 
+    @pytest.mark.fresh_app  # adds a route
     def test_counts_are_shared_between_app_instances(self, app, client, redis, database_url):
         from core.extensions import limiter
 
@@ -103,6 +104,7 @@ class TestMemory:
     def app_config(self):
         return {"RATELIMIT_STORAGE_URI": "memory://", "RATELIMIT_KEY_PREFIX": PREFIX}
 
+    @pytest.mark.fresh_app  # adds a route
     def test_counts_in_memory_stay_in_one_process(self, app, client, database_url):
         url = add_limited_route(app)
         assert [client.get(url).status_code for _ in range(3)] == [200, 200, 429]

@@ -261,7 +261,8 @@ def test_the_printed_next_steps_end_on_the_plugins_page(app, tmp_path, sandbox_p
     with throwaway_database("cg_steps", str(tmp_path)) as database_url:
         env = subprocess_env(FLASK_APP="wsgi:app", COMMONGROUND_SQLALCHEMY_DATABASE_URI=database_url,
                              COMMONGROUND_SECRET_KEY="steps", COMMONGROUND_MAIL_SPOOL_DIR=str(tmp_path / "mail"),
-                             COMMONGROUND_SITE_URL=f"http://127.0.0.1:{port}")
+                             COMMONGROUND_SITE_URL=f"http://127.0.0.1:{port}",
+                             COMMONGROUND_JOBS_URL=f"sqlite:///{tmp_path / 'jobs.sqlite'}")
         for step in printed[:-1]:
             command, cwd = command_for(step, sandbox_python)
             done = subprocess.run(command, cwd=cwd or ROOT, env=env, capture_output=True, text=True, timeout=600)

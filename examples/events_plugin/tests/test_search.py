@@ -7,7 +7,7 @@ from commonground_events.content import CONTENT_TYPE
 
 
 def found(viewer, words="seed swap") -> list[str]:
-    return [hit.title for hit in search(viewer, words).hits if hit.source == CONTENT_TYPE]
+    return [hit.title for hit in search(viewer, words).items if hit.source == CONTENT_TYPE]
 
 
 def test_a_member_finds_an_event_by_its_words(events_on, make_event, people):
