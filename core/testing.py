@@ -54,7 +54,7 @@ TEST_DB_ENV = "COMMONGROUND_TEST_DATABASE_URL"
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "plugins(*modules): build the app with exactly these plugins")
-    config.addinivalue_line("markers", "fresh_app: build this test's app afresh (it changes the app, e.g. adds a route)")
+    config.addinivalue_line("markers", "fresh_app: build this test's app afresh (it changes the app, e.g. a route)")
 
 
 @contextlib.contextmanager
