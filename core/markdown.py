@@ -18,9 +18,13 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "o
 
 def render_markdown(source: str) -> str:
     """Render Markdown and sanitize the result; raw HTML in the source is escaped, never run."""
-    html = _md.render(source or "")
+    return sanitize_html(_md.render(source or ""))
+
+
+def sanitize_html(html: str) -> str:
+    """Keep only the tags and attributes rendered Markdown may contain (idempotent on its output)."""
     return nh3.clean(
-        html,
+        html or "",
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},

@@ -8,11 +8,16 @@ from __future__ import annotations
 from typing import Any
 
 from flask import g, has_request_context
+from sqlalchemy import ColumnElement, false
+from sqlalchemy.orm import aliased
 
 from core.extensions import db
 from core.models import ROLE_RANK, Comment, Group, Membership, Post, User
 from core.plugins.registry import get_plugins
 from core.visibility import is_hidden_from
+
+STAFF_ROLES = tuple(role for role, rank in ROLE_RANK.items() if rank >= ROLE_RANK["moderator"])
+_STAFF_MEMBERSHIP = aliased(Membership, name="staff_membership")
 
 
 def is_authenticated(user: Any) -> bool:
@@ -86,6 +91,25 @@ def can_edit_content(user: Any, item: Post | Comment) -> bool:
 
 def can_moderate(user: Any, group: Group) -> bool:
     return is_authenticated(user) and not user.is_suspended and role_rank(user, group) >= ROLE_RANK["moderator"]
+
+
+def sees_everyone_in(user: Any, group: Group) -> bool:
+    """A group's staff are never blinded inside it: blocks (``hidden_user_ids``) do not apply there.
+
+    They must see, and act on, everything posted in the group they look after; outside it
+    (other groups, profiles) a block still hides both ways.
+    """
+    return can_moderate(user, group)
+
+
+def staff_clause(user: Any, group_id: Any) -> ColumnElement:
+    """``sees_everyone_in`` as SQL, for queries that learn the group from the row (a post by id)."""
+    if not is_authenticated(user) or user.is_suspended:
+        return false()
+    staff = _STAFF_MEMBERSHIP
+    return (db.select(staff.id)
+            .where(staff.group_id == group_id, staff.user_id == user.id, staff.role.in_(STAFF_ROLES))
+            .correlate_except(staff).exists())
 
 
 def can_delete_content(user: Any, item: Post | Comment, group: Group) -> bool:

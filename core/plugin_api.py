@@ -29,7 +29,7 @@ from core.jobs import enqueue as enqueue_job
 from core.mail_render import RenderedEmail, render_email
 from core.mail_transport import PermanentDeliveryError as _PermanentDeliveryError
 from core.mail_transport import send_now as _send_now
-from core.markdown import render_markdown
+from core.markdown import render_markdown, sanitize_html
 from core.models import ROLE_RANK as _ROLE_RANK
 from core.models import Comment, Group, Invitation, JoinRequest, Membership, Notification, Post, User
 from core.models.base import UTCDateTime, utcnow
@@ -42,6 +42,7 @@ from core.permissions import (
     can_invite,
     can_moderate,
     can_view_group_content,
+    can_view_profile,
     forget_membership,
     is_active_member_account,
     is_authenticated,
@@ -50,6 +51,7 @@ from core.permissions import (
     join_allowed,
     membership,
     remember_membership,
+    sees_everyone_in,
 )
 from core.plugins.registry import PluginMeta, get_plugins
 from core.plugins.settings import get_settings
@@ -64,6 +66,7 @@ from core.plugins.specs import (
     hookimpl,
 )
 from core.routing import MAX_ID as _MAX_ID
+from core.search import SearchDocument, SearchEntry, SearchHit, SearchSource, search, unindex
 from core.visibility import is_hidden_from, not_hidden
 
 # --- data ------------------------------------------------------------------------------------
@@ -136,17 +139,18 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "Permissions": ("is_authenticated", "is_site_admin", "is_active_member_account", "is_member", "membership",
                     "can_view_group_content", "can_moderate", "can_admin_group", "can_change_role",
                     "can_invite", "join_allowed", "remember_membership", "forget_membership"),
-    "Blocks and hiding": ("can_interact", "not_hidden", "is_hidden_from"),
+    "Blocks and hiding": ("can_interact", "not_hidden", "is_hidden_from", "sees_everyone_in", "can_view_profile"),
     "Acting on members": ("end_membership", "suspend_account", "unsuspend_account"),
     "Notifications and mail": ("notify", "notify_many", "render_email", "RenderedEmail", "enqueue_mail",
                                "send_mail_now", "MailRefused"),
     "Jobs": ("Job", "crontab", "enqueue_job"),
     "Other plugins": ("is_plugin_enabled", "content_types", "support_resources"),
+    "Search": ("SearchSource", "SearchDocument", "SearchHit", "SearchEntry", "search", "unindex"),
     "Settings": ("get_settings",),
     "Pages": ("group_or_404", "content_or_404", "render_group_page", "limiter"),
     "JSON API": ("require_user", "not_found"),
-    "Forms and input": ("load_form", "form_values", "render_markdown", "country_codes", "country_choices",
-                        "country_name"),
+    "Forms and input": ("load_form", "form_values", "render_markdown", "sanitize_html", "country_codes",
+                        "country_choices", "country_name"),
 }
 """The reference's sections: every public name, once."""
 

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.orm import aliased
 
+from core import search
 from core.extensions import db
 from core.models import (
     ApiToken,
@@ -173,6 +174,8 @@ def erase_user(user: User) -> None:
         .execution_options(synchronize_session=False)
     )
     db.session.execute(delete(Comment).where(Comment.author_id == uid))
+    # Others' comments on their posts leave search with the posts (their own rows cascade with the account).
+    search.unindex("post", select(Post.id).where(Post.author_id == uid))
     db.session.execute(delete(Comment).where(Comment.post_id.in_(select(Post.id).where(Post.author_id == uid))))
     db.session.execute(delete(Post).where(Post.author_id == uid))
 

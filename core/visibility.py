@@ -1,36 +1,112 @@
-"""Hiding people from a viewer inside SQL: the ``hidden_user_ids`` hook as a subquery."""
+"""Hiding people from a viewer inside SQL: the ``hidden_user_ids`` hook as a subquery.
+
+Plugins say whose content a viewer must not see (e.g. a block, both ways). Core applies it
+everywhere except inside a group the viewer moderates: a group's staff are never blinded
+there (``core.permissions.sees_everyone_in``), so they can act on everything posted in it.
+``within`` names the group a query is about, as a ``Group`` or as a group-id column when
+the group is only known once the row is read. Queries that show staff such content also
+flag it (``hidden_flag``) so pages can say why they see it; counts shown to a viewer
+subtract what is hidden from them (``hidden_count``). All of it embeds in the caller's
+query: hiding never costs an extra SQL statement.
+"""
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, true, union
+from flask import has_request_context, request
+from sqlalchemy import ColumnElement, Select, func, literal, or_, select, true, union
 
 from core.extensions import db
+from core.models import Group
 from core.plugins.registry import get_plugins
 
 
 def hidden_user_select(viewer: Any):
-    """A union of every enabled plugin's ``hidden_user_ids(viewer)`` select, or None."""
+    """A union of every enabled plugin's ``hidden_user_ids(viewer)`` select, or None.
+
+    Asked once per request and viewer (a page embeds it in several queries): the select is
+    evaluated by the database each time it runs, so a block made meanwhile still counts.
+    """
     if not getattr(viewer, "is_authenticated", False):
         return None
-    selects = get_plugins().call("hidden_user_ids", viewer=viewer)
-    if not selects:
+    memo = request.environ.setdefault("commonground.hidden_users", {}) if has_request_context() else {}
+    if viewer.id not in memo:
+        # Never correlated: a plugin's ``select(User.id)`` must not bind to the ``users`` row of
+        # the query it is embedded in.
+        selects = [s.correlate(None) if isinstance(s, Select) else s
+                   for s in get_plugins().call("hidden_user_ids", viewer=viewer)]
+        memo[viewer.id] = None if not selects else selects[0] if len(selects) == 1 else union(*selects)
+    return memo[viewer.id]
+
+
+def _subquery(hidden: Any) -> Any:
+    return hidden.scalar_subquery() if hasattr(hidden, "scalar_subquery") else hidden
+
+
+def _exempt(viewer: Any, within: Any) -> bool:
+    """Staff of ``within`` (a ``Group``) see everyone in it; a column is left to the database."""
+    from core.permissions import sees_everyone_in
+
+    return isinstance(within, Group) and sees_everyone_in(viewer, within)
+
+
+def _per_row(within: Any) -> bool:
+    return within is not None and not isinstance(within, Group)
+
+
+def not_hidden(column: ColumnElement, viewer: Any, within: Any = None) -> ColumnElement:
+    """A WHERE clause: ``column NOT IN (hidden ids)``, unless the viewer is staff of ``within``.
+
+    ``within`` is the group the rows belong to: a ``Group`` (decided here, from the
+    membership memo) or a group-id column (decided by the database, row by row).
+    """
+    hidden = hidden_user_select(viewer)
+    if hidden is None or _exempt(viewer, within):
+        return true()
+    clause = column.not_in(_subquery(hidden))
+    if _per_row(within):
+        from core.permissions import staff_clause
+
+        return or_(staff_clause(viewer, within), clause)
+    return clause
+
+
+def hidden_flag(column: ColumnElement, viewer: Any, within: Any) -> ColumnElement | None:
+    """For staff of ``within``: a boolean column, true for people hidden from them elsewhere.
+
+    None when there is nothing to flag (not staff, or nobody hidden): callers then leave the
+    column out. With a group-id column, rows the viewer does not moderate are filtered out
+    by ``not_hidden`` anyway, so the flag only ever marks what staff see.
+    """
+    if not (_per_row(within) or _exempt(viewer, within)):
         return None
-    return selects[0] if len(selects) == 1 else union(*selects)
-
-
-def not_hidden(column: ColumnElement, viewer: Any) -> ColumnElement:
-    """A WHERE clause: ``column NOT IN (hidden ids)``; embeds in the caller's one query."""
     hidden = hidden_user_select(viewer)
     if hidden is None:
-        return true()
-    return column.not_in(hidden.scalar_subquery() if hasattr(hidden, "scalar_subquery") else hidden)
+        return None
+    return column.in_(_subquery(hidden))
 
 
-def is_hidden_from(viewer: Any, user_id: int) -> bool:
-    """One-off check for a single person (profile pages)."""
+def hidden_count(counted: ColumnElement, *criteria: ColumnElement, person: ColumnElement,
+                 viewer: Any) -> ColumnElement:
+    """A correlated count of rows matching ``criteria`` whose ``person`` is hidden from the viewer.
+
+    The caller subtracts it from a stored counter (comments on a post, members of a group)
+    so the number shown agrees with the list shown; ``literal(0)`` when nobody is hidden.
+    """
+    hidden = hidden_user_select(viewer)
+    if hidden is None:
+        return literal(0)
+    return (select(func.count(counted)).where(*criteria, person.in_(_subquery(hidden)))
+            .scalar_subquery())
+
+
+def is_hidden_from(viewer: Any, user_id: int, within: Any = None) -> bool:
+    """One-off check for a single person (profiles, a member picked by name, reported items)."""
+    if _exempt(viewer, within):
+        return False
     hidden = hidden_user_select(viewer)
     if hidden is None:
         return False
     sub = hidden.subquery()
     return db.session.scalar(db.select(sub.c[0]).where(sub.c[0] == user_id).limit(1)) is not None
+

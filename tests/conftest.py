@@ -1,8 +1,9 @@
 """Shared fixtures come from ``core.testing``, loaded through its ``pytest11`` entry point.
 
-Two suite-wide rules live here: a test that uses the ``browser`` fixture is marked ``browser``
-(the PostgreSQL run deselects them), and under ``CI=true`` a skipped test counts as a failure,
-so a missing service can never turn the suite green by skipping.
+Three suite-wide rules live here: a test that uses the ``browser`` fixture is marked ``browser``
+(the PostgreSQL run deselects them); a ``postgres_only`` test is deselected (not skipped) when
+the suite runs on SQLite, and runs in the PostgreSQL run; and under ``CI=true`` a skipped test
+counts as a failure, so a missing service can never turn the suite green by skipping.
 """
 from __future__ import annotations
 
@@ -10,12 +11,19 @@ import os
 
 import pytest
 
+TEST_DB_ENV = "COMMONGROUND_TEST_DATABASE_URL"
+
 
 @pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
+    if not os.environ.get(TEST_DB_ENV, "").startswith("postgresql"):
+        elsewhere = [item for item in items if item.get_closest_marker("postgres_only")]
+        if elsewhere:
+            config.hook.pytest_deselected(items=elsewhere)
+            items[:] = [item for item in items if not item.get_closest_marker("postgres_only")]
 
 
 @pytest.hookimpl(wrapper=True)

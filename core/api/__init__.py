@@ -18,9 +18,10 @@ def init_api(app: Flask) -> Api:
 
     for module in (auth, users, groups, posts, notifications):
         api.register_blueprint(module.blp)
-    from core.api import plugin_management
+    from core.api import plugin_management, search
 
     api.register_blueprint(plugin_management.blp)
+    api.register_blueprint(search.blp)
     from core.api.docs import init_docs
 
     init_docs(app, api)

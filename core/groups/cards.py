@@ -124,8 +124,12 @@ def _author(user: Any) -> Author:
 
 
 def post_cards(posts: Iterable[Post], group: Group, placeholders: dict[int, Markup],
-               in_feed: bool = True) -> list[Markup]:
-    """The cards of ``posts`` in ``group`` as the current viewer sees them."""
+               in_feed: bool = True, hidden_authors: frozenset[int] = frozenset()) -> list[Markup]:
+    """The cards of ``posts`` in ``group`` as the current viewer sees them.
+
+    ``hidden_authors``: people the viewer sees here only as the group's staff; plugins get
+    ``hidden_elsewhere=True`` in the post's slots to say why (e.g. "has blocked you").
+    """
     from core.plugins import get_plugins
 
     viewer = current_user._get_current_object()
@@ -135,17 +139,18 @@ def post_cards(posts: Iterable[Post], group: Group, placeholders: dict[int, Mark
         cards.append(PostCard(
             id=post.id, group_slug=group.slug, author=_author(post.author), created_at=post.created_at,
             edited=post.edited_at is not None, body=placeholders.get(post.id) or Markup(post.body_html),
-            comment_count=post.comment_count if in_feed else None,
+            comment_count=post.shown_comment_count if in_feed else None,
             can_edit=permissions.can_edit_content(viewer, post),
             can_delete=permissions.can_delete_content(viewer, post, group),
-            actions=slot("post_actions", post=post, group=group), footer=slot("post_footer", post=post, group=group),
+            actions=slot("post_actions", post=post, group=group),
+            footer=slot("post_footer", post=post, group=group, hidden_elsewhere=post.author_id in hidden_authors),
         ))
     return _render("groups/_post_card.html", cards)
 
 
-def comment_cards(comments: Iterable[Comment], post: Post, group: Group,
-                  placeholders: dict[int, Markup]) -> list[Markup]:
-    """The cards of a post's ``comments`` as the current viewer sees them."""
+def comment_cards(comments: Iterable[Comment], post: Post, group: Group, placeholders: dict[int, Markup],
+                  hidden_authors: frozenset[int] = frozenset()) -> list[Markup]:
+    """The cards of a post's ``comments`` as the current viewer sees them (``hidden_authors`` as above)."""
     from core.plugins import get_plugins
 
     viewer = current_user._get_current_object()
@@ -157,6 +162,7 @@ def comment_cards(comments: Iterable[Comment], post: Post, group: Group,
             edited=comment.edited_at is not None, body=placeholders.get(comment.id) or Markup(comment.body_html),
             can_edit=permissions.can_edit_content(viewer, comment),
             can_delete=permissions.can_delete_content(viewer, comment, group),
-            actions=slot("comment_actions", comment=comment, post=post, group=group),
+            actions=slot("comment_actions", comment=comment, post=post, group=group,
+                         hidden_elsewhere=comment.author_id in hidden_authors),
         ))
     return _render("groups/_comment_card.html", cards)

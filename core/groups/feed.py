@@ -28,7 +28,7 @@ def render_group_page(context: GroupContext, values: dict | None = None, errors:
     if can_view_group_content(current_user, group):
         page = page_or_400(queries.feed_page, group, current_user, before, current_app.config["PAGE_SIZE"])
         placeholders = load_placeholders(current_user, "post", [post.id for post in page.items])
-        post_cards = cards.post_cards(page.items, group, placeholders)
+        post_cards = cards.post_cards(page.items, group, placeholders, hidden_authors=page.hidden_authors)
     return render_template("groups/group.html", context=context, group=group, tabs=group_tabs(context), page=page,
                            post_cards=post_cards, before=before, values=values or {},
                            errors=errors or {}), status
@@ -41,8 +41,10 @@ def render_post_page(context: GroupContext, post: Post, values: dict | None = No
     comments = page_or_400(queries.comment_page, post, current_user, after, COMMENTS_PER_PAGE)
     post_placeholders = load_placeholders(current_user, "post", [post.id])
     comment_placeholders = load_placeholders(current_user, "comment", [c.id for c in comments.items])
-    (post_card,) = cards.post_cards([post], context.group, post_placeholders, in_feed=False)
-    comment_cards = cards.comment_cards(comments.items, post, context.group, comment_placeholders)
+    (post_card,) = cards.post_cards([post], context.group, post_placeholders, in_feed=False,
+                                    hidden_authors=context.hidden_authors)
+    comment_cards = cards.comment_cards(comments.items, post, context.group, comment_placeholders,
+                                        hidden_authors=comments.hidden_authors)
     return render_template("groups/post.html", context=context, group=context.group, tabs=group_tabs(context),
                            post=post, comments=comments, after=after, post_card=post_card,
                            comment_cards=comment_cards, values=values or {}, errors=errors or {}), status

@@ -233,14 +233,14 @@ def decline_invitation(actor: Any, invitation_id: int) -> Invitation:
 
 
 def _target(actor: Any, group: Group, username: str) -> Membership:
-    """A member of ``group`` the actor may see, by username."""
+    """A member of ``group`` the actor may see, by username (staff see every member)."""
     if not can_view_group_content(actor, group):
         raise NotFound()
     found = db.session.scalar(
         db.select(Membership).join(Membership.user)
         .where(Membership.group_id == group.id, User.username == username)
     )
-    if found is None or is_hidden_from(actor, found.user_id):
+    if found is None or is_hidden_from(actor, found.user_id, within=group):
         raise NotFound()
     return found
 

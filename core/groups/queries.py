@@ -3,6 +3,9 @@
 A page loads the group together with the viewer's membership (and what the header needs)
 in one query and primes ``core.permissions``' memo with it; lists load rows together with
 their authors, filtered by ``not_hidden`` inside the same query, keyset-paginated.
+Counters shown beside them (members, comments) subtract, in that same query, the people
+hidden from the viewer; a group's staff see everyone in it, and lists flag (``hidden_authors``)
+the people they see only for that reason.
 """
 from __future__ import annotations
 
@@ -12,13 +15,13 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Integer, String, and_, bindparam, case, false, literal, or_
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import aliased, contains_eager
 
 from core.extensions import db
 from core.groups import keyset
 from core.models import Comment, Group, Invitation, JoinRequest, Membership, Post, User
-from core.permissions import can_view_group_content, is_authenticated, remember_membership
-from core.visibility import not_hidden
+from core.permissions import can_view_group_content, is_authenticated, remember_membership, sees_everyone_in
+from core.visibility import hidden_count, hidden_flag, not_hidden
 
 
 @dataclass
@@ -30,6 +33,7 @@ class GroupContext:
     has_pending_request: bool
     invitation_id: int | None
     open_requests: int
+    hidden_authors: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -38,6 +42,7 @@ class Page:
 
     items: list[Any]
     next: str | None
+    hidden_authors: frozenset[int] = frozenset()
 
 
 VIEWER = bindparam("cg_viewer_id", type_=Integer)
@@ -76,11 +81,43 @@ def _viewer_params(viewer: Any) -> dict:
 
 
 def _context(viewer: Any, group: Group, row: Any, offset: int) -> GroupContext:
-    found, pending, invitation_id, open_requests = row[offset:offset + 4]
+    """The context from ``row[offset:]``: the four context columns, then ``_hidden_members``."""
+    found, pending, invitation_id, open_requests, hidden_members = row[offset:offset + 5]
     if is_authenticated(viewer):
         remember_membership(viewer, group, found)
+    _count_members(viewer, group, hidden_members)
     return GroupContext(group=group, membership=found, has_pending_request=bool(pending),
                         invitation_id=invitation_id, open_requests=open_requests or 0)
+
+
+# Made once: an alias is costly to build (and to adapt columns for) on every request.
+_COUNTED_MEMBER = aliased(Membership, name="counted_member")
+_COUNTED_COMMENT = aliased(Comment, name="counted_comment")
+
+
+def _hidden_members(viewer: Any):
+    """How many members of the row's group are hidden from ``viewer`` (a correlated count)."""
+    member = _COUNTED_MEMBER
+    return hidden_count(member.id, member.group_id == Group.id, person=member.user_id, viewer=viewer)
+
+
+def _count_members(viewer: Any, group: Group, hidden: int | None) -> None:
+    """``group.shown_member_count`` for this viewer: staff see (and count) everyone."""
+    group.hidden_member_count = 0 if sees_everyone_in(viewer, group) else (hidden or 0)
+
+
+def _hidden_comments(viewer: Any):
+    """How many comments on the row's post are by people hidden from ``viewer``."""
+    comment = _COUNTED_COMMENT
+    return hidden_count(comment.id, comment.post_id == Post.id, person=comment.author_id, viewer=viewer)
+
+
+def _flagged(stmt, flag, person) -> tuple[list, frozenset[int]]:
+    """Run ``stmt`` (an entity, then ``flag`` if any): the items, and the people ``flag`` marked."""
+    if flag is None:
+        return list(db.session.scalars(stmt)), frozenset()
+    rows = db.session.execute(stmt).all()
+    return [row[0] for row in rows], frozenset(person(row[0]) for row in rows if row[1])
 
 
 @cache
@@ -95,7 +132,8 @@ def _group_statement(authenticated: bool):
 def load_group(slug: str, viewer: Any) -> GroupContext | None:
     """The group with the viewer's membership, in one query; None if no such group."""
     params = _viewer_params(viewer)
-    row = db.session.execute(_group_statement(bool(params)), {"cg_slug": slug, **params}).first()
+    stmt = _group_statement(bool(params)).add_columns(_hidden_members(viewer))
+    row = db.session.execute(stmt, {"cg_slug": slug, **params}).first()
     if row is None:
         return None
     return _context(viewer, row[0], row, 1)
@@ -108,11 +146,13 @@ def load_post(slug: str | None, post_id: int, viewer: Any) -> tuple[GroupContext
     """
     params = _viewer_params(viewer)
     columns, joins = _context_columns(bool(params))
+    flag = hidden_flag(Post.author_id, viewer, Post.group_id)
     stmt = (
-        db.select(Post, *columns)
+        db.select(Post, *columns, _hidden_members(viewer), _hidden_comments(viewer), flag if flag is not None
+                  else literal(False))
         .join(Post.group).join(Post.author)
         .options(contains_eager(Post.group), contains_eager(Post.author))
-        .where(Post.id == post_id, not_hidden(Post.author_id, viewer))
+        .where(Post.id == post_id, not_hidden(Post.author_id, viewer, Post.group_id))
     )
     if slug is not None:
         stmt = stmt.where(Group.slug == slug)
@@ -125,6 +165,10 @@ def load_post(slug: str | None, post_id: int, viewer: Any) -> tuple[GroupContext
     context = _context(viewer, post.group, row, 1)
     if not can_view_group_content(viewer, post.group):
         return None
+    staff = sees_everyone_in(viewer, post.group)
+    post.hidden_comment_count = 0 if staff else (row[-2] or 0)
+    if row[-1]:
+        context.hidden_authors = frozenset({post.author_id})
     return context, post
 
 
@@ -134,12 +178,13 @@ def load_comment(slug: str | None, comment_id: int, viewer: Any) -> tuple[GroupC
     columns, joins = _context_columns(bool(params))
     post_author = db.aliased(User)
     stmt = (
-        db.select(Comment, *columns)
+        db.select(Comment, *columns, _hidden_members(viewer))
         .join(Comment.post).join(Post.group).join(Comment.author)
         .join(post_author, Post.author_id == post_author.id)
         .options(contains_eager(Comment.post).contains_eager(Post.group), contains_eager(Comment.author),
                  contains_eager(Comment.post).contains_eager(Post.author.of_type(post_author)))
-        .where(Comment.id == comment_id, not_hidden(Comment.author_id, viewer), not_hidden(Post.author_id, viewer))
+        .where(Comment.id == comment_id, not_hidden(Comment.author_id, viewer, Post.group_id),
+               not_hidden(Post.author_id, viewer, Post.group_id))
     )
     if slug is not None:
         stmt = stmt.where(Group.slug == slug)
@@ -156,32 +201,52 @@ def load_comment(slug: str | None, comment_id: int, viewer: Any) -> tuple[GroupC
 
 
 def feed_page(group: Group, viewer: Any, before: str | None, limit: int) -> Page:
-    """Newest posts first, with authors; ``before`` is a cursor from a previous page."""
+    """Newest posts first, with authors; ``before`` is a cursor from a previous page.
+
+    Each post's ``shown_comment_count`` leaves out comments by people hidden from the viewer.
+    """
+    staff = sees_everyone_in(viewer, group)
+    flag = hidden_flag(Post.author_id, viewer, group)
+    columns = [Post, literal(0) if staff else _hidden_comments(viewer)]
     stmt = (
-        db.select(Post).join(Post.author).options(contains_eager(Post.author))
-        .where(Post.group_id == group.id, not_hidden(Post.author_id, viewer))
+        db.select(*columns, *([flag] if flag is not None else []))
+        .join(Post.author).options(contains_eager(Post.author))
+        .where(Post.group_id == group.id, not_hidden(Post.author_id, viewer, group))
         .order_by(Post.created_at.desc(), Post.id.desc())
         .limit(limit + 1)
     )
     if before:
         stmt = stmt.where(keyset.after((Post.created_at, Post.id), keyset.decode(before, (datetime, int)),
                                        descending=True))
-    posts = list(db.session.scalars(stmt))
-    return _page(posts, limit, lambda post: keyset.encode(post.created_at, post.id))
+    posts = []
+    flagged = set()
+    for row in db.session.execute(stmt):
+        post = row[0]
+        post.hidden_comment_count = row[1] or 0
+        if flag is not None and row[2]:
+            flagged.add(post.author_id)
+        posts.append(post)
+    page = _page(posts, limit, lambda post: keyset.encode(post.created_at, post.id))
+    page.hidden_authors = frozenset(flagged)
+    return page
 
 
 def comment_page(post: Post, viewer: Any, after: str | None, limit: int) -> Page:
     """A post's comments oldest first, with authors."""
+    flag = hidden_flag(Comment.author_id, viewer, post.group)
     stmt = (
-        db.select(Comment).join(Comment.author).options(contains_eager(Comment.author))
-        .where(Comment.post_id == post.id, not_hidden(Comment.author_id, viewer))
+        db.select(Comment, *([flag] if flag is not None else []))
+        .join(Comment.author).options(contains_eager(Comment.author))
+        .where(Comment.post_id == post.id, not_hidden(Comment.author_id, viewer, post.group))
         .order_by(Comment.created_at, Comment.id)
         .limit(limit + 1)
     )
     if after:
         stmt = stmt.where(keyset.after((Comment.created_at, Comment.id), keyset.decode(after, (datetime, int))))
-    comments = list(db.session.scalars(stmt))
-    return _page(comments, limit, lambda comment: keyset.encode(comment.created_at, comment.id))
+    comments, flagged = _flagged(stmt, flag, lambda comment: comment.author_id)
+    page = _page(comments, limit, lambda comment: keyset.encode(comment.created_at, comment.id))
+    page.hidden_authors = flagged
+    return page
 
 
 ROLE_ORDER = case({"owner": 3, "admin": 2, "moderator": 1}, value=Membership.role, else_=0)
@@ -189,17 +254,21 @@ ROLE_ORDER = case({"owner": 3, "admin": 2, "moderator": 1}, value=Membership.rol
 
 def member_page(group: Group, viewer: Any, after: str | None, limit: int) -> Page:
     """Members with their accounts: owners first, then admins, moderators, members by join order."""
+    flag = hidden_flag(Membership.user_id, viewer, group)
     stmt = (
-        db.select(Membership).join(Membership.user).options(contains_eager(Membership.user))
-        .where(Membership.group_id == group.id, not_hidden(Membership.user_id, viewer))
+        db.select(Membership, *([flag] if flag is not None else []))
+        .join(Membership.user).options(contains_eager(Membership.user))
+        .where(Membership.group_id == group.id, not_hidden(Membership.user_id, viewer, group))
         .order_by(ROLE_ORDER.desc(), Membership.id)
         .limit(limit + 1)
     )
     if after:
         rank, last_id = keyset.decode(after, (int, int))
         stmt = stmt.where(or_(ROLE_ORDER < rank, and_(ROLE_ORDER == rank, Membership.id > last_id)))
-    members = list(db.session.scalars(stmt))
-    return _page(members, limit, lambda m: keyset.encode(m.rank, m.id))
+    members, flagged = _flagged(stmt, flag, lambda member: member.user_id)
+    page = _page(members, limit, lambda m: keyset.encode(m.rank, m.id))
+    page.hidden_authors = flagged
+    return page
 
 
 def request_page(group: Group, viewer: Any, after: str | None, limit: int) -> Page:
@@ -207,7 +276,7 @@ def request_page(group: Group, viewer: Any, after: str | None, limit: int) -> Pa
     stmt = (
         db.select(JoinRequest).join(JoinRequest.user).options(contains_eager(JoinRequest.user))
         .where(JoinRequest.group_id == group.id, JoinRequest.status == "pending",
-               not_hidden(JoinRequest.user_id, viewer))
+               not_hidden(JoinRequest.user_id, viewer, group))
         .order_by(JoinRequest.id)
         .limit(limit + 1)
     )
@@ -221,11 +290,11 @@ def request_page(group: Group, viewer: Any, after: str | None, limit: int) -> Pa
 def directory_page(viewer: Any, query: str, after: str | None, limit: int) -> Page:
     """Every group (private ones too: name and description are public), by name, with the viewer's role."""
     if is_authenticated(viewer):
-        stmt = db.select(Group, Membership).outerjoin(
+        stmt = db.select(Group, Membership, _hidden_members(viewer)).outerjoin(
             Membership, and_(Membership.group_id == Group.id, Membership.user_id == viewer.id)
         )
     else:
-        stmt = db.select(Group, literal(None))
+        stmt = db.select(Group, literal(None), literal(0))
     if query:
         pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         stmt = stmt.where(or_(Group.name.ilike(pattern, escape="\\"), Group.description.ilike(pattern, escape="\\")))
@@ -233,9 +302,10 @@ def directory_page(viewer: Any, query: str, after: str | None, limit: int) -> Pa
         stmt = stmt.where(keyset.after((Group.name, Group.id), keyset.decode(after, (str, int))))
     rows = db.session.execute(stmt.order_by(Group.name, Group.id).limit(limit + 1)).all()
     groups = []
-    for group, found in rows:
+    for group, found, hidden_members in rows:
         if is_authenticated(viewer):
             remember_membership(viewer, group, found)
+        _count_members(viewer, group, hidden_members)
         groups.append(group)
     return _page(groups, limit, lambda group: keyset.encode(group.name, group.id))
 

@@ -10,6 +10,7 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from core.models import search as search_index
 from core.plugins import migrations as migration_branches
 
 config = context.config
@@ -38,6 +39,8 @@ def configure_args():
     args = dict(current_app.extensions["migrate"].configure_args)
     args.setdefault("process_revision_directives", process_revision_directives)
     args.setdefault("render_item", migration_branches.render_item)
+    # Search's full-text objects (FTS5 table, tsvector column) live outside the models' metadata.
+    args.setdefault("include_object", search_index.include_object)
     # SQLite cannot ALTER most things: batch mode copies the table. Harmless elsewhere.
     args.setdefault("render_as_batch", True)
     args.setdefault("compare_type", True)

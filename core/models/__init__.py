@@ -5,6 +5,7 @@ from core.models.notifications import Notification, NotificationPreference
 from core.models.outbox import OutboxMessage
 from core.models.plugin_state import GroupPluginState, PluginState, StateVersion
 from core.models.posts import Comment, Post
+from core.models.search import SearchEntry
 from core.models.users import ApiToken, User
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "OutboxMessage",
     "PluginState",
     "Post",
+    "SearchEntry",
     "StateVersion",
     "User",
 ]

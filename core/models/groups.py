@@ -30,6 +30,14 @@ class Group(db.Model):
 
     memberships = relationship("Membership", back_populates="group", cascade="all, delete-orphan", passive_deletes=True)
 
+    # Not stored: how many members are hidden from the viewer who loaded the group (set by
+    # ``core.groups.queries``, 0 for its staff), so the count shown matches the list shown.
+    hidden_member_count = 0
+
+    @property
+    def shown_member_count(self) -> int:
+        return max(self.member_count - self.hidden_member_count, 0)
+
     @property
     def is_private(self) -> bool:
         return self.visibility == "private"

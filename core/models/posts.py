@@ -30,6 +30,14 @@ class Post(db.Model):
     author = relationship("User")
     comments = relationship("Comment", back_populates="post", cascade="all, delete-orphan", passive_deletes=True)
 
+    # Not stored: comments hidden from the viewer who loaded the post (set by
+    # ``core.groups.queries``), so "3 comments" never promises a comment the viewer cannot see.
+    hidden_comment_count = 0
+
+    @property
+    def shown_comment_count(self) -> int:
+        return max(self.comment_count - self.hidden_comment_count, 0)
+
 
 class Comment(db.Model):
     __tablename__ = "comments"

@@ -48,15 +48,23 @@ def support_resources(locale, context):
 
 
 def _post_visible(post: Post, user) -> bool:
-    return can_view_group_content(user, post.group) and not is_hidden_from(user, post.author_id)
+    return can_view_group_content(user, post.group) and not is_hidden_from(user, post.author_id, within=post.group)
 
 
 def _comment_visible(comment: Comment, user) -> bool:
-    return _post_visible(comment.post, user) and not is_hidden_from(user, comment.author_id)
+    return _post_visible(comment.post, user) and not is_hidden_from(user, comment.author_id,
+                                                                    within=comment.post.group)
 
 
 def _profile_visible(profile: User, user) -> bool:
     return can_view_profile(user, profile)
+
+
+def _profile_html(profile: User) -> Markup:
+    """The profile as its page shows it: the name, then the bio line by line (plain text)."""
+    lines = [Markup("<p><strong>{}</strong> (@{})</p>").format(profile.display_name, profile.username)]
+    lines += [Markup("<p>{}</p>").format(line) for line in (profile.bio or "").splitlines() if line.strip()]
+    return Markup("").join(lines)
 
 
 @hookimpl
@@ -85,6 +93,7 @@ def content_types():
             snapshot=lambda p: p.body_source,
             url=lambda p: url_for("groups.post", slug=p.group.slug, post_id=p.id),
             delete=lambda p: db.session.delete(p),
+            snapshot_html=lambda p: p.body_html,
         ),
         ContentType(
             name="comment", label=_l("Comment"),
@@ -95,6 +104,7 @@ def content_types():
             snapshot=lambda c: c.body_source,
             url=lambda c: url_for("groups.post", slug=c.post.group.slug, post_id=c.post_id) + f"#comment-{c.id}",
             delete=lambda c: db.session.delete(c),
+            snapshot_html=lambda c: c.body_html,
         ),
         ContentType(
             name="profile", label=_l("Profile"),
@@ -104,8 +114,16 @@ def content_types():
             group_id=lambda u: None,
             snapshot=lambda u: f"{u.display_name} (@{u.username})\n{u.bio}",
             url=lambda u: url_for("auth.profile", username=u.username),
+            snapshot_html=_profile_html,
         ),
     ]
+
+
+@hookimpl(trylast=True)
+def search_sources():
+    from core.search.core_sources import core_sources
+
+    return core_sources()
 
 
 @hookimpl(trylast=True)

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from core.jobs import Job
     from core.models import Comment, Group, Membership, Notification, Post, User
+    from core.search import SearchSource
 
 PROJECT = "commonground"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -63,7 +64,9 @@ class ContentType:
     ``load(id)`` returns the object or None; ``visible_to(obj, user)`` says whether
     ``user`` may see it; ``author_id(obj)``, ``group_id(obj)`` (None outside groups),
     ``snapshot(obj)`` (a plain-text copy kept as evidence) and ``url(obj)`` describe it;
-    ``hide``/``delete`` are optional callables used by moderation.
+    ``hide``/``delete`` are optional callables used by moderation. ``snapshot_html(obj)``,
+    optional, gives the sanitized HTML readers saw (moderators see the evidence that way);
+    without it the snapshot is rendered as Markdown by core's sanitizer.
     """
 
     name: str
@@ -75,6 +78,7 @@ class ContentType:
     snapshot: Any
     url: Any
     delete: Any = None
+    snapshot_html: Any = None
 
 
 @dataclass(frozen=True)
@@ -281,17 +285,41 @@ def can_join_group(user: User, group: Group) -> bool | None:
 
 @hookspec
 def hidden_user_ids(viewer: User) -> Select | None:
-    """Called while building list queries (feeds, comments, member lists) for ``viewer``.
+    """Called while building queries of people's content (feeds, comments, member lists, counts).
 
     Arguments: ``viewer`` – the current ``User`` (never called for anonymous visitors).
     Return: a SQLAlchemy ``Select`` of one integer column (user ids) whose content ``viewer``
-    must not see, or None. Core embeds it as ``NOT IN (subquery)`` in the same SQL query, so
-    hiding costs no extra queries.
+    must not see, or None. Core embeds it, uncorrelated, as ``NOT IN (subquery)`` in the same
+    SQL query, so hiding costs no extra queries; counts shown to ``viewer`` leave those people
+    out too. Answer about the viewer only, wherever they are: core applies one exemption
+    itself – inside a group, its staff (moderators, admins, owners) see every member's content
+    whoever is hidden from them, so they can act on it; those items reach the ``post_footer``,
+    ``comment_actions`` and ``member_details`` slots with ``hidden_elsewhere=True`` for a
+    plugin to say why. Outside that group (other groups, profiles) the answer applies as is.
     Example::
 
         @hookimpl
         def hidden_user_ids(viewer):
             return select(Block.blocked_id).where(Block.blocker_id == viewer.id)
+    """
+
+
+@hookspec
+def hidden_content_ids(viewer: User, content_type: str) -> Select | None:
+    """Called while building a search for ``viewer``, once per searchable content type.
+
+    Arguments: ``viewer`` – the current user (may be anonymous); ``content_type`` – a search
+    source name such as ``"post"``, ``"comment"`` or ``"profile"`` (content types and search
+    sources share their names).
+    Return: a SQLAlchemy ``Select`` of one integer column (ids of that type) that ``viewer`` must
+    not find, e.g. items hidden by moderation, or None. Core embeds it as ``NOT IN (subquery)``
+    in the search's one SQL query, so it costs no extra query. Site-scope plugins only; a
+    disabled plugin's hiding stops with it, as its placeholders do.
+    Example::
+
+        @hookimpl
+        def hidden_content_ids(viewer, content_type):
+            return select(Hidden.content_id).where(Hidden.content_type == content_type)
     """
 
 
@@ -454,6 +482,34 @@ def register_jobs(app: Flask) -> list[Job]:
     """
 
 
+@hookspec
+def search_sources() -> list[SearchSource]:
+    """Called once while the app is built, on every installed plugin (enabled or not: a disabled
+    plugin's rows stay in the index and come back when it is enabled; until then search leaves
+    them out, and a group plugin's rows only show in groups that switched it on).
+
+    Arguments: none.
+    Return: a list of ``SearchSource`` (from ``core.plugin_api``). Each names a model whose rows core
+    indexes in the same transaction as they are written (``document(obj)`` -> ``SearchDocument``),
+    a ``visible(viewer, entries)`` SQL filter core puts into its one search query on top of its
+    own rules (private groups, hidden people, hidden items, plugin switches), and ``url(hit)``.
+    A source name is the plugin id or starts with ``<id>_``; a name declared twice stops the app,
+    naming both plugins. Rebuild with ``flask search reindex``.
+    Example::
+
+        @hookimpl
+        def search_sources():
+            return [SearchSource(
+                name="events", label=_l("Events"), item_label=_l("Event"), model=Event,
+                document=lambda e: SearchDocument(object_id=e.id, title=e.title, body=e.description,
+                                            group_id=e.group_id, author_id=e.created_by_id),
+                visible=lambda viewer, entries: true(),
+                url=lambda hit: url_for("events.show", slug=hit.group_slug, event_id=hit.object_id),
+                watch=("title", "description"),
+            )]
+    """
+
+
 # --- support ----------------------------------------------------------------------------------
 
 
@@ -556,6 +612,7 @@ SLOTS = frozenset(
         "post_actions",
         "post_footer",
         "comment_actions",
+        "member_details",
         "content_actions",
         "profile_actions",
         "profile_details",

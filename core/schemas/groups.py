@@ -165,7 +165,8 @@ class GroupSchema(Schema):
     visibility = fields.String()
     join_mode = fields.String()
     join_question = fields.String(allow_none=True)
-    member_count = fields.Integer()
+    member_count = fields.Integer(attribute="shown_member_count",
+                                  metadata={"description": "Members you can see (group staff see everyone)."})
     created_at = fields.DateTime()
     url = fields.Function(lambda group: url_for("groups.group", slug=group.slug, _external=True))
     viewer_role = fields.Method("_viewer_role", metadata={"description": "The caller's role, or null."})

@@ -74,7 +74,8 @@ class PostSchema(_ContentSchema):
     content_type = "post"
 
     group = fields.Function(lambda post: post.group.slug, metadata={"description": "The group's slug."})
-    comment_count = fields.Integer()
+    comment_count = fields.Integer(attribute="shown_comment_count",
+                                   metadata={"description": "Comments you can see (by people not hidden from you)."})
     url = fields.Function(lambda post: url_for("groups.post", slug=post.group.slug, post_id=post.id, _external=True))
 
 

@@ -120,6 +120,14 @@ def content_placeholders(viewer, content_type, ids):
     return placeholders(viewer, content_type, list(ids))
 
 
+@hookimpl
+def hidden_content_ids(viewer, content_type):
+    """Search leaves out what moderators hid, except for the moderators of its group."""
+    from plugins.reporting.hiding import hidden_select
+
+    return hidden_select(viewer, content_type)
+
+
 # --- privacy ------------------------------------------------------------------------------------
 
 

@@ -16,11 +16,17 @@ from sqlalchemy.orm import joinedload
 
 from core.plugin_api import Group, User, db, not_found, require_user
 from plugins.reporting import appeals, audit, blocks, moderation, queue
-from plugins.reporting.categories import SELF_HARM
+from plugins.reporting.categories import SELF_HARM, case_title, priority_level
 from plugins.reporting.content import load_visible_item
 from plugins.reporting.links import token_matches
 from plugins.reporting.models import Appeal, Decision, Report
-from plugins.reporting.permissions import can_decide_appeal, can_handle_case, can_read_decision, can_use_queue
+from plugins.reporting.permissions import (
+    can_decide_appeal,
+    can_handle_case,
+    can_read_decision,
+    can_use_queue,
+    can_view_appeal,
+)
 from plugins.reporting.reports import AlreadyReported, ReportError, file_report, support_resources
 from plugins.reporting.schemas import (
     AppealDecisionSchema,
@@ -133,9 +139,11 @@ def _queue_group(slug: str | None) -> Group | None:
 
 def _case_out(case, hidden: bool) -> dict[str, Any]:
     return {"id": case.id, "content_type": case.content_type, "content_id": case.content_id,
-            "content_url": case.content_url, "group": case.group, "author": case.author, "state": case.state,
-            "urgent": case.urgent, "priority": case.priority, "report_count": case.report_count,
-            "categories": case.categories or {}, "snapshot": case.snapshot, "hidden": hidden,
+            "content_url": case.content_url, "group": case.group, "author": case.author, "title": case_title(case),
+            "state": case.state, "urgent": case.urgent, "priority": case.priority,
+            "priority_level": priority_level(case), "report_count": case.report_count,
+            "categories": case.categories or {}, "snapshot": case.snapshot, "snapshot_html": case.snapshot_html,
+            "hidden": hidden, "escalated": case.escalated,
             "claimed_by": case.claimed_by, "outcome": case.outcome, "created_at": case.created_at,
             "updated_at": case.updated_at}
 
@@ -259,7 +267,7 @@ def decide_appeal(data, appeal_id: int):
     """Uphold or overturn; must be a different moderator from the one who decided."""
     user = require_user()
     appeal = db.session.get(Appeal, appeal_id)
-    if appeal is None or appeal.appellant_id == user.id or not can_handle_case(user, appeal.decision.case):
+    if appeal is None or not can_view_appeal(user, appeal):
         not_found()
     if not can_decide_appeal(user, appeal):
         abort(403, message=_("A different moderator must decide this appeal."))
@@ -280,7 +288,8 @@ def decide_appeal(data, appeal_id: int):
 def audit_log(args):
     """Moderation audit log, newest first: a group's (``group``) or, for site admins, everything."""
     group = _queue_group(args["group"])
-    entries, _before = audit.entries(group.id if group else None, everything=group is None, before=args["before"])
+    entries, _before = audit.entries(current_user, group.id if group else None, everything=group is None,
+                                     before=args["before"])
     return entries
 
 

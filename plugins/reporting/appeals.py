@@ -1,7 +1,9 @@
 """Appeals: one per decision, by the person it affected, decided by a different moderator.
 
-Overturning undoes what can be undone: the item is shown again, a ban or suspension is
-lifted, a warning no longer counts. A deleted item stays deleted (its snapshot is kept).
+The appeal waits in the group's queue when a moderator there may decide it (not the one who
+decided, not a reporter, not its subject), else in the site queue. Overturning undoes what
+can be undone: the item is shown again, a ban or suspension is lifted, a warning no longer
+counts. A deleted item stays deleted (its snapshot is kept).
 """
 from __future__ import annotations
 
@@ -14,6 +16,11 @@ from core.plugin_api import User, db, get_settings, unsuspend_account, utcnow
 from plugins.reporting import audit, bans, notices
 from plugins.reporting.hiding import unhide
 from plugins.reporting.models import Appeal, Decision
+from plugins.reporting.permissions import (
+    can_decide_appeal,
+    eligible_moderators,
+    not_party_clause,
+)
 
 PLUGIN_ID = "reporting"
 
@@ -43,7 +50,9 @@ def file_appeal(user: User, decision: Decision, text: str) -> Appeal:
         raise AppealError(_("There is nothing to appeal in this decision."), status=409)
     if utcnow() >= appeal_deadline(decision):
         raise AppealError(_("The time to appeal this decision has passed."), status=409)
-    appeal = Appeal(decision=decision, appellant_id=user.id, group_id=decision.group_id, text=text.strip())
+    deciders = eligible_moderators(decision.case, excluding=(decision.moderator_id, user.id))
+    group_id = decision.group_id if deciders else None
+    appeal = Appeal(decision=decision, appellant_id=user.id, group_id=group_id, text=text.strip())
     db.session.add(appeal)
     db.session.flush()
     audit.record("appealed", actor=user, case=decision.case, detail={"decision_id": decision.id,
@@ -53,11 +62,11 @@ def file_appeal(user: User, decision: Decision, text: str) -> Appeal:
 
 
 def decide_appeal(moderator: User, appeal: Appeal, outcome: str, response: str, url: str) -> Appeal:
-    """Uphold or overturn; the caller has checked this is a different moderator."""
+    """Uphold or overturn; the caller has checked ``can_decide_appeal`` (checked again here)."""
     if appeal.state != "pending":
         raise AppealError(_("This appeal was already decided."), status=409)
     decision = appeal.decision
-    if moderator.id == decision.moderator_id:
+    if not can_decide_appeal(moderator, appeal):
         raise AppealError(_("A different moderator must decide this appeal."), status=403)
     appeal.state = outcome
     appeal.response = (response or "").strip()
@@ -86,14 +95,15 @@ def _undo(decision: Decision) -> None:
 
 
 def pending_for(group_id: int | None, viewer: Any, *, everything: bool = False) -> list[Appeal]:
-    """Pending appeals in a queue, oldest first; the viewer's own appeals are never listed."""
+    """Pending appeals in a queue, oldest first; never those about a case the viewer is a party to."""
     from sqlalchemy import select
     from sqlalchemy.orm import joinedload
 
     stmt = (select(Appeal).join(Appeal.decision)
             .options(joinedload(Appeal.decision).joinedload(Decision.case),
                      joinedload(Appeal.decision).joinedload(Decision.moderator))
-            .where(Appeal.state == "pending", Appeal.appellant_id != viewer.id)
+            .where(Appeal.state == "pending", Appeal.appellant_id != viewer.id,
+                   not_party_clause(viewer, Decision.case_id))
             .order_by(Appeal.id))
     if not everything:
         stmt = stmt.where(Appeal.group_id == group_id) if group_id is not None else stmt.where(

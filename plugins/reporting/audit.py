@@ -1,13 +1,18 @@
-"""The audit log: every moderation action, who took it, on whom. Never who reported."""
+"""The audit log: every moderation action, who took it, on whom. Never who reported.
+
+It follows the rule of the queues: nobody reads entries about a case they are a party to
+(its subject or a reporter), nor entries about themselves, wherever the log is shown.
+"""
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from core.plugin_api import db
 from plugins.reporting.models import AuditEntry
+from plugins.reporting.permissions import not_party_clause
 
 PAGE = 50
 
@@ -23,11 +28,16 @@ def record(action: str, *, actor: Any = None, case: Any = None, group_id: int | 
     return entry
 
 
-def entries(group_id: int | None, *, everything: bool = False, before: int | None = None,
+def entries(viewer: Any, group_id: int | None, *, everything: bool = False, before: int | None = None,
             limit: int = PAGE) -> tuple[list[AuditEntry], int | None]:
-    """Newest first: one group's entries, or (site admins) ``everything``; keyset by id."""
+    """Newest first: one group's entries, or (site admins) ``everything``; keyset by id.
+
+    Entries about ``viewer`` or about a case they are a party to are left out.
+    """
     stmt = (select(AuditEntry)
             .options(joinedload(AuditEntry.actor), joinedload(AuditEntry.target_user), joinedload(AuditEntry.group))
+            .where(or_(AuditEntry.target_user_id.is_(None), AuditEntry.target_user_id != viewer.id),
+                   not_party_clause(viewer, AuditEntry.case_id))
             .order_by(AuditEntry.id.desc()).limit(limit + 1))
     if not everything:
         stmt = stmt.where(AuditEntry.group_id == group_id) if group_id is not None \

@@ -21,24 +21,35 @@ def hidden_select(viewer_id: int) -> Select:
     return select(other).where(or_(Block.blocker_id == viewer_id, Block.blocked_id == viewer_id))
 
 
-def blocked_either_way(a_id: int, b_id: int) -> bool:
-    """Answered from ``a_id``'s blocks, loaded once per transaction: a policy check runs once per
-    recipient when many people are notified, and must not cost a query each."""
-    return b_id in _blocked_set(a_id)
+def relations_of(user_id: int) -> dict[int, tuple[bool, bool]]:
+    """Everyone ``user_id`` blocks or is blocked by: ``{other: (user blocks other, other blocks user)}``.
 
-
-def _blocked_set(user_id: int) -> frozenset[int]:
-    """Everyone ``user_id`` blocked or was blocked by: one query, remembered until this
-    transaction ends or a block changes in it (never across requests or jobs)."""
+    One query, remembered until this transaction ends or a block changes in it (never across
+    requests or jobs): policy checks for many recipients and the "has blocked you" notes on a
+    page all answer from it.
+    """
     session = db.session()
     transaction, memo = session.info.get(_MEMO, (None, {}))
     current = session.get_transaction()
     if current is None or transaction is not current:
         memo = {}
     if user_id not in memo:
-        memo[user_id] = frozenset(session.scalars(hidden_select(user_id)))
+        found: dict[int, tuple[bool, bool]] = {}
+        for blocker, blocked in session.execute(
+                select(Block.blocker_id, Block.blocked_id)
+                .where(or_(Block.blocker_id == user_id, Block.blocked_id == user_id))):
+            other = blocked if blocker == user_id else blocker
+            mine, theirs = found.get(other, (False, False))
+            found[other] = (mine or blocker == user_id, theirs or blocker == other)
+        memo[user_id] = found
         session.info[_MEMO] = (session.get_transaction(), memo)
     return memo[user_id]
+
+
+def blocked_either_way(a_id: int, b_id: int) -> bool:
+    """Answered from ``a_id``'s blocks (``relations_of``): a policy check runs once per recipient
+    when many people are notified, and must not cost a query each."""
+    return b_id in relations_of(a_id)
 
 
 def has_blocked(blocker_id: int, blocked_id: int) -> bool:

@@ -4,6 +4,9 @@ Weights set a case's priority; a self-harm concern makes it urgent and sorts it 
 """
 from __future__ import annotations
 
+from typing import Any
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 SELF_HARM = "self_harm"
@@ -30,6 +33,15 @@ WEIGHTS = {
 }
 PER_REPORTER = 5
 MAX_REPORTER_BONUS = 100
+
+# Priority as moderators read it: a self-harm concern is urgent; harassment or hate (or an
+# item seven people reported) is high; anything else normal.
+HIGH_PRIORITY = WEIGHTS["harassment"] + PER_REPORTER
+PRIORITY_LEVELS: dict[str, object] = {
+    "urgent": _l("Urgent"),
+    "high": _l("High"),
+    "normal": _l("Normal"),
+}
 
 KEEP = "keep"
 SUPPORT = "support"
@@ -80,6 +92,17 @@ def priority(categories: dict[str, int], reporters: int) -> int:
     return base + min(PER_REPORTER * reporters, MAX_REPORTER_BONUS)
 
 
+def priority_level(case: Any) -> str:
+    """``urgent``, ``high`` or ``normal`` (keys of ``PRIORITY_LEVELS``) for a case."""
+    if case.urgent or case.priority >= WEIGHTS[SELF_HARM]:
+        return "urgent"
+    return "high" if case.priority >= HIGH_PRIORITY else "normal"
+
+
+def priority_label(case: Any) -> str:
+    return str(PRIORITY_LEVELS[priority_level(case)])
+
+
 def outcome_for(actions: list[str]) -> str:
     if any(a in SANCTIONS for a in actions):
         return "action"
@@ -101,3 +124,12 @@ def item_label(content_type: str, fallback: object = None) -> str:
     if content_type in ITEM_LABELS:
         return str(ITEM_LABELS[content_type])
     return str(fallback or content_type)
+
+
+def case_title(case: Any) -> str:
+    """What a case is about, as a heading: "Post by Ann", "Profile of Ann"."""
+    name = case.author.display_name if case.author is not None else _("a deleted account")
+    if case.content_type == "profile":
+        return _("Profile of %(name)s", name=name)
+    label = item_label(case.content_type)
+    return _("%(item)s by %(author)s", item=label[:1].upper() + label[1:], author=name)

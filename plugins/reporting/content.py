@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import g
 
-from core.plugin_api import ContentType
+from core.plugin_api import ContentType, render_markdown, sanitize_html
 from core.plugin_api import content_types as all_content_types
 
 
@@ -49,6 +49,12 @@ class Item:
     @property
     def snapshot(self) -> str:
         return str(self.type.snapshot(self.obj) or "")
+
+    def snapshot_html(self, limit: int) -> str:
+        """The item sanitized as readers saw it: its type's HTML, else its snapshot as Markdown."""
+        if self.type.snapshot_html is None:
+            return render_markdown(self.snapshot[:limit])
+        return sanitize_html(str(self.type.snapshot_html(self.obj) or "")[:limit * 4])
 
     @property
     def url(self) -> str | None:

@@ -11,7 +11,7 @@ from typing import Any
 from flask import g, has_request_context
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy import and_, exists, literal, null, or_, select
+from sqlalchemy import Select, and_, exists, literal, null, or_, select
 
 from core.plugin_api import ROLE_RANK, Comment, Membership, db
 from plugins.reporting.models import HiddenContent
@@ -40,6 +40,24 @@ def unhide(type_name: str, content_id: int) -> bool:
         return False
     db.session.delete(row)
     return True
+
+
+def hidden_select(viewer: Any, content_type: str) -> Select | None:
+    """Ids of ``content_type`` hidden from ``viewer`` in lists that leave items out (search).
+
+    Like the placeholders: moderators of an item's group (and site admins) still find it.
+    """
+    if content_type in UNHIDEABLE:
+        return None
+    if getattr(viewer, "is_authenticated", False) and viewer.is_site_admin:
+        return None
+    stmt = select(HiddenContent.content_id).where(HiddenContent.content_type == content_type)
+    if getattr(viewer, "is_authenticated", False):
+        moderated = select(Membership.group_id).where(
+            Membership.user_id == viewer.id,
+            Membership.role.in_([role for role, rank in ROLE_RANK.items() if rank >= ROLE_RANK["moderator"]]))
+        stmt = stmt.where(or_(HiddenContent.group_id.is_(None), HiddenContent.group_id.not_in(moderated)))
+    return stmt
 
 
 def _role_column(viewer: Any):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.plugin_api import UTCDateTime, db, utcnow
@@ -20,8 +20,11 @@ RESOLVED = "resolved"
 class Case(db.Model):
     """One queue entry per reported item (per version once resolved), aggregating its reports.
 
-    ``group_id`` routes it: a group's moderators, or the site queue when None. ``content_hash``
-    is the reported version; a resolved case absorbs further reports on that same version.
+    ``group_id`` routes it: a group's moderators, or the site queue when None; ``escalated``
+    also puts a group's case in the site queue, when nobody in the group may handle it (its
+    moderators reported it or are its subject). ``content_hash`` is the reported version; a
+    resolved case absorbs further reports on that same version. ``snapshot`` is the text
+    kept as evidence, ``snapshot_html`` the same content sanitized as readers saw it.
     """
 
     __tablename__ = "reporting_cases"
@@ -44,7 +47,9 @@ class Case(db.Model):
     report_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     categories: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
     snapshot: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    snapshot_html: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
     content_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    escalated: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=false())
     claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     outcome: Mapped[str | None] = mapped_column(String(20))
@@ -81,6 +86,7 @@ class Report(db.Model):
     note: Mapped[str] = mapped_column(Text, nullable=False, default="")
     rule: Mapped[str | None] = mapped_column(String(500))
     snapshot: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    snapshot_html: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
     content_hash: Mapped[str] = mapped_column(String(64), nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 

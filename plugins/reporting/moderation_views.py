@@ -14,7 +14,7 @@ from core.plugin_api import MAX_ID, Group, db, load_form
 from plugins.reporting import appeals, audit, moderation, queue
 from plugins.reporting.categories import ACTIONS, APPEAL_OUTCOMES, CATEGORIES, OUTCOMES
 from plugins.reporting.models import Appeal, Decision
-from plugins.reporting.permissions import can_decide_appeal, can_handle_case, can_use_queue
+from plugins.reporting.permissions import can_decide_appeal, can_handle_case, can_use_queue, can_view_appeal
 from plugins.reporting.reports import group_rules
 from plugins.reporting.schemas import AppealDecisionSchema, DecisionSchema, NoteSchema
 
@@ -148,8 +148,7 @@ def _appeal_or_404(appeal_id: int) -> Appeal:
     found = db.session.scalar(select(Appeal).options(
         joinedload(Appeal.decision).joinedload(Decision.case), joinedload(Appeal.decision).joinedload(Decision.group),
         joinedload(Appeal.decision).joinedload(Decision.moderator)).where(Appeal.id == appeal_id))
-    if found is None or not can_handle_case(current_user, found.decision.case) \
-            or found.appellant_id == current_user.id:
+    if found is None or not can_view_appeal(current_user, found):
         abort(404)
     return found
 
@@ -194,6 +193,7 @@ def audit_log(slug: str | None):
     before_id = request.args.get("before", type=int)
     if before_id is not None and not 1 <= before_id <= MAX_ID:
         abort(400)
-    entries, before = audit.entries(group.id if group else None, everything=everything, before=before_id)
+    entries, before = audit.entries(current_user, group.id if group else None, everything=everything,
+                                    before=before_id)
     return render_template("reporting/mod/audit.html", group=group, entries=entries, before=before,
                            action_labels=ACTIONS)

@@ -14,11 +14,11 @@ from typing import Any
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
-from core.plugin_api import ROLE_RANK, EmailKind, Membership, NotificationKind, User, db, notify, notify_many
+from core.plugin_api import EmailKind, NotificationKind, User, db, notify, notify_many
 from plugins.reporting.categories import OUTCOMES, category_label, item_label, result_label
 from plugins.reporting.models import Appeal, Case, Decision, Report
+from plugins.reporting.permissions import eligible_moderators
 
 NEW_CASE = "reporting_new_case"
 URGENT_CASE = "reporting_urgent_case"
@@ -100,14 +100,8 @@ def email_kinds() -> list[EmailKind]:
 
 
 def moderators_of(case: Case) -> list[User]:
-    """Who handles ``case``: the group's moderators and admins, or site admins; never its subject."""
-    if case.group_id is not None:
-        stmt = (select(User).join(Membership, Membership.user_id == User.id)
-                .where(Membership.group_id == case.group_id,
-                       Membership.role.in_([r for r, rank in ROLE_RANK.items() if rank >= ROLE_RANK["moderator"]])))
-    else:
-        stmt = select(User).where(User.is_site_admin.is_(True))
-    return [u for u in db.session.scalars(stmt) if u.id != case.author_id and not u.is_suspended]
+    """Who handles ``case``: its group's moderators (site admins once escalated), never a party to it."""
+    return eligible_moderators(case, site=case.escalated)
 
 
 def new_case(case: Case) -> None:
@@ -149,11 +143,11 @@ def caring_message(user: User, resources: list[dict]) -> None:
 
 
 def new_appeal(appeal: Appeal, case: Case) -> None:
-    """Tell the case's other moderators an appeal waits (not the one who decided)."""
-    decided_by = appeal.decision.moderator_id
-    notify_many([m for m in moderators_of(case) if m.id != decided_by], NEW_APPEAL, group=case.group,
-                url=url_for("reporting_mod.appeal", appeal_id=appeal.id), bypass_policy=True,
-                data={"appeal_id": appeal.id})
+    """Tell whoever may decide the appeal (its queue's moderators but the decider) that it waits."""
+    deciders = eligible_moderators(case, excluding=(appeal.decision.moderator_id, appeal.appellant_id),
+                                   site=appeal.group_id is None)
+    notify_many(deciders, NEW_APPEAL, group=case.group, url=url_for("reporting_mod.appeal", appeal_id=appeal.id),
+                bypass_policy=True, data={"appeal_id": appeal.id})
 
 
 def appeal_decided(appeal: Appeal, url: str) -> None:

@@ -34,9 +34,9 @@ def export(user: User) -> dict[str, Any]:
 
 def erase(user: User) -> None:
     about_me = select(Case.id).where(Case.author_id == user.id)
-    db.session.execute(update(Report).where(Report.case_id.in_(about_me)).values(snapshot="")
+    db.session.execute(update(Report).where(Report.case_id.in_(about_me)).values(snapshot="", snapshot_html="")
                        .execution_options(synchronize_session=False))
-    db.session.execute(update(Case).where(Case.author_id == user.id).values(snapshot="")
+    db.session.execute(update(Case).where(Case.author_id == user.id).values(snapshot="", snapshot_html="")
                        .execution_options(synchronize_session=False))
     db.session.execute(delete(Report).where(Report.reporter_id == user.id)
                        .execution_options(synchronize_session=False))

@@ -1,7 +1,8 @@
 """Queue reads: a page of cases in one query, a case with its reports, notes and decisions.
 
-The queue never filters by the moderator's own blocks: moderators keep moderating. A person
-never sees a case about themselves, so reporter names cannot reach them through the queue.
+The queue never filters by the moderator's own blocks: moderators keep moderating. Nobody
+sees a case they are a party to (its subject, its reporters), so reporter names cannot reach
+them through the queue. The site queue also holds group cases no group moderator may handle.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from core.plugin_api import ROLE_RANK, Group, Membership, db, remember_membership
 from plugins.reporting.models import OPEN, RESOLVED, Case, Decision, HiddenContent, Note, Report
+from plugins.reporting.permissions import handles_cases_clause, remember_reporter, reported_by
 
 PAGE = 25
 
@@ -29,8 +31,11 @@ def _hidden_flag():
             .correlate(Case).exists())
 
 
-def _not_about(viewer: Any):
-    return or_(Case.author_id.is_(None), Case.author_id != viewer.id)
+def _in_queue(group: Group | None):
+    """A group's own cases, or the site's (outside groups, and escalated from groups)."""
+    if group is not None:
+        return Case.group_id == group.id
+    return or_(Case.group_id.is_(None), Case.escalated.is_(True))
 
 
 def parse_cursor(state: str, cursor: str | None) -> tuple[int, int] | None:
@@ -48,8 +53,7 @@ def list_cases(viewer: Any, group: Group | None, state: str = OPEN, after: str |
     """One page of a queue (one query). Open cases: urgent and high priority first."""
     stmt = (select(Case, _hidden_flag())
             .options(joinedload(Case.author), joinedload(Case.claimed_by))
-            .where(_not_about(viewer)))
-    stmt = stmt.where(Case.group_id == group.id) if group is not None else stmt.where(Case.group_id.is_(None))
+            .where(handles_cases_clause(viewer), _in_queue(group)))
     if state in (OPEN, RESOLVED):
         stmt = stmt.where(Case.state == state)
     position = parse_cursor(state, after)
@@ -88,18 +92,20 @@ def group_with_membership(slug: str, viewer: Any) -> Group | None:
 
 
 def load_case(case_id: int, viewer: Any) -> tuple[Case, bool] | None:
-    """A case with group, author, claimer, hidden flag and the viewer's membership: one query."""
+    """A case with group, author, claimer, hidden flag, the viewer's membership and whether the
+    viewer reported it (for ``can_handle_case``): one query."""
     row = db.session.execute(
-        select(Case, _hidden_flag(), Membership)
+        select(Case, _hidden_flag(), Membership, reported_by(viewer, Case.id))
         .options(joinedload(Case.group), joinedload(Case.author), joinedload(Case.claimed_by))
         .outerjoin(Membership, and_(Membership.group_id == Case.group_id, Membership.user_id == viewer.id))
         .where(Case.id == case_id)
     ).first()
     if row is None:
         return None
-    case, hidden, membership = row
+    case, hidden, membership, reported = row
     if case.group is not None:
         remember_membership(viewer, case.group, membership)
+    remember_reporter(viewer, case, reported)
     return case, bool(hidden)
 
 
@@ -127,11 +133,11 @@ def case_detail(case: Case, hidden: bool) -> CaseDetail:
 def queues_for(viewer: Any) -> list[dict[str, Any]]:
     """The queues a person can open, with open-case counts (one query; site admins get every group)."""
     open_count = (select(func.count(Case.id)).where(Case.group_id == Group.id, Case.state == OPEN,
-                                                    _not_about(viewer))
+                                                    handles_cases_clause(viewer))
                   .correlate(Group).scalar_subquery())
     if viewer.is_site_admin:
-        site_count = (select(func.count(Case.id)).where(Case.group_id.is_(None), Case.state == OPEN,
-                                                        _not_about(viewer)).scalar_subquery())
+        site_count = (select(func.count(Case.id)).where(_in_queue(None), Case.state == OPEN,
+                                                        handles_cases_clause(viewer)).scalar_subquery())
         rows = db.session.execute(
             select(Group, open_count, site_count).where(open_count > 0).order_by(Group.name)
         ).all()
@@ -146,5 +152,5 @@ def queues_for(viewer: Any) -> list[dict[str, Any]]:
 
 
 def site_open_count(viewer: Any) -> int:
-    return db.session.scalar(select(func.count(Case.id)).where(Case.group_id.is_(None), Case.state == OPEN,
-                                                               _not_about(viewer))) or 0
+    return db.session.scalar(select(func.count(Case.id)).where(_in_queue(None), Case.state == OPEN,
+                                                               handles_cases_clause(viewer))) or 0

@@ -22,7 +22,7 @@ from plugins.reporting.categories import SELF_HARM, priority
 from plugins.reporting.content import Item, content_hash
 from plugins.reporting.hiding import hide
 from plugins.reporting.models import OPEN, Case, Report
-from plugins.reporting.permissions import is_staff
+from plugins.reporting.permissions import eligible_moderators, is_staff, remember_reporter
 
 PLUGIN_ID = "reporting"
 SNAPSHOT_MAX = 20000
@@ -111,12 +111,13 @@ def file_report(reporter: User, item: Item, data: dict[str, Any]) -> Report:
         raise ReportError(_("Pick one of the group's rules."), "rule")
 
     snapshot = item.snapshot[:SNAPSHOT_MAX]
+    snapshot_html = item.snapshot_html(SNAPSHOT_MAX)
     version = content_hash(snapshot)
     category = data["category"]
-    case, is_new = _case_for(item, group, snapshot, version, category)
+    case, is_new = _case_for(item, group, snapshot, snapshot_html, version, category)
     report = Report(case=case, reporter_id=reporter.id, content_type=item.type.name, content_id=item.id,
                     category=category, note=(data.get("note") or "").strip(), rule=rule, snapshot=snapshot,
-                    content_hash=version)
+                    snapshot_html=snapshot_html, content_hash=version)
     db.session.add(report)
     if not case.is_open:
         db.session.flush()
@@ -125,6 +126,7 @@ def file_report(reporter: User, item: Item, data: dict[str, Any]) -> Report:
 
     if case.content_hash != version:  # edited while open: moderators decide on the newest version
         case.snapshot = snapshot
+        case.snapshot_html = snapshot_html
         case.content_hash = version
     became_urgent = category == SELF_HARM and not case.urgent
     counts = dict(case.categories or {})
@@ -135,14 +137,17 @@ def file_report(reporter: User, item: Item, data: dict[str, Any]) -> Report:
     case.priority = priority(counts, case.report_count)
     case.updated_at = utcnow()
     db.session.flush()
+    remember_reporter(reporter, case, True)
     if case.report_count >= settings["auto_hide_threshold"]:
         _auto_hide(case)
-    if is_new or became_urgent:
+    escalated = _escalate_if_nobody_may_handle(case)
+    if is_new or became_urgent or escalated:
         notices.new_case(case)
     return report
 
 
-def _case_for(item: Item, group: Group | None, snapshot: str, version: str, category: str) -> tuple[Case, bool]:
+def _case_for(item: Item, group: Group | None, snapshot: str, snapshot_html: str, version: str,
+              category: str) -> tuple[Case, bool]:
     latest = db.session.scalar(select(Case).where(Case.content_type == item.type.name, Case.content_id == item.id)
                                .order_by(Case.id.desc()).limit(1))
     if latest is not None and latest.is_open:
@@ -150,7 +155,8 @@ def _case_for(item: Item, group: Group | None, snapshot: str, version: str, cate
     if latest is not None and latest.content_hash == version and not (category == SELF_HARM and not latest.urgent):
         return latest, False
     case = Case(content_type=item.type.name, content_id=item.id, content_url=item.url, group_id=item.group_id,
-                author_id=item.author_id, state=OPEN, snapshot=snapshot, content_hash=version, categories={},
+                author_id=item.author_id, state=OPEN, snapshot=snapshot, snapshot_html=snapshot_html,
+                content_hash=version, categories={},
                 report_count=0, priority=0, urgent=False)
     try:
         with db.session.begin_nested():
@@ -161,6 +167,15 @@ def _case_for(item: Item, group: Group | None, snapshot: str, version: str, cate
         return case, False
     case.group = group
     return case, True
+
+
+def _escalate_if_nobody_may_handle(case: Case) -> bool:
+    """Send a group's case to the site queue too when every moderator there is a party to it."""
+    if case.group_id is None or case.escalated or eligible_moderators(case):
+        return False
+    case.escalated = True
+    audit.record("escalated", case=case)
+    return True
 
 
 def _auto_hide(case: Case) -> None:

@@ -73,14 +73,23 @@ class DecisionSchema(_BlankIsMissing):
 
     @validates_schema
     def _consistent(self, data, **kwargs):
+        """Refuse contradictions, each at the field at fault (``actions``, or the date given for nothing)."""
         actions = data.get("actions") or []
         errors: dict[str, list[str]] = {}
-        if KEEP in actions and any(a in SANCTIONS for a in actions):
-            errors.setdefault("actions", []).append(_("Keeping the item cannot be combined with a sanction."))
+        sanctions = [a for a in actions if a in SANCTIONS]
+        if KEEP in actions and sanctions:
+            errors.setdefault("actions", []).append(_(
+                "“%(keep)s” means there was no violation: it cannot be combined with %(others)s.",
+                keep=ACTIONS[KEEP], others=", ".join(_("“%(action)s”", action=ACTIONS[a]) for a in sanctions)))
         if "hide" in actions and "delete" in actions:
             errors.setdefault("actions", []).append(_("Choose either hide or delete."))
         if "remove" in actions and "ban" in actions:
             errors.setdefault("actions", []).append(_("A ban already removes the author; choose one."))
+        for name, action in (("ban_until", "ban"), ("suspend_until", "suspend")):
+            if data.get(name) is not None and action not in actions:
+                errors.setdefault(name, []).append(_(
+                    "This date is only for “%(action)s”: choose that action too, or leave the date empty.",
+                    action=ACTIONS[action]))
         if any(a in SANCTIONS for a in actions) and not (data.get("explanation") or "").strip():
             errors.setdefault("explanation", []).append(
                 _("Explain the decision: the person affected will read it."))
@@ -186,13 +195,17 @@ class CaseOut(Schema):
     content_url = fields.String(allow_none=True)
     group = fields.String(attribute="group.slug", allow_none=True)
     author = fields.Nested(PersonOut, allow_none=True)
+    title = fields.String(metadata={"description": "What the case is about, e.g. Post by Ann"})
     state = fields.String()
     urgent = fields.Boolean()
-    priority = fields.Integer()
+    priority = fields.Integer(metadata={"description": "Sort key: higher first"})
+    priority_level = fields.String(metadata={"description": "urgent, high or normal"})
     report_count = fields.Integer()
     categories = fields.Dict(keys=fields.String(), values=fields.Integer())
-    snapshot = fields.String()
+    snapshot = fields.String(metadata={"description": "The reported content as plain text (evidence)"})
+    snapshot_html = fields.String(metadata={"description": "The same, sanitized HTML as readers saw it"})
     hidden = fields.Boolean()
+    escalated = fields.Boolean(metadata={"description": "In the site queue: nobody in the group may handle it"})
     claimed_by = fields.Nested(PersonOut, allow_none=True)
     outcome = fields.String(allow_none=True)
     created_at = fields.DateTime()
@@ -211,6 +224,7 @@ class CaseReportOut(Schema):
     note = fields.String()
     rule = fields.String(allow_none=True)
     snapshot = fields.String()
+    snapshot_html = fields.String()
     created_at = fields.DateTime()
 
 
@@ -244,6 +258,7 @@ class DecisionOut(Schema):
     overturned = fields.Boolean()
     content_type = fields.String(attribute="case.content_type")
     snapshot = fields.String(attribute="case.snapshot")
+    snapshot_html = fields.String(attribute="case.snapshot_html")
     appeal = fields.Nested(AppealOut, allow_none=True)
     can_appeal = fields.Boolean()
 

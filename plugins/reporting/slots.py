@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import g, url_for
+from flask import g, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -42,6 +42,24 @@ def _moderator_marker(content_type: str, content_id: int) -> Markup:
         _("Hidden from members by the moderators."))
 
 
+def _block_note(context: dict, person: Any) -> Markup:
+    """For group staff shown someone hidden from them elsewhere (``hidden_elsewhere``): say why."""
+    from plugins.reporting.blocks import relations_of
+
+    viewer = _viewer()
+    if not context.get("hidden_elsewhere") or viewer is None or person is None:
+        return Markup("")
+    i_block, they_block = relations_of(viewer.id).get(person.id, (False, False))
+    if they_block:
+        text = _("%(name)s has blocked you. You see this because you moderate this group.",
+                 name=person.display_name)
+    elif i_block:
+        text = _("You blocked %(name)s. You see this because you moderate this group.", name=person.display_name)
+    else:
+        return Markup("")
+    return Markup('<p class="reporting-block-note muted"><small>{}</small></p>').format(text)
+
+
 def post_actions(context: dict) -> Markup | None:
     post = context.get("post")
     return _links("post", post.id, post.author_id) if post is not None else None
@@ -49,14 +67,22 @@ def post_actions(context: dict) -> Markup | None:
 
 def post_footer(context: dict) -> Markup | None:
     post = context.get("post")
-    return _moderator_marker("post", post.id) if post is not None else None
+    if post is None:
+        return None
+    return _block_note(context, post.author) + _moderator_marker("post", post.id)
 
 
 def comment_actions(context: dict) -> Markup | None:
     comment = context.get("comment")
     if comment is None:
         return None
-    return _links("comment", comment.id, comment.author_id) + _moderator_marker("comment", comment.id)
+    return (_links("comment", comment.id, comment.author_id) + _moderator_marker("comment", comment.id)
+            + _block_note(context, comment.author))
+
+
+def member_details(context: dict) -> Markup | None:
+    membership = context.get("membership")
+    return _block_note(context, membership.user) if membership is not None else None
 
 
 def content_actions(context: dict) -> Markup | None:
@@ -103,6 +129,13 @@ def group_sidebar(context: dict) -> Markup | None:
         url_for("reporting_mod.queue_page", slug=group.slug), _("Moderation queue"))
 
 
+def head(context: dict) -> Markup | None:
+    """The plugin's stylesheet, on its own pages only."""
+    if request.blueprint not in ("reporting", "reporting_mod"):
+        return None
+    return Markup('<link rel="stylesheet" href="{}">').format(url_for("reporting.static", filename="reporting.css"))
+
+
 def admin_dashboard(context: dict) -> Markup | None:
     from plugins.reporting.queue import site_open_count
 
@@ -118,9 +151,11 @@ def admin_dashboard(context: dict) -> Markup | None:
 
 
 RENDERERS: dict[str, Callable[[dict], Any]] = {
+    "head": head,
     "post_actions": post_actions,
     "post_footer": post_footer,
     "comment_actions": comment_actions,
+    "member_details": member_details,
     "content_actions": content_actions,
     "profile_actions": profile_actions,
     "user_settings": user_settings,

@@ -10,12 +10,22 @@ from sqlalchemy.orm import joinedload
 
 from core.plugin_api import Group, User, db, load_form
 from plugins.reporting import appeals, blocks
-from plugins.reporting.categories import CATEGORIES, OUTCOMES, SELF_HARM, item_label, result_label
+from plugins.reporting.categories import (
+    CATEGORIES,
+    OUTCOMES,
+    SELF_HARM,
+    case_title,
+    item_label,
+    priority_label,
+    priority_level,
+    result_label,
+)
 from plugins.reporting.content import load_visible_item
 from plugins.reporting.links import token_matches
 from plugins.reporting.models import Decision, Report
-from plugins.reporting.permissions import can_read_decision
+from plugins.reporting.permissions import can_block_by_id, can_read_decision
 from plugins.reporting.reports import (
+    SNAPSHOT_MAX,
     AlreadyReported,
     ReportError,
     existing_report,
@@ -25,12 +35,15 @@ from plugins.reporting.reports import (
 )
 from plugins.reporting.schemas import NOTE_MAX, AppealSchema, ReportSchema
 
-bp = Blueprint("reporting", __name__, template_folder="templates")
+bp = Blueprint("reporting", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/reporting/static")
 
 
 @bp.app_context_processor
 def _reporting_helpers() -> dict:
-    return {"reporting_item_label": item_label, "reporting_result_label": result_label}
+    return {"reporting_item_label": item_label, "reporting_result_label": result_label,
+            "reporting_case_title": case_title, "reporting_priority_level": priority_level,
+            "reporting_priority_label": priority_label}
 
 
 @bp.app_template_filter("reporting_upper_first")
@@ -56,8 +69,8 @@ def report(content_type: str, content_id: int):
         status = 409 if request.method == "POST" else 200
         return render_template("reporting/already_reported.html", report=found), status
     group = db.session.get(Group, item.group_id) if item.group_id is not None else None
-    context = {"item": item, "group": group, "rules": group_rules(group), "categories": CATEGORIES,
-               "note_max": NOTE_MAX, "general_error": None}
+    context = {"item": item, "item_html": item.snapshot_html(SNAPSHOT_MAX), "group": group,
+               "rules": group_rules(group), "categories": CATEGORIES, "note_max": NOTE_MAX, "general_error": None}
     if request.method == "GET":
         return render_template("reporting/report_form.html", errors={}, values={}, **context)
     data, errors, values = load_form(ReportSchema(), request.form)
@@ -132,7 +145,7 @@ def block_list():
 @login_required
 def block_confirm(user_id: int):
     target = db.session.get(User, user_id)
-    if target is None or target.id == current_user.id:
+    if not can_block_by_id(current_user, target):
         abort(404)
     return render_template("reporting/block_confirm.html", target=target,
                            already=blocks.has_blocked(current_user.id, target.id))
@@ -147,6 +160,8 @@ def block():
     user_id = request.form.get("user_id", type=int)
     if user_id is not None:
         target = db.session.get(User, user_id)
+        if target is not None and target.id != user.id and not can_block_by_id(user, target):
+            abort(404)
     elif username:
         target = db.session.scalar(select(User).where(User.username == username))
     else:
@@ -155,13 +170,15 @@ def block():
         if user_id is not None:
             abort(404)
         return _blocks_error({"username": [_("Nobody has that username.")]}, username, 404)
+    # Someone hidden from you is named by the username you typed, never by their display name.
+    name = target.display_name if can_block_by_id(user, target) else "@" + target.username
     try:
         blocks.block(user, target)
     except blocks.BlockingSelf:
         return _blocks_error({"username": [_("You cannot block yourself.")]}, username, 422)
     db.session.commit()
-    flash(_("You blocked %(name)s. You will not see each other's posts, comments or profile.",
-            name=target.display_name), "success")
+    flash(_("You blocked %(name)s. You will not see each other's posts, comments or profile.", name=name),
+          "success")
     return redirect(url_for("reporting.block_list"))
 
 

@@ -91,7 +91,7 @@ def test_new_people_sign_up_meet_in_a_private_group_talk_and_switch_to_german(li
     sign_up_and_confirm(ben, live_server, outbox, "ben", "Ben Okafor")
     main_nav(ben).get_by_role("link", name="Groups").click()
     ben.get_by_role("searchbox", name="Search groups").fill("quiet")
-    ben.get_by_role("button", name="Search").click()
+    ben.get_by_role("main").get_by_role("button", name="Search").click()
     ben.get_by_role("link", name=GROUP).click()
     expect(ben.get_by_text("This group is private")).to_be_visible()
     ben.get_by_role("link", name="Ask to join").click()

@@ -13,7 +13,8 @@ from typing import Any
 from werkzeug.routing import Rule
 
 #: Blueprints that make up the core web pages (plugins and the API have their own tests).
-CORE_BLUEPRINTS = ("web", "auth", "groups", "notifications", "admin", "admin_plugins", "group_plugins", "support")
+CORE_BLUEPRINTS = ("web", "auth", "groups", "notifications", "admin", "admin_plugins", "group_plugins", "support",
+                   "search")
 
 #: Words in an endpoint that mark an action removing what later requests need; a tour visits
 #: them after the others, and logging out last of all.

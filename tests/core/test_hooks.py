@@ -292,11 +292,43 @@ def test_hook_hidden_user_ids(app, member_client, scene, make_post, make_comment
     assert member_client.get("/u/author").status_code == 404
 
 
+def test_hook_hidden_user_ids_never_blinds_group_staff_inside_their_group(app, login, scene, member, make_post,
+                                                                         make_group, count_queries, enabled):
+    """Core applies the staff exemption for every plugin; outside the group the answer holds."""
+    member_post = make_post(scene["group"], member, "Post by member")
+    other = make_group(slug="orchard", owner=member, members=(scene["author"],))
+    make_post(other, member, "Orchard post by member")
+    owner = login(app.test_client(), scene["author"])  # the allotment's owner
+    recorder.HIDDEN.add("member")
+    assert "Post by member" in html_of(owner, "/g/allotment")
+    assert html_of(owner, f"/g/allotment/p/{member_post.id}")
+    assert "/u/member" in html_of(owner, "/g/allotment/members")
+    flagged = {c["name"] for c in recorder.calls("template_slot") if c["context"].get("hidden_elsewhere")}
+    assert flagged == {"post_footer", "member_details"}  # so a plugin can say why staff see it
+    assert "Orchard post by member" not in html_of(owner, "/g/orchard")
+    assert owner.get("/u/member").status_code == 404
+
+
 def test_hook_content_placeholders(app, member_client, scene, enabled):
     recorder.PLACEHOLDERS[("post", scene["post"].id)] = "Hidden by the recorder"
     html = html_of(member_client, "/g/allotment")
     assert "<em>Hidden by the recorder</em>" in html and "Beans are up" not in html, main_of(html)
     assert {"content_type": "post", "ids": [scene["post"].id]} in recorder.calls("content_placeholders")
+
+
+def test_hook_hidden_content_ids(app, client, member_client, scene, enabled):
+    assert ("post", scene["post"].id) in _search(member_client, "beans")
+    recorder.UNFINDABLE.add(scene["post"].id)
+    assert _search(member_client, "beans") == [] and _search(client, "beans") == []
+    asked = recorder.calls("hidden_content_ids")
+    assert {"content_type": "post", "authenticated": False} in asked  # visitors too
+    assert {call["content_type"] for call in asked} == {"post", "comment", "group", "profile"}
+
+
+def _search(client, q: str) -> list[tuple[str, int]]:
+    response = client.get("/api/v1/search", query_string={"q": q})
+    assert response.status_code == 200
+    return [(hit["type"], hit["id"]) for hit in response.get_json()["items"]]
 
 
 # --- events -----------------------------------------------------------------------------------
@@ -340,6 +372,33 @@ def test_hook_comment_created(app, member_client, scene, enabled):
     url = f"/g/allotment/p/{scene['post'].id}/comments"
     assert member_client.post(url, data={"body": "Nice"}).status_code == 302
     assert [c["body"] for c in recorder.calls("comment_created")] == ["Nice"]
+
+
+# --- registries -------------------------------------------------------------------------------
+
+
+def test_hook_search_sources(app, make_app, make_user, make_group, enable_plugin):
+    """Asked once per app, on installed plugins; their rows are indexed on write and found in search."""
+    from core.search import get_registry
+    from tests.plugins.fixtures import searchable
+
+    other = make_app(plugins=["tests.plugins.fixtures.searchable"])
+    assert [s.name for s in get_registry(other)] == ["post", "comment", "group", "profile", "searchable"]
+    assert "searchable" not in get_registry(app).sources
+    with other.app_context():
+        searchable.create_tables()
+        try:
+            owner = make_user("noter")
+            group = make_group(owner=owner, slug="notes")
+            plugin_state.set_enabled("searchable", True)
+            plugin_state.set_group_enabled("searchable", group, True)
+            db.session.add(searchable.Note(group_id=group.id, author_id=owner.id, title="Greenhouse keys"))
+            db.session.commit()
+            hits = other.test_client().get("/api/v1/search?q=greenhouse").get_json()["items"]
+            assert [(hit["type"], hit["group"]["slug"]) for hit in hits] == [("searchable", "notes")]
+        finally:
+            db.session.remove()
+            searchable.drop_tables()
 
 
 # --- support ----------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 
+from core.models import search as search_index
 from core.testing import throwaway_database
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,6 +70,8 @@ def schema_differences(app) -> list:
     loaded = {"core", *migration_branches.plugin_packages(app)}
 
     def include_object(obj, name, type_, reflected, compare_to):
+        if not search_index.include_object(obj, name, type_, reflected, compare_to):
+            return False  # search's full-text objects, made by its migration (checked below)
         if type_ == "table" and not reflected:
             return owners.get(name, "core") in loaded
         if type_ == "table" and name == "alembic_version":
@@ -219,3 +222,35 @@ def test_flask_db_upgrade_command_line_discovers_installed_plugins(empty_databas
         assert {"users", "hello_greetings"} <= set(inspect(engine).get_table_names())
     finally:
         engine.dispose()
+
+
+def test_upgrade_builds_the_search_index_with_its_full_text_part(empty_database_url):
+    """The migrated database searches like the test databases (``create_all``) do."""
+    from flask_login import AnonymousUserMixin
+
+    from core.extensions import db
+    from core.models import Group
+    from core.search import search
+
+    with built_app(empty_database_url, plugins=[]) as app:
+        flask_db(app, "upgrade")
+        engine = app.extensions["sqlalchemy"].engine
+        with engine.connect() as conn:
+            if engine.dialect.name == "sqlite":
+                names = set(conn.execute(text("SELECT name FROM sqlite_master")).scalars())
+                assert {"search_fts", "search_index_ai", "search_index_ad", "search_index_au"} <= names
+            else:
+                assert conn.execute(text("SELECT is_generated FROM information_schema.columns WHERE "
+                                         "table_name = 'search_index' AND column_name = 'document'")).scalar() == \
+                    "ALWAYS"
+                assert conn.execute(text("SELECT indexdef FROM pg_indexes WHERE indexname = "
+                                         "'ix_search_index_document'")).scalar().endswith("USING gin (document)")
+        db.session.add(Group(slug="choir", name="Village choir", description="We sing on Sundays"))
+        db.session.commit()
+        with app.test_request_context("/"):
+            assert [hit.url for hit in search(AnonymousUserMixin(), "singing").items] == ["/g/choir"]
+        db.session.remove()  # end the read, or PostgreSQL's DROP TABLE waits for it
+        flask_db(app, "downgrade", "core0002")
+        assert "search_index" not in inspect(engine).get_table_names()
+        flask_db(app, "upgrade")
+        assert schema_differences(app) == []

@@ -146,3 +146,29 @@ def test_only_the_blocker_can_lift_a_block(community, client_for):
     block(client_for(community.alice), community.carol)
     assert client_for(community.carol).post(f"/blocks/{community.alice.id}/delete").status_code == 404
     assert block_count() == 1
+
+
+def test_the_confirmation_page_does_not_reveal_someone_who_blocked_you(community, client_for):
+    block(client_for(community.carol), community.alice)
+    alice = client_for(community.alice)
+    page = alice.get(f"/blocks/confirm/{community.carol.id}")
+    assert page.status_code == 404 and "Carol" not in page.text
+    refused = block(alice, community.carol)
+    assert refused.status_code == 404 and "Carol" not in refused.text
+    assert block_count() == 1
+
+
+def test_the_confirmation_page_answers_404_for_ids_hidden_by_any_plugin_and_unknown_ids(community, client_for):
+    alice = client_for(community.alice)
+    assert alice.get("/blocks/confirm/99999").status_code == 404
+    assert "Block Carol Member?" in alice.get(f"/blocks/confirm/{community.carol.id}").text
+    block(alice, community.carol)
+    assert "You already block Carol Member." in alice.get(f"/blocks/confirm/{community.carol.id}").text
+
+
+def test_blocking_by_username_someone_who_blocked_you_names_only_the_username(community, client_for):
+    block(client_for(community.carol), community.alice)
+    alice = client_for(community.alice)
+    response = alice.post("/blocks", data={"username": "carol"}, follow_redirects=True)
+    assert "You blocked @carol." in response.text and "You blocked Carol Member" not in response.text
+    assert block_count() == 2

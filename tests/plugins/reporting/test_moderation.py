@@ -136,7 +136,7 @@ def test_case_page_shows_reports_with_reporters_rule_and_note(community, client_
     case = file_report(client_for(community.alice), "post", community.post.id, rule="Be kind", note="mean")
     page = client_for(community.moderator).get(f"/moderation/cases/{case.id}").text
     assert "Alice Reporter" in page and "Be kind" in page and "mean" in page
-    assert "Bob&#39;s **post** about tomatoes" in page
+    assert "Bob's <strong>post</strong> about tomatoes" in page
 
 
 # --- actions ----------------------------------------------------------------------------------

@@ -124,5 +124,5 @@ def test_erasing_an_account_removes_its_reports_blocks_and_the_copy_of_its_words
         db.session.commit()
     db.session.expire_all()
     case = db.session.scalar(select(Case))
-    assert case is not None and case.snapshot == "" and case.author_id is None
-    assert all(r.snapshot == "" for r in db.session.scalars(select(Report)))
+    assert case is not None and case.snapshot == case.snapshot_html == "" and case.author_id is None
+    assert all(r.snapshot == r.snapshot_html == "" for r in db.session.scalars(select(Report)))

@@ -135,6 +135,31 @@ def test_a_post_page_with_hidden_comments_stays_within_budget(community, client_
     assert queries_for(member, path, count_queries) <= 6
 
 
+GROUP_PAGES = ("/g/garden", "/g/garden/p/{post}", "/g/garden/members", "/g/")
+
+
+def test_lists_and_counts_leave_out_blocked_people_without_extra_queries(community, client_for, count_queries):
+    alice = client_for(community.alice)
+    paths = [p.format(post=community.post.id) for p in GROUP_PAGES]
+    before = [queries_for(alice, path, count_queries) for path in paths]
+    alice.post("/blocks", data={"user_id": community.carol.id})
+    after = [queries_for(alice, path, count_queries) for path in paths]
+    assert after == before and max(after) <= 6
+
+
+def test_staff_shown_someone_who_blocked_them_stay_within_budget(community, client_for, count_queries, make_post):
+    owner = client_for(community.owner)
+    paths = [p.format(post=community.post.id) for p in GROUP_PAGES]
+    before = [queries_for(owner, path, count_queries) for path in paths]
+    client_for(community.bob).post("/blocks", data={"user_id": community.owner.id})
+    for n in range(5):
+        make_post(community.group, community.bob, f"more beans {n}")
+    after = [queries_for(owner, path, count_queries) for path in paths]
+    assert "has blocked you" in owner.get("/g/garden").text
+    # the "has blocked you" note reads the viewer's blocks once per page (the post page already did)
+    assert all(a <= b + 1 for a, b in zip(after, before, strict=True)) and max(after) <= 6, (before, after)
+
+
 def test_telling_3_or_30_moderators_about_an_urgent_report_costs_the_same_queries(app, client_for, count_queries,
                                                                                    make_user, make_group, make_post,
                                                                                    outbox):

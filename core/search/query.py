@@ -1,0 +1,236 @@
+"""Searching: one SQL query per page, ranked, filtered for the viewer, keyset-paginated.
+
+The statement joins the index to its full-text structure (FTS5 on SQLite, the GIN-indexed
+``tsvector`` on PostgreSQL), to the group and the author of each row (for what the viewer may
+see and what the hit shows) and to the viewer's membership, and keeps only rows that pass,
+per source, the source's own filter and core's rules. Pages follow ``(score, id)``, so page
+ten costs what page one does.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    and_,
+    column,
+    exists,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+    union,
+)
+from sqlalchemy.sql.elements import True_
+
+from core.extensions import db
+from core.groups import keyset
+from core.models import Group, GroupPluginState, Membership, User
+from core.models.search import FTS_TABLE, LANGUAGES, TSVECTOR_COLUMN, SearchEntry
+from core.permissions import is_authenticated
+from core.search import text
+from core.search.sources import SearchHit, SearchRegistry, SearchSource, SearchSourceError, get_registry
+from core.visibility import not_hidden
+
+log = logging.getLogger("commonground.search")
+
+# Title words count five times as much as body words on SQLite (bm25 column weights); on
+# PostgreSQL titles carry weight A and bodies B (ts_rank's defaults: 1.0 and 0.4).
+TITLE_WEIGHT = 5.0
+BODY_WEIGHT = 1.0
+RANK_NORMALIZATION = 1  # ts_rank: divide by 1 + log(document length), so long posts don't win by size
+
+
+@dataclass
+class SearchPage:
+    """One page of hits; ``next`` is the cursor for the following page (None at the end)."""
+
+    items: list[SearchHit]
+    next: str | None
+    query: text.ParsedQuery
+
+
+class UnknownSource(ValueError):
+    """A ``types`` filter named a source that does not exist or is switched off."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(", ".join(names))
+        self.names = names
+
+
+def _match_and_score(parsed: text.ParsedQuery, dialect: str) -> tuple[ColumnElement, ColumnElement]:
+    if dialect == "postgresql":
+        document = literal_column(f"{SearchEntry.__tablename__}.{TSVECTOR_COLUMN}")
+        per_word = []
+        for word in parsed.words:
+            forms = [func.plainto_tsquery(literal_column(f"'{language}'::regconfig"), word) for language in LANGUAGES]
+            combined = forms[0]
+            for form in forms[1:]:
+                combined = combined.op("||")(form)
+            per_word.append(combined)
+        query = per_word[0]
+        for part in per_word[1:]:
+            query = query.op("&&")(part)
+        return document.op("@@")(query), func.ts_rank(document, query, RANK_NORMALIZATION).cast(Float)
+    fts = literal_column(FTS_TABLE)
+    return fts.op("MATCH")(parsed.fts5()), -func.bm25(fts, TITLE_WEIGHT, BODY_WEIGHT)
+
+
+def enabled_sources(registry: SearchRegistry | None = None) -> list[SearchSource]:
+    """Sources whose plugin is on site-wide (core's always are), in registration order."""
+    from core.plugins import get_plugins
+
+    registry = registry or get_registry()
+    enabled = set(get_plugins().enabled_ids())
+    return [source for source in registry if source.plugin_id == "core" or source.plugin_id in enabled]
+
+
+def _fail(source: SearchSource, problem: str, cause: Exception | None = None) -> None:
+    """A broken source raises while testing or debugging; in production it is logged and left out."""
+    message = f"plugin {source.plugin_id!r}, search source {source.name!r}: {problem}"
+    if current_app.testing or current_app.debug:
+        raise SearchSourceError(message) from cause
+    log.error("%s; its results are left out", message)
+
+
+def source_filter(source: SearchSource, viewer: Any) -> ColumnElement | None:
+    """The source's own filter for ``viewer``, checked: None if the source is broken (and left out)."""
+    try:
+        clause = source.visible(viewer, SearchEntry)
+    except Exception as exc:
+        _fail(source, f"visible() raised {exc!r}", exc)
+        return None
+    if not isinstance(clause, ColumnElement):
+        _fail(source, f"visible() must return a SQL expression over SearchEntry (sqlalchemy.true() for "
+                      f"'nothing beyond core's rules'), not {clause!r}")
+        return None
+    index = SearchEntry.__table__
+    foreign = sorted({getattr(f, "name", str(f)) for f in clause._from_objects if f is not index})
+    if foreign:
+        _fail(source, f"visible() reads {', '.join(foreign)} outside a subquery, which would pair every hit "
+                      "with every row of it; use exists() or in_(select(...))")
+        return None
+    return clause
+
+
+def _hidden_content(source: SearchSource, viewer: Any) -> ColumnElement | None:
+    """``object_id NOT IN`` what plugins hide from ``viewer`` (``hidden_content_ids``), or None."""
+    from core.plugins import get_plugins
+
+    selects = get_plugins().call("hidden_content_ids", viewer=viewer, content_type=source.name)
+    if not selects:
+        return None
+    hidden = selects[0] if len(selects) == 1 else union(*selects)
+    return SearchEntry.object_id.not_in(hidden.scalar_subquery() if hasattr(hidden, "scalar_subquery") else hidden)
+
+
+def _group_content_visible(viewer: Any) -> ColumnElement:
+    """A private group's content only for its members; rows outside groups and public groups for all."""
+    shown = or_(SearchEntry.group_id.is_(None), Group.visibility == "public")
+    if is_authenticated(viewer):
+        shown = or_(shown, Membership.id.is_not(None))
+    return shown
+
+
+def _source_clause(registry: SearchRegistry, source: SearchSource, viewer: Any) -> ColumnElement | None:
+    own = source_filter(source, viewer)
+    if own is None:
+        return None
+    parts: list[ColumnElement] = [SearchEntry.source == source.name]
+    if not isinstance(own, True_):
+        parts.append(own)
+    if source.group_content:
+        parts.append(_group_content_visible(viewer))
+    hidden = _hidden_content(source, viewer)
+    if hidden is not None:
+        parts.append(hidden)
+    if registry.scopes.get(source.name) == "group":
+        parts.append(exists().where(GroupPluginState.group_id == SearchEntry.group_id,
+                                    GroupPluginState.plugin_id == source.plugin_id,
+                                    GroupPluginState.enabled.is_(True)))
+    return and_(*parts)
+
+
+def statement(viewer: Any, parsed: text.ParsedQuery, sources: list[SearchSource], *, group_slug: str | None = None,
+              after: tuple[float, int] | None = None, limit: int = 20, dialect: str | None = None):
+    """The one SELECT behind a page of hits (also what the ``EXPLAIN`` test looks at)."""
+    registry = get_registry()
+    dialect = dialect or db.engine.dialect.name
+    match, score = _match_and_score(parsed, dialect)
+    score = score.label("score")
+    clauses = [clause for clause in (_source_clause(registry, s, viewer) for s in sources) if clause is not None]
+    stmt = (
+        select(SearchEntry.id, SearchEntry.source, SearchEntry.object_id, SearchEntry.parent_id, SearchEntry.title,
+               SearchEntry.body, SearchEntry.created_at, Group.slug, Group.name, User.username, User.display_name,
+               score)
+        .select_from(SearchEntry)
+    )
+    if dialect != "postgresql":
+        fts = table(FTS_TABLE, column("rowid"))
+        stmt = stmt.join(fts, fts.c.rowid == SearchEntry.id)
+    stmt = stmt.outerjoin(Group, Group.id == SearchEntry.group_id).outerjoin(User, User.id == SearchEntry.author_id)
+    if is_authenticated(viewer):
+        stmt = stmt.outerjoin(Membership, and_(Membership.group_id == SearchEntry.group_id,
+                                               Membership.user_id == viewer.id))
+    author_shown = not_hidden(SearchEntry.author_id, viewer, within=SearchEntry.group_id)  # staff find all
+    if not isinstance(author_shown, True_):
+        author_shown = or_(SearchEntry.author_id.is_(None), author_shown)
+    stmt = stmt.where(match, author_shown, or_(*clauses) if clauses else false())
+    if group_slug is not None:
+        stmt = stmt.where(SearchEntry.group_id == select(Group.id).where(Group.slug == group_slug).scalar_subquery())
+    if after is not None:
+        last_score, last_id = after
+        stmt = stmt.where(or_(score.element < last_score,
+                              and_(score.element == last_score, SearchEntry.id < last_id)))
+    return stmt.order_by(score.element.desc(), SearchEntry.id.desc()).limit(limit + 1)
+
+
+def search(viewer: Any, query: str, *, types: list[str] | None = None, group: str | None = None,
+           after: str | None = None, limit: int = 20) -> SearchPage:
+    """One page of what ``viewer`` (maybe anonymous) may find for ``query``, best first.
+
+    ``types`` limits the sources (``UnknownSource`` for names that are not searchable now),
+    ``group`` a group's slug, ``after`` is a page's ``next`` (``keyset.BadCursor`` if forged).
+    """
+    parsed = text.parse(query)
+    cursor = keyset.decode(after, (float, int)) if after else None
+    if not parsed.words:
+        return SearchPage(items=[], next=None, query=parsed)
+    sources = enabled_sources()
+    if types:
+        known = {source.name: source for source in sources}
+        unknown = [name for name in types if name not in known]
+        if unknown:
+            raise UnknownSource(unknown)
+        sources = [known[name] for name in dict.fromkeys(types)]
+    rows = db.session.execute(statement(viewer, parsed, sources, group_slug=group, after=cursor, limit=limit)).all()
+    registry = get_registry()
+    matcher = text.Matcher(parsed.stems)
+    hits = [hit for hit in (_hit(registry, row, matcher) for row in rows[:limit]) if hit is not None]
+    following = None
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        following = keyset.encode(float(last.score), last.id)
+    return SearchPage(items=hits, next=following, query=parsed)
+
+
+def _hit(registry: SearchRegistry, row: Any, matcher: text.Matcher) -> SearchHit | None:
+    source = registry.get(row.source)
+    hit = SearchHit(source=row.source, object_id=row.object_id, parent_id=row.parent_id, title=row.title,
+              group_slug=row.slug, group_name=row.name, author_username=row.username,
+              author_name=row.display_name, created_at=row.created_at, score=float(row.score),
+              title_html=text.highlight(row.title, matcher), snippet_html=text.snippet(row.body, matcher),
+              label=str(source.item_label))
+    try:
+        hit.url = source.url(hit)
+    except Exception as exc:
+        _fail(source, f"url() raised {exc!r}", exc)
+        return None
+    return hit
+
