@@ -46,8 +46,10 @@ from typing import Any
 
 import pytest
 from flask import request_started
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
+from werkzeug.datastructures import Headers
 
 TEST_DB_ENV = "COMMONGROUND_TEST_DATABASE_URL"
 
@@ -543,6 +545,49 @@ def outbox(app) -> Callable[[], list]:
         return list(db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id)))
 
     return messages
+
+
+class CSRFClient(FlaskClient):
+    """A test client that sends a valid CSRF token with every POST, PUT, PATCH and DELETE, as a
+    browser that loaded the form would (in the ``X-CSRFToken`` header Flask-WTF reads)."""
+
+    UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+    def csrf_token(self) -> str:
+        """A token valid for this client's session (the session gets the secret it is checked against)."""
+        from flask import current_app, session
+        from flask_wtf.csrf import generate_csrf
+
+        with self.application.test_request_context():
+            token = generate_csrf()
+            field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+            secret = session[field]
+        with self.session_transaction() as stored:
+            stored[field] = secret
+        return token
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        method = str(kwargs.get("method", "GET")).upper()
+        if method in self.UNSAFE and not (args and not isinstance(args[0], str)):
+            headers = Headers(kwargs.pop("headers", None) or {})
+            if "X-CSRFToken" not in headers:
+                headers["X-CSRFToken"] = self.csrf_token()
+            kwargs["headers"] = headers
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def csrf_client(app, login) -> Callable[..., CSRFClient]:
+    """``csrf_client(user=None)``: a ``CSRFClient`` (logged in as ``user`` if given) with CSRF
+    protection switched on for this test's app – forms are checked as in production, and a
+    plain ``app.test_client()`` posting without a token gets 400."""
+    app.config["WTF_CSRF_ENABLED"] = True
+
+    def make(user: Any = None) -> CSRFClient:
+        client = CSRFClient(app, app.response_class, use_cookies=True)
+        return login(client, user) if user is not None else client
+
+    return make
 
 
 @dataclass(frozen=True)
