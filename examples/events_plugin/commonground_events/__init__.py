@@ -28,9 +28,9 @@ META = PluginMeta(
 
 @hookimpl
 def register_blueprints(app):
-    from commonground_events import views
+    from commonground_events import api, views
 
-    return [views.bp]
+    return [views.bp, api.blp]
 
 
 @hookimpl

@@ -85,3 +85,13 @@ def test_a_german_member_reads_the_tab_in_german(events_on, make_user, add_membe
     add_member(events_on, erika)
     page = login(app.test_client(), erika).get("/g/garden/events").text
     assert "Veranstaltungen" in page and "Veranstaltung hinzufügen" in page
+
+
+def test_the_api_lists_upcoming_events_where_events_are_on(events_on, make_event, as_):
+    from core.plugins import state
+
+    event = make_event(events_on, "Seed swap")
+    listed = as_("member").get("/api/v1/groups/garden/events").get_json()
+    assert [(e["id"], e["title"]) for e in listed["items"]] == [(event.id, "Seed swap")] and listed["next"] is None
+    state.set_group_enabled("events", events_on, False)
+    assert as_("member").get("/api/v1/groups/garden/events").status_code == 404
