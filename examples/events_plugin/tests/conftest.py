@@ -54,3 +54,10 @@ def make_event(people):
         return event
 
     return make
+
+
+@pytest.fixture
+def in_request(app):
+    """A request context, as the job worker gives jobs (``url_for`` builds the site's links)."""
+    with app.test_request_context():
+        yield

@@ -27,21 +27,21 @@ def test_the_worker_reminds_those_going_the_day_before(events_on, make_event, pe
     assert {m.subject for m in outbox()} == {"Reminder: Seed swap"}
 
 
-def test_each_event_is_reminded_once_however_often_the_job_runs(events_on, make_event, people):
+def test_each_event_is_reminded_once_however_often_the_job_runs(events_on, make_event, people, in_request):
     make_event(events_on, hours=20, going=(people["member"],))
     assert reminders.send_reminders() == 1
     assert reminders.send_reminders() == 0
     assert len(reminders_for(people["member"])) == 1
 
 
-def test_events_further_off_than_the_groups_window_wait(events_on, make_event, people, as_):
+def test_events_further_off_than_the_groups_window_wait(events_on, make_event, people, as_, in_request):
     make_event(events_on, hours=30, going=(people["member"],))
     assert reminders.send_reminders() == 0
     as_("owner").post("/g/garden/plugins/events/settings", data={"who_creates": "members", "reminder_hours": "48"})
     assert reminders.send_reminders() == 1
 
 
-def test_no_reminder_in_a_group_that_switched_events_off(events_on, make_event, people, app):
+def test_no_reminder_in_a_group_that_switched_events_off(events_on, make_event, people, in_request):
     from core.plugins import state
 
     make_event(events_on, hours=20, going=(people["member"],))
@@ -54,11 +54,12 @@ def test_the_reminder_reads_in_the_readers_language(events_on, make_event, make_
     erika = make_user("erika", locale="de")
     add_member(events_on, erika)
     make_event(events_on, "Saattausch", hours=20, going=(erika,))
-    reminders.send_reminders()
+    with app.test_request_context():
+        reminders.send_reminders()
     page = login(app.test_client(), erika).get("/notifications/").text
     assert "<strong>Saattausch</strong> in <strong>Garden club</strong> beginnt am" in page
 
 
-def test_started_events_are_never_reminded(events_on, make_event, people):
+def test_started_events_are_never_reminded(events_on, make_event, people, in_request):
     make_event(events_on, hours=-1, going=(people["member"],))
     assert reminders.send_reminders() == 0

@@ -7,7 +7,10 @@ from commonground_events.content import CONTENT_TYPE
 
 
 def found(viewer, words="seed swap") -> list[str]:
-    return [hit.title for hit in search(viewer, words).items if hit.source == CONTENT_TYPE]
+    from flask import current_app
+
+    with current_app.test_request_context():
+        return [hit.title for hit in search(viewer, words).items if hit.source == CONTENT_TYPE]
 
 
 def test_a_member_finds_an_event_by_its_words(events_on, make_event, people):
