@@ -27,6 +27,7 @@ def country_choices(locale: str) -> tuple[tuple[str, str], ...]:
 
 
 def country_name(code: str | None, locale: str) -> str:
+    """A country's name in ``locale`` (the code itself if unknown; "" for none)."""
     if not code:
         return ""
     return dict(country_choices(locale)).get(code.upper(), code)

@@ -1,10 +1,18 @@
-"""Error pages: HTML for pages, JSON for the API; never a bare 500 for bad input."""
+"""Error pages: HTML for pages, JSON for the API; never a bare 500 for bad input.
+
+A refused action (``ActionError``: not found, not allowed, conflict, invalid input) is
+answered here, once for every page and API view: views just call the action. A page that
+shows a form catches ``InvalidInput`` itself to re-render the form with the message at the
+field; anywhere else the API names the field in JSON and a page shows the message.
+"""
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
 
+from core.groups.errors import ActionError, NotFound
 from core.schemas.error_messages import plain_messages
 
 
@@ -19,6 +27,21 @@ def init_app(app: Flask) -> None:
             return jsonify(code=400, status="Bad Request", message=error.description,
                            errors={"csrf_token": [error.description]}), 400
         return render_template("errors/error.html", code=400, message=error.description), 400
+
+    @app.errorhandler(ActionError)
+    def _action(error: ActionError):
+        status = error.status
+        if wants_json():
+            message = "Not found" if isinstance(error, NotFound) else error.message
+            body = {"code": status, "status": HTTP_STATUS_CODES.get(status, "Error"), "message": message}
+            if status == 422 and error.field:
+                body["errors"] = {"json": error.as_errors()}
+            return jsonify(body), status
+        if isinstance(error, NotFound):
+            return render_template("errors/error.html", code=404, message=None), 404
+        # Pages answer a clash with the current state, or input refused outside a form, as 409.
+        status = status if status in (403, 503) else 409
+        return render_template("errors/error.html", code=status, message=error.message), status
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):

@@ -21,10 +21,12 @@ _STAFF_MEMBERSHIP = aliased(Membership, name="staff_membership")
 
 
 def is_authenticated(user: Any) -> bool:
+    """A logged-in person (not an anonymous visitor, not None)."""
     return bool(user is not None and getattr(user, "is_authenticated", False))
 
 
 def is_site_admin(user: Any) -> bool:
+    """A logged-in site admin."""
     return is_authenticated(user) and bool(user.is_site_admin)
 
 
@@ -69,6 +71,7 @@ def role_rank(user: Any, group: Group) -> int:
 
 
 def is_member(user: Any, group: Group) -> bool:
+    """Whether ``user`` is a member of ``group`` in any role."""
     return membership(user, group) is not None
 
 
@@ -90,6 +93,7 @@ def can_edit_content(user: Any, item: Post | Comment) -> bool:
 
 
 def can_moderate(user: Any, group: Group) -> bool:
+    """Moderators, admins and owners of ``group`` (not while suspended)."""
     return is_authenticated(user) and not user.is_suspended and role_rank(user, group) >= ROLE_RANK["moderator"]
 
 
@@ -117,6 +121,7 @@ def can_delete_content(user: Any, item: Post | Comment, group: Group) -> bool:
 
 
 def can_admin_group(user: Any, group: Group) -> bool:
+    """Admins and owners of ``group``: its settings and features (not while suspended)."""
     return is_authenticated(user) and not user.is_suspended and role_rank(user, group) >= ROLE_RANK["admin"]
 
 
@@ -125,6 +130,7 @@ def can_review_join_requests(user: Any, group: Group) -> bool:
 
 
 def can_invite(user: Any, group: Group, invitee: User | None = None) -> bool:
+    """Whether ``user`` may invite people (``invitee``, if given) to ``group``."""
     if not (is_active_member_account(user) and is_member(user, group)):
         return False
     if group.is_private and not can_moderate(user, group):

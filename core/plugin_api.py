@@ -54,22 +54,20 @@ from core.permissions import (
     sees_everyone_in,
 )
 from core.plugins.registry import PluginMeta, get_plugins
-from core.plugins.settings import get_settings
+from core.plugins.settings import get_group_settings, get_settings
 from core.plugins.specs import SLOTS as _SLOTS
-from core.plugins.specs import (
-    ContentType,
-    EmailKind,
-    GroupTab,
-    NavItem,
-    NotificationKind,
-    SupportResource,
-    hookimpl,
-)
+from core.plugins.specs import ContentType, EmailKind, GroupTab, NavItem, NotificationKind, SupportResource
+from core.plugins.specs import hookimpl as _hookimpl
 from core.routing import MAX_ID as _MAX_ID
 from core.search import SearchDocument, SearchEntry, SearchHit, SearchSource, search, unindex
 from core.visibility import is_hidden_from, not_hidden
 
-# --- data ------------------------------------------------------------------------------------
+# --- declaring a plugin and data ------------------------------------------------------------
+
+hookimpl = _hookimpl
+"""Mark a module-level function as your implementation of the hook of the same name:
+``@hookimpl`` (or ``@hookimpl(tryfirst=True)`` / ``trylast=True`` to run before or after the
+other plugins). See ``docs/hooks.md`` for every hook."""
 
 db = _db
 """The Flask-SQLAlchemy object: ``db.Model`` for your models, ``db.session`` for queries.
@@ -79,7 +77,8 @@ at the end of an action; an event hook writes in the member's transaction (see
 ``docs/hooks.md``) and never commits itself."""
 
 limiter = _limiter
-"""The app's Flask-Limiter: ``@limiter.limit("5/hour")`` on a view, limits shared by workers."""
+"""The app's Flask-Limiter: ``@limiter.limit("5/hour")`` on a view; counts are shared by every worker
+when the site uses a shared store (``RATELIMIT_STORAGE_URI``)."""
 
 ROLE_RANK = _ROLE_RANK
 """Group roles by rank: ``{"member": 0, "moderator": 1, "admin": 2, "owner": 3}``; compare
@@ -146,7 +145,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "Jobs": ("Job", "crontab", "enqueue_job"),
     "Other plugins": ("is_plugin_enabled", "content_types", "support_resources"),
     "Search": ("SearchSource", "SearchDocument", "SearchHit", "SearchEntry", "search", "unindex"),
-    "Settings": ("get_settings",),
+    "Settings": ("get_settings", "get_group_settings"),
     "Pages": ("group_or_404", "content_or_404", "render_group_page", "limiter"),
     "JSON API": ("require_user", "not_found"),
     "Forms and input": ("load_form", "form_values", "render_markdown", "sanitize_html", "country_codes",

@@ -1,19 +1,23 @@
 """A member's right to their data: export everything, or erase the account and what they wrote.
 
-Plugins take part through the ``export_user_data`` and ``erase_user_data`` hooks. Erasure
-runs in the caller's transaction: plugins first, then the core's rows, then the account,
-so a failure leaves nothing half-deleted.
+Plugins take part through the ``export_user_data`` and ``erase_user_data`` hooks. Erasure is
+all or nothing: it runs in the caller's transaction, plugins first, then the core's rows,
+then the account; if any plugin fails, everything is undone, the member is told and the
+site admins are alerted. An export names every plugin whose part it could not include.
 """
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.orm import aliased
 
 from core import search
 from core.extensions import db
+from core.groups.errors import ActionError
 from core.models import (
     ApiToken,
     Comment,
@@ -28,6 +32,11 @@ from core.models import (
     User,
 )
 from core.models.base import utcnow
+from core.notify import notify
+from core.plugins import get_plugins
+from core.plugins.runner import HookAborted
+
+log = logging.getLogger("commonground.privacy")
 
 
 class LastOwnerError(Exception):
@@ -40,14 +49,26 @@ class LastOwnerError(Exception):
                            "other members) before deleting your account.", groups=names))
 
 
+class ErasureFailed(ActionError):
+    """A plugin could not erase its part, so nothing was deleted (the caller rolled back)."""
+
+    status = 503
+
+    def __init__(self, plugin_id: str, plugin_name: str) -> None:
+        super().__init__(_("Your account could not be deleted, because the feature “%(name)s” could not erase "
+                           "its part of your data. Nothing was deleted. The site's admins have been told; please "
+                           "try again later.", name=plugin_name))
+        self.plugin_id = plugin_id
+        self.plugin_name = plugin_name
+
+
 def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
 def export_user_data(user: User) -> dict[str, Any]:
-    """Everything the platform keeps about ``user``; each enabled plugin's part under its id."""
-    from core.plugins import get_plugins
-
+    """Everything the platform keeps about ``user``: each plugin's part under its id, and in
+    ``incomplete`` the plugins whose part could not be included (their hook failed)."""
     data: dict[str, Any] = {
         "format": "commonground-export-1",
         "exported_at": _iso(utcnow()),
@@ -111,14 +132,21 @@ def export_user_data(user: User) -> dict[str, Any]:
             )
         ],
         "plugins": {},
+        "incomplete": [],
     }
     plugins = get_plugins()
     # Every installed plugin, enabled or not: a disabled plugin keeps its data, so it is theirs to download.
-    for plugin_id in plugins.installed:
-        part = plugins.call_first("export_user_data", only=plugin_id, user=user)
-        if part is not None:
-            data["plugins"][plugin_id] = part
+    for outcome in plugins.outcomes("export_user_data", user=user):
+        if outcome.error is not None:
+            data["incomplete"].append({"plugin": outcome.plugin_id, "name": _plugin_name(outcome.plugin_id)})
+        elif outcome.result is not None:
+            data["plugins"][outcome.plugin_id] = outcome.result
     return data
+
+
+def _plugin_name(plugin_id: str) -> str:
+    info = get_plugins().installed.get(plugin_id)
+    return str(info.meta.name) if info is not None else plugin_id
 
 
 def groups_blocking_erasure(user: User) -> list[Group]:
@@ -140,15 +168,17 @@ def groups_blocking_erasure(user: User) -> list[Group]:
 def erase_user(user: User) -> None:
     """Delete the account and what they wrote, in the caller's transaction (the caller commits).
 
-    Raises ``LastOwnerError`` (nothing changed) if they must hand over a group first.
-    Groups where they are the only member go with them.
+    Raises ``LastOwnerError`` (nothing changed) if they must hand over a group first, and
+    ``ErasureFailed`` if a plugin could not erase its part: the caller must roll back (see
+    ``delete_account``). Groups where they are the only member go with them.
     """
-    from core.plugins import get_plugins
-
     blocking = groups_blocking_erasure(user)
     if blocking:
         raise LastOwnerError(blocking)
-    get_plugins().call("erase_user_data", user=user)
+    try:
+        get_plugins().call("erase_user_data", user=user)
+    except HookAborted as failure:
+        raise ErasureFailed(failure.plugin_id, _plugin_name(failure.plugin_id)) from failure
     uid = user.id
     db.session.flush()
 
@@ -205,3 +235,32 @@ def erase_user(user: User) -> None:
     # Keep the caller's (now detached) object readable; everything else reloads.
     db.session.expunge(user)
     db.session.expire_all()
+
+
+def delete_account(user: User) -> None:
+    """Erase the account and commit – or, when refused, undo everything and raise.
+
+    ``LastOwnerError``: they must hand over a group first. ``ErasureFailed``: a plugin failed;
+    nothing is deleted and the site admins are alerted (an error in the log and a notification).
+    """
+    try:
+        erase_user(user)
+    except LastOwnerError:
+        db.session.rollback()
+        raise
+    except ErasureFailed as failure:
+        db.session.rollback()
+        alert_admins_erasure_failed(failure)
+        raise
+    db.session.commit()
+
+
+def alert_admins_erasure_failed(failure: ErasureFailed) -> None:
+    """Tell the site admins a plugin blocks account deletion (the member is not named: they need not be)."""
+    log.error("account deletion undone: plugin %s failed in erase_user_data, so nothing was deleted; "
+              "members cannot delete their accounts until it is fixed", failure.plugin_id)
+    admins = db.session.scalars(select(User).where(User.is_site_admin, User.suspended_at.is_(None)))
+    for admin in admins:
+        notify(admin, "erasure_failed", data={"plugin": failure.plugin_id, "plugin_name": failure.plugin_name},
+               url=url_for("admin_plugins.detail", plugin_id=failure.plugin_id), bypass_policy=True)
+    db.session.commit()

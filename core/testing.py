@@ -297,6 +297,7 @@ def _wipe(db) -> None:
 
 @pytest.fixture
 def client(app):
+    """A test client of ``app`` (an anonymous visitor)."""
     return app.test_client()
 
 
@@ -392,6 +393,7 @@ def make_group(app, make_user) -> Callable[..., Any]:
 
 @pytest.fixture
 def add_member(app) -> Callable[..., Any]:
+    """``add_member(group, user, role="member")``: a membership, with the group's member count kept right."""
     from core.extensions import db
     from core.models import Group, Membership
 
@@ -407,6 +409,7 @@ def add_member(app) -> Callable[..., Any]:
 
 @pytest.fixture
 def make_post(app) -> Callable[..., Any]:
+    """``make_post(group, author, body)``: a post, its Markdown rendered as core does."""
     from core.extensions import db
     from core.markdown import render_markdown
     from core.models import Post
@@ -422,6 +425,7 @@ def make_post(app) -> Callable[..., Any]:
 
 @pytest.fixture
 def make_comment(app) -> Callable[..., Any]:
+    """``make_comment(post, author, body)``: a comment, the post's comment count kept right."""
     from core.extensions import db
     from core.markdown import render_markdown
     from core.models import Comment, Post
@@ -451,21 +455,25 @@ def login(app) -> Callable[..., Any]:
 
 @pytest.fixture
 def member(make_user):
+    """A confirmed member called ``member`` (password ``correct horse battery``)."""
     return make_user("member")
 
 
 @pytest.fixture
 def site_admin(make_user):
+    """A site admin called ``siteadmin``."""
     return make_user("siteadmin", is_site_admin=True)
 
 
 @pytest.fixture
 def member_client(app, member, login):
+    """A client logged in as ``member``."""
     return login(app.test_client(), member)
 
 
 @pytest.fixture
 def admin_client(app, site_admin, login):
+    """A client logged in as ``site_admin``."""
     return login(app.test_client(), site_admin)
 
 
@@ -737,6 +745,7 @@ def new_page(browser) -> Iterator[Callable[..., Any]]:
 
 @pytest.fixture
 def page(new_page) -> Any:
+    """A Playwright page in a fresh English browser context."""
     return new_page()
 
 

@@ -5,11 +5,10 @@ from flask import Flask, g
 from flask_login import current_user
 
 from core.extensions import db
+from core.plugins import get_plugins
 
 
 def nav_items() -> list:
-    from core.plugins import get_plugins
-
     items = get_plugins().call_flat("nav_items", user=current_user)
     return sorted(items, key=lambda item: (item.order, str(item.label)))
 

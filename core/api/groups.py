@@ -15,7 +15,6 @@ from flask_smorest import Blueprint, abort
 
 from core.api.access import not_found, require_user
 from core.groups import group_actions, keyset, membership_actions, queries
-from core.groups.errors import ActionError
 from core.groups.limits import invite_limit, join_limit
 from core.groups.queries import GroupContext
 from core.models import JoinRequest
@@ -40,15 +39,6 @@ from core.schemas.groups import (
 
 blp = Blueprint("api_groups", __name__, url_prefix="/api/v1",
                 description="Groups, members and roles, join requests and invitations")
-
-
-def action_error(error: ActionError) -> NoReturn:
-    """Answer a refused action as JSON: 404, 403, 409, or 422 naming the field."""
-    if error.status == 404:
-        not_found()
-    if error.status == 422 and error.field:
-        abort(422, message=error.message, errors={"json": {error.field: [error.message]}})
-    abort(error.status, message=error.message)
 
 
 def bad_cursor(name: str) -> NoReturn:
@@ -99,10 +89,7 @@ def list_groups(args: dict):
 def create_group(data: dict):
     """Create a group; you become its owner. ``join_question`` is required when ``join_mode`` is request."""
     user = require_user()
-    try:
-        group = group_actions.create_group(user, data)
-    except ActionError as error:
-        action_error(error)
+    group = group_actions.create_group(user, data)
     return group, 201, {"Location": url_for("api_groups.get_group", slug=group.slug)}
 
 
@@ -121,10 +108,7 @@ def update_group(data: dict, slug: str):
     """Change any of the group's settings (admins and owners; the slug never changes)."""
     user = require_user()
     context = group_or_404(slug)
-    try:
-        return group_actions.update_group(user, context.group, data)
-    except ActionError as error:
-        action_error(error)
+    return group_actions.update_group(user, context.group, data)
 
 
 # --- members ------------------------------------------------------------------------------------
@@ -149,10 +133,7 @@ def join_group(data: dict, slug: str):
     """Join an open group (201), or ask to join a by-request group with ``answer`` (202)."""
     user = require_user()
     context = group_or_404(slug)
-    try:
-        result = membership_actions.join(user, context.group, data["answer"])
-    except ActionError as error:
-        action_error(error)
+    result = membership_actions.join(user, context.group, data["answer"])
     if isinstance(result, JoinRequest):
         return {"status": "requested", "membership": None}, 202
     return {"status": "joined", "membership": result}, 201
@@ -166,10 +147,7 @@ def change_role(data: dict, slug: str, username: str):
     """Promote or demote a member (owners: anyone; admins: up to moderator)."""
     user = require_user()
     context = content_or_404(slug)
-    try:
-        return membership_actions.change_role(user, context.group, username, data["role"])
-    except ActionError as error:
-        action_error(error)
+    return membership_actions.change_role(user, context.group, username, data["role"])
 
 
 @blp.route("/groups/<slug>/members/<username>", methods=["DELETE"])
@@ -180,13 +158,10 @@ def remove_member(slug: str, username: str):
     """Remove a member, or ``me`` to leave the group (the last owner must hand over ownership first)."""
     user = require_user()
     context = group_or_404(slug)
-    try:
-        if username == "me":
-            membership_actions.leave(user, context.group)
-        else:
-            membership_actions.remove_member(user, context.group, username)
-    except ActionError as error:
-        action_error(error)
+    if username == "me":
+        membership_actions.leave(user, context.group)
+    else:
+        membership_actions.remove_member(user, context.group, username)
     return None
 
 
@@ -198,10 +173,7 @@ def transfer_ownership(data: dict, slug: str):
     """Hand the group over: the member becomes owner and you become an admin (owners only)."""
     user = require_user()
     context = content_or_404(slug)
-    try:
-        return membership_actions.transfer_ownership(user, context.group, data["username"])
-    except ActionError as error:
-        action_error(error)
+    return membership_actions.transfer_ownership(user, context.group, data["username"])
 
 
 # --- join requests ------------------------------------------------------------------------------
@@ -227,10 +199,7 @@ def withdraw_request(slug: str):
     """Take back your own pending request."""
     user = require_user()
     context = group_or_404(slug)
-    try:
-        membership_actions.withdraw_request(user, context.group)
-    except ActionError as error:
-        action_error(error)
+    membership_actions.withdraw_request(user, context.group)
     return None
 
 
@@ -242,10 +211,7 @@ def decide_request(slug: str, request_id: int, decision: str):
     user = require_user()
     context = group_or_404(slug)
     action = membership_actions.approve_request if decision == "approve" else membership_actions.deny_request
-    try:
-        return action(user, context.group, request_id)
-    except ActionError as error:
-        action_error(error)
+    return action(user, context.group, request_id)
 
 
 # --- invitations --------------------------------------------------------------------------------
@@ -260,10 +226,7 @@ def invite(data: dict, slug: str):
     """Invite someone by username; they accept or decline. In private groups moderators and up invite."""
     user = require_user()
     context = content_or_404(slug)
-    try:
-        return membership_actions.invite(user, context.group, data["username"])
-    except ActionError as error:
-        action_error(error)
+    return membership_actions.invite(user, context.group, data["username"])
 
 
 @blp.route("/invitations", methods=["GET"])
@@ -280,10 +243,7 @@ def my_invitations():
 def accept_invitation(invitation_id: int):
     """Accept an invitation addressed to you: you become a member."""
     user = require_user()
-    try:
-        return membership_actions.accept_invitation(user, invitation_id)
-    except ActionError as error:
-        action_error(error)
+    return membership_actions.accept_invitation(user, invitation_id)
 
 
 @blp.route("/invitations/<int:invitation_id>/decline", methods=["POST"])
@@ -292,7 +252,4 @@ def accept_invitation(invitation_id: int):
 def decline_invitation(invitation_id: int):
     """Decline an invitation addressed to you."""
     user = require_user()
-    try:
-        return membership_actions.decline_invitation(user, invitation_id)
-    except ActionError as error:
-        action_error(error)
+    return membership_actions.decline_invitation(user, invitation_id)

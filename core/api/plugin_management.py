@@ -159,3 +159,43 @@ def disable_group_plugin(slug: str, plugin_id: str):
     info = _group_plugin(group, plugin_id)
     plugin_state.set_group_enabled(plugin_id, group, False)
     return _group_plugin_body(info, group)
+
+
+def _group_settings_schema(group: Group, plugin_id: str):
+    info = _group_plugin(group, plugin_id)
+    schema_cls = plugin_settings.group_settings_schema(plugin_id)
+    if schema_cls is None:
+        not_found("This group feature has no settings.")
+    return info, schema_cls
+
+
+def _group_settings_body(plugin_id: str, group: Group, schema_cls) -> dict:
+    return {"values": schema_cls().dump(plugin_settings.get_group_settings(plugin_id, group)),
+            "form": [f.as_dict() for f in describe_schema(schema_cls())]}
+
+
+@blp.get("/groups/<slug>/plugins/<plugin_id>/settings")
+@blp.response(200, PluginSettingsSchema)
+@blp.doc(security=SECURITY)
+def get_group_settings(slug: str, plugin_id: str):
+    """This group's own settings for a group feature, and the fields that describe them (group admins)."""
+    group = _managed_group(slug)
+    _info, schema_cls = _group_settings_schema(group, plugin_id)
+    return _group_settings_body(plugin_id, group, schema_cls)
+
+
+@blp.put("/groups/<slug>/plugins/<plugin_id>/settings")
+@blp.arguments(SettingsInputSchema)
+@blp.response(200, PluginSettingsSchema)
+@blp.doc(security=SECURITY)
+def put_group_settings(changes: dict, slug: str, plugin_id: str):
+    """Change some or all of this group's settings for a feature; 422 names the plugin and each invalid field."""
+    group = _managed_group(slug)
+    info, schema_cls = _group_settings_schema(group, plugin_id)
+    merged = {**schema_cls().dump(plugin_settings.get_group_settings(plugin_id, group)), **changes}
+    try:
+        plugin_settings.save_group_settings(plugin_id, group, merged)
+    except ValidationError as err:
+        messages = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
+        abort(422, message=f"Invalid settings for {info.meta.name} ({plugin_id}).", messages={"json": messages})
+    return _group_settings_body(plugin_id, group, schema_cls)

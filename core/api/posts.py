@@ -11,9 +11,8 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from core.api.access import not_found, require_user
-from core.api.groups import action_error, content_or_404, group_or_404, paged
+from core.api.groups import content_or_404, group_or_404, paged
 from core.groups import content_actions, queries
-from core.groups.errors import ActionError
 from core.groups.limits import comment_limit
 from core.groups.placeholders import load_placeholders
 from core.models import Comment, Post
@@ -64,10 +63,7 @@ def create_post(data: dict, slug: str):
     """Publish a post in a group you are a member of."""
     user = require_user()
     context = group_or_404(slug)
-    try:
-        post = content_actions.create_post(user, context.group, data["body"])
-    except ActionError as error:
-        action_error(error)
+    post = content_actions.create_post(user, context.group, data["body"])
     return post, 201, {"Location": url_for("api_posts.get_post", post_id=post.id)}
 
 
@@ -87,10 +83,7 @@ def update_post(data: dict, post_id: int):
     """Edit your own post; ``edited_at`` is set."""
     user = require_user()
     post = post_or_404(post_id)
-    try:
-        return content_actions.edit_post(user, post, data["body"])
-    except ActionError as error:
-        action_error(error)
+    return content_actions.edit_post(user, post, data["body"])
 
 
 @blp.route("/posts/<int:post_id>", methods=["DELETE"])
@@ -100,10 +93,7 @@ def delete_post(post_id: int):
     """Delete your own post, or any post in a group you moderate; its comments go with it."""
     user = require_user()
     post = post_or_404(post_id)
-    try:
-        content_actions.delete_post(user, post)
-    except ActionError as error:
-        action_error(error)
+    content_actions.delete_post(user, post)
     return None
 
 
@@ -127,10 +117,7 @@ def create_comment(data: dict, post_id: int):
     """Comment on a post in a group you are a member of; the post's author is notified."""
     user = require_user()
     post = post_or_404(post_id)
-    try:
-        return content_actions.create_comment(user, post, data["body"]), 201
-    except ActionError as error:
-        action_error(error)
+    return content_actions.create_comment(user, post, data["body"]), 201
 
 
 @blp.route("/comments/<int:comment_id>", methods=["PATCH"])
@@ -141,10 +128,7 @@ def update_comment(data: dict, comment_id: int):
     """Edit your own comment; ``edited_at`` is set."""
     user = require_user()
     comment = comment_or_404(comment_id)
-    try:
-        return content_actions.edit_comment(user, comment, data["body"])
-    except ActionError as error:
-        action_error(error)
+    return content_actions.edit_comment(user, comment, data["body"])
 
 
 @blp.route("/comments/<int:comment_id>", methods=["DELETE"])
@@ -154,8 +138,5 @@ def delete_comment(comment_id: int):
     """Delete your own comment, or any comment in a group you moderate."""
     user = require_user()
     comment = comment_or_404(comment_id)
-    try:
-        content_actions.delete_comment(user, comment)
-    except ActionError as error:
-        action_error(error)
+    content_actions.delete_comment(user, comment)
     return None

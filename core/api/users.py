@@ -35,7 +35,10 @@ class ExportSchema(Schema):
     format = fields.String()
     exported_at = fields.String()
     account = fields.Dict()
-    plugins = fields.Dict(metadata={"description": "Each enabled plugin's data under its id"})
+    plugins = fields.Dict(metadata={"description": "Each plugin's data under its id"})
+    incomplete = fields.List(fields.Dict(), metadata={
+        "description": "Plugins whose part could not be included (their export failed): "
+                       "[{\"plugin\": id, \"name\": name}]; empty when the export is complete"})
 
 
 @blp.route("/me", methods=["GET"])
@@ -91,20 +94,20 @@ def export_me():
 @blp.response(204)
 @blp.alt_response(401, response="UNAUTHORIZED")
 @blp.alt_response(409, response="CONFLICT")
+@blp.alt_response(503, response="SERVICE_UNAVAILABLE",
+                  description="A plugin could not erase its part: nothing was deleted; try again later")
 def delete_me(data):
-    """Delete your account and everything you wrote. Needs your password in the body."""
-    from core.privacy import LastOwnerError, erase_user
+    """Delete your account and everything you wrote, all or nothing. Needs your password in the body."""
+    from core.privacy import LastOwnerError, delete_account
 
     user = require_user()
     if not user.check_password(data["password"]):
         abort(422, message=_("Please correct the marked fields."),
               errors={"json": {"password": [_("This is not your password.")]}})
     try:
-        erase_user(user)
+        delete_account(user)
     except LastOwnerError as exc:
-        db.session.rollback()
         abort(409, message=str(exc), errors={"groups": [g.slug for g in exc.groups]})
-    db.session.commit()
     logout_user()
 
 

@@ -19,6 +19,7 @@ from core.auth import emails
 from core.extensions import db
 from core.models import User
 from core.models.base import utcnow
+from core.plugins import get_plugins
 
 _dummy_hash: str | None = None
 
@@ -39,8 +40,6 @@ def conflict_message(field: str) -> str:
 
 def register(data: dict[str, Any], *, confirmed: bool = False, site_admin: bool = False) -> User:
     """Create the account from validated ``SignupSchema`` data, tell plugins, queue the confirmation mail."""
-    from core.plugins import get_plugins
-
     now = utcnow()
     user = User(
         email=data["email"], username=data["username"], display_name=data["display_name"],
@@ -120,6 +119,7 @@ def reset_password(user: User, password: str) -> None:
 
 
 def suspend(user: User, reason: str, until: Any = None) -> None:
+    """Suspend an account (until ``until``, or for good) for ``reason``, which they are shown; its sessions end."""
     user.suspended_at = utcnow()
     user.suspended_until = until
     user.suspension_reason = reason
@@ -127,6 +127,7 @@ def suspend(user: User, reason: str, until: Any = None) -> None:
 
 
 def unsuspend(user: User) -> None:
+    """Lift a suspension."""
     user.suspended_at = None
     user.suspended_until = None
     user.suspension_reason = None

@@ -11,23 +11,18 @@ from core.models import User
 from core.outbox import enqueue
 
 
-def absolute_url(endpoint: str, **values: str) -> str:
-    """Links in mail point at the public site address, whatever host served the request."""
-    return absolute(path_for(endpoint, **values))
-
-
 def _send(user: User, kind: str, **context: object) -> None:
     mail = render_email(kind, user, **context)
     enqueue(user.email, mail.subject, mail.text, mail.html)
 
 
 def send_confirmation(user: User) -> None:
-    _send(user, "confirm", url=absolute_url("auth.confirm_email", token=confirmation_token(user)))
+    _send(user, "confirm", url=absolute(path_for("auth.confirm_email", token=confirmation_token(user))))
 
 
 def send_password_reset(user: User) -> None:
-    _send(user, "password_reset", url=absolute_url("auth.reset_password", token=reset_token(user)))
+    _send(user, "password_reset", url=absolute(path_for("auth.reset_password", token=reset_token(user))))
 
 
 def send_password_changed(user: User) -> None:
-    _send(user, "password_changed", url=absolute_url("auth.forgot_password"))
+    _send(user, "password_changed", url=absolute(path_for("auth.forgot_password")))

@@ -319,36 +319,41 @@ def revoke_token(token_id: int):
 @bp.route("/settings/data", methods=["GET", "POST"])
 @login_required
 def settings_data():
-    from core.privacy import LastOwnerError, erase_user
+    from core.privacy import ErasureFailed, LastOwnerError, delete_account
 
     errors: dict = {}
     if request.method == "POST":
+        status = 422
         data, errors, _values = load_form(AccountDeleteSchema(), request.form)
         if data is not None and not current_user.check_password(data["password"]):
             errors = {"password": [_("This is not your password.")]}
         if not errors:
             user = current_user._get_current_object()
             try:
-                erase_user(user)
-            except LastOwnerError as exc:
-                db.session.rollback()
+                delete_account(user)
+            except (LastOwnerError, ErasureFailed) as exc:
                 errors = {"_schema": [str(exc)]}
+                status = 503 if isinstance(exc, ErasureFailed) else 422
             else:
-                db.session.commit()
                 logout_user()
                 flash(_("Your account and everything you wrote are deleted. Take care!"), "success")
                 return redirect(url_for("web.index"))
-        return render_template("auth/settings_data.html", errors=errors), 422
+        return render_template("auth/settings_data.html", errors=errors), status
     return render_template("auth/settings_data.html", errors=errors)
 
 
 @bp.get("/settings/data/export")
 @login_required
 def export_data():
+    """The member's data as a JSON download; if a plugin's part is missing, first a page saying which,
+    with a link to download the rest anyway (``?partial=1``)."""
     from core.privacy import export_user_data
 
-    body = json.dumps(export_user_data(current_user._get_current_object()), indent=2, ensure_ascii=False,
-                      default=str)
+    data = export_user_data(current_user._get_current_object())
+    if data["incomplete"] and not request.args.get("partial"):
+        return render_template("auth/settings_data.html", errors={},
+                               export_missing=[part["name"] for part in data["incomplete"]])
+    body = json.dumps(data, indent=2, ensure_ascii=False, default=str)
     filename = f"commonground-{current_user.username}.json"
     return Response(body, mimetype="application/json",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"',

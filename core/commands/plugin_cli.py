@@ -1,4 +1,4 @@
-"""`flask plugins` commands: list, enable, disable (site-wide or ``--group SLUG``), new.
+"""`flask plugins` commands: list, enable, disable (site-wide or ``--group SLUG``), new, docs.
 
 Changes go through ``core.plugins.state`` like the admin page and the API, so running
 workers pick them up on their next request.
@@ -131,3 +131,21 @@ def enable(plugin_id: str, slug: str | None) -> None:
 def disable(plugin_id: str, slug: str | None) -> None:
     """Disable PLUGIN_ID site-wide (its data is kept), or for one group with --group."""
     _switch(plugin_id, slug, False)
+
+
+@cli.command("docs")
+@click.option("--check", is_flag=True, help="Only say whether the files are stale (exit status 1 if so).")
+def docs(check: bool) -> None:
+    """Write docs/hooks.md and docs/plugin-api.md from the hook specs and the plugin API's docstrings."""
+    from core.plugins import reference
+
+    if check:
+        stale = reference.stale()
+        for name in stale:
+            click.echo(f"docs/{name} is stale: run `flask plugins docs`")
+        if stale:
+            raise SystemExit(1)
+        click.echo("docs/hooks.md and docs/plugin-api.md are up to date.")
+        return
+    changed = reference.write()
+    click.echo(f"Wrote {', '.join('docs/' + n for n in changed)}." if changed else "Nothing to change.")

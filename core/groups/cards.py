@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from core import permissions
 from core.models import Comment, Group, Post
+from core.plugins import get_plugins
 
 DEFAULT_SIZE = 2048
 
@@ -130,8 +131,6 @@ def post_cards(posts: Iterable[Post], group: Group, placeholders: dict[int, Mark
     ``hidden_authors``: people the viewer sees here only as the group's staff; plugins get
     ``hidden_elsewhere=True`` in the post's slots to say why (e.g. "has blocked you").
     """
-    from core.plugins import get_plugins
-
     viewer = current_user._get_current_object()
     slot = get_plugins().runner.render_slot
     cards = []
@@ -151,8 +150,6 @@ def post_cards(posts: Iterable[Post], group: Group, placeholders: dict[int, Mark
 def comment_cards(comments: Iterable[Comment], post: Post, group: Group, placeholders: dict[int, Markup],
                   hidden_authors: frozenset[int] = frozenset()) -> list[Markup]:
     """The cards of a post's ``comments`` as the current viewer sees them (``hidden_authors`` as above)."""
-    from core.plugins import get_plugins
-
     viewer = current_user._get_current_object()
     slot = get_plugins().runner.render_slot
     cards = []

@@ -26,12 +26,7 @@ from core.permissions import (
     is_authenticated,
     is_member,
 )
-
-
-def _plugins():
-    from core.plugins import get_plugins
-
-    return get_plugins()
+from core.plugins import get_plugins
 
 
 def _refuse_writing(actor: Any, group: Group) -> None:
@@ -52,7 +47,7 @@ def create_post(actor: Any, group: Group, body: str) -> Post:
     post.author = actor
     db.session.add(post)
     db.session.flush()
-    _plugins().call("post_created", post=post)
+    get_plugins().call("post_created", post=post)
     db.session.commit()
     return post
 
@@ -93,7 +88,7 @@ def create_comment(actor: Any, post: Post, body: str) -> Comment:
     db.session.add(comment)
     post.comment_count = Post.comment_count + 1
     db.session.flush()
-    _plugins().call("comment_created", comment=comment)
+    get_plugins().call("comment_created", comment=comment)
     url = url_for("groups.post", slug=group.slug, post_id=post.id, _anchor=f"comment-{comment.id}")
     notify(post.author, "post_reply", actor=actor, group=group, url=url,
            data={"post_id": post.id, "comment_id": comment.id, "excerpt": _excerpt(body)})

@@ -7,9 +7,9 @@ from flask_login import current_user, login_required
 
 from core.forms import load_form
 from core.groups import bp, group_actions, membership_actions, queries
-from core.groups.errors import ActionError, InvalidInput
+from core.groups.errors import InvalidInput
 from core.groups.group_form import load_group_form
-from core.groups.loading import page_or_400, refuse
+from core.groups.loading import page_or_400
 from core.permissions import can_create_group
 from core.schemas.groups import DirectoryArgsSchema, GroupCreateSchema
 
@@ -39,8 +39,6 @@ def create():
                 group = group_actions.create_group(current_user, data)
             except InvalidInput as error:
                 errors = error.as_errors()
-            except ActionError as error:
-                refuse(error)
             else:
                 flash(_("Your group is ready. Welcome, owner!"), "success")
                 return redirect(url_for("groups.group", slug=group.slug))
@@ -58,10 +56,7 @@ def invitations():
 @bp.post("/invitations/<int:invitation_id>/accept")
 @login_required
 def accept_invitation(invitation_id: int):
-    try:
-        found = membership_actions.accept_invitation(current_user, invitation_id)
-    except ActionError as error:
-        refuse(error)
+    found = membership_actions.accept_invitation(current_user, invitation_id)
     flash(_("Welcome to %(name)s!", name=found.group.name), "success")
     return redirect(url_for("groups.group", slug=found.group.slug))
 
@@ -69,9 +64,6 @@ def accept_invitation(invitation_id: int):
 @bp.post("/invitations/<int:invitation_id>/decline")
 @login_required
 def decline_invitation(invitation_id: int):
-    try:
-        invitation = membership_actions.decline_invitation(current_user, invitation_id)
-    except ActionError as error:
-        refuse(error)
+    invitation = membership_actions.decline_invitation(current_user, invitation_id)
     flash(_("You declined the invitation to %(name)s.", name=invitation.group.name), "success")
     return redirect(url_for("groups.invitations"))

@@ -18,8 +18,8 @@ from core.permissions import can_view_group_content
 COMMENTS_PER_PAGE = 50
 
 
-def render_group_page(context: GroupContext, values: dict | None = None, errors: dict | None = None,
-                      status: int = 200):
+def render_feed_page(context: GroupContext, values: dict | None = None, errors: dict | None = None,
+                     status: int = 200):
     """The group page; also re-rendered with the composer's errors and text when a post is refused."""
     group = context.group
     page = None
@@ -52,7 +52,7 @@ def render_post_page(context: GroupContext, post: Post, values: dict | None = No
 
 @bp.get("/<slug>")
 def group(slug: str):
-    return render_group_page(group_or_404(slug))
+    return render_feed_page(group_or_404(slug))
 
 
 @bp.get("/<slug>/p/<int:post_id>")

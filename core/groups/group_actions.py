@@ -10,6 +10,7 @@ from core.extensions import db
 from core.groups.errors import InvalidInput, NotAllowed, NotFound
 from core.models import Group, Membership
 from core.permissions import can_admin_group, can_create_group, forget_membership, is_authenticated
+from core.plugins import get_plugins
 
 SETTINGS_FIELDS = ("name", "description", "rules", "visibility", "join_mode", "join_question")
 
@@ -20,8 +21,6 @@ def slug_taken(slug: str) -> bool:
 
 def create_group(actor: Any, data: dict[str, Any]) -> Group:
     """Create a group from validated ``GroupCreateSchema`` data; the creator becomes its owner."""
-    from core.plugins import get_plugins
-
     if not is_authenticated(actor):
         raise NotFound()
     if not can_create_group(actor):

@@ -1,13 +1,13 @@
 """What every group page starts with: the group (or post) for this viewer, else 404; its tabs.
 
-Also turns domain errors into HTTP answers for pages: ``NotFound`` is a 404 and
-``NotAllowed`` a 403 with its explanation; callers handle ``InvalidInput``/``Conflict``.
+A refused action (``core.groups.errors.ActionError``) needs no handling here: one handler in
+``core.errors`` answers it for pages and the API alike.
 """
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
-from typing import Any, NoReturn
+from typing import Any
 
 from flask import abort, request, url_for
 from flask_babel import gettext as _
@@ -15,15 +15,16 @@ from flask_login import current_user
 from werkzeug.routing import BuildError
 
 from core.groups import keyset, queries
-from core.groups.errors import ActionError, NotAllowed, NotFound
 from core.groups.queries import GroupContext
 from core.models import Comment, Post
 from core.permissions import can_admin_group, can_review_join_requests, can_view_group_content
+from core.plugins import get_plugins
 
 log = logging.getLogger("commonground.groups")
 
 
 def group_or_404(slug: str) -> GroupContext:
+    """The group as the current viewer meets it (``GroupContext``), or a 404 page."""
     context = queries.load_group(slug, current_user)
     if context is None:
         abort(404)
@@ -60,19 +61,6 @@ def page_or_400(load, *args: Any) -> queries.Page:
         abort(400)
 
 
-def abort_for(error: ActionError) -> None:
-    """404/403 for refusals; returns for errors the page shows itself (form errors, conflicts)."""
-    if isinstance(error, NotFound):
-        abort(404)
-    if isinstance(error, NotAllowed):
-        abort(403, description=error.message)
-
-
-def refuse(error: ActionError) -> NoReturn:
-    abort_for(error)
-    abort(409, description=error.message)
-
-
 @dataclass(frozen=True)
 class Tab:
     label: str
@@ -84,8 +72,6 @@ class Tab:
 
 def group_tabs(context: GroupContext) -> list[Tab]:
     """Feed and Members, Requests and Settings for staff, then the tabs of plugins enabled for the group."""
-    from core.plugins import get_plugins
-
     group = context.group
     if not can_view_group_content(current_user, group):
         return []

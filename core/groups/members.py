@@ -7,9 +7,9 @@ from flask_login import current_user, login_required
 
 from core.forms import load_form
 from core.groups import bp, membership_actions, queries
-from core.groups.errors import ActionError, Conflict, InvalidInput
+from core.groups.errors import Conflict, InvalidInput
 from core.groups.limits import invite_limit, join_limit
-from core.groups.loading import content_or_404, group_or_404, group_tabs, page_or_400, refuse
+from core.groups.loading import content_or_404, group_or_404, group_tabs, page_or_400
 from core.groups.queries import GroupContext
 from core.models import ROLES, JoinRequest
 from core.permissions import can_change_role, can_invite, can_join, can_review_join_requests
@@ -47,8 +47,6 @@ def invite(slug: str):
             invitation = membership_actions.invite(current_user, context.group, data["username"])
         except InvalidInput as error:
             errors = error.as_errors()
-        except ActionError as error:
-            refuse(error)
         else:
             flash(_("%(name)s is invited.", name=invitation.user.display_name), "success")
             return redirect(url_for("groups.members", slug=slug))
@@ -62,10 +60,7 @@ def change_role(slug: str, username: str):
     data, errors, _values = load_form(RoleSchema(), request.form)
     if data is None:
         abort(400)
-    try:
-        found = membership_actions.change_role(current_user, context.group, username, data["role"])
-    except ActionError as error:
-        refuse(error)
+    found = membership_actions.change_role(current_user, context.group, username, data["role"])
     flash(_("%(name)s is now %(role)s.", name=found.user.display_name, role=role_label(found.role)), "success")
     return redirect(url_for("groups.members", slug=slug))
 
@@ -75,10 +70,7 @@ def change_role(slug: str, username: str):
 def remove_member(slug: str, username: str):
     context = content_or_404(slug)
     if request.method == "POST":
-        try:
-            membership_actions.remove_member(current_user, context.group, username)
-        except ActionError as error:
-            refuse(error)
+        membership_actions.remove_member(current_user, context.group, username)
         flash(_("%(username)s was removed from the group.", username=username), "success")
         return redirect(url_for("groups.members", slug=slug))
     return render_template("groups/confirm.html", group=context.group,
@@ -93,10 +85,7 @@ def transfer_ownership(slug: str, username: str):
     """Hand over the group: the member becomes owner and the current owner an admin."""
     context = content_or_404(slug)
     if request.method == "POST":
-        try:
-            found = membership_actions.transfer_ownership(current_user, context.group, username)
-        except ActionError as error:
-            refuse(error)
+        found = membership_actions.transfer_ownership(current_user, context.group, username)
         flash(_("%(name)s is now an owner of the group; you are an admin.", name=found.user.display_name), "success")
         return redirect(url_for("groups.members", slug=slug))
     return render_template("groups/confirm.html", group=context.group,
@@ -126,8 +115,6 @@ def join(slug: str):
             except Conflict as error:
                 flash(error.message, "error")
                 return redirect(url_for("groups.group", slug=slug))
-            except ActionError as error:
-                refuse(error)
             else:
                 if isinstance(result, JoinRequest):
                     flash(_("Your request is sent. You will be notified when a moderator decides."), "success")
@@ -144,10 +131,7 @@ def join(slug: str):
 @login_required
 def withdraw_request(slug: str):
     context = group_or_404(slug)
-    try:
-        membership_actions.withdraw_request(current_user, context.group)
-    except ActionError as error:
-        refuse(error)
+    membership_actions.withdraw_request(current_user, context.group)
     flash(_("Your request is withdrawn."), "success")
     return redirect(url_for("groups.group", slug=slug))
 
@@ -164,8 +148,6 @@ def leave(slug: str):
             membership_actions.leave(current_user, context.group)
         except Conflict as error:
             problem = error.message
-        except ActionError as error:
-            refuse(error)
         else:
             flash(_("You left %(name)s.", name=context.group.name), "success")
             return redirect(url_for("groups.group", slug=slug))
@@ -198,8 +180,6 @@ def decide_request(slug: str, request_id: int, decision: str):
     except Conflict as error:
         flash(error.message, "error")
         return redirect(url_for("groups.requests", slug=slug))
-    except ActionError as error:
-        refuse(error)
     name = decided.user.display_name
     flash(_("%(name)s is now a member.", name=name) if decision == "approve"
           else _("The request from %(name)s is declined.", name=name), "success")

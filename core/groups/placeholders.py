@@ -11,11 +11,11 @@ from typing import Any
 from flask import g, has_request_context
 from markupsafe import Markup, escape
 
+from core.plugins import get_plugins
+
 
 def load_placeholders(viewer: Any, content_type: str, ids: Iterable[int]) -> dict[int, Markup]:
     """Ask every enabled plugin once for ``ids``; remember and return the merged answer."""
-    from core.plugins import get_plugins
-
     ids = list(ids)
     merged: dict[int, Markup] = {}
     if ids:

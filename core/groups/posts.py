@@ -7,10 +7,9 @@ from flask_login import current_user, login_required
 
 from core.forms import load_form
 from core.groups import bp, content_actions, keyset
-from core.groups.errors import ActionError
-from core.groups.feed import COMMENTS_PER_PAGE, render_group_page, render_post_page
+from core.groups.feed import COMMENTS_PER_PAGE, render_feed_page, render_post_page
 from core.groups.limits import comment_limit
-from core.groups.loading import comment_or_404, group_or_404, post_or_404, refuse
+from core.groups.loading import comment_or_404, group_or_404, post_or_404
 from core.permissions import can_delete_content, can_edit_content
 from core.schemas.posts import CommentInputSchema, PostInputSchema
 
@@ -21,11 +20,8 @@ def create_post(slug: str):
     context = group_or_404(slug)
     data, errors, values = load_form(PostInputSchema(), request.form)
     if data is None:
-        return render_group_page(context, values, errors, 422)
-    try:
-        post = content_actions.create_post(current_user, context.group, data["body"])
-    except ActionError as error:
-        refuse(error)
+        return render_feed_page(context, values, errors, 422)
+    post = content_actions.create_post(current_user, context.group, data["body"])
     flash(_("Your post is published."), "success")
     return redirect(url_for("groups.post", slug=slug, post_id=post.id))
 
@@ -40,10 +36,7 @@ def edit_post(slug: str, post_id: int):
     if request.method == "POST":
         data, errors, values = load_form(PostInputSchema(), request.form)
         if data is not None:
-            try:
-                content_actions.edit_post(current_user, post, data["body"])
-            except ActionError as error:
-                refuse(error)
+            content_actions.edit_post(current_user, post, data["body"])
             flash(_("Your post is updated."), "success")
             return redirect(url_for("groups.post", slug=slug, post_id=post.id))
     return render_template("groups/edit.html", group=context.group, context=context, item=post, kind="post",
@@ -59,10 +52,7 @@ def delete_post(slug: str, post_id: int):
     if not can_delete_content(current_user, post, context.group):
         abort(404)
     if request.method == "POST":
-        try:
-            content_actions.delete_post(current_user, post)
-        except ActionError as error:
-            refuse(error)
+        content_actions.delete_post(current_user, post)
         flash(_("The post is deleted."), "success")
         return redirect(url_for("groups.group", slug=slug))
     return render_template("groups/confirm.html", group=context.group,
@@ -80,10 +70,7 @@ def create_comment(slug: str, post_id: int):
     data, errors, values = load_form(CommentInputSchema(), request.form)
     if data is None:
         return render_post_page(context, post, values, errors, 422)
-    try:
-        comment = content_actions.create_comment(current_user, post, data["body"])
-    except ActionError as error:
-        refuse(error)
+    comment = content_actions.create_comment(current_user, post, data["body"])
     flash(_("Your comment is published."), "success")
     args = {}
     if post.comment_count > COMMENTS_PER_PAGE:  # open the page that starts with the new comment
@@ -102,10 +89,7 @@ def edit_comment(slug: str, comment_id: int):
     if request.method == "POST":
         data, errors, values = load_form(CommentInputSchema(), request.form)
         if data is not None:
-            try:
-                content_actions.edit_comment(current_user, comment, data["body"])
-            except ActionError as error:
-                refuse(error)
+            content_actions.edit_comment(current_user, comment, data["body"])
             flash(_("Your comment is updated."), "success")
             return redirect(post_url)
     return render_template("groups/edit.html", group=context.group, context=context, item=comment, kind="comment",
@@ -120,10 +104,7 @@ def delete_comment(slug: str, comment_id: int):
         abort(404)
     post_url = url_for("groups.post", slug=slug, post_id=comment.post_id)
     if request.method == "POST":
-        try:
-            content_actions.delete_comment(current_user, comment)
-        except ActionError as error:
-            refuse(error)
+        content_actions.delete_comment(current_user, comment)
         flash(_("The comment is deleted."), "success")
         return redirect(post_url)
     return render_template("groups/confirm.html", group=context.group, title=_("Delete this comment?"),

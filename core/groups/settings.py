@@ -6,9 +6,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from core.groups import bp, group_actions
-from core.groups.errors import ActionError, InvalidInput
+from core.groups.errors import InvalidInput
 from core.groups.group_form import group_values, load_group_form
-from core.groups.loading import group_or_404, group_tabs, refuse
+from core.groups.loading import group_or_404, group_tabs
 from core.permissions import can_admin_group
 from core.schemas.groups import GroupSettingsSchema
 
@@ -28,8 +28,6 @@ def settings(slug: str):
                 group_actions.update_group(current_user, group, data)
             except InvalidInput as error:
                 errors = error.as_errors()
-            except ActionError as error:
-                refuse(error)
             else:
                 flash(_("The group's settings are saved."), "success")
                 return redirect(url_for("groups.settings", slug=slug))

@@ -142,16 +142,13 @@ def init_app(app: Flask) -> JobRegistry:
     registry = JobRegistry(app)
     app.extensions[EXTENSION] = registry
     plugins = get_plugins(app)
-    impls = sorted(plugins.pm.hook.register_jobs.get_hookimpls(), key=lambda impl: impl.plugin_name != CORE_OWNER)
-    for impl in impls:
-        owner = impl.plugin_name
-        try:
-            declared = impl.function(**({"app": app} if "app" in impl.argnames else {})) or []
-        except Exception:
-            log.exception("plugin %s failed in register_jobs; its jobs are unavailable", owner)
+    # Through the hook runner (it logs a failing plugin with its id); core's jobs first.
+    outcomes = sorted(plugins.outcomes("register_jobs", app=app), key=lambda o: o.plugin_id != CORE_OWNER)
+    for outcome in outcomes:
+        if outcome.error is not None:
             if app.config.get("PLUGINS_RAISE_ERRORS"):
-                raise
+                raise outcome.error
             continue
-        for job in declared:
-            registry.add(job, owner)
+        for job in outcome.result or []:
+            registry.add(job, outcome.plugin_id)
     return registry

@@ -14,6 +14,8 @@ ROLE_RANK = {"member": 0, "moderator": 1, "admin": 2, "owner": 3}
 
 
 class Group(db.Model):
+    """A group: its page, rules, who may join and how; ``is_private`` hides its content from non-members."""
+
     __tablename__ = "groups"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -44,6 +46,8 @@ class Group(db.Model):
 
 
 class Membership(db.Model):
+    """Someone's place in a group with a ``role`` (member, moderator, admin, owner)."""
+
     __tablename__ = "memberships"
     __table_args__ = (UniqueConstraint("group_id", "user_id"),)
 
@@ -80,6 +84,8 @@ class JoinRequest(db.Model):
 
 
 class Invitation(db.Model):
+    """An invitation to a group, ``pending`` until the invited person accepts or declines."""
+
     __tablename__ = "invitations"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -11,6 +11,8 @@ from core.models.base import UTCDateTime, utcnow
 
 
 class Notification(db.Model):
+    """Something a member is told in the app (and perhaps by mail): a ``kind`` and its data, read or not."""
+
     __tablename__ = "notifications"
     __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at"),)
 

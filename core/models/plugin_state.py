@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.extensions import db
@@ -20,6 +20,8 @@ class PluginState(db.Model):
 
 
 class GroupPluginState(db.Model):
+    """A group-scope plugin's switch in one group, and the group's own settings for it."""
+
     __tablename__ = "group_plugin_states"
     __table_args__ = (UniqueConstraint("group_id", "plugin_id"),)
 
@@ -27,6 +29,7 @@ class GroupPluginState(db.Model):
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), nullable=False, index=True)
     plugin_id: Mapped[str] = mapped_column(String(64), nullable=False)
     enabled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    settings: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict, server_default=text("'{}'"))
 
 
 class StateVersion(db.Model):

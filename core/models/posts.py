@@ -14,6 +14,8 @@ from core.models.base import UTCDateTime, utcnow
 
 
 class Post(db.Model):
+    """A post in a group's feed; ``body_html`` is the sanitized rendering of ``body_source`` (Markdown)."""
+
     __tablename__ = "posts"
     __table_args__ = (Index("ix_posts_group_feed", "group_id", "created_at", "id"),)
 
@@ -40,6 +42,8 @@ class Post(db.Model):
 
 
 class Comment(db.Model):
+    """A comment under a post, rendered like a post."""
+
     __tablename__ = "comments"
     __table_args__ = (Index("ix_comments_post_thread", "post_id", "created_at", "id"),)
 

@@ -16,6 +16,8 @@ from core.models.base import UTCDateTime, utcnow
 
 
 class User(UserMixin, db.Model):
+    """A member's account: public ``username``/``display_name``, private ``email``, ``locale`` and ``country``."""
+
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

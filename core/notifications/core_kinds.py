@@ -51,6 +51,15 @@ def _sentence(gettext_template: Callable[[], str]) -> Callable[[Any], Markup]:
     return message
 
 
+def _erasure_failed(note: Any) -> Markup:
+    """To site admins: a plugin kept a member's account deletion from happening (see core.privacy)."""
+    data = note.data or {}
+    plugin = _strong(data.get("plugin_name") or data.get("plugin") or "?")
+    return Markup(escape(_("A member could not delete their account: the feature %(plugin)s failed to erase its "
+                           "part, so nothing was deleted. See the server log and fix or disable it."))) % {
+        "plugin": plugin}
+
+
 def core_notification_kinds() -> list[NotificationKind]:
     return [
         NotificationKind("join_request", _sentence(lambda: _("%(actor)s asked to join %(group)s."))),
@@ -60,6 +69,7 @@ def core_notification_kinds() -> list[NotificationKind]:
         NotificationKind("invitation", _sentence(lambda: _("%(actor)s invited you to join %(group)s."))),
         NotificationKind("role_changed", _sentence(lambda: _("Your role in %(group)s is now %(role)s."))),
         NotificationKind("removed_from_group", _sentence(lambda: _("You were removed from %(group)s."))),
+        NotificationKind("erasure_failed", _erasure_failed),
     ]
 
 

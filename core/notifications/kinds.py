@@ -157,25 +157,22 @@ def init_app(app: Flask) -> KindRegistry:
     A plugin whose hook raises loses its kinds (logged with its id), as with its blueprints;
     a malformed or twice-declared kind stops start-up.
     """
-    from core.plugins import PluginError, get_plugins
+    from core.plugins import CORE_PLUGIN_ID, PluginError, get_plugins
 
     plugins = get_plugins(app)
     kinds = KindRegistry()
     for hook, table, what in (("register_notification_kinds", kinds.notification, "notification"),
                               ("register_email_kinds", kinds.email, "email")):
         # Core first, so a plugin reusing one of core's names is the one named as declaring it twice.
-        impls = sorted(getattr(plugins.pm.hook, hook).get_hookimpls(), key=lambda i: i.plugin_name != "core")
-        for impl in impls:
-            try:
-                declared = list(impl.function() or [])
-            except Exception as exc:
+        outcomes = sorted(plugins.outcomes(hook), key=lambda o: o.plugin_id != CORE_PLUGIN_ID)
+        for outcome in outcomes:
+            if outcome.error is not None:  # the runner logged it with the plugin's id
                 if app.config.get("PLUGINS_RAISE_ERRORS"):
-                    raise
-                log.exception("plugin %s failed in %s; its kinds are unavailable", impl.plugin_name, hook)
-                if impl.plugin_name == "core":
-                    raise PluginError(f"core failed to declare its {what} kinds: {exc}") from exc
+                    raise outcome.error
+                if outcome.plugin_id == CORE_PLUGIN_ID:
+                    raise PluginError(f"core failed to declare its {what} kinds: {outcome.error}") from outcome.error
                 continue
-            for kind in declared:
-                kinds.declare(table, kind, impl.plugin_name, what)
+            for kind in outcome.result or []:
+                kinds.declare(table, kind, outcome.plugin_id, what)
     app.extensions[EXTENSION] = kinds
     return kinds

@@ -13,7 +13,6 @@ Plugins themselves import none of this: ``core.plugin_api`` is their whole view 
 """
 from __future__ import annotations
 
-import logging
 import types
 from collections.abc import Iterable
 from typing import Any
@@ -22,6 +21,7 @@ from flask import Flask
 
 from core.plugins.registry import (
     ENTRY_POINT_GROUP,
+    HookContractError,
     PluginError,
     PluginInfo,
     PluginMeta,
@@ -33,11 +33,9 @@ from core.plugins.runner import CORE_PLUGIN_ID
 from core.plugins.specs import hookimpl
 
 __all__ = [
-    "CORE_PLUGIN_ID", "ENTRY_POINT_GROUP", "PluginError", "PluginInfo", "PluginMeta", "PluginStatus", "Plugins",
-    "get_plugins", "hookimpl", "init_app",
+    "CORE_PLUGIN_ID", "ENTRY_POINT_GROUP", "HookContractError", "PluginError", "PluginInfo", "PluginMeta",
+    "PluginStatus", "Plugins", "get_plugins", "hookimpl", "init_app",
 ]
-
-log = logging.getLogger("commonground.plugins")
 
 
 def init_app(app: Flask, explicit: Iterable[types.ModuleType | str] | None = None, *,
@@ -51,11 +49,7 @@ def init_app(app: Flask, explicit: Iterable[types.ModuleType | str] | None = Non
         plugins.register_core(core_hooks)
     plugins.load(app, explicit)
     web.register_blueprints(app, plugins)
-    for impl in plugins.pm.hook.register_commands.get_hookimpls():
-        try:
-            impl.function(cli=app.cli)
-        except Exception:
-            log.exception("plugin %s failed in register_commands", impl.plugin_name)
+    plugins.call("register_commands", cli=app.cli)
     web.add_translations(app, plugins)
     app.jinja_env.globals["slot"] = plugins.runner.render_slot
     web.install_gate(app, plugins)

@@ -11,6 +11,7 @@ Core's own default implementations are registered by ``create_app`` (``register_
 from __future__ import annotations
 
 import importlib
+import inspect
 import logging
 import re
 import types
@@ -36,6 +37,10 @@ PLUGIN_ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
 class PluginError(RuntimeError):
     """A plugin is malformed (no META, id mismatch, unknown hook, bad hook arguments)."""
+
+
+class HookContractError(PluginError):
+    """A plugin breaks the hook contract (a hook or argument that does not exist): start-up stops."""
 
 
 @dataclass(frozen=True)
@@ -163,14 +168,15 @@ class Plugins:
             self.pm.check_pending()
         except pluggy.PluginValidationError as exc:
             pid = self.pm.get_name(exc.plugin) or repr(exc.plugin)
-            raise PluginError(
+            raise HookContractError(
                 f"plugin {pid!r} implements a hook that does not exist: {exc}. Fix the name, or set "
                 f"COMMONGROUND_PLUGINS_BLOCKED={pid} to start without it."
             ) from exc
 
     def _discover(self, only: Iterable[str] | None) -> None:
+        """Installed entry points in id order, so hooks run in the same order on every host."""
         seen: set[str] = set()
-        for ep in entry_points(group=ENTRY_POINT_GROUP):
+        for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name):
             if ep.name in seen:
                 continue
             seen.add(ep.name)
@@ -187,9 +193,9 @@ class Plugins:
                 continue
             try:
                 self.add(module, expected_id=ep.name)
+            except HookContractError:
+                raise
             except PluginError as exc:
-                if isinstance(exc.__cause__, pluggy.PluginValidationError):
-                    raise
                 log.error("plugin %s skipped: %s", ep.name, exc)
                 self.failed[ep.name] = str(exc)
 
@@ -206,10 +212,11 @@ class Plugins:
             return None
         if meta.id in self.installed:
             raise PluginError(f"two plugins use the id {meta.id!r}")
+        self._check_arguments(meta.id, module)
         try:
             self.pm.register(module, name=meta.id)
         except pluggy.PluginValidationError as exc:
-            raise PluginError(f"plugin {meta.id!r} does not match the hook contract: {exc}") from exc
+            raise HookContractError(f"plugin {meta.id!r} does not match the hook contract: {exc}") from exc
         for caller in self.pm.get_hookcallers(module) or []:
             for impl in caller.get_hookimpls():
                 if impl.plugin_name == meta.id and (impl.wrapper or impl.hookwrapper):
@@ -222,6 +229,33 @@ class Plugins:
         self.installed[meta.id] = info
         self.runner.forget()
         return info
+
+    def _check_arguments(self, plugin_id: str, module: Any) -> None:
+        """Every hook implementation asks only for arguments its hook has (clearer than pluggy's message)."""
+        for attr in dir(module):
+            opts = self.pm.parse_hookimpl_opts(module, attr)
+            if opts is None:
+                continue
+            name = opts.get("specname") or attr
+            caller = getattr(self.pm.hook, name, None)
+            if caller is None or caller.spec is None:
+                continue  # an unknown hook name: check_pending reports it
+            try:
+                asked = list(inspect.signature(getattr(module, attr)).parameters)
+            except (TypeError, ValueError):
+                continue
+            unknown = [arg for arg in asked if arg not in caller.spec.argnames]
+            if unknown:
+                offered = ", ".join(caller.spec.argnames) or "no arguments"
+                raise HookContractError(
+                    f"plugin {plugin_id!r} implements hook {name!r} with argument(s) "
+                    f"{', '.join(repr(a) for a in unknown)}, which the hook does not have (it offers: {offered}). "
+                    f"Fix the signature, or set COMMONGROUND_PLUGINS_BLOCKED={plugin_id} to start without it."
+                )
+
+    def load_order(self) -> dict[str, int]:
+        """Plugin id -> its place in loading order (core first); the runner calls in this order."""
+        return {pid: n for n, pid in enumerate([CORE_PLUGIN_ID, *self.installed])}
 
     def hooks_of(self, plugin_id: str) -> list[str]:
         """Names of the hooks a plugin implements (as it spelled them)."""
@@ -323,6 +357,10 @@ class Plugins:
         """``HookRunner.call_first``: the first non-None result, or None."""
         return self.runner.call_first(name, group=group, only=only, **kwargs)
 
+    def outcomes(self, name: str, /, *, group: Any = None, only: str | None = None, **kwargs: Any) -> list:
+        """``HookRunner.outcomes``: each plugin's result or error (for callers that must report failures)."""
+        return self.runner.outcomes(name, group=group, only=only, **kwargs)
+
     def call_policy(self, name: str, /, **kwargs: Any) -> bool:
         """``HookRunner.call_policy``: all must agree (fails closed)."""
         return self.runner.call_policy(name, **kwargs)
@@ -354,6 +392,7 @@ def _renamed_specs() -> type:
             f"the hook {old!r} was renamed to {new!r}; rename your implementation (the old name goes away)"
         )
         function = types.FunctionType(spec.__code__, spec.__globals__, old, spec.__defaults__, spec.__closure__)
+        setattr(function, hookspecs.CONTRACT_ATTRIBUTE, hookspecs.contract_of(spec))
         namespace[old] = hookspecs.hookspec(**opts)(function)
     return type("RenamedHooks", (), namespace)
 

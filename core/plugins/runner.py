@@ -1,18 +1,34 @@
 """The hook runner: the one place core calls plugin hooks.
 
 Hooks are not called through pluggy's all-or-nothing ``pm.hook.<name>(...)``: core walks
-the implementations itself so that a disabled plugin is skipped (per site and per group)
-and a failing one is logged with its id and dropped while the others still run.
+the implementations itself, so that
+
+- a disabled plugin is skipped (per site, and per group for group-scope plugins), except
+  for hooks whose contract reaches every installed plugin (setup, privacy);
+- each implementation is isolated: a failure is logged with the plugin id and, as the
+  hook's ``@contract`` in ``core.plugins.specs`` says, dropped, counted as "no" (fails
+  closed) or turned into ``HookAborted`` for the caller to undo its action;
+- an implementation of a hook that writes inside the caller's transaction runs in its own
+  SAVEPOINT, so a failing plugin is rolled back alone and the member's write still lands;
+- ``firstresult`` hooks stop at the first answer;
+- a core call with an argument the hook does not have (or without one it needs) raises
+  ``HookCallError`` at once: that is core's bug, never passed off as a plugin's fault.
+
+Implementations run in the order the plugins were loaded (installed plugins sorted by id;
+an explicit list in its order), ``tryfirst`` ones before and ``trylast`` ones after the
+rest; core's own defaults are ``trylast`` and so come after every plugin.
 """
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from flask import current_app, has_app_context
 from markupsafe import Markup
 
+from core.extensions import db
 from core.plugins import specs
 
 if TYPE_CHECKING:
@@ -25,7 +41,54 @@ CORE_PLUGIN_ID = "core"
 # Where a hook's arguments lead to the group an event happened in (group-scope filtering).
 _OBJECT_GROUP_PATHS = (("membership", ("group",)), ("post", ("group",)), ("comment", ("post", "group")))
 
-Impl = tuple[Any, str, tuple[str, ...]]
+_CONSEQUENCE = {
+    "drop": "its contribution is dropped",
+    "deny": "counted as no (the hook fails closed)",
+    "abort": "the whole action is undone",
+}
+
+
+class HookCallError(TypeError):
+    """Core called a hook that does not exist, or with arguments its spec does not have."""
+
+
+class HookAborted(RuntimeError):
+    """An all-or-nothing hook failed in one plugin; the caller must undo its action."""
+
+    def __init__(self, hook: str, plugin_id: str, error: BaseException) -> None:
+        super().__init__(f"plugin {plugin_id} failed in hook {hook}: {type(error).__name__}: {error}")
+        self.hook = hook
+        self.plugin_id = plugin_id
+        self.error = error
+
+
+@dataclass(frozen=True)
+class Impl:
+    """One implementation as the runner calls it."""
+
+    function: Any
+    plugin_id: str
+    argnames: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Hook:
+    """A hook's spec facts the runner needs on every call (cached per name)."""
+
+    name: str
+    argnames: frozenset[str]
+    contract: specs.HookContract
+    firstresult: bool
+    impls: tuple[Impl, ...]
+
+
+@dataclass
+class Outcome:
+    """What one plugin's implementation gave: a result, or the error it raised."""
+
+    plugin_id: str
+    result: Any = None
+    error: BaseException | None = None
 
 
 class HookRunner:
@@ -33,33 +96,60 @@ class HookRunner:
 
     def __init__(self, plugins: Plugins) -> None:
         self.plugins = plugins
-        self._impl_cache: dict[str, tuple[Impl, ...]] = {}
+        self._hooks: dict[str, Hook] = {}
 
     def forget(self) -> None:
-        """Drop cached implementation lists (a plugin was registered)."""
-        self._impl_cache.clear()
+        """Drop what was cached about hooks (a plugin was registered)."""
+        self._hooks.clear()
 
-    def _hookimpls(self, name: str) -> tuple[Impl, ...]:
-        """(function, plugin id, argument names) of ``name``'s implementations (and of its old
-        names) in call order; cached, as hooks run many times per page."""
-        impls = self._impl_cache.get(name)
-        if impls is None:
-            pm = self.plugins.pm
-            found = list(reversed(getattr(pm.hook, name).get_hookimpls()))
-            for old in self.plugins.aliases.get(name, ()):
-                found.extend(reversed(getattr(pm.hook, old).get_hookimpls()))
-            impls = self._impl_cache[name] = tuple((i.function, i.plugin_name, tuple(i.argnames)) for i in found)
-        return impls
+    # --- what to call -----------------------------------------------------------------------
 
-    def _impls(self, name: str, group: Any = None, only: str | None = None) -> Iterator[Impl]:
-        """The implementations to call: enabled ones (for ``group``), or only ``only``."""
+    def hook(self, name: str) -> Hook:
+        """The spec facts and implementations (in call order) of hook ``name``."""
+        found = self._hooks.get(name)
+        if found is None:
+            found = self._hooks[name] = self._describe(name)
+        return found
+
+    def _describe(self, name: str) -> Hook:
+        pm = self.plugins.pm
+        caller = getattr(pm.hook, name, None)
+        if caller is None or caller.spec is None:
+            raise HookCallError(f"core called {name!r}, which is not a hook (see core/plugins/specs.py)")
+        order = self.plugins.load_order()
+        found = list(caller.get_hookimpls())
+        for old in self.plugins.aliases.get(name, ()):
+            found.extend(getattr(pm.hook, old).get_hookimpls())
+
+        def position(impl: Any) -> tuple[int, int]:
+            rank = 0 if impl.tryfirst else 2 if impl.trylast else 1
+            return rank, order.get(impl.plugin_name, len(order))
+
+        impls = tuple(Impl(i.function, i.plugin_name, tuple(i.argnames)) for i in sorted(found, key=position))
+        spec = caller.spec
+        return Hook(name=name, argnames=frozenset(spec.argnames), contract=specs.contract_of(spec.function),
+                    firstresult=bool(spec.opts.get("firstresult")), impls=impls)
+
+    def _check_arguments(self, hook: Hook, kwargs: dict[str, Any]) -> None:
+        unknown = set(kwargs) - hook.argnames - {"group"}
+        missing = hook.argnames - set(kwargs) - {"group"}
+        if unknown or missing:
+            problem = "; ".join(filter(None, [
+                f"unknown argument(s) {', '.join(sorted(unknown))}" if unknown else "",
+                f"missing argument(s) {', '.join(sorted(missing))}" if missing else "",
+            ]))
+            raise HookCallError(f"core called hook {hook.name} with {problem}; "
+                                f"it takes ({', '.join(sorted(hook.argnames)) or 'no arguments'})")
+
+    def _selected(self, hook: Hook, group: Any, only: str | None) -> Iterator[Impl]:
+        """The implementations to call: enabled ones (for ``group``), or every installed one."""
         plugins = self.plugins
         if plugins.state.version is None:
             plugins._ensure_state()
-        every_installed = name in specs.CALLED_EVEN_WHEN_DISABLED
+        every_installed = hook.contract.reaches == "installed"
         site_enabled = plugins.state.site_enabled
-        for impl in self._hookimpls(name):
-            pid = impl[1]
+        for impl in hook.impls:
+            pid = impl.plugin_id
             if only is not None and pid != only:
                 continue
             if pid == CORE_PLUGIN_ID or every_installed:
@@ -67,48 +157,58 @@ class HookRunner:
             elif pid in site_enabled and (group is None or plugins.is_enabled(pid, group)):
                 yield impl
 
-    def call(self, name: str, /, *, group: Any = None, only: str | None = None, **kwargs: Any) -> list[Any]:
-        """Call every enabled implementation; a failing one is logged and dropped.
+    # --- calling ----------------------------------------------------------------------------
+
+    def outcomes(self, name: str, /, *, group: Any = None, only: str | None = None, **kwargs: Any) -> list[Outcome]:
+        """Call every implementation that should hear this call; each plugin's result or error.
 
         ``group`` limits group-scope plugins to those switched on for it and is passed to
         hooks that take a ``group`` argument; without it, core takes the group from a
         ``membership``, ``post`` or ``comment`` argument. ``only`` calls one plugin.
-        Returns the non-None results in call order.
+        Raises ``HookAborted`` when an all-or-nothing hook fails.
         """
+        hook = self.hook(name)
+        self._check_arguments(hook, kwargs)
         if group is None:
             group = group_of(kwargs)
-        kwargs.setdefault("group", group)
+        if "group" in hook.argnames:
+            kwargs["group"] = group
         results = []
-        for function, pid, argnames in self._impls(name, group, only):
-            try:
-                result = function(**{k: kwargs[k] for k in argnames if k in kwargs})
-            except Exception:
-                log.exception("plugin %s failed in hook %s; its contribution is dropped", pid, name)
-                if has_app_context() and current_app.config.get("PLUGINS_RAISE_ERRORS"):
-                    raise
-                continue
-            if result is not None:
-                results.append(result)
+        for impl in self._selected(hook, group, only):
+            outcome = self._call_one(hook, impl, kwargs)
+            results.append(outcome)
+            if hook.firstresult and outcome.result is not None:
+                break
         return results
+
+    def _call_one(self, hook: Hook, impl: Impl, kwargs: dict[str, Any]) -> Outcome:
+        arguments = {k: kwargs[k] for k in impl.argnames if k in kwargs}
+        try:
+            if hook.contract.savepoint:
+                with db.session.begin_nested():
+                    result = impl.function(**arguments)
+            else:
+                result = impl.function(**arguments)
+        except Exception as exc:
+            log.exception("plugin %s failed in hook %s; %s", impl.plugin_id, hook.name,
+                          _CONSEQUENCE[hook.contract.on_error])
+            if has_app_context() and current_app.config.get("PLUGINS_RAISE_ERRORS"):
+                raise
+            if hook.contract.on_error == "abort":
+                raise HookAborted(hook.name, impl.plugin_id, exc) from exc
+            return Outcome(impl.plugin_id, error=exc)
+        return Outcome(impl.plugin_id, result=result)
+
+    def call(self, name: str, /, *, group: Any = None, only: str | None = None, **kwargs: Any) -> list[Any]:
+        """The non-None results in call order (for a ``firstresult`` hook at most one);
+        failed implementations are left out, as the hook's contract says."""
+        return [o.result for o in self.outcomes(name, group=group, only=only, **kwargs)
+                if o.error is None and o.result is not None]
 
     def call_first(self, name: str, /, *, group: Any = None, only: str | None = None, **kwargs: Any) -> Any:
         """The first non-None result, or None."""
         results = self.call(name, group=group, only=only, **kwargs)
         return results[0] if results else None
-
-    def call_policy(self, name: str, /, **kwargs: Any) -> bool:
-        """All must agree: any False, or any exception, means no (fail closed).
-
-        Group-scope plugins take part where the ``group`` (or ``post``...) argument has them on.
-        """
-        for function, pid, argnames in self._impls(name, group_of(kwargs)):
-            try:
-                if function(**{k: kwargs[k] for k in argnames if k in kwargs}) is False:
-                    return False
-            except Exception:
-                log.exception("plugin %s failed in policy hook %s; denying", pid, name)
-                return False
-        return True
 
     def call_flat(self, name: str, /, **kwargs: Any) -> list[Any]:
         """Like ``call`` for hooks returning lists; flattens them into one list."""
@@ -116,6 +216,20 @@ class HookRunner:
         for result in self.call(name, **kwargs):
             out.extend(result)
         return out
+
+    def call_policy(self, name: str, /, **kwargs: Any) -> bool:
+        """All must agree: any ``False`` means no, and so does a failure (the hook fails closed).
+
+        Only for hooks whose contract says ``on_error="deny"``. Group-scope plugins take part
+        where the ``group`` (or ``post``...) argument has them on.
+        """
+        hook = self.hook(name)
+        if not hook.contract.fails_closed:
+            raise HookCallError(f"{name} is not a policy hook that fails closed; call it with call()")
+        for outcome in self.outcomes(name, **kwargs):
+            if outcome.error is not None or outcome.result is False:
+                return False
+        return True
 
     def render_slot(self, name: str, /, **context: Any) -> Markup:
         """Join what plugins contribute to a named template slot (the Jinja ``slot`` global).

@@ -1,9 +1,11 @@
 """Plugin settings: the schema a plugin declares, stored values, and the form made from it.
 
-A plugin author writes one marshmallow schema (hook ``settings_schema``) and gets a
-validated admin form and a documented API endpoint. Labels and help come from the
-field's ``metadata`` (``label``, ``description``); a field without a label gets its name
-with underscores turned into spaces. Stored values live in ``PluginState.settings``.
+A plugin author writes one marshmallow schema (hook ``settings_schema``; a group-scope
+plugin may add ``group_settings_schema`` for each group's own settings) and gets a
+validated form and a documented API endpoint. Labels and help come from the field's
+``metadata`` (``label``, ``description``); a field without a label gets its name with
+underscores turned into spaces. Site-wide values live in ``PluginState.settings``, a
+group's in ``GroupPluginState.settings``.
 """
 from __future__ import annotations
 
@@ -11,11 +13,13 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from flask import g, has_request_context
 from marshmallow import Schema, ValidationError, fields, missing, validate
 
 from core.extensions import db
+from core.models import GroupPluginState
 from core.plugins.registry import get_plugins
-from core.plugins.state import bump_version, require_installed, state_row
+from core.plugins.state import NotGroupScoped, bump_version, require_installed, state_row
 
 log = logging.getLogger("commonground.plugins")
 
@@ -110,18 +114,8 @@ def settings_schema(plugin_id: str) -> type[Schema] | None:
     """The plugin's settings schema class, or None (also when its hook fails: logged)."""
     plugins = get_plugins()
     require_installed(plugins, plugin_id)
-    for impl in plugins.pm.hook.settings_schema.get_hookimpls():
-        if impl.plugin_name != plugin_id:
-            continue
-        try:
-            schema = impl.function()
-        except Exception:
-            log.exception("plugin %s failed in hook settings_schema; showing no settings", plugin_id)
-            return None
-        if isinstance(schema, Schema):
-            return type(schema)
-        return schema
-    return None
+    schema = plugins.call_first("settings_schema", only=plugin_id)
+    return type(schema) if isinstance(schema, Schema) else schema
 
 
 def _defaults(schema: Schema) -> dict[str, Any]:
@@ -175,6 +169,54 @@ def save_settings(plugin_id: str, data: dict[str, Any], *, commit: bool = True) 
     bump_version()
     db.session.flush()
     get_plugins().refresh(force=True)
+    if commit:
+        db.session.commit()
+    return loaded
+
+
+def group_settings_schema(plugin_id: str) -> type[Schema] | None:
+    """A group-scope plugin's per-group settings schema class, or None (none, or its hook failed: logged)."""
+    plugins = get_plugins()
+    if require_installed(plugins, plugin_id).meta.scope != "group":
+        return None
+    schema = plugins.call_first("group_settings_schema", only=plugin_id)
+    return type(schema) if isinstance(schema, Schema) else schema
+
+
+def _group_row(plugin_id: str, group: Any) -> GroupPluginState | None:
+    return db.session.scalar(db.select(GroupPluginState).where(GroupPluginState.group_id == group.id,
+                                                               GroupPluginState.plugin_id == plugin_id))
+
+
+def get_group_settings(plugin_id: str, group: Any) -> dict[str, Any]:
+    """``group``'s settings for a group-scope plugin over the schema's defaults (one query per request)."""
+    memo = g.setdefault("_group_plugin_settings", {}) if has_request_context() else {}
+    key = (plugin_id, group.id)
+    if key not in memo:
+        row = _group_row(plugin_id, group)
+        stored = dict(row.settings or {}) if row is not None else {}
+        schema_cls = group_settings_schema(plugin_id)
+        memo[key] = stored if schema_cls is None else _load_stored(plugin_id, schema_cls(), stored)
+    return dict(memo[key])
+
+
+def save_group_settings(plugin_id: str, group: Any, data: dict[str, Any], *, commit: bool = True) -> dict[str, Any]:
+    """Validate ``group``'s settings for a plugin with its group schema (raises ``ValidationError``
+    naming each field; nothing is stored then) and store them."""
+    info = require_installed(get_plugins(), plugin_id)
+    if info.meta.scope != "group":
+        raise NotGroupScoped(plugin_id)
+    schema_cls = group_settings_schema(plugin_id)
+    if schema_cls is None:
+        raise NoSettings(plugin_id)
+    loaded = schema_cls().load(data)
+    row = _group_row(plugin_id, group)
+    if row is None:
+        row = GroupPluginState(group_id=group.id, plugin_id=plugin_id, enabled=False)
+        db.session.add(row)
+    row.settings = schema_cls().dump(loaded)
+    if has_request_context():
+        g.setdefault("_group_plugin_settings", {}).pop((plugin_id, group.id), None)
     if commit:
         db.session.commit()
     return loaded

@@ -1,9 +1,12 @@
 """The plugin contract: every hook a plugin may implement.
 
-Hooks are grouped by phase. Each docstring says when the hook is called, its
-arguments, what it returns and gives an example. ``docs/hooks.md`` has a section
-per hook and ``tests/core/test_hooks.py`` a ``test_hook_<name>`` per hook; a
-meta-test fails when either is missing.
+Hooks are grouped by phase. Each docstring says when the hook is called, its arguments,
+what it returns and gives an example; its ``@contract`` says how the runner
+(``core.plugins.runner``) treats it: which plugins it reaches, whether a failure is
+dropped, counts as "no" (fails closed) or undoes the whole action, and whether each
+implementation runs in its own SAVEPOINT. ``docs/hooks.md`` is generated from this module
+(``flask plugins docs``); a test fails when it is stale, and ``tests/core/test_hooks.py``
+has a ``test_hook_<name>`` per hook.
 
 Plugins only ever receive keyword arguments, and may accept any subset of them. A plugin
 whose ``META.scope`` is ``"group"`` is only called for groups that switched it on: core
@@ -31,6 +34,68 @@ if TYPE_CHECKING:
 PROJECT = "commonground"
 hookspec = pluggy.HookspecMarker(PROJECT)
 hookimpl = pluggy.HookimplMarker(PROJECT)
+
+PHASES = {
+    "setup": "Setup",
+    "ui": "UI",
+    "content": "Content",
+    "policy": "Policy",
+    "events": "Events",
+    "registries": "Registries",
+    "support": "Support",
+    "privacy": "Privacy",
+    "lifecycle": "Lifecycle",
+}
+"""Phases in the order the reference lists them (a hook's ``contract(phase)``)."""
+
+ON_ERROR = ("drop", "deny", "abort")
+REACHES = ("enabled", "installed")
+
+
+@dataclass(frozen=True)
+class HookContract:
+    """How the runner treats one hook; declared next to it with ``@contract(...)``.
+
+    ``reaches``: ``"enabled"`` plugins (per group for group-scope plugins), or every
+    ``"installed"`` one (setup and privacy: a disabled plugin's data is kept).
+    ``on_error``: a failing implementation is ``"drop"``-ped (logged, the others still
+    count), counts as ``"deny"`` (the hook fails closed: the answer is no), or ``"abort"``-s
+    the whole call (all or nothing: the caller undoes its action).
+    ``savepoint``: the hook runs inside the caller's transaction and may write; each
+    implementation runs in its own SAVEPOINT, so a failing one is rolled back alone.
+    """
+
+    phase: str
+    reaches: str = "enabled"
+    on_error: str = "drop"
+    savepoint: bool = False
+
+    def __post_init__(self) -> None:
+        if self.phase not in PHASES or self.on_error not in ON_ERROR or self.reaches not in REACHES:
+            raise ValueError(f"bad hook contract {self!r}")
+
+    @property
+    def fails_closed(self) -> bool:
+        return self.on_error == "deny"
+
+
+CONTRACT_ATTRIBUTE = f"{PROJECT}_contract"
+DEFAULT_CONTRACT = HookContract("events")
+
+
+def contract(phase: str, *, reaches: str = "enabled", on_error: str = "drop", savepoint: bool = False):
+    """Declare a hook's phase and how the runner treats it (see ``HookContract``)."""
+
+    def mark(function):
+        setattr(function, CONTRACT_ATTRIBUTE, HookContract(phase, reaches, on_error, savepoint))
+        return function
+
+    return mark
+
+
+def contract_of(function: Any) -> HookContract:
+    """A hookspec's declared contract (a spec without one is dropped on failure, reaches enabled plugins)."""
+    return getattr(function, CONTRACT_ATTRIBUTE, DEFAULT_CONTRACT)
 
 
 # --- value types plugins return ---------------------------------------------------------------
@@ -140,43 +205,73 @@ class EmailKind:
 
 
 @hookspec
+@contract("setup", reaches="installed")
 def register_blueprints(app: Flask) -> list[Blueprint]:
-    """Called once while the app is built, for every installed (not blocked) plugin.
+    """Called once while the app is built, for every installed plugin (blocked ones are never imported).
 
     Arguments: ``app`` – the Flask app being built.
-    Return: a list of ``flask.Blueprint`` or ``flask_smorest.Blueprint`` (API, mounted under
-    ``/api/v1``). Blueprints are always registered; a gate answers 404 while the plugin is
-    disabled, so enabling needs no restart.
+    Return: a list of ``flask.Blueprint`` (pages) and/or ``flask_smorest.Blueprint`` (API, give
+    it ``url_prefix="/api/v1/..."``; it appears in the OpenAPI document).
+
+    Blueprints are registered whether or not the plugin is enabled; a gate in front of every
+    request answers 404 while it is disabled, so enabling never needs a restart. For a
+    group-scope plugin, a route with a ``<slug>`` URL variable also answers 404 in groups that
+    have not switched the plugin on. Give the blueprint ``template_folder="templates"`` and put
+    templates under ``templates/<plugin id>/``, static files under ``static/`` (served under
+    the blueprint's ``static_url_path`` and gated like the pages).
+
     Example::
 
         @hookimpl
         def register_blueprints(app):
+            from myplugin import api, views
             return [views.bp, api.blp]
     """
 
 
 @hookspec
+@contract("setup", reaches="installed")
 def register_commands(cli: click.Group) -> None:
-    """Called once while the app is built; add ``flask`` CLI commands.
+    """Called once while the app is built, for every installed plugin; add ``flask`` CLI commands.
 
-    Arguments: ``cli`` – the app's ``click`` group (``app.cli``).
+    Arguments: ``cli`` – the app's ``click`` group (``app.cli``), so ``flask <your command>`` works.
     Return: nothing.
+
     Example::
+
+        @click.command("hello-stats")
+        @with_appcontext
+        def stats():
+            click.echo(count_greetings())
 
         @hookimpl
         def register_commands(cli):
-            cli.add_command(my_group)
+            cli.add_command(stats)
     """
 
 
 @hookspec(firstresult=True)
+@contract("setup", reaches="installed")
 def settings_schema() -> type[Schema] | None:
-    """Called for one plugin at a time when its settings are shown, validated or read.
+    """Called on one plugin at a time whenever its settings are shown (admin page, API),
+    validated (on save) or read (``get_settings("<id>")``); only your own implementation is asked.
 
     Arguments: none.
-    Return: a marshmallow ``Schema`` class; every field needs a ``load_default``. The admin
-    settings form is generated from it and input is validated with it on save.
+    Return: a marshmallow ``Schema`` class; give every field a ``load_default``.
+
+    The admin form is generated from it: ``String`` → text (``metadata={"multiline": True}`` →
+    textarea), ``Email`` → email, ``URL`` → url, ``Integer``/``Float`` → number, ``Boolean`` →
+    checkbox, a ``validate.OneOf(choices, labels=...)`` → select. ``metadata={"label": ...,
+    "description": ...}`` give the label and help text; ``Length`` and ``Range`` become
+    ``maxlength``/``min``/``max``. Input is validated with the schema and errors appear next to
+    the fields (form) or as ``422 {"errors": {"json": {field: [...]}}}`` (API).
+
     Example::
+
+        class HelloSettings(Schema):
+            headline = fields.String(load_default="Say hello", validate=validate.Length(max=60),
+                                     metadata={"label": _l("Headline")})
+            per_page = fields.Integer(load_default=20, validate=validate.Range(min=5, max=100))
 
         @hookimpl
         def settings_schema():
@@ -184,52 +279,92 @@ def settings_schema() -> type[Schema] | None:
     """
 
 
+@hookspec(firstresult=True)
+@contract("setup", reaches="installed")
+def group_settings_schema() -> type[Schema] | None:
+    """Called on one group-scope plugin at a time whenever a group's own settings for it are
+    shown (the group's feature page, the API), validated (on save) or read
+    (``get_group_settings("<id>", group)``).
+
+    Arguments: none.
+    Return: a marshmallow ``Schema`` class; give every field a ``load_default``.
+
+    Each group's admins get a form generated from it (as for ``settings_schema``) on
+    ``/g/<slug>/plugins/<id>/settings``, and ``GET``/``PUT /api/v1/groups/<slug>/plugins/<id>/settings``.
+    A value out of range is refused with the message next to the field (``422`` naming the
+    field in the API); nothing is stored.
+
+    Example::
+
+        class EventsGroupSettings(Schema):
+            max_events = fields.Integer(load_default=10, validate=validate.Range(min=1, max=50),
+                                        metadata={"label": _l("Events shown")})
+
+        @hookimpl
+        def group_settings_schema():
+            return EventsGroupSettings
+    """
+
+
 # --- UI ---------------------------------------------------------------------------------------
 
 
 @hookspec
+@contract("ui")
 def nav_items(user: User) -> list[NavItem] | None:
-    """Called on every page render to build the main navigation.
+    """Called on every page render, to build the main navigation.
 
-    Arguments: ``user`` – the current user (may be anonymous).
-    Return: a list of ``NavItem`` (or None).
+    Arguments: ``user`` – the current user (anonymous visitors too: check ``user.is_authenticated``).
+    Return: a list of ``NavItem``, or None. Items are sorted by ``order``, then label.
+
     Example::
 
         @hookimpl
         def nav_items(user):
-            return [NavItem(label=_("Help"), endpoint="helpcenter.index", order=90)]
+            return [NavItem(label=_l("Greetings"), endpoint="hello.wall", order=60)]
     """
 
 
 @hookspec
+@contract("ui")
 def group_tabs(group: Group, user: User) -> list[GroupTab] | None:
-    """Called when a group page is rendered; only plugins enabled for that group are asked.
+    """Called when a group's page is rendered (feed, post, members, settings, plugin pages drawn
+    with ``render_group_page``), only for plugins enabled for that group, and only if the viewer
+    may see the group's content.
 
     Arguments: ``group`` – the ``Group``; ``user`` – the current user.
-    Return: a list of ``GroupTab`` (or None).
+    Return: a list of ``GroupTab``, or None. Core adds them after its own tabs.
+
     Example::
 
         @hookimpl
         def group_tabs(group, user):
-            return [GroupTab(label="Mentoring", endpoint="mentorship.home",
+            return [GroupTab(label=_l("Mentoring"), endpoint="mentorship.home",
                              values={"slug": group.slug})]
     """
 
 
 @hookspec
+@contract("ui")
 def template_slot(name: str, context: dict[str, Any]) -> str | Markup | None:
-    """Called when a template renders ``{{ slot("name", **ctx) }}``.
+    """Called when a core template renders ``{{ slot("name", **ctx) }}``.
 
-    Arguments: ``name`` – the slot name (see ``SLOTS``); ``context`` – a dict of what the
-    template passed (e.g. ``post``, ``group``, ``user``).
-    Return: HTML (``str``/``Markup``; ``str`` is escaped-safe only if you built it with
-    ``render_template``) or None to contribute nothing.
+    Arguments: ``name`` – the slot's name (see the table of slots); ``context`` – a dict of
+    what the template passed (``group``, ``post``, ``comment``, ``user``, …).
+    Return: HTML as ``Markup`` or a ``str`` from ``render_template``, or None for nothing.
+
+    It is inserted as-is: escape anything a person typed (``Markup("<b>{}</b>").format(value)``
+    does). Contributions are joined in plugin order. A slot with a ``group`` in its context
+    only asks group-scope plugins switched on there. An unknown slot name raises while testing
+    or debugging and renders empty in production.
+
     Example::
 
         @hookimpl
         def template_slot(name, context):
             if name == "footer":
-                return render_template("hello/footer.html")
+                return render_template("hello/footer_link.html")
+            return None
     """
 
 
@@ -237,16 +372,29 @@ def template_slot(name: str, context: dict[str, Any]) -> str | Markup | None:
 
 
 @hookspec
+@contract("content")
 def content_types() -> list[ContentType]:
-    """Called when a feature needs to act on any kind of content (reporting, export).
+    """Called when a feature needs to act on any kind of content without knowing it – the
+    reporting plugin finds, shows, snapshots and removes reported items this way.
 
-    Arguments: none.
-    Return: a list of ``ContentType``.
+    Arguments: none (a call for one group only asks group-scope plugins switched on there).
+    Return: a list of ``ContentType``. Core describes ``post``, ``comment`` and ``profile``;
+    describe every kind of content your plugin stores that people could report.
+
     Example::
 
         @hookimpl
         def content_types():
-            return [ContentType(name="mentorship_note", label=_("Note"), load=..., ...)]
+            return [ContentType(
+                name="greeting", label=_l("Greeting"),
+                load=lambda id: db.session.get(Greeting, id),
+                visible_to=lambda greeting, user: True,
+                author_id=lambda greeting: greeting.author_id,
+                group_id=lambda greeting: None,
+                snapshot=lambda greeting: greeting.message,
+                url=lambda greeting: url_for("hello.wall") + f"#greeting-{greeting.id}",
+                delete=lambda greeting: db.session.delete(greeting),
+            )]
     """
 
 
@@ -254,12 +402,14 @@ def content_types() -> list[ContentType]:
 
 
 @hookspec
+@contract("policy", on_error="deny")
 def can_interact(actor: User, target: User) -> bool | None:
-    """Called before ``actor`` comments on, invites, mentions, notifies or pairs with ``target``.
+    """Called before ``actor`` comments on ``target``'s post, invites them to a group, notifies
+    them (every notification) or pairs with them – through ``can_interact``.
 
-    Arguments: ``actor``, ``target`` – ``User`` objects.
-    Return: ``False`` to forbid, ``True``/None to allow. Any ``False`` wins, and a plugin that
-    raises counts as ``False`` (policy hooks fail closed).
+    Arguments: ``actor``, ``target`` – ``User`` objects (never the same person).
+    Return: ``False`` to forbid; ``True`` or None to allow. Any ``False`` wins.
+
     Example::
 
         @hookimpl
@@ -269,12 +419,15 @@ def can_interact(actor: User, target: User) -> bool | None:
 
 
 @hookspec
+@contract("policy", on_error="deny")
 def can_join_group(user: User, group: Group) -> bool | None:
-    """Called before ``user`` joins ``group``, asks to join it, or is invited to it.
+    """Called before ``user`` joins ``group``, asks to join it, or is invited to it – through
+    ``join_allowed``.
 
-    Arguments: ``user`` – the person joining (or invited); ``group`` – the ``Group``.
-    Return: ``False`` to forbid (e.g. a moderation ban), ``True``/None to allow. Any ``False``
-    wins; a plugin that raises counts as ``False`` (policy hooks fail closed).
+    Arguments: ``user`` – the person joining (or being invited); ``group`` – the ``Group``.
+    Return: ``False`` to forbid (e.g. a moderator's ban from the group); ``True`` or None to
+    allow. Any ``False`` wins. A group-scope plugin is only asked about groups that switched it on.
+
     Example::
 
         @hookimpl
@@ -284,6 +437,7 @@ def can_join_group(user: User, group: Group) -> bool | None:
 
 
 @hookspec
+@contract("policy")
 def hidden_user_ids(viewer: User) -> Select | None:
     """Called while building queries of people's content (feeds, comments, member lists, counts).
 
@@ -305,6 +459,7 @@ def hidden_user_ids(viewer: User) -> Select | None:
 
 
 @hookspec
+@contract("policy")
 def hidden_content_ids(viewer: User, content_type: str) -> Select | None:
     """Called while building a search for ``viewer``, once per searchable content type.
 
@@ -324,20 +479,22 @@ def hidden_content_ids(viewer: User, content_type: str) -> Select | None:
 
 
 @hookspec
+@contract("policy")
 def content_placeholders(viewer: User, content_type: str, ids: list[int]) -> dict[int, Markup] | None:
-    """Called once per list of content (a feed page, a post's comments) before rendering.
+    """Called once per list of content (a feed page, a post's comments) before it is rendered.
 
-    Arguments: ``viewer`` – the current user (may be anonymous); ``content_type`` – e.g.
-    ``"post"`` or ``"comment"``; ``ids`` – the ids about to be shown.
-    Return: a dict ``{id: Markup}`` of items whose body must be replaced by the given
-    placeholder for this viewer (e.g. hidden by moderation), or None. One query per call at
-    most; core shows the original for ids not in the dict.
+    Arguments: ``viewer`` – the current user (may be anonymous); ``content_type`` – ``"post"``
+    or ``"comment"``; ``ids`` – the ids about to be shown.
+    Return: ``{id: Markup}`` for items whose body this viewer must see replaced by the given
+    placeholder (e.g. hidden by a moderator), or None. Use one query at most; core shows the
+    original for ids not in the dict.
+
     Example::
 
         @hookimpl
         def content_placeholders(viewer, content_type, ids):
             hidden = hidden_ids(content_type, ids)
-            return {i: Markup("<em>Hidden by a moderator</em>") for i in hidden}
+            return {i: Markup("<em>{}</em>").format(_("Hidden by a moderator")) for i in hidden}
     """
 
 
@@ -345,10 +502,13 @@ def content_placeholders(viewer: User, content_type: str, ids: list[int]) -> dic
 
 
 @hookspec
+@contract("events", savepoint=True)
 def user_registered(user: User) -> None:
-    """Called after a new account is flushed, inside the sign-up transaction.
+    """Called after a sign-up, inside its transaction (the new row is flushed: ``user.id`` exists).
 
-    Arguments: ``user`` – the new ``User``. Return: nothing.
+    Arguments: ``user`` – the new ``User``.
+    Return: nothing. What you add to ``db.session`` is committed with the sign-up; never commit.
+
     Example::
 
         @hookimpl
@@ -358,23 +518,31 @@ def user_registered(user: User) -> None:
 
 
 @hookspec
+@contract("events", savepoint=True)
 def group_created(group: Group, user: User) -> None:
-    """Called after a group is created, inside the same transaction.
+    """Called after a group is created, inside the same transaction. (A group-scope plugin is
+    not on in a brand-new group, so only site plugins hear this.)
 
-    Arguments: ``group`` – the ``Group``; ``user`` – its creator. Return: nothing.
+    Arguments: ``group`` – the new ``Group``; ``user`` – its creator and first owner.
+    Return: nothing.
+
     Example::
 
         @hookimpl
         def group_created(group, user):
-            log.info("group %s created", group.slug)
+            log.info("group %s created by %s", group.slug, user.username)
     """
 
 
 @hookspec
+@contract("events", savepoint=True)
 def member_joined(membership: Membership) -> None:
-    """Called after someone becomes a member of a group (open join, approval, invitation).
+    """Called after someone becomes a member: open join, approved request or accepted
+    invitation, inside the same transaction.
 
-    Arguments: ``membership`` – the new ``Membership``. Return: nothing.
+    Arguments: ``membership`` – the new ``Membership`` (``.group``, ``.user``, ``.role``).
+    Return: nothing.
+
     Example::
 
         @hookimpl
@@ -384,10 +552,13 @@ def member_joined(membership: Membership) -> None:
 
 
 @hookspec
+@contract("events", savepoint=True)
 def member_left(group: Group, user: User) -> None:
-    """Called after a member leaves or is removed from a group.
+    """Called after a member leaves or is removed from a group, inside the same transaction.
 
-    Arguments: ``group``, ``user``. Return: nothing.
+    Arguments: ``group``, ``user``.
+    Return: nothing.
+
     Example::
 
         @hookimpl
@@ -397,10 +568,13 @@ def member_left(group: Group, user: User) -> None:
 
 
 @hookspec
+@contract("events", savepoint=True)
 def post_created(post: Post) -> None:
     """Called after a post is created, inside the same transaction.
 
-    Arguments: ``post`` – the new ``Post``. Return: nothing.
+    Arguments: ``post`` – the new ``Post`` (``.group``, ``.author``, ``.body_source``, ``.body_html``).
+    Return: nothing.
+
     Example::
 
         @hookimpl
@@ -410,10 +584,13 @@ def post_created(post: Post) -> None:
 
 
 @hookspec
+@contract("events", savepoint=True)
 def comment_created(comment: Comment) -> None:
     """Called after a comment is created, inside the same transaction.
 
-    Arguments: ``comment`` – the new ``Comment``. Return: nothing.
+    Arguments: ``comment`` – the new ``Comment`` (``.post``, ``.author``).
+    Return: nothing.
+
     Example::
 
         @hookimpl
@@ -426,6 +603,7 @@ def comment_created(comment: Comment) -> None:
 
 
 @hookspec
+@contract("registries", reaches="installed")
 def register_notification_kinds() -> list[NotificationKind]:
     """Called once while the app is built, for every installed plugin (enabled or not), to
     fill the app's registry of notification kinds.
@@ -448,6 +626,7 @@ def register_notification_kinds() -> list[NotificationKind]:
 
 
 @hookspec
+@contract("registries", reaches="installed")
 def register_email_kinds() -> list[EmailKind]:
     """Called once while the app is built, for every installed plugin (enabled or not), to
     fill the app's registry of email kinds.
@@ -466,6 +645,7 @@ def register_email_kinds() -> list[EmailKind]:
 
 
 @hookspec
+@contract("registries", reaches="installed")
 def register_jobs(app: Flask) -> list[Job]:
     """Called once while the app is built, for every installed (not blocked) plugin.
 
@@ -483,6 +663,7 @@ def register_jobs(app: Flask) -> list[Job]:
 
 
 @hookspec
+@contract("registries", reaches="installed")
 def search_sources() -> list[SearchSource]:
     """Called once while the app is built, on every installed plugin (enabled or not: a disabled
     plugin's rows stay in the index and come back when it is enabled; until then search leaves
@@ -514,17 +695,29 @@ def search_sources() -> list[SearchSource]:
 
 
 @hookspec
+@contract("support")
 def support_resources(locale: str, context: dict[str, Any]) -> list[SupportResource]:
-    """Called where a concern is raised (self-harm report, help pages) to show help.
+    """Called wherever help is shown: the support page (``/support``, linked from every footer)
+    and wherever a feature raises a concern (e.g. a self-harm report).
 
-    Arguments: ``locale`` – e.g. ``"de"``; ``context`` – a dict with at least ``country``
-    (ISO 3166 alpha-2) and ``reason`` (e.g. ``"self_harm"``).
-    Return: a list of ``SupportResource``. Core's fallback returns the emergency number only.
+    Arguments: ``locale`` – the page's language, e.g. ``"de"``; ``context`` – a dict with at
+    least ``country`` (ISO 3166-1 alpha-2: from ``?country=``, the member's profile, or the
+    site's ``DEFAULT_COUNTRY``) and ``reason`` (e.g. ``"general"``, ``"self_harm"``).
+    Return: a list of ``SupportResource``.
+
+    Core always adds the country's emergency number (so the page is never empty); the page
+    shows emergency numbers first, then helplines, then articles, and drops duplicates (same
+    phone number or URL).
+
     Example::
 
         @hookimpl
         def support_resources(locale, context):
-            return [SupportResource(name="TelefonSeelsorge", kind="helpline", ...)]
+            if context["country"] != "DE":
+                return []
+            return [SupportResource(name="TelefonSeelsorge", kind="helpline", country="DE",
+                                    phone="+498001110111", phone_display="0800 111 0 111",
+                                    hours=_("24/7"), free=True, anonymous=True)]
     """
 
 
@@ -532,30 +725,44 @@ def support_resources(locale: str, context: dict[str, Any]) -> list[SupportResou
 
 
 @hookspec
+@contract("privacy", reaches="installed")
 def export_user_data(user: User) -> dict[str, Any] | None:
-    """Called when a member downloads their data, on every installed plugin (also disabled ones:
-    their data is kept, so it is the member's to see).
+    """Called when a member downloads their data (``/settings/data/export``,
+    ``GET /api/v1/me/export``), on every installed plugin, enabled or not (a disabled plugin's
+    data is kept, so it is the member's to see).
 
-    Arguments: ``user``. Return: a JSON-serialisable dict (placed under the plugin's id) or None.
+    Arguments: ``user``.
+    Return: a JSON-serialisable dict, placed under ``plugins.<your id>`` in the download, or
+    None if you keep nothing about them.
+
+    If your implementation fails, the export says so: its ``incomplete`` list names your
+    plugin and the page tells the member which part is missing.
+
     Example::
 
         @hookimpl
         def export_user_data(user):
-            return {"notes": [n.text for n in Note.query.filter_by(user_id=user.id)]}
+            return {"greetings": [g.message for g in greetings_by(user)]}
     """
 
 
 @hookspec
+@contract("privacy", reaches="installed", on_error="abort")
 def erase_user_data(user: User) -> None:
-    """Called inside the account-deletion transaction, before the user row is deleted, on every
-    installed plugin (also disabled ones, which still hold data).
+    """Called inside the account-deletion transaction, before the user's row is deleted, on
+    every installed plugin, enabled or not (a disabled plugin still holds data).
 
-    Arguments: ``user``. Return: nothing. Delete or anonymise everything you keep about them.
+    Arguments: ``user``.
+    Return: nothing. Delete or anonymise everything you keep about them; never commit.
+
+    Erasure is all or nothing: if your implementation fails, nothing at all is deleted, the
+    member is told to try again later, and the site admins are alerted.
+
     Example::
 
         @hookimpl
         def erase_user_data(user):
-            Note.query.filter_by(user_id=user.id).delete()
+            db.session.execute(delete(Greeting).where(Greeting.author_id == user.id))
     """
 
 
@@ -563,72 +770,79 @@ def erase_user_data(user: User) -> None:
 
 
 @hookspec
+@contract("lifecycle", savepoint=True)
 def plugin_enabled(plugin_id: str, group: Group | None) -> None:
-    """Called on a plugin right after it was enabled (site-wide when ``group`` is None).
+    """Called on your plugin only, right after it was enabled – site-wide (``group`` is None) or
+    for one group – inside the same transaction.
 
-    Arguments: ``plugin_id`` – the id enabled; ``group`` – the ``Group`` or None.
+    Arguments: ``plugin_id`` – your id; ``group`` – the ``Group``, or None for site-wide.
     Return: nothing.
+
     Example::
 
         @hookimpl
         def plugin_enabled(plugin_id, group):
-            ensure_default_rows()
+            if group is not None:
+                ensure_default_programme(group)
     """
 
 
 @hookspec
+@contract("lifecycle", savepoint=True)
 def plugin_disabled(plugin_id: str, group: Group | None) -> None:
-    """Called on a plugin right before it is disabled (site-wide when ``group`` is None).
+    """Called on your plugin only, right before it is disabled (site-wide or for one group),
+    inside the same transaction.
 
-    Arguments: as ``plugin_enabled``. Return: nothing. Keep your data: it comes back.
+    Arguments: as ``plugin_enabled``.
+    Return: nothing. Keep your data: it comes back when you are enabled again.
+
     Example::
 
         @hookimpl
         def plugin_disabled(plugin_id, group):
-            cancel_scheduled_jobs()
+            cancel_scheduled_reminders(group)
     """
 
 
 @hookspec
+@contract("lifecycle", savepoint=True)
 def seed_demo(app: Flask) -> None:
-    """Called once by ``flask seed`` (``make run`` on a fresh database) to add demo data.
+    """Called once by ``flask seed`` (``make run`` on a fresh database), after core's demo data
+    (an admin, a member, the group ``neighbours``) exists, inside the same transaction.
 
-    Arguments: ``app``. Return: nothing. Core's own demo data exists by then.
+    Arguments: ``app``.
+    Return: nothing.
+
     Example::
 
         @hookimpl
         def seed_demo(app):
-            db.session.add(Helpline(name="TelefonSeelsorge", ...))
+            db.session.add(Helpline(name="TelefonSeelsorge", country="DE", phone="+498001110111"))
     """
 
 
-SLOTS = frozenset(
-    {
-        "head",
-        "header",
-        "footer",
-        "page_top",
-        "sidebar",
-        "post_actions",
-        "post_footer",
-        "comment_actions",
-        "member_details",
-        "content_actions",
-        "profile_actions",
-        "profile_details",
-        "group_sidebar",
-        "group_settings",
-        "support",
-        "user_settings",
-        "admin_dashboard",
-    }
-)
-"""Named template slots the core layouts expose; rendering an unknown name raises."""
-
-
-CALLED_EVEN_WHEN_DISABLED = frozenset({"export_user_data", "erase_user_data"})
-"""Privacy hooks reach every installed plugin, enabled or not: a disabled plugin's data is
-kept, so a member's export must include it and their erasure must remove it."""
+SLOTS: dict[str, tuple[str, str]] = {
+    "head": ("inside `<head>` (stylesheets)", "–"),
+    "header": ("below the site header", "–"),
+    "page_top": ("top of every page's main area", "–"),
+    "footer": ("footer link list (contribute `<li>` items)", "–"),
+    "sidebar": ("home page", "–"),
+    "post_actions": ("under each post, beside edit/delete", "`post`, `group`"),
+    "post_footer": ("end of each post", "`post`, `group`, `hidden_elsewhere`"),
+    "comment_actions": ("under each comment", "`comment`, `post`, `group`, `hidden_elsewhere`"),
+    "member_details": ("beside each member on a group's member list", "`membership`, `group`, `hidden_elsewhere`"),
+    "content_actions": ("beside an item of a plugin's own content, so other plugins (e.g. reporting) can add "
+                        "actions to it", "what the plugin's template passes"),
+    "profile_actions": ("on a member's profile, beside its actions", "`user` (the profile's owner)"),
+    "profile_details": ("on a member's profile, under their details", "`user` (the profile's owner)"),
+    "group_sidebar": ("beside a group's feed", "`group`"),
+    "group_settings": ("on a group's settings page (group admins)", "`group`"),
+    "support": ("on the support page (`/support`)", "`country`, `reason`"),
+    "user_settings": ("on a member's settings pages", "`user` (the member)"),
+    "admin_dashboard": ("on the admin dashboard (`/admin/`)", "–"),
+}
+"""Named template slots the core layouts expose: name → (where it is, what its context holds).
+Rendering an unknown name raises while testing."""
 
 
 RENAMED_HOOKS: dict[str, str] = {}

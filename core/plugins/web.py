@@ -42,14 +42,9 @@ def register_blueprints(app: Flask, plugins: Plugins) -> None:
     from flask_smorest import Blueprint as ApiBlueprint
 
     api = app.extensions["commonground.api"]
-    for impl in plugins.pm.hook.register_blueprints.get_hookimpls():
-        pid = impl.plugin_name
-        try:
-            blueprints = impl.function(app=app) or []
-        except Exception:
-            log.exception("plugin %s failed in register_blueprints; its pages are unavailable", pid)
-            continue
-        for bp in blueprints:
+    for outcome in plugins.outcomes("register_blueprints", app=app):
+        pid = outcome.plugin_id
+        for bp in outcome.result or []:
             try:
                 if isinstance(bp, ApiBlueprint):
                     api.register_blueprint(bp)

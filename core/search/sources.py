@@ -10,7 +10,6 @@ plugin that is off in that group.
 """
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -19,8 +18,6 @@ from typing import Any
 
 from flask import Flask, current_app
 from sqlalchemy import ColumnElement, Select
-
-log = logging.getLogger("commonground.search")
 
 EXTENSION = "commonground.search"
 CORE_PLUGIN_ID = "core"
@@ -165,13 +162,11 @@ def build_registry(app: Flask) -> SearchRegistry:
 
     plugins = get_plugins(app)
     registry = SearchRegistry()
-    for impl in sorted(plugins.pm.hook.search_sources.get_hookimpls(), key=lambda i: i.plugin_name != CORE_PLUGIN_ID):
-        plugin_id = impl.plugin_name
-        try:
-            declared = impl.function() or []
-        except Exception:
-            log.exception("plugin %s failed in search_sources; its content is not searchable", plugin_id)
+    # Through the hook runner (it logs a failing plugin, whose content is then not searchable); core first.
+    for outcome in sorted(plugins.outcomes("search_sources"), key=lambda o: o.plugin_id != CORE_PLUGIN_ID):
+        if outcome.error is not None:
             continue
+        plugin_id, declared = outcome.plugin_id, outcome.result or []
         info = plugins.installed.get(plugin_id)
         scope = info.meta.scope if info is not None else "site"
         for source in declared:

@@ -1,5 +1,108 @@
 """Mentorship programmes in groups: sign-up, explained optimal matching, guided weekly steps.
 
-For now this package holds only the matching engine (``plugins.mentorship.matching``), a pure
-module with no Flask and no database that the plugin's views and API call with plain values.
+A group-scope plugin built only on ``core.plugin_api``: group admins start programmes from
+templates (``programme_templates/``, or a partner's uploaded file), members sign up as mentor
+or mentee, admins pair them by hand or from the matching engine's explained suggestions
+(``plugins.mentorship.matching``), and each pair works through weekly steps in a space only
+the two of them can open. Blocks reach it through ``can_interact``; help through
+``support_resources``.
 """
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from core.plugin_api import GroupTab, NavItem, PluginMeta, hookimpl
+from plugins.mentorship import models  # noqa: F401  (tables registered whenever the plugin loads)
+
+META = PluginMeta(
+    id="mentorship",
+    name="Mentorship programmes",
+    version="1.0.0",
+    description="Programmes in groups: sign-up, explained matching, guided weekly steps in a private pair space.",
+    scope="group",
+)
+
+
+@hookimpl
+def register_blueprints(app):
+    from plugins.mentorship import api, views
+
+    return [views.bp, api.blp]
+
+
+@hookimpl
+def register_notification_kinds():
+    from plugins.mentorship.notices import notification_kinds
+
+    return notification_kinds()
+
+
+@hookimpl
+def register_email_kinds():
+    from plugins.mentorship.notices import email_kinds
+
+    return email_kinds()
+
+
+@hookimpl
+def group_tabs(group, user):
+    return [
+        GroupTab(label=_l("Mentorship"), endpoint="mentorship.programme_list", values={"slug": group.slug}, order=60)
+    ]
+
+
+@hookimpl
+def nav_items(user):
+    if getattr(user, "is_authenticated", False):
+        return [NavItem(label=_l("My mentorships"), endpoint="mentorship.my_mentorships", order=65)]
+    return None
+
+
+@hookimpl
+def content_types():
+    from plugins.mentorship.content import content_types as types
+
+    return types()
+
+
+@hookimpl
+def export_user_data(user):
+    from plugins.mentorship.privacy import export
+
+    return export(user)
+
+
+@hookimpl
+def erase_user_data(user):
+    from plugins.mentorship.privacy import erase
+
+    erase(user)
+
+
+@hookimpl
+def settings_schema():
+    from plugins.mentorship.schemas import MentorshipSettings
+
+    return MentorshipSettings
+
+
+@hookimpl
+def register_jobs(app):
+    from core.plugin_api import Job, crontab
+    from plugins.mentorship import jobs
+
+    return [
+        Job(jobs.REMINDER_JOB, jobs.send_reminders, schedule=crontab(minute="17")),
+        Job(jobs.RETENTION_JOB, jobs.delete_old_posts, schedule=crontab(hour="3", minute="41")),
+    ]
+
+
+@hookimpl
+def template_slot(name, context):
+    """The plugin's stylesheet, on its own pages only."""
+    from flask import render_template, request
+
+    if name == "head" and request.blueprint == "mentorship":
+        return render_template("mentorship/slots/head.html")
+    return None

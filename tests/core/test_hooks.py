@@ -133,6 +133,18 @@ def test_hook_settings_schema(app, admin_client):
     assert plugin_settings.get_settings("recorder") == {"greeting": "hello"}
 
 
+@pytest.mark.plugins("tests.plugins.fixtures.grouptab")
+def test_hook_group_settings_schema(app, make_group, login, make_user):
+    owner = make_user("owner")
+    group = make_group(owner=owner, slug="allotment")
+    plugin_state.set_enabled("grouptab", True)
+    assert plugin_settings.get_group_settings("grouptab", group) == {"notes_shown": 5, "heading": "Pinned"}
+    client = login(app.test_client(), owner)
+    assert 'name="notes_shown"' in html_of(client, "/g/allotment/plugins/grouptab/settings")
+    client.post("/g/allotment/plugins/grouptab/settings", data={"notes_shown": "7", "heading": "Beds"})
+    assert plugin_settings.get_group_settings("grouptab", group) == {"notes_shown": 7, "heading": "Beds"}
+
+
 # --- registries -------------------------------------------------------------------------------
 
 

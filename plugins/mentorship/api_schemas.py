@@ -1,0 +1,121 @@
+"""Shapes of the JSON API's answers (documented in the OpenAPI document)."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from core.plugin_api import MAX_ID
+
+
+class StepOut(Schema):
+    title = fields.String()
+    prompt = fields.String()
+    activity = fields.String()
+    check_in = fields.String()
+
+
+class TemplateOut(Schema):
+    key = fields.String()
+    kind = fields.String()
+    language = fields.String()
+    name = fields.String()
+    description = fields.String()
+    duration_weeks = fields.Integer()
+    topics = fields.List(fields.String())
+    signup_questions = fields.List(fields.String())
+    steps = fields.List(fields.Nested(StepOut))
+
+
+class ProgrammeOut(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    name = fields.String()
+    description = fields.String()
+    state = fields.String()
+    duration_weeks = fields.Integer()
+    steps = fields.List(fields.Nested(StepOut))
+    questions = fields.List(fields.String())
+    topics = fields.List(fields.String())
+    admin_matching = fields.Boolean()
+    member_requests = fields.Boolean()
+    partner_name = fields.String()
+    partner_url = fields.String()
+    partner_description = fields.String()
+
+
+class ProgrammeCreateSchema(Schema):
+    template = fields.String(required=True, metadata={"description": "Key of a shipped template"})
+
+
+class StateSchema(Schema):
+    state = fields.String(required=True, validate=validate.OneOf(["open", "running", "finished"]))
+
+
+class SignupOut(Schema):
+    id = fields.Integer()
+    role = fields.String()
+    goals = fields.String()
+    topics = fields.List(fields.String())
+    languages = fields.List(fields.String())
+    time_zone = fields.String()
+    availability = fields.List(fields.List(fields.Integer()))
+    capacity = fields.Integer()
+
+
+class FactorOut(Schema):
+    code = fields.String()
+    points = fields.Integer()
+    text = fields.String()
+
+
+class SuggestionOut(Schema):
+    mentor_id = fields.Integer()
+    mentee_id = fields.Integer()
+    score = fields.Integer()
+    factors = fields.List(fields.Nested(FactorOut))
+
+
+class UnmatchedOut(Schema):
+    mentee_id = fields.Integer()
+    reason = fields.String()
+    text = fields.String()
+
+
+class SuggestionsOut(Schema):
+    suggestions = fields.List(fields.Nested(SuggestionOut))
+    unmatched = fields.List(fields.Nested(UnmatchedOut))
+
+
+class PairOut(Schema):
+    id = fields.Integer()
+    programme_id = fields.Integer()
+    mentor_id = fields.Integer()
+    mentee_id = fields.Integer()
+    status = fields.String()
+    end_reason = fields.String(allow_none=True)
+    steps_done = fields.Integer()
+    current_step = fields.Nested(StepOut, allow_none=True)
+    started_at = fields.DateTime()
+
+
+class PostOut(Schema):
+    id = fields.Integer()
+    parent_id = fields.Integer(allow_none=True)
+    author_id = fields.Integer(allow_none=True)
+    step = fields.Integer()
+    body = fields.String()
+    body_html = fields.String()
+    created_at = fields.DateTime()
+
+
+class PostCreateSchema(Schema):
+    body = fields.String(required=True, validate=validate.Length(min=1, max=10_000))
+    parent_id = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=MAX_ID))
+
+
+class RequestOut(Schema):
+    id = fields.Integer()
+    mentor_id = fields.Integer()
+    mentee_id = fields.Integer()
+    status = fields.String()
+    message = fields.String()
