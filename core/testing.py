@@ -1,11 +1,16 @@
 """Pytest fixtures for Common Ground and for plugin authors (``pytest11`` entry point).
 
-- ``app``: an app built with an explicit plugin list (``app_plugins`` fixture or the
-  ``@pytest.mark.plugins("id.module", ...)`` marker) and a fresh plugin manager.
-- A database per test: SQLite file or PostgreSQL (``COMMONGROUND_TEST_DATABASE_URL``,
-  a throwaway database per test session); rows are wiped after each test.
+- ``app``: an app with an explicit plugin list (``app_plugins`` fixture or the
+  ``@pytest.mark.plugins("id.module", ...)`` marker). Building an app costs more than most
+  tests, so apps are reused by (plugins, config) and reset before every test: config as built,
+  every plugin switch off, caches and rate-limit counters empty, no queued jobs, a fresh app
+  context (and ``g``). A test that changes the app itself (adds a route, counts the setup
+  hooks' calls) gets its own with ``@pytest.mark.fresh_app``.
+- A database per test session: SQLite file or PostgreSQL (``COMMONGROUND_TEST_DATABASE_URL``,
+  a throwaway database per session and xdist worker); rows are wiped after each test.
 - ``make_user``/``make_group``/``make_post``/``make_comment`` factories, ``login``, clients
-  per role (``member_client``, ``admin_client``), ``count_queries``, ``enable_plugin``,
+  per role (``member_client``, ``admin_client``), ``csrf_client`` (forms checked for their CSRF
+  token as in production, the token sent as a browser would), ``count_queries``, ``enable_plugin``,
   ``plugin_settings`` (save settings), ``export_data``/``erase_account`` (a member's privacy actions).
 - ``make_app(plugins=..., **config)``: a second app on the same database, i.e. another
   worker process (plugin state changes must reach it on its next request).
