@@ -21,6 +21,7 @@ def create_app(config: dict[str, Any] | None = None,
     from core.plugins import defaults as core_hooks
     from core.plugins import init_app as init_plugins
     from core.plugins import migrations as plugin_migrations
+    from core.storage import init_app as init_storage
 
     app = Flask(__name__, instance_relative_config=True)
     load_config(app, config)
@@ -46,6 +47,7 @@ def create_app(config: dict[str, Any] | None = None,
     i18n.init_app(app)
     ui.init_app(app)
     _register_blueprints(app)
+    init_storage(app)
     init_api(app)
     errors.init_app(app)  # after the API: flask-smorest installs its own handlers
     init_plugins(app, plugins, core_hooks=core_hooks)  # core's defaults first, then the plugins

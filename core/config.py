@@ -78,6 +78,12 @@ class Defaults:
     OPENAPI_SWAGGER_UI_PATH = "/docs"
     OPENAPI_SWAGGER_UI_URL = "/api/v1/static/swagger-ui/"
     OPENAPI_REDOC_PATH = None
+    # Uploaded files (core.storage): "local" keeps them in UPLOADS_DIR (default instance/uploads).
+    STORAGE_BACKEND = "local"
+    UPLOADS_DIR: str | None = None
+    UPLOAD_MAX_BYTES = 2 * 1024 * 1024
+    # Larger images are refused before decoding (decompression bombs).
+    IMAGE_MAX_PIXELS = 25_000_000
     PLUGINS_BLOCKED: list[str] = []
     PLUGINS: list[str] | None = None  # None: every installed plugin; a list: only these (tests)
     SEED_DEMO = True
@@ -123,6 +129,8 @@ def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
         app.config["SECRET_KEY"] = _instance_secret(instance_path)
     if not app.config.get("MAIL_SPOOL_DIR"):
         app.config["MAIL_SPOOL_DIR"] = str(instance_path / "mail")
+    if not app.config.get("UPLOADS_DIR"):
+        app.config["UPLOADS_DIR"] = str(instance_path / "uploads")
 
 
 def _instance_secret(instance_path: Path) -> str:

@@ -62,6 +62,7 @@ from core.plugins.specs import ContentType, EmailKind, GroupTab, NavItem, Notifi
 from core.plugins.specs import hookimpl as _hookimpl
 from core.routing import MAX_ID as _MAX_ID
 from core.search import SearchDocument, SearchEntry, SearchHit, SearchSource, search, unindex
+from core.storage import ImageRejected, StoredFile, delete_file, file_url, store_image
 from core.visibility import is_hidden_from, not_hidden
 
 # --- declaring a plugin and data ------------------------------------------------------------
@@ -150,6 +151,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "Other plugins": ("is_plugin_enabled", "content_types", "support_resources"),
     "Search": ("SearchSource", "SearchDocument", "SearchHit", "SearchEntry", "search", "unindex"),
     "Settings": ("get_settings", "get_group_settings"),
+    "Files": ("store_image", "ImageRejected", "StoredFile", "file_url", "delete_file"),
     "Pages": ("group_or_404", "content_or_404", "render_group_page", "role_label", "limiter"),
     "JSON API": ("require_user", "not_found"),
     "Forms and input": ("load_form", "form_values", "render_markdown", "sanitize_html", "country_codes",

@@ -238,6 +238,7 @@ def app(request: pytest.FixtureRequest, database_url: str, app_plugins: list[str
         "SQLALCHEMY_DATABASE_URI": database_url,
         "RATELIMIT_STORAGE_URI": "memory://",
         "MAIL_SPOOL_DIR": str(tmp_path / "mail"),
+        "UPLOADS_DIR": str(tmp_path / "uploads"),
         "SERVER_NAME": None,
         "SITE_URL": "http://localhost",
         "PLUGINS_RAISE_ERRORS": False,
@@ -761,6 +762,7 @@ class SMTPRecorder:
     (mail_from, rcpt_tos, bytes). ``stop()`` and ``start()`` again on the same port simulate an
     outage; ``reject_with = "451 4.3.0 Try later"`` (or a 5xx) makes it refuse every message,
     ``reject_recipients = {"a@example.org": "451 ..."}`` only the messages to those addresses.
+    ``connections`` lists the connections that delivered mail (their client address).
     """
 
     def __init__(self, host: str = "127.0.0.1", port: int | None = None) -> None:
@@ -776,6 +778,7 @@ class SMTPRecorder:
         self.envelopes: list[tuple[str, list[str], bytes]] = []
         self.reject_with: str | None = None
         self.reject_recipients: dict[str, str] = {}
+        self.connections: list[Any] = []  # the client address of each connection that delivered mail
         self._controller: Any = None
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd API)
@@ -790,6 +793,8 @@ class SMTPRecorder:
         if isinstance(data, str):
             data = data.encode()
         self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos), data))
+        if session.peer not in self.connections:
+            self.connections.append(session.peer)
         self.messages.append(message_from_bytes(data, policy=policy.default))
         return "250 Message accepted for delivery"
 

@@ -35,8 +35,9 @@ def _user_statement():
     from core.notifications.inbox import unread_count_select
     from core.notifications.kinds import registry
 
+    user_id = bindparam("cg_user_id", type_=Integer)
     return registry().per_state("user_statement", lambda: db.select(
-        User, unread_count_select(User.id).correlate(User)).where(User.id == bindparam("cg_user_id", type_=Integer)))
+        User, unread_count_select(user_id)).where(User.id == user_id))
 
 
 def load_user(session_id: str) -> User | None:
