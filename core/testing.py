@@ -112,11 +112,14 @@ def app_config() -> dict[str, Any]:
 
 _created_tables: dict[str, int] = {}
 
-RUNTIME_CONFIG = frozenset({"MAIL_SPOOL_DIR", "MAIL_SMTP_HOST", "MAIL_SMTP_PORT", "MAIL_SMTP_TIMEOUT"})
-"""Config read when it is used (not while the app is built): it may differ from test to test
-without a new app, so a per-test path or a per-test SMTP port does not defeat reusing apps."""
+RUNTIME_CONFIG = frozenset({"MAIL_SPOOL_DIR", "MAIL_SMTP_HOST", "MAIL_SMTP_PORT", "MAIL_SMTP_TIMEOUT",
+                            "UPLOADS_DIR"})
+"""Config that may differ from test to test without a new app (a per-test path, a per-test SMTP
+port): read when it is used, or (``UPLOADS_DIR``) re-applied by ``_reset_app``."""
 
-APP_CACHE_SIZE = 12
+APP_CACHE_SIZE = 0 if os.environ.get("COMMONGROUND_TEST_FRESH_APPS") else 12
+"""How many built apps a test process keeps; ``COMMONGROUND_TEST_FRESH_APPS=1`` builds one per
+test instead (slower; for telling a leak between tests from a bug)."""
 
 
 class AppCache:
@@ -147,6 +150,7 @@ class AppCache:
         if found is None:
             app = create_app(config, plugins=plugins)
             request_started.connect(_fresh_request_globals, app)
+            _refuse_changes(app)
             found = (app, _config_snapshot(app.config))
         self.apps[key] = found  # most recently used last
         while len(self.apps) > self.size:
@@ -162,6 +166,22 @@ class AppCache:
     def clear(self) -> None:
         for key in list(self.apps):
             self.discard(key)
+
+
+def _refuse_changes(app: Any) -> None:
+    """A shared app is set up once: adding a route (or any setup call) in a test would change it
+    for the tests after, so it fails at once, saying how to get an app of the test's own."""
+    check = app._check_setup_finished
+    app._got_first_request = True
+
+    def refuse(f_name: str) -> None:
+        try:
+            check(f_name)
+        except AssertionError as err:
+            raise AssertionError(f"{err}\nThis app is shared by the tests that build it alike (core.testing): "
+                                 "mark a test that changes it with @pytest.mark.fresh_app.") from None
+
+    app._check_setup_finished = refuse
 
 
 def _config_snapshot(config: dict[str, Any]) -> dict[str, Any]:
@@ -182,6 +202,7 @@ def _reset_app(app: Any, snapshot: dict[str, Any], runtime: dict[str, Any]) -> N
     app.config.clear()
     app.config.update(_config_snapshot(snapshot))
     app.config.update(runtime)
+    _repoint_uploads(app)
     plugins = app.extensions.get("commonground.plugins")
     if plugins is not None:
         plugins.state = EnabledState()  # reloaded from the (wiped) database on first use
@@ -198,6 +219,14 @@ def _reset_app(app: Any, snapshot: dict[str, Any], runtime: dict[str, Any]) -> N
     domain = babel.__dict__.get("domain_instance")
     if domain is not None:
         domain.cache.clear()
+
+
+def _repoint_uploads(app: Any) -> None:
+    """The local file store was made with the first test's ``UPLOADS_DIR``: give it this test's."""
+    from core.storage import EXTENSION_KEY, LocalBackend
+
+    if isinstance(app.extensions.get(EXTENSION_KEY), LocalBackend) and app.config.get("UPLOADS_DIR"):
+        app.extensions[EXTENSION_KEY] = LocalBackend(app.config["UPLOADS_DIR"])
 
 
 def _dispose(app: Any) -> None:
@@ -248,7 +277,7 @@ def app(request: pytest.FixtureRequest, database_url: str, app_plugins: list[str
         "WTF_CSRF_ENABLED": False,
     }
     config.update(app_config)
-    fresh = request.node.get_closest_marker("fresh_app") is not None
+    fresh = request.node.get_closest_marker("fresh_app") is not None or not _apps.size
     if fresh:
         app = create_app(config, plugins=plugins)
         request_started.connect(_fresh_request_globals, app)

@@ -37,11 +37,12 @@ def cache(app):
 
 @pytest.fixture
 def built_with(app):
-    return dict(app.extensions["commonground.testing"]["config"]), ["tests.plugins.fixtures.recorder"]
+    """(plugins, config) to build apps with: the recorder plugin, this test's config."""
+    return ["tests.plugins.fixtures.recorder"], dict(app.extensions["commonground.testing"]["config"])
 
 
 def test_the_same_plugins_and_config_get_the_same_app(cache, built_with):
-    config, plugins = built_with
+    plugins, config = built_with
     first = cache.checkout(plugins, config)
     assert cache.checkout(plugins, dict(config)) is first
     assert cache.checkout(plugins, {**config, "MAIL_SPOOL_DIR": "/elsewhere"}) is first  # a per-test path
@@ -50,7 +51,7 @@ def test_the_same_plugins_and_config_get_the_same_app(cache, built_with):
 
 
 def test_a_reused_app_comes_back_as_it_was_built(cache, built_with):
-    config, plugins = built_with
+    plugins, config = built_with
     reused = cache.checkout(plugins, config)
     with reused.app_context():
         reused.config["SITE_NAME"] = "Changed by a test"
@@ -63,7 +64,9 @@ def test_a_reused_app_comes_back_as_it_was_built(cache, built_with):
         from core.jobs import get_registry
 
         get_registry(reused).queue.enqueue(get_registry(reused).jobs["recorder.note"].task.s("hello"))
-    assert cache.checkout(plugins, {**config, "MAIL_SPOOL_DIR": "/tmp/this-test"}) is reused
+    assert cache.checkout(plugins, {**config, "MAIL_SPOOL_DIR": "/tmp/this-test",
+                                    "UPLOADS_DIR": "/tmp/this-test/uploads"}) is reused
+    assert str(reused.extensions["commonground.storage"].root) == "/tmp/this-test/uploads"
     with reused.app_context():
         assert reused.config["SITE_NAME"] == config.get("SITE_NAME", "Common Ground")
         assert "fr" not in reused.config["LANGUAGES"]
@@ -75,15 +78,23 @@ def test_a_reused_app_comes_back_as_it_was_built(cache, built_with):
 
 
 def test_the_least_recently_used_app_is_let_go(cache, built_with):
-    config, plugins = built_with
+    plugins, config = built_with
     oldest = cache.checkout(plugins, config)
     cache.checkout(plugins, {**config, "SITE_NAME": "Second"})
     cache.checkout(plugins, {**config, "SITE_NAME": "Third"})
     assert len(cache.apps) == 2 and cache.checkout(plugins, config) is not oldest
 
 
+def test_a_shared_app_refuses_a_new_route_and_says_how_to_get_ones_own(cache, built_with):
+    shared = cache.checkout(*built_with)
+    with pytest.raises(AssertionError, match=r"@pytest.mark.fresh_app"):
+        shared.add_url_rule("/_kit/probe", "kit_probe", lambda: "probe")
+
+
 @pytest.mark.fresh_app
 def test_fresh_app_marker_builds_the_tests_own_app(app):
+    app.add_url_rule("/_kit/probe", "kit_probe", lambda: "probe")
+    assert app.test_client().get("/_kit/probe").text == "probe"
     assert app not in [found for found, _snapshot in testing._apps.apps.values()]
 
 
