@@ -52,7 +52,7 @@ def list_posts(args: dict, slug: str):
     """A group's feed, newest first; pass ``next`` as ``before`` for older posts."""
     context = content_or_404(slug)
     page = paged(queries.feed_page, "before", context.group, current_user, args["before"], args["limit"])
-    load_placeholders(current_user, "post", [post.id for post in page.items])
+    load_placeholders(current_user, "post", [post.id for post in page.items], context.group)
     return page
 
 
@@ -73,7 +73,7 @@ def create_post(data: dict, slug: str):
 @blp.doc(security=OPTIONAL_AUTH)
 def get_post(post_id: int):
     post = post_or_404(post_id)
-    load_placeholders(current_user, "post", [post.id])
+    load_placeholders(current_user, "post", [post.id], post.group)
     return post
 
 
@@ -107,7 +107,7 @@ def list_comments(args: dict, post_id: int):
     """A post's comments, oldest first; pass ``next`` as ``after`` for more."""
     post = post_or_404(post_id)
     page = paged(queries.comment_page, "after", post, current_user, args["after"], args["limit"])
-    load_placeholders(current_user, "comment", [comment.id for comment in page.items])
+    load_placeholders(current_user, "comment", [comment.id for comment in page.items], post.group)
     return page
 
 

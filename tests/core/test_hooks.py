@@ -97,6 +97,7 @@ def test_every_slot_is_documented():
 # --- setup ------------------------------------------------------------------------------------
 
 
+@pytest.mark.fresh_app  # counts the calls made while the app is built
 def test_hook_register_blueprints(app, client):
     assert [c["app"] for c in recorder.calls("register_blueprints")] == [app]  # once, while the app is built
     assert get_plugins().installed["recorder"].blueprints == ["recorder"]
@@ -110,6 +111,7 @@ def test_hook_register_commands(app):
     assert result.exit_code == 0 and "hello from the recorder plugin" in result.output
 
 
+@pytest.mark.fresh_app  # counts the calls made while the app is built
 def test_hook_register_jobs(app, job_queue):
     from core.jobs import enqueue
 
@@ -146,6 +148,7 @@ def test_hook_group_settings_schema(app, make_group, login, make_user):
 # --- registries -------------------------------------------------------------------------------
 
 
+@pytest.mark.fresh_app  # counts the calls made while the app is built
 def test_hook_register_notification_kinds(app, member, member_client):
     from core.notify import notify
 
@@ -158,6 +161,7 @@ def test_hook_register_notification_kinds(app, member, member_client):
     assert "Ping number 7." not in html_of(member_client, "/notifications/")
 
 
+@pytest.mark.fresh_app  # counts the calls made while the app is built
 def test_hook_register_email_kinds(app, member_client):
     assert len(recorder.calls("register_email_kinds")) == 1
     assert "Pings from the recorder" not in html_of(member_client, "/notifications/settings")

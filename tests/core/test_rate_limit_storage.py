@@ -63,6 +63,7 @@ class TestRedis:
     def app_config(self, redis_limits):
         return redis_limits.config
 
+    @pytest.mark.fresh_app  # adds a route
     def test_counts_are_shared_between_app_instances(self, app, client, redis_limits, database_url):
         from core.extensions import limiter
 
@@ -80,6 +81,7 @@ class TestMemory:
     def app_config(self):
         return {"RATELIMIT_STORAGE_URI": "memory://", "RATELIMIT_KEY_PREFIX": PREFIX}
 
+    @pytest.mark.fresh_app  # adds a route
     def test_counts_in_memory_stay_in_one_process(self, app, client, database_url):
         url = add_limited_route(app)
         assert [client.get(url).status_code for _ in range(3)] == [200, 200, 429]
