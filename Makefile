@@ -5,22 +5,23 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 EXAMPLE_PLUGIN := examples/hello_plugin
+EVENTS_PLUGIN := examples/events_plugin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi:app
 
 .PHONY: run test lint install translations db seed bench clean
 
-$(INSTALLED): setup.cfg pyproject.toml $(wildcard $(EXAMPLE_PLUGIN)/setup.cfg $(EXAMPLE_PLUGIN)/pyproject.toml)
+$(INSTALLED): setup.cfg pyproject.toml $(wildcard $(EXAMPLE_PLUGIN)/setup.cfg $(EXAMPLE_PLUGIN)/pyproject.toml $(EVENTS_PLUGIN)/setup.cfg $(EVENTS_PLUGIN)/pyproject.toml)
 	@echo "== Installing pinned dependencies into $(VENV)"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]' -e $(EXAMPLE_PLUGIN)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]' -e $(EXAMPLE_PLUGIN) -e $(EVENTS_PLUGIN)
 	@touch $@
 
 install: $(INSTALLED)
 
 translations: $(INSTALLED)
-	@for dir in core/translations plugins/*/translations $(EXAMPLE_PLUGIN)/*/translations; do \
+	@for dir in core/translations plugins/*/translations $(EXAMPLE_PLUGIN)/*/translations $(EVENTS_PLUGIN)/*/translations; do \
 	  if ls $$dir/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
 	    $(BIN)/pybabel -q compile -f -d $$dir || exit 1; \
 	  fi; \

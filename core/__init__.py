@@ -11,7 +11,7 @@ from flask import Flask
 def create_app(config: dict[str, Any] | None = None,
                plugins: Iterable[ModuleType | str] | None = None) -> Flask:
     """Build the app. ``plugins`` given explicitly replaces entry-point discovery (tests)."""
-    from core import cli, errors, i18n, input_hygiene, routing, search, security, ui
+    from core import cli, errors, i18n, input_hygiene, rate_limit_storage, routing, search, security, ui
     from core.api import init_api
     from core.auth.session import init_login
     from core.config import load_config
@@ -21,9 +21,11 @@ def create_app(config: dict[str, Any] | None = None,
     from core.plugins import defaults as core_hooks
     from core.plugins import init_app as init_plugins
     from core.plugins import migrations as plugin_migrations
+    from core.storage import init_app as init_storage
 
     app = Flask(__name__, instance_relative_config=True)
     load_config(app, config)
+    rate_limit_storage.check(app.config, rate_limit_storage.web_workers(app.config))
     routing.init_app(app)
     if app.config.get("PROXY_COUNT"):
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -46,6 +48,7 @@ def create_app(config: dict[str, Any] | None = None,
     i18n.init_app(app)
     ui.init_app(app)
     _register_blueprints(app)
+    init_storage(app)
     init_api(app)
     errors.init_app(app)  # after the API: flask-smorest installs its own handlers
     init_plugins(app, plugins, core_hooks=core_hooks)  # core's defaults first, then the plugins

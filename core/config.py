@@ -25,7 +25,7 @@ class Defaults:
 
     SECRET_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI: str | None = None  # filled from DATABASE_URL or instance/
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}  # pool_pre_ping is on unless set here
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -44,6 +44,11 @@ class Defaults:
     # "Last seen" of a session is written at most this often (a read does not write every time).
     LOGIN_SESSION_TOUCH_SECONDS = 5 * 60
     WTF_CSRF_TIME_LIMIT = None
+    # Requests with a larger body are refused with 413 before any of it is read (deploy guide:
+    # keep the reverse proxy's limit, e.g. nginx client_max_body_size, at least this large).
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    # JSON bodies nested deeper than this are refused with 400 (parsers recurse).
+    MAX_JSON_DEPTH = 32
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     LANGUAGES = ["en", "de"]
@@ -58,6 +63,9 @@ class Defaults:
     MAIL_SMTP_STARTTLS = False
     MAIL_SMTP_CONNECT_TIMEOUT = 5  # seconds to reach the server
     MAIL_SMTP_TIMEOUT = 10  # seconds to wait for each answer once connected
+    # True only if the mail server accepts SMTPUTF8 (addresses with letters like ä before the @);
+    # otherwise such addresses are refused where they are entered, as they could never get mail.
+    MAIL_SMTPUTF8 = False
     MAIL_SPOOL_DIR: str | None = None  # default instance/mail
     OUTBOX_MAX_ATTEMPTS = 8
     OUTBOX_BACKOFF_SECONDS = 30
@@ -69,7 +77,12 @@ class Defaults:
     JOBS_URL: str | None = None
     JOBS_NAME = "commonground"
     RATELIMIT_ENABLED = True
-    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STORAGE_URI = "memory://"  # per process: several web workers need redis://… (deploy guide)
+    # With more than one web worker, per-process counters are refused at start unless this is True.
+    RATELIMIT_ALLOW_PER_PROCESS = False
+    # How many processes serve the site; gunicorn.conf.py sets it (COMMONGROUND_WEB_WORKERS). None:
+    # unknown, the WEB_CONCURRENCY environment variable is asked instead.
+    WEB_WORKERS: int | None = None
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_LOGIN = "10 per minute;50 per hour"
     RATELIMIT_SIGNUP = "5 per minute;20 per hour"
@@ -89,6 +102,12 @@ class Defaults:
     OPENAPI_SWAGGER_UI_PATH = "/docs"
     OPENAPI_SWAGGER_UI_URL = "/api/v1/static/swagger-ui/"
     OPENAPI_REDOC_PATH = None
+    # Uploaded files (core.storage): "local" keeps them in UPLOADS_DIR (default instance/uploads).
+    STORAGE_BACKEND = "local"
+    UPLOADS_DIR: str | None = None
+    UPLOAD_MAX_BYTES = 2 * 1024 * 1024
+    # Larger images are refused before decoding (decompression bombs).
+    IMAGE_MAX_PIXELS = 25_000_000
     PLUGINS_BLOCKED: list[str] = []
     PLUGINS: list[str] | None = None  # None: every installed plugin; a list: only these (tests)
     SEED_DEMO = True
@@ -139,10 +158,15 @@ def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
     elif uri.startswith("postgresql://"):
         uri = "postgresql+psycopg://" + uri[len("postgresql://"):]
     app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    # A pooled connection can die behind the pool's back (a PostgreSQL restart, a failover, an idle
+    # timeout): test it when it is checked out, so the next request reconnects instead of failing.
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance_path)
     if not app.config.get("MAIL_SPOOL_DIR"):
         app.config["MAIL_SPOOL_DIR"] = str(instance_path / "mail")
+    if not app.config.get("UPLOADS_DIR"):
+        app.config["UPLOADS_DIR"] = str(instance_path / "uploads")
 
 
 def _instance_secret(instance_path: Path) -> str:

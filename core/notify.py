@@ -65,7 +65,7 @@ def notify_many(users: Iterable[User], kind: str, *, actor: User | None = None, 
     for user in users:
         if user.id in recipients or (actor is not None and actor.id == user.id):
             continue
-        if actor is not None and not bypass_policy and not can_interact(actor, user):
+        if actor is not None and not bypass_policy and not can_interact(actor, user, group):
             continue
         recipients[user.id] = user
     if not recipients:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email.message import EmailMessage
 
 from flask import current_app
 
@@ -32,6 +33,7 @@ from core.extensions import db
 from core.jobs import dispatch
 from core.mail_transport import (
     PermanentDeliveryError,
+    Transport,
     TransportUnavailable,
     build_message,
     new_message_id,
@@ -94,25 +96,34 @@ def backoff(attempts: int, base_seconds: float) -> timedelta:
     return min(timedelta(seconds=seconds), MAX_BACKOFF)
 
 
-def send_pending(limit: int = 100, *, now: datetime | None = None) -> DeliveryReport:
-    """Deliver up to ``limit`` due messages; safe to run from several processes on PostgreSQL."""
+def send_pending(limit: int = 100, *, now: datetime | None = None, transport: Transport | None = None
+                 ) -> DeliveryReport:
+    """Deliver up to ``limit`` due messages; safe to run from several processes on PostgreSQL.
+
+    With ``transport`` (the caller closes it) several batches share one SMTP connection.
+    """
     now = now or utcnow()
     report = DeliveryReport()
     claimed = _claim(limit, now)
     if not claimed:
         return report
     config = current_app.config
-    transport = transport_from_config(config)
+    owned = transport is None
+    transport = transport or transport_from_config(config)
     unreachable: TransportUnavailable | None = None
     try:
-        for msg_id in claimed:
-            msg = db.session.get(OutboxMessage, msg_id)
-            if msg is None:
-                continue
+        rows = {msg.id: msg for msg in db.session.scalars(
+            db.select(OutboxMessage).where(OutboxMessage.id.in_(claimed)))}
+        # Built before the first commit expires the rows: marking one sent then costs no reload.
+        built = {msg_id: _build(msg, config["MAIL_FROM"]) for msg_id, msg in rows.items()}
+        for msg_id in (msg_id for msg_id in claimed if msg_id in rows):
+            msg = rows[msg_id]
             try:
                 if unreachable is not None:
                     raise unreachable  # don't wait for the same timeout once per message
-                transport.send(build_message(msg, config["MAIL_FROM"]))
+                if isinstance(built[msg_id], PermanentDeliveryError):
+                    raise built[msg_id]
+                transport.send(built[msg_id])
             except PermanentDeliveryError as err:
                 _record_failure(msg, err, now, permanent=True)
                 report.failed += 1
@@ -131,8 +142,17 @@ def send_pending(limit: int = 100, *, now: datetime | None = None) -> DeliveryRe
                 report.sent += 1
             db.session.commit()
     finally:
-        transport.close()
+        if owned:
+            transport.close()
     return report
+
+
+def _build(msg: OutboxMessage, mail_from: str) -> EmailMessage | PermanentDeliveryError:
+    """The message to send, or why it can never be sent (an invalid address)."""
+    try:
+        return build_message(msg, mail_from)
+    except PermanentDeliveryError as err:
+        return err
 
 
 def _claim(limit: int, now: datetime) -> list[int]:
@@ -146,18 +166,18 @@ def _claim(limit: int, now: datetime) -> list[int]:
         .with_for_update(skip_locked=True)
     )
     candidates = list(db.session.scalars(due))
-    claimed = []
-    for msg_id in candidates:
-        # Conditional: a concurrent sender (SQLite has no SKIP LOCKED) that got there first wins.
-        result = db.session.execute(
-            db.update(OutboxMessage)
-            .where(OutboxMessage.id == msg_id, OutboxMessage.sent_at.is_(None),
-                   OutboxMessage.failed_at.is_(None), OutboxMessage.next_attempt_at <= now)
-            .values(next_attempt_at=now + CLAIM_LEASE)
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount == 1:
-            claimed.append(msg_id)
+    if not candidates:
+        db.session.commit()
+        return []
+    # One conditional UPDATE: on SQLite (no SKIP LOCKED) a concurrent sender that got there first wins.
+    claimed = sorted(db.session.scalars(
+        db.update(OutboxMessage)
+        .where(OutboxMessage.id.in_(candidates), OutboxMessage.sent_at.is_(None),
+               OutboxMessage.failed_at.is_(None), OutboxMessage.next_attempt_at <= now)
+        .values(next_attempt_at=now + CLAIM_LEASE)
+        .returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False)
+    ).all(), key=candidates.index)
     db.session.commit()
     return claimed
 
@@ -185,11 +205,15 @@ def relay(limit: int = 100) -> DeliveryReport:
     unreachable server, whose messages wait for their backoff and a later run.
     """
     total = DeliveryReport()
-    while True:
-        report = send_pending(limit)
-        total.add(report)
-        if report.attempted < limit or report.retrying or report.failed:
-            break
+    transport = transport_from_config(current_app.config)  # one connection for the whole run
+    try:
+        while True:
+            report = send_pending(limit, transport=transport)
+            total.add(report)
+            if report.attempted < limit or report.retrying or report.failed:
+                break
+    finally:
+        transport.close()
     if total.attempted:
         log.info("outbox: sent %s, retrying %s, failed %s", total.sent, total.retrying, total.failed)
     return total

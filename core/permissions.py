@@ -85,7 +85,7 @@ def can_post(user: Any, group: Group) -> bool:
 
 
 def can_comment(user: Any, post: Post) -> bool:
-    return can_post(user, post.group) and can_interact(user, post.author)
+    return can_post(user, post.group) and can_interact(user, post.author, post.group)
 
 
 def can_edit_content(user: Any, item: Post | Comment) -> bool:
@@ -135,7 +135,7 @@ def can_invite(user: Any, group: Group, invitee: User | None = None) -> bool:
         return False
     if group.is_private and not can_moderate(user, group):
         return False
-    return invitee is None or (can_interact(user, invitee) and join_allowed(invitee, group))
+    return invitee is None or (can_interact(user, invitee, group) and join_allowed(invitee, group))
 
 
 def can_change_role(actor: Any, group: Group, target: Membership, new_role: str | None) -> bool:
@@ -157,13 +157,15 @@ def can_change_role(actor: Any, group: Group, target: Membership, new_role: str 
     return False
 
 
-def can_interact(actor: Any, target: Any) -> bool:
-    """Policy hook ``can_interact``: any plugin saying no (or failing) means no."""
+def can_interact(actor: Any, target: Any, group: Group | None = None) -> bool:
+    """Policy hook ``can_interact``: any plugin saying no (or failing) means no.
+
+    ``group``: where it happens, if in a group (group-scope plugins off there are not asked)."""
     if not (is_authenticated(actor) and is_authenticated(target)):
         return False
     if actor.id == target.id:
         return True
-    return get_plugins().call_policy("can_interact", actor=actor, target=target)
+    return get_plugins().call_policy("can_interact", actor=actor, target=target, group=group)
 
 
 def can_view_profile(viewer: Any, user: User) -> bool:

@@ -22,6 +22,7 @@ from core.extensions import limiter as _limiter
 from core.forms import form_values, load_form
 from core.groups.group_page import render_group_page
 from core.groups.loading import content_or_404, group_or_404
+from core.groups.members import role_label
 from core.groups.membership_actions import end_membership
 from core.groups.queries import GroupContext
 from core.jobs import Job, crontab
@@ -53,6 +54,7 @@ from core.permissions import (
     remember_membership,
     sees_everyone_in,
 )
+from core.plugins.content import content_types as _content_types
 from core.plugins.registry import PluginMeta, get_plugins
 from core.plugins.settings import get_group_settings, get_settings
 from core.plugins.specs import SLOTS as _SLOTS
@@ -60,6 +62,7 @@ from core.plugins.specs import ContentType, EmailKind, GroupTab, NavItem, Notifi
 from core.plugins.specs import hookimpl as _hookimpl
 from core.routing import MAX_ID as _MAX_ID
 from core.search import SearchDocument, SearchEntry, SearchHit, SearchSource, search, unindex
+from core.storage import ImageRejected, StoredFile, delete_file, file_url, store_image
 from core.visibility import is_hidden_from, not_hidden
 
 # --- declaring a plugin and data ------------------------------------------------------------
@@ -119,8 +122,10 @@ def is_plugin_enabled(plugin_id: str, group: Any = None) -> bool:
 def content_types(group: Any = None) -> list[ContentType]:
     """Every enabled plugin's (and core's) ``ContentType``s; in ``group`` only those of plugins on there.
 
-    Use it to act on content you did not define (reporting, search, export)."""
-    return get_plugins().call_flat("content_types", group=group)
+    Use it to act on content you did not define (reporting, export). Each type carries the
+    ``plugin_id`` that declared it, and core keeps a group-scope plugin's items out of groups
+    that have it off: there ``load`` finds nothing and ``visible_to`` says no."""
+    return _content_types(group)
 
 
 def support_resources(locale: str, context: dict[str, Any]) -> list[SupportResource]:
@@ -146,7 +151,8 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "Other plugins": ("is_plugin_enabled", "content_types", "support_resources"),
     "Search": ("SearchSource", "SearchDocument", "SearchHit", "SearchEntry", "search", "unindex"),
     "Settings": ("get_settings", "get_group_settings"),
-    "Pages": ("group_or_404", "content_or_404", "render_group_page", "limiter"),
+    "Files": ("store_image", "ImageRejected", "StoredFile", "file_url", "delete_file"),
+    "Pages": ("group_or_404", "content_or_404", "render_group_page", "role_label", "limiter"),
     "JSON API": ("require_user", "not_found"),
     "Forms and input": ("load_form", "form_values", "render_markdown", "sanitize_html", "country_codes",
                         "country_choices", "country_name"),

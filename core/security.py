@@ -13,6 +13,10 @@ from flask import Flask, Response
 
 from core import image_hosts
 
+# For responses with secrets or a person's data (a new API token, the data export): no browser,
+# proxy or back button keeps a copy.
+NO_STORE = {"Cache-Control": "no-store"}
+
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src {img_src}; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "

@@ -1,12 +1,19 @@
 """Pytest fixtures for Common Ground and for plugin authors (``pytest11`` entry point).
 
-- ``app``: an app built with an explicit plugin list (``app_plugins`` fixture or the
-  ``@pytest.mark.plugins("id.module", ...)`` marker) and a fresh plugin manager.
-- A database per test: SQLite file or PostgreSQL (``COMMONGROUND_TEST_DATABASE_URL``,
-  a throwaway database per test session); rows are wiped after each test.
+- ``app``: an app with an explicit plugin list (``app_plugins`` fixture or the
+  ``@pytest.mark.plugins("id.module", ...)`` marker). Building an app costs more than most
+  tests, so apps are reused by (plugins, config) and reset before every test: config as built,
+  every plugin switch off, caches and rate-limit counters empty, no queued jobs, a fresh app
+  context (and ``g``). A test that changes the app itself (adds a route, counts the setup
+  hooks' calls) gets its own with ``@pytest.mark.fresh_app``.
+- A database per test session: SQLite file or PostgreSQL (``COMMONGROUND_TEST_DATABASE_URL``,
+  a throwaway database per session and xdist worker); rows are wiped after each test.
 - ``make_user``/``make_group``/``make_post``/``make_comment`` factories, ``login``, clients
-  per role (``member_client``, ``admin_client``), ``count_queries``, ``enable_plugin``,
+  per role (``member_client``, ``admin_client``), ``csrf_client`` (forms checked for their CSRF
+  token as in production, the token sent as a browser would), ``count_queries``, ``enable_plugin``,
   ``plugin_settings`` (save settings), ``export_data``/``erase_account`` (a member's privacy actions).
+- ``redis_limits``: rate limits counted in a real Redis (``COMMONGROUND_TEST_REDIS_URL``); merge
+  its ``config`` into ``app_config``, look at its ``keys()``; the test's keys are deleted after it.
 - ``make_app(plugins=..., **config)``: a second app on the same database, i.e. another
   worker process (plugin state changes must reach it on its next request).
 - Jobs: the app's queue is in memory (``JOBS_URL = "memory://"``): nothing runs by itself.
@@ -17,8 +24,9 @@
   ``job_queue.run()`` (the relay job), ``core.outbox.send_pending()`` or
   ``app.test_cli_runner().invoke(args=["outbox", "send"])``. ``smtp_server`` is a REAL SMTP
   server (aiosmtpd) on a free loopback port recording what it receives (``.messages``);
-  ``stop()``/``start()`` simulate an outage, ``reject_with = "451 ..."`` a refusal;
-  ``hung_smtp_server`` accepts connections and never answers. Point the app
+  ``stop()``/``start()`` simulate an outage, ``reject_with = "451 ..."`` a refusal
+  (``SMTPRecorder(smtputf8=True)`` also offers SMTPUTF8); ``hung_smtp_server`` accepts
+  connections and never answers. Point the app
   at it by merging ``smtp_config`` into your ``app_config`` override::
 
       @pytest.fixture
@@ -33,6 +41,7 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import os
 import socket
 import tempfile
@@ -45,14 +54,17 @@ from typing import Any
 
 import pytest
 from flask import request_started
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
+from werkzeug.datastructures import Headers
 
 TEST_DB_ENV = "COMMONGROUND_TEST_DATABASE_URL"
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "plugins(*modules): build the app with exactly these plugins")
+    config.addinivalue_line("markers", "fresh_app: build this test's app afresh (it changes the app, e.g. a route)")
 
 
 @contextlib.contextmanager
@@ -103,12 +115,148 @@ def app_config() -> dict[str, Any]:
 
 _created_tables: dict[str, int] = {}
 
+RUNTIME_CONFIG = frozenset({"MAIL_SPOOL_DIR", "MAIL_SMTP_HOST", "MAIL_SMTP_PORT", "MAIL_SMTP_TIMEOUT",
+                            "UPLOADS_DIR"})
+"""Config that may differ from test to test without a new app (a per-test path, a per-test SMTP
+port): read when it is used, or (``UPLOADS_DIR``) re-applied by ``_reset_app``."""
+
+APP_CACHE_SIZE = 0 if os.environ.get("COMMONGROUND_TEST_FRESH_APPS") else 12
+"""How many built apps a test process keeps; ``COMMONGROUND_TEST_FRESH_APPS=1`` builds one per
+test instead (slower; for telling a leak between tests from a bug)."""
+
+
+class AppCache:
+    """Built apps by (plugins, config), least recently used evicted: building one costs far more
+    than a test, and most tests of a module ask for the same app.
+
+    ``checkout`` hands out an app reset to what it was when built: its config, plugin state
+    (every switch off again, caches emptied), rate-limit counters, queued jobs and cached cards.
+    Rows are wiped after every test (``_wipe``), and every test runs in a fresh app context, so
+    ``g`` starts empty.
+    """
+
+    def __init__(self, size: int = APP_CACHE_SIZE) -> None:
+        self.size = size
+        self.apps: dict[tuple, tuple[Any, dict[str, Any]]] = {}
+
+    @staticmethod
+    def key(plugins: Any, config: dict[str, Any]) -> tuple:
+        names = None if plugins is None else tuple(p if isinstance(p, str) else f"<{p!r}>" for p in plugins)
+        built_with = tuple(sorted((k, repr(v)) for k, v in config.items() if k not in RUNTIME_CONFIG))
+        return names, built_with
+
+    def checkout(self, plugins: Any, config: dict[str, Any]) -> Any:
+        from core import create_app
+
+        key = self.key(plugins, config)
+        found = self.apps.pop(key, None)
+        if found is None:
+            app = create_app(config, plugins=plugins)
+            request_started.connect(_fresh_request_globals, app)
+            _refuse_changes(app)
+            found = (app, _config_snapshot(app.config))
+        self.apps[key] = found  # most recently used last
+        while len(self.apps) > self.size:
+            self.discard(next(iter(self.apps)))
+        app, snapshot = found
+        _reset_app(app, snapshot, {k: v for k, v in config.items() if k in RUNTIME_CONFIG})
+        return app
+
+    def discard(self, key: tuple) -> None:
+        app, _snapshot = self.apps.pop(key)
+        _dispose(app)
+
+    def clear(self) -> None:
+        for key in list(self.apps):
+            self.discard(key)
+
+
+def _refuse_changes(app: Any) -> None:
+    """A shared app is set up once: adding a route (or any setup call) in a test would change it
+    for the tests after, so it fails at once, saying how to get an app of the test's own."""
+    check = app._check_setup_finished
+    app._got_first_request = True
+
+    def refuse(f_name: str) -> None:
+        try:
+            check(f_name)
+        except AssertionError as err:
+            raise AssertionError(f"{err}\nThis app is shared by the tests that build it alike (core.testing): "
+                                 "mark a test that changes it with @pytest.mark.fresh_app.") from None
+
+    app._check_setup_finished = refuse
+
+
+def _config_snapshot(config: dict[str, Any]) -> dict[str, Any]:
+    snapshot = {}
+    for name, value in config.items():
+        try:
+            snapshot[name] = copy.deepcopy(value)
+        except Exception:  # an object that cannot be copied (a client, a lock) is kept as it is
+            snapshot[name] = value
+    return snapshot
+
+
+def _reset_app(app: Any, snapshot: dict[str, Any], runtime: dict[str, Any]) -> None:
+    """Put a reused app back as it was built, plus this test's runtime config."""
+    from core.extensions import babel, limiter
+    from core.plugins.registry import EnabledState
+
+    app.config.clear()
+    app.config.update(_config_snapshot(snapshot))
+    app.config.update(runtime)
+    _repoint_uploads(app)
+    plugins = app.extensions.get("commonground.plugins")
+    if plugins is not None:
+        plugins.state = EnabledState()  # reloaded from the (wiped) database on first use
+    app.extensions.pop("commonground.cards", None)  # rendered cards: made again on first use
+    jobs = app.extensions.get("commonground.jobs")
+    queue = getattr(jobs, "queue", None)
+    if queue is not None and str(app.config.get("JOBS_URL", "")).startswith("memory://"):
+        queue.flush()
+    # One Flask-Limiter object serves every app of the process: point it at this app's storage
+    # (a fresh in-memory one; its hooks are registered once per app).
+    if app.config.get("RATELIMIT_ENABLED", True):
+        limiter.init_app(app)
+    # Flask-Babel's catalog cache is process-wide too; this app's plugins bring their own catalogs.
+    domain = babel.__dict__.get("domain_instance")
+    if domain is not None:
+        domain.cache.clear()
+
+
+def _repoint_uploads(app: Any) -> None:
+    """The local file store was made with the first test's ``UPLOADS_DIR``: give it this test's."""
+    from core.storage import EXTENSION_KEY, LocalBackend
+
+    if isinstance(app.extensions.get(EXTENSION_KEY), LocalBackend) and app.config.get("UPLOADS_DIR"):
+        app.extensions[EXTENSION_KEY] = LocalBackend(app.config["UPLOADS_DIR"])
+
+
+def _dispose(app: Any) -> None:
+    from core.extensions import db
+
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+_apps = AppCache()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    _apps.clear()
+
 
 @pytest.fixture
 def app(request: pytest.FixtureRequest, database_url: str, app_plugins: list[str], app_config: dict,
         tmp_path) -> Iterator[Any]:
-    """The app under test, inside its app context: the plugins of ``app_plugins`` (or the ``plugins``
-    marker), test config merged with ``app_config``; the database is wiped after each test."""
+    """The app under test, inside a fresh app context: the plugins of ``app_plugins`` (or the
+    ``plugins`` marker), the test config merged with ``app_config``.
+
+    Apps are reused across tests with the same plugins and config, reset before each test
+    (config, plugin state, caches, rate limits, queued jobs); rows are wiped after each test. A
+    test that changes the app itself (adds a route) asks for its own with
+    ``@pytest.mark.fresh_app``."""
     from core import create_app
     from core.extensions import db
 
@@ -122,6 +270,7 @@ def app(request: pytest.FixtureRequest, database_url: str, app_plugins: list[str
         "SQLALCHEMY_DATABASE_URI": database_url,
         "RATELIMIT_STORAGE_URI": "memory://",
         "MAIL_SPOOL_DIR": str(tmp_path / "mail"),
+        "UPLOADS_DIR": str(tmp_path / "uploads"),
         "SERVER_NAME": None,
         "SITE_URL": "http://localhost",
         "PLUGINS_RAISE_ERRORS": False,
@@ -131,9 +280,13 @@ def app(request: pytest.FixtureRequest, database_url: str, app_plugins: list[str
         "WTF_CSRF_ENABLED": False,
     }
     config.update(app_config)
-    app = create_app(config, plugins=plugins)
+    fresh = request.node.get_closest_marker("fresh_app") is not None or not _apps.size
+    if fresh:
+        app = create_app(config, plugins=plugins)
+        request_started.connect(_fresh_request_globals, app)
+    else:
+        app = _apps.checkout(plugins, config)
     app.extensions["commonground.testing"] = {"config": config, "plugins": plugins}
-    request_started.connect(_fresh_request_globals, app)
     with app.app_context():
         count = len(db.metadata.tables)
         if _created_tables.get(database_url) != count:
@@ -144,7 +297,8 @@ def app(request: pytest.FixtureRequest, database_url: str, app_plugins: list[str
         finally:
             db.session.remove()
             _wipe(db)
-            db.engine.dispose()
+            if fresh:
+                db.engine.dispose()
 
 
 def _fresh_request_globals(sender: Any, **extra: Any) -> None:
@@ -160,11 +314,20 @@ def _fresh_request_globals(sender: Any, **extra: Any) -> None:
 
 
 def _wipe(db) -> None:
+    """Empty every table a test wrote to.
+
+    On PostgreSQL one query finds the tables holding rows and one TRUNCATE empties just those
+    (truncating all of them costs half a second a test); SQLite deletes rows table by table.
+    """
     tables = list(reversed(db.metadata.sorted_tables))
     with db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            probes = " UNION ALL ".join(
+                f"SELECT '{t.name}' WHERE EXISTS (SELECT 1 FROM \"{t.name}\")" for t in tables)
+            filled = set(conn.execute(text(probes)).scalars())
+            for table in tables:  # children first
+                if table.name in filled:
+                    conn.execute(table.delete())
         else:
             for table in tables:
                 conn.execute(table.delete())
@@ -438,6 +601,49 @@ def outbox(app) -> Callable[[], list]:
     return messages
 
 
+class CSRFClient(FlaskClient):
+    """A test client that sends a valid CSRF token with every POST, PUT, PATCH and DELETE, as a
+    browser that loaded the form would (in the ``X-CSRFToken`` header Flask-WTF reads)."""
+
+    UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+    def csrf_token(self) -> str:
+        """A token valid for this client's session (the session gets the secret it is checked against)."""
+        from flask import current_app, session
+        from flask_wtf.csrf import generate_csrf
+
+        with self.application.test_request_context():
+            token = generate_csrf()
+            field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+            secret = session[field]
+        with self.session_transaction() as stored:
+            stored[field] = secret
+        return token
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        method = str(kwargs.get("method", "GET")).upper()
+        if method in self.UNSAFE and not (args and not isinstance(args[0], str)):
+            headers = Headers(kwargs.pop("headers", None) or {})
+            if "X-CSRFToken" not in headers:
+                headers["X-CSRFToken"] = self.csrf_token()
+            kwargs["headers"] = headers
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def csrf_client(app, login) -> Callable[..., CSRFClient]:
+    """``csrf_client(user=None)``: a ``CSRFClient`` (logged in as ``user`` if given) with CSRF
+    protection switched on for this test's app – forms are checked as in production, and a
+    plain ``app.test_client()`` posting without a token gets 400."""
+    app.config["WTF_CSRF_ENABLED"] = True
+
+    def make(user: Any = None) -> CSRFClient:
+        client = CSRFClient(app, app.response_class, use_cookies=True)
+        return login(client, user) if user is not None else client
+
+    return make
+
+
 @dataclass(frozen=True)
 class QueuedJob:
     """A job waiting in the queue: its name, arguments and due time (None: as soon as possible)."""
@@ -520,6 +726,47 @@ def job_queue(app) -> JobQueueDriver:
     return JobQueueDriver(app)
 
 
+REDIS_TEST_URL = os.environ.get("COMMONGROUND_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+# Flask-Limiter keeps the first key prefix it is given for the life of the process, so every test
+# in a process shares one; it keeps parallel runs on one Redis apart.
+RATELIMIT_TEST_PREFIX = f"cg-test-{uuid.uuid4().hex[:8]}"
+
+
+@dataclass
+class RedisLimits:
+    """``config`` to merge into ``app_config``; ``client`` to look into Redis; ``prefix`` of this run's keys."""
+
+    config: dict[str, Any]
+    client: Any
+    prefix: str
+
+    def keys(self) -> list[str]:
+        return sorted(key.decode() for key in self.client.scan_iter(f"*{self.prefix}*"))
+
+
+@pytest.fixture
+def redis_limits(redis_url: str) -> Iterator[RedisLimits]:
+    """Rate limits counted in a real Redis (``redis_url``)::
+
+        @pytest.fixture
+        def app_config(redis_limits):
+            return redis_limits.config
+
+    The run's keys are deleted after the test.
+    """
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    limits = RedisLimits({"RATELIMIT_STORAGE_URI": redis_url, "RATELIMIT_KEY_PREFIX": RATELIMIT_TEST_PREFIX},
+                         client, RATELIMIT_TEST_PREFIX)
+    try:
+        yield limits
+    finally:
+        for key in client.scan_iter(f"*{RATELIMIT_TEST_PREFIX}*"):
+            client.delete(key)
+        client.close()
+
+
 CHROMIUM_PATH = os.environ.get("COMMONGROUND_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -596,9 +843,11 @@ class SMTPRecorder:
     (mail_from, rcpt_tos, bytes). ``stop()`` and ``start()`` again on the same port simulate an
     outage; ``reject_with = "451 4.3.0 Try later"`` (or a 5xx) makes it refuse every message,
     ``reject_recipients = {"a@example.org": "451 ..."}`` only the messages to those addresses.
+    ``SMTPRecorder(smtputf8=True)`` also offers SMTPUTF8 (addresses beyond ASCII).
+    ``connections`` lists the connections that delivered mail (their client address).
     """
 
-    def __init__(self, host: str = "127.0.0.1", port: int | None = None) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int | None = None, *, smtputf8: bool = False) -> None:
         import socket
 
         self.host = host
@@ -607,10 +856,12 @@ class SMTPRecorder:
                 sock.bind((host, 0))
                 port = sock.getsockname()[1]
         self.port = port
+        self.smtputf8 = smtputf8
         self.messages: list[Any] = []
         self.envelopes: list[tuple[str, list[str], bytes]] = []
         self.reject_with: str | None = None
         self.reject_recipients: dict[str, str] = {}
+        self.connections: list[Any] = []  # the client address of each connection that delivered mail
         self._controller: Any = None
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd API)
@@ -625,6 +876,8 @@ class SMTPRecorder:
         if isinstance(data, str):
             data = data.encode()
         self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos), data))
+        if session.peer not in self.connections:
+            self.connections.append(session.peer)
         self.messages.append(message_from_bytes(data, policy=policy.default))
         return "250 Message accepted for delivery"
 
@@ -636,7 +889,7 @@ class SMTPRecorder:
         from aiosmtpd.controller import Controller
 
         if self._controller is None:
-            controller = Controller(self, hostname=self.host, port=self.port)
+            controller = Controller(self, hostname=self.host, port=self.port, enable_SMTPUTF8=self.smtputf8)
             controller.start()
             self._controller = controller
         return self

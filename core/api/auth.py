@@ -11,7 +11,7 @@ from flask_smorest import Blueprint, abort
 from flask_wtf.csrf import generate_csrf
 from marshmallow import Schema, fields
 
-from core.api.access import not_found, require_user
+from core.api.access import PUBLIC, not_found, require_user
 from core.auth import accounts, login_sessions
 from core.auth.limits import account_mail_limit, login_limit, signup_limit
 from core.auth.tokens import user_for_confirmation
@@ -29,8 +29,7 @@ from core.schemas.users import (
     TokenCreateSchema,
     TokenSchema,
 )
-
-PUBLIC: list = []  # OpenAPI: no authentication needed
+from core.security import NO_STORE
 
 blp = Blueprint("api_auth", __name__, url_prefix="/api/v1", description="Accounts: sign-up, log-in, API tokens")
 
@@ -173,8 +172,8 @@ def create_token(data):
     user = require_user()
     token, secret = ApiToken.issue(user, data["name"])
     db.session.commit()
-    return {"id": token.id, "name": token.name, "prefix": token.prefix, "created_at": token.created_at,
-            "token": secret}
+    return ({"id": token.id, "name": token.name, "prefix": token.prefix, "created_at": token.created_at,
+             "token": secret}, 201, NO_STORE)
 
 
 @blp.route("/auth/tokens/<int:token_id>", methods=["DELETE"])

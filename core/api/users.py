@@ -16,13 +16,14 @@ from core.schemas.users import (
     AccountDeleteSchema,
     MeSchema,
     PasswordChangeSchema,
-    ProfileSchema,
+    ProfileChangeSchema,
     SuspendSchema,
     UserAdminSchema,
     UserListSchema,
     UserPublicSchema,
     UserSearchArgsSchema,
 )
+from core.security import NO_STORE
 
 blp = Blueprint("api_users", __name__, url_prefix="/api/v1", description="People: your account, profiles, admin")
 
@@ -49,7 +50,7 @@ def me():
 
 
 @blp.route("/me", methods=["PATCH"])
-@blp.arguments(ProfileSchema(partial=True))
+@blp.arguments(ProfileChangeSchema)
 @blp.response(200, MeSchema)
 @blp.alt_response(401, response="UNAUTHORIZED")
 def update_me(data):
@@ -85,7 +86,9 @@ def export_me():
     """Everything the platform keeps about you, including each plugin's part."""
     from core.privacy import export_user_data
 
-    return current_app.json.response(export_user_data(require_user()))
+    response = current_app.json.response(export_user_data(require_user()))
+    response.headers.update(NO_STORE)
+    return response
 
 
 @blp.route("/me", methods=["DELETE"])

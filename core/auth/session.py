@@ -1,14 +1,17 @@
 """Who is asking: session cookie (pages and API) or personal API token (API only).
 
 CSRF is checked for every state-changing request except those authenticated by an
-API token, which a browser cannot send on its own.
+API token, which a browser cannot send on its own. An anonymous API write to an operation
+that needs authentication is answered 401 first: there is no session to forge.
 """
 from __future__ import annotations
 
 from flask import Flask, g, request
-from flask_login import AnonymousUserMixin
+from flask_login import AnonymousUserMixin, current_user
+from flask_smorest import abort
 from sqlalchemy import Integer, String, bindparam
 
+from core.api.access import AUTHENTICATION_REQUIRED, requires_authentication
 from core.auth import login_sessions
 from core.extensions import csrf, db, login_manager
 from core.models import ApiToken, User
@@ -37,11 +40,12 @@ def _user_statement():
     from core.notifications.inbox import unread_count_select
     from core.notifications.kinds import registry
 
+    user_id = bindparam("cg_user_id", type_=Integer)
     return registry().per_state("user_statement", lambda: (
-        db.select(User, unread_count_select(User.id).correlate(User), LoginSession.id, LoginSession.last_seen_at,
+        db.select(User, unread_count_select(user_id), LoginSession.id, LoginSession.last_seen_at,
                   LoginSession.remembered)
         .join(LoginSession, LoginSession.user_id == User.id)
-        .where(User.id == bindparam("cg_user_id", type_=Integer),
+        .where(User.id == user_id,
                LoginSession.token_hash == bindparam("cg_token_hash", type_=String))
     ))
 
@@ -94,8 +98,13 @@ def init_login(app: Flask) -> None:
 
     @app.before_request
     def _csrf_unless_token():
-        if request.method in ("GET", "HEAD", "OPTIONS", "TRACE") or not app.config.get("WTF_CSRF_ENABLED", True):
-            return
-        if request.path.startswith("/api/") and _bearer_secret():
-            return
-        csrf.protect()
+        if request.method in ("GET", "HEAD", "OPTIONS", "TRACE") or request.routing_exception is not None:
+            return  # an unknown URL or method is a 404 or 405 (with Allow), not a CSRF failure
+        if request.path.startswith("/api/"):
+            if _bearer_secret():
+                return
+            if not current_user.is_authenticated and requires_authentication():
+                # Nobody to act for: the answer is 401, whatever a CSRF token would have said.
+                abort(401, message=AUTHENTICATION_REQUIRED)
+        if app.config.get("WTF_CSRF_ENABLED", True):
+            csrf.protect()

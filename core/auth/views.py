@@ -43,6 +43,7 @@ from core.schemas.users import (
     SignupSchema,
     TokenCreateSchema,
 )
+from core.security import NO_STORE
 
 bp = Blueprint("auth", __name__)
 
@@ -192,18 +193,19 @@ def forgot_password():
     return render_template("auth/forgot.html", errors=errors, values=values)
 
 
-@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@bp.route("/password/reset", methods=["GET", "POST"])
 @account_mail_limit
-def reset_password(token: str):
-    from core.auth.tokens import user_for_reset
+def reset_password():
+    """The emailed link is ``/password/reset#token=…``: the token stays out of every URL path.
 
-    if user_for_reset(token) is None:
-        return render_template("auth/reset_invalid.html"), 404
+    A fragment never reaches the server, so no access log, proxy or Referer header ever holds a
+    token. ``static/reset-link.js`` copies it into the form's code field; without JavaScript the
+    person pastes the code the email also contains. The token is checked with the new password.
+    """
     errors: dict = {}
+    values: dict = {}
     if request.method == "POST":
-        form = request.form.copy()
-        form["token"] = token
-        data, errors, _values = load_form(PasswordResetSchema(), form)
+        data, errors, values = load_form(PasswordResetSchema(), request.form)
         if data is not None:
             user = data["user"]
             accounts.reset_password(user, data["password"])
@@ -211,8 +213,9 @@ def reset_password(token: str):
             db.session.commit()
             flash(_("Your password is changed. Please log in with the new one."), "success")
             return redirect(url_for("auth.login"))
-        return render_template("auth/reset.html", token=token, errors=errors), 422
-    return render_template("auth/reset.html", token=token, errors=errors)
+        values = {"token": request.form.get("token", "")}
+        return render_template("auth/reset.html", errors=errors, values=values), 422
+    return render_template("auth/reset.html", errors=errors, values=values)
 
 
 @bp.route("/settings/password", methods=["GET", "POST"])
@@ -372,7 +375,7 @@ def settings_tokens():
         else:
             status = 422
     return render_template("auth/settings_tokens.html", tokens=_tokens(), secret=secret, errors=errors,
-                           values=values), status
+                           values=values), status, NO_STORE
 
 
 @bp.post("/settings/tokens/<int:token_id>/revoke")
@@ -431,5 +434,4 @@ def export_data():
     body = json.dumps(data, indent=2, ensure_ascii=False, default=str)
     filename = f"commonground-{current_user.username}.json"
     return Response(body, mimetype="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                             "Cache-Control": "no-store"})
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"', **NO_STORE})

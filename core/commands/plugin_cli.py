@@ -13,19 +13,36 @@ cli = AppGroup("plugins", help="Manage plugins.")
 
 @cli.command("new")
 @click.argument("plugin_id")
+@click.option("--scope", type=click.Choice(["site", "group"]), default="site", show_default=True,
+              help="site: one page for the whole site; group: a tab inside each group that switches it on.")
 @click.option("--dir", "directory", default=".", show_default=True,
               type=click.Path(file_okay=False, path_type=Path), help="Where to create the distribution.")
-def new_plugin(plugin_id: str, directory: Path) -> None:
+def new_plugin(plugin_id: str, scope: str, directory: Path) -> None:
     """Scaffold plugin PLUGIN_ID as its own distribution (see docs/plugin-guide.md)."""
+    from flask import current_app
+
     from core.plugins import get_plugins
-    from core.scaffold import ScaffoldError, create_plugin
+    from core.scaffold import PluginNames, ScaffoldError, create_plugin, next_steps_text
 
     try:
-        root = create_plugin(plugin_id, directory, installed=get_plugins().installed)
+        root = create_plugin(plugin_id, directory, installed=get_plugins().installed, scope=scope,
+                             taken_paths=_taken_paths(current_app.url_map, scope))
     except ScaffoldError as err:
         raise click.ClickException(str(err)) from err
     click.echo(f"Created {root}")
-    click.echo(f"Next: pip install -e {root} && (cd {root} && pytest) && flask plugins enable {plugin_id}")
+    click.echo(next_steps_text(PluginNames.from_id(plugin_id, scope), root))
+
+
+def _taken_paths(url_map, scope: str) -> set[str]:
+    """Path segments the site already uses where the new plugin's page would go."""
+    taken = set()
+    for rule in url_map.iter_rules():
+        parts = rule.rule.strip("/").split("/")
+        if scope == "group" and len(parts) >= 3 and parts[:2] == ["g", "<slug>"]:
+            taken.add(parts[2])
+        elif scope == "site" and parts[0]:
+            taken.add(parts[0])
+    return taken
 
 
 def _group(slug: str | None):

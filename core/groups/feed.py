@@ -27,7 +27,7 @@ def render_feed_page(context: GroupContext, values: dict | None = None, errors: 
     before = request.args.get("before") or None
     if can_view_group_content(current_user, group):
         page = page_or_400(queries.feed_page, group, current_user, before, current_app.config["PAGE_SIZE"])
-        placeholders = load_placeholders(current_user, "post", [post.id for post in page.items])
+        placeholders = load_placeholders(current_user, "post", [post.id for post in page.items], group)
         post_cards = cards.post_cards(page.items, group, placeholders, hidden_authors=page.hidden_authors)
     return render_template("groups/group.html", context=context, group=group, tabs=group_tabs(context), page=page,
                            post_cards=post_cards, before=before, values=values or {},
@@ -39,8 +39,9 @@ def render_post_page(context: GroupContext, post: Post, values: dict | None = No
     """The post with its comments, oldest first; re-rendered with the comment form's errors."""
     after = request.args.get("after") or None
     comments = page_or_400(queries.comment_page, post, current_user, after, COMMENTS_PER_PAGE)
-    post_placeholders = load_placeholders(current_user, "post", [post.id])
-    comment_placeholders = load_placeholders(current_user, "comment", [c.id for c in comments.items])
+    post_placeholders = load_placeholders(current_user, "post", [post.id], context.group)
+    comment_placeholders = load_placeholders(current_user, "comment", [c.id for c in comments.items],
+                                             context.group)
     (post_card,) = cards.post_cards([post], context.group, post_placeholders, in_feed=False,
                                     hidden_authors=context.hidden_authors)
     comment_cards = cards.comment_cards(comments.items, post, context.group, comment_placeholders,

@@ -6,7 +6,7 @@ A refused action (``core.groups.errors.ActionError``) needs no handling here: on
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from flask import abort, request, url_for
@@ -67,6 +67,7 @@ class Tab:
     url: str
     current: bool
     badge: int | None = None
+    endpoint: str | None = None
 
 
 def group_tabs(context: GroupContext) -> list[Tab]:
@@ -89,7 +90,18 @@ def group_tabs(context: GroupContext) -> list[Tab]:
         except BuildError:
             log.exception("group tab %r points at an unknown endpoint; dropped", tab.label)
             continue
-        tabs.append(Tab(str(tab.label), url, here == tab.endpoint))
+        tabs.append(Tab(str(tab.label), url, here == tab.endpoint, endpoint=tab.endpoint))
     if can_admin_group(current_user, group):
         tabs.append(Tab(_("Settings"), url_for("groups.settings", slug=group.slug), here == "groups.settings"))
+    return _mark_plugin_page(tabs, request.blueprint)
+
+
+def _mark_plugin_page(tabs: list[Tab], blueprint: str | None) -> list[Tab]:
+    """On a plugin's other pages (an event of the Events tab) its tab stays the current one."""
+    if blueprint is None or any(tab.current for tab in tabs):
+        return tabs
+    for index, tab in enumerate(tabs):
+        if tab.endpoint and tab.endpoint.split(".")[0] == blueprint:
+            tabs[index] = replace(tab, current=True)
+            break
     return tabs

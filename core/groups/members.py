@@ -187,4 +187,6 @@ def decide_request(slug: str, request_id: int, decision: str):
 
 
 def role_label(role: str) -> str:
+    """A group role as members read it, in their language: ``role_label(context.membership.role)``
+    gives "moderator" (German "Moderator"). Group templates have it too."""
     return {"owner": _("owner"), "admin": _("admin"), "moderator": _("moderator"), "member": _("member")}[role]

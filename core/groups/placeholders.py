@@ -14,12 +14,13 @@ from markupsafe import Markup, escape
 from core.plugins import get_plugins
 
 
-def load_placeholders(viewer: Any, content_type: str, ids: Iterable[int]) -> dict[int, Markup]:
-    """Ask every enabled plugin once for ``ids``; remember and return the merged answer."""
+def load_placeholders(viewer: Any, content_type: str, ids: Iterable[int], group: Any = None) -> dict[int, Markup]:
+    """Ask every enabled plugin (on in ``group``) once for ``ids``; remember and return the merged answer."""
     ids = list(ids)
     merged: dict[int, Markup] = {}
     if ids:
-        for answer in get_plugins().call("content_placeholders", viewer=viewer, content_type=content_type, ids=ids):
+        for answer in get_plugins().call("content_placeholders", viewer=viewer, content_type=content_type, ids=ids,
+                                          group=group):
             if isinstance(answer, dict):
                 merged.update({key: escape(value) for key, value in answer.items() if key in ids})
     if has_request_context():

@@ -7,7 +7,9 @@ from core.groups.group_page import group_page_helpers
 __all__ = ["bp", "directory", "feed", "members", "posts", "settings"]
 
 
-@bp.context_processor
+@bp.app_context_processor
 def _group_helpers() -> dict:
-    """Templates ask ``perms`` (``core.permissions``) what to show; they never test roles themselves."""
+    """Templates ask ``perms`` (``core.permissions``) what to show; they never test roles themselves.
+
+    App-wide, so a plugin's template that draws group parts (``groups/_macros.html``) has them too."""
     return group_page_helpers()

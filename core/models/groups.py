@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
@@ -17,6 +17,7 @@ class Group(db.Model):
     """A group: its page, rules, who may join and how; ``is_private`` hides its content from non-members."""
 
     __tablename__ = "groups"
+    __table_args__ = (Index("ix_groups_directory", "name", "id"),)  # the directory's order and cursor
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)

@@ -14,7 +14,10 @@ class Notification(db.Model):
     """Something a member is told in the app (and perhaps by mail): a ``kind`` and its data, read or not."""
 
     __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at"),)
+    __table_args__ = (
+        Index("ix_notifications_user_unread", "user_id", "read_at"),
+        Index("ix_notifications_user_newest", "user_id", "id"),  # the list, newest first, and its cursor
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)

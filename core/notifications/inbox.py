@@ -22,13 +22,24 @@ def visible() -> db.ColumnElement[bool]:
     return registry().visible(Notification)
 
 
-def unread_count_select(user_id_column) -> db.ScalarSelect:
-    """Unread, visible notifications of ``user_id_column``'s member, as a scalar subquery."""
-    return (
-        db.select(db.func.count(Notification.id))
-        .where(Notification.user_id == user_id_column, Notification.read_at.is_(None), visible())
-        .scalar_subquery()
+UNREAD_CAP = 100
+"""Unread notifications are counted up to this many; the header shows "99+" beyond 99."""
+
+
+def unread_count_select(user_id) -> db.ScalarSelect:
+    """Unread, visible notifications of ``user_id``'s member (a value or bound parameter), at most ``UNREAD_CAP``.
+
+    Counting over a ``LIMIT`` subquery stops after ``UNREAD_CAP`` index entries: the count runs
+    on every logged-in page, and a member with 25,000 unread ones must not cost 25,000 rows each time.
+    """
+    unread = (
+        db.select(db.literal(1))
+        .select_from(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None), visible())
+        .limit(UNREAD_CAP)
+        .subquery()
     )
+    return db.select(db.func.count()).select_from(unread).scalar_subquery()
 
 
 @dataclass

@@ -8,7 +8,8 @@ implementation runs in its own SAVEPOINT. ``docs/hooks.md`` is generated from th
 (``flask plugins docs``); a test fails when it is stale, and ``tests/core/test_hooks.py``
 has a ``test_hook_<name>`` per hook.
 
-Plugins only ever receive keyword arguments, and may accept any subset of them. A plugin
+Plugins only ever receive keyword arguments, and may accept any subset of them. Every hook
+called about something in a group takes that ``group`` (None where there is none). A plugin
 whose ``META.scope`` is ``"group"`` is only called for groups that switched it on: core
 takes the group from the ``group``, ``membership``, ``post`` or ``comment`` argument.
 """
@@ -131,7 +132,8 @@ class ContentType:
     ``snapshot(obj)`` (a plain-text copy kept as evidence) and ``url(obj)`` describe it;
     ``hide``/``delete`` are optional callables used by moderation. ``snapshot_html(obj)``,
     optional, gives the sanitized HTML readers saw (moderators see the evidence that way);
-    without it the snapshot is rendered as Markdown by core's sanitizer.
+    without it the snapshot is rendered as Markdown by core's sanitizer. ``plugin_id`` is
+    filled in by core: the plugin that declared the type (``"core"`` for core's own).
     """
 
     name: str
@@ -144,6 +146,7 @@ class ContentType:
     url: Any
     delete: Any = None
     snapshot_html: Any = None
+    plugin_id: str = field(default="core", compare=False)
 
 
 @dataclass(frozen=True)
@@ -346,11 +349,12 @@ def group_tabs(group: Group, user: User) -> list[GroupTab] | None:
 
 @hookspec
 @contract("ui")
-def template_slot(name: str, context: dict[str, Any]) -> str | Markup | None:
+def template_slot(name: str, context: dict[str, Any], group: Group | None) -> str | Markup | None:
     """Called when a core template renders ``{{ slot("name", **ctx) }}``.
 
     Arguments: ``name`` – the slot's name (see the table of slots); ``context`` – a dict of
-    what the template passed (``group``, ``post``, ``comment``, ``user``, …).
+    what the template passed (``group``, ``post``, ``comment``, ``user``, …); ``group`` – the
+    ``Group`` the page is about (the context's, or its post's or comment's), or None.
     Return: HTML as ``Markup`` or a ``str`` from ``render_template``, or None for nothing.
 
     It is inserted as-is: escape anything a person typed (``Markup("<b>{}</b>").format(value)``
@@ -373,13 +377,18 @@ def template_slot(name: str, context: dict[str, Any]) -> str | Markup | None:
 
 @hookspec
 @contract("content")
-def content_types() -> list[ContentType]:
+def content_types(group: Group | None) -> list[ContentType]:
     """Called when a feature needs to act on any kind of content without knowing it – the
-    reporting plugin finds, shows, snapshots and removes reported items this way.
+    reporting plugin finds, shows, snapshots and removes reported items this way (through
+    ``content_types(group=None)`` of the plugin API).
 
-    Arguments: none (a call for one group only asks group-scope plugins switched on there).
+    Arguments: ``group`` – the ``Group`` the caller is working in, or None for all content; a
+    call for one group only asks group-scope plugins switched on there.
     Return: a list of ``ContentType``. Core describes ``post``, ``comment`` and ``profile``;
-    describe every kind of content your plugin stores that people could report.
+    describe every kind of content your plugin stores that people could report. For a
+    group-scope plugin core itself keeps each item out where the plugin is off in the item's
+    group (``group_id``): ``load`` finds nothing and ``visible_to`` says no, so an item of a
+    switched-off feature cannot be reported, shown or moderated there.
 
     Example::
 
@@ -403,11 +412,13 @@ def content_types() -> list[ContentType]:
 
 @hookspec
 @contract("policy", on_error="deny")
-def can_interact(actor: User, target: User) -> bool | None:
+def can_interact(actor: User, target: User, group: Group | None) -> bool | None:
     """Called before ``actor`` comments on ``target``'s post, invites them to a group, notifies
     them (every notification) or pairs with them – through ``can_interact``.
 
-    Arguments: ``actor``, ``target`` – ``User`` objects (never the same person).
+    Arguments: ``actor``, ``target`` – ``User`` objects (never the same person); ``group`` – the
+    ``Group`` it happens in (the post's, the invitation's, the notification's), or None. A
+    group-scope plugin is only asked about groups that switched it on.
     Return: ``False`` to forbid; ``True`` or None to allow. Any ``False`` wins.
 
     Example::
@@ -480,11 +491,13 @@ def hidden_content_ids(viewer: User, content_type: str) -> Select | None:
 
 @hookspec
 @contract("policy")
-def content_placeholders(viewer: User, content_type: str, ids: list[int]) -> dict[int, Markup] | None:
+def content_placeholders(viewer: User, content_type: str, ids: list[int],
+                         group: Group | None) -> dict[int, Markup] | None:
     """Called once per list of content (a feed page, a post's comments) before it is rendered.
 
     Arguments: ``viewer`` – the current user (may be anonymous); ``content_type`` – ``"post"``
-    or ``"comment"``; ``ids`` – the ids about to be shown.
+    or ``"comment"``; ``ids`` – the ids about to be shown; ``group`` – the ``Group`` they are
+    in, or None.
     Return: ``{id: Markup}`` for items whose body this viewer must see replaced by the given
     placeholder (e.g. hidden by a moderator), or None. Use one query at most; core shows the
     original for ids not in the dict.
@@ -536,11 +549,12 @@ def group_created(group: Group, user: User) -> None:
 
 @hookspec
 @contract("events", savepoint=True)
-def member_joined(membership: Membership) -> None:
+def member_joined(membership: Membership, group: Group) -> None:
     """Called after someone becomes a member: open join, approved request or accepted
     invitation, inside the same transaction.
 
-    Arguments: ``membership`` – the new ``Membership`` (``.group``, ``.user``, ``.role``).
+    Arguments: ``membership`` – the new ``Membership`` (``.group``, ``.user``, ``.role``);
+    ``group`` – its ``Group``.
     Return: nothing.
 
     Example::
@@ -569,10 +583,11 @@ def member_left(group: Group, user: User) -> None:
 
 @hookspec
 @contract("events", savepoint=True)
-def post_created(post: Post) -> None:
+def post_created(post: Post, group: Group) -> None:
     """Called after a post is created, inside the same transaction.
 
-    Arguments: ``post`` – the new ``Post`` (``.group``, ``.author``, ``.body_source``, ``.body_html``).
+    Arguments: ``post`` – the new ``Post`` (``.group``, ``.author``, ``.body_source``, ``.body_html``);
+    ``group`` – its ``Group``.
     Return: nothing.
 
     Example::
@@ -585,10 +600,11 @@ def post_created(post: Post) -> None:
 
 @hookspec
 @contract("events", savepoint=True)
-def comment_created(comment: Comment) -> None:
+def comment_created(comment: Comment, group: Group) -> None:
     """Called after a comment is created, inside the same transaction.
 
-    Arguments: ``comment`` – the new ``Comment`` (``.post``, ``.author``).
+    Arguments: ``comment`` – the new ``Comment`` (``.post``, ``.author``); ``group`` – the
+    ``Group`` of its post.
     Return: nothing.
 
     Example::
@@ -697,8 +713,9 @@ def search_sources() -> list[SearchSource]:
 @hookspec
 @contract("support")
 def support_resources(locale: str, context: dict[str, Any]) -> list[SupportResource]:
-    """Called wherever help is shown: the support page (``/support``, linked from every footer)
-    and wherever a feature raises a concern (e.g. a self-harm report).
+    """Called wherever help is shown: core's support page (``/support``, the footer's "Get help"
+    unless a plugin's ``support_page`` takes its place) and wherever a feature raises a concern
+    (e.g. a self-harm report).
 
     Arguments: ``locale`` – the page's language, e.g. ``"de"``; ``context`` – a dict with at
     least ``country`` (ISO 3166-1 alpha-2: from ``?country=``, the member's profile, or the
@@ -718,6 +735,30 @@ def support_resources(locale: str, context: dict[str, Any]) -> list[SupportResou
             return [SupportResource(name="TelefonSeelsorge", kind="helpline", country="DE",
                                     phone="+498001110111", phone_display="0800 111 0 111",
                                     hours=_("24/7"), free=True, anonymous=True)]
+    """
+
+
+@hookspec(firstresult=True)
+@contract("support")
+def support_page(context: dict[str, Any]) -> str | None:
+    """Called wherever the site links to its help page (the "Get help" link in every footer) and
+    when someone opens core's ``/support``.
+
+    Arguments: ``context`` – a dict with ``country`` (ISO 3166-1 alpha-2 when the person chose
+    one, e.g. ``/support?country=AT``, else None) and ``reason`` (e.g. ``"general"``,
+    ``"self_harm"``).
+    Return: the URL of a help page that takes the place of core's, or None.
+
+    The site has one place for help, with one name: when a plugin answers, the footer's "Get
+    help" links to its page and ``/support`` redirects there (keeping the country); otherwise
+    ``/support`` is core's page of ``support_resources``, which always shows the emergency
+    number. The first answer wins. The built-in help center answers with ``/help``.
+
+    Example::
+
+        @hookimpl
+        def support_page(context):
+            return url_for("helpcenter.index", country=context["country"])
     """
 
 
@@ -837,7 +878,8 @@ SLOTS: dict[str, tuple[str, str]] = {
     "profile_details": ("on a member's profile, under their details", "`user` (the profile's owner)"),
     "group_sidebar": ("beside a group's feed", "`group`"),
     "group_settings": ("on a group's settings page (group admins)", "`group`"),
-    "support": ("on the support page (`/support`)", "`country`, `reason`"),
+    "support": ("on core's support page (`/support`, when no plugin's `support_page` takes its place)",
+                "`country`, `reason`"),
     "user_settings": ("on a member's settings pages", "`user` (the member)"),
     "admin_dashboard": ("on the admin dashboard (`/admin/`)", "–"),
 }

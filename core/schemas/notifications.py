@@ -39,7 +39,7 @@ class NotificationSchema(Schema):
 class NotificationPageSchema(Schema):
     items = fields.List(fields.Nested(NotificationSchema))
     next = fields.String(allow_none=True, metadata={"description": "Pass as ?before= for older ones; null at the end."})
-    unread_count = fields.Integer(metadata={"description": "Unread notifications in total."})
+    unread_count = fields.Integer(metadata={"description": "Unread notifications, counted up to 100 (100 or more)."})
 
 
 class ReadAllResultSchema(Schema):

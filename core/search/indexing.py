@@ -114,7 +114,7 @@ def _checked(registry: SearchRegistry, source: SearchSource, document: Any, obj:
         raise SearchSourceError(f"{where}: document() returned {document!r}, not a SearchDocument")
     if document.object_id != getattr(obj, "id", document.object_id):
         raise SearchSourceError(f"{where}: document() for row {obj.id} says object_id={document.object_id}")
-    if registry.scopes.get(source.name) == "group" and document.group_id is None:
+    if registry.scopes.get(source.name) == "group" and document.group_id is None and not source.site_content:
         raise SearchSourceError(f"{where}: a group plugin's documents need a group_id (row {document.object_id} "
                                 "has none), or its content would outlive the group's privacy and switch")
     return document

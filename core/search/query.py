@@ -151,9 +151,10 @@ def _source_clause(registry: SearchRegistry, source: SearchSource, viewer: Any) 
     if hidden is not None:
         parts.append(hidden)
     if registry.scopes.get(source.name) == "group":
-        parts.append(exists().where(GroupPluginState.group_id == SearchEntry.group_id,
-                                    GroupPluginState.plugin_id == source.plugin_id,
-                                    GroupPluginState.enabled.is_(True)))
+        switched_on = exists().where(GroupPluginState.group_id == SearchEntry.group_id,
+                                     GroupPluginState.plugin_id == source.plugin_id,
+                                     GroupPluginState.enabled.is_(True))
+        parts.append(or_(SearchEntry.group_id.is_(None), switched_on) if source.site_content else switched_on)
     return and_(*parts)
 
 
@@ -186,8 +187,7 @@ def statement(viewer: Any, parsed: text.ParsedQuery, sources: list[SearchSource]
         stmt = stmt.where(SearchEntry.group_id == select(Group.id).where(Group.slug == group_slug).scalar_subquery())
     if after is not None:
         last_score, last_id = after
-        stmt = stmt.where(or_(score.element < last_score,
-                              and_(score.element == last_score, SearchEntry.id < last_id)))
+        stmt = stmt.where(keyset.after((score.element, SearchEntry.id), (last_score, last_id), descending=True))
     return stmt.order_by(score.element.desc(), SearchEntry.id.desc()).limit(limit + 1)
 
 

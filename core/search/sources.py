@@ -88,6 +88,9 @@ class SearchSource:
       private group). Core's group source sets it False: names and descriptions are public.
     - ``rows()``: the statement ``flask search reindex`` walks (default ``select(model)``); add
       the eager loads ``document`` needs.
+    - ``site_content``: for a group-scope plugin whose content is either a group's or site-wide
+      (resource hubs): a document without ``group_id`` is then allowed and follows the site-wide
+      switch only. Without it, a group plugin's document must name its group.
     """
 
     name: str
@@ -101,6 +104,7 @@ class SearchSource:
     parent: str | None = None
     group_content: bool = True
     rows: Callable[[], Select] | None = None
+    site_content: bool = False
     plugin_id: str = field(default=CORE_PLUGIN_ID, compare=False)
 
 

@@ -30,18 +30,16 @@ class World:
     member: Any  # member of the public group, invited to the private one
     applicant: Any  # waiting for an answer from the public group
     values: dict[str, Any] = field(default_factory=dict)
-    reset_token: str = ""
 
     def url_for(self, rule: Rule) -> str:
         """The rule's path with each ``<converter:name>`` replaced by the world's value for ``name``."""
-        values = dict(self.values, token=self.reset_token) if rule.endpoint == "auth.reset_password" else self.values
-        return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: str(values[m.group(1)]), rule.rule)
+        return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: str(self.values[m.group(1)]), rule.rule)
 
 
 def build_world(make_user, make_group, make_post, make_comment) -> World:
     """Two groups, a post with a comment, a join request, an invitation, notifications, a token, a session."""
     from core.auth import login_sessions
-    from core.auth.tokens import confirmation_token, reset_token
+    from core.auth.tokens import confirmation_token
     from core.extensions import db
     from core.models import ApiToken, Invitation, JoinRequest
     from core.notify import notify
@@ -68,7 +66,7 @@ def build_world(make_user, make_group, make_post, make_comment) -> World:
     from core.models import Notification
 
     notification_id = db.session.scalar(db.select(Notification.id).where(Notification.user_id == owner.id))
-    return World(owner=owner, member=member, applicant=applicant, reset_token=reset_token(owner), values={
+    return World(owner=owner, member=member, applicant=applicant, values={
         "slug": commons.slug, "post_id": post.id, "comment_id": comment.id, "username": member.username,
         "user_id": member.id, "request_id": request.id, "invitation_id": invitation.id,
         "notification_id": notification_id, "token_id": token.id, "session_id": member_session.id,

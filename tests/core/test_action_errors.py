@@ -12,6 +12,8 @@ REFUSALS = {
     "invalid": InvalidInput("That name is taken.", field="slug"),
 }
 
+pytestmark = pytest.mark.fresh_app  # the tests add routes that raise each refusal
+
 
 @pytest.fixture
 def client(app):

@@ -123,6 +123,7 @@ def test_disabled_example_is_gone_and_its_data_comes_back(admin_client, member_c
 def test_example_distributions_own_test_suite_passes():
     """What a third-party author runs in their checkout: pytest with ``core.testing`` fixtures."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))  # this checkout's core
     result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:xdist"], cwd=EXAMPLE, env=env,
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]

@@ -97,6 +97,7 @@ def test_every_slot_is_documented():
 # --- setup ------------------------------------------------------------------------------------
 
 
+@pytest.mark.fresh_app  # counts the calls made while the app is built
 def test_hook_register_blueprints(app, client):
     assert [c["app"] for c in recorder.calls("register_blueprints")] == [app]  # once, while the app is built
     assert get_plugins().installed["recorder"].blueprints == ["recorder"]
@@ -110,6 +111,7 @@ def test_hook_register_commands(app):
     assert result.exit_code == 0 and "hello from the recorder plugin" in result.output
 
 
+@pytest.mark.fresh_app  # counts the calls made while the app is built
 def test_hook_register_jobs(app, job_queue):
     from core.jobs import enqueue
 
@@ -146,6 +148,7 @@ def test_hook_group_settings_schema(app, make_group, login, make_user):
 # --- registries -------------------------------------------------------------------------------
 
 
+@pytest.mark.fresh_app  # counts the calls made while the app is built
 def test_hook_register_notification_kinds(app, member, member_client):
     from core.notify import notify
 
@@ -158,6 +161,7 @@ def test_hook_register_notification_kinds(app, member, member_client):
     assert "Ping number 7." not in html_of(member_client, "/notifications/")
 
 
+@pytest.mark.fresh_app  # counts the calls made while the app is built
 def test_hook_register_email_kinds(app, member_client):
     assert len(recorder.calls("register_email_kinds")) == 1
     assert "Pings from the recorder" not in html_of(member_client, "/notifications/settings")
@@ -418,6 +422,18 @@ def test_hook_support_resources(app, client, enabled):
     assert "Emergency services" in html and 'href="tel:112"' in html
     assert recorder.calls("support_resources")[-1] == {"locale": "en", "context": {"country": "AT",
                                                                                   "reason": "general"}}
+
+
+def test_hook_support_page(app, client, enabled):
+    assert '<a href="/support">Get help</a>' in html_of(client, "/")  # no answer: core's page
+    assert client.get("/support").status_code == 200
+    recorder.SUPPORT_PAGE.append("/recorder/ping")
+    assert '<a href="/recorder/ping">Get help</a>' in html_of(client, "/")
+    response = client.get("/support?country=AT&reason=self_harm")
+    assert response.status_code == 302 and response.headers["Location"] == "/recorder/ping"
+    assert recorder.calls("support_page")[-1] == {"context": {"country": "AT", "reason": "self_harm"}}
+    plugin_state.set_enabled("recorder", False)
+    assert '<a href="/support">Get help</a>' in html_of(client, "/")
 
 
 # --- privacy ----------------------------------------------------------------------------------

@@ -158,41 +158,56 @@ def test_blocked_plugin_does_not_stop_the_upgrade(empty_database_url):
 
 
 @pytest.fixture
-def scaffolded_plugin(tmp_path, monkeypatch) -> str:
-    """A brand-new plugin package (from ``flask plugins new``) importable from ``tmp_path``."""
+def scaffolded_plugin(tmp_path, monkeypatch) -> tuple[str, Path]:
+    """A brand-new plugin distribution (from ``flask plugins new``) importable from ``tmp_path``."""
     from core.scaffold import create_plugin
 
     plugin_id = f"mig{uuid.uuid4().hex[:6]}"
-    root = create_plugin(plugin_id, tmp_path)
+    root = create_plugin(plugin_id, tmp_path, scope="group")
     monkeypatch.syspath_prepend(str(root))
-    return plugin_id
+    return plugin_id, root
 
 
-def test_migrate_starts_a_new_plugin_branch_in_its_own_package(empty_database_url, scaffolded_plugin):
-    plugin_id = scaffolded_plugin
+def test_a_generated_plugins_first_revision_builds_exactly_its_models(empty_database_url, scaffolded_plugin):
+    plugin_id, _root = scaffolded_plugin
+    with built_app(empty_database_url, plugins=[f"commonground_{plugin_id}"]) as app:
+        flask_db(app, "upgrade")
+        assert f"{plugin_id}_entries" in inspect(app.extensions["sqlalchemy"].engine).get_table_names()
+        assert schema_differences(app) == []
+        assert heads(app) <= applied_revisions(app)
+
+
+def test_migrate_adds_the_next_revision_to_a_generated_plugins_branch(empty_database_url, scaffolded_plugin):
+    plugin_id, root = scaffolded_plugin
     package = f"commonground_{plugin_id}"
+    models = root / package / "models.py"
+    text_column = "    text: Mapped[str] = mapped_column(String(TEXT_MAX_LENGTH), nullable=False)\n"
+    assert text_column in models.read_text()
+    models.write_text(models.read_text().replace(
+        text_column, text_column + "    mood: Mapped[str | None] = mapped_column(String(20))\n"))
+    versions = root / package / "migrations" / "versions"
+    (first,) = versions.glob("*.py")
     with built_app(empty_database_url, plugins=[HELLO, package]) as app:
         flask_db(app, "upgrade")
         # Drift in another plugin's table must not leak into this plugin's revision.
         with app.extensions["sqlalchemy"].engine.begin() as conn:
             conn.execute(text("DROP TABLE hello_greetings"))
-        flask_db(app, "migrate", "-m", f"{plugin_id} initial", "--branch-label", plugin_id)
-        versions = Path(sys.modules[package].__file__).parent / "migrations" / "versions"
-        (revision_file,) = versions.glob("*.py")
-        source = revision_file.read_text()
-        assert f"branch_labels = ('{plugin_id}',)" in source
-        assert "down_revision = None" in source
-        (core_head,) = (rev.revision for rev in script_directory(app).get_revisions("core@head"))
-        assert f"depends_on = '{core_head}'" in source
-        assert f"create_table('{plugin_id}_entries'" in source and "hello_greetings" not in source
+        flask_db(app, "migrate", "-m", "mood", "--head", f"{plugin_id}@head")
+        (second,) = set(versions.glob("*.py")) - {first}
+        source = second.read_text()
+        first_revision = next(rev.revision for rev in script_directory(app).walk_revisions()
+                              if plugin_id in rev.branch_labels and rev.down_revision is None)
+        assert f"down_revision = '{first_revision}'" in source
+        assert "add_column(sa.Column('mood'" in source and "hello_greetings" not in source
         assert "core.models" not in source  # custom column types are written as plain SQLAlchemy types
         assert "sqlite_autoincrement=True" in source  # ids never reused, without the author asking
 
         flask_db(app, "upgrade", f"{plugin_id}@head")
-        assert f"{plugin_id}_entries" in inspect(app.extensions["sqlalchemy"].engine).get_table_names()
+        columns = {c["name"] for c in inspect(app.extensions["sqlalchemy"].engine).get_columns(f"{plugin_id}_entries")}
+        assert "mood" in columns
 
         flask_db(app, "migrate", "-m", "nothing new", "--head", f"{plugin_id}@head")
-        assert list(versions.glob("*.py")) == [revision_file]
+        assert set(versions.glob("*.py")) == {first, second}
 
 
 def test_flask_db_upgrade_command_line_discovers_installed_plugins(empty_database_url, tmp_path):

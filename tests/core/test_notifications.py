@@ -153,6 +153,23 @@ def test_unread_count_appears_in_the_header_without_an_extra_query(app, client, 
     assert len(queries) == 2  # plugin state version + the user with their unread count
 
 
+def test_header_shows_99_plus_beyond_99_unread(app, client, login, people):
+    owner, applicant, group = people
+    add_notes(owner, applicant, group, 99)
+    login(client, owner)
+    assert re.search(r'<span class="badge" aria-label="99 unread">99</span>', client.get("/").text)
+    add_notes(owner, applicant, group, 60)
+    assert re.search(r'<span class="badge" aria-label="99\+ unread">99\+</span>', client.get("/").text)
+
+
+def test_unread_count_stops_counting_at_the_cap(app, people):
+    from core.notifications.inbox import UNREAD_CAP, unread_count_select
+
+    owner, applicant, group = people
+    add_notes(owner, applicant, group, UNREAD_CAP + 30)
+    assert db.session.scalar(db.select(unread_count_select(owner.id))) == UNREAD_CAP
+
+
 def test_list_is_keyset_paginated_newest_first(app, client, login, people):
     owner, applicant, group = people
     add_notes(owner, applicant, group, 25)

@@ -45,3 +45,20 @@ def test_plugin_page_of_a_private_group_is_404_for_outsiders(app, group, make_us
     db.session.commit()
     outsider = login(app.test_client(), make_user("outsider"))
     assert outsider.get("/g/allotment/notes").status_code == 404
+
+
+def test_a_plugin_template_drawing_group_parts_itself_gets_the_helpers(app, group, member, login):
+    """``perms`` and ``role_label`` are there for every template, not only the groups blueprint's."""
+    from flask import render_template_string
+    from flask_login import login_user
+
+    from core.plugin_api import group_or_404
+
+    with app.test_request_context("/grouptab/"):
+        login_user(member)
+        context = group_or_404("allotment")
+        html = render_template_string(
+            '{% from "groups/_macros.html" import group_header with context %}{{ group_header(context, []) }}'
+            '{{ role_label(context.membership.role) }} {{ perms.can_post(current_user, group) }}',
+            context=context, group=context.group)
+    assert "You are member here" in html and "member True" in html

@@ -51,6 +51,10 @@ def flask_commands() -> list[list[str]]:
     return commands
 
 
+FLASK_OWN_COMMANDS = {"run", "shell", "routes"}
+"""Commands every Flask app's ``flask`` has (from Flask itself, not the app's ``cli`` group)."""
+
+
 def test_every_flask_command_in_the_guide_exists_with_its_options(app):
     import click
 
@@ -58,6 +62,8 @@ def test_every_flask_command_in_the_guide_exists_with_its_options(app):
     assert {"db", "plugins"} <= {words[0] for words in commands}
     ctx = click.Context(app.cli)
     for words in commands:
+        if words[0] in FLASK_OWN_COMMANDS:
+            continue
         command = app.cli.get_command(ctx, words[0])
         assert command is not None, words
         rest = words[1:]
@@ -69,3 +75,54 @@ def test_every_flask_command_in_the_guide_exists_with_its_options(app):
         for word in rest:
             if word.startswith("-"):
                 assert word.split("=")[0] in known, f"flask {' '.join(words)}: no option {word}"
+
+
+# --- the group-scope path (part 15, examples/events_plugin) -----------------------------------
+
+EVENTS = ROOT / "examples" / "events_plugin"
+GROUP_PART = "## 15. A group feature: Events"
+
+
+def group_part() -> str:
+    text = GUIDE.read_text()
+    return text[text.index(GROUP_PART):]
+
+
+def test_the_group_part_shows_every_module_and_page_of_the_events_example():
+    package = EVENTS / "commonground_events"
+    expected = {p for p in package.rglob("*.py") if "__pycache__" not in p.parts}
+    expected |= {package / "templates" / "events" / "index.html", package / "templates" / "events" / "event.html",
+                 EVENTS / "tests" / "conftest.py"}
+    shown_here = {m["path"] for m in FILE_BLOCK.finditer(group_part())}
+    missing = {str(p.relative_to(ROOT)) for p in expected} - shown_here
+    assert not missing, f"part 15 of the plugin guide does not show {sorted(missing)}"
+
+
+def try_it_commands() -> list[list[str]]:
+    """The ``flask`` commands of part 15's last shell block ("Try it"), in order."""
+    *_, block = SHELL_BLOCK.finditer(group_part())
+    lines = (line.split("#", 1)[0].strip() for line in block["body"].splitlines())
+    return [shlex.split(line)[1:] for line in lines if line.startswith("flask ")]
+
+
+@pytest.mark.plugins("commonground_events")
+def test_following_the_group_part_gets_the_demo_group_its_events_tab(app, login):
+    """Part 15.12 as written: seed, enable site-wide, switch on for the group; the tab is there.
+    (``flask db upgrade`` is what the test database already is; the worker runs elsewhere.)"""
+    from core.extensions import db
+    from core.models import Group, User
+
+    runner = app.test_cli_runner()
+    steps = [words for words in try_it_commands() if words[0] in ("seed", "plugins")]
+    assert ["plugins", "enable", "events", "--group", "neighbours"] in steps
+    for words in steps:
+        result = runner.invoke(args=words)
+        assert result.exit_code == 0, f"flask {' '.join(words)}: {result.output}"
+    db.session.expire_all()
+    sam = db.session.scalar(db.select(User).where(User.username == "sam"))
+    group = db.session.scalar(db.select(Group).where(Group.slug == "neighbours"))
+    page = login(app.test_client(), sam).get("/g/neighbours/events")
+    assert page.status_code == 200 and 'aria-current="page">Veranstaltungen</a>' in page.text  # Sam reads German
+    result = runner.invoke(args=["plugins", "disable", "events", "--group", "neighbours"])
+    assert result.exit_code == 0 and group.slug in result.output
+    assert login(app.test_client(), sam).get("/g/neighbours/events").status_code == 404

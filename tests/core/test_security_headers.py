@@ -101,6 +101,7 @@ class TestBehindHttps:
         assert "Secure" in response.headers["Set-Cookie"]
         assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
 
+    @pytest.mark.fresh_app  # adds a route
     def test_remember_me_cookie_follows_the_session_cookie(self, app, make_user):
         user = make_user("remembered")
 

@@ -255,6 +255,7 @@ def _client_probe(app: Flask):
     return app.test_client()
 
 
+@pytest.mark.fresh_app  # adds a route
 def test_forwarded_headers_are_ignored_when_no_proxy_is_configured(app):
     response = _client_probe(app).get("/_client-probe", headers={"X-Forwarded-For": "203.0.113.7",
                                                                  "X-Forwarded-Proto": "https"})
@@ -266,11 +267,13 @@ class TestBehindOneReverseProxy:
     def app_config(self):
         return {"PROXY_COUNT": 1}
 
+    @pytest.mark.fresh_app  # adds a route
     def test_client_address_and_scheme_come_from_the_proxy_headers(self, app):
         response = _client_probe(app).get("/_client-probe", headers={"X-Forwarded-For": "203.0.113.7",
                                                                      "X-Forwarded-Proto": "https"})
         assert response.get_data(as_text=True) == "203.0.113.7 https"
 
+    @pytest.mark.fresh_app  # adds a route
     def test_only_the_hop_added_by_the_proxy_is_trusted(self, app):
         response = _client_probe(app).get("/_client-probe", headers={"X-Forwarded-For": "198.51.100.1, 203.0.113.7"})
         assert response.get_data(as_text=True).split()[0] == "203.0.113.7"

@@ -8,7 +8,7 @@ import pytest
 from core.extensions import db
 from core.models import OutboxMessage
 from core.models.base import utcnow
-from core.outbox import enqueue, send_pending
+from core.outbox import enqueue, relay, send_pending
 
 
 @pytest.fixture
@@ -50,6 +50,18 @@ def test_one_connection_carries_a_whole_batch(app, smtp_server):
     db.session.commit()
     assert send_pending().sent == 3
     assert [m["Subject"] for m in smtp_server.messages] == ["Message 0", "Message 1", "Message 2"]
+    assert len(smtp_server.connections) == 1
+
+
+def test_a_relay_run_delivers_every_batch_once_over_one_connection(app, smtp_server, outbox):
+    for n in range(25):
+        enqueue(f"p{n}@example.org", f"Message {n}", "text")
+    db.session.commit()
+    assert relay(limit=10).sent == 25  # three batches
+    assert sorted(m["Subject"] for m in smtp_server.messages) == sorted(f"Message {n}" for n in range(25))
+    assert len(smtp_server.connections) == 1
+    assert all(row.sent_at is not None for row in outbox())
+    assert relay(limit=10).sent == 0 and len(smtp_server.messages) == 25  # nothing twice
 
 
 def test_message_survives_an_outage_and_is_delivered_exactly_once_when_the_server_is_back(

@@ -1,0 +1,61 @@
+"""Uploaded files: images re-encoded and stripped of metadata, kept by a pluggable backend.
+
+Callers never see a path: ``store_image`` checks and re-encodes an upload and returns a
+``StoredFile`` whose ``key`` is what a model keeps; ``file_url(key)`` is where browsers fetch it
+(``/files/<key>``, served by ``core.storage.views`` with the right content type). The backend is
+chosen by ``STORAGE_BACKEND`` (``"local"``: a directory, ``UPLOADS_DIR``, default
+``instance/uploads``); an S3-compatible backend implements the same ``Backend`` protocol.
+"""
+from __future__ import annotations
+
+from flask import Flask, current_app, url_for
+
+from core.storage.backend import Backend, LocalBackend
+from core.storage.images import ImageRejected, StoredFile, reencode_image
+
+__all__ = ["Backend", "ImageRejected", "LocalBackend", "StoredFile", "delete_file", "file_url", "get_backend",
+           "init_app", "store_image"]
+
+EXTENSION_KEY = "commonground.storage"
+
+
+def init_app(app: Flask) -> None:
+    """Create the configured backend once per app."""
+    kind = app.config.get("STORAGE_BACKEND", "local")
+    if kind != "local":
+        raise RuntimeError(f"Unknown STORAGE_BACKEND {kind!r} (known: 'local')")
+    app.extensions[EXTENSION_KEY] = LocalBackend(app.config["UPLOADS_DIR"])
+    from core.storage.views import bp
+
+    app.register_blueprint(bp)
+
+
+def get_backend() -> Backend:
+    return current_app.extensions[EXTENSION_KEY]
+
+
+def store_image(stream, *, max_bytes: int | None = None, max_side: int = 1024) -> StoredFile:
+    """Check, re-encode and store an uploaded image; raises ``ImageRejected`` with a message for the field.
+
+    ``stream`` is a file-like object (a ``FileStorage`` from ``request.files``). Refused: more
+    than ``max_bytes`` (default ``UPLOAD_MAX_BYTES``), anything Pillow cannot read as PNG, JPEG,
+    GIF or WebP, and images over ``IMAGE_MAX_PIXELS`` (decompression bombs). The stored copy is
+    a fresh PNG or JPEG at most ``max_side`` pixels wide and high, with no EXIF, XMP or comments.
+    """
+    config = current_app.config
+    limit = int(max_bytes or config["UPLOAD_MAX_BYTES"])
+    data = stream.read(limit + 1)
+    stored = reencode_image(data, max_bytes=limit, max_pixels=int(config["IMAGE_MAX_PIXELS"]), max_side=max_side)
+    get_backend().put(stored.key, stored.data, stored.content_type)
+    return stored
+
+
+def file_url(key: str | None) -> str | None:
+    """Where a browser fetches a stored file (``None`` for no file)."""
+    return url_for("files.serve", key=key) if key else None
+
+
+def delete_file(key: str | None) -> None:
+    """Remove a stored file; a missing one is not an error."""
+    if key:
+        get_backend().delete(key)

@@ -1,0 +1,74 @@
+"""Image checks and re-encoding: what the uploader sent is never what is served.
+
+Decoding a fresh copy of the pixels drops EXIF (GPS positions, camera serials), XMP and
+comments, and defeats polyglot files; a pixel limit checked *before* decoding refuses
+decompression bombs (a few kilobytes that would expand to gigabytes).
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import warnings
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from PIL import Image, UnidentifiedImageError
+
+ACCEPTED_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
+
+
+class ImageRejected(ValueError):
+    """An upload that is not stored; ``message`` is shown at the form field."""
+
+    def __init__(self, message) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    key: str
+    content_type: str
+    width: int
+    height: int
+    data: bytes
+
+
+def reencode_image(data: bytes, *, max_bytes: int, max_pixels: int, max_side: int) -> StoredFile:
+    """A clean PNG (transparency) or JPEG copy of ``data``, scaled to fit ``max_side``."""
+    if not data:
+        raise ImageRejected(_l("Choose an image file."))
+    if len(data) > max_bytes:
+        raise ImageRejected(_l("The image is too large (at most %(size)s kB).", size=max_bytes // 1024))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(data)) as source:
+                if source.format not in ACCEPTED_FORMATS:
+                    raise ImageRejected(_l("Upload a PNG, JPEG, GIF or WebP image."))
+                width, height = source.size
+                if width * height > max_pixels:
+                    raise ImageRejected(_l("The image has too many pixels."))
+                source.seek(0)
+                source.load()
+                has_alpha = source.mode in ("RGBA", "LA", "PA") or "transparency" in source.info
+                pixels = source.convert("RGBA" if has_alpha else "RGB")
+        except ImageRejected:
+            raise
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise ImageRejected(_l("The image has too many pixels.")) from None
+        except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+            raise ImageRejected(_l("This file is not an image we can read.")) from None
+    pixels.thumbnail((max_side, max_side))
+    clean = Image.new(pixels.mode, pixels.size)
+    clean.paste(pixels)
+    out = io.BytesIO()
+    if has_alpha:
+        clean.save(out, format="PNG", optimize=True)
+        ext, content_type = "png", "image/png"
+    else:
+        clean.save(out, format="JPEG", quality=85)
+        ext, content_type = "jpg", "image/jpeg"
+    encoded = out.getvalue()
+    key = f"images/{hashlib.sha256(encoded).hexdigest()}.{ext}"
+    return StoredFile(key=key, content_type=content_type, width=clean.width, height=clean.height, data=encoded)

@@ -1,0 +1,129 @@
+"""Conversation tables: conversations, who takes part, messages, and each member's preferences.
+
+Every table is prefixed ``conversations_``. A conversation is ``direct`` (two people),
+``group`` (a few people) or ``team`` (a member and a group's staff as a shared inbox: the
+staff are not participants, their group role gives them access). ``last_message_id`` on
+the conversation and ``last_read_id`` on a participant make unread counts one query.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.plugin_api import UTCDateTime, db, utcnow
+
+DIRECT = "direct"
+GROUP = "group"
+TEAM = "team"
+
+# participant states
+ACTIVE = "active"
+REQUEST = "request"
+DECLINED = "declined"
+LEFT = "left"
+
+# team line status
+OPEN = "open"
+ANSWERED = "answered"
+CLOSED = "closed"
+TEAM_STATUSES = (OPEN, ANSWERED, CLOSED)
+
+# who may message me
+FROM_GROUPS = "groups"
+FROM_TALKED = "talked"
+FROM_NOBODY = "nobody"
+WHO_MAY_MESSAGE = (FROM_GROUPS, FROM_TALKED, FROM_NOBODY)
+
+_AUTOINCREMENT = {"sqlite_autoincrement": True}
+
+
+class Conversation(db.Model):
+    __tablename__ = "conversations_conversations"
+    __table_args__ = (Index("ix_conversations_conversations_team", "group_id", "status", "last_message_id"),
+                      _AUTOINCREMENT)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), nullable=False, default=DIRECT)
+    subject: Mapped[str | None] = mapped_column(String(200))
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow, index=True)
+    last_message_id: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    status: Mapped[str | None] = mapped_column(String(10))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    source_post_id: Mapped[int | None] = mapped_column(Integer)
+    retention_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    group = relationship("Group")
+    assignee = relationship("User", foreign_keys=[assignee_id])
+    participants = relationship("Participant", back_populates="conversation", cascade="all, delete-orphan",
+                                passive_deletes=True)
+
+
+class Participant(db.Model):
+    __tablename__ = "conversations_participants"
+    __table_args__ = (UniqueConstraint("conversation_id", "user_id", name="uq_conversations_participants_pair"),
+                      Index("ix_conversations_participants_inbox", "user_id", "state"),
+                      _AUTOINCREMENT)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations_conversations.id", ondelete="CASCADE"), nullable=False, index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    state: Mapped[str] = mapped_column(String(10), nullable=False, default=ACTIVE)
+    last_read_id: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    muted: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    state_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    last_emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    conversation = relationship("Conversation", back_populates="participants")
+    user = relationship("User")
+
+
+class Message(db.Model):
+    __tablename__ = "conversations_messages"
+    __table_args__ = (Index("ix_conversations_messages_thread", "conversation_id", "id"), _AUTOINCREMENT)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations_conversations.id", ondelete="CASCADE"), nullable=False)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    author_erased: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    body_source: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    body_html: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    body_inert: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    from_team: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    signed_as_team: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    internal: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+    author = relationship("User")
+
+
+class Preference(db.Model):
+    """A member's choices: who may message them, and whether mail may carry message text."""
+
+    __tablename__ = "conversations_preferences"
+    __table_args__ = (_AUTOINCREMENT,)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, unique=True)
+    who_may_message: Mapped[str] = mapped_column(String(10), nullable=False, default=FROM_GROUPS)
+    email_content: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    email_enabled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+
+
+class TeamSetting(db.Model):
+    """Per group: whether team answers are signed as the team or by the staff member's name."""
+
+    __tablename__ = "conversations_team_settings"
+    __table_args__ = (_AUTOINCREMENT,)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), nullable=False, unique=True)
+    sign_as_team: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)

@@ -1,0 +1,166 @@
+"""What readers and editors see: hubs, listings and a resource in the reader's language.
+
+Each loader is one SQL query whatever the number of resources, translations and revisions:
+a listing joins every resource to its original's published revision and to the published
+revision of its translation in the reader's locale, and picks the translation when there is one.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import abort, current_app, request
+from flask_babel import get_locale
+from flask_login import current_user
+from sqlalchemy import and_, func
+from sqlalchemy.orm import aliased, joinedload
+
+from core.plugin_api import db
+from plugins.resources.models import Hub, HubRole, Partner, Resource, ResourceText, Revision, Topic
+from plugins.resources.permissions import can_edit, can_see_hub
+
+
+@dataclass(frozen=True)
+class ReaderLocale:
+    """The language a page is shown in, and whether an asked-for language was unknown."""
+
+    code: str
+    unknown_request: str | None = None
+
+
+def reader_locale() -> ReaderLocale:
+    """``?lang=`` when it names a site language, else the reader's language (with a note for an unknown one)."""
+    asked = request.args.get("lang")
+    default = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+    if asked is None:
+        return ReaderLocale(default)
+    if asked in current_app.config["LANGUAGES"]:
+        return ReaderLocale(asked)
+    return ReaderLocale(default, unknown_request=asked[:20])
+
+
+def localized(texts: dict | None, locale: str) -> str:
+    """A hub's or topic's label in ``locale``, else the site's default language, else any."""
+    texts = texts or {}
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    return texts.get(locale) or texts.get(default) or next(iter(texts.values()), "")
+
+
+def viewer_roles() -> dict[int, str]:
+    """The viewer's hub roles, {hub id: role}; one query for members, none for visitors."""
+    if not getattr(current_user, "is_authenticated", False):
+        return {}
+    return dict(db.session.execute(db.select(HubRole.hub_id, HubRole.role)
+                                   .where(HubRole.user_id == current_user.id)).all())
+
+
+def hub_or_404(hub_slug: str, group_slug: str | None) -> Hub:
+    """The hub, reached at its own address (site-wide or under its group) and visible to the viewer."""
+    query = db.select(Hub).options(joinedload(Hub.group)).where(Hub.slug == hub_slug)
+    hub = db.session.scalar(query)
+    if hub is None:
+        abort(404)
+    if (group_slug is None) != (hub.group_id is None) or (group_slug and hub.group.slug != group_slug):
+        abort(404)
+    if not can_see_hub(current_user, hub):
+        abort(404)
+    return hub
+
+
+def topics_of(hub_id: int) -> list[Topic]:
+    return list(db.session.scalars(db.select(Topic).where(Topic.hub_id == hub_id)
+                                   .order_by(Topic.position, Topic.id)))
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A resource as listed: the revision shown, and whether it is a fallback to the original."""
+
+    resource: Resource
+    revision: Revision
+    locale: str
+    fallback: bool
+    published: bool
+
+
+def entries(locale: str, *, editor: bool, hub_id: int | None = None, topic_id: int | None = None,
+            partner_id: int | None = None, visible_hub_ids: Any = None, limit: int = 200) -> list[Entry]:
+    """Resources with their words in ``locale`` (or the original), published ones only unless ``editor``."""
+    original, translated = aliased(ResourceText), aliased(ResourceText)
+    original_rev, translated_rev = aliased(Revision), aliased(Revision)
+    shown_original = (func.coalesce(original.published_revision_id, original.latest_revision_id)
+                      if editor else original.published_revision_id)
+    query = (
+        db.select(Resource, original_rev, translated_rev, original.published_revision_id)
+        .join(original, and_(original.resource_id == Resource.id, original.is_original.is_(True)))
+        .join(original_rev, original_rev.id == shown_original)
+        .outerjoin(translated, and_(translated.resource_id == Resource.id, translated.locale == locale,
+                                    translated.is_original.is_(False)))
+        .outerjoin(translated_rev, translated_rev.id == translated.published_revision_id)
+        .options(joinedload(Resource.partner))
+        .order_by(Resource.id)
+        .limit(limit)
+    )
+    if hub_id is not None:
+        query = query.where(Resource.hub_id == hub_id)
+    if topic_id is not None:
+        query = query.where(Resource.topic_id == topic_id)
+    if partner_id is not None:
+        query = query.where(Resource.partner_id == partner_id)
+    if visible_hub_ids is not None:
+        query = query.where(Resource.hub_id.in_(visible_hub_ids))
+    found = []
+    for resource, orig_rev, trans_rev, published_id in db.session.execute(query).unique():
+        if trans_rev is not None:
+            found.append(Entry(resource, trans_rev, locale, False, True))
+        else:
+            found.append(Entry(resource, orig_rev, resource.language, resource.language != locale,
+                               published_id is not None))
+    return found
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A resource page's data: what to show, what is missing, what the editor should know."""
+
+    resource: Resource
+    revision: Revision | None
+    locale: str
+    fallback: bool
+    texts: list[ResourceText]
+
+
+def resource_or_404(hub: Hub, resource_id: int, locale: str, roles: dict[int, str]) -> Reading:
+    """The resource with topic, partner, texts and their revisions, in one query."""
+    resource = db.session.scalars(
+        db.select(Resource).options(
+            joinedload(Resource.topic), joinedload(Resource.partner),
+            joinedload(Resource.texts).joinedload(ResourceText.published),
+            joinedload(Resource.texts).joinedload(ResourceText.latest))
+        .where(Resource.id == resource_id, Resource.hub_id == hub.id)).unique().one_or_none()
+    if resource is None:
+        abort(404)
+    texts = list(resource.texts)
+    by_locale = {t.locale: t for t in texts}
+    editor = can_edit(current_user, hub, roles)
+    wanted, original = by_locale.get(locale), by_locale.get(resource.language)
+    if wanted is not None and wanted.published is not None:
+        return Reading(resource, wanted.published, locale, False, texts)
+    shown = original.published if original else None
+    if shown is None and editor and original is not None:
+        shown = original.latest
+    if shown is None:
+        abort(404)
+    return Reading(resource, shown, resource.language, resource.language != locale, texts)
+
+
+def partner_or_404(partner_slug: str) -> Partner:
+    partner = db.session.scalar(db.select(Partner).where(Partner.slug == partner_slug))
+    if partner is None:
+        abort(404)
+    return partner
+
+
+def site_hub_ids():
+    """Hubs anyone may read on a partner page: the site-wide ones (group hubs stay in their group)."""
+    return db.select(Hub.id).where(Hub.group_id.is_(None)).scalar_subquery()
