@@ -159,3 +159,12 @@ def test_every_table_with_an_integer_id_is_autoincrement_on_sqlite(app):
     missing = [table.name for table in integer_ids
                if "AUTOINCREMENT" not in str(CreateTable(table).compile(dialect=sqlite.dialect()))]
     assert missing == []
+
+
+def test_autogenerate_writes_autoincrement_into_a_new_table(app):
+    """``flask db migrate`` gives a plugin author's new table the option without them asking."""
+    from alembic.autogenerate import render_python_code
+    from alembic.operations import ops
+
+    code = render_python_code(ops.UpgradeOps(ops=[ops.CreateTableOp.from_table(db.metadata.tables["posts"])]))
+    assert "sqlite_autoincrement=True" in code

@@ -200,7 +200,6 @@ def test_migrate_adds_the_next_revision_to_a_generated_plugins_branch(empty_data
         assert f"down_revision = '{first_revision}'" in source
         assert "add_column(sa.Column('mood'" in source and "hello_greetings" not in source
         assert "core.models" not in source  # custom column types are written as plain SQLAlchemy types
-        assert "sqlite_autoincrement=True" in source  # ids never reused, without the author asking
 
         flask_db(app, "upgrade", f"{plugin_id}@head")
         columns = {c["name"] for c in inspect(app.extensions["sqlalchemy"].engine).get_columns(f"{plugin_id}_entries")}

@@ -104,9 +104,16 @@ SECOND_WORKER = textwrap.dedent("""
                       "WTF_CSRF_ENABLED": False, "RATELIMIT_STORAGE_URI": storage, "RATELIMIT_KEY_PREFIX": prefix,
                       "HELPCENTER_RATELIMIT_MEMBER": "2 per hour", "OUTBOX_DELIVER_AFTER_REQUEST": False},
                      plugins=["plugins.helpcenter"])
+    with app.app_context():  # log in as the member: a login session of their own, as the form would make
+        from core.auth import login_sessions
+        from core.extensions import db
+        from core.models import User
+
+        _row, cookie_id = login_sessions.create(db.session.get(User, int(user_id)))
+        db.session.commit()
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = f"{user_id}:1"
+        session["_user_id"] = cookie_id
     print(client.post("/help", data={"path": "support", "country": "DE", "language": "de"}).status_code)
 """)
 
