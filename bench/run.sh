@@ -36,6 +36,9 @@ trap cleanup EXIT
 export COMMONGROUND_SECRET_KEY
 COMMONGROUND_SECRET_KEY=$("$BIN/python" -c 'import secrets; print(secrets.token_hex(32))')
 export COMMONGROUND_MAIL_SPOOL_DIR="$tmp/mail"
+# Two workers counting rate limits in memory would not start (gunicorn.conf.py); the benchmark logs
+# in once per server and measures pages, so per-process counters are what it wants.
+export COMMONGROUND_RATELIMIT_ALLOW_PER_PROCESS=true
 
 seed() {  # seed DBFILE [PLUGIN,...]
   COMMONGROUND_SQLALCHEMY_DATABASE_URI="sqlite:///$1" "$BIN/python" -m bench.seed --enable "${2:-}"

@@ -11,7 +11,7 @@ from flask import Flask
 def create_app(config: dict[str, Any] | None = None,
                plugins: Iterable[ModuleType | str] | None = None) -> Flask:
     """Build the app. ``plugins`` given explicitly replaces entry-point discovery (tests)."""
-    from core import cli, errors, i18n, input_hygiene, routing, search, security, ui
+    from core import cli, errors, i18n, input_hygiene, rate_limit_storage, routing, search, security, ui
     from core.api import init_api
     from core.auth.session import init_login
     from core.config import load_config
@@ -25,6 +25,7 @@ def create_app(config: dict[str, Any] | None = None,
 
     app = Flask(__name__, instance_relative_config=True)
     load_config(app, config)
+    rate_limit_storage.check(app.config, rate_limit_storage.web_workers(app.config))
     routing.init_app(app)
     if app.config.get("PROXY_COUNT"):
         from werkzeug.middleware.proxy_fix import ProxyFix

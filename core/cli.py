@@ -5,8 +5,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from core.commands import dev, outbox, plugin_cli, seed, users
+    from core.commands import content, dev, outbox, plugin_cli, seed, users
     from core.jobs import commands as jobs
 
-    for module in (users, outbox, seed, plugin_cli, jobs, dev):
+    for module in (users, outbox, seed, plugin_cli, jobs, dev, content):
         app.cli.add_command(module.cli)

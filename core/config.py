@@ -6,6 +6,7 @@ environment.
 """
 from __future__ import annotations
 
+import copy
 import json
 import os
 import secrets
@@ -24,7 +25,7 @@ class Defaults:
 
     SECRET_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI: str | None = None  # filled from DATABASE_URL or instance/
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}  # pool_pre_ping is on unless set here
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -36,7 +37,18 @@ class Defaults:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE: bool | None = None  # None: same as SESSION_COOKIE_SECURE
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 14
+    # Log-in sessions live on the server (Settings → Sessions). One unused for this long ends;
+    # with "remember me" the limit is REMEMBER_COOKIE_DURATION instead.
+    LOGIN_SESSION_IDLE_SECONDS = 60 * 60 * 24 * 14
+    REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 60
+    # "Last seen" of a session is written at most this often (a read does not write every time).
+    LOGIN_SESSION_TOUCH_SECONDS = 5 * 60
     WTF_CSRF_TIME_LIMIT = None
+    # Requests with a larger body are refused with 413 before any of it is read (deploy guide:
+    # keep the reverse proxy's limit, e.g. nginx client_max_body_size, at least this large).
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    # JSON bodies nested deeper than this are refused with 400 (parsers recurse).
+    MAX_JSON_DEPTH = 32
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     LANGUAGES = ["en", "de"]
@@ -51,6 +63,9 @@ class Defaults:
     MAIL_SMTP_STARTTLS = False
     MAIL_SMTP_CONNECT_TIMEOUT = 5  # seconds to reach the server
     MAIL_SMTP_TIMEOUT = 10  # seconds to wait for each answer once connected
+    # True only if the mail server accepts SMTPUTF8 (addresses with letters like ä before the @);
+    # otherwise such addresses are refused where they are entered, as they could never get mail.
+    MAIL_SMTPUTF8 = False
     MAIL_SPOOL_DIR: str | None = None  # default instance/mail
     OUTBOX_MAX_ATTEMPTS = 8
     OUTBOX_BACKOFF_SECONDS = 30
@@ -62,12 +77,21 @@ class Defaults:
     JOBS_URL: str | None = None
     JOBS_NAME = "commonground"
     RATELIMIT_ENABLED = True
-    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STORAGE_URI = "memory://"  # per process: several web workers need redis://… (deploy guide)
+    # With more than one web worker, per-process counters are refused at start unless this is True.
+    RATELIMIT_ALLOW_PER_PROCESS = False
+    # How many processes serve the site; gunicorn.conf.py sets it (COMMONGROUND_WEB_WORKERS). None:
+    # unknown, the WEB_CONCURRENCY environment variable is asked instead.
+    WEB_WORKERS: int | None = None
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_LOGIN = "10 per minute;50 per hour"
     RATELIMIT_SIGNUP = "5 per minute;20 per hour"
     RATELIMIT_PASSWORD_RESET = "5 per minute;20 per hour"
     PAGE_SIZE = 20
+    # Hosts posts may show images from ("images.example.org", "*.example.org"); any other remote
+    # image is shown as a link, so no third party learns who reads a post. After a change, run
+    # `flask content rerender`.
+    IMAGE_HOSTS_ALLOWED: list[str] = []
     # werkzeug hash method for passwords; the test kit uses a one-round pbkdf2 so fixtures stay cheap.
     PASSWORD_HASH_METHOD = "scrypt"
     API_TITLE = "Common Ground API"
@@ -90,28 +114,37 @@ class Defaults:
 
 
 def _parse_env_value(raw: str) -> Any:
-    """Environment values are strings; accept JSON for lists, numbers and booleans."""
+    """JSON where it parses (``30``, ``["en", "de"]``); ``True``/``FALSE`` in any case are booleans too.
+
+    A string that is not JSON raises, and Flask keeps it as the string it is.
+    """
     lowered = raw.strip().lower()
     if lowered in {"true", "false"}:
         return lowered == "true"
-    try:
-        return json.loads(raw)
-    except ValueError:
-        return raw
+    return json.loads(raw)
+
+
+def _id_list(value: Any) -> list[str]:
+    """A list setting given as JSON or, as the docs promise for env vars, comma-separated."""
+    if isinstance(value, str):
+        return [item.strip() for item in value.split(",") if item.strip()]
+    if isinstance(value, list | tuple | set):
+        return [str(item).strip() for item in value if str(item).strip()]
+    return [str(value)]
 
 
 def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
     """Apply the three layers, then fill derived values (database URL, secret key)."""
     app.config.from_object(Defaults)
+    # The defaults' dicts and lists are class attributes: each app gets its own copy to change.
+    for key, value in list(app.config.items()):
+        if isinstance(value, dict | list):
+            app.config[key] = copy.deepcopy(value)
     instance_path = Path(app.instance_path)
     app.config.from_pyfile(str(instance_path / "config.py"), silent=True)
-    for key, raw in os.environ.items():
-        if key.startswith(ENV_PREFIX):
-            name = key[len(ENV_PREFIX):]
-            if name == "PLUGINS_BLOCKED":
-                app.config[name] = [p.strip() for p in raw.split(",") if p.strip()]
-            else:
-                app.config[name] = _parse_env_value(raw)
+    # COMMONGROUND_PAGE_SIZE=30, COMMONGROUND_SQLALCHEMY_ENGINE_OPTIONS__pool_size=10 (nested keys).
+    app.config.from_prefixed_env(ENV_PREFIX.rstrip("_"), loads=_parse_env_value)
+    app.config["PLUGINS_BLOCKED"] = _id_list(app.config.get("PLUGINS_BLOCKED") or [])
     if os.environ.get("DATABASE_URL") and not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
     if overrides:
@@ -125,6 +158,9 @@ def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
     elif uri.startswith("postgresql://"):
         uri = "postgresql+psycopg://" + uri[len("postgresql://"):]
     app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    # A pooled connection can die behind the pool's back (a PostgreSQL restart, a failover, an idle
+    # timeout): test it when it is checked out, so the next request reconnects instead of failing.
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance_path)
     if not app.config.get("MAIL_SPOOL_DIR"):

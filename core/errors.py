@@ -4,12 +4,17 @@ A refused action (``ActionError``: not found, not allowed, conflict, invalid inp
 answered here, once for every page and API view: views just call the action. A page that
 shows a form catches ``InvalidInput`` itself to re-render the form with the message at the
 field; anywhere else the API names the field in JSON and a page shows the message.
+
+Headers an error defines travel with it, whichever form it takes: ``Allow`` on a 405,
+``WWW-Authenticate`` on a 401, ``Retry-After`` on a 429.
 """
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.http import HTTP_STATUS_CODES
 
 from core.groups.errors import ActionError, NotFound
@@ -20,7 +25,26 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def _headers_of(error: HTTPException) -> list[tuple[str, str]]:
+    return [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
+
+
+def _size_text(size: int) -> str:
+    """1048576 -> "1 MB", 1536 -> "1.5 KB" (in the reader's number format)."""
+    for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= factor:
+            return f"{format_decimal(round(size / factor, 1))} {unit}"
+    return f"{size} B"
+
+
 def init_app(app: Flask) -> None:
+    @app.errorhandler(RequestEntityTooLarge)
+    def _too_large(error: RequestEntityTooLarge):
+        limit = current_app.config.get("MAX_CONTENT_LENGTH")
+        error.description = (_("The request is too large: at most %(size)s are accepted.", size=_size_text(limit))
+                             if limit else _("The request is too large."))
+        return _http(error)
+
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError):
         if wants_json():
@@ -55,5 +79,6 @@ def init_app(app: Flask) -> None:
                     body["errors"] = plain_messages(data["errors"])
                 elif "messages" in data:  # webargs validation errors
                     body["errors"] = plain_messages(data["messages"])
-            return jsonify(body), error.code
-        return render_template("errors/error.html", code=error.code, message=error.description), error.code
+            return jsonify(body), error.code, _headers_of(error)
+        return (render_template("errors/error.html", code=error.code, message=error.description), error.code,
+                _headers_of(error))

@@ -72,7 +72,8 @@ def build_message(row: Any, mail_from: str) -> EmailMessage:
         raise PermanentDeliveryError(f"invalid recipient address: {row.to_addr!r}")
     message = EmailMessage()
     message["From"] = mail_from
-    message["To"] = formataddr((name, addr))
+    # formataddr() cannot write an address beyond ASCII; smtplib sends such a one with SMTPUTF8.
+    message["To"] = formataddr((name, addr)) if addr.isascii() else addr
     message["Subject"] = row.subject
     message["Message-ID"] = row.message_id
     message["Date"] = format_datetime(row.created_at)

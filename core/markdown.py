@@ -1,24 +1,75 @@
-"""Markdown to safe HTML, done once at write time (the HTML is stored beside the source)."""
+"""Markdown to safe HTML, done once at write time (the HTML is stored beside the source).
+
+Images load only from this site and from the hosts in ``IMAGE_HOSTS_ALLOWED`` (see
+``core.image_hosts``); any other image is written as a link, so reading a post never tells a
+third party who read it. After that setting changes, ``flask content rerender`` renders the
+stored posts and comments again.
+"""
 from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table").enable(
-    "strikethrough"
-)
+from core import image_hosts
 
 ALLOWED_TAGS = {
     "a", "p", "br", "hr", "em", "strong", "del", "s", "code", "pre", "blockquote",
     "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody",
     "tr", "th", "td", "img",
 }
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "ol": {"start"}}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title", "class"}, "img": {"src", "alt", "title"}, "ol": {"start"}}
+#: The class of a link that stands for an image that was not loaded (styled with an icon).
+REMOTE_IMAGE_CLASS = "remote-image"
 
 
-def render_markdown(source: str) -> str:
-    """Render Markdown and sanitize the result; raw HTML in the source is escaped, never run."""
-    return sanitize_html(_md.render(source or ""))
+def _inside_link(tokens: list, idx: int) -> bool:
+    depth = 0
+    for token in tokens[:idx]:
+        depth += {"link_open": 1, "link_close": -1}.get(token.type, 0)
+    return depth > 0
+
+
+def _link_text(src: str) -> str:
+    parts = urlsplit(src)
+    text = (parts.netloc + parts.path) or src
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def _image(self, tokens, idx, options, env) -> str:
+    """An allowed image as ``<img>``; any other as a link to it (alt text, else its address)."""
+    token = tokens[idx]
+    src = token.attrGet("src") or ""
+    if image_hosts.embeddable(src, env.get("image_hosts", ())):
+        return self.image(tokens, idx, options, env)
+    text = escapeHtml(self.renderInlineAsText(token.children or [], options, env) or _link_text(src))
+    if _inside_link(tokens, idx):  # the surrounding link already goes somewhere: keep its text only
+        return text
+    return f'<a href="{escapeHtml(src)}" class="{REMOTE_IMAGE_CLASS}">{text}</a>'
+
+
+_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table").enable(
+    "strikethrough"
+)
+_md.add_render_rule("image", _image)
+
+
+def _keep_only_our_class(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "class":
+        return value if tag == "a" and value == REMOTE_IMAGE_CLASS else None
+    return value
+
+
+def render_markdown(source: str, allowed_image_hosts: Iterable[str] | None = None) -> str:
+    """Render Markdown and sanitize the result; raw HTML in the source is escaped, never run.
+
+    ``allowed_image_hosts`` defaults to the running app's ``IMAGE_HOSTS_ALLOWED``.
+    """
+    hosts = tuple(image_hosts.allowed() if allowed_image_hosts is None else allowed_image_hosts)
+    return sanitize_html(_md.render(source or "", {"image_hosts": hosts}))
 
 
 def sanitize_html(html: str) -> str:
@@ -27,6 +78,7 @@ def sanitize_html(html: str) -> str:
         html or "",
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_keep_only_our_class,
         url_schemes={"http", "https", "mailto"},
         link_rel="nofollow noopener noreferrer ugc",
     )

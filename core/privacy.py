@@ -24,6 +24,7 @@ from core.models import (
     Group,
     Invitation,
     JoinRequest,
+    LoginSession,
     Membership,
     Notification,
     NotificationPreference,
@@ -131,6 +132,15 @@ def export_user_data(user: User) -> dict[str, Any]:
                 select(ApiToken.name, ApiToken.prefix, ApiToken.created_at).where(ApiToken.user_id == user.id)
             )
         ],
+        "login_sessions": [
+            {"browser": browser, "system": platform, "remembered": remembered, "created_at": _iso(created),
+             "last_seen_at": _iso(seen)}
+            for browser, platform, remembered, created, seen in db.session.execute(
+                select(LoginSession.browser, LoginSession.platform, LoginSession.remembered,
+                       LoginSession.created_at, LoginSession.last_seen_at)
+                .where(LoginSession.user_id == user.id).order_by(LoginSession.created_at)
+            )
+        ],
         "plugins": {},
         "incomplete": [],
     }
@@ -221,6 +231,7 @@ def erase_user(user: User) -> None:
     db.session.execute(delete(Notification).where(Notification.user_id == uid))
     db.session.execute(delete(NotificationPreference).where(NotificationPreference.user_id == uid))
     db.session.execute(delete(ApiToken).where(ApiToken.user_id == uid))
+    db.session.execute(delete(LoginSession).where(LoginSession.user_id == uid))
     db.session.execute(delete(OutboxMessage).where(func.lower(OutboxMessage.to_addr) == user.email.lower()))
     # References that outlive them (who decided, who invited, who acted) become anonymous.
     db.session.execute(update(Notification).where(Notification.actor_id == uid).values(actor_id=None)

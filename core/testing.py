@@ -12,6 +12,8 @@
   per role (``member_client``, ``admin_client``), ``csrf_client`` (forms checked for their CSRF
   token as in production, the token sent as a browser would), ``count_queries``, ``enable_plugin``,
   ``plugin_settings`` (save settings), ``export_data``/``erase_account`` (a member's privacy actions).
+- ``redis_limits``: rate limits counted in a real Redis (``COMMONGROUND_TEST_REDIS_URL``); merge
+  its ``config`` into ``app_config``, look at its ``keys()``; the test's keys are deleted after it.
 - ``make_app(plugins=..., **config)``: a second app on the same database, i.e. another
   worker process (plugin state changes must reach it on its next request).
 - Jobs: the app's queue is in memory (``JOBS_URL = "memory://"``): nothing runs by itself.
@@ -22,8 +24,9 @@
   ``job_queue.run()`` (the relay job), ``core.outbox.send_pending()`` or
   ``app.test_cli_runner().invoke(args=["outbox", "send"])``. ``smtp_server`` is a REAL SMTP
   server (aiosmtpd) on a free loopback port recording what it receives (``.messages``);
-  ``stop()``/``start()`` simulate an outage, ``reject_with = "451 ..."`` a refusal;
-  ``hung_smtp_server`` accepts connections and never answers. Point the app
+  ``stop()``/``start()`` simulate an outage, ``reject_with = "451 ..."`` a refusal
+  (``SMTPRecorder(smtputf8=True)`` also offers SMTPUTF8); ``hung_smtp_server`` accepts
+  connections and never answers. Point the app
   at it by merging ``smtp_config`` into your ``app_config`` override::
 
       @pytest.fixture
@@ -333,6 +336,9 @@ def _wipe(db) -> None:
         else:
             for table in tables:
                 conn.execute(table.delete())
+            # Like RESTART IDENTITY: each test's ids start at 1 again (AUTOINCREMENT remembers them).
+            if conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").first():
+                conn.exec_driver_sql("DELETE FROM sqlite_sequence")
 
 
 @pytest.fixture
@@ -482,11 +488,16 @@ def make_comment(app) -> Callable[..., Any]:
 
 @pytest.fixture
 def login(app) -> Callable[..., Any]:
-    """``login(client, user)``: put ``user`` in ``client``'s session without the form."""
+    """``login(client, user)``: log ``client`` in as ``user`` without the form (a new login session)."""
 
     def do_login(client: Any, user: Any) -> Any:
+        from core.auth import login_sessions
+        from core.extensions import db
+
+        _row, cookie_id = login_sessions.create(user)
+        db.session.commit()
         with client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
+            session["_user_id"] = cookie_id
             session["_fresh"] = True
         return client
 
@@ -720,6 +731,47 @@ def job_queue(app) -> JobQueueDriver:
     return JobQueueDriver(app)
 
 
+REDIS_TEST_URL = os.environ.get("COMMONGROUND_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+# Flask-Limiter keeps the first key prefix it is given for the life of the process, so every test
+# in a process shares one; it keeps parallel runs on one Redis apart.
+RATELIMIT_TEST_PREFIX = f"cg-test-{uuid.uuid4().hex[:8]}"
+
+
+@dataclass
+class RedisLimits:
+    """``config`` to merge into ``app_config``; ``client`` to look into Redis; ``prefix`` of this run's keys."""
+
+    config: dict[str, Any]
+    client: Any
+    prefix: str
+
+    def keys(self) -> list[str]:
+        return sorted(key.decode() for key in self.client.scan_iter(f"*{self.prefix}*"))
+
+
+@pytest.fixture
+def redis_limits(redis_url: str) -> Iterator[RedisLimits]:
+    """Rate limits counted in a real Redis (``redis_url``)::
+
+        @pytest.fixture
+        def app_config(redis_limits):
+            return redis_limits.config
+
+    The run's keys are deleted after the test.
+    """
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    limits = RedisLimits({"RATELIMIT_STORAGE_URI": redis_url, "RATELIMIT_KEY_PREFIX": RATELIMIT_TEST_PREFIX},
+                         client, RATELIMIT_TEST_PREFIX)
+    try:
+        yield limits
+    finally:
+        for key in client.scan_iter(f"*{RATELIMIT_TEST_PREFIX}*"):
+            client.delete(key)
+        client.close()
+
+
 CHROMIUM_PATH = os.environ.get("COMMONGROUND_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -796,10 +848,11 @@ class SMTPRecorder:
     (mail_from, rcpt_tos, bytes). ``stop()`` and ``start()`` again on the same port simulate an
     outage; ``reject_with = "451 4.3.0 Try later"`` (or a 5xx) makes it refuse every message,
     ``reject_recipients = {"a@example.org": "451 ..."}`` only the messages to those addresses.
+    ``SMTPRecorder(smtputf8=True)`` also offers SMTPUTF8 (addresses beyond ASCII).
     ``connections`` lists the connections that delivered mail (their client address).
     """
 
-    def __init__(self, host: str = "127.0.0.1", port: int | None = None) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int | None = None, *, smtputf8: bool = False) -> None:
         import socket
 
         self.host = host
@@ -808,6 +861,7 @@ class SMTPRecorder:
                 sock.bind((host, 0))
                 port = sock.getsockname()[1]
         self.port = port
+        self.smtputf8 = smtputf8
         self.messages: list[Any] = []
         self.envelopes: list[tuple[str, list[str], bytes]] = []
         self.reject_with: str | None = None
@@ -840,7 +894,7 @@ class SMTPRecorder:
         from aiosmtpd.controller import Controller
 
         if self._controller is None:
-            controller = Controller(self, hostname=self.host, port=self.port)
+            controller = Controller(self, hostname=self.host, port=self.port, enable_SMTPUTF8=self.smtputf8)
             controller.start()
             self._controller = controller
         return self

@@ -7,13 +7,12 @@ then need the ``X-CSRFToken`` header from ``GET /auth/csrf``) or a personal toke
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user
 from flask_smorest import Blueprint, abort
 from flask_wtf.csrf import generate_csrf
 from marshmallow import Schema, fields
 
-from core.api.access import not_found, require_user
-from core.auth import accounts
+from core.api.access import PUBLIC, not_found, require_user
+from core.auth import accounts, login_sessions
 from core.auth.limits import account_mail_limit, login_limit, signup_limit
 from core.auth.tokens import user_for_confirmation
 from core.extensions import db
@@ -21,6 +20,7 @@ from core.models import ApiToken
 from core.schemas.users import (
     ConfirmEmailSchema,
     LoginSchema,
+    LoginSessionSchema,
     MeSchema,
     PasswordResetRequestSchema,
     PasswordResetSchema,
@@ -29,8 +29,7 @@ from core.schemas.users import (
     TokenCreateSchema,
     TokenSchema,
 )
-
-PUBLIC: list = []  # OpenAPI: no authentication needed
+from core.security import NO_STORE
 
 blp = Blueprint("api_auth", __name__, url_prefix="/api/v1", description="Accounts: sign-up, log-in, API tokens")
 
@@ -83,15 +82,17 @@ def login(data):
         abort(401, message=_("The email/username or password is wrong. Please try again."))
     if user.is_suspended:
         abort(403, message=accounts.suspension_message(user))
-    login_user(user, remember=data["remember"])
+    login_sessions.start(user, remember=data["remember"])
+    db.session.commit()
     return user
 
 
 @blp.route("/auth/logout", methods=["POST"])
 @blp.response(204)
 def logout():
-    """End the session (a Bearer token stays valid; revoke it to end it)."""
-    logout_user()
+    """End the session on the server (a Bearer token stays valid; revoke it to end it)."""
+    login_sessions.end_current()
+    db.session.commit()
 
 
 @blp.route("/auth/confirm", methods=["POST"])
@@ -171,8 +172,8 @@ def create_token(data):
     user = require_user()
     token, secret = ApiToken.issue(user, data["name"])
     db.session.commit()
-    return {"id": token.id, "name": token.name, "prefix": token.prefix, "created_at": token.created_at,
-            "token": secret}
+    return ({"id": token.id, "name": token.name, "prefix": token.prefix, "created_at": token.created_at,
+             "token": secret}, 201, NO_STORE)
 
 
 @blp.route("/auth/tokens/<int:token_id>", methods=["DELETE"])
@@ -186,4 +187,37 @@ def revoke_token(token_id: int):
     if token is None or token.user_id != user.id:
         not_found(_("No such token."))
     db.session.delete(token)
+    db.session.commit()
+
+
+@blp.route("/auth/sessions", methods=["GET"])
+@blp.response(200, LoginSessionSchema(many=True))
+@blp.alt_response(401, response="UNAUTHORIZED")
+def list_sessions():
+    """Where you are logged in, most recently used first; ``current`` marks the calling session."""
+    user = require_user()
+    this = login_sessions.current()
+    return [{"id": row.id, "browser": row.browser, "platform": row.platform, "remembered": row.remembered,
+             "created_at": row.created_at, "last_seen_at": row.last_seen_at,
+             "current": this is not None and row.id == this.id}
+            for row in login_sessions.active(user)]
+
+
+@blp.route("/auth/sessions", methods=["DELETE"])
+@blp.response(204)
+@blp.alt_response(401, response="UNAUTHORIZED")
+def end_other_sessions():
+    """Log out everywhere else: every session but the calling one ends (called with a token: all of them)."""
+    login_sessions.end_all(require_user(), keep_current=True)
+    db.session.commit()
+
+
+@blp.route("/auth/sessions/<int:session_id>", methods=["DELETE"])
+@blp.response(204)
+@blp.alt_response(401, response="UNAUTHORIZED")
+@blp.alt_response(404, response="NOT_FOUND")
+def end_session(session_id: int):
+    """End one of your sessions; that browser is logged out at once (the calling one too, if it is this)."""
+    if not login_sessions.end(require_user(), session_id):
+        not_found(_("No such session."))
     db.session.commit()

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint, abort
 
-from core.api.access import not_found, require_user
+from core.api.access import OPTIONAL_AUTH, not_found, require_user
 from core.groups import group_actions, keyset, membership_actions, queries
 from core.groups.limits import invite_limit, join_limit
 from core.groups.queries import GroupContext
@@ -74,6 +74,7 @@ def paged(load, cursor_name: str, *args: Any) -> queries.Page:
 @blp.route("/groups", methods=["GET"])
 @blp.arguments(DirectoryArgsSchema, location="query")
 @blp.response(200, GroupPageSchema)
+@blp.doc(security=OPTIONAL_AUTH)
 def list_groups(args: dict):
     """The group directory: every group by name (private ones too: name and description are public).
 
@@ -95,6 +96,7 @@ def create_group(data: dict):
 
 @blp.route("/groups/<slug>", methods=["GET"])
 @blp.response(200, GroupSchema)
+@blp.doc(security=OPTIONAL_AUTH)
 def get_group(slug: str):
     """One group; ``rules`` is null when you may not see its content (private, not a member)."""
     return group_or_404(slug).group
@@ -117,6 +119,7 @@ def update_group(data: dict, slug: str):
 @blp.route("/groups/<slug>/members", methods=["GET"])
 @blp.arguments(PageArgsSchema, location="query")
 @blp.response(200, MembershipPageSchema)
+@blp.doc(security=OPTIONAL_AUTH)
 def list_members(args: dict, slug: str):
     """Members, owners first; for everyone in a public group, for members only in a private one."""
     context = content_or_404(slug)

@@ -10,7 +10,7 @@ from flask import url_for
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from core.api.access import not_found, require_user
+from core.api.access import OPTIONAL_AUTH, not_found, require_user
 from core.api.groups import content_or_404, group_or_404, paged
 from core.groups import content_actions, queries
 from core.groups.limits import comment_limit
@@ -47,6 +47,7 @@ def comment_or_404(comment_id: int) -> Comment:
 @blp.route("/groups/<slug>/posts", methods=["GET"])
 @blp.arguments(FeedArgsSchema, location="query")
 @blp.response(200, PostPageSchema)
+@blp.doc(security=OPTIONAL_AUTH)
 def list_posts(args: dict, slug: str):
     """A group's feed, newest first; pass ``next`` as ``before`` for older posts."""
     context = content_or_404(slug)
@@ -69,6 +70,7 @@ def create_post(data: dict, slug: str):
 
 @blp.route("/posts/<int:post_id>", methods=["GET"])
 @blp.response(200, PostSchema)
+@blp.doc(security=OPTIONAL_AUTH)
 def get_post(post_id: int):
     post = post_or_404(post_id)
     load_placeholders(current_user, "post", [post.id], post.group)
@@ -100,6 +102,7 @@ def delete_post(post_id: int):
 @blp.route("/posts/<int:post_id>/comments", methods=["GET"])
 @blp.arguments(CommentArgsSchema, location="query")
 @blp.response(200, CommentPageSchema)
+@blp.doc(security=OPTIONAL_AUTH)
 def list_comments(args: dict, post_id: int):
     """A post's comments, oldest first; pass ``next`` as ``after`` for more."""
     post = post_or_404(post_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_login import current_user
 from flask_smorest import Blueprint
 
+from core.api.access import OPTIONAL_AUTH
 from core.api.groups import bad_cursor
 from core.groups import keyset
 from core.schemas.search import SearchArgsSchema, SearchPageSchema
@@ -15,6 +16,7 @@ blp = Blueprint("api_search", __name__, url_prefix="/api/v1", description="Searc
 @blp.route("/search", methods=["GET"])
 @blp.arguments(SearchArgsSchema, location="query")
 @blp.response(200, SearchPageSchema)
+@blp.doc(security=OPTIONAL_AUTH)
 def search(args: dict):
     """Posts, comments, groups, people and plugin content matching ``q``, best first.
 

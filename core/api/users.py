@@ -3,12 +3,11 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import gettext as _
-from flask_login import logout_user
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields
 
 from core.api.access import not_found, require_user
-from core.auth import accounts
+from core.auth import accounts, login_sessions
 from core.auth.search import search_users
 from core.extensions import db
 from core.models import User
@@ -17,13 +16,14 @@ from core.schemas.users import (
     AccountDeleteSchema,
     MeSchema,
     PasswordChangeSchema,
-    ProfileSchema,
+    ProfileChangeSchema,
     SuspendSchema,
     UserAdminSchema,
     UserListSchema,
     UserPublicSchema,
     UserSearchArgsSchema,
 )
+from core.security import NO_STORE
 
 blp = Blueprint("api_users", __name__, url_prefix="/api/v1", description="People: your account, profiles, admin")
 
@@ -50,7 +50,7 @@ def me():
 
 
 @blp.route("/me", methods=["PATCH"])
-@blp.arguments(ProfileSchema(partial=True))
+@blp.arguments(ProfileChangeSchema)
 @blp.response(200, MeSchema)
 @blp.alt_response(401, response="UNAUTHORIZED")
 def update_me(data):
@@ -86,7 +86,9 @@ def export_me():
     """Everything the platform keeps about you, including each plugin's part."""
     from core.privacy import export_user_data
 
-    return current_app.json.response(export_user_data(require_user()))
+    response = current_app.json.response(export_user_data(require_user()))
+    response.headers.update(NO_STORE)
+    return response
 
 
 @blp.route("/me", methods=["DELETE"])
@@ -108,7 +110,8 @@ def delete_me(data):
         delete_account(user)
     except LastOwnerError as exc:
         abort(409, message=str(exc), errors={"groups": [g.slug for g in exc.groups]})
-    logout_user()
+    login_sessions.end_current()
+    db.session.commit()
 
 
 @blp.route("/users", methods=["GET"])

@@ -8,14 +8,13 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app, request
+from flask import current_app
 from flask_babel import format_datetime
 from flask_babel import gettext as _
-from flask_login import login_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from core.auth import emails
+from core.auth import emails, login_sessions
 from core.extensions import db
 from core.models import User
 from core.models.base import utcnow
@@ -96,13 +95,10 @@ def confirm_email(user: User) -> None:
 
 
 def set_password(user: User, password: str, *, keep_session: bool = False) -> None:
-    """New password: other sessions end (version bump), the owner hears about it by mail."""
+    """New password: every other session ends (this one too without ``keep_session``); the owner hears by mail."""
     user.set_password(password)
-    user.session_version = (user.session_version or 1) + 1
+    login_sessions.end_all(user, keep_current=keep_session)
     emails.send_password_changed(user)
-    if keep_session:
-        remembered = bool(request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")))
-        login_user(user, remember=remembered)
 
 
 def request_password_reset(email: str) -> None:
@@ -123,7 +119,7 @@ def suspend(user: User, reason: str, until: Any = None) -> None:
     user.suspended_at = utcnow()
     user.suspended_until = until
     user.suspension_reason = reason
-    user.session_version = (user.session_version or 1) + 1
+    login_sessions.end_all(user)
 
 
 def unsuspend(user: User) -> None:

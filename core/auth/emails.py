@@ -21,7 +21,9 @@ def send_confirmation(user: User) -> None:
 
 
 def send_password_reset(user: User) -> None:
-    _send(user, "password_reset", url=absolute(path_for("auth.reset_password", token=reset_token(user))))
+    """The token travels in the link's fragment (never sent in a request) and as a code to paste."""
+    token = reset_token(user)
+    _send(user, "password_reset", url=absolute(path_for("auth.reset_password")) + "#token=" + token, code=token)
 
 
 def send_password_changed(user: User) -> None:

@@ -8,16 +8,11 @@ from core.models import User
 def search_users(q: str, after: int | None, limit: int) -> tuple[list[User], int | None]:
     """One page of matches below the ``after`` id; returns (users, cursor for the next page or None)."""
     query = db.select(User).order_by(User.id.desc()).limit(limit + 1)
-    q = (q or "").strip().lower()
+    q = (q or "").strip()
     if q:
-        pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(
-            db.or_(
-                db.func.lower(User.username).like(pattern, escape="\\"),
-                db.func.lower(User.email).like(pattern, escape="\\"),
-                db.func.lower(User.display_name).like(pattern, escape="\\"),
-            )
-        )
+        # autoescape: % and _ typed by the admin are matched literally, not as wildcards.
+        query = query.where(db.or_(*(column.icontains(q, autoescape=True)
+                                     for column in (User.username, User.email, User.display_name))))
     if after is not None:
         query = query.where(User.id < after)
     users = list(db.session.scalars(query))

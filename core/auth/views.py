@@ -7,6 +7,7 @@ everything typed kept, except passwords.
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from flask import (
     Blueprint,
@@ -21,15 +22,16 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
-from core.auth import accounts, emails
+from core.auth import accounts, emails, login_sessions
 from core.auth.limits import account_mail_limit, login_limit, signup_limit
 from core.auth.tokens import user_for_confirmation
 from core.countries import country_choices
 from core.extensions import db
 from core.forms import load_form
 from core.models import ApiToken, Group, Membership, User
+from core.models.base import utcnow
 from core.permissions import can_view_profile
 from core.schemas.users import (
     AccountDeleteSchema,
@@ -41,6 +43,7 @@ from core.schemas.users import (
     SignupSchema,
     TokenCreateSchema,
 )
+from core.security import NO_STORE
 
 bp = Blueprint("auth", __name__)
 
@@ -48,6 +51,7 @@ bp = Blueprint("auth", __name__)
 SETTINGS_PAGES = (
     ("auth.settings_profile", _l("Profile")),
     ("auth.settings_password", _l("Password")),
+    ("auth.settings_sessions", _l("Sessions")),
     ("notifications.settings", _l("Notifications")),
     ("auth.settings_tokens", _l("API tokens")),
     ("auth.settings_data", _l("Your data")),
@@ -89,8 +93,8 @@ def signup():
             except accounts.SignupConflict as conflict:
                 errors = {conflict.field: [accounts.conflict_message(conflict.field)]}
             else:
+                login_sessions.start(user)
                 db.session.commit()
-                login_user(user)
                 flash(_("Welcome, %(name)s! We sent a link to %(email)s: please open it to confirm your address.",
                         name=user.display_name, email=user.email), "success")
                 return redirect(url_for("web.index"))
@@ -153,7 +157,8 @@ def login():
             elif user.is_suspended:
                 errors = {"_schema": [accounts.suspension_message(user)]}
             else:
-                login_user(user, remember=data["remember"])
+                login_sessions.start(user, remember=data["remember"])
+                db.session.commit()
                 if not user.email_confirmed:
                     flash(_("Please confirm your email address to take part: open the link we sent you."), "info")
                 return redirect(next_url)
@@ -163,7 +168,8 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    logout_user()
+    login_sessions.end_current()
+    db.session.commit()
     flash(_("You are logged out."), "success")
     return redirect(url_for("web.index"))
 
@@ -187,27 +193,29 @@ def forgot_password():
     return render_template("auth/forgot.html", errors=errors, values=values)
 
 
-@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@bp.route("/password/reset", methods=["GET", "POST"])
 @account_mail_limit
-def reset_password(token: str):
-    from core.auth.tokens import user_for_reset
+def reset_password():
+    """The emailed link is ``/password/reset#token=…``: the token stays out of every URL path.
 
-    if user_for_reset(token) is None:
-        return render_template("auth/reset_invalid.html"), 404
+    A fragment never reaches the server, so no access log, proxy or Referer header ever holds a
+    token. ``static/reset-link.js`` copies it into the form's code field; without JavaScript the
+    person pastes the code the email also contains. The token is checked with the new password.
+    """
     errors: dict = {}
+    values: dict = {}
     if request.method == "POST":
-        form = request.form.copy()
-        form["token"] = token
-        data, errors, _values = load_form(PasswordResetSchema(), form)
+        data, errors, values = load_form(PasswordResetSchema(), request.form)
         if data is not None:
             user = data["user"]
             accounts.reset_password(user, data["password"])
+            login_sessions.end_current()
             db.session.commit()
-            logout_user()
             flash(_("Your password is changed. Please log in with the new one."), "success")
             return redirect(url_for("auth.login"))
-        return render_template("auth/reset.html", token=token, errors=errors), 422
-    return render_template("auth/reset.html", token=token, errors=errors)
+        values = {"token": request.form.get("token", "")}
+        return render_template("auth/reset.html", errors=errors, values=values), 422
+    return render_template("auth/reset.html", errors=errors, values=values)
 
 
 @bp.route("/settings/password", methods=["GET", "POST"])
@@ -224,6 +232,75 @@ def settings_password():
             return redirect(url_for("auth.settings_password"))
         return render_template("auth/settings_password.html", errors=errors), 422
     return render_template("auth/settings_password.html", errors=errors)
+
+
+# --- sessions: where you are logged in ------------------------------------------------------------
+
+
+def _device(row) -> str:
+    if row.browser and row.platform:
+        return _("%(browser)s on %(system)s", browser=row.browser, system=row.platform)
+    if row.platform:
+        return _("A browser on %(system)s", system=row.platform)
+    return row.browser or _("Unknown browser")
+
+
+def _last_active(row, now) -> str:
+    """Approximate on purpose: "last seen" is written at most every few minutes."""
+    from flask_babel import format_timedelta
+
+    touch = int(current_app.config["LOGIN_SESSION_TOUCH_SECONDS"]) // 60
+    if now - row.last_seen_at < timedelta(minutes=max(touch, 1)):
+        return _("in the last %(minutes)d minutes", minutes=max(touch, 1))
+    return format_timedelta(row.last_seen_at - now, granularity="minute", add_direction=True)
+
+
+@bp.get("/settings/sessions")
+@login_required
+def settings_sessions():
+    this = login_sessions.current()
+    now = utcnow()
+    sessions = [
+        {"id": row.id, "device": _device(row), "created_at": row.created_at, "remembered": row.remembered,
+         "current": this is not None and row.id == this.id, "last_active": _last_active(row, now)}
+        for row in login_sessions.active(current_user._get_current_object())
+    ]
+    sessions.sort(key=lambda entry: not entry["current"])
+    return render_template("auth/settings_sessions.html", sessions=sessions,
+                           touch_minutes=int(current_app.config["LOGIN_SESSION_TOUCH_SECONDS"]) // 60)
+
+
+@bp.post("/settings/sessions/<int:session_id>/end")
+@login_required
+def end_session(session_id: int):
+    this = login_sessions.current()
+    if not login_sessions.end(current_user._get_current_object(), session_id):
+        abort(404)
+    db.session.commit()
+    if this is not None and this.id == session_id:
+        flash(_("You are logged out."), "success")
+        return redirect(url_for("auth.login"))
+    flash(_("The session is ended: that device is logged out."), "success")
+    return redirect(url_for("auth.settings_sessions"))
+
+
+@bp.post("/settings/sessions/end-others")
+@login_required
+def end_other_sessions():
+    login_sessions.end_all(current_user._get_current_object(), keep_current=True)
+    db.session.commit()
+    flash(_("Every other session is ended. You are still logged in here."), "success")
+    return redirect(url_for("auth.settings_sessions"))
+
+
+@bp.post("/settings/sessions/end-all")
+@login_required
+def end_all_sessions():
+    login_sessions.end_all(current_user._get_current_object())
+    login_sessions.end_current()
+    db.session.commit()
+    flash(_("You are logged out everywhere, here too."), "success")
+    return redirect(url_for("auth.login"))
 
 
 # --- profile ---------------------------------------------------------------------------------------
@@ -298,7 +375,7 @@ def settings_tokens():
         else:
             status = 422
     return render_template("auth/settings_tokens.html", tokens=_tokens(), secret=secret, errors=errors,
-                           values=values), status
+                           values=values), status, NO_STORE
 
 
 @bp.post("/settings/tokens/<int:token_id>/revoke")
@@ -335,7 +412,8 @@ def settings_data():
                 errors = {"_schema": [str(exc)]}
                 status = 503 if isinstance(exc, ErasureFailed) else 422
             else:
-                logout_user()
+                login_sessions.end_current()
+                db.session.commit()
                 flash(_("Your account and everything you wrote are deleted. Take care!"), "success")
                 return redirect(url_for("web.index"))
         return render_template("auth/settings_data.html", errors=errors), status
@@ -356,5 +434,4 @@ def export_data():
     body = json.dumps(data, indent=2, ensure_ascii=False, default=str)
     filename = f"commonground-{current_user.username}.json"
     return Response(body, mimetype="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                             "Cache-Control": "no-store"})
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"', **NO_STORE})

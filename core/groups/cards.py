@@ -6,17 +6,18 @@ template from plain values only, never from the ORM row or the viewer: its HTML 
 function of those values and the locale, and the values themselves are the cache key. The
 per-viewer parts (may edit, may delete, what plugins add, a placeholder replacing the body)
 are among the values, so a change to anything shown simply misses the cache and no entry is
-ever invalidated. Each worker keeps its own bounded LRU (``CARD_CACHE_SIZE``, 0 turns it
-off); it is off while templates auto-reload, so editing a template shows at once.
+ever invalidated. Each worker keeps its own bounded LRU (cachetools' ``LRUCache``,
+``CARD_CACHE_SIZE`` entries, 0 turns it off); it is off while templates auto-reload, so
+editing a template shows at once.
 """
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from cachetools import LRUCache
 from flask import current_app, request
 from flask_babel import get_locale, get_timezone
 from flask_login import current_user
@@ -65,28 +66,23 @@ class CommentCard(NamedTuple):
 
 
 class CardCache:
-    """A bounded, thread-safe LRU of rendered cards for one app."""
+    """A bounded LRU of rendered cards for one app: cachetools' ``LRUCache`` behind a lock."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._entries: OrderedDict[tuple, Markup] = OrderedDict()
+        self.entries: LRUCache[tuple, Markup] = LRUCache(maxsize=max(size, 1))
         self._lock = threading.Lock()
 
     def get(self, key: tuple) -> Markup | None:
         with self._lock:
-            html = self._entries.get(key)
-            if html is not None:
-                self._entries.move_to_end(key)
-            return html
+            return self.entries.get(key)
 
     def put(self, key: tuple, html: Markup) -> None:
         with self._lock:
-            self._entries[key] = html
-            if len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+            self.entries[key] = html
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self.entries)
 
 
 def _cache() -> CardCache | None:

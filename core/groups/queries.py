@@ -296,8 +296,9 @@ def directory_page(viewer: Any, query: str, after: str | None, limit: int) -> Pa
     else:
         stmt = db.select(Group, literal(None), literal(0))
     if query:
-        pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        stmt = stmt.where(or_(Group.name.ilike(pattern, escape="\\"), Group.description.ilike(pattern, escape="\\")))
+        # autoescape: % and _ in the search are matched literally, not as wildcards.
+        stmt = stmt.where(or_(Group.name.icontains(query, autoescape=True),
+                              Group.description.icontains(query, autoescape=True)))
     if after:
         stmt = stmt.where(keyset.after((Group.name, Group.id), keyset.decode(after, (str, int))))
     rows = db.session.execute(stmt.order_by(Group.name, Group.id).limit(limit + 1)).all()

@@ -1,6 +1,7 @@
 """All core models, importable from one place."""
 from core.models.groups import ROLE_RANK, ROLES, Group, Invitation, JoinRequest, Membership
 from core.models.jobs import JobClaim
+from core.models.login_sessions import LoginSession
 from core.models.notifications import Notification, NotificationPreference
 from core.models.outbox import OutboxMessage
 from core.models.plugin_state import GroupPluginState, PluginState, StateVersion
@@ -18,6 +19,7 @@ __all__ = [
     "Invitation",
     "JobClaim",
     "JoinRequest",
+    "LoginSession",
     "Membership",
     "Notification",
     "NotificationPreference",

@@ -34,8 +34,6 @@ class User(UserMixin, db.Model):
     suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     suspension_reason: Mapped[str | None] = mapped_column(String(500))
-    # Bumped on password change / log-out-everywhere so old sessions stop working.
-    session_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
     tokens = relationship("ApiToken", back_populates="user", cascade="all, delete-orphan")
@@ -46,9 +44,12 @@ class User(UserMixin, db.Model):
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
+    # The secret of the login session being started (see core.auth.login_sessions); never stored.
+    login_secret = None
+
     def get_id(self) -> str:
-        """Session id includes the version so a password change logs out other sessions."""
-        return f"{self.id}:{self.session_version}"
+        """What Flask-Login keeps in the session and remember-me cookies: id and login-session secret."""
+        return f"{self.id}:{self.login_secret or ''}"
 
     @property
     def is_suspended(self) -> bool:

@@ -134,7 +134,9 @@ def template_slot(name, context):
     if name == "group_settings":
         return _group_features_link(context.get("group"))
     if name == "footer":
-        return Markup('<li><a href="{}">{}</a></li>').format(url_for("support.index"), _("Get help"))
+        from core.web.support import support_url
+
+        return Markup('<li><a href="{}">{}</a></li>').format(support_url(), _("Get help"))
     return None
 
 

@@ -713,8 +713,9 @@ def search_sources() -> list[SearchSource]:
 @hookspec
 @contract("support")
 def support_resources(locale: str, context: dict[str, Any]) -> list[SupportResource]:
-    """Called wherever help is shown: the support page (``/support``, linked from every footer)
-    and wherever a feature raises a concern (e.g. a self-harm report).
+    """Called wherever help is shown: core's support page (``/support``, the footer's "Get help"
+    unless a plugin's ``support_page`` takes its place) and wherever a feature raises a concern
+    (e.g. a self-harm report).
 
     Arguments: ``locale`` – the page's language, e.g. ``"de"``; ``context`` – a dict with at
     least ``country`` (ISO 3166-1 alpha-2: from ``?country=``, the member's profile, or the
@@ -734,6 +735,30 @@ def support_resources(locale: str, context: dict[str, Any]) -> list[SupportResou
             return [SupportResource(name="TelefonSeelsorge", kind="helpline", country="DE",
                                     phone="+498001110111", phone_display="0800 111 0 111",
                                     hours=_("24/7"), free=True, anonymous=True)]
+    """
+
+
+@hookspec(firstresult=True)
+@contract("support")
+def support_page(context: dict[str, Any]) -> str | None:
+    """Called wherever the site links to its help page (the "Get help" link in every footer) and
+    when someone opens core's ``/support``.
+
+    Arguments: ``context`` – a dict with ``country`` (ISO 3166-1 alpha-2 when the person chose
+    one, e.g. ``/support?country=AT``, else None) and ``reason`` (e.g. ``"general"``,
+    ``"self_harm"``).
+    Return: the URL of a help page that takes the place of core's, or None.
+
+    The site has one place for help, with one name: when a plugin answers, the footer's "Get
+    help" links to its page and ``/support`` redirects there (keeping the country); otherwise
+    ``/support`` is core's page of ``support_resources``, which always shows the emergency
+    number. The first answer wins. The built-in help center answers with ``/help``.
+
+    Example::
+
+        @hookimpl
+        def support_page(context):
+            return url_for("helpcenter.index", country=context["country"])
     """
 
 
@@ -853,7 +878,8 @@ SLOTS: dict[str, tuple[str, str]] = {
     "profile_details": ("on a member's profile, under their details", "`user` (the profile's owner)"),
     "group_sidebar": ("beside a group's feed", "`group`"),
     "group_settings": ("on a group's settings page (group admins)", "`group`"),
-    "support": ("on the support page (`/support`)", "`country`, `reason`"),
+    "support": ("on core's support page (`/support`, when no plugin's `support_page` takes its place)",
+                "`country`, `reason`"),
     "user_settings": ("on a member's settings pages", "`user` (the member)"),
     "admin_dashboard": ("on the admin dashboard (`/admin/`)", "–"),
 }

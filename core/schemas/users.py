@@ -6,6 +6,7 @@ before validating; output schemas decide which fields of a ``User`` leave the se
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -56,12 +57,58 @@ def password_field(**kw: Any) -> fields.String:
     )
 
 
+class EmailAddress(fields.String):
+    """An address mail can actually reach.
+
+    Letters beyond ASCII before the ``@`` need a mail server that speaks SMTPUTF8; the operator
+    says so with ``MAIL_SMTPUTF8``, otherwise such an address is refused at the field (it could
+    never receive its confirmation link). A domain with such letters is stored in its ASCII
+    (IDNA) form unless SMTPUTF8 is available, so it is deliverable either way.
+    """
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        address = super()._deserialize(value, attr, data, **kwargs)
+        if address.isascii() or "@" not in address or current_app.config.get("MAIL_SMTPUTF8"):
+            return address
+        local, domain = address.rsplit("@", 1)
+        if not local.isascii():
+            raise ValidationError(_("Our mail server cannot deliver to addresses with letters such as ä or é "
+                                    "before the @. Please use another address."))
+        try:
+            return f"{local}@{domain.encode('idna').decode('ascii')}"
+        except UnicodeError:
+            raise ValidationError(_("Enter a valid email address, like name@example.org.")) from None
+
+
 def email_field(**kw: Any) -> fields.String:
-    return fields.String(
+    return EmailAddress(
         required=True, error_messages=_messages(), metadata={"format": "email"},
         validate=[validate.Length(max=254, error=_l("Use at most {max} characters.")),
                   validate.Email(error=_l("Enter a valid email address, like name@example.org."))], **kw,
     )
+
+
+# Characters that reorder how text around them is shown: a name could make the next words
+# on the page read backwards ("Anna\u202e...") or pose as someone else.
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Letters and symbols that render as nothing (fillers, blank braille), on top of format characters.
+INVISIBLE_GLYPHS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def _visible_name(value: str) -> None:
+    if not value:
+        return  # "required" is the length rule's message
+    if any(char in BIDI_CONTROLS for char in value):
+        raise ValidationError(_("Remove the invisible characters that change the text direction."))
+    if not any(char not in INVISIBLE_GLYPHS and unicodedata.category(char)[0] in "LNPS" for char in value):
+        raise ValidationError(_("Use at least one visible letter, digit or symbol."))
+
+
+def display_name_field(**kw: Any) -> fields.String:
+    """A name shown to others: up to 80 characters, something visible, no text-direction tricks."""
+    field = text(80, **kw)
+    field.validators.append(_visible_name)
+    return field
 
 
 class Normalising(Schema):
@@ -109,7 +156,7 @@ class ProfileSchema(Normalising):
     UPPER = ("country",)
     OPTIONAL = ("country",)
 
-    display_name = text(80, metadata={"description": "Name shown to others"})
+    display_name = display_name_field(metadata={"description": "Name shown to others"})
     bio = fields.String(load_default="", validate=validate.Length(max=1000, error=_l("Use at most {max} characters.")),
                         error_messages=_messages(), metadata={"description": "About you (plain text)"})
     locale = fields.String(required=True, error_messages=_messages(), metadata={"description": "en or de"})
@@ -125,6 +172,19 @@ class ProfileSchema(Normalising):
         _check_country(value)
 
 
+class ProfileChangeSchema(ProfileSchema):
+    """``PATCH /api/v1/me``: any of the profile's fields, and at least one (an empty change is a mistake)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, partial=True, **kwargs)
+
+    @validates_schema
+    def _something(self, data: dict, **kwargs: Any) -> None:
+        if not data:
+            raise ValidationError(_("The request body is required: a JSON object with at least one of: %(fields)s.",
+                                    fields=", ".join(self.fields)))
+
+
 class SignupSchema(Normalising):
     """A new account. Duplicate email or username is reported at the field."""
 
@@ -136,7 +196,7 @@ class SignupSchema(Normalising):
     email = email_field()
     username = fields.String(required=True, error_messages=_messages(),
                              metadata={"description": "3-32 characters: a-z, 0-9 and _ (case-insensitive)"})
-    display_name = text(80)
+    display_name = display_name_field()
     password = password_field()
     locale = fields.String(load_default="en", error_messages=_messages())
     country = fields.String(allow_none=True, load_default=None, error_messages=_messages())
@@ -294,6 +354,19 @@ class TokenSchema(Schema):
 
 class TokenCreatedSchema(TokenSchema):
     token = fields.String(dump_only=True, metadata={"description": "The secret; shown only this once"})
+
+
+class LoginSessionSchema(Schema):
+    """One place you are logged in (Settings → Sessions); no address is kept, only what the browser named."""
+
+    id = fields.Integer(dump_only=True)
+    browser = fields.String(dump_only=True, allow_none=True, metadata={"description": "e.g. Firefox; null if unknown"})
+    system = fields.String(dump_only=True, allow_none=True, attribute="platform",
+                           metadata={"description": "e.g. Android; null if unknown"})
+    remembered = fields.Boolean(dump_only=True, metadata={"description": "Logged in with 'keep me logged in'"})
+    created_at = fields.DateTime(dump_only=True)
+    last_seen_at = fields.DateTime(dump_only=True, metadata={"description": "Approximate: updated every few minutes"})
+    current = fields.Boolean(dump_only=True, metadata={"description": "The session making this request"})
 
 
 class SuspendSchema(Normalising):

@@ -1,16 +1,18 @@
-"""The place where ``support_resources`` are shown: helplines and emergency numbers.
+"""The site's one place for help, "Get help": core's page of ``support_resources``, or a plugin's.
 
-Public (a person in crisis may not have an account). The country comes from ``?country=``,
-else the member's profile, else the site default; the language is the page's. Plugins add
-resources through the hook; core always contributes the emergency number, so the page is
-never empty.
+Public (a person in crisis may not have an account). A plugin with a fuller help page (the
+help center) takes the place over through the ``support_page`` hook: the footer's "Get help"
+links to it and ``/support`` redirects there, so there are never two help pages. Without one,
+``/support`` lists the resources for the country from ``?country=``, else the member's profile,
+else the site default, in the page's language; core always contributes the emergency number,
+so the page is never empty.
 """
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -50,6 +52,14 @@ def support_resources(locale: str, country: str, reason: str = "general") -> lis
     return sorted(unique, key=lambda r: KIND_ORDER.get(r.kind, len(KIND_ORDER)))
 
 
+def support_url(country: str | None = None, reason: str = "general") -> str:
+    """Where "Get help" leads: the page a plugin offers (``support_page``), else core's ``/support``."""
+    page = get_plugins().call_first("support_page", context={"country": country, "reason": reason})
+    if isinstance(page, str) and page:
+        return page
+    return url_for("support.index", **({"country": country} if country else {}))
+
+
 @bp.get("/support")
 def index():
     locale = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
@@ -57,5 +67,9 @@ def index():
     reason = request.args.get("reason", "general")
     if not REASON.match(reason):
         reason = "general"
+    asked = country if (request.args.get("country") or "").strip().upper() == country else None
+    target = support_url(asked, reason)
+    if target.split("?", 1)[0] != request.path:
+        return redirect(target)
     return render_template("support/index.html", resources=support_resources(locale, country, reason),
                            country=country, reason=reason, countries=country_choices(locale))

@@ -7,7 +7,7 @@ is stored; the only trace is a weekly counter per country and path.
 """
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import render_template, request, url_for
 
 from core.plugin_api import EmailKind, PluginMeta, hookimpl
 
@@ -48,17 +48,20 @@ def register_jobs(app):
 
 @hookimpl
 def template_slot(name, context):
-    if name == "footer":
-        return render_template("helpcenter/slots/footer.html")
     if name == "head" and (request.blueprint or "").startswith("helpcenter"):
         return render_template("helpcenter/slots/head.html")
-    if name == "support":
-        return render_template("helpcenter/slots/support.html")
     if name == "admin_dashboard":
         from plugins.helpcenter.directory import needs_checking
 
         return render_template("helpcenter/slots/admin_dashboard.html", entries=needs_checking())
     return None
+
+
+@hookimpl
+def support_page(context):
+    """/help is the site's "Get help": the footer links here and core's /support redirects here."""
+    country = (context or {}).get("country")
+    return url_for("helpcenter.index", country=country) if country else url_for("helpcenter.index")
 
 
 @hookimpl

@@ -9,12 +9,15 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from core.plugin_api import country_name, db, load_form
-from plugins.helpcenter import directory, mail, submission, usage
+from plugins.helpcenter import directory, mail, rate_limit, submission, usage
+from plugins.helpcenter.padding import pad_response
 from plugins.helpcenter.schemas import ReferralSchema
 from plugins.helpcenter.topics import topic_label
 
 bp = Blueprint("helpcenter", __name__, template_folder="templates", static_folder="static",
                static_url_path="/help/static")
+
+bp.after_request(pad_response)
 
 GUIDES = {
     "get-help": "helpcenter/guides/get_help.html",
@@ -59,7 +62,11 @@ def topic(code: str) -> str:
 
 
 def default_country(countries: set[str]) -> str:
-    """The member's country, else the region of the browser's language ("de-AT" -> AT), else the site's."""
+    """The country asked for (``?country=``, e.g. from a link to "Get help"), else the member's, else
+    the region of the browser's language ("de-AT" -> AT), else the site's."""
+    asked = (request.args.get("country") or "").strip().upper()
+    if asked in countries:
+        return asked
     if current_user.is_authenticated and current_user.country in countries:
         return current_user.country
     for tag, _quality in request.accept_languages:
@@ -103,7 +110,7 @@ def submit():
         return _form_page(values, errors, countries, languages, status=400)
     result = directory.referral(data["country"], data["language"], countries, languages)
     path = data["path"]
-    allowed = submission.within_rate_limit(current_user)
+    allowed = rate_limit.within_rate_limit(current_user)
     if not allowed:
         delivery = "limited"
     elif not current_user.is_authenticated:

@@ -19,7 +19,9 @@ CORE_BLUEPRINTS = ("web", "auth", "groups", "notifications", "admin", "admin_plu
 #: Words in an endpoint that mark an action removing what later requests need; a tour visits
 #: them after the others, and logging out last of all.
 DESTRUCTIVE = ("delete", "remove", "leave", "transfer", "revoke", "suspend", "settings_data", "decline", "accept",
-               "decide")
+               "decide", "end_session", "end_other_sessions")
+#: Endpoints that log the visitor out: visited last of all.
+LOG_OUT = ("auth.logout", "auth.end_all_sessions")
 
 
 @dataclass
@@ -28,17 +30,16 @@ class World:
     member: Any  # member of the public group, invited to the private one
     applicant: Any  # waiting for an answer from the public group
     values: dict[str, Any] = field(default_factory=dict)
-    reset_token: str = ""
 
     def url_for(self, rule: Rule) -> str:
         """The rule's path with each ``<converter:name>`` replaced by the world's value for ``name``."""
-        values = dict(self.values, token=self.reset_token) if rule.endpoint == "auth.reset_password" else self.values
-        return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: str(values[m.group(1)]), rule.rule)
+        return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: str(self.values[m.group(1)]), rule.rule)
 
 
 def build_world(make_user, make_group, make_post, make_comment) -> World:
-    """Two groups, a post with a comment, a join request, an invitation, notifications, a token."""
-    from core.auth.tokens import confirmation_token, reset_token
+    """Two groups, a post with a comment, a join request, an invitation, notifications, a token, a session."""
+    from core.auth import login_sessions
+    from core.auth.tokens import confirmation_token
     from core.extensions import db
     from core.models import ApiToken, Invitation, JoinRequest
     from core.notify import notify
@@ -55,6 +56,7 @@ def build_world(make_user, make_group, make_post, make_comment) -> World:
     request = JoinRequest(group_id=commons.id, user_id=applicant.id, answer="I like it here")
     invitation = Invitation(group_id=hideout.id, user_id=member.id, invited_by_id=owner.id)
     token, _secret = ApiToken.issue(owner, "laptop")
+    member_session, _cookie_id = login_sessions.create(member)
     db.session.add_all([request, invitation])
     db.session.flush()
     notify(owner, "join_request", actor=applicant, group=commons)
@@ -64,10 +66,11 @@ def build_world(make_user, make_group, make_post, make_comment) -> World:
     from core.models import Notification
 
     notification_id = db.session.scalar(db.select(Notification.id).where(Notification.user_id == owner.id))
-    return World(owner=owner, member=member, applicant=applicant, reset_token=reset_token(owner), values={
+    return World(owner=owner, member=member, applicant=applicant, values={
         "slug": commons.slug, "post_id": post.id, "comment_id": comment.id, "username": member.username,
         "user_id": member.id, "request_id": request.id, "invitation_id": invitation.id,
-        "notification_id": notification_id, "token_id": token.id, "token": confirmation_token(owner),
+        "notification_id": notification_id, "token_id": token.id, "session_id": member_session.id,
+        "token": confirmation_token(owner),
         "decision": "approve", "plugin_id": "no_such_plugin", "filename": "style.css",
     })
 
@@ -75,7 +78,7 @@ def build_world(make_user, make_group, make_post, make_comment) -> World:
 def core_rules(app) -> list[Rule]:
     """The core web routes, actions that end sessions or remove things last."""
     rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint.split(".")[0] in CORE_BLUEPRINTS]
-    return sorted(rules, key=lambda r: (r.endpoint == "auth.logout", any(w in r.endpoint for w in DESTRUCTIVE), r.rule))
+    return sorted(rules, key=lambda r: (r.endpoint in LOG_OUT, any(w in r.endpoint for w in DESTRUCTIVE), r.rule))
 
 
 def page_is_html(response) -> bool:

@@ -52,6 +52,22 @@ def test_search_treats_wildcards_literally(admin_client, make_user):
     assert "@under_score" in html and "@underxscore" not in html
 
 
+def test_search_finds_a_name_that_starts_with_a_capital_umlaut(admin_client, make_user):
+    """Written as shown: SQLite lower-cases ASCII only, so both sides are lowered in SQL, the same way."""
+    make_user("oezlem", display_name="Özlem Yıldız")
+    assert "@oezlem" in admin_client.get("/admin/users?q=Özlem").get_data(as_text=True)
+
+
+def test_search_matches_percent_and_backslash_literally(admin_client, make_user):
+    make_user("pct", display_name="100% Sure")
+    make_user("slash", display_name="Back\\slash")
+    make_user("plain", display_name="100 Sure")
+    percent = admin_client.get("/admin/users?q=100%25").get_data(as_text=True)
+    assert "@pct" in percent and "@plain" not in percent
+    slash = admin_client.get("/admin/users?q=k%5Cs").get_data(as_text=True)
+    assert "@slash" in slash and "@plain" not in slash
+
+
 def test_user_list_pages_with_a_keyset_cursor(app, admin_client, make_user):
     app.config["PAGE_SIZE"] = 3
     for i in range(7):

@@ -42,6 +42,13 @@ def test_directory_search_treats_wildcards_literally(client, make_group):
     assert "Other people" not in page.text
 
 
+def test_directory_search_finds_a_name_with_a_capital_umlaut(client, make_group):
+    make_group(slug="oeko", name="Ökogarten Nord")
+    make_group(slug="other", name="Other people")
+    page = client.get("/g/?q=Ökogarten")
+    assert "Ökogarten Nord" in page.text and "Other people" not in page.text
+
+
 def test_directory_paginates_by_keyset(client, make_group, app):
     app.config["PAGE_SIZE"] = 3
     for n in range(7):

@@ -424,6 +424,18 @@ def test_hook_support_resources(app, client, enabled):
                                                                                   "reason": "general"}}
 
 
+def test_hook_support_page(app, client, enabled):
+    assert '<a href="/support">Get help</a>' in html_of(client, "/")  # no answer: core's page
+    assert client.get("/support").status_code == 200
+    recorder.SUPPORT_PAGE.append("/recorder/ping")
+    assert '<a href="/recorder/ping">Get help</a>' in html_of(client, "/")
+    response = client.get("/support?country=AT&reason=self_harm")
+    assert response.status_code == 302 and response.headers["Location"] == "/recorder/ping"
+    assert recorder.calls("support_page")[-1] == {"context": {"country": "AT", "reason": "self_harm"}}
+    plugin_state.set_enabled("recorder", False)
+    assert '<a href="/support">Get help</a>' in html_of(client, "/")
+
+
 # --- privacy ----------------------------------------------------------------------------------
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import Integer, create_engine, inspect, text
 
 from core.models import search as search_index
 from core.testing import throwaway_database
@@ -202,8 +202,14 @@ def test_migrate_adds_the_next_revision_to_a_generated_plugins_branch(empty_data
         assert "core.models" not in source  # custom column types are written as plain SQLAlchemy types
 
         flask_db(app, "upgrade", f"{plugin_id}@head")
-        columns = {c["name"] for c in inspect(app.extensions["sqlalchemy"].engine).get_columns(f"{plugin_id}_entries")}
+        engine = app.extensions["sqlalchemy"].engine
+        columns = {c["name"] for c in inspect(engine).get_columns(f"{plugin_id}_entries")}
         assert "mood" in columns
+        if engine.dialect.name == "sqlite":  # the batch copy keeps ids never reused, without the author asking
+            with engine.connect() as conn:
+                ddl = conn.execute(text("SELECT sql FROM sqlite_master WHERE name = :n"),
+                                   {"n": f"{plugin_id}_entries"}).scalar_one()
+            assert "AUTOINCREMENT" in ddl
 
         flask_db(app, "migrate", "-m", "nothing new", "--head", f"{plugin_id}@head")
         assert set(versions.glob("*.py")) == {first, second}
@@ -222,6 +228,101 @@ def test_flask_db_upgrade_command_line_discovers_installed_plugins(empty_databas
         assert {"users", "hello_greetings"} <= set(inspect(engine).get_table_names())
     finally:
         engine.dispose()
+
+
+def _insert_user(conn, username: str) -> int:
+    """A user row as the first revision's schema has it (raw SQL: the models are at head)."""
+    conn.execute(text(
+        "INSERT INTO users (email, username, display_name, password_hash, locale, bio, adult_attested_at,"
+        " is_site_admin, session_version, created_at)"
+        " VALUES (:email, :username, :username, 'x', 'en', '', CURRENT_TIMESTAMP, false, 1, CURRENT_TIMESTAMP)"),
+        {"email": f"{username}@example.org", "username": username})
+    return conn.execute(text("SELECT id FROM users WHERE username = :u"), {"u": username}).scalar_one()
+
+
+def test_upgrade_converts_an_existing_database_so_ids_are_never_reused(empty_database_url):
+    """A database made before AUTOINCREMENT keeps every row, and afterwards a deleted id stays unused."""
+    from core.extensions import db
+    from core.models import User
+
+    with built_app(empty_database_url, plugins=["plugins.reporting"]) as app:
+        flask_db(app, "upgrade", "core0001")
+        flask_db(app, "upgrade", "reporting0001")
+        with db.engine.begin() as conn:
+            alice, bob = _insert_user(conn, "alice"), _insert_user(conn, "bob")
+            conn.execute(text("INSERT INTO reporting_blocks (blocker_id, blocked_id, created_at)"
+                              " VALUES (:a, :b, CURRENT_TIMESTAMP)"), {"a": alice, "b": bob})
+        flask_db(app, "upgrade")
+        assert heads(app) <= applied_revisions(app)
+        with db.engine.connect() as conn:
+            # Rebuilding ``users`` must not cascade into the rows that point at it.
+            assert conn.execute(text("SELECT blocker_id, blocked_id FROM reporting_blocks")).all() == [(alice, bob)]
+            if conn.dialect.name == "sqlite":
+                assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+                tables = dict(conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'table'")).all())
+                assert all("AUTOINCREMENT" in tables[name] for name in ("users", "posts", "reporting_blocks"))
+        with db.engine.begin() as conn:
+            conn.execute(text("DELETE FROM users WHERE id = :b"), {"b": bob})
+        carol = User(email="carol@example.org", username="carol", display_name="Carol", password_hash="x",
+                     adult_attested_at=db.func.now())
+        db.session.add(carol)
+        db.session.commit()
+        assert carol.id > bob
+        assert schema_differences(app) == []
+
+
+def test_every_integer_id_of_a_migrated_database_comes_from_a_counter_that_never_goes_back(empty_database_url):
+    """Migrations, not only the models: each plugin's branch converts (or creates) its own tables.
+
+    On SQLite that is AUTOINCREMENT; on PostgreSQL a sequence (serial or identity) does it.
+    """
+    from core.extensions import db
+
+    with built_app(empty_database_url, plugins=None) as app:
+        flask_db(app, "upgrade")
+        owners = migration_branches_owners(app)
+        expected = [table.name for table in db.metadata.sorted_tables
+                    if table.name in owners and table.dialect_kwargs.get("sqlite_autoincrement")]
+        assert {"users", "posts", "reporting_blocks", "helpcenter_helplines"} <= set(expected)
+        with db.engine.connect() as conn:
+            if conn.dialect.name == "sqlite":
+                ddl = dict(conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'table'")).all())
+                counted = {name for name in expected if "AUTOINCREMENT" in ddl[name]}
+            else:
+                counted = set(conn.execute(text(
+                    "SELECT table_name FROM information_schema.columns WHERE column_name = 'id'"
+                    " AND (column_default LIKE 'nextval(%' OR is_identity = 'YES')")).scalars())
+        assert [name for name in expected if name not in counted] == []
+
+
+def migration_branches_owners(app) -> set[str]:
+    """Tables of core and of the plugins ``app`` loaded."""
+    from core.plugins import migrations as migration_branches
+
+    loaded = {"core", *migration_branches.plugin_packages(app)}
+    return {name for name, owner in migration_branches.table_owners(app).items() if owner in loaded}
+
+
+def test_a_later_batch_migration_keeps_ids_from_being_reused(empty_database_url):
+    """SQLite's batch mode rebuilds a table from reflection, which cannot see AUTOINCREMENT; core adds it back."""
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+
+    from core.extensions import db
+
+    with built_app(empty_database_url, plugins=[]) as app:
+        flask_db(app, "upgrade")
+        with db.engine.connect() as conn:
+            with Operations.context(MigrationContext.configure(conn)) as op:
+                with op.batch_alter_table("state_version") as batch:  # a rebuild on SQLite, an ALTER elsewhere
+                    batch.alter_column("version", existing_type=Integer(), nullable=True)
+            conn.commit()
+        with db.engine.begin() as conn:
+            ids = [conn.execute(text("INSERT INTO state_version (version) VALUES (1) RETURNING id")).scalar_one()
+                   for _ in range(2)]
+            conn.execute(text("DELETE FROM state_version WHERE id = :id"), {"id": ids[-1]})
+            again = conn.execute(text("INSERT INTO state_version (version) VALUES (1) RETURNING id")).scalar_one()
+        assert again > ids[-1]
 
 
 def test_upgrade_builds_the_search_index_with_its_full_text_part(empty_database_url):

@@ -92,11 +92,12 @@ def test_the_tour_reaches_every_core_blueprint_and_real_objects(app, client, log
     rules = core_rules(app)
     assert {rule.endpoint.split(".")[0] for rule in rules} >= {"web", "auth", "groups", "notifications", "admin"}
     assert len(rules) >= 50
-    assert rules[-1].endpoint == "auth.logout"
+    assert {rule.endpoint for rule in rules[-2:]} == {"auth.logout", "auth.end_all_sessions"}
     by_endpoint = {rule.endpoint: rule for rule in rules}
     login(client, world.owner)
     for endpoint in ("groups.group", "groups.post", "groups.edit_post", "groups.requests", "admin.user",
-                     "notifications.index", "auth.settings_tokens", "auth.reset_password", "auth.confirm_email"):
+                     "notifications.index", "auth.settings_tokens", "auth.settings_sessions", "auth.reset_password",
+                     "auth.confirm_email"):
         url = world.url_for(by_endpoint[endpoint])
         assert client.get(url).status_code == 200, url
 

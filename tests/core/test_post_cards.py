@@ -136,3 +136,20 @@ def test_deleted_post_leaves_the_feed(member_client, member, club, make_post):
     db.session.delete(db.session.get(Post, post.id))
     db.session.commit()
     assert "Soon gone" not in member_client.get("/g/club").text
+
+
+
+def test_the_card_cache_drops_the_card_not_shown_for_longest():
+    """The LRU is cachetools' ``LRUCache`` (no hand-made one), shared safely by a worker's threads."""
+    from cachetools import LRUCache
+    from markupsafe import Markup
+
+    from core.groups.cards import CardCache
+
+    cache = CardCache(2)
+    assert isinstance(cache.entries, LRUCache)
+    cache.put(("a",), Markup("A"))
+    cache.put(("b",), Markup("B"))
+    assert cache.get(("a",)) == "A"  # shown again: now the most recent
+    cache.put(("c",), Markup("C"))
+    assert cache.get(("b",)) is None and cache.get(("a",)) == "A" and len(cache) == 2

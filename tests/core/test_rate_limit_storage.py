@@ -9,13 +9,12 @@ import os
 import subprocess
 import sys
 import textwrap
-import uuid
 
 import pytest
 
-REDIS_URI = os.environ.get("COMMONGROUND_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
-# Flask-Limiter keeps the first key prefix it is given for the life of the process: one per session.
-PREFIX = f"cg-test-{uuid.uuid4().hex[:8]}"
+from core.testing import RATELIMIT_TEST_PREFIX as PREFIX
+from core.testing import REDIS_TEST_URL as REDIS_URI
+
 LIMIT = "2 per minute"
 
 SECOND_WORKER = textwrap.dedent("""
@@ -33,20 +32,6 @@ SECOND_WORKER = textwrap.dedent("""
     app.add_url_rule("/_test/limited", "limited", limited)
     print(app.test_client().get("/_test/limited").status_code)
 """)
-
-
-def redis_client():
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URI)
-    try:
-        client.ping()
-    except redis.exceptions.ConnectionError:
-        client.close()
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Redis is not answering at {REDIS_URI}; CI must start it")
-        pytest.skip(f"Redis is not answering at {REDIS_URI}")
-    return client
 
 
 def add_limited_route(app) -> str:
@@ -75,25 +60,17 @@ def test_memory_storage_is_the_default():
 
 class TestRedis:
     @pytest.fixture
-    def app_config(self):
-        return {"RATELIMIT_STORAGE_URI": REDIS_URI, "RATELIMIT_KEY_PREFIX": PREFIX}
-
-    @pytest.fixture
-    def redis(self):
-        client = redis_client()
-        yield client
-        for key in client.scan_iter(f"*{PREFIX}*"):
-            client.delete(key)
-        client.close()
+    def app_config(self, redis_limits):
+        return redis_limits.config
 
     @pytest.mark.fresh_app  # adds a route
-    def test_counts_are_shared_between_app_instances(self, app, client, redis, database_url):
+    def test_counts_are_shared_between_app_instances(self, app, client, redis_limits, database_url):
         from core.extensions import limiter
 
         assert type(limiter.storage).__name__ == "RedisStorage"
         url = add_limited_route(app)
         assert [client.get(url).status_code for _ in range(2)] == [200, 200]
-        assert any(redis.scan_iter(f"*{PREFIX}*")), "the counter should live in Redis"
+        assert redis_limits.keys(), "the counter should live in Redis"
         # The other worker has not served this visitor yet, but sees the two requests and refuses.
         assert second_worker_status(database_url, REDIS_URI) == 429
         assert client.get(url).status_code == 429

@@ -34,6 +34,7 @@ def assert_strict_csp(response) -> None:
     assert directives.get("style-src") == "'self'", csp
     assert directives.get("object-src") == "'none'"
     assert directives.get("frame-ancestors") == "'none'"
+    assert directives.get("img-src") == "'self' data:", csp  # no remote image reports its readers
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "DENY"

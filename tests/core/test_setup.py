@@ -95,7 +95,22 @@ def test_the_schema_changes_only_through_migrations_outside_the_tests():
 
 def test_gitignore_keeps_instance_data_and_virtualenv_out_of_git():
     patterns = {line.strip().rstrip("/") for line in (ROOT / ".gitignore").read_text().splitlines()}
-    assert {"instance", ".venv", "*.mo"} <= patterns
+    assert {".venv", "*.mo"} <= patterns
+
+
+@pytest.mark.skipif(shutil.which("git") is None or not (ROOT / ".git").exists(), reason="not a git checkout")
+def test_instance_folder_is_in_the_repository_with_only_its_readme():
+    """The layout promises ``instance/``; what the app writes there never reaches git."""
+    readme = (ROOT / "instance" / "README.md").read_text()
+    for written in ("commonground.sqlite", "secret_key", "config.py", "mail/"):
+        assert f"`{written}`" in readme
+    runtime = ["instance/commonground.sqlite", "instance/commonground.sqlite-wal", "instance/secret_key",
+               "instance/config.py", "instance/mail/1.eml", "instance/anything-new"]
+    ignored = subprocess.run(["git", "check-ignore", "--no-index", *runtime], cwd=ROOT, capture_output=True,
+                             text=True)
+    assert ignored.stdout.split() == runtime
+    kept = subprocess.run(["git", "check-ignore", "--no-index", "instance/README.md"], cwd=ROOT)
+    assert kept.returncode == 1  # not ignored
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
@@ -159,6 +174,37 @@ def test_environment_overrides_instance_config_file(tmp_path, clean_env):
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["PLUGINS_BLOCKED"] == ["broken", "other"]
     assert app.config["MAIL_SMTP_HOST"] == "smtp.example.org"
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ('["broken", "other"]', ["broken", "other"]),
+    ("broken", ["broken"]),
+    ("", []),
+])
+def test_blocked_plugins_can_be_a_json_list_too(tmp_path, clean_env, raw, expected):
+    clean_env.setenv("COMMONGROUND_PLUGINS_BLOCKED", raw)
+    assert _configured(tmp_path / "instance").config["PLUGINS_BLOCKED"] == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("True", True), ("FALSE", False), ("false", False), ("2.5", 2.5), ('{"a": 1}', {"a": 1}),
+    ("Our Street", "Our Street"), ("null", None),
+])
+def test_environment_values_are_json_with_booleans_in_any_case(tmp_path, clean_env, raw, expected):
+    clean_env.setenv("COMMONGROUND_SOME_SETTING", raw)
+    assert _configured(tmp_path / "instance").config["SOME_SETTING"] == expected
+
+
+def test_a_nested_setting_is_set_with_a_double_underscore(tmp_path, clean_env):
+    """``COMMONGROUND_SQLALCHEMY_ENGINE_OPTIONS__pool_size=10`` reaches into the dict (Flask's rule)."""
+    clean_env.setenv("COMMONGROUND_SQLALCHEMY_ENGINE_OPTIONS__pool_size", "10")
+    clean_env.setenv("COMMONGROUND_SQLALCHEMY_ENGINE_OPTIONS__pool_pre_ping", "true")
+    app = _configured(tmp_path / "instance")
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_size": 10, "pool_pre_ping": True}
+    clean_env.delenv("COMMONGROUND_SQLALCHEMY_ENGINE_OPTIONS__pool_size")
+    clean_env.delenv("COMMONGROUND_SQLALCHEMY_ENGINE_OPTIONS__pool_pre_ping")
+    default = {"pool_pre_ping": True}
+    assert _configured(tmp_path / "other").config["SQLALCHEMY_ENGINE_OPTIONS"] == default  # the default is untouched
 
 
 def test_secret_key_is_generated_once_per_instance_and_kept(tmp_path, clean_env):

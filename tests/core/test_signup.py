@@ -117,7 +117,7 @@ def test_duplicate_username_is_case_insensitive(client, make_user):
 
 @pytest.mark.parametrize("password, fragment", [
     ("short1!", "at least 10"),
-    ("aaaaaaaaaaaa", "too few"),
+    ("aaaaaaaaaaaa", "Repeated characters"),
     ("password123", "too common"),
     ("Password2024!", "too common"),
     ("ada-is-my-best-name", "username"),

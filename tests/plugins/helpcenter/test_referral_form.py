@@ -170,7 +170,7 @@ def test_verified_entry_names_its_source_and_date(client, send_form, telefonseel
 
 def test_footer_links_to_the_help_center_on_every_page(client):
     for url in ("/", "/g/", "/help", "/login", "/does-not-exist"):
-        assert 'href="/help"' in client.get(url).get_data(as_text=True), url
+        assert '<a href="/help">Get help</a>' in client.get(url).get_data(as_text=True), url
 
 
 @pytest.mark.parametrize("url", ["/help", "/help/get-help", "/help/help-a-friend", "/help/reporting"])

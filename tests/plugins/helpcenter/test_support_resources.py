@@ -1,6 +1,7 @@
 """``support_resources``: other plugins (reporting's self-harm flow) show the directory's helplines."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from core.extensions import db
@@ -47,25 +48,40 @@ def test_hook_offers_nothing_for_a_country_without_helplines(app):
     assert [r.kind for r in resources(country="FR")] == ["emergency"]
 
 
-def test_support_page_shows_telefonseelsorge_and_the_emergency_number(client):
-    page = client.get("/support?country=DE").get_data(as_text=True)
+def test_the_help_center_is_the_sites_one_get_help_page(client):
+    for url in ("/", "/g/", "/login", "/help", "/does-not-exist"):
+        page = client.get(url).get_data(as_text=True)
+        help_links = re.findall(r'<a href="([^"]*)">(Get help|Help center)</a>', page)
+        assert help_links == [("/help", "Get help")], (url, help_links)
+
+
+def test_cores_support_page_leads_to_it_keeping_the_chosen_country(client):
+    response = client.get("/support?country=AT")
+    assert response.status_code == 302 and response.headers["Location"] == "/help?country=AT"
+    page = client.get("/help?country=AT").get_data(as_text=True)
+    assert '<option value="AT" selected>' in page and 'href="tel:112"' in page
+    assert client.get("/support").headers["Location"] == "/help"
+
+
+def test_the_help_center_shows_telefonseelsorge_and_the_emergency_number(client, send_form):
+    page = send_form(client, path="support", country="DE", language="de").get_data(as_text=True)
     assert "TelefonSeelsorge" in page and "0800 111 0 111" in page and "tel:112" in page
-    assert "Open the help center" in page and 'href="/help"' in page
 
 
 def test_disabled_plugin_is_gone_and_core_still_shows_the_emergency_number(app, client, admin_client):
     plugin_state.set_enabled("helpcenter", False)
 
     assert [r.kind for r in resources()] == ["emergency"]
-    support = client.get("/support?country=DE").get_data(as_text=True)
-    assert "tel:112" in support and "TelefonSeelsorge" not in support and "Open the help center" not in support
+    support = client.get("/support?country=DE")
+    assert support.status_code == 200  # core's page again, with the emergency number
+    assert "tel:112" in support.get_data(as_text=True) and "TelefonSeelsorge" not in support.get_data(as_text=True)
     for url in ("/help", "/help/get-help", "/help/static/helpcenter.css"):
         assert client.get(url).status_code == 404, url
     assert client.post("/help", data={"path": "support"}).status_code in (400, 404)
     for url in ("/admin/helpcenter/", "/admin/helpcenter/stats"):
         assert admin_client.get(url).status_code == 404, url
     home = client.get("/").get_data(as_text=True)
-    assert 'href="/help"' not in home and "Help center" not in home
+    assert 'href="/help"' not in home and '<a href="/support">Get help</a>' in home
     assert "Help center" not in admin_client.get("/admin/").get_data(as_text=True)
 
 

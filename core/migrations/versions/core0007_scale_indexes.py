@@ -1,7 +1,7 @@
 """indexes for lists at scale
 
 Revision ID: core_scale_indexes
-Revises: core0004_gps
+Revises: e2b7c4d91a3f
 Create Date: 2026-12-06 02:15:00.000000
 
 ``notifications (user_id, id)`` serves the newest-first notifications list and its cursor on
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'core_scale_indexes'
-down_revision = 'core0004_gps'
+down_revision = 'e2b7c4d91a3f'
 branch_labels = None
 depends_on = None
 

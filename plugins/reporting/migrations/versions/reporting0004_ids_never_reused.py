@@ -1,0 +1,48 @@
+"""reporting ids are never reused on SQLite (AUTOINCREMENT)
+
+SQLite hands the id of the newest deleted row to the next insert unless a table is declared
+AUTOINCREMENT, so a report, block or ban pointing at a deleted row would attach to a new one.
+The option can only be set when a table is created: on SQLite each table is rebuilt (batch
+mode copies the rows; ``env.py`` turns foreign keys off meanwhile so nothing cascades).
+PostgreSQL sequences never reuse ids, so nothing happens there.
+
+Revision ID: 5e0b8d2c61fa
+Revises: reporting0003
+Create Date: 2026-11-24 10:00:00
+
+"""
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = '5e0b8d2c61fa'
+down_revision = 'reporting0003'
+branch_labels = None
+depends_on = None
+
+TABLES = (
+    'reporting_cases',
+    'reporting_reports',
+    'reporting_decisions',
+    'reporting_appeals',
+    'reporting_notes',
+    'reporting_hidden',
+    'reporting_group_bans',
+    'reporting_blocks',
+    'reporting_audit',
+)
+
+
+def _rebuild(autoincrement: bool) -> None:
+    if op.get_bind().dialect.name != "sqlite":
+        return
+    for name in TABLES:
+        with op.batch_alter_table(name, recreate="always", table_kwargs={"sqlite_autoincrement": autoincrement}):
+            pass
+
+
+def upgrade():
+    _rebuild(True)
+
+
+def downgrade():
+    _rebuild(False)
