@@ -314,10 +314,11 @@ def _fresh_request_globals(sender: Any, **extra: Any) -> None:
 
 
 def _wipe(db) -> None:
-    """Empty every table a test wrote to.
+    """Empty every table and start ids at 1 again, as a new database would.
 
-    On PostgreSQL one query finds the tables holding rows and one TRUNCATE empties just those
-    (truncating all of them costs half a second a test); SQLite deletes rows table by table.
+    On PostgreSQL one query finds the tables holding rows, each of those is emptied with DELETE
+    and one query restarts every id sequence (TRUNCATE of all tables cost half a second a test);
+    SQLite deletes rows table by table.
     """
     tables = list(reversed(db.metadata.sorted_tables))
     with db.engine.begin() as conn:
@@ -328,6 +329,10 @@ def _wipe(db) -> None:
             for table in tables:  # children first
                 if table.name in filled:
                     conn.execute(table.delete())
+            restarts = [f"setval(pg_get_serial_sequence('\"{t.name}\"', '{t.autoincrement_column.name}'), 1, false)"
+                        for t in tables if t.autoincrement_column is not None]
+            if restarts:
+                conn.execute(text("SELECT " + ", ".join(restarts)))
         else:
             for table in tables:
                 conn.execute(table.delete())

@@ -29,8 +29,8 @@ def scene(make_user, make_group, make_post, make_comment):
     post = make_post(group, owner)
     comment = make_comment(post, owner)
     return {"slug": group.slug, "post_id": post.id, "comment_id": comment.id, "username": owner.username,
-            "request_id": 1, "invitation_id": 1, "token_id": 1, "notification_id": 1, "session_id": 1,
-            "decision": "approve", "plugin_id": "none"}
+            "request_id": 1, "invitation_id": 1, "token_id": 1, "notification_id": 1, "decision": "approve",
+            "plugin_id": "none", "session_id": 1}
 
 
 def operations(spec: dict):

@@ -130,5 +130,6 @@ def test_sigterm_stops_the_worker_too(dev_server):
 
 
 def test_make_run_starts_the_server_with_its_worker_on_the_chosen_port():
-    result = subprocess.run(["make", "-n", "run", "PORT=5101"], cwd=ROOT, capture_output=True, text=True, check=True)
+    result = subprocess.run(["make", "--no-print-directory", "-n", "run", "PORT=5101"], cwd=ROOT,
+                            capture_output=True, text=True, check=True)
     assert result.stdout.strip().splitlines()[-1] == ".venv/bin/flask dev --host 127.0.0.1 --port 5101"

@@ -198,13 +198,13 @@ def test_environment_values_are_json_with_booleans_in_any_case(tmp_path, clean_e
 def test_a_nested_setting_is_set_with_a_double_underscore(tmp_path, clean_env):
     """``COMMONGROUND_SQLALCHEMY_ENGINE_OPTIONS__pool_size=10`` reaches into the dict (Flask's rule)."""
     clean_env.setenv("COMMONGROUND_SQLALCHEMY_ENGINE_OPTIONS__pool_size", "10")
-    clean_env.setenv("COMMONGROUND_SQLALCHEMY_ENGINE_OPTIONS__pool_recycle", "3600")
-    options = _configured(tmp_path / "instance").config["SQLALCHEMY_ENGINE_OPTIONS"]
-    assert options["pool_size"] == 10 and options["pool_recycle"] == 3600
+    clean_env.setenv("COMMONGROUND_SQLALCHEMY_ENGINE_OPTIONS__pool_pre_ping", "true")
+    app = _configured(tmp_path / "instance")
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_size": 10, "pool_pre_ping": True}
     clean_env.delenv("COMMONGROUND_SQLALCHEMY_ENGINE_OPTIONS__pool_size")
-    clean_env.delenv("COMMONGROUND_SQLALCHEMY_ENGINE_OPTIONS__pool_recycle")
-    other = _configured(tmp_path / "other").config["SQLALCHEMY_ENGINE_OPTIONS"]
-    assert "pool_size" not in other and "pool_recycle" not in other  # the shared default was not changed
+    clean_env.delenv("COMMONGROUND_SQLALCHEMY_ENGINE_OPTIONS__pool_pre_ping")
+    default = {"pool_pre_ping": True}
+    assert _configured(tmp_path / "other").config["SQLALCHEMY_ENGINE_OPTIONS"] == default  # the default is untouched
 
 
 def test_secret_key_is_generated_once_per_instance_and_kept(tmp_path, clean_env):

@@ -102,16 +102,16 @@ SECOND_WORKER = textwrap.dedent("""
     database_url, storage, prefix, user_id = sys.argv[1:]
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "another-worker", "TESTING": True,
                       "WTF_CSRF_ENABLED": False, "RATELIMIT_STORAGE_URI": storage, "RATELIMIT_KEY_PREFIX": prefix,
-                      "HELPCENTER_RATELIMIT_MEMBER": "2 per hour", "OUTBOX_DELIVER_AFTER_REQUEST": False},
+                      "HELPCENTER_RATELIMIT_MEMBER": "2 per hour", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1"},
                      plugins=["plugins.helpcenter"])
-    with app.app_context():  # log in as the member: a login session of their own, as the form would make
+    client = app.test_client()
+    with app.app_context():
         from core.auth import login_sessions
         from core.extensions import db
         from core.models import User
 
         _row, cookie_id = login_sessions.create(db.session.get(User, int(user_id)))
         db.session.commit()
-    client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = cookie_id
     print(client.post("/help", data={"path": "support", "country": "DE", "language": "de"}).status_code)
