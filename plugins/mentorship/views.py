@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -52,6 +55,16 @@ def _fail(err: MentorshipError):
         abort(404)
     db.session.rollback()
     return err
+
+
+@contextmanager
+def _refusal_flashed() -> Iterator[None]:
+    """Run an action whose refusal the page shows as a flash message, its writes rolled back."""
+    try:
+        yield
+    except MentorshipError as err:
+        _fail(err)
+        flash(err.message, "error")
 
 
 # --- programmes -------------------------------------------------------------------------------
@@ -187,13 +200,10 @@ def edit_programme(slug: str, programme_id: int):
 @login_required
 def change_state(slug: str, programme_id: int):
     context, programme = programme_or_404(slug, programme_id, manage=True)
-    try:
+    with _refusal_flashed():
         programmes.advance(programme, request.form.get("state", ""))
         db.session.commit()
         flash(_("The programme is now: %(state)s.", state=programmes.STATE_LABELS[programme.state]))
-    except MentorshipError as err:
-        _fail(err)
-        flash(err.message, "error")
     return redirect(url_for("mentorship.programme_page", slug=slug, programme_id=programme.id))
 
 
@@ -267,13 +277,10 @@ def signup_form(slug: str, programme_id: int, role: str):
 @login_required
 def withdraw(slug: str, programme_id: int, role: str):
     _context, programme = programme_or_404(slug, programme_id)
-    try:
+    with _refusal_flashed():
         signups.withdraw(current_user, programme, role)
         db.session.commit()
         flash(_("You withdrew your sign-up."))
-    except MentorshipError as err:
-        _fail(err)
-        flash(err.message, "error")
     return redirect(url_for("mentorship.programme_page", slug=slug, programme_id=programme.id))
 
 
@@ -317,13 +324,10 @@ def create_pair(slug: str, programme_id: int):
     if data is None:
         flash(" ".join(str(m) for messages in errors.values() for m in messages), "error")
         return redirect(url_for("mentorship.matching", slug=slug, programme_id=programme.id)), 303
-    try:
+    with _refusal_flashed():
         pairing.make_pair(programme, context.group, data["mentor_id"], data["mentee_id"])
         db.session.commit()
         flash(_("Paired. Both have been introduced to each other."))
-    except MentorshipError as err:
-        _fail(err)
-        flash(err.message, "error")
     return redirect(
         url_for(
             "mentorship.matching", slug=slug, programme_id=programme.id, suggest=request.form.get("suggest") or None
@@ -401,14 +405,11 @@ def current_app_view_functions() -> dict:
 
 def _pair_action(slug: str, pair_id: int, action) -> object:
     context, view = _pair_or_404(slug, pair_id)
-    try:
+    with _refusal_flashed():
         message = action(context, view)
         db.session.commit()
         if message:
             flash(message)
-    except MentorshipError as err:
-        _fail(err)
-        flash(err.message, "error")
     return redirect(url_for("mentorship.pair_page", slug=slug, pair_id=pair_id))
 
 
@@ -585,15 +586,12 @@ def ask_mentor(slug: str, programme_id: int):
     if signups.find(programme.id, current_user.id, "mentee") is None:
         abort(404)
     data, errors, _values = load_form(RequestSchema(), request.form)
-    try:
+    with _refusal_flashed():
         if data is None:
             raise MentorshipError(_("Choose a mentor."), field="mentor_id")
         member_requests.ask(programme, context.group, current_user, data["mentor_id"], data["message"])
         db.session.commit()
         flash(_("Your request was sent. You will hear back when the mentor answers."))
-    except MentorshipError as err:
-        _fail(err)
-        flash(err.message, "error")
     return redirect(url_for("mentorship.mentor_directory", slug=slug, programme_id=programme.id))
 
 
@@ -607,7 +605,7 @@ def answer_request(slug: str, request_id: int, decision: str):
     if found is None or found[2].id != context.group.id:
         abort(404)
     match_request, programme, group = found
-    try:
+    with _refusal_flashed():
         member_requests.answer(match_request, programme, group, current_user, decision == "accept")
         db.session.commit()
         flash(
@@ -615,7 +613,4 @@ def answer_request(slug: str, request_id: int, decision: str):
             if decision == "accept"
             else _("You declined the request.")
         )
-    except MentorshipError as err:
-        _fail(err)
-        flash(err.message, "error")
     return redirect(url_for("mentorship.programme_page", slug=slug, programme_id=programme.id))
