@@ -362,9 +362,14 @@ def template_slot(name: str, context: dict[str, Any], group: Group | None) -> st
     only asks group-scope plugins switched on there. An unknown slot name raises while testing
     or debugging and renders empty in production.
 
+    Slots on posts and comments render once per item, so a page asks every plugin dozens of
+    times: declare the slots you fill with ``@fills_slots("footer", ...)`` (plugin API) under
+    ``@hookimpl`` and core asks you for those only (an undeclared implementation hears every slot).
+
     Example::
 
         @hookimpl
+        @fills_slots("footer")
         def template_slot(name, context):
             if name == "footer":
                 return render_template("hello/footer_link.html")
