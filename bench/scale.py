@@ -12,7 +12,9 @@ notifications for the viewer (half unread). Then, in-process through the Flask t
 (logged in as the viewer), each page 10 times to warm up and ``--requests`` times measured:
 p50 and p95 of wall time, p50 of this process's CPU time (on SQLite the database's work too;
 much steadier than wall time on a busy machine), the SQL statements per page and the load
-average. Prints one TSV line per page: database, posts, page, p50, p95, CPU p50 (ms), statements, load.
+average; on PostgreSQL also the server's execution time of the page's SELECTs (EXPLAIN ANALYZE).
+Prints one TSV line per page: database, posts, page, p50, p95, CPU p50 (ms), statements, load[, server ms].
+``--measure-only`` skips seeding (an already seeded database).
 Not part of ``make test``: a million posts take minutes to seed.
 """
 from __future__ import annotations
@@ -32,6 +34,7 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=1000)
     parser.add_argument("--database", required=True)
     parser.add_argument("--requests", type=int, default=40)
+    parser.add_argument("--measure-only", action="store_true")
     args = parser.parse_args()
     os.environ["COMMONGROUND_SQLALCHEMY_DATABASE_URI"] = args.database
     os.environ.setdefault("COMMONGROUND_SECRET_KEY", "bench")
@@ -41,8 +44,9 @@ def main() -> None:
     app = create_app(plugins=[])
     with app.app_context():
         started = time.perf_counter()
-        seeded = seed(args.posts)
-        print(f"# seeded {args.posts:,} posts on {app.extensions['sqlalchemy'].engine.dialect.name} "
+        seeded = seeded_facts(args.posts) if args.measure_only else seed(args.posts)
+        dialect = app.extensions["sqlalchemy"].engine.dialect.name
+        print(f"# {'found' if args.measure_only else 'seeded'} {args.posts:,} posts on {dialect} "
               f"in {time.perf_counter() - started:.0f} s; load {os.getloadavg()[0]:.1f}", file=sys.stderr)
     measure(app, seeded, args.requests, args.posts)
 
@@ -143,6 +147,21 @@ def seed(posts: int) -> dict:
     return {"busy": busy, "deep_id": busy - deep, "deep_at": start + timedelta(minutes=posts - 1 - deep)}
 
 
+def seeded_facts(posts: int) -> dict:
+    """What ``seed`` returned, read back from a database it filled."""
+    from sqlalchemy import select
+
+    from core.extensions import db
+    from core.models import Group, Post
+
+    group_id = db.session.scalar(select(Group.id).where(Group.slug == "bench-group"))
+    newest = select(Post.id, Post.created_at).where(Post.group_id == group_id).order_by(
+        Post.created_at.desc(), Post.id.desc())
+    busy = db.session.execute(newest.limit(1)).one()
+    deep = db.session.execute(newest.offset(max(0, min(160_000, posts - 21))).limit(1)).one()
+    return {"busy": busy.id, "deep_id": deep.id, "deep_at": deep.created_at}
+
+
 def measure(app, seeded: dict, requests: int, posts: int) -> None:
     from sqlalchemy import event
 
@@ -179,8 +198,39 @@ def measure(app, seeded: dict, requests: int, posts: int) -> None:
             times.append((time.perf_counter() - t) * 1000)
             cpu.append((time.process_time() - c) * 1000)
         times.sort()
+        per_page = len(statements) // requests  # before the EXPLAIN runs below add their own
+        server = _server_ms(engine, client, path) if db_name == "postgresql" else None
         print(f"{db_name}\t{posts}\t{label}\t{statistics.median(times):.1f}\t{times[int(len(times) * 0.95) - 1]:.1f}"
-              f"\t{statistics.median(cpu):.1f}\t{len(statements) // requests}\t{os.getloadavg()[0]:.1f}", flush=True)
+              f"\t{statistics.median(cpu):.1f}\t{per_page}\t{os.getloadavg()[0]:.1f}"
+              + (f"\t{server:.2f}" if server is not None else ""), flush=True)
+
+
+def _server_ms(engine, client, path: str) -> float:
+    """PostgreSQL's own time for the page's SELECTs: the sum over its statements of the median
+    ``Execution Time`` of five ``EXPLAIN ANALYZE`` runs (independent of this process and the load
+    of the machine far more than wall time)."""
+    from sqlalchemy import event
+
+    seen: list = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        client.get(path)
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    total = 0.0
+    with engine.connect() as conn:
+        for statement, parameters in seen:
+            runs = []
+            for _ in range(5):
+                plan = conn.exec_driver_sql("EXPLAIN (ANALYZE, FORMAT JSON) " + statement, parameters).scalar()
+                runs.append(plan[0]["Execution Time"])
+            total += statistics.median(runs)
+    return total
 
 
 if __name__ == "__main__":
