@@ -4,8 +4,9 @@ A group-scope plugin built only on ``core.plugin_api``: group admins start progr
 templates (``programme_templates/``, or a partner's uploaded file), members sign up as mentor
 or mentee, admins pair them by hand or from the matching engine's explained suggestions
 (``plugins.mentorship.matching``), and each pair works through weekly steps in a space only
-the two of them can open. Blocks reach it through ``can_interact``; help through
-``support_resources``.
+the two of them can open. Blocks reach it through ``can_interact`` (one pair),
+``interaction_barriers`` (a whole pool) and ``user_blocked`` (a new block ends the pair at
+once); help through ``support_resources``.
 """
 
 from __future__ import annotations
@@ -64,6 +65,14 @@ def content_types():
     from plugins.mentorship.content import content_types as types
 
     return types()
+
+
+@hookimpl
+def user_blocked(blocker, blocked):
+    """A block made anywhere (a profile, a post, the API) ends the two's pairs in the same request."""
+    from plugins.mentorship.pairing import end_for_block
+
+    end_for_block(blocker, blocked)
 
 
 @hookimpl

@@ -503,7 +503,7 @@ def end_and_block(slug: str, pair_id: int):
     """End the pairing at once, then confirm the block with the reporting plugin's form."""
     context, view = _pair_or_404(slug, pair_id)
     if view.pair.status == "active":
-        pairing.end_pair(view.pair, context.group, by=current_user, reason="blocked", notify_other=False)
+        pairing.end_pair(view.pair, context.group, by=current_user, reason="blocked")
         db.session.commit()
     if not is_plugin_enabled("reporting"):
         return redirect(url_for("mentorship.pair_page", slug=slug, pair_id=pair_id))
