@@ -11,7 +11,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_smorest import Blueprint, abort
 
-from core.plugin_api import db, group_or_404, not_found, require_user
+from core.plugin_api import db, group_or_404, not_found, require_user, utcnow
 from plugins.mentorship import pair_space, pairing, programmes, signups
 from plugins.mentorship import requests as member_requests
 from plugins.mentorship.access import can_manage
@@ -26,12 +26,20 @@ from plugins.mentorship.api_schemas import (
     StateSchema,
     SuggestionsOut,
     TemplateOut,
+    TemplateUploadSchema,
 )
 from plugins.mentorship.errors import MentorshipError
 from plugins.mentorship.explanations import factor_text, reason_text
 from plugins.mentorship.models import Programme
-from plugins.mentorship.schemas import BodySchema, PairSchema, ProgrammeSignupSchema, RequestSchema
-from plugins.mentorship.template_files import shipped_for
+from plugins.mentorship.schemas import (
+    BodySchema,
+    EndSchema,
+    FitSchema,
+    PairSchema,
+    ProgrammeSignupSchema,
+    RequestSchema,
+)
+from plugins.mentorship.template_files import TemplateError, parse_template, shipped_for
 
 blp = Blueprint(
     "mentorship_api",
@@ -95,6 +103,39 @@ def create_programme(data, slug: str):
     template = next((t for t in shipped_for(user.locale or "en") if t.key == data["template"]), None)
     if template is None:
         abort(422, message=_("No such template."), errors={"json": {"template": [_("No such template.")]}})
+    programme = programmes.create_from_template(context.group, user, template)
+    db.session.commit()
+    return programme
+
+
+@blp.route("/programmes/upload", methods=["POST"])
+@blp.arguments(TemplateUploadSchema, location="files")
+@blp.response(201, ProgrammeOut)
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+def upload_programme(files, slug: str):
+    """Create a draft programme from a partner organisation's template file (group admins).
+
+    A malformed file is refused with 422: ``errors.files.file`` holds the sentence, and
+    ``errors.template`` the ``file``, ``line``, ``field`` (e.g. ``steps[2].title``) and
+    ``problem``, each as a one-item list like every error message of the API.
+    """
+    user = require_user()
+    context = group_or_404(slug)
+    if not can_manage(user, context.group):
+        not_found()
+    upload = files["file"]
+    try:
+        template = parse_template(upload.read(), upload.filename or "template.yaml")
+    except TemplateError as err:
+        abort(
+            422,
+            message=str(err),
+            errors={
+                "files": {"file": [str(err)]},
+                "template": {"file": err.file, "line": err.line, "field": err.field, "problem": err.problem},
+            },
+        )
     programme = programmes.create_from_template(context.group, user, template)
     db.session.commit()
     return programme
@@ -188,6 +229,17 @@ def get_suggestions(slug: str, programme_id: int):
     }
 
 
+@blp.route("/programmes/<int:programme_id>/suggestions/reject", methods=["POST"])
+@blp.arguments(PairSchema)
+@blp.response(204)
+@blp.alt_response(404, response="NOT_FOUND")
+def reject_suggestion(data, slug: str, programme_id: int):
+    """Reject a suggested pair: it is never suggested again in this programme (group admins)."""
+    _context, programme = _programme(slug, programme_id, manage=True)
+    pairing.reject_suggestion(programme, data["mentor_id"], data["mentee_id"])
+    db.session.commit()
+
+
 @blp.route("/programmes/<int:programme_id>/pairs", methods=["POST"])
 @blp.arguments(PairSchema)
 @blp.response(201, PairOut)
@@ -255,9 +307,12 @@ def _view(slug: str, pair_id: int) -> pair_space.PairView:
     return pair_space.view_of(user, *found)
 
 
-def _pair_out(pair, programme) -> dict[str, Any]:
+def _pair_out(pair, programme, viewer_id: int | None = None) -> dict[str, Any]:
+    """The pair as its ``viewer`` sees it: their own fit answer and feedback, the other's feedback."""
     index = min(pair.steps_done, len(programme.steps) - 1)
     done = pair.steps_done >= len(programme.steps)
+    role = pair.role_of(viewer_id)
+    mine, theirs = ("mentor", "mentee") if role == "mentor" else ("mentee", "mentor")
     return {
         "id": pair.id,
         "programme_id": pair.programme_id,
@@ -268,7 +323,21 @@ def _pair_out(pair, programme) -> dict[str, Any]:
         "steps_done": pair.steps_done,
         "current_step": None if done else programme.steps[index],
         "started_at": pair.started_at,
+        "ended_at": pair.ended_at,
+        "fit_check_open": role is not None
+        and pair.status == "active"
+        and utcnow() - pair.started_at >= pair_space.FIT_CHECK_AFTER,
+        "my_fit": getattr(pair, f"fit_{mine}") if role else None,
+        "my_feedback": getattr(pair, f"feedback_{mine}") if role else "",
+        "their_feedback": getattr(pair, f"feedback_{theirs}") if role else "",
     }
+
+
+def _view_out(view: pair_space.PairView) -> dict[str, Any]:
+    out = _pair_out(view.pair, view.programme, view.pair.other_id(view.other.id))
+    if view.blocked:
+        out["their_feedback"] = ""
+    return out
 
 
 @blp.route("/pairs/<int:pair_id>")
@@ -277,7 +346,7 @@ def _pair_out(pair, programme) -> dict[str, Any]:
 def get_pair(slug: str, pair_id: int):
     """The pair and its current step (its two people only)."""
     view = _view(slug, pair_id)
-    return _pair_out(view.pair, view.programme)
+    return _view_out(view)
 
 
 @blp.route("/pairs/<int:pair_id>/posts")
@@ -316,7 +385,7 @@ def step_done(slug: str, pair_id: int):
     except MentorshipError as err:
         _refuse(err)
     db.session.commit()
-    return _pair_out(view.pair, view.programme)
+    return _view_out(view)
 
 
 @blp.route("/pairs/<int:pair_id>/notes")
@@ -375,4 +444,42 @@ def end(slug: str, pair_id: int):
     except MentorshipError as err:
         _refuse(err)
     db.session.commit()
-    return _pair_out(view.pair, view.programme)
+    return _view_out(view)
+
+
+@blp.route("/pairs/<int:pair_id>/fit", methods=["POST"])
+@blp.arguments(FitSchema)
+@blp.response(200, PairOut)
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(409, response="CONFLICT")
+def fit_check(data, slug: str, pair_id: int):
+    """Answer the fit check (after the second week): ``good_fit``, ``still_deciding`` or ``not_a_good_fit``.
+
+    "Not a good fit" ends the pair kindly and offers both a rematch with priority; the other
+    person is told it ended after the fit check, never who answered what."""
+    view = _view(slug, pair_id)
+    try:
+        pair_space.record_fit(view, data["answer"])
+        if data["answer"] == "not_a_good_fit":
+            pairing.end_pair(view.pair, group_or_404(slug).group, by=require_user(), reason="not_a_good_fit")
+    except MentorshipError as err:
+        _refuse(err)
+    db.session.commit()
+    return _view_out(view)
+
+
+@blp.route("/pairs/<int:pair_id>/feedback", methods=["POST"])
+@blp.arguments(EndSchema)
+@blp.response(200, PairOut)
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(409, response="CONFLICT")
+def feedback(data, slug: str, pair_id: int):
+    """Leave a few words for the other person once the pair has ended (completed or ended early),
+    and say whether to keep the pair's posts after the programme (both must agree)."""
+    view = _view(slug, pair_id)
+    try:
+        pair_space.record_end_feedback(view, data["feedback"], data["keep_posts"])
+    except MentorshipError as err:
+        _refuse(err)
+    db.session.commit()
+    return _view_out(view)

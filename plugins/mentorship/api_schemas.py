@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
 from core.plugin_api import MAX_ID
@@ -45,6 +46,13 @@ class ProgrammeOut(Schema):
 
 class ProgrammeCreateSchema(Schema):
     template = fields.String(required=True, metadata={"description": "Key of a shipped template"})
+
+
+class TemplateUploadSchema(Schema):
+    file = Upload(
+        required=True,
+        metadata={"description": "A programme template in the shipped templates' YAML format (UTF-8, at most 200 kB)"},
+    )
 
 
 class StateSchema(Schema):
@@ -96,6 +104,11 @@ class PairOut(Schema):
     steps_done = fields.Integer()
     current_step = fields.Nested(StepOut, allow_none=True)
     started_at = fields.DateTime()
+    ended_at = fields.DateTime(allow_none=True)
+    fit_check_open = fields.Boolean(metadata={"description": "The caller may answer the fit check now"})
+    my_fit = fields.String(allow_none=True, metadata={"description": "The caller's own fit-check answer"})
+    my_feedback = fields.String(metadata={"description": "The caller's own feedback, once the pair has ended"})
+    their_feedback = fields.String(metadata={"description": "The other person's feedback for the caller"})
 
 
 class PostOut(Schema):

@@ -1,0 +1,171 @@
+"""The JSON API's template upload, fit check, feedback and suggestion rejection: happy and unhappy paths."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+
+from core.plugin_api import Notification, db
+from plugins.mentorship.models import Exclusion, Pair, Programme, Signup
+from tests.plugins.mentorship.test_template_files import GOOD
+
+BASE = "/api/v1/groups/parents/mentorship"
+
+
+def _upload(client, source: str | bytes, name: str = "soap.yaml"):
+    data = source.encode() if isinstance(source, str) else source
+    return client.post(f"{BASE}/programmes/upload", data={"file": (io.BytesIO(data), name)},
+                       content_type="multipart/form-data")
+
+
+# --- template upload ----------------------------------------------------------------------------
+
+
+def test_a_group_admin_uploads_a_partner_template_as_a_draft_programme(circle, client_for):
+    response = _upload(client_for(circle.admin), GOOD)
+    assert response.status_code == 201
+    body = response.get_json()
+    assert (body["name"], body["state"], body["duration_weeks"]) == ("From hobby to business", "draft", 2)
+    assert [step["title"] for step in body["steps"]] == ["Start", "Sell"]
+    assert body["topics"] == ["Crafts", "Selling"] and body["questions"] == ["What do you make?"]
+
+
+@pytest.mark.parametrize(("source", "line", "field"), [
+    (GOOD.replace("name: From hobby to business\n", ""), 1, "name"),
+    (GOOD.replace("  - title: Sell\n", "  - titel: Sell\n"), 13, "steps[2].title"),
+    (GOOD.replace("duration_weeks: 2", "duration_weeks: two"), 5, "duration_weeks"),
+])
+def test_a_malformed_upload_names_the_file_line_and_field(circle, client_for, source, line, field):
+    response = _upload(client_for(circle.admin), source, "partner.yaml")
+    assert response.status_code == 422
+    errors = response.get_json()["errors"]
+    assert errors["template"]["file"] == ["partner.yaml"]
+    assert (errors["template"]["line"], errors["template"]["field"]) == ([str(line)], [field])
+    [message] = errors["files"]["file"]
+    assert message.startswith(f"partner.yaml, line {line}, field “{field}”:")
+    assert db.session.scalar(db.select(Programme)) is None
+
+
+def test_an_upload_that_is_not_text_is_refused_at_the_file(circle, client_for):
+    response = _upload(client_for(circle.admin), b"\xff\xfe\x00binary", "logo.png")
+    assert response.status_code == 422
+    assert response.get_json()["errors"]["template"] == {
+        "file": ["logo.png"], "line": ["1"], "field": ["-"], "problem": ["the file is not UTF-8 text"]}
+
+
+def test_an_upload_without_a_file_names_the_file_field(circle, client_for):
+    response = client_for(circle.admin).post(f"{BASE}/programmes/upload", data={}, content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "file" in response.get_json()["errors"]["files"]
+
+
+@pytest.mark.parametrize("who", ["mentor", "moderator", "outsider", "site_admin"])
+def test_only_group_admins_may_upload_a_template(circle, client_for, who):
+    assert _upload(client_for(getattr(circle, who)), GOOD).status_code == 404
+    assert db.session.scalar(db.select(Programme)) is None
+
+
+# --- fit check ----------------------------------------------------------------------------------
+
+
+def _two_weeks_in(pair):
+    pair.started_at = pair.started_at - timedelta(weeks=2, hours=1)
+    db.session.commit()
+
+
+def test_the_fit_check_is_refused_before_the_second_week(circle, pair, client_for):
+    response = client_for(circle.mentee).post(f"{BASE}/pairs/{pair.id}/fit", json={"answer": "good_fit"})
+    assert response.status_code == 409
+    assert response.get_json()["errors"]["json"]["answer"] == ["The fit check opens after your second week together."]
+    assert client_for(circle.mentee).get(f"{BASE}/pairs/{pair.id}").get_json()["fit_check_open"] is False
+
+
+def test_a_fit_answer_is_recorded_and_shown_only_to_whoever_gave_it(circle, pair, client_for):
+    _two_weeks_in(pair)
+    mentee = client_for(circle.mentee)
+    assert mentee.get(f"{BASE}/pairs/{pair.id}").get_json()["fit_check_open"] is True
+    body = mentee.post(f"{BASE}/pairs/{pair.id}/fit", json={"answer": "still_deciding"}).get_json()
+    assert (body["my_fit"], body["status"]) == ("still_deciding", "active")
+    assert client_for(circle.mentor).get(f"{BASE}/pairs/{pair.id}").get_json()["my_fit"] is None
+    assert mentee.post(f"{BASE}/pairs/{pair.id}/fit", json={"answer": "good_fit"}).get_json()["my_fit"] == "good_fit"
+
+
+def test_not_a_good_fit_through_the_api_ends_kindly_with_a_rematch(circle, pair, client_for):
+    _two_weeks_in(pair)
+    body = client_for(circle.mentor).post(f"{BASE}/pairs/{pair.id}/fit", json={"answer": "not_a_good_fit"}).get_json()
+    assert (body["status"], body["end_reason"]) == ("ended", "not_a_good_fit")
+    assert db.session.scalar(db.select(Signup.priority).where(Signup.user_id == circle.mentee.id))
+    notice = db.session.scalar(db.select(Notification).where(Notification.user_id == circle.mentee.id,
+                                                              Notification.kind == "mentorship_pair_ended"))
+    assert notice.data == {"reason": "fit", "rematch": True}
+
+
+@pytest.mark.parametrize("answer", [None, "", "maybe", 3])
+def test_a_fit_answer_outside_the_three_is_refused_at_the_field(circle, pair, client_for, answer):
+    _two_weeks_in(pair)
+    response = client_for(circle.mentee).post(f"{BASE}/pairs/{pair.id}/fit", json={"answer": answer})
+    assert response.status_code == 422 and "answer" in response.get_json()["errors"]["json"]
+    db.session.refresh(pair)
+    assert pair.fit_mentee is None
+
+
+# --- feedback -----------------------------------------------------------------------------------
+
+
+def test_feedback_waits_until_the_pair_has_ended(circle, pair, client_for):
+    response = client_for(circle.mentee).post(f"{BASE}/pairs/{pair.id}/feedback", json={"feedback": "Thanks"})
+    assert response.status_code == 409
+    db.session.refresh(pair)
+    assert pair.feedback_mentee == ""
+
+
+def test_both_leave_feedback_and_each_reads_the_others(circle, pair, client_for):
+    mentee, mentor = client_for(circle.mentee), client_for(circle.mentor)
+    mentor.post(f"{BASE}/pairs/{pair.id}/end")
+    body = mentee.post(f"{BASE}/pairs/{pair.id}/feedback", json={"feedback": " Thanks Mia ", "keep_posts": True})
+    assert body.status_code == 200
+    assert (body.get_json()["my_feedback"], body.get_json()["their_feedback"]) == ("Thanks Mia", "")
+    mentor.post(f"{BASE}/pairs/{pair.id}/feedback", json={"feedback": "Good luck Ben"})
+    assert mentee.get(f"{BASE}/pairs/{pair.id}").get_json()["their_feedback"] == "Good luck Ben"
+    db.session.refresh(pair)
+    assert (pair.keep_mentee, pair.keep_mentor) == (True, False)
+
+
+def test_feedback_longer_than_2000_characters_is_refused_at_the_field(circle, pair, client_for):
+    client_for(circle.mentor).post(f"{BASE}/pairs/{pair.id}/end")
+    response = client_for(circle.mentee).post(f"{BASE}/pairs/{pair.id}/feedback", json={"feedback": "x" * 2001})
+    assert response.status_code == 422 and "feedback" in response.get_json()["errors"]["json"]
+
+
+def test_no_feedback_crosses_a_block(circle, pair, client_for):
+    client_for(circle.mentee).post("/blocks", data={"user_id": circle.mentor.id})
+    response = client_for(circle.mentor).post(f"{BASE}/pairs/{pair.id}/feedback", json={"feedback": "Why?"})
+    assert response.status_code == 409
+    db.session.refresh(pair)
+    assert pair.feedback_mentor == ""
+
+
+# --- rejecting a suggestion ---------------------------------------------------------------------
+
+
+def test_an_admin_rejects_a_suggestion_and_it_is_not_suggested_again(circle, programme, sign_up, client_for):
+    sign_up(circle.mentor, "mentor")
+    sign_up(circle.mentee, "mentee")
+    admin = client_for(circle.admin)
+    url = f"{BASE}/programmes/{programme.id}/suggestions"
+    assert len(admin.get(url).get_json()["suggestions"]) == 1
+    pair = {"mentor_id": circle.mentor.id, "mentee_id": circle.mentee.id}
+    assert admin.post(f"{url}/reject", json=pair).status_code == 204
+    assert admin.get(url).get_json()["suggestions"] == []
+    assert db.session.scalar(db.select(db.func.count(Exclusion.id))) == 1
+    assert db.session.scalar(db.select(Pair)) is None
+
+
+def test_only_group_admins_may_reject_a_suggestion(circle, programme, client_for):
+    pair = {"mentor_id": circle.mentor.id, "mentee_id": circle.mentee.id}
+    url = f"{BASE}/programmes/{programme.id}/suggestions/reject"
+    assert client_for(circle.mentor).post(url, json=pair).status_code == 404
+    assert client_for(circle.admin).post(url, json={"mentor_id": "x"}).status_code == 422
+    assert db.session.scalar(db.select(Exclusion)) is None
