@@ -108,6 +108,24 @@ def register_jobs(app):
 
 
 @hookimpl
+def seed_demo(app):
+    """``flask seed`` with mentorship on: a running demo programme in the demo group, once."""
+    from plugins.mentorship.seed import seed_demo_programme
+
+    seed_demo_programme()
+
+
+@hookimpl
+def plugin_enabled(plugin_id, group):
+    """Switched on for the demo group after seeding (``flask plugins enable mentorship --group
+    neighbours``, as the developers' guide does): the same demo programme, once. Elsewhere nothing."""
+    from plugins.mentorship.seed import DEMO_GROUP, seed_demo_programme
+
+    if group is not None and group.slug == DEMO_GROUP:
+        seed_demo_programme()
+
+
+@hookimpl
 def template_slot(name, context):
     """The plugin's stylesheet, on its own pages only."""
     from flask import render_template, request
