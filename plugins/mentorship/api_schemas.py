@@ -65,6 +65,7 @@ class SignupOut(Schema):
     goals = fields.String()
     topics = fields.List(fields.String())
     languages = fields.List(fields.String())
+    preferred_languages = fields.List(fields.String())
     time_zone = fields.String()
     availability = fields.List(fields.List(fields.Integer()))
     capacity = fields.Integer()

@@ -16,7 +16,7 @@ from core.plugin_api import Group, User, can_interact, db, interaction_barriers,
 from plugins.mentorship import suggestion_cache
 from plugins.mentorship.errors import MentorshipError
 from plugins.mentorship.links import path_for
-from plugins.mentorship.matching import MatchResult, Mentee, Mentor, explain_pair, suggest_matches
+from plugins.mentorship.matching import MatchResult, Mentee, Mentor, Preferences, explain_pair, suggest_matches
 from plugins.mentorship.matching.availability import week_monday
 from plugins.mentorship.models import Exclusion, Pair, Programme, Signup
 from plugins.mentorship.signups import is_adult
@@ -75,6 +75,7 @@ def _mentor(signup: Signup, capacity: int) -> Mentor:
         languages=signup.languages,
         time_zone=signup.time_zone,
         availability=[tuple(slot) for slot in signup.availability],
+        preferences=Preferences(languages=signup.preferred_languages or ()),
         capacity=capacity,
     )
 
@@ -86,6 +87,7 @@ def _mentee(signup: Signup) -> Mentee:
         languages=signup.languages,
         time_zone=signup.time_zone,
         availability=[tuple(slot) for slot in signup.availability],
+        preferences=Preferences(languages=signup.preferred_languages or ()),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, ValidationError, fields, validate, validates
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from core.plugin_api import MAX_ID
 
@@ -60,6 +60,9 @@ class ProgrammeSignupSchema(Schema):
         error_messages=REQUIRED,
         validate=validate.Length(min=1, error=_l("Choose at least one language.")),
     )
+    preferred_languages = fields.List(
+        fields.String(validate=validate.OneOf(list(LANGUAGES), error=_l("Unknown language."))), load_default=list
+    )
     time_zone = Trimmed(required=True, error_messages=REQUIRED)
     availability = fields.List(fields.String(), load_default=list)
     capacity = fields.Integer(
@@ -67,6 +70,13 @@ class ProgrammeSignupSchema(Schema):
         validate=validate.Range(min=1, max=CAPACITY_MAX, error=_l("Choose a number from {min} to {max}.")),
     )
     answers = fields.List(Trimmed(validate=_length(0, 1000)), load_default=list)
+
+    @validates_schema
+    def _preferred_among_spoken(self, data: dict, **kwargs) -> None:
+        if set(data.get("preferred_languages") or ()) - set(data.get("languages") or ()):
+            raise ValidationError(
+                _l("Choose preferred languages among the languages you can talk in."), field_name="preferred_languages"
+            )
 
     @validates("time_zone")
     def _known_zone(self, value: str, **kwargs) -> None:

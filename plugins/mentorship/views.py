@@ -215,6 +215,7 @@ def _signup_values(signup: Signup) -> dict:
         "goals": signup.goals,
         "topics": signup.topics,
         "languages": signup.languages,
+        "preferred_languages": signup.preferred_languages,
         "time_zone": signup.time_zone,
         "availability": availability_choices(signup.availability),
         "capacity": signup.capacity,
