@@ -11,11 +11,12 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_smorest import Blueprint, abort
 
-from core.plugin_api import db, group_or_404, not_found, require_user, utcnow
+from core.plugin_api import User, can_interact, db, group_or_404, not_found, require_user, utcnow
 from plugins.mentorship import pair_space, pairing, programmes, signups
 from plugins.mentorship import requests as member_requests
 from plugins.mentorship.access import can_manage
 from plugins.mentorship.api_schemas import (
+    MentorOut,
     PairOut,
     PostCreateSchema,
     PostOut,
@@ -27,6 +28,7 @@ from plugins.mentorship.api_schemas import (
     SuggestionsOut,
     TemplateOut,
     TemplateUploadSchema,
+    TopicQuery,
 )
 from plugins.mentorship.errors import MentorshipError
 from plugins.mentorship.explanations import factor_text, reason_text
@@ -256,6 +258,58 @@ def create_pair(data, slug: str, programme_id: int):
     return _pair_out(pair, programme)
 
 
+@blp.route("/programmes/<int:programme_id>/mentors")
+@blp.arguments(TopicQuery, location="query")
+@blp.response(200, MentorOut(many=True))
+@blp.alt_response(404, response="NOT_FOUND")
+def list_mentors(query, slug: str, programme_id: int):
+    """Mentors with a free place, optionally on one ``topic`` (signed-up mentees, where members ask)."""
+    _context, programme = _programme(slug, programme_id)
+    user = require_user()
+    if not programme.member_requests or signups.find(programme.id, user.id, "mentee") is None:
+        not_found()
+    pool = pairing.load_pool(programme)
+    return [
+        {
+            "user_id": s.user_id,
+            "display_name": pool.users[s.user_id].display_name,
+            "goals": s.goals,
+            "topics": s.topics,
+            "languages": s.languages,
+            "free_places": pool.remaining(s),
+        }
+        for s in pool.mentors
+        if s.user_id != user.id
+        and pool.remaining(s) > 0
+        and (not query["topic"] or query["topic"] in s.topics)
+        and can_interact(user, pool.users[s.user_id])
+    ]
+
+
+@blp.route("/programmes/<int:programme_id>/requests")
+@blp.response(200, RequestOut(many=True))
+@blp.alt_response(404, response="NOT_FOUND")
+def list_requests(slug: str, programme_id: int):
+    """Your requests in the programme: those you sent as a mentee, and those waiting for you as a mentor."""
+    from plugins.mentorship.models import MatchRequest
+
+    _context, programme = _programme(slug, programme_id)
+    user = require_user()
+    return list(
+        db.session.scalars(
+            db.select(MatchRequest)
+            .where(
+                MatchRequest.programme_id == programme.id,
+                db.or_(
+                    MatchRequest.mentee_id == user.id,
+                    db.and_(MatchRequest.mentor_id == user.id, MatchRequest.status == "pending"),
+                ),
+            )
+            .order_by(MatchRequest.id)
+        )
+    )
+
+
 @blp.route("/programmes/<int:programme_id>/requests", methods=["POST"])
 @blp.arguments(RequestSchema)
 @blp.response(201, RequestOut)
@@ -338,6 +392,32 @@ def _view_out(view: pair_space.PairView) -> dict[str, Any]:
     if view.blocked:
         out["their_feedback"] = ""
     return out
+
+
+@blp.route("/pairs")
+@blp.response(200, PairOut(many=True))
+def list_pairs(slug: str):
+    """Your pairings in this group, newest first: active, completed and ended (nobody else's)."""
+    from plugins.mentorship.models import Pair
+
+    user = require_user()
+    context = group_or_404(slug)
+    rows = db.session.execute(
+        db.select(Pair, Programme)
+        .join(Programme, Programme.id == Pair.programme_id)
+        .where(Programme.group_id == context.group.id, db.or_(Pair.mentor_id == user.id, Pair.mentee_id == user.id))
+        .order_by(Pair.id.desc())
+    ).all()
+    ids = {pair.other_id(user.id) for pair, _programme in rows}
+    others = {u.id: u for u in db.session.scalars(db.select(User).where(User.id.in_(ids)))} if ids else {}
+    found = []
+    for pair, programme in rows:
+        out = _pair_out(pair, programme, user.id)
+        other = others.get(pair.other_id(user.id))
+        if other is None or not can_interact(user, other):
+            out["their_feedback"] = ""  # nothing crosses a block
+        found.append(out)
+    return found
 
 
 @blp.route("/pairs/<int:pair_id>")

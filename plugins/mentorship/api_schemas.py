@@ -133,3 +133,18 @@ class RequestOut(Schema):
     mentee_id = fields.Integer()
     status = fields.String()
     message = fields.String()
+
+
+class MentorOut(Schema):
+    """A mentor with a free place, as mentees browsing the programme see them."""
+
+    user_id = fields.Integer()
+    display_name = fields.String()
+    goals = fields.String()
+    topics = fields.List(fields.String())
+    languages = fields.List(fields.String())
+    free_places = fields.Integer()
+
+
+class TopicQuery(Schema):
+    topic = fields.String(load_default="", validate=validate.Length(max=60))

@@ -169,3 +169,51 @@ def test_only_group_admins_may_reject_a_suggestion(circle, programme, client_for
     assert client_for(circle.mentor).post(url, json=pair).status_code == 404
     assert client_for(circle.admin).post(url, json={"mentor_id": "x"}).status_code == 422
     assert db.session.scalar(db.select(Exclusion)) is None
+
+
+# --- lists: mentors to ask, my requests, my pairs -----------------------------------------------
+
+
+def test_a_mentee_lists_mentors_with_a_free_place_by_topic_and_asks_one(circle, programme, sign_up, client_for):
+    programme.member_requests = True
+    db.session.commit()
+    sign_up(circle.mentor, "mentor", capacity="1")
+    sign_up(circle.other, "mentor", topics=["Cooking"])
+    sign_up(circle.mentee, "mentee")
+    mentee = client_for(circle.mentee)
+    url = f"{BASE}/programmes/{programme.id}/mentors"
+    assert {m["user_id"] for m in mentee.get(url).get_json()} == {circle.mentor.id, circle.other.id}
+    [crafts] = mentee.get(url, query_string={"topic": "Crafts"}).get_json()
+    assert (crafts["display_name"], crafts["free_places"]) == ("Mia Mentor", 1)
+    asked = mentee.post(f"{BASE}/programmes/{programme.id}/requests", json={"mentor_id": circle.mentor.id})
+    assert asked.status_code == 201
+    [mine] = mentee.get(f"{BASE}/programmes/{programme.id}/requests").get_json()
+    [waiting] = client_for(circle.mentor).get(f"{BASE}/programmes/{programme.id}/requests").get_json()
+    assert mine["id"] == waiting["id"] and waiting["status"] == "pending"
+    assert client_for(circle.other).get(f"{BASE}/programmes/{programme.id}/requests").get_json() == []
+
+
+def test_the_mentor_list_is_only_for_signed_up_mentees_where_members_ask(circle, programme, sign_up, client_for):
+    sign_up(circle.mentee, "mentee")
+    url = f"{BASE}/programmes/{programme.id}/mentors"
+    assert client_for(circle.mentee).get(url).status_code == 404  # admin matching only
+    programme.member_requests = True
+    db.session.commit()
+    assert client_for(circle.other).get(url).status_code == 404  # not signed up as a mentee
+    assert client_for(circle.mentee).get(url).status_code == 200
+
+
+def test_a_blocked_mentor_is_not_listed(circle, programme, sign_up, client_for):
+    programme.member_requests = True
+    db.session.commit()
+    sign_up(circle.mentor, "mentor")
+    sign_up(circle.mentee, "mentee")
+    client_for(circle.mentor).post("/blocks", data={"user_id": circle.mentee.id})
+    assert client_for(circle.mentee).get(f"{BASE}/programmes/{programme.id}/mentors").get_json() == []
+
+
+def test_my_pairs_lists_only_my_own(circle, pair, client_for):
+    [mine] = client_for(circle.mentee).get(f"{BASE}/pairs").get_json()
+    assert (mine["id"], mine["status"]) == (pair.id, "active")
+    for user in (circle.other, circle.admin, circle.site_admin):
+        assert client_for(user).get(f"{BASE}/pairs").get_json() == []
