@@ -175,7 +175,8 @@ def interaction_barriers(users: Iterable[Any], group: Group | None = None) -> se
     Plugins answering the ``interaction_barriers`` hook do it in one query each, so checking a
     pool of hundreds of people costs a few queries instead of one per person. A plugin that
     only implements ``can_interact`` (or whose bulk answer fails) is asked pair by pair, so the
-    result always equals asking ``can_interact`` for every ordered pair – only cheaper.
+    result always equals asking ``can_interact`` for every ordered pair – only cheaper. (That
+    fallback makes n² calls: a plugin with ``can_interact`` should answer the bulk hook too.)
     Anonymous entries are left out (they may interact with nobody: check them yourself)."""
     people = {user.id: user for user in users if is_authenticated(user)}
     if len(people) < 2:

@@ -174,3 +174,22 @@ def test_blocking_again_changes_nothing(circle, pair, client_for):
     client.post("/blocks", data={"user_id": circle.mentee.id})
     client.post("/blocks", data={"user_id": circle.mentee.id})
     assert len(_notices(circle.mentee.id)) == 1
+
+
+def test_a_failing_pair_ending_never_undoes_the_block_and_the_hourly_job_finishes_it(
+        circle, pair, client_for, monkeypatch):
+    from plugins.mentorship import pairing
+    from plugins.mentorship.jobs import end_blocked_pairs
+    from plugins.reporting.blocks import has_blocked
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("mentorship failed")
+
+    monkeypatch.setattr(pairing, "end_for_block", broken)
+    assert client_for(circle.mentor).post("/blocks", data={"user_id": circle.mentee.id}).status_code == 302
+    assert has_blocked(circle.mentor.id, circle.mentee.id)
+    db.session.refresh(pair)
+    assert pair.status == "active"
+    assert end_blocked_pairs() == 1
+    db.session.refresh(pair)
+    assert (pair.status, pair.end_reason) == ("ended", "blocked")
