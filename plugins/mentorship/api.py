@@ -38,6 +38,7 @@ from plugins.mentorship.schemas import (
     EndSchema,
     FitSchema,
     PairSchema,
+    ProgrammeEditSchema,
     ProgrammeSignupSchema,
     RequestSchema,
 )
@@ -148,6 +149,20 @@ def upload_programme(files, slug: str):
 @blp.alt_response(404, response="NOT_FOUND")
 def get_programme(slug: str, programme_id: int):
     return _programme(slug, programme_id)[1]
+
+
+@blp.route("/programmes/<int:programme_id>", methods=["PUT"])
+@blp.arguments(ProgrammeEditSchema)
+@blp.response(200, ProgrammeOut)
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+def edit_programme(data, slug: str, programme_id: int):
+    """Replace the programme's copy (name, description, steps, questions, topics, partner, ways to
+    pair) without touching its template; the number of steps is the duration (group admins)."""
+    _context, programme = _programme(slug, programme_id, manage=True)
+    programmes.update_copy(programme, data)
+    db.session.commit()
+    return programme
 
 
 @blp.route("/programmes/<int:programme_id>/state", methods=["POST"])

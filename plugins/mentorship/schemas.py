@@ -148,6 +148,44 @@ class ProgrammeSchema(Schema):
     member_requests = fields.Boolean(load_default=False)
 
 
+class StepSchema(Schema):
+    """One week of a programme, as the JSON API takes it."""
+
+    title = Trimmed(required=True, error_messages=REQUIRED, validate=_length(1, 120))
+    prompt = Trimmed(load_default="", validate=_length(0, 2000))
+    activity = Trimmed(load_default="", validate=_length(0, 2000))
+    check_in = Trimmed(load_default="", validate=_length(0, 500))
+
+
+class ProgrammeEditSchema(Schema):
+    """The programme's whole editable copy for the JSON API (the edit page's fields, as JSON)."""
+
+    name = Trimmed(required=True, error_messages=REQUIRED, validate=_length(1, 120))
+    description = Trimmed(required=True, error_messages=REQUIRED, validate=_length(1, 4000))
+    steps = fields.List(
+        fields.Nested(StepSchema),
+        required=True,
+        error_messages=REQUIRED,
+        validate=validate.Length(min=1, max=52, error=_l("A programme has from {min} to {max} weekly steps.")),
+    )
+    topics = fields.List(Trimmed(validate=_length(1, 60)), load_default=list, validate=validate.Length(max=50))
+    questions = fields.List(Trimmed(validate=_length(1, 300)), load_default=list, validate=validate.Length(max=10))
+    partner_name = Trimmed(load_default="", validate=_length(0, 120))
+    partner_url = Trimmed(load_default="", validate=_length(0, 300))
+    partner_description = Trimmed(load_default="", validate=_length(0, 2000))
+    admin_matching = fields.Boolean(load_default=True)
+    member_requests = fields.Boolean(load_default=False)
+
+    @validates("partner_url")
+    def _web_address(self, value: str, **kwargs) -> None:
+        ProgrammeSchema._web_address(self, value)
+
+    @validates_schema
+    def _a_way_to_pair(self, data: dict, **kwargs) -> None:
+        if not (data.get("admin_matching") or data.get("member_requests")):
+            raise ValidationError(_l("Choose at least one way to pair people."), field_name="admin_matching")
+
+
 def programme_data(raw: dict) -> tuple[dict | None, dict]:
     """Turn validated programme form data into the model's shape, or errors per field."""
     errors: dict[str, list] = {}

@@ -217,3 +217,56 @@ def test_my_pairs_lists_only_my_own(circle, pair, client_for):
     assert (mine["id"], mine["status"]) == (pair.id, "active")
     for user in (circle.other, circle.admin, circle.site_admin):
         assert client_for(user).get(f"{BASE}/pairs").get_json() == []
+
+
+# --- editing a programme's copy -----------------------------------------------------------------
+
+COPY = {
+    "name": "Soap to market",
+    "description": "Four weeks from hobby to stall.",
+    "steps": [{"title": "Start", "prompt": "What do you make?", "activity": "Show a bar."}, {"title": "Sell"}],
+    "topics": ["Crafts", "Selling"],
+    "questions": ["What do you make?"],
+    "partner_name": "Makers' Guild",
+    "partner_url": "https://example.org/guild",
+    "partner_description": "Wrote the steps.",
+    "admin_matching": True,
+    "member_requests": True,
+}
+
+
+def test_an_admin_edits_the_copy_and_participants_see_the_partner(circle, programme, client_for):
+    response = client_for(circle.admin).put(f"{BASE}/programmes/{programme.id}", json=COPY)
+    assert response.status_code == 200
+    body = response.get_json()
+    assert (body["name"], body["duration_weeks"], body["member_requests"]) == ("Soap to market", 2, True)
+    assert body["steps"][1] == {"title": "Sell", "prompt": "", "activity": "", "check_in": ""}
+    assert programme.template_key == "skill_development"  # the template is untouched
+    page = client_for(circle.mentee).get(f"/g/parents/mentorship/{programme.id}").get_data(as_text=True)
+    assert "In partnership with Makers&#39; Guild" in page and 'href="https://example.org/guild"' in page
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"steps": [{"title": " ", "prompt": "p"}]}, "steps"),
+    ({"steps": []}, "steps"),
+    ({"name": ""}, "name"),
+    ({"partner_url": "javascript:alert(1)"}, "partner_url"),
+    ({"admin_matching": False, "member_requests": False}, "admin_matching"),
+])
+def test_a_bad_edit_is_refused_naming_the_field(circle, programme, client_for, change, field):
+    response = client_for(circle.admin).put(f"{BASE}/programmes/{programme.id}", json={**COPY, **change})
+    assert response.status_code == 422
+    assert field in response.get_json()["errors"]["json"]
+    db.session.refresh(programme)
+    assert programme.name == "Skill development"
+
+
+def test_a_step_without_a_title_is_named_by_its_position(circle, programme, client_for):
+    steps = [{"title": "One"}, {"prompt": "no title"}]
+    response = client_for(circle.admin).put(f"{BASE}/programmes/{programme.id}", json={**COPY, "steps": steps})
+    assert response.get_json()["errors"]["json"]["steps"] == {"1": {"title": ["This field is required."]}}
+
+
+@pytest.mark.parametrize("who", ["mentor", "moderator", "outsider", "site_admin"])
+def test_only_group_admins_edit_a_programme(circle, programme, client_for, who):
+    assert client_for(getattr(circle, who)).put(f"{BASE}/programmes/{programme.id}", json=COPY).status_code == 404
