@@ -18,6 +18,8 @@ from plugins.mentorship.access import can_manage
 from plugins.mentorship.api_schemas import (
     MentorOut,
     PairOut,
+    PoolQuery,
+    PoolSignupOut,
     PostCreateSchema,
     PostOut,
     ProgrammeCreateSchema,
@@ -179,6 +181,40 @@ def change_state(data, slug: str, programme_id: int):
         _refuse(err)
     db.session.commit()
     return programme
+
+
+@blp.route("/programmes/<int:programme_id>/signups")
+@blp.arguments(PoolQuery, location="query")
+@blp.response(200, PoolSignupOut(many=True))
+@blp.alt_response(404, response="NOT_FOUND")
+def list_signups(query, slug: str, programme_id: int):
+    """Group admins: the pool to pair by hand, filtered by ``role``, ``topic`` and ``language``;
+    everyone else: their own sign-ups in the programme."""
+    context, programme = _programme(slug, programme_id)
+    user = require_user()
+    pool = pairing.load_pool(programme)
+    admin = can_manage(user, context.group)
+
+    def free(signup) -> int:
+        if signup.role == "mentor":
+            return pool.remaining(signup)
+        return 0 if signup.user_id in pool.paired_mentees else 1
+
+    def out(signup) -> dict[str, Any]:
+        shown = ("id", "user_id", "role", "goals", "topics", "languages", "preferred_languages", "time_zone",
+                 "availability", "capacity", "priority")
+        return {**{name: getattr(signup, name) for name in shown},
+                "display_name": pool.users[signup.user_id].display_name, "free_places": free(signup)}
+
+    return [
+        out(s)
+        for s in (*pool.mentors, *pool.mentees)
+        if s.user_id in pool.users
+        and (admin or s.user_id == user.id)
+        and (query["role"] is None or s.role == query["role"])
+        and (not query["topic"] or query["topic"] in s.topics)
+        and (not query["language"] or query["language"] in s.languages)
+    ]
 
 
 @blp.route("/programmes/<int:programme_id>/signups/<any(mentor, mentee):role>", methods=["PUT"])

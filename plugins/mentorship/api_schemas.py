@@ -61,6 +61,7 @@ class StateSchema(Schema):
 
 class SignupOut(Schema):
     id = fields.Integer()
+    user_id = fields.Integer()
     role = fields.String()
     goals = fields.String()
     topics = fields.List(fields.String())
@@ -69,6 +70,7 @@ class SignupOut(Schema):
     time_zone = fields.String()
     availability = fields.List(fields.List(fields.Integer()))
     capacity = fields.Integer()
+    priority = fields.Boolean(metadata={"description": "A mentee to be matched first (a no-fault rematch)"})
 
 
 class FactorOut(Schema):
@@ -148,3 +150,16 @@ class MentorOut(Schema):
 
 class TopicQuery(Schema):
     topic = fields.String(load_default="", validate=validate.Length(max=60))
+
+
+class PoolSignupOut(SignupOut):
+    """A sign-up as group admins see it when pairing by hand."""
+
+    display_name = fields.String()
+    free_places = fields.Integer(metadata={"description": "Mentors: places left; mentees: 0 once paired, else 1"})
+
+
+class PoolQuery(Schema):
+    role = fields.String(load_default=None, validate=validate.OneOf(["mentor", "mentee"]))
+    topic = fields.String(load_default="", validate=validate.Length(max=60))
+    language = fields.String(load_default="", validate=validate.Length(max=8))

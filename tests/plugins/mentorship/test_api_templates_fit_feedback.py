@@ -270,3 +270,25 @@ def test_a_step_without_a_title_is_named_by_its_position(circle, programme, clie
 @pytest.mark.parametrize("who", ["mentor", "moderator", "outsider", "site_admin"])
 def test_only_group_admins_edit_a_programme(circle, programme, client_for, who):
     assert client_for(getattr(circle, who)).put(f"{BASE}/programmes/{programme.id}", json=COPY).status_code == 404
+
+
+# --- the pool, for pairing by hand --------------------------------------------------------------
+
+
+def test_admins_list_the_pool_by_role_topic_and_language(circle, programme, pair, sign_up, client_for):
+    sign_up(circle.other, "mentee", topics=["Cooking"], languages=["de"])
+    admin = client_for(circle.admin)
+    url = f"{BASE}/programmes/{programme.id}/signups"
+    everyone = admin.get(url).get_json()
+    assert {(s["display_name"], s["role"], s["free_places"]) for s in everyone} == {
+        ("Mia Mentor", "mentor", 1), ("Ben Mentee", "mentee", 0), ("Oli Other", "mentee", 1)}
+    assert [s["display_name"] for s in admin.get(url, query_string={"role": "mentee", "language": "de"}).get_json()] \
+        == ["Oli Other"]
+    assert admin.get(url, query_string={"topic": "Cooking", "role": "mentor"}).get_json() == []
+    assert admin.get(url, query_string={"role": "both"}).status_code == 422
+
+
+def test_members_list_only_their_own_sign_ups(circle, programme, pair, client_for):
+    [mine] = client_for(circle.mentee).get(f"{BASE}/programmes/{programme.id}/signups").get_json()
+    assert (mine["user_id"], mine["role"]) == (circle.mentee.id, "mentee")
+    assert client_for(circle.other).get(f"{BASE}/programmes/{programme.id}/signups").get_json() == []
