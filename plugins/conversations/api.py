@@ -221,8 +221,9 @@ def _staff_group(slug: str) -> Group:
     return group
 
 
-def _team_out(conversation: Any) -> dict:
-    member = conversation.participants[0].user if conversation.participants else None
+def _team_out(conversation: Any, member: Any = None) -> dict:
+    if member is None and conversation.participants:
+        member = conversation.participants[0].user
     return {"id": conversation.id, "member": member.display_name if member else None, "status": conversation.status,
             "assignee": conversation.assignee.display_name if conversation.assignee else None,
             "last_activity_at": conversation.last_activity_at}
@@ -251,7 +252,7 @@ def team_inbox(args, slug: str):
     """The group's team inbox (its staff only; anyone else gets 404)."""
     group = _staff_group(slug)
     found, more = access.team_inbox(group, args["status"], args["before"])
-    return {"items": [_team_out(c) for c in found], "next": more}
+    return {"items": [_team_out(e.conversation, e.member) for e in found], "next": more}
 
 
 @blp.route("/groups/<slug>/team-inbox/<int:conversation_id>", methods=["GET"])

@@ -42,7 +42,6 @@ class StartConversationSchema(Schema):
 class PreferenceSchema(Schema):
     who_may_message = fields.String(required=True, validate=validate.OneOf(WHO_MAY_MESSAGE))
     email_content = fields.Boolean(load_default=False)
-    email_enabled = fields.Boolean(load_default=False)
 
 
 class TeamUpdateSchema(Schema):

@@ -71,7 +71,7 @@ def test_mute_keeps_a_conversation_out_of_the_unread_count(people, send, client_
     cid = _conversation_id(send(people.alice, "bob", "hi"))
     client_for(people.bob).post(f"/messages/{cid}/mute", data={"muted": "1"})
     send(people.alice, "bob", "again")
-    assert counts(people.bob) == (0, 0)
+    assert counts(people.bob)[:2] == (0, 0)
 
 
 def test_leaving_a_group_conversation_removes_it_from_the_inbox(people, send, client_for):
