@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import g, url_for
+from flask import g, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -66,7 +66,16 @@ def post_actions(context: dict) -> Markup | None:
         _("Take this to a private message"))
 
 
+def head(context: dict) -> Markup | None:
+    """The plugin's few styles, on its own pages only."""
+    if request.blueprint not in ("conversations", "conversations_team"):
+        return None
+    return Markup('<link rel="stylesheet" href="{}">').format(url_for("conversations.static",
+                                                                       filename="conversations.css"))
+
+
 RENDERERS: dict[str, Callable[[dict], Markup | None]] = {
+    "head": head,
     "profile_actions": profile_actions,
     "member_actions": member_actions,
     "group_sidebar": group_sidebar,

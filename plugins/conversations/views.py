@@ -19,7 +19,8 @@ from plugins.conversations.models import ACTIVE, GROUP, REQUEST, WHO_MAY_MESSAGE
 from plugins.conversations.rules import Refused, max_participants, preference
 from plugins.conversations.schemas import BODY_MAX, PreferenceSchema, ReplySchema, StartConversationSchema
 
-bp = Blueprint("conversations", __name__, url_prefix="/messages", template_folder="templates")
+bp = Blueprint("conversations", __name__, url_prefix="/messages", template_folder="templates",
+               static_folder="static")
 
 _SPLIT = re.compile(r"[\s,;]+")
 

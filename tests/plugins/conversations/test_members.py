@@ -108,3 +108,10 @@ def test_ids_of_deleted_conversations_are_never_reused(people, send):
     db.session.delete(db.session.get(Conversation, first))
     db.session.commit()
     assert _conversation_id(send(people.alice, "bob", "hi again")) > first
+
+
+def test_the_plugins_stylesheet_is_on_its_own_pages_only(people, client_for):
+    alice = client_for(people.alice)
+    assert "/messages/static/conversations.css" in alice.get("/messages/").get_data(as_text=True)
+    assert alice.get("/messages/static/conversations.css").status_code == 200
+    assert "conversations.css" not in alice.get("/g/garden").get_data(as_text=True)
