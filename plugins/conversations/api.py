@@ -20,6 +20,7 @@ from plugins.conversations.schemas import (
     ConversationListArgs,
     ConversationMessageOut,
     ConversationPageOut,
+    CountsOut,
     MuteSchema,
     ReplySchema,
     StartConversationSchema,
@@ -75,6 +76,15 @@ def _detail(conversation: Any, me: Any) -> dict:
     out["messages"] = [_message_out(m, conversation, inert=me.state == REQUEST) for m in found]
     out["older"] = older
     return out
+
+
+@blp.route("/conversations/counts", methods=["GET"])
+@blp.response(200, CountsOut)
+def conversation_counts():
+    """What the header shows: unread conversations, requests, and open team conversations (staff)."""
+    found = access.counts(require_user())
+    return {"unread": found.unread, "requests": found.requests, "team_open": found.team_open,
+            "capped_at": access.BADGE_CAP}
 
 
 @blp.route("/conversations", methods=["GET"])

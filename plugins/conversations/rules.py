@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
-from flask import current_app
 from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import and_, exists, or_, select
@@ -49,7 +48,8 @@ class Refused(Exception):
 
 
 def max_participants() -> int:
-    return int(current_app.config.get("CONVERSATIONS_MAX_PARTICIPANTS", 8))
+    """The site's cap on a conversation's size, the starter included (a plugin setting)."""
+    return int(get_settings(PLUGIN_ID)["max_participants"])
 
 
 def preference(user_id: int) -> Preference:
