@@ -61,7 +61,7 @@ def register_jobs(app):
 
 @hookimpl
 def nav_items(user):
-    """"Messages" with unread conversations and requests, and for group staff "Team inbox" with the
+    """"Messages" with unread conversations and requests, and for group staff "Team inboxes" with the
     open conversations of their groups' team inboxes: one query per page, however many there are."""
     if not getattr(user, "is_authenticated", False):
         return None
@@ -71,7 +71,7 @@ def nav_items(user):
     items = [NavItem(label=_l("Messages"), endpoint="conversations.inbox", order=20,
                      badge=(found.unread + found.requests) or None)]
     if found.is_staff:
-        items.append(NavItem(label=_l("Team inbox"), endpoint="conversations.team_inboxes", order=21,
+        items.append(NavItem(label=_l("Team inboxes"), endpoint="conversations.team_inboxes", order=21,
                              badge=found.team_open or None))
     return items
 

@@ -126,7 +126,7 @@ def test_a_member_messages_the_team_and_a_moderator_answers(live_server, new_pag
 
     mona = new_page()
     log_in(mona, live_server, "mona")
-    team_link = mona.get_by_role("navigation", name="Main").get_by_role("link", name=re.compile(r"Team inbox\s*1"))
+    team_link = mona.get_by_role("navigation", name="Main").get_by_role("link", name=re.compile(r"Team inboxes\s*1"))
     expect(team_link).to_be_visible()
     team_link.click()
     shot(mona, "team-inboxes")

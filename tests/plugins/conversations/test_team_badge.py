@@ -8,7 +8,7 @@ from sqlalchemy import insert
 from core.plugin_api import db
 from plugins.conversations.models import OPEN, TEAM, Conversation
 
-BADGE = re.compile(r'Team inbox <span class="badge">([^<]+)</span>')
+BADGE = re.compile(r'Team inboxes <span class="badge">([^<]+)</span>')
 
 
 def _write(client_for, member, slug: str = "garden", body: str = "help please") -> int:
@@ -51,13 +51,13 @@ def test_a_member_writing_again_reopens_and_counts_again(people, client_for):
 def test_members_who_are_not_on_a_team_see_no_team_inbox(people, client_for):
     _write(client_for, people.alice)
     html = client_for(people.bob).get("/messages/").get_data(as_text=True)
-    assert "Team inbox" not in html
+    assert "Team inboxes" not in html
 
 
 def test_staff_of_another_group_do_not_count_this_groups_conversations(people, client_for):
     _write(client_for, people.alice)
     other = client_for(people.other_moderator)
-    assert "Team inbox" in other.get("/messages/").get_data(as_text=True)
+    assert "Team inboxes" in other.get("/messages/").get_data(as_text=True)
     assert _badge(other) is None
 
 
