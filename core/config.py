@@ -76,6 +76,9 @@ class Defaults:
     # in production. Sites sharing one Redis need different JOBS_NAMEs.
     JOBS_URL: str | None = None
     JOBS_NAME = "commonground"
+    # Buffered counters (core.counters: views counted without a database write): unset follows
+    # JOBS_URL (a table in the queue's SQLite file, or Redis); "memory://" for one process only.
+    COUNTERS_URL: str | None = None
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"  # per process: several web workers need redis://… (deploy guide)
     # With more than one web worker, per-process counters are refused at start unless this is True.

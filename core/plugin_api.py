@@ -16,6 +16,8 @@ from typing import Any
 from core.api.access import not_found, require_user
 from core.auth.accounts import suspend as suspend_account
 from core.auth.accounts import unsuspend as unsuspend_account
+from core.counters import add as _add_to_counter
+from core.counters import drain as _drain_counter
 from core.countries import country_choices, country_codes, country_name
 from core.extensions import db as _db
 from core.extensions import limiter as _limiter
@@ -111,6 +113,30 @@ def send_mail_now(to_addr: str, subject: str, body_text: str, body_html: str | N
     _send_now(current_app.config, to_addr, subject, body_text, body_html)
 
 
+add_to_counter = _add_to_counter
+"""``add_to_counter(name, key, amount=1)``: count something without writing to the database.
+
+For counts taken on every view (a GET must not write, nor queue a job per view): the amount is
+added to a buffer shared by every worker (a table in the job queue's SQLite file by default,
+Redis when ``JOBS_URL``/``COUNTERS_URL`` names one) and a periodic job of yours moves the totals
+into your tables with ``drain_counter``. Keys name the counted thing (``f"{item_id}|{week}"``),
+never a person. Best effort: if the buffer cannot be reached the count is dropped and logged."""
+
+drain_counter = _drain_counter
+"""``drain_counter(name) -> dict[str, int]``: everything added to ``name`` since the last drain,
+``{key: total}``, and the buffer emptied – for the periodic job that writes the totals::
+
+    totals = drain_counter("myplugin.views")
+    try:
+        write_totals(totals)
+        db.session.commit()
+    except Exception:
+        for key, amount in totals.items():
+            add_to_counter("myplugin.views", key, amount)  # counted by the next run
+        raise
+"""
+
+
 # --- hooks across plugins --------------------------------------------------------------------
 
 
@@ -147,7 +173,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "Acting on members": ("end_membership", "suspend_account", "unsuspend_account"),
     "Notifications and mail": ("notify", "notify_many", "render_email", "RenderedEmail", "enqueue_mail",
                                "send_mail_now", "MailRefused"),
-    "Jobs": ("Job", "crontab", "enqueue_job"),
+    "Jobs": ("Job", "crontab", "enqueue_job", "add_to_counter", "drain_counter"),
     "Other plugins": ("is_plugin_enabled", "content_types", "support_resources"),
     "Search": ("SearchSource", "SearchDocument", "SearchHit", "SearchEntry", "search", "unindex"),
     "Settings": ("get_settings", "get_group_settings"),

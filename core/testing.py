@@ -214,6 +214,9 @@ def _reset_app(app: Any, snapshot: dict[str, Any], runtime: dict[str, Any]) -> N
     queue = getattr(jobs, "queue", None)
     if queue is not None and str(app.config.get("JOBS_URL", "")).startswith("memory://"):
         queue.flush()
+    counters = app.extensions.get("commonground.counters")
+    if hasattr(counters, "clear"):
+        counters.clear()  # buffered counts in memory (``memory://``) start empty
     # One Flask-Limiter object serves every app of the process: point it at this app's storage
     # (a fresh in-memory one; its hooks are registered once per app).
     if app.config.get("RATELIMIT_ENABLED", True):

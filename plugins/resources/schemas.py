@@ -111,6 +111,7 @@ class SearchSchema(Schema):
     type = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(KINDS, error=_l("Choose a type.")))
     language = fields.String(load_default=None, allow_none=True, validate=validate_locale)
     partner = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=MAX_ID))
+    after = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
 
     @pre_load
     def _empty_is_none(self, data, **kwargs):

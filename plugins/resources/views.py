@@ -212,18 +212,24 @@ def search_page(hub_slug: str | None, slug: str | None):
     roles = reading.viewer_roles() if the_hub else {}
     locale = reading.reader_locale()
     data, errors, values = load_form(SearchSchema(), request.args)
-    results = []
+    found = searching.Found([], None)
     topics = reading.topics_of(the_hub.id) if the_hub else []
     if data and data["q"]:
-        results = searching.find(current_user, data["q"], hub_id=the_hub.id if the_hub else None,
-                                 topic_id=data["topic"], kind=data["type"], locale=data["language"],
-                                 partner_id=data["partner"])
-        if the_hub is None:  # across hubs: site-wide hubs only (group hubs are searched inside their group)
-            results = [r for r in results if r["hub"].group_id is None]
+        try:
+            # Across hubs: site-wide hubs only (a group's hubs are searched inside the group).
+            found = searching.find(current_user, data["q"], hub_id=the_hub.id if the_hub else None,
+                                   site_hubs_only=the_hub is None, topic_id=data["topic"], kind=data["type"],
+                                   locale=data["language"], partner_id=data["partner"], after=data["after"])
+        except ValueError:  # a cursor that was not made by the search
+            errors = {"after": [_("This page of results no longer exists: search again.")]}
     partners = db.session.scalars(db.select(Partner).order_by(Partner.name)).all()
-    return page("resources/search.html", the_hub, roles, status=400 if errors else 200, results=results,
+    next_url = None
+    if found.next:
+        args = {key: value for key, value in request.args.items() if key in SearchSchema().fields}
+        next_url = url_for(request.endpoint, **{**args, **(request.view_args or {}), "after": found.next})
+    return page("resources/search.html", the_hub, roles, status=400 if errors else 200, results=found.results,
                 values=values, errors=errors, locale=locale, topics=topics, partners=partners,
-                searched=bool(data and data["q"]))
+                searched=bool(data and data["q"]), next_url=next_url)
 
 
 @bp.get("/resources/partners/<partner>")

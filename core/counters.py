@@ -1,0 +1,159 @@
+"""Buffered counters: add to a count during a GET without writing to the database.
+
+A page that counts something on every view (a resource's weekly reads) must not write to the
+database, nor queue one job per view. It calls ``add(name, key)``; a periodic job later calls
+``drain(name)``, which hands over everything added since the last drain and empties the
+buffer, and writes the totals in one go. Keys are whatever the caller puts in: they should
+name the counted thing (``"42|2026-W49"``), never a person.
+
+The buffer follows ``COUNTERS_URL``, which defaults to where the job queue lives (``JOBS_URL``):
+
+- unset or ``sqlite:////path``: a table in the queue's SQLite file (``instance/jobs.sqlite``),
+  so ``make run`` needs no extra service;
+- ``redis://…``: a Redis hash per name, shared by every host;
+- ``memory://`` (and the queue's ``immediate://``): this process only, for tests.
+
+Counting is best effort: when the store cannot be reached the count is dropped and logged,
+the page is shown all the same.
+"""
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any, Protocol
+
+from flask import Flask, current_app
+
+EXTENSION = "commonground.counters"
+SQLITE_TIMEOUT = 1.0  # seconds a view waits for the file's lock before the count is dropped
+
+log = logging.getLogger("commonground.counters")
+
+
+class CounterStore(Protocol):
+    def add(self, name: str, key: str, amount: int) -> None: ...
+
+    def drain(self, name: str) -> dict[str, int]: ...
+
+
+class MemoryCounters:
+    """This process only: right for tests and for an app that runs its jobs in process."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, dict[str, int]] = {}
+        self.lock = threading.Lock()
+
+    def add(self, name: str, key: str, amount: int) -> None:
+        with self.lock:
+            bucket = self.counts.setdefault(name, {})
+            bucket[key] = bucket.get(key, 0) + amount
+
+    def drain(self, name: str) -> dict[str, int]:
+        with self.lock:
+            return self.counts.pop(name, {})
+
+    def clear(self) -> None:
+        with self.lock:
+            self.counts.clear()
+
+
+class SqliteCounters:
+    """A table in a SQLite file; deleted rows are zeroed (``secure_delete``) like the queue's own."""
+
+    DDL = ("CREATE TABLE IF NOT EXISTS counter (name TEXT NOT NULL, key TEXT NOT NULL, "
+           "value INTEGER NOT NULL, PRIMARY KEY (name, key))")
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.local = threading.local()
+
+    def _connection(self) -> sqlite3.Connection:
+        conn = getattr(self.local, "conn", None)
+        if conn is None:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, timeout=SQLITE_TIMEOUT, isolation_level=None,
+                                   check_same_thread=False)
+            conn.execute("pragma secure_delete=on")
+            conn.execute(self.DDL)
+            self.local.conn = conn
+        return conn
+
+    def add(self, name: str, key: str, amount: int) -> None:
+        self._connection().execute(
+            "INSERT INTO counter (name, key, value) VALUES (?, ?, ?) "
+            "ON CONFLICT (name, key) DO UPDATE SET value = value + excluded.value", (name, key, amount))
+
+    def drain(self, name: str) -> dict[str, int]:
+        conn = self._connection()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            rows = conn.execute("SELECT key, value FROM counter WHERE name = ?", (name,)).fetchall()
+            conn.execute("DELETE FROM counter WHERE name = ?", (name,))
+            conn.execute("COMMIT")
+        except Exception:
+            conn.execute("ROLLBACK")
+            raise
+        return {key: int(value) for key, value in rows}
+
+
+class RedisCounters:
+    """A hash per name (``<JOBS_NAME>:counters:<name>``); a drain reads and deletes it atomically."""
+
+    def __init__(self, url: str, prefix: str) -> None:
+        from redis import Redis
+
+        self.client = Redis.from_url(url, socket_connect_timeout=2.0, socket_timeout=2.0)
+        self.prefix = prefix
+
+    def _key(self, name: str) -> str:
+        return f"{self.prefix}:counters:{name}"
+
+    def add(self, name: str, key: str, amount: int) -> None:
+        self.client.hincrby(self._key(name), key, amount)
+
+    def drain(self, name: str) -> dict[str, int]:
+        pipe = self.client.pipeline(transaction=True)
+        pipe.hgetall(self._key(name))
+        pipe.delete(self._key(name))
+        found, _deleted = pipe.execute()
+        return {key.decode(): int(value) for key, value in found.items()}
+
+
+def build_store(url: str | None, name: str, instance_path: str) -> CounterStore:
+    """The store ``url`` names (see the module docstring); an unknown scheme fails at start-up."""
+    if not url:
+        url = f"sqlite:///{Path(instance_path) / 'jobs.sqlite'}"
+    if url.startswith("sqlite:///"):
+        return SqliteCounters(url[len("sqlite:///"):])
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return RedisCounters(url, name)
+    if url in ("memory://", "immediate://"):
+        return MemoryCounters()
+    raise ValueError(f"COUNTERS_URL {url!r} is not supported: use sqlite:///path, redis://host:port/db or memory://")
+
+
+def init_app(app: Flask) -> None:
+    url = app.config.get("COUNTERS_URL") or app.config.get("JOBS_URL")
+    app.extensions[EXTENSION] = build_store(url, app.config.get("JOBS_NAME", "commonground"), app.instance_path)
+
+
+def store(app: Flask | None = None) -> Any:
+    return (app or current_app).extensions[EXTENSION]
+
+
+def add(name: str, key: str, amount: int = 1) -> None:
+    """Add ``amount`` to counter ``key`` of ``name`` in the buffer; never raises (a lost count is logged)."""
+    try:
+        store().add(name, key, amount)
+    except Exception as exc:
+        log.warning("counter %s: could not add to %r (%r); the count is dropped", name, key, exc)
+
+
+def drain(name: str) -> dict[str, int]:
+    """Everything added to ``name`` since the last drain, {key: total}; the buffer is emptied.
+
+    Write the totals and commit; if that fails, ``add`` them back so the next run counts them.
+    """
+    return store().drain(name)
