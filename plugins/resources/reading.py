@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import abort, current_app, request
+from flask import abort, current_app, g, request
 from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import and_, func
 from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
-from core.plugin_api import db
+from core.plugin_api import GroupContext, content_or_404, db
 from plugins.resources.models import Hub, HubRole, Partner, Resource, ResourceText, Revision, Topic
 from plugins.resources.permissions import can_edit, can_see_hub
 
@@ -54,16 +55,51 @@ def viewer_roles() -> dict[int, str]:
                                    .where(HubRole.user_id == current_user.id)).all())
 
 
+def group_context(group_slug: str) -> GroupContext:
+    """The group of a ``/g/<slug>/resources`` page as the viewer meets it (loaded once per request).
+
+    404 unless the viewer may see the group's content; the page is drawn inside the group's
+    header and tabs from it (``render_group_page``).
+    """
+    cached = getattr(g, "resources_group", None)
+    if cached is None or cached.group.slug != group_slug:
+        cached = g.resources_group = content_or_404(group_slug)
+    return cached
+
+
 def hub_or_404(hub_slug: str, group_slug: str | None) -> Hub:
-    """The hub, reached at its own address (site-wide or under its group) and visible to the viewer."""
-    query = db.select(Hub).options(joinedload(Hub.group)).where(Hub.slug == hub_slug)
-    hub = db.session.scalar(query)
-    if hub is None:
-        abort(404)
-    if (group_slug is None) != (hub.group_id is None) or (group_slug and hub.group.slug != group_slug):
-        abort(404)
-    if not can_see_hub(current_user, hub):
-        abort(404)
+    """The hub, reached at its own address (site-wide or under its group) and visible to the viewer.
+
+    The viewer's role in it comes in the same query (``roles_in(hub)``).
+    """
+    viewer_id = current_user.id if getattr(current_user, "is_authenticated", False) else None
+    query = (db.select(Hub, HubRole.role)
+             .outerjoin(HubRole, and_(HubRole.hub_id == Hub.id, HubRole.user_id == viewer_id))
+             .where(Hub.slug == hub_slug))
+    if group_slug is None:
+        row = db.session.execute(query.where(Hub.group_id.is_(None))).first()
+        if row is None:
+            abort(404)
+        hub = group_hub(row[0], None)
+    else:
+        group = group_context(group_slug).group
+        row = db.session.execute(query.where(Hub.group_id == group.id)).first()
+        if row is None or not can_see_hub(current_user, group_hub(row[0], group)):
+            abort(404)
+        hub = row[0]
+    g.resources_roles = {hub.id: row[1]} if row[1] else {}
+    return hub
+
+
+def roles_in(hub: Hub) -> dict[int, str]:
+    """The viewer's role in ``hub`` as ``hub_or_404`` loaded it, {hub id: role} (empty for none)."""
+    roles = getattr(g, "resources_roles", None)
+    return roles if roles is not None and set(roles) <= {hub.id} else viewer_roles()
+
+
+def group_hub(hub: Hub, group: Any) -> Hub:
+    """``hub`` with its (already loaded) group attached, so permission checks need no query."""
+    set_committed_value(hub, "group", group)
     return hub
 
 

@@ -17,7 +17,6 @@ from core.plugin_api import (
     ImageRejected,
     User,
     can_admin_group,
-    content_or_404,
     country_choices,
     db,
     delete_file,
@@ -25,6 +24,7 @@ from core.plugin_api import (
     is_plugin_enabled,
     is_site_admin,
     load_form,
+    render_group_page,
     store_image,
 )
 from plugins.resources import counting, editing, reading, searching
@@ -69,14 +69,21 @@ def kind_labels() -> dict[str, str]:
             "chat": _("Chat service"), "tool": _("Self-help tool")}
 
 
-def page(template: str, hub: Hub | None = None, roles: dict | None = None, status: int = 200, **values: Any):
+def page(template: str, hub: Hub | None = None, roles: dict | None = None, status: int = 200,
+         group_slug: str | None = None, **values: Any):
+    """Render a resources page: a group's (``group_slug``, or a group hub) inside core's group header and
+    tabs through ``render_group_page``, a site-wide one in the plugin's own frame."""
     roles = roles if roles is not None else {}
-    return render_template(
-        template, hub=hub, gslug=hub.group.slug if hub is not None and hub.group_id else None,
-        is_editor=hub is not None and can_edit(current_user, hub, roles),
+    gslug = group_slug or (hub.group.slug if hub is not None and hub.group_id else None)
+    common = dict(
+        hub=hub, gslug=gslug, is_editor=hub is not None and can_edit(current_user, hub, roles),
         is_owner=hub is not None and can_own(current_user, hub, roles),
         helpcenter_on=is_plugin_enabled("helpcenter"), kinds=kind_labels(), label=reading.localized,
-        file_url=file_url, **values), status
+        file_url=file_url, **values)
+    if gslug:
+        return render_group_page(template, reading.group_context(gslug), layout="resources/_group_layout.html",
+                                 hl=2, **common), status
+    return render_template(template, layout="resources/_layout.html", hl=1, **common), status
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -93,7 +100,7 @@ def index():
 
 @bp.get("/g/<slug>/resources/")
 def group_index(slug: str):
-    group = content_or_404(slug).group
+    group = reading.group_context(slug).group
     hubs = db.session.scalars(db.select(Hub).where(Hub.group_id == group.id).order_by(Hub.id)).all()
     return page("resources/index.html", hubs=hubs, locale=reading.reader_locale(), group_slug=slug,
                 may_start=can_admin_group(current_user, group))
@@ -102,7 +109,7 @@ def group_index(slug: str):
 @route("/<hub>/")
 def hub(hub: str, slug: str | None = None):
     the_hub = reading.hub_or_404(hub, slug)
-    roles = reading.viewer_roles()
+    roles = reading.roles_in(the_hub)
     locale = reading.reader_locale()
     editor = can_edit(current_user, the_hub, roles)
     topics = reading.topics_of(the_hub.id)
@@ -116,7 +123,7 @@ def hub(hub: str, slug: str | None = None):
 @route("/<hub>/t/<topic>/")
 def topic(hub: str, topic: str, slug: str | None = None):
     the_hub = reading.hub_or_404(hub, slug)
-    roles = reading.viewer_roles()
+    roles = reading.roles_in(the_hub)
     locale = reading.reader_locale()
     the_topic = db.session.scalar(db.select(Topic).where(Topic.hub_id == the_hub.id, Topic.slug == topic))
     if the_topic is None:
@@ -133,7 +140,7 @@ def topic(hub: str, topic: str, slug: str | None = None):
 @route("/<hub>/r/<int:resource_id>")
 def resource(hub: str, resource_id: int, slug: str | None = None):
     the_hub = reading.hub_or_404(hub, slug)
-    roles = reading.viewer_roles()
+    roles = reading.roles_in(the_hub)
     locale = reading.reader_locale()
     shown = reading.resource_or_404(the_hub, resource_id, locale.code, roles)
     editor = can_edit(current_user, the_hub, roles)
@@ -209,7 +216,7 @@ def search_hub(hub: str, slug: str | None = None):
 
 def search_page(hub_slug: str | None, slug: str | None):
     the_hub = reading.hub_or_404(hub_slug, slug) if hub_slug else None
-    roles = reading.viewer_roles() if the_hub else {}
+    roles = reading.roles_in(the_hub) if the_hub else {}
     locale = reading.reader_locale()
     data, errors, values = load_form(SearchSchema(), request.args)
     found = searching.Found([], None)
@@ -248,7 +255,7 @@ def partner(partner: str):
 
 def editor_hub_or_404(hub: str, slug: str | None) -> tuple[Hub, dict]:
     the_hub = reading.hub_or_404(hub, slug)
-    roles = reading.viewer_roles()
+    roles = reading.roles_in(the_hub)
     if not can_edit(current_user, the_hub, roles):
         abort(404)
     return the_hub, roles
@@ -470,7 +477,7 @@ def _texts(data: dict, name: str) -> dict:
 @login_required
 def new_hub(slug: str | None = None):
     """Site admins start site-wide hubs; a group's admins start their group's."""
-    group = content_or_404(slug).group if slug else None
+    group = reading.group_context(slug).group if slug else None
     if not (can_admin_group(current_user, group) if group else is_site_admin(current_user)):
         abort(404)
     values: dict = {}
@@ -484,8 +491,8 @@ def new_hub(slug: str | None = None):
             db.session.commit()
             flash(_("Hub created. Add its topics next."), "success")
             return redirect(url_for("resources.hub", hub=created.slug, slug=slug))
-    return render_template("resources/hub_form.html", values=values, errors=errors, topic_form=False,
-                           hub=None), 400 if errors else 200
+    return page("resources/hub_form.html", status=400 if errors else 200, group_slug=slug, values=values,
+                errors=errors, topic_form=False)
 
 
 @route("/<hub>/new-topic", methods=["GET", "POST"])
@@ -508,8 +515,8 @@ def new_topic(hub: str, slug: str | None = None):
             db.session.commit()
             flash(_("Topic added."), "success")
             return redirect(url_for("resources.hub", hub=hub, slug=slug))
-    return render_template("resources/hub_form.html", values=values, errors=errors, topic_form=True,
-                           hub=the_hub), 400 if errors else 200
+    return page("resources/hub_form.html", the_hub, roles, status=400 if errors else 200, values=values,
+                errors=errors, topic_form=True)
 
 
 # --- partners --------------------------------------------------------------------------------
@@ -557,8 +564,7 @@ def partner_form(partner: str | None):
         values = {"name": the_partner.name, "description": the_partner.description, "link": the_partner.link or "",
                   "country": the_partner.country or "", "languages": the_partner.languages,
                   "verified": the_partner.verified}
-    return render_template("resources/partner_form.html", partner=the_partner, values=values, errors=errors,
-                           may_verify=can_verify_partners(current_user), file_url=file_url,
-                           country_options=[("", _("Any country")),
-                                            *country_choices(reading.reader_locale().code)],
-                           languages=current_app.config["LANGUAGES"]), 400 if errors else 200
+    return page("resources/partner_form.html", status=400 if errors else 200, partner=the_partner, values=values,
+                errors=errors, may_verify=can_verify_partners(current_user),
+                country_options=[("", _("Any country")), *country_choices(reading.reader_locale().code)],
+                languages=current_app.config["LANGUAGES"])
