@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
 from core.plugin_api import (
+    MAX_ID,
     ImageRejected,
     User,
     can_admin_group,
@@ -26,8 +27,10 @@ from core.plugin_api import (
     load_form,
     render_group_page,
     store_image,
+    utcnow,
 )
 from plugins.resources import counting, editing, reading, searching
+from plugins.resources.attention import needing_attention
 from plugins.resources.models import KINDS, Hub, HubRole, Partner, Resource, ResourceText, Revision, Topic
 from plugins.resources.permissions import (
     can_edit,
@@ -385,6 +388,17 @@ def history(hub: str, resource_id: int, locale: str, slug: str | None = None):
                               "partner_id": _("Partner organisation"), "kind": _("Type"),
                               "link": _("External link"), "review_by": _("Review by")},
                 may_publish=lambda r: can_publish(current_user, the_hub, roles, r))
+
+
+@route("/<hub>/attention")
+@login_required
+def attention(hub: str, slug: str | None = None):
+    """For editors: the hub's resources past their review-by date or lacking current translations."""
+    the_hub, roles = editor_hub_or_404(hub, slug)
+    after = request.args.get("after", type=int)
+    found = needing_attention(the_hub.id, after=after if after and 0 < after <= MAX_ID else None)
+    return page("resources/attention.html", the_hub, roles, found=found, locale=reading.reader_locale(),
+                other_locales=current_app.config["LANGUAGES"], today=utcnow().date())
 
 
 def revision_or_404(the_hub: Hub, revision_id: int) -> Revision:
