@@ -120,7 +120,8 @@ class Entry:
 
 
 def entries(locale: str, *, editor: bool, hub_id: int | None = None, topic_id: int | None = None,
-            partner_id: int | None = None, visible_hub_ids: Any = None, limit: int = 200) -> list[Entry]:
+            partner_id: int | None = None, visible_hub_ids: Any = None, kind: str | None = None,
+            resource_id: int | None = None, limit: int = 200) -> list[Entry]:
     """Resources with their words in ``locale`` (or the original), published ones only unless ``editor``."""
     original, translated = aliased(ResourceText), aliased(ResourceText)
     original_rev, translated_rev = aliased(Revision), aliased(Revision)
@@ -143,6 +144,10 @@ def entries(locale: str, *, editor: bool, hub_id: int | None = None, topic_id: i
         query = query.where(Resource.topic_id == topic_id)
     if partner_id is not None:
         query = query.where(Resource.partner_id == partner_id)
+    if kind is not None:
+        query = query.where(Resource.kind == kind)
+    if resource_id is not None:
+        query = query.where(Resource.id == resource_id)
     if visible_hub_ids is not None:
         query = query.where(Resource.hub_id.in_(visible_hub_ids))
     found = []

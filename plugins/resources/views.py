@@ -29,7 +29,7 @@ from core.plugin_api import (
     store_image,
     utcnow,
 )
-from plugins.resources import counting, editing, reading, searching
+from plugins.resources import counting, editing, hubs, reading, searching
 from plugins.resources.attention import needing_attention
 from plugins.resources.models import KINDS, Hub, HubRole, Partner, Resource, ResourceText, Revision, Topic
 from plugins.resources.permissions import (
@@ -41,16 +41,18 @@ from plugins.resources.permissions import (
 )
 from plugins.resources.placeholders import fill
 from plugins.resources.schemas import (
+    HELPLINE_TOPICS,
     EditorSchema,
     HubSchema,
     PartnerSchema,
     ResourceSchema,
+    RevertSchema,
     ReviewSchema,
     SearchSchema,
     TextSchema,
+    TopicSchema,
     VoteSchema,
 )
-from plugins.resources.slugs import slugify, unique_slug
 
 bp = Blueprint("resources", __name__, template_folder="templates", static_folder="static",
                static_url_path="/resources/static")
@@ -133,9 +135,7 @@ def topic(hub: str, topic: str, slug: str | None = None):
         abort(404)
     kind = request.args.get("type") if request.args.get("type") in KINDS else None
     found = reading.entries(locale.code, editor=can_edit(current_user, the_hub, roles), hub_id=the_hub.id,
-                            topic_id=the_topic.id)
-    if kind:
-        found = [e for e in found if e.resource.kind == kind]
+                            topic_id=the_topic.id, kind=kind)
     return page("resources/topic.html", the_hub, roles, topic=the_topic, entries=found, locale=locale,
                 kind=kind)
 
@@ -443,8 +443,17 @@ def publish(hub: str, revision_id: int, slug: str | None = None):
 def revert(hub: str, revision_id: int, slug: str | None = None):
     the_hub, roles = editor_hub_or_404(hub, slug)
     revision = revision_or_404(the_hub, revision_id)
-    editing.revert(revision, current_user.id)
-    db.session.commit()
+    data, errors, _values = load_form(RevertSchema(), request.form)
+    try:
+        if errors:
+            raise editing.RevisionConflict(None)
+        editing.revert(revision, current_user.id, data["version"])
+        db.session.commit()
+    except editing.RevisionConflict:
+        db.session.rollback()
+        flash(_("Someone saved this text since you opened its history: nothing was reverted. Look at the "
+                "latest revision and revert again if you still want to."), "error")
+        return back_to_history(hub, slug, revision)
     flash(_("A draft with revision %(number)s's text was saved; another editor publishes it.",
             number=revision.number), "success")
     return back_to_history(hub, slug, revision)
@@ -482,10 +491,6 @@ def editors(hub: str, slug: str | None = None):
                 values=values, errors=errors)
 
 
-def _texts(data: dict, name: str) -> dict:
-    return {code: data[f"{name}_{code}"] for code in ("en", "de") if data.get(f"{name}_{code}")}
-
-
 @bp.route("/resources/new-hub", methods=["GET", "POST"])
 @bp.route("/g/<slug>/resources/new-hub", methods=["GET", "POST"])
 @login_required
@@ -499,14 +504,47 @@ def new_hub(slug: str | None = None):
     if request.method == "POST":
         data, errors, values = load_form(HubSchema(), request.form)
         if not errors:
-            created = Hub(slug=unique_slug(Hub, data["title_en"]), group_id=group.id if group else None,
-                          title=_texts(data, "title"), intro=_texts(data, "intro"))
-            db.session.add(created)
+            created = hubs.create_hub(data, group.id if group else None)
             db.session.commit()
             flash(_("Hub created. Add its topics next."), "success")
             return redirect(url_for("resources.hub", hub=created.slug, slug=slug))
     return page("resources/hub_form.html", status=400 if errors else 200, group_slug=slug, values=values,
-                errors=errors, topic_form=False)
+                errors=errors, topic_form=False, editing_existing=False)
+
+
+def labelled_values(title: dict, intro: dict) -> dict:
+    """A hub's or topic's names and introductions as the form's fields."""
+    return {f"{name}_{code}": texts.get(code, "") for name, texts in (("title", title), ("intro", intro))
+            for code in ("en", "de")}
+
+
+@route("/<hub>/settings", methods=["GET", "POST"])
+@login_required
+def edit_hub(hub: str, slug: str | None = None):
+    """Owners rename a hub and rewrite its introduction (its address stays)."""
+    the_hub, roles = editor_hub_or_404(hub, slug)
+    if not can_own(current_user, the_hub, roles):
+        abort(404)
+    errors: dict = {}
+    values = labelled_values(the_hub.title, the_hub.intro)
+    if request.method == "POST":
+        data, errors, values = load_form(HubSchema(), request.form)
+        if not errors:
+            hubs.update_hub(the_hub, data)
+            db.session.commit()
+            flash(_("Hub saved."), "success")
+            return redirect(url_for("resources.hub", hub=hub, slug=slug))
+    return page("resources/hub_form.html", the_hub, roles, status=400 if errors else 200, values=values,
+                errors=errors, topic_form=False, editing_existing=True)
+
+
+def helpline_topic_options() -> list[tuple[str, str]]:
+    """The help center's helpline topics, for ``{{ helpline:topic }}`` in a topic's resources."""
+    labels = {"crisis": _("Any crisis"), "suicide": _("Thoughts of suicide"), "self_harm": _("Self-harm"),
+              "loneliness": _("Loneliness"), "relationships": _("Relationships"), "family": _("Family"),
+              "grief": _("Grief and loss"), "violence": _("Violence and abuse"), "addiction": _("Addiction"),
+              "eating": _("Eating disorders"), "young_people": _("Children and young people"), "lgbtq": _("LGBTQ+")}
+    return [("", _("The site's crisis lines"))] + [(code, labels[code]) for code in HELPLINE_TOPICS]
 
 
 @route("/<hub>/new-topic", methods=["GET", "POST"])
@@ -518,19 +556,35 @@ def new_topic(hub: str, slug: str | None = None):
     values: dict = {}
     errors: dict = {}
     if request.method == "POST":
-        data, errors, values = load_form(HubSchema(), request.form)
+        data, errors, values = load_form(TopicSchema(), request.form)
         if not errors:
-            taken = set(db.session.scalars(db.select(Topic.slug).where(Topic.hub_id == the_hub.id)))
-            base = slugify(data["title_en"])
-            topic_slug = next(f"{base}-{n}" if n > 1 else base for n in range(1, len(taken) + 2)
-                              if (f"{base}-{n}" if n > 1 else base) not in taken)
-            db.session.add(Topic(hub_id=the_hub.id, slug=topic_slug, name=_texts(data, "title"),
-                                 description=_texts(data, "intro"), position=len(taken)))
+            hubs.create_topic(the_hub, data)
             db.session.commit()
             flash(_("Topic added."), "success")
             return redirect(url_for("resources.hub", hub=hub, slug=slug))
     return page("resources/hub_form.html", the_hub, roles, status=400 if errors else 200, values=values,
-                errors=errors, topic_form=True)
+                errors=errors, topic_form=True, editing_existing=False, helpline_options=helpline_topic_options())
+
+
+@route("/<hub>/t/<topic>/edit", methods=["GET", "POST"])
+@login_required
+def edit_topic(hub: str, topic: str, slug: str | None = None):
+    the_hub, roles = editor_hub_or_404(hub, slug)
+    the_topic = db.session.scalar(db.select(Topic).where(Topic.hub_id == the_hub.id, Topic.slug == topic))
+    if the_topic is None or not can_own(current_user, the_hub, roles):
+        abort(404)
+    errors: dict = {}
+    values = {**labelled_values(the_topic.name, the_topic.description),
+              "helpline_topic": the_topic.helpline_topic or ""}
+    if request.method == "POST":
+        data, errors, values = load_form(TopicSchema(), request.form)
+        if not errors:
+            hubs.update_topic(the_topic, data)
+            db.session.commit()
+            flash(_("Topic saved."), "success")
+            return redirect(url_for("resources.topic", hub=hub, topic=topic, slug=slug))
+    return page("resources/hub_form.html", the_hub, roles, status=400 if errors else 200, values=values,
+                errors=errors, topic_form=True, editing_existing=True, helpline_options=helpline_topic_options())
 
 
 # --- partners --------------------------------------------------------------------------------
@@ -555,12 +609,9 @@ def partner_form(partner: str | None):
             except ImageRejected as err:
                 errors = {**errors, "logo": [str(err.message)]}
         if not errors:
-            if the_partner is None:
-                the_partner = Partner(slug=unique_slug(Partner, data["name"]), name=data["name"])
-                db.session.add(the_partner)
-            for name in ("name", "description", "link", "languages"):
-                setattr(the_partner, name, data[name])
-            the_partner.country = data["country"].upper() if data["country"] else None
+            verified = request.form.get("verified") in ("on", "true", "1") if can_verify_partners(current_user) \
+                else None
+            the_partner = hubs.save_partner(the_partner, data, verified=verified)
             if logo is not None:
                 old = the_partner.logo_key
                 the_partner.logo_key = logo.key
@@ -569,8 +620,6 @@ def partner_form(partner: str | None):
             elif request.form.get("remove_logo") and the_partner.logo_key:
                 delete_file(the_partner.logo_key)
                 the_partner.logo_key = None
-            if can_verify_partners(current_user):
-                the_partner.verified = request.form.get("verified") in ("on", "true", "1")
             db.session.commit()
             flash(_("Partner organisation saved."), "success")
             return redirect(url_for("resources.partner", partner=the_partner.slug))
