@@ -152,7 +152,7 @@ def resource(hub: str, resource_id: int, slug: str | None = None):
         counting.record_read(resource_id)
     figures = counting.weekly_figures(resource_id) if editor else None
     return page("resources/resource.html", the_hub, roles, shown=shown, body=body, locale=locale,
-                figures=figures, voted=counting.has_voted(resource_id),
+                figures=figures, voted=counting.has_voted(resource_id), today=utcnow().date(),
                 translations=translation_states(shown) if editor else None)
 
 
