@@ -77,7 +77,7 @@ class Defaults:
     JOBS_URL: str | None = None
     JOBS_NAME = "commonground"
     # Buffered counters (core.counters: views counted without a database write): unset follows
-    # JOBS_URL (a table in the queue's SQLite file, or Redis); "memory://" for one process only.
+    # JOBS_URL (a SQLite file beside the queue's, or Redis); "memory://" for one process only.
     COUNTERS_URL: str | None = None
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"  # per process: several web workers need redis://… (deploy guide)

@@ -117,7 +117,7 @@ add_to_counter = _add_to_counter
 """``add_to_counter(name, key, amount=1)``: count something without writing to the database.
 
 For counts taken on every view (a GET must not write, nor queue a job per view): the amount is
-added to a buffer shared by every worker (a table in the job queue's SQLite file by default,
+added to a buffer shared by every worker (a SQLite file beside the job queue's by default,
 Redis when ``JOBS_URL``/``COUNTERS_URL`` names one) and a periodic job of yours moves the totals
 into your tables with ``drain_counter``. Keys name the counted thing (``f"{item_id}|{week}"``),
 never a person. Best effort: if the buffer cannot be reached the count is dropped and logged."""
