@@ -186,15 +186,26 @@ def get_hub(hub: str):
     return the_hub
 
 
+class ListArgs(LangArgs):
+    topic = fields.Integer(load_default=None, validate=validate.Range(min=1, max=MAX_ID),
+                           metadata={"description": "Only this topic's resources (its id)"})
+    after = fields.Integer(load_default=None, validate=validate.Range(min=1, max=MAX_ID),
+                           metadata={"description": "The last id of the previous page: resources come in id order"})
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
 @blp.get("/resource-hubs/<hub>/resources")
-@blp.arguments(LangArgs, location="query")
+@blp.arguments(ListArgs, location="query")
 @blp.response(200, ResourceOut(many=True))
 def list_resources(args, hub: str):
-    """Published resources in the asked (or your) language, the original where there is no translation."""
+    """Published resources in the asked (or your) language, the original where there is no translation.
+
+    A page of ``limit`` in id order; for the next, pass the last one's id as ``after``.
+    """
     the_hub, roles = _hub(hub)
-    topic = request.args.get("topic", type=int)
     return [_out(e) for e in reading.entries(_locale(), editor=can_edit(current_user, the_hub, roles),
-                                             hub_id=the_hub.id, topic_id=topic)]
+                                             hub_id=the_hub.id, topic_id=args["topic"], after=args["after"],
+                                             limit=args["limit"])]
 
 
 @blp.post("/resource-hubs/<hub>/resources")

@@ -12,7 +12,7 @@ from typing import Any
 from flask import abort, current_app, g, request
 from flask_babel import get_locale
 from flask_login import current_user
-from sqlalchemy import and_, func
+from sqlalchemy import and_, func, or_
 from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -121,8 +121,13 @@ class Entry:
 
 def entries(locale: str, *, editor: bool, hub_id: int | None = None, topic_id: int | None = None,
             partner_id: int | None = None, visible_hub_ids: Any = None, kind: str | None = None,
-            resource_id: int | None = None, limit: int = 200) -> list[Entry]:
-    """Resources with their words in ``locale`` (or the original), published ones only unless ``editor``."""
+            resource_id: int | None = None, after: int | None = None, per_topic: int | None = None,
+            limit: int = 200) -> list[Entry]:
+    """Resources with their words in ``locale`` (or the original), published ones only unless ``editor``.
+
+    In resource id order, from after ``after`` (keyset pages); ``per_topic`` keeps the first so many
+    of each topic (a hub's overview), ranked inside the same query.
+    """
     original, translated = aliased(ResourceText), aliased(ResourceText)
     original_rev, translated_rev = aliased(Revision), aliased(Revision)
     shown_original = (func.coalesce(original.published_revision_id, original.latest_revision_id)
@@ -150,6 +155,20 @@ def entries(locale: str, *, editor: bool, hub_id: int | None = None, topic_id: i
         query = query.where(Resource.id == resource_id)
     if visible_hub_ids is not None:
         query = query.where(Resource.hub_id.in_(visible_hub_ids))
+    if after is not None:
+        query = query.where(Resource.id > after)
+    if per_topic is not None:
+        shown = aliased(ResourceText)
+        visible = shown.published_revision_id.is_not(None)
+        if editor:
+            visible = or_(visible, shown.latest_revision_id.is_not(None))
+        ranked = (db.select(Resource.id, func.row_number().over(partition_by=Resource.topic_id,
+                                                               order_by=Resource.id).label("place"))
+                  .join(shown, and_(shown.resource_id == Resource.id, shown.is_original.is_(True), visible)))
+        if hub_id is not None:
+            ranked = ranked.where(Resource.hub_id == hub_id)
+        ranked = ranked.subquery()
+        query = query.where(Resource.id.in_(db.select(ranked.c.id).where(ranked.c.place <= per_topic)))
     found = []
     for resource, orig_rev, trans_rev, published_id in db.session.execute(query).unique():
         if trans_rev is not None:

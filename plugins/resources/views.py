@@ -69,6 +69,10 @@ def route(rule: str, **options: Any) -> Callable:
     return register
 
 
+HUB_PER_TOPIC = 5  # a hub's overview shows this many resources per topic, then links to the topic
+TOPIC_PAGE = 20
+
+
 def kind_labels() -> dict[str, str]:
     return {"article": _("Article"), "guide": _("Guide"), "video": _("Video"), "helpline": _("Helpline"),
             "chat": _("Chat service"), "tool": _("Self-help tool")}
@@ -118,11 +122,12 @@ def hub(hub: str, slug: str | None = None):
     locale = reading.reader_locale()
     editor = can_edit(current_user, the_hub, roles)
     topics = reading.topics_of(the_hub.id)
-    found = reading.entries(locale.code, editor=editor, hub_id=the_hub.id)
+    found = reading.entries(locale.code, editor=editor, hub_id=the_hub.id, per_topic=HUB_PER_TOPIC + 1)
     by_topic: dict[int, list] = {}
     for entry in found:
         by_topic.setdefault(entry.resource.topic_id, []).append(entry)
-    return page("resources/hub.html", the_hub, roles, topics=topics, by_topic=by_topic, locale=locale)
+    return page("resources/hub.html", the_hub, roles, topics=topics, by_topic=by_topic, locale=locale,
+                per_topic=HUB_PER_TOPIC)
 
 
 @route("/<hub>/t/<topic>/")
@@ -134,10 +139,17 @@ def topic(hub: str, topic: str, slug: str | None = None):
     if the_topic is None:
         abort(404)
     kind = request.args.get("type") if request.args.get("type") in KINDS else None
+    after = request.args.get("after", type=int)
     found = reading.entries(locale.code, editor=can_edit(current_user, the_hub, roles), hub_id=the_hub.id,
-                            topic_id=the_topic.id, kind=kind)
+                            topic_id=the_topic.id, kind=kind, after=after if after and 0 < after <= MAX_ID else None,
+                            limit=TOPIC_PAGE + 1)
+    next_url = None
+    if len(found) > TOPIC_PAGE:
+        found = found[:TOPIC_PAGE]
+        next_url = url_for("resources.topic", hub=hub, topic=topic, slug=slug, type=kind,
+                           after=found[-1].resource.id, lang=request.args.get("lang"))
     return page("resources/topic.html", the_hub, roles, topic=the_topic, entries=found, locale=locale,
-                kind=kind)
+                kind=kind, next_url=next_url)
 
 
 @route("/<hub>/r/<int:resource_id>")
