@@ -66,15 +66,16 @@ class SqliteCounters:
     DDL = ("CREATE TABLE IF NOT EXISTS counter (name TEXT NOT NULL, key TEXT NOT NULL, "
            "value INTEGER NOT NULL, PRIMARY KEY (name, key))")
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, timeout: float = SQLITE_TIMEOUT) -> None:
         self.path = path
+        self.timeout = timeout
         self.local = threading.local()
 
     def _connection(self) -> sqlite3.Connection:
         conn = getattr(self.local, "conn", None)
         if conn is None:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, timeout=SQLITE_TIMEOUT, isolation_level=None,
+            conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None,
                                    check_same_thread=False)
             conn.execute("pragma journal_mode=wal")
             conn.execute("pragma synchronous=normal")

@@ -14,7 +14,8 @@ def store(request, tmp_path):
         yield MemoryCounters()
         return
     if request.param == "sqlite":
-        yield SqliteCounters(str(tmp_path / "jobs.sqlite"))
+        # A generous lock wait: these tests are about lost updates, not about a loaded machine's timing.
+        yield SqliteCounters(str(tmp_path / "counters.sqlite"), timeout=30)
         return
     import uuid
 
