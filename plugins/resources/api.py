@@ -130,7 +130,8 @@ class LangArgs(Schema):
 
 
 def _hub(hub_slug: str) -> tuple[Hub, dict]:
-    hub = db.session.scalar(db.select(Hub).options(joinedload(Hub.group)).where(Hub.slug == hub_slug))
+    hub = db.session.scalars(db.select(Hub).options(joinedload(Hub.group), joinedload(Hub.topics))
+                             .where(Hub.slug == hub_slug)).unique().one_or_none()
     if hub is None or not can_see_hub(current_user, hub) or (hub.group_id and not is_plugin_enabled("resources",
                                                                                                      hub.group)):
         not_found("No such hub.")
@@ -182,7 +183,6 @@ def list_hubs():
 @blp.alt_response(404, description="Unknown or not visible")
 def get_hub(hub: str):
     the_hub, _roles = _hub(hub)
-    the_hub.topics = reading.topics_of(the_hub.id)
     return the_hub
 
 
@@ -351,8 +351,7 @@ def update_hub(data, hub: str):
         _field_error(422, "title_en", "This field is required.")
     hubs.update_hub(the_hub, data, sent)
     db.session.commit()
-    the_hub.topics = reading.topics_of(the_hub.id)
-    return the_hub
+    return _hub(hub)[0]
 
 
 @blp.post("/resource-hubs/<hub>/topics")

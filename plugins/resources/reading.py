@@ -17,7 +17,7 @@ from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from core.plugin_api import GroupContext, content_or_404, db
-from plugins.resources.models import Hub, HubRole, Partner, Resource, ResourceText, Revision, Topic
+from plugins.resources.models import Hub, HubRole, Partner, Resource, ResourceText, Revision
 from plugins.resources.permissions import can_edit, can_see_hub
 
 
@@ -70,20 +70,21 @@ def group_context(group_slug: str) -> GroupContext:
 def hub_or_404(hub_slug: str, group_slug: str | None) -> Hub:
     """The hub, reached at its own address (site-wide or under its group) and visible to the viewer.
 
-    The viewer's role in it comes in the same query (``roles_in(hub)``).
+    The viewer's role in it (``roles_in(hub)``) and its topics (``hub.topics``) come in the same query.
     """
     viewer_id = current_user.id if getattr(current_user, "is_authenticated", False) else None
     query = (db.select(Hub, HubRole.role)
              .outerjoin(HubRole, and_(HubRole.hub_id == Hub.id, HubRole.user_id == viewer_id))
+             .options(joinedload(Hub.topics))
              .where(Hub.slug == hub_slug))
     if group_slug is None:
-        row = db.session.execute(query.where(Hub.group_id.is_(None))).first()
+        row = db.session.execute(query.where(Hub.group_id.is_(None))).unique().first()
         if row is None:
             abort(404)
         hub = group_hub(row[0], None)
     else:
         group = group_context(group_slug).group
-        row = db.session.execute(query.where(Hub.group_id == group.id)).first()
+        row = db.session.execute(query.where(Hub.group_id == group.id)).unique().first()
         if row is None or not can_see_hub(current_user, group_hub(row[0], group)):
             abort(404)
         hub = row[0]
@@ -101,11 +102,6 @@ def group_hub(hub: Hub, group: Any) -> Hub:
     """``hub`` with its (already loaded) group attached, so permission checks need no query."""
     set_committed_value(hub, "group", group)
     return hub
-
-
-def topics_of(hub_id: int) -> list[Topic]:
-    return list(db.session.scalars(db.select(Topic).where(Topic.hub_id == hub_id)
-                                   .order_by(Topic.position, Topic.id)))
 
 
 @dataclass(frozen=True)

@@ -121,7 +121,7 @@ def hub(hub: str, slug: str | None = None):
     roles = reading.roles_in(the_hub)
     locale = reading.reader_locale()
     editor = can_edit(current_user, the_hub, roles)
-    topics = reading.topics_of(the_hub.id)
+    topics = the_hub.topics
     found = reading.entries(locale.code, editor=editor, hub_id=the_hub.id, per_topic=HUB_PER_TOPIC + 1)
     by_topic: dict[int, list] = {}
     for entry in found:
@@ -135,7 +135,7 @@ def topic(hub: str, topic: str, slug: str | None = None):
     the_hub = reading.hub_or_404(hub, slug)
     roles = reading.roles_in(the_hub)
     locale = reading.reader_locale()
-    the_topic = db.session.scalar(db.select(Topic).where(Topic.hub_id == the_hub.id, Topic.slug == topic))
+    the_topic = next((t for t in the_hub.topics if t.slug == topic), None)
     if the_topic is None:
         abort(404)
     kind = request.args.get("type") if request.args.get("type") in KINDS else None
@@ -235,7 +235,7 @@ def search_page(hub_slug: str | None, slug: str | None):
     locale = reading.reader_locale()
     data, errors, values = load_form(SearchSchema(), request.args)
     found = searching.Found([], None)
-    topics = reading.topics_of(the_hub.id) if the_hub else []
+    topics = the_hub.topics if the_hub else []
     if data and data["q"]:
         try:
             # Across hubs: site-wide hubs only (a group's hubs are searched inside the group).
@@ -276,8 +276,8 @@ def editor_hub_or_404(hub: str, slug: str | None) -> tuple[Hub, dict]:
     return the_hub, roles
 
 
-def resource_form_options(hub_id: int) -> dict:
-    topics = reading.topics_of(hub_id)
+def resource_form_options(the_hub: Hub) -> dict:
+    topics = the_hub.topics
     partners = db.session.scalars(db.select(Partner).order_by(Partner.name)).all()
     return {"topic_options": [(str(t.id), reading.localized(t.name, reading.reader_locale().code)) for t in topics],
             "partner_options": [("", _("No partner"))] + [(str(p.id), p.name) for p in partners],
@@ -311,7 +311,7 @@ def new_resource(hub: str, slug: str | None = None):
             return redirect(url_for("resources.history", hub=hub, slug=slug, resource_id=created.id,
                                     locale=created.language))
     return page("resources/edit.html", the_hub, roles, status=400 if errors else 200, values=values, errors=errors,
-                creating=True, facts=True, **resource_form_options(the_hub.id))
+                creating=True, facts=True, **resource_form_options(the_hub))
 
 
 @route("/<hub>/r/<int:resource_id>/edit/<locale>", methods=["GET", "POST"])
@@ -320,6 +320,7 @@ def edit(hub: str, resource_id: int, locale: str, slug: str | None = None):
     the_hub, roles = editor_hub_or_404(hub, slug)
     if locale not in current_app.config["LANGUAGES"]:
         abort(404)
+    options = resource_form_options(the_hub)  # before a conflict's rollback expires the hub
     the_resource = db.session.scalar(db.select(Resource).where(Resource.id == resource_id,
                                                                Resource.hub_id == the_hub.id))
     if the_resource is None:
@@ -375,7 +376,7 @@ def edit(hub: str, resource_id: int, locale: str, slug: str | None = None):
                            "review_by": proposed["review_by"] or ""})
     return page("resources/edit.html", the_hub, roles, status=409 if conflict else (400 if errors else 200),
                 values=values, errors=errors, creating=False, facts=facts, resource=the_resource, locale_code=locale,
-                conflict=conflict, original=original, **resource_form_options(the_hub.id))
+                conflict=conflict, original=original, **options)
 
 
 @route("/<hub>/r/<int:resource_id>/history/<locale>")

@@ -86,7 +86,10 @@ def test_bad_filters_get_a_message_at_the_field(client, hub):
 
 
 @pytest.mark.parametrize("filters", ["", "&type=article&language=en", "&topic=1&partner=1"])
-def test_search_page_query_count_is_constant(client, hub, make_resource, count_queries, filters):
+@pytest.mark.parametrize("who", ["visitor", "editor"])
+def test_search_page_query_count_is_constant(app, client, login, writer, hub, make_resource, count_queries, filters,
+                                             who):
+    client = client if who == "visitor" else login(app.test_client(), writer)
     make_resource(title="Grief one")
     path = "/resources/wellbeing/search?q=grief" + filters
     client.get(path)
