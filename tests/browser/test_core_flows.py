@@ -108,7 +108,7 @@ def test_new_people_sign_up_meet_in_a_private_group_talk_and_switch_to_german(li
     expect(ada.get_by_text("No requests are waiting.")).to_be_visible()
 
     ben.reload()
-    expect(ben.get_by_text("You are member here")).to_be_visible()
+    expect(ben.get_by_text("You are a member here")).to_be_visible()
     ben.get_by_label("Your post").fill("Hello everyone, **glad** to be here.")
     ben.get_by_role("button", name="Publish").click()
     post = ben.locator("article.post").filter(has_text="glad to be here")
