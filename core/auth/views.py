@@ -32,7 +32,7 @@ from core.extensions import db
 from core.forms import load_form
 from core.models import ApiToken, User
 from core.models.base import utcnow
-from core.permissions import can_view_profile
+from core.permissions import viewable_profiles
 from core.schemas.users import (
     AccountDeleteSchema,
     EmailChangeSchema,
@@ -313,8 +313,9 @@ def profile(username: str):
     """Everyone gets the name; bio, groups and posts only whom the person chose (``core.auth.profiles``)."""
     from core.auth.profiles import profile_view
 
-    user = db.session.scalar(db.select(User).where(User.username == username.lower()))
-    if user is None or not can_view_profile(current_user, user):
+    user = db.session.scalar(db.select(User).where(User.username == username.lower(),
+                                                   viewable_profiles(current_user)))
+    if user is None:
         abort(404)
     return render_template("auth/profile.html", profile_user=user, view=profile_view(current_user, user))
 
