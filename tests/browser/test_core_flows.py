@@ -173,7 +173,8 @@ def test_pages_fit_a_phone_screen_without_sideways_scrolling(live_server, new_pa
     log_in(page, "ada")
     expect(main_nav(page).get_by_role("link", name="Ada Lovelace")).to_be_visible()
     for path in ("/", "/g/", "/g/pocket-friends", f"/g/pocket-friends/p/{post.id}", "/g/pocket-friends/members",
-                 "/g/new", "/g/pocket-friends/settings", "/settings/profile", "/notifications/", "/support"):
+                 "/g/new", "/g/pocket-friends/settings", "/settings/profile", "/settings/email", "/u/ada",
+                 "/notifications/", "/support"):
         page.goto(live_server + path)
         width, layout, scroll = page.evaluate(
             "[window.innerWidth, document.documentElement.clientWidth, document.documentElement.scrollWidth]")
