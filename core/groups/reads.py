@@ -10,7 +10,7 @@ in that group (never a time the browser made up), so a write happens once per vi
 showed new posts — the number of writes follows new content, not page views.
 
 Unread counts (``unread_count_column``) are counted in SQL beside each group, hidden authors
-and the member's own posts left out, capped at ``UNREAD_CAP``.
+and the member's own posts left out, up to ``UNREAD_CAP`` + 1.
 """
 from __future__ import annotations
 
@@ -44,15 +44,19 @@ def unread_count_column(viewer: Any, membership: Any = Membership) -> Any:
     """A correlated count of posts new to ``viewer`` in the row's group (``membership`` joined to it).
 
     Walks ``ix_posts_group_feed`` from the read mark onwards, so its cost follows what is
-    unread, not the group's size.
+    unread (at most ``UNREAD_CAP`` + 1 rows), not the group's size.
     """
     mark = func.coalesce(membership.read_until, membership.created_at)
-    return (
-        select(func.count(Post.id))
+    # Counting stops after UNREAD_CAP + 1 ("99+"): a group far behind costs no more than that, and
+    # the LIMIT leads PostgreSQL to walk the index instead of scanning the table.
+    new = (
+        select(Post.id)
         .where(Post.group_id == membership.group_id, Post.created_at > mark, Post.author_id != viewer.id,
                not_hidden(Post.author_id, viewer, Post.group_id))
-        .correlate(membership).scalar_subquery()
+        .order_by(Post.created_at).limit(UNREAD_CAP + 1)  # in index order: no plan reads past the cap
+        .correlate(membership).subquery("unread_posts")
     )
+    return select(func.count()).select_from(new).correlate(membership).scalar_subquery()
 
 
 def mark_read(user: Any, group: Group, until: datetime) -> bool:
