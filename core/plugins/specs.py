@@ -15,7 +15,7 @@ takes the group from the ``group``, ``membership``, ``post`` or ``comment`` argu
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -104,7 +104,10 @@ def contract_of(function: Any) -> HookContract:
 
 @dataclass(frozen=True)
 class NavItem:
-    """An entry in the main navigation. ``endpoint`` is a Flask endpoint name."""
+    """An entry in the main navigation. ``endpoint`` is a Flask endpoint name.
+
+    ``badge``: a count shown beside the label (None or 0 shows nothing); above 99 it shows
+    as "99+", so count over a ``LIMIT 100`` subquery rather than every row."""
 
     label: str
     endpoint: str
@@ -362,10 +365,22 @@ def template_slot(name: str, context: dict[str, Any], group: Group | None) -> st
     only asks group-scope plugins switched on there. An unknown slot name raises while testing
     or debugging and renders empty in production.
 
+    A slot inside a list is rendered once per item; where its context carries the whole page
+    (``member_actions`` gets ``members``), decide for every item in one query at the first
+    call and keep the answer for the rest of the request (``flask.g``, keyed by the page's
+    ids), so the page's query count does not grow with its length.
+
     Example::
 
         @hookimpl
         def template_slot(name, context):
+            if name == "member_actions":
+                if "greeters" not in g:  # one query for the whole page
+                    g.greeters = greetable_ids([m.user_id for m in context["members"]])
+                if context["membership"].user_id in g.greeters:
+                    return Markup('<a href="{}">Greet</a>').format(url_for(
+                        "hello.greet", user_id=context["membership"].user_id))
+                return None
             if name == "footer":
                 return render_template("hello/footer_link.html")
             return None
@@ -444,6 +459,32 @@ def can_join_group(user: User, group: Group) -> bool | None:
         @hookimpl
         def can_join_group(user, group):
             return not is_banned(user.id, group.id)
+    """
+
+
+@hookspec
+@contract("policy", on_error="deny")
+def interaction_barriers(user_ids: frozenset[int], group: Group | None) -> Iterable[tuple[int, int]] | None:
+    """Called when many people are checked against each other at once – through
+    ``interaction_barriers`` (e.g. every mentor of a mentorship pool against every mentee) –
+    instead of ``can_interact`` once per pair.
+
+    Arguments: ``user_ids`` – the ids of the people concerned; ``group`` – the ``Group`` it
+    happens in, or None. A group-scope plugin is only asked about groups that switched it on.
+    Return: ``(a, b)`` id pairs, both from ``user_ids``, where ``a`` may not interact with ``b``
+    – exactly the pairs your ``can_interact`` would answer ``False`` for (actor ``a``, target
+    ``b``), all at once and in one query; None or nothing for none. A plugin that implements
+    ``can_interact`` but not this hook is asked pair by pair instead, and so is one whose
+    implementation fails (its per-pair answers fail closed as usual): the bulk answer is never
+    laxer than ``can_interact``, only cheaper.
+
+    Example::
+
+        @hookimpl
+        def interaction_barriers(user_ids):
+            rows = db.session.execute(select(Block.blocker_id, Block.blocked_id).where(
+                Block.blocker_id.in_(user_ids), Block.blocked_id.in_(user_ids)))
+            return [pair for a, b in rows for pair in ((a, b), (b, a))]  # a block works both ways
     """
 
 
@@ -612,6 +653,29 @@ def comment_created(comment: Comment, group: Group) -> None:
         @hookimpl
         def comment_created(comment):
             index_for_search(comment)
+    """
+
+
+@hookspec
+@contract("events", savepoint=True)
+def user_blocked(blocker: User, blocked: User) -> None:
+    """Called when one person blocks another, inside the same transaction – announced by the
+    plugin that keeps blocks (reporting) through ``announce_user_blocked``, once per new block
+    (blocking again announces nothing). The block row is already flushed, so ``can_interact``
+    between the two already says no.
+
+    Arguments: ``blocker`` – the ``User`` who blocked; ``blocked`` – the ``User`` blocked.
+    Return: nothing. End or close what the two share (a private space, a pending invitation)
+    in ``db.session``; it is committed with the block, never commit yourself. Your
+    implementation runs in its own SAVEPOINT: if it fails, only its writes are undone and the
+    block still lands. Never tell ``blocked`` who blocked them, nor that anyone did.
+
+    Example::
+
+        @hookimpl
+        def user_blocked(blocker, blocked):
+            for chat in shared_chats(blocker.id, blocked.id):
+                chat.closed_at = utcnow()
     """
 
 
@@ -874,6 +938,9 @@ SLOTS: dict[str, tuple[str, str]] = {
     "post_footer": ("end of each post", "`post`, `group`, `hidden_elsewhere`"),
     "comment_actions": ("under each comment", "`comment`, `post`, `group`, `hidden_elsewhere`"),
     "member_details": ("beside each member on a group's member list", "`membership`, `group`, `hidden_elsewhere`"),
+    "member_actions": ("in each member's actions on a group's member list (a link or small form per member)",
+                       "`membership`, `group`, `members` (every membership on the page, the same list for each "
+                       "member: answer for all of them at the first call, see `template_slot`)"),
     "content_actions": ("beside an item of a plugin's own content, so other plugins (e.g. reporting) can add "
                         "actions to it", "what the plugin's template passes"),
     "profile_actions": ("on a member's profile, beside its actions", "`user` (the profile's owner)"),
