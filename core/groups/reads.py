@@ -71,10 +71,17 @@ def mark_read(user: Any, group: Group, until: datetime) -> bool:
     return True
 
 
-def _post_time(group: Group, post_id: str | None) -> datetime | None:
-    if not (post_id or "").isdigit():
-        return None
-    return db.session.scalar(select(Post.created_at).where(Post.id == int(post_id), Post.group_id == group.id))
+def read_up_to(group: Group, post_id: Any = None) -> datetime | None:
+    """Where "read up to post ``post_id``" puts the mark: that post's time (None if it is not a
+    post of ``group``), or now when no post is named. Never later than now."""
+    if post_id is None or post_id == "":
+        return utcnow()
+    if isinstance(post_id, str):
+        if not post_id.isdigit():
+            return None
+        post_id = int(post_id)
+    created = db.session.scalar(select(Post.created_at).where(Post.id == post_id, Post.group_id == group.id))
+    return None if created is None else min(created, utcnow())
 
 
 @bp.post("/<slug>/read")
@@ -84,10 +91,10 @@ def mark_group_read(slug: str):
     context = group_or_404(slug)
     if context.membership is None:
         abort(404)
-    until = _post_time(context.group, request.form.get("upto")) if request.form.get("upto") else utcnow()
+    until = read_up_to(context.group, request.form.get("upto"))
     if until is None:
         abort(404)
-    if mark_read(current_user, context.group, min(until, utcnow())):
+    if mark_read(current_user, context.group, until):
         db.session.commit()
     if request.form.get("beacon"):
         return "", 204

@@ -135,3 +135,47 @@ def test_deleting_a_group_removes_its_read_marks(app, login, ada, bob, club):
     db.session.delete(db.session.get(type(club), club.id))
     db.session.commit()
     assert db.session.scalar(db.select(db.func.count()).select_from(GroupRead)) == 0
+
+
+# --- the API: the same marks ------------------------------------------------------------------
+
+
+def test_api_lists_my_groups_with_unread_counts_and_pending_requests(app, login, ada, bob, club, make_group):
+    from core.models import JoinRequest
+
+    _post(club, bob, "fresh", 5)
+    asked = make_group(owner=bob, slug="asked", join_mode="request")
+    db.session.add(JoinRequest(group_id=asked.id, user_id=ada.id))
+    db.session.commit()
+    data = login(app.test_client(), ada).get("/api/v1/me/groups").json
+    assert [(g["slug"], g["role"], g["unread"], g["waiting_requests"]) for g in data["items"]] == [
+        ("club", "member", 1, 0)]
+    assert data["requested"] == ["asked"]
+
+
+def test_api_moves_the_mark_like_the_beacon(app, login, ada, bob, club):
+    post = _post(club, bob, "fresh", 5)
+    client = login(app.test_client(), ada)
+    assert client.post("/api/v1/groups/club/read", json={"upto": post.id}).status_code == 204
+    assert _mark(ada, club) == post.created_at
+    assert client.get("/api/v1/me/groups").json["items"][0]["unread"] == 0
+
+
+def test_api_without_a_post_marks_everything_up_to_now(app, login, ada, bob, club):
+    _post(club, bob, "fresh", 5)
+    client = login(app.test_client(), ada)
+    assert client.post("/api/v1/groups/club/read", json={}).status_code == 204
+    assert _mark(ada, club) is not None and client.get("/api/v1/me/groups").json["items"][0]["unread"] == 0
+
+
+def test_api_refuses_a_foreign_post_a_non_member_and_a_visitor(app, client, login, ada, bob, club, make_user,
+                                                              make_group):
+    foreign = _post(make_group(owner=bob, slug="other"), bob, "foreign", 5)
+    member = login(app.test_client(), ada)
+    assert member.post("/api/v1/groups/club/read", json={"upto": foreign.id}).status_code == 404
+    bad = member.post("/api/v1/groups/club/read", json={"upto": "x"})
+    assert bad.status_code == 422 and "upto" in bad.json["errors"]["json"]
+    assert login(app.test_client(), make_user("carol")).post("/api/v1/groups/club/read", json={}).status_code == 404
+    assert client.post("/api/v1/groups/club/read", json={}).status_code == 401
+    assert client.get("/api/v1/me/groups").status_code == 401
+    assert _mark(ada, club) is None
