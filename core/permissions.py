@@ -215,6 +215,13 @@ def can_view_profile(viewer: Any, user: User) -> bool:
     return not is_hidden_from(viewer, user.id)
 
 
+def viewable_profiles(viewer: Any) -> ColumnElement:
+    """``can_view_profile`` as a WHERE clause on ``User``: the profile page loads only what it may show."""
+    from core.visibility import not_hidden
+
+    return not_hidden(User.id, viewer)
+
+
 def can_create_group(user: Any) -> bool:
     return is_active_member_account(user)
 

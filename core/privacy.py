@@ -79,12 +79,12 @@ def export_user_data(user: User) -> dict[str, Any]:
             "created_at": _iso(user.created_at), "adult_attested_at": _iso(user.adult_attested_at),
             "email_confirmed_at": _iso(user.email_confirmed_at), "is_site_admin": user.is_site_admin,
             "suspended_at": _iso(user.suspended_at), "suspended_until": _iso(user.suspended_until),
-            "suspension_reason": user.suspension_reason,
+            "suspension_reason": user.suspension_reason, "profile_visibility": user.profile_visibility,
         },
         "memberships": [
-            {"group": slug, "group_name": name, "role": role, "joined_at": _iso(created)}
-            for slug, name, role, created in db.session.execute(
-                select(Group.slug, Group.name, Membership.role, Membership.created_at)
+            {"group": slug, "group_name": name, "role": role, "joined_at": _iso(created), "read_until": _iso(read)}
+            for slug, name, role, created, read in db.session.execute(
+                select(Group.slug, Group.name, Membership.role, Membership.created_at, Membership.read_until)
                 .join(Group, Group.id == Membership.group_id)
                 .where(Membership.user_id == user.id).order_by(Membership.created_at)
             )

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import current_app, render_template, request
 from flask_login import current_user
 
-from core.groups import bp, cards, queries
+from core.groups import bp, cards, queries, reads
 from core.groups.loading import group_or_404, group_tabs, page_or_400, post_or_404
 from core.groups.placeholders import load_placeholders
 from core.groups.queries import GroupContext
@@ -24,13 +24,15 @@ def render_feed_page(context: GroupContext, values: dict | None = None, errors: 
     group = context.group
     page = None
     post_cards: list = []
+    new_ids: frozenset[int] = frozenset()
     before = request.args.get("before") or None
     if can_view_group_content(current_user, group):
         page = page_or_400(queries.feed_page, group, current_user, before, current_app.config["PAGE_SIZE"])
         placeholders = load_placeholders(current_user, "post", [post.id for post in page.items], group)
         post_cards = cards.post_cards(page.items, group, placeholders, hidden_authors=page.hidden_authors)
+        new_ids = reads.new_post_ids(page.items, context.membership, current_user)
     return render_template("groups/group.html", context=context, group=group, tabs=group_tabs(context), page=page,
-                           post_cards=post_cards, before=before, values=values or {},
+                           post_cards=post_cards, new_ids=new_ids, before=before, values=values or {},
                            errors=errors or {}), status
 
 

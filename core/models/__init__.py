@@ -6,6 +6,7 @@ from core.models.notifications import Notification, NotificationPreference
 from core.models.outbox import OutboxMessage
 from core.models.plugin_state import GroupPluginState, PluginState, StateVersion
 from core.models.posts import Comment, Post
+from core.models.reads import GroupRead
 from core.models.search import SearchEntry
 from core.models.users import ApiToken, User
 
@@ -16,6 +17,7 @@ __all__ = [
     "Comment",
     "Group",
     "GroupPluginState",
+    "GroupRead",
     "Invitation",
     "JobClaim",
     "JoinRequest",

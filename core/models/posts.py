@@ -17,7 +17,8 @@ class Post(db.Model):
     """A post in a group's feed; ``body_html`` is the sanitized rendering of ``body_source`` (Markdown)."""
 
     __tablename__ = "posts"
-    __table_args__ = (Index("ix_posts_group_feed", "group_id", "created_at", "id"),)
+    __table_args__ = (Index("ix_posts_group_feed", "group_id", "created_at", "id"),
+                      Index("ix_posts_author_newest", "author_id", "created_at", "id"))  # a profile's posts
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), nullable=False)

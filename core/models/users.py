@@ -35,6 +35,10 @@ class User(UserMixin, db.Model):
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     suspension_reason: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    # Who sees the bio, groups and posts on the profile: "everyone", "members" (of a group in
+    # common) or "nobody" (others get the reduced view: name and username only).
+    profile_visibility: Mapped[str] = mapped_column(String(10), nullable=False, default="everyone",
+                                                    server_default="everyone")
 
     tokens = relationship("ApiToken", back_populates="user", cascade="all, delete-orphan")
 

@@ -84,4 +84,7 @@ def core_email_kinds() -> list[EmailKind]:
         EmailKind("confirm"),
         EmailKind("password_reset"),
         EmailKind("password_changed"),
+        EmailKind("email_change"),
+        EmailKind("email_change_notice"),
+        EmailKind("email_in_use"),
     ]

@@ -120,7 +120,8 @@ class TestPatchMe:
     def app_config(self):
         return {"WTF_CSRF_ENABLED": False}
 
-    MESSAGE = "The request body is required: a JSON object with at least one of: display_name, bio, locale, country."
+    MESSAGE = ("The request body is required: a JSON object with at least one of: display_name, bio, locale, "
+               "country, profile_visibility.")
 
     @pytest.mark.parametrize("body", [{}, {"json": {}}, {"data": "", "content_type": "application/json"},
                                       {"data": "bio=form", "content_type": "application/x-www-form-urlencoded"}])
