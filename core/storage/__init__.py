@@ -3,8 +3,8 @@
 Callers never see a path: ``store_image`` checks and re-encodes an upload and returns a
 ``StoredFile`` whose ``key`` is what a model keeps; ``file_url(key)`` is where browsers fetch it
 (``/files/<key>``, served by ``core.storage.views`` with the right content type). The backend is
-chosen by ``STORAGE_BACKEND`` (``"local"``: a directory, ``UPLOADS_DIR``, default
-``instance/uploads``); an S3-compatible backend implements the same ``Backend`` protocol.
+chosen by ``STORAGE_BACKEND``: ``"local"`` (the default), a directory, ``UPLOADS_DIR``, default
+``instance/uploads``; ``"s3"``, a bucket on S3-compatible object storage (``core.storage.s3``).
 """
 from __future__ import annotations
 
@@ -14,38 +14,50 @@ from core.storage.backend import Backend, LocalBackend
 from core.storage.images import ImageRejected, StoredFile, reencode_image
 
 __all__ = ["Backend", "ImageRejected", "LocalBackend", "StoredFile", "delete_file", "file_url", "get_backend",
-           "init_app", "store_image"]
+           "init_app", "make_backend", "store_image"]
 
 EXTENSION_KEY = "commonground.storage"
 
 
 def init_app(app: Flask) -> None:
     """Create the configured backend once per app."""
-    kind = app.config.get("STORAGE_BACKEND", "local")
-    if kind != "local":
-        raise RuntimeError(f"Unknown STORAGE_BACKEND {kind!r} (known: 'local')")
-    app.extensions[EXTENSION_KEY] = LocalBackend(app.config["UPLOADS_DIR"])
+    app.extensions[EXTENSION_KEY] = make_backend(app.config)
     from core.storage.views import bp
 
     app.register_blueprint(bp)
+
+
+def make_backend(config) -> Backend:
+    """The backend ``STORAGE_BACKEND`` names, built from the config."""
+    kind = config.get("STORAGE_BACKEND", "local")
+    if kind == "local":
+        return LocalBackend(config["UPLOADS_DIR"])
+    if kind == "s3":
+        from core.storage.s3 import S3Backend
+
+        return S3Backend.from_config(config)
+    raise RuntimeError(f"Unknown STORAGE_BACKEND {kind!r} (known: 'local', 's3')")
 
 
 def get_backend() -> Backend:
     return current_app.extensions[EXTENSION_KEY]
 
 
-def store_image(stream, *, max_bytes: int | None = None, max_side: int = 1024) -> StoredFile:
+def store_image(stream, *, max_bytes: int | None = None, max_side: int = 1024, square: bool = False,
+                prefix: str = "images") -> StoredFile:
     """Check, re-encode and store an uploaded image; raises ``ImageRejected`` with a message for the field.
 
     ``stream`` is a file-like object (a ``FileStorage`` from ``request.files``). Refused: more
     than ``max_bytes`` (default ``UPLOAD_MAX_BYTES``), anything Pillow cannot read as PNG, JPEG,
     GIF or WebP, and images over ``IMAGE_MAX_PIXELS`` (decompression bombs). The stored copy is
-    a fresh PNG or JPEG at most ``max_side`` pixels wide and high, with no EXIF, XMP or comments.
+    a fresh PNG or JPEG at most ``max_side`` pixels wide and high, with no EXIF, XMP or comments;
+    ``square`` crops it to its centre square first; ``prefix`` is the key's folder (``avatars``).
     """
     config = current_app.config
     limit = int(max_bytes or config["UPLOAD_MAX_BYTES"])
     data = stream.read(limit + 1)
-    stored = reencode_image(data, max_bytes=limit, max_pixels=int(config["IMAGE_MAX_PIXELS"]), max_side=max_side)
+    stored = reencode_image(data, max_bytes=limit, max_pixels=int(config["IMAGE_MAX_PIXELS"]), max_side=max_side,
+                            square=square, prefix=prefix)
     get_backend().put(stored.key, stored.data, stored.content_type)
     return stored
 

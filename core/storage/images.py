@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import secrets
 import warnings
 from dataclasses import dataclass
 
@@ -34,8 +35,15 @@ class StoredFile:
     data: bytes
 
 
-def reencode_image(data: bytes, *, max_bytes: int, max_pixels: int, max_side: int) -> StoredFile:
-    """A clean PNG (transparency) or JPEG copy of ``data``, scaled to fit ``max_side``."""
+def reencode_image(data: bytes, *, max_bytes: int, max_pixels: int, max_side: int, square: bool = False,
+                   prefix: str = "images") -> StoredFile:
+    """A clean PNG (transparency) or JPEG copy of ``data``, scaled to fit ``max_side``.
+
+    ``square`` crops the centre square first (avatars). The key is ``<prefix>/<hash>.<ext>``
+    where the hash covers the bytes and a random salt: every upload gets its own key, so
+    deleting one owner's file never removes an identical file someone else uploaded, and the
+    bytes behind a key still never change (they are cached for good).
+    """
     if not data:
         raise ImageRejected(_l("Choose an image file."))
     if len(data) > max_bytes:
@@ -59,6 +67,10 @@ def reencode_image(data: bytes, *, max_bytes: int, max_pixels: int, max_side: in
             raise ImageRejected(_l("The image has too many pixels.")) from None
         except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
             raise ImageRejected(_l("This file is not an image we can read.")) from None
+    if square and pixels.width != pixels.height:
+        side = min(pixels.size)
+        left, top = (pixels.width - side) // 2, (pixels.height - side) // 2
+        pixels = pixels.crop((left, top, left + side, top + side))
     pixels.thumbnail((max_side, max_side))
     clean = Image.new(pixels.mode, pixels.size)
     clean.paste(pixels)
@@ -70,5 +82,5 @@ def reencode_image(data: bytes, *, max_bytes: int, max_pixels: int, max_side: in
         clean.save(out, format="JPEG", quality=85)
         ext, content_type = "jpg", "image/jpeg"
     encoded = out.getvalue()
-    key = f"images/{hashlib.sha256(encoded).hexdigest()}.{ext}"
+    key = f"{prefix}/{hashlib.sha256(secrets.token_bytes(16) + encoded).hexdigest()}.{ext}"
     return StoredFile(key=key, content_type=content_type, width=clean.width, height=clean.height, data=encoded)
