@@ -33,6 +33,7 @@ DEFAULT_SIZE = 2048
 class Author(NamedTuple):
     username: str
     display_name: str
+    avatar_key: str | None = None
 
 
 class PostCard(NamedTuple):
@@ -117,7 +118,7 @@ def _render(template_name: str, cards: Sequence[NamedTuple]) -> list[Markup]:
 
 
 def _author(user: Any) -> Author:
-    return Author(user.username, user.display_name)
+    return Author(user.username, user.display_name, user.avatar_key)
 
 
 def post_cards(posts: Iterable[Post], group: Group, placeholders: dict[int, Markup],

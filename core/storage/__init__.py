@@ -8,15 +8,23 @@ chosen by ``STORAGE_BACKEND``: ``"local"`` (the default), a directory, ``UPLOADS
 """
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
+
 from flask import Flask, current_app, url_for
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from core.storage.backend import Backend, LocalBackend
 from core.storage.images import ImageRejected, StoredFile, reencode_image
 
 __all__ = ["Backend", "ImageRejected", "LocalBackend", "StoredFile", "delete_file", "file_url", "get_backend",
-           "init_app", "make_backend", "store_image"]
+           "delete_after_commit", "init_app", "make_backend", "store_image", "store_upload"]
 
 EXTENSION_KEY = "commonground.storage"
+PENDING = "commonground.files_to_delete"
+
+log = logging.getLogger("commonground.storage")
 
 
 def init_app(app: Flask) -> None:
@@ -44,7 +52,7 @@ def get_backend() -> Backend:
 
 
 def store_image(stream, *, max_bytes: int | None = None, max_side: int = 1024, square: bool = False,
-                prefix: str = "images") -> StoredFile:
+                prefix: str = "images", filename: str | None = None, mimetype: str | None = None) -> StoredFile:
     """Check, re-encode and store an uploaded image; raises ``ImageRejected`` with a message for the field.
 
     ``stream`` is a file-like object (a ``FileStorage`` from ``request.files``). Refused: more
@@ -52,14 +60,21 @@ def store_image(stream, *, max_bytes: int | None = None, max_side: int = 1024, s
     GIF or WebP, and images over ``IMAGE_MAX_PIXELS`` (decompression bombs). The stored copy is
     a fresh PNG or JPEG at most ``max_side`` pixels wide and high, with no EXIF, XMP or comments;
     ``square`` crops it to its centre square first; ``prefix`` is the key's folder (``avatars``).
+    ``filename``/``mimetype`` (as the browser declared them) must match the contents: see
+    ``store_upload``, which passes them from a ``FileStorage``.
     """
     config = current_app.config
     limit = int(max_bytes or config["UPLOAD_MAX_BYTES"])
     data = stream.read(limit + 1)
     stored = reencode_image(data, max_bytes=limit, max_pixels=int(config["IMAGE_MAX_PIXELS"]), max_side=max_side,
-                            square=square, prefix=prefix)
+                            square=square, prefix=prefix, filename=filename, mimetype=mimetype)
     get_backend().put(stored.key, stored.data, stored.content_type)
     return stored
+
+
+def store_upload(upload, **options) -> StoredFile:
+    """``store_image`` for a ``FileStorage`` from ``request.files``: its name and declared type are checked too."""
+    return store_image(upload.stream, filename=upload.filename, mimetype=upload.mimetype, **options)
 
 
 def file_url(key: str | None) -> str | None:
@@ -71,3 +86,34 @@ def delete_file(key: str | None) -> None:
     """Remove a stored file; a missing one is not an error."""
     if key:
         get_backend().delete(key)
+
+
+def delete_after_commit(keys: Iterable[str | None]) -> None:
+    """Delete these files once the current database transaction commits; keep them if it rolls back.
+
+    Rows that point at files (an avatar, a post's images) are deleted in a transaction that may
+    still fail: deleting the files first could leave a row pointing at nothing.
+    """
+    from core.extensions import db
+
+    wanted = [key for key in keys if key]
+    if wanted:
+        db.session().info.setdefault(PENDING, []).extend(wanted)
+
+
+@event.listens_for(Session, "after_commit")
+def _delete_committed(session: Session) -> None:
+    keys = session.info.pop(PENDING, None)
+    if not keys:
+        return
+    backend = current_app.extensions.get(EXTENSION_KEY)
+    for key in keys:
+        try:
+            backend.delete(key)
+        except Exception:  # the row is gone already; an orphaned file is logged, not an error page
+            log.exception("could not delete stored file %s", key)
+
+
+@event.listens_for(Session, "after_rollback")
+def _keep_rolled_back(session: Session) -> None:
+    session.info.pop(PENDING, None)

@@ -16,6 +16,27 @@ from flask_babel import lazy_gettext as _l
 from PIL import Image, UnidentifiedImageError
 
 ACCEPTED_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
+# What a file of each format may be called and declared as by the browser that sends it.
+EXTENSIONS = {"PNG": {"png"}, "JPEG": {"jpg", "jpeg", "jpe", "jfif"}, "GIF": {"gif"}, "WEBP": {"webp"}}
+MIME_TYPES = {"PNG": {"image/png", "image/x-png"}, "JPEG": {"image/jpeg", "image/pjpeg", "image/jpg"},
+              "GIF": {"image/gif"}, "WEBP": {"image/webp"}}
+# Types that say nothing about the contents (browsers send them for unknown files).
+VAGUE_MIME_TYPES = {"", "application/octet-stream", "binary/octet-stream"}
+
+
+def _declared_mismatch(image_format: str, filename: str | None, mimetype: str | None) -> bool:
+    """Whether the file's name or declared type says it is something other than what it contains.
+
+    A PNG called ``photo.jpg``, or a JPEG sent as ``image/svg+xml`` or named ``page.html``, is
+    refused rather than silently "fixed": such a file was mislabelled on purpose or by a broken
+    tool, and the uploader should know. A name without an extension is judged by its contents.
+    """
+    if filename and "." in filename.strip("."):
+        extension = filename.rsplit(".", 1)[1].lower()
+        if extension not in EXTENSIONS[image_format]:
+            return True
+    mimetype = (mimetype or "").split(";")[0].strip().lower()
+    return mimetype not in VAGUE_MIME_TYPES and mimetype not in MIME_TYPES[image_format]
 
 
 class ImageRejected(ValueError):
@@ -36,13 +57,14 @@ class StoredFile:
 
 
 def reencode_image(data: bytes, *, max_bytes: int, max_pixels: int, max_side: int, square: bool = False,
-                   prefix: str = "images") -> StoredFile:
+                   prefix: str = "images", filename: str | None = None, mimetype: str | None = None) -> StoredFile:
     """A clean PNG (transparency) or JPEG copy of ``data``, scaled to fit ``max_side``.
 
     ``square`` crops the centre square first (avatars). The key is ``<prefix>/<hash>.<ext>``
     where the hash covers the bytes and a random salt: every upload gets its own key, so
     deleting one owner's file never removes an identical file someone else uploaded, and the
-    bytes behind a key still never change (they are cached for good).
+    bytes behind a key still never change (they are cached for good). ``filename`` and
+    ``mimetype``, as the browser declared them, must agree with the contents.
     """
     if not data:
         raise ImageRejected(_l("Choose an image file."))
@@ -54,6 +76,10 @@ def reencode_image(data: bytes, *, max_bytes: int, max_pixels: int, max_side: in
             with Image.open(io.BytesIO(data)) as source:
                 if source.format not in ACCEPTED_FORMATS:
                     raise ImageRejected(_l("Upload a PNG, JPEG, GIF or WebP image."))
+                if _declared_mismatch(source.format, filename, mimetype):
+                    raise ImageRejected(_l("The file's name or type does not match its contents (a %(format)s "
+                                           "image). Save it again as an image and upload that.",
+                                           format=source.format))
                 width, height = source.size
                 if width * height > max_pixels:
                     raise ImageRejected(_l("The image has too many pixels."))
