@@ -27,6 +27,8 @@ def unread_notifications() -> int:
 def init_app(app: Flask) -> None:
     from core.avatars import avatar
     from core.schemas.error_messages import message_list
+    from core.storage import file_url
 
-    app.jinja_env.globals.update(nav_items=nav_items, unread_notifications=unread_notifications, avatar=avatar)
+    app.jinja_env.globals.update(nav_items=nav_items, unread_notifications=unread_notifications, avatar=avatar,
+                                 file_url=file_url)
     app.jinja_env.filters["error_list"] = message_list

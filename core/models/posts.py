@@ -25,6 +25,8 @@ class Post(db.Model):
     body_source: Mapped[str] = mapped_column(Text, nullable=False)
     body_html: Mapped[str] = mapped_column(Text, nullable=False)
     comment_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # How many rows of post_images: feeds of text-only posts never ask for images.
+    image_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

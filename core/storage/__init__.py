@@ -19,7 +19,7 @@ from core.storage.backend import Backend, LocalBackend
 from core.storage.images import ImageRejected, StoredFile, reencode_image
 
 __all__ = ["Backend", "ImageRejected", "LocalBackend", "StoredFile", "delete_file", "file_url", "get_backend",
-           "delete_after_commit", "init_app", "make_backend", "store_image", "store_upload"]
+           "delete_after_commit", "init_app", "make_backend", "put_file", "store_image", "store_upload"]
 
 EXTENSION_KEY = "commonground.storage"
 PENDING = "commonground.files_to_delete"
@@ -52,7 +52,8 @@ def get_backend() -> Backend:
 
 
 def store_image(stream, *, max_bytes: int | None = None, max_side: int = 1024, square: bool = False,
-                prefix: str = "images", filename: str | None = None, mimetype: str | None = None) -> StoredFile:
+                prefix: str = "images", filename: str | None = None, mimetype: str | None = None,
+                store: bool = True) -> StoredFile:
     """Check, re-encode and store an uploaded image; raises ``ImageRejected`` with a message for the field.
 
     ``stream`` is a file-like object (a ``FileStorage`` from ``request.files``). Refused: more
@@ -61,15 +62,22 @@ def store_image(stream, *, max_bytes: int | None = None, max_side: int = 1024, s
     a fresh PNG or JPEG at most ``max_side`` pixels wide and high, with no EXIF, XMP or comments;
     ``square`` crops it to its centre square first; ``prefix`` is the key's folder (``avatars``).
     ``filename``/``mimetype`` (as the browser declared them) must match the contents: see
-    ``store_upload``, which passes them from a ``FileStorage``.
+    ``store_upload``, which passes them from a ``FileStorage``. ``store=False`` only checks and
+    re-encodes (a form with other errors); ``put_file`` stores the result later.
     """
     config = current_app.config
     limit = int(max_bytes or config["UPLOAD_MAX_BYTES"])
     data = stream.read(limit + 1)
     stored = reencode_image(data, max_bytes=limit, max_pixels=int(config["IMAGE_MAX_PIXELS"]), max_side=max_side,
                             square=square, prefix=prefix, filename=filename, mimetype=mimetype)
-    get_backend().put(stored.key, stored.data, stored.content_type)
+    if store:
+        put_file(stored)
     return stored
+
+
+def put_file(stored: StoredFile) -> None:
+    """Store a checked, re-encoded file (from ``store_image(..., store=False)``)."""
+    get_backend().put(stored.key, stored.data, stored.content_type)
 
 
 def store_upload(upload, **options) -> StoredFile:
