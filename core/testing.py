@@ -984,6 +984,7 @@ class SeaweedS3:
 
     def start(self, timeout: float = 60.0) -> None:
         import subprocess
+        import sys
         import time
 
         from minio import Minio
@@ -1003,7 +1004,8 @@ class SeaweedS3:
         self.log_path = os.path.join(self.workdir, "weed.log")
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env,
-                                            stdin=subprocess.DEVNULL, start_new_session=True)
+                                            stdin=subprocess.DEVNULL, start_new_session=True,
+                                            preexec_fn=_die_with_parent if sys.platform == "linux" else None)
         self.client = Minio(f"127.0.0.1:{self.port}", access_key=self.access_key, secret_key=self.secret_key,
                             secure=False, region="us-east-1")
         deadline = time.monotonic() + timeout
@@ -1037,6 +1039,15 @@ class SeaweedS3:
         if self.process is not None and self.process.poll() is None:
             self.process.kill()  # a throwaway server: nothing to flush
             self.process.wait(timeout=10)
+
+
+def _die_with_parent() -> None:
+    """In the child: Linux kills the server when the test process dies, even by SIGKILL."""
+    import ctypes
+    import signal
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 def _free_port() -> int:

@@ -176,3 +176,12 @@ def test_the_export_names_the_avatar_file(app, member_client, member, export_dat
     _set_avatar(member_client, png())
     db.session.refresh(member)
     assert export_data(member)["account"]["avatar_file"] == member.avatar_key
+
+
+def test_search_results_show_the_authors_avatar(app, client, make_user, make_group, make_post):
+    author = make_user("ada", display_name="Ada Lovelace", avatar_key="avatars/" + "d" * 64 + ".jpg")
+    group = make_group(slug="club", members=[author], visibility="public")
+    make_post(group, author, "Tomatoes everywhere")
+    html = client.get("/search?q=tomatoes").text
+    assert "Tomatoes" in html
+    assert f'src="/files/{author.avatar_key}" width="20"' in html
