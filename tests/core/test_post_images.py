@@ -164,3 +164,26 @@ def test_images_are_a_content_type_other_features_can_act_on(app, member_client,
         assert kind.load(image.id) is image and kind.author_id(image) == image.post.author_id
         assert kind.url(image).endswith(f"/p/{image.post_id}#image-{image.id}")
         assert 'alt="Square"' in str(kind.snapshot_html(image))
+
+
+def test_the_api_lists_posts_with_their_images_and_authors_avatars(app, member_client, member, club, client,
+                                                                   count_queries):
+    publish(member_client, image=upload(png(), "a.png"), alt="Square")
+    publish(member_client, body="Just words")
+    member.avatar_key = "avatars/" + "e" * 64 + ".jpg"
+    db.session.commit()
+    client.get("/api/v1/groups/club/posts")
+    with count_queries() as statements:
+        items = client.get("/api/v1/groups/club/posts").json["items"]
+    with_image, without = sorted(items, key=lambda item: -len(item["images"]))
+    (image,) = with_image["images"]
+    assert image["alt_text"] == "Square" and (image["width"], image["height"]) == (40, 30)
+    assert image["url"].startswith("http://localhost/files/images/")
+    assert without["images"] == []
+    assert with_image["author"]["avatar_url"] == f"http://localhost/files/{member.avatar_key}"
+    publish(member_client, image=upload(png(), "b.png"))
+    publish(member_client, image=upload(png(), "c.png"))
+    db.session.expire_all()
+    with count_queries() as more:
+        assert len(client.get("/api/v1/groups/club/posts").json["items"]) == 4
+    assert len(more) == len(statements), "images come in one query, whatever their number"
