@@ -66,6 +66,7 @@ from core.search import SearchDocument, SearchEntry, SearchHit, SearchSource, se
 from core.storage import (
     ImageRejected,
     StoredFile,
+    accepts_uploads,
     delete_after_commit,
     delete_file,
     file_url,
@@ -161,7 +162,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "Search": ("SearchSource", "SearchDocument", "SearchHit", "SearchEntry", "search", "unindex"),
     "Settings": ("get_settings", "get_group_settings"),
     "Files": ("store_image", "store_upload", "ImageRejected", "StoredFile", "file_url", "delete_file",
-              "delete_after_commit"),
+              "delete_after_commit", "accepts_uploads"),
     "Pages": ("group_or_404", "content_or_404", "render_group_page", "role_label", "avatar", "limiter"),
     "JSON API": ("require_user", "not_found"),
     "Forms and input": ("load_form", "form_values", "render_markdown", "sanitize_html", "country_codes",

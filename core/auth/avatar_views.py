@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 
 from core.auth.views import _form_context, bp
 from core.extensions import db
-from core.storage import ImageRejected, delete_after_commit, store_upload
+from core.storage import ImageRejected, accepts_uploads, delete_after_commit, store_upload
 
 
 def _settings_page(avatar_errors: dict, status: int):
@@ -24,6 +24,7 @@ def _settings_page(avatar_errors: dict, status: int):
 
 @bp.post("/settings/avatar")
 @login_required
+@accepts_uploads
 def upload_avatar():
     upload = request.files.get("avatar")
     if upload is None or not upload.filename:

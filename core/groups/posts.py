@@ -12,7 +12,7 @@ from core.groups.limits import comment_limit
 from core.groups.loading import comment_or_404, group_or_404, post_or_404
 from core.permissions import can_delete_content, can_edit_content
 from core.schemas.posts import CommentInputSchema, PostInputSchema
-from core.storage import ImageRejected, StoredFile, delete_file, put_file, store_upload
+from core.storage import ImageRejected, StoredFile, accepts_uploads, delete_file, put_file, store_upload
 
 ALT_TEXT_MAX = 500
 
@@ -37,6 +37,7 @@ def _post_image(errors: dict) -> tuple[StoredFile | None, str]:
 
 @bp.post("/<slug>/posts")
 @login_required
+@accepts_uploads
 def create_post(slug: str):
     context = group_or_404(slug)
     data, errors, values = load_form(PostInputSchema(), request.form)

@@ -9,17 +9,18 @@ chosen by ``STORAGE_BACKEND``: ``"local"`` (the default), a directory, ``UPLOADS
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app, request, url_for
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from core.storage.backend import Backend, LocalBackend
 from core.storage.images import ImageRejected, StoredFile, reencode_image
 
-__all__ = ["Backend", "ImageRejected", "LocalBackend", "StoredFile", "delete_file", "file_url", "get_backend",
-           "delete_after_commit", "init_app", "make_backend", "put_file", "store_image", "store_upload"]
+__all__ = ["Backend", "ImageRejected", "LocalBackend", "StoredFile", "accepts_uploads", "delete_after_commit",
+           "delete_file", "file_url", "get_backend", "init_app", "make_backend", "put_file", "store_image",
+           "store_upload"]
 
 EXTENSION_KEY = "commonground.storage"
 PENDING = "commonground.files_to_delete"
@@ -30,9 +31,25 @@ log = logging.getLogger("commonground.storage")
 def init_app(app: Flask) -> None:
     """Create the configured backend once per app."""
     app.extensions[EXTENSION_KEY] = make_backend(app.config)
+    # First of all before-request functions: the input checks read the body, which fixes its limit.
+    app.before_request_funcs.setdefault(None, []).insert(0, _upload_limit)
     from core.storage.views import bp
 
     app.register_blueprint(bp)
+
+
+def accepts_uploads(view: Callable) -> Callable:
+    """Mark a view whose form takes a file: its requests may be up to ``UPLOAD_REQUEST_MAX_BYTES``
+    (not ``MAX_CONTENT_LENGTH``), so a file over its own limit is refused at its field."""
+    view.accepts_uploads = True
+    return view
+
+
+def _upload_limit() -> None:
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "accepts_uploads", False):
+        request.max_content_length = max(int(current_app.config["UPLOAD_REQUEST_MAX_BYTES"]),
+                                         int(current_app.config.get("MAX_CONTENT_LENGTH") or 0))
 
 
 def make_backend(config) -> Backend:

@@ -69,7 +69,9 @@ def reencode_image(data: bytes, *, max_bytes: int, max_pixels: int, max_side: in
     if not data:
         raise ImageRejected(_l("Choose an image file."))
     if len(data) > max_bytes:
-        raise ImageRejected(_l("The image is too large (at most %(size)s kB).", size=max_bytes // 1024))
+        from core.errors import _size_text
+
+        raise ImageRejected(_l("The image is too large (at most %(size)s).", size=_size_text(max_bytes)))
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
@@ -84,6 +86,8 @@ def reencode_image(data: bytes, *, max_bytes: int, max_pixels: int, max_side: in
                 if width * height > max_pixels:
                     raise ImageRejected(_l("The image has too many pixels."))
                 source.seek(0)
+                if source.format == "JPEG":  # decode a phone photo at a fraction of its size: faster, less memory
+                    source.draft(source.mode, (max_side, max_side))
                 source.load()
                 has_alpha = source.mode in ("RGBA", "LA", "PA") or "transparency" in source.info
                 pixels = source.convert("RGBA" if has_alpha else "RGB")

@@ -113,10 +113,10 @@ def test_a_bad_upload_is_refused_at_the_field_and_nothing_is_stored(app, member_
 
 
 def test_an_avatar_over_the_size_limit_is_refused(app, member_client, member, stored_keys):
-    app.config["AVATAR_MAX_BYTES"] = 50_000
+    app.config["AVATAR_MAX_BYTES"] = 48 * 1024
     response = _set_avatar(member_client, noise_png(200))
     assert response.status_code == 422
-    assert "too large (at most 48 kB)" in response.text
+    assert "too large (at most 48 KB)" in response.text
     assert stored_keys() == []
 
 
@@ -185,3 +185,19 @@ def test_search_results_show_the_authors_avatar(app, client, make_user, make_gro
     html = client.get("/search?q=tomatoes").text
     assert "Tomatoes" in html
     assert f'src="/files/{author.avatar_key}" width="20"' in html
+
+
+def test_a_photo_larger_than_the_request_limit_for_pages_gets_the_message_at_the_field(app, member_client,
+                                                                                      stored_keys):
+    """Forms with a file accept more than MAX_CONTENT_LENGTH, so a too-large photo is explained at its field."""
+    app.config.update(MAX_CONTENT_LENGTH=100_000, UPLOAD_REQUEST_MAX_BYTES=400_000, AVATAR_MAX_BYTES=150 * 1024)
+    response = _set_avatar(member_client, noise_png(260))  # about 200 kB
+    assert response.status_code == 422
+    assert "too large (at most 150 KB)" in response.text
+    assert stored_keys() == []
+
+
+def test_other_pages_keep_the_smaller_request_limit(app, member_client):
+    app.config.update(MAX_CONTENT_LENGTH=100_000, UPLOAD_REQUEST_MAX_BYTES=400_000)
+    response = member_client.post("/settings/profile", data={"display_name": "x", "bio": "b" * 150_000})
+    assert response.status_code == 413

@@ -98,10 +98,10 @@ def test_a_bad_image_is_refused_at_the_field(app, member_client, club, stored_ke
 
 
 def test_an_image_over_the_size_limit_is_refused(app, member_client, club, stored_keys):
-    app.config["POST_IMAGE_MAX_BYTES"] = 40_000
+    app.config["POST_IMAGE_MAX_BYTES"] = 40 * 1024
     response = publish(member_client, image=upload(noise_png(200), "noise.png"))
     assert response.status_code == 422
-    assert "too large (at most 39 kB)" in response.text
+    assert "too large (at most 40 KB)" in response.text
     assert stored_keys() == []
 
 
@@ -187,3 +187,24 @@ def test_the_api_lists_posts_with_their_images_and_authors_avatars(app, member_c
     with count_queries() as more:
         assert len(client.get("/api/v1/groups/club/posts").json["items"]) == 4
     assert len(more) == len(statements), "images come in one query, whatever their number"
+
+
+def test_a_photo_over_the_page_request_limit_is_explained_at_the_image_field(app, member_client, club, stored_keys):
+    app.config.update(MAX_CONTENT_LENGTH=100_000, UPLOAD_REQUEST_MAX_BYTES=400_000, POST_IMAGE_MAX_BYTES=150 * 1024)
+    response = publish(member_client, "Words kept", image=upload(noise_png(260), "big.png"))
+    assert response.status_code == 422
+    assert "too large (at most 150 KB)" in response.text and "Words kept" in response.text
+    assert stored_keys() == []
+
+
+def test_a_phone_sized_jpeg_is_decoded_small_and_kept_at_the_configured_side(app, member_client, club):
+    import time
+
+    big = Image.new("RGB", (4032, 3024), (120, 60, 30))
+    out = io.BytesIO()
+    big.save(out, format="JPEG", quality=90)
+    started = time.perf_counter()
+    assert publish(member_client, image=upload(out.getvalue(), "IMG_0001.JPG", "image/jpeg")).status_code == 302
+    image = _only_image()
+    assert (image.width, image.height) == (1600, 1200)
+    assert time.perf_counter() - started < 5
