@@ -201,3 +201,23 @@ def test_other_pages_keep_the_smaller_request_limit(app, member_client):
     app.config.update(MAX_CONTENT_LENGTH=100_000, UPLOAD_REQUEST_MAX_BYTES=400_000)
     response = member_client.post("/settings/profile", data={"display_name": "x", "bio": "b" * 150_000})
     assert response.status_code == 413
+
+
+def test_comment_cards_show_the_commenters_avatar(app, client, make_user, make_group, make_post, make_comment):
+    author, commenter = make_user("ada", display_name="Ada"), make_user("ben", display_name="Ben Okafor")
+    commenter.avatar_key = "avatars/" + "f" * 64 + ".png"
+    group = make_group(slug="club", members=[author, commenter], visibility="public")
+    post = make_post(group, author, "Hello")
+    make_comment(post, commenter, "Hi Ada")
+    html = client.get(f"/g/club/p/{post.id}").text
+    comment = html[html.index('class="comment"'):]
+    assert f'src="/files/{commenter.avatar_key}"' in comment[:600]
+
+
+def test_notifications_show_who_acted(app, make_user, make_group, make_post, make_comment, login):
+    author, commenter = make_user("ada", display_name="Ada"), make_user("ben", display_name="Ben Okafor")
+    group = make_group(slug="club", members=[author, commenter])
+    post = make_post(group, author, "Hello")
+    login(app.test_client(), commenter).post(f"/g/club/p/{post.id}/comments", data={"body": "Hi Ada"})
+    html = login(app.test_client(), author).get("/notifications/").text
+    assert ">BO</text></svg>" in html
