@@ -68,6 +68,7 @@ def _migrations_dir():
 
 def _register_blueprints(app: Flask) -> None:
     from core.admin.views import bp as admin_bp
+    from core.auth import avatar_views  # noqa: F401  (routes on the auth blueprint)
     from core.auth.views import bp as auth_bp
     from core.groups.views import bp as groups_bp
     from core.notifications.views import bp as notifications_bp

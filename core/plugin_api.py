@@ -16,6 +16,7 @@ from typing import Any
 from core.api.access import not_found, require_user
 from core.auth.accounts import suspend as suspend_account
 from core.auth.accounts import unsuspend as unsuspend_account
+from core.avatars import avatar
 from core.counters import add as _add_to_counter
 from core.counters import drain as _drain_counter
 from core.countries import country_choices, country_codes, country_name
@@ -67,7 +68,16 @@ from core.plugins.specs import ContentType, EmailKind, GroupTab, NavItem, Notifi
 from core.plugins.specs import hookimpl as _hookimpl
 from core.routing import MAX_ID as _MAX_ID
 from core.search import SearchDocument, SearchEntry, SearchHit, SearchSource, search, unindex
-from core.storage import ImageRejected, StoredFile, delete_file, file_url, store_image
+from core.storage import (
+    ImageRejected,
+    StoredFile,
+    accepts_uploads,
+    delete_after_commit,
+    delete_file,
+    file_url,
+    store_image,
+    store_upload,
+)
 from core.visibility import is_hidden_from, not_hidden
 
 # --- declaring a plugin and data ------------------------------------------------------------
@@ -181,8 +191,9 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "Other plugins": ("is_plugin_enabled", "content_types", "support_resources"),
     "Search": ("SearchSource", "SearchDocument", "SearchHit", "SearchEntry", "search", "unindex"),
     "Settings": ("get_settings", "get_group_settings"),
-    "Files": ("store_image", "ImageRejected", "StoredFile", "file_url", "delete_file"),
-    "Pages": ("group_or_404", "content_or_404", "render_group_page", "role_label", "limiter"),
+    "Files": ("store_image", "store_upload", "ImageRejected", "StoredFile", "file_url", "delete_file",
+              "delete_after_commit", "accepts_uploads"),
+    "Pages": ("group_or_404", "content_or_404", "render_group_page", "role_label", "avatar", "limiter"),
     "JSON API": ("require_user", "not_found"),
     "Forms and input": ("load_form", "form_values", "render_markdown", "sanitize_html", "country_codes",
                         "country_choices", "country_name"),

@@ -30,12 +30,14 @@ from core.models import (
     NotificationPreference,
     OutboxMessage,
     Post,
+    PostImage,
     User,
 )
 from core.models.base import utcnow
 from core.notify import notify
 from core.plugins import get_plugins
 from core.plugins.runner import HookAborted
+from core.storage import delete_after_commit
 
 log = logging.getLogger("commonground.privacy")
 
@@ -80,6 +82,8 @@ def export_user_data(user: User) -> dict[str, Any]:
             "email_confirmed_at": _iso(user.email_confirmed_at), "is_site_admin": user.is_site_admin,
             "suspended_at": _iso(user.suspended_at), "suspended_until": _iso(user.suspended_until),
             "suspension_reason": user.suspension_reason, "profile_visibility": user.profile_visibility,
+            # The picture itself is at /files/<key> while the account exists.
+            "avatar_file": user.avatar_key,
         },
         "memberships": [
             {"group": slug, "group_name": name, "role": role, "joined_at": _iso(created), "read_until": _iso(read)}
@@ -103,6 +107,14 @@ def export_user_data(user: User) -> dict[str, Any]:
                 select(Post.id, Group.slug, Post.body_source, Post.created_at, Post.edited_at)
                 .join(Group, Group.id == Post.group_id)
                 .where(Post.author_id == user.id).order_by(Post.created_at, Post.id)
+            )
+        ],
+        "post_images": [
+            {"post_id": post_id, "file": key, "alt_text": alt, "width": width, "height": height}
+            for post_id, key, alt, width, height in db.session.execute(
+                select(PostImage.post_id, PostImage.file_key, PostImage.alt_text, PostImage.width, PostImage.height)
+                .join(Post, Post.id == PostImage.post_id)
+                .where(Post.author_id == user.id).order_by(PostImage.post_id, PostImage.position)
             )
         ],
         "comments": [
@@ -192,13 +204,18 @@ def erase_user(user: User) -> None:
     uid = user.id
     db.session.flush()
 
-    # Groups they alone are in disappear with them (their content cascades).
+    # Their picture and the images of every post that goes with them leave storage once this commits.
     other = aliased(Membership)
     alone = (
         select(Membership.group_id)
         .where(Membership.user_id == uid)
         .where(~select(other.id).where(other.group_id == Membership.group_id, other.user_id != uid).exists())
     )
+    delete_after_commit([user.avatar_key, *db.session.scalars(
+        select(PostImage.file_key).join(Post, Post.id == PostImage.post_id)
+        .where((Post.author_id == uid) | Post.group_id.in_(alone)))])
+
+    # Groups they alone are in disappear with them (their content cascades).
     db.session.execute(delete(Group).where(Group.id.in_(alone)).execution_options(synchronize_session=False))
 
     # Comments on other people's posts: keep the posts' counters right.

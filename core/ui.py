@@ -25,7 +25,12 @@ def unread_notifications() -> int:
 
 
 def init_app(app: Flask) -> None:
+    from core.avatars import avatar
+    from core.errors import _size_text
     from core.schemas.error_messages import message_list
+    from core.storage import file_url
 
-    app.jinja_env.globals.update(nav_items=nav_items, unread_notifications=unread_notifications)
+    app.jinja_env.globals.update(nav_items=nav_items, unread_notifications=unread_notifications, avatar=avatar,
+                                 file_url=file_url)
     app.jinja_env.filters["error_list"] = message_list
+    app.jinja_env.filters["filesize"] = _size_text

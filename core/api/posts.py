@@ -53,6 +53,7 @@ def list_posts(args: dict, slug: str):
     context = content_or_404(slug)
     page = paged(queries.feed_page, "before", context.group, current_user, args["before"], args["limit"])
     load_placeholders(current_user, "post", [post.id for post in page.items], context.group)
+    queries.attach_images(page.items)
     return page
 
 

@@ -24,7 +24,9 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from core import permissions
-from core.models import Comment, Group, Post
+from core.extensions import db
+from core.groups.placeholders import load_placeholders
+from core.models import Comment, Group, Post, PostImage
 from core.plugins import get_plugins
 
 DEFAULT_SIZE = 2048
@@ -33,6 +35,18 @@ DEFAULT_SIZE = 2048
 class Author(NamedTuple):
     username: str
     display_name: str
+    avatar_key: str | None = None
+
+
+class CardImage(NamedTuple):
+    """An image of a post as its card shows it; ``actions`` come from the ``content_actions`` slot."""
+
+    id: int
+    key: str
+    alt: str
+    width: int
+    height: int
+    actions: Markup
 
 
 class PostCard(NamedTuple):
@@ -49,6 +63,7 @@ class PostCard(NamedTuple):
     can_delete: bool
     actions: Markup
     footer: Markup
+    images: tuple[CardImage, ...] = ()
 
 
 class CommentCard(NamedTuple):
@@ -117,7 +132,7 @@ def _render(template_name: str, cards: Sequence[NamedTuple]) -> list[Markup]:
 
 
 def _author(user: Any) -> Author:
-    return Author(user.username, user.display_name)
+    return Author(user.username, user.display_name, user.avatar_key)
 
 
 def post_cards(posts: Iterable[Post], group: Group, placeholders: dict[int, Markup],
@@ -129,6 +144,8 @@ def post_cards(posts: Iterable[Post], group: Group, placeholders: dict[int, Mark
     """
     viewer = current_user._get_current_object()
     slot = get_plugins().runner.render_slot
+    posts = list(posts)
+    images = _images_of([post for post in posts if post.image_count and post.id not in placeholders], group, slot)
     cards = []
     for post in posts:
         cards.append(PostCard(
@@ -139,8 +156,28 @@ def post_cards(posts: Iterable[Post], group: Group, placeholders: dict[int, Mark
             can_delete=permissions.can_delete_content(viewer, post, group),
             actions=slot("post_actions", post=post, group=group),
             footer=slot("post_footer", post=post, group=group, hidden_elsewhere=post.author_id in hidden_authors),
+            images=images.get(post.id, ()),
         ))
     return _render("groups/_post_card.html", cards)
+
+
+def _images_of(posts: list[Post], group: Group, slot: Any) -> dict[int, tuple[CardImage, ...]]:
+    """The images of ``posts`` in one query (none when no post has images), less those hidden from the viewer."""
+    if not posts:
+        return {}
+    by_id = {post.id: post for post in posts}
+    rows = list(db.session.scalars(db.select(PostImage).where(PostImage.post_id.in_(by_id))
+                                   .order_by(PostImage.post_id, PostImage.position)))
+    hidden = load_placeholders(current_user, "post_image", [row.id for row in rows], group)
+    found: dict[int, list[CardImage]] = {}
+    for row in rows:
+        if row.id in hidden:
+            continue
+        actions = slot("content_actions", content_type="post_image", content_id=row.id,
+                       author_id=by_id[row.post_id].author_id)
+        found.setdefault(row.post_id, []).append(
+            CardImage(row.id, row.file_key, row.alt_text, row.width, row.height, actions))
+    return {post_id: tuple(items) for post_id, items in found.items()}
 
 
 def comment_cards(comments: Iterable[Comment], post: Post, group: Group, placeholders: dict[int, Markup],

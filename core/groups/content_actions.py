@@ -5,6 +5,7 @@ are updated in the same transaction; ``post_created``/``comment_created`` are ra
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from flask import url_for
@@ -13,7 +14,7 @@ from flask_babel import gettext as _
 from core.extensions import db
 from core.groups.errors import NotAllowed, NotFound
 from core.markdown import render_markdown
-from core.models import Comment, Group, Post
+from core.models import Comment, Group, Post, PostImage
 from core.models.base import utcnow
 from core.notify import notify
 from core.permissions import (
@@ -27,6 +28,7 @@ from core.permissions import (
     is_member,
 )
 from core.plugins import get_plugins
+from core.storage import StoredFile, delete_after_commit
 
 
 def _refuse_writing(actor: Any, group: Group) -> None:
@@ -39,10 +41,14 @@ def _refuse_writing(actor: Any, group: Group) -> None:
         raise NotAllowed(_("Your account cannot write right now. Confirm your email address first."))
 
 
-def create_post(actor: Any, group: Group, body: str) -> Post:
+def create_post(actor: Any, group: Group, body: str, images: Sequence[tuple[StoredFile, str]] = ()) -> Post:
+    """Publish a post; ``images`` are files already stored (``core.storage``) with their alt text."""
     if not can_post(actor, group):
         _refuse_writing(actor, group)
-    post = Post(group_id=group.id, author_id=actor.id, body_source=body, body_html=render_markdown(body))
+    post = Post(group_id=group.id, author_id=actor.id, body_source=body, body_html=render_markdown(body),
+                image_count=len(images))
+    post.images = [PostImage(position=position, file_key=stored.key, alt_text=alt, width=stored.width,
+                             height=stored.height) for position, (stored, alt) in enumerate(images)]
     post.group = group
     post.author = actor
     db.session.add(post)
@@ -72,8 +78,22 @@ def delete_post(actor: Any, post: Post) -> None:
     """The author, or a moderator of the group, deletes the post with its comments."""
     if not can_delete_content(actor, post, post.group):
         raise NotFound()
-    db.session.delete(post)
+    remove_post(post)
     db.session.commit()
+
+
+def remove_post(post: Post) -> None:
+    """Delete the post in the current transaction; its images leave storage once that commits."""
+    if post.image_count:
+        delete_after_commit(db.session.scalars(db.select(PostImage.file_key).where(PostImage.post_id == post.id)))
+    db.session.delete(post)
+
+
+def remove_post_image(image: PostImage) -> None:
+    """Delete one image of a post (moderation); its file leaves storage once this commits."""
+    delete_after_commit([image.file_key])
+    image.post.image_count = Post.image_count - 1
+    db.session.delete(image)
 
 
 def create_comment(actor: Any, post: Post, body: str) -> Comment:

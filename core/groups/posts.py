@@ -1,7 +1,7 @@
 """Pages: writing, editing and deleting posts and comments."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -12,16 +12,52 @@ from core.groups.limits import comment_limit
 from core.groups.loading import comment_or_404, group_or_404, post_or_404
 from core.permissions import can_delete_content, can_edit_content
 from core.schemas.posts import CommentInputSchema, PostInputSchema
+from core.storage import ImageRejected, StoredFile, accepts_uploads, delete_file, put_file, store_upload
+
+ALT_TEXT_MAX = 500
+
+
+def _post_image(errors: dict) -> tuple[StoredFile | None, str]:
+    """The composer's image, checked and re-encoded but not stored yet, and its alt text; problems go to ``errors``."""
+    alt = " ".join(request.form.get("image_alt", "").split())
+    if len(alt) > ALT_TEXT_MAX:
+        errors["image_alt"] = [_("Keep the description under %(max)s characters.", max=ALT_TEXT_MAX)]
+    upload = request.files.get("image")
+    if upload is None or not upload.filename:
+        return None, alt
+    config = current_app.config
+    try:
+        stored = store_upload(upload, max_bytes=int(config["POST_IMAGE_MAX_BYTES"]),
+                              max_side=int(config["POST_IMAGE_SIDE"]), store=False)
+    except ImageRejected as error:
+        errors["image"] = [str(error.message)]
+        return None, alt
+    return stored, alt
 
 
 @bp.post("/<slug>/posts")
 @login_required
+@accepts_uploads
 def create_post(slug: str):
     context = group_or_404(slug)
     data, errors, values = load_form(PostInputSchema(), request.form)
-    if data is None:
+    errors = dict(errors or {})
+    image, alt = _post_image(errors)
+    if data is None or errors:
+        values = {**values, "image_alt": alt}
+        if image is not None:  # the file cannot be kept in the form: say so at the field
+            errors.setdefault("image", [_("Choose the image again: files are not kept when a form has errors.")])
         return render_feed_page(context, values, errors, 422)
-    post = content_actions.create_post(current_user, context.group, data["body"])
+    images = []
+    if image is not None:
+        put_file(image)
+        images.append((image, alt))
+    try:
+        post = content_actions.create_post(current_user, context.group, data["body"], images=images)
+    except Exception:
+        for stored, _alt in images:  # refused (or failed): nothing may stay behind in storage
+            delete_file(stored.key)
+        raise
     flash(_("Your post is published."), "success")
     return redirect(url_for("groups.post", slug=slug, post_id=post.id))
 

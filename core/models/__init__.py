@@ -5,7 +5,7 @@ from core.models.login_sessions import LoginSession
 from core.models.notifications import Notification, NotificationPreference
 from core.models.outbox import OutboxMessage
 from core.models.plugin_state import GroupPluginState, PluginState, StateVersion
-from core.models.posts import Comment, Post
+from core.models.posts import Comment, Post, PostImage
 from core.models.reads import GroupRead
 from core.models.search import SearchEntry
 from core.models.users import ApiToken, User
@@ -28,6 +28,7 @@ __all__ = [
     "OutboxMessage",
     "PluginState",
     "Post",
+    "PostImage",
     "SearchEntry",
     "StateVersion",
     "User",

@@ -28,6 +28,8 @@ class User(UserMixin, db.Model):
     locale: Mapped[str] = mapped_column(String(8), nullable=False, default="en")
     country: Mapped[str | None] = mapped_column(String(2))
     bio: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # The uploaded picture in core.storage (a square image); None shows the generated initials avatar.
+    avatar_key: Mapped[str | None] = mapped_column(String(100))
     adult_attested_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     is_site_admin: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)

@@ -77,6 +77,14 @@ class PostSchema(_ContentSchema):
     comment_count = fields.Integer(attribute="shown_comment_count",
                                    metadata={"description": "Comments you can see (by people not hidden from you)."})
     url = fields.Function(lambda post: url_for("groups.post", slug=post.group.slug, post_id=post.id, _external=True))
+    images = fields.Method("_images", metadata={
+        "description": "Images published with the post: url, alt_text, width, height (empty while hidden)."})
+
+    def _images(self, post) -> list[dict]:
+        if not post.image_count or self._hidden(post):
+            return []
+        return [{"url": url_for("files.serve", key=image.file_key, _external=True), "alt_text": image.alt_text,
+                 "width": image.width, "height": image.height} for image in post.images]
 
 
 class CommentSchema(_ContentSchema):

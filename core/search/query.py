@@ -182,7 +182,7 @@ def statement(viewer: Any, parsed: text.ParsedQuery, sources: list[SearchSource]
     stmt = (
         select(SearchEntry.id, SearchEntry.source, SearchEntry.object_id, SearchEntry.parent_id, SearchEntry.title,
                SearchEntry.body, SearchEntry.created_at, Group.slug, Group.name, User.username, User.display_name,
-               score)
+               User.avatar_key, score)
         .select_from(SearchEntry)
     )
     if dialect != "postgresql":
@@ -244,7 +244,8 @@ def _hit(registry: SearchRegistry, row: Any, matcher: text.Matcher) -> SearchHit
     source = registry.get(row.source)
     hit = SearchHit(source=row.source, object_id=row.object_id, parent_id=row.parent_id, title=row.title,
               group_slug=row.slug, group_name=row.name, author_username=row.username,
-              author_name=row.display_name, created_at=row.created_at, score=float(row.score),
+              author_name=row.display_name, author_avatar_key=row.avatar_key, created_at=row.created_at,
+              score=float(row.score),
               title_html=text.highlight(row.title, matcher), snippet_html=text.snippet(row.body, matcher),
               label=str(source.item_label))
     try:

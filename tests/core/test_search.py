@@ -353,7 +353,7 @@ def test_the_api_returns_hits_with_everything_a_client_needs(client, member, gar
     (hit,) = [item for item in body["items"] if item["type"] == "post"]
     assert hit["id"] == post.id and hit["url"] == f"http://localhost/g/garden/p/{post.id}"
     assert hit["group"] == {"slug": "garden", "name": "Garden friends"}
-    assert hit["author"] == {"username": "member", "display_name": "Member"}
+    assert hit["author"] == {"username": "member", "display_name": "Member", "avatar_url": None}
     assert hit["snippet_html"] == "<mark>Seed</mark> swap on Saturday" and hit["score"] > 0
     assert body["next"] is None
 
