@@ -53,8 +53,8 @@ def _tell(group: Group, actor: Any, reasons: list[tuple[str, list[User]]], url: 
     for kind, people in reasons:
         people = [person for person in following.audible(group, people) if person.id not in told] if people else []
         if people:
-            told.update(person.id for person in notify_many(people, kind, actor=actor, group=group, url=url,
-                                                            data=data))
+            told.update(note.user_id for note in notify_many(people, kind, actor=actor, group=group, url=url,
+                                                             data=data))
 
 
 def check_can_post(actor: Any, group: Group) -> None:
