@@ -49,7 +49,9 @@ def render_body(author: Any, group: Group, source: str) -> Rendered:
     """The one renderer for posts and comments: the preview shows exactly what publishing stores."""
     users = resolve(author, group, source)
     links = {user.username.lower(): url_for("auth.profile", username=user.username) for user in users}
-    return Rendered(render_markdown(source, mentions=links), [user for user in users if user.id != author.id])
+    html = render_markdown(source, mentions=links)
+    linked = stored_mentions(html)  # a name only in code or inside a link is not a mention
+    return Rendered(html, [user for user in users if user.id != author.id and user.username.lower() in linked])
 
 
 _STORED_MENTION = re.compile(r'<a href="([^"]+)" class="' + MENTION_CLASS + r'"[^>]*>@([a-z0-9_]{3,32})</a>',
