@@ -157,3 +157,13 @@ def test_deleting_a_post_deletes_its_reactions(member_client, post, club, login,
     author = login(app.test_client(), club.author)
     assert author.delete(f"/api/v1/posts/{post.id}").status_code == 204
     assert _count() == 0
+
+
+def test_a_members_reactions_are_in_their_export_and_go_with_their_account(member_client, member, post,
+                                                                           export_data, erase_account):
+    member_client.put(f"/api/v1/posts/{post.id}/reactions/thanks")
+    exported = export_data(member)
+    assert [{"post_id": post.id, "kind": "thanks"}] == [
+        {k: r[k] for k in ("post_id", "kind")} for r in exported["reactions"]]
+    erase_account(member)
+    assert _count() == 0
