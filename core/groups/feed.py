@@ -24,7 +24,8 @@ def render_feed_page(context: GroupContext, values: dict | None = None, errors: 
                      status: int = 200, preview: Markup | None = None):
     """The group page; re-rendered with the composer's text and its errors, or its preview.
 
-    The first page starts with the group's pinned posts (one more query, on that page only).
+    The first page starts with the group's pinned posts (one more query, on that page only, and
+    only when the group has any).
     """
     group = context.group
     page = None
@@ -32,7 +33,8 @@ def render_feed_page(context: GroupContext, values: dict | None = None, errors: 
     before = request.args.get("before") or None
     if can_view_group_content(current_user, group):
         page = page_or_400(queries.feed_page, group, current_user, before, current_app.config["PAGE_SIZE"])
-        pinned = queries.pinned_posts(group, current_user) if before is None else queries.Page([], None)
+        pinned = queries.pinned_posts(group, current_user) if before is None and context.has_pinned \
+            else queries.Page([], None)
         posts = pinned.items + page.items
         placeholders = load_placeholders(current_user, "post", [post.id for post in posts], group)
         post_cards = cards.post_cards(posts, group, placeholders,

@@ -19,7 +19,7 @@ from sqlalchemy.orm import aliased, contains_eager
 
 from core.extensions import db
 from core.groups import keyset
-from core.groups.reactions import COMMENTS, POSTS, summary_columns, summary_from
+from core.groups.reactions import COMMENTS, POSTS, summary_columns, summary_from, summary_params
 from core.models import REACTION_KINDS, Comment, Group, Invitation, JoinRequest, Membership, Post, User
 from core.permissions import can_view_group_content, is_authenticated, remember_membership, sees_everyone_in
 from core.visibility import hidden_count, hidden_flag, not_hidden
@@ -35,6 +35,7 @@ class GroupContext:
     invitation_id: int | None
     open_requests: int
     hidden_authors: frozenset[int] = frozenset()
+    has_pinned: bool = True  # False only when known (``load_group``): the feed then skips the pinned query
 
 
 @dataclass
@@ -130,14 +131,23 @@ def _group_statement(authenticated: bool):
     return stmt
 
 
+@cache
+def _has_pinned():
+    """Whether the row's group has a pinned post (an index lookup on ``ix_posts_group_pinned``)."""
+    return (db.select(Post.id).where(Post.group_id == Group.id, Post.pinned_at.is_not(None))
+            .correlate(Group).exists())
+
+
 def load_group(slug: str, viewer: Any) -> GroupContext | None:
     """The group with the viewer's membership, in one query; None if no such group."""
     params = _viewer_params(viewer)
-    stmt = _group_statement(bool(params)).add_columns(_hidden_members(viewer))
+    stmt = _group_statement(bool(params)).add_columns(_hidden_members(viewer), _has_pinned())
     row = db.session.execute(stmt, {"cg_slug": slug, **params}).first()
     if row is None:
         return None
-    return _context(viewer, row[0], row, 1)
+    context = _context(viewer, row[0], row, 1)
+    context.has_pinned = bool(row[-1])
+    return context
 
 
 def load_post(slug: str | None, post_id: int, viewer: Any) -> tuple[GroupContext, Post] | None:
@@ -160,7 +170,7 @@ def load_post(slug: str | None, post_id: int, viewer: Any) -> tuple[GroupContext
         stmt = stmt.where(Group.slug == slug)
     for target, on in joins:
         stmt = stmt.outerjoin(target, on)
-    row = db.session.execute(stmt, params).first()
+    row = db.session.execute(stmt, {**params, **summary_params(viewer)}).first()
     if row is None:
         return None
     post = row[0]
@@ -220,10 +230,10 @@ def _feed_statement(group: Group, viewer: Any):
     return stmt, flag is not None
 
 
-def _feed_rows(stmt, flagged_column: bool, flagged: set[int]) -> list[Post]:
+def _feed_rows(stmt, viewer: Any, flagged_column: bool, flagged: set[int]) -> list[Post]:
     posts = []
     width = 3 + len(REACTION_KINDS)
-    for row in db.session.execute(stmt):
+    for row in db.session.execute(stmt, summary_params(viewer)):
         post = row[0]
         post.hidden_comment_count = row[1] or 0
         post.reactions = summary_from(row[2:width])
@@ -247,7 +257,7 @@ def feed_page(group: Group, viewer: Any, before: str | None, limit: int) -> Page
         stmt = stmt.where(keyset.after((Post.created_at, Post.id), keyset.decode(before, (datetime, int)),
                                        descending=True))
     flagged: set[int] = set()
-    posts = _feed_rows(stmt, flagged_column, flagged)
+    posts = _feed_rows(stmt, viewer, flagged_column, flagged)
     page = _page(posts, limit, lambda post: keyset.encode(post.created_at, post.id))
     page.hidden_authors = frozenset(flagged)
     return page
@@ -258,7 +268,7 @@ def pinned_posts(group: Group, viewer: Any) -> Page:
     stmt, flagged_column = _feed_statement(group, viewer)
     stmt = stmt.where(Post.pinned_at.is_not(None)).order_by(Post.pinned_at.desc(), Post.id.desc()).limit(MAX_PINNED)
     flagged: set[int] = set()
-    posts = _feed_rows(stmt, flagged_column, flagged)
+    posts = _feed_rows(stmt, viewer, flagged_column, flagged)
     return Page(items=posts, next=None, hidden_authors=frozenset(flagged))
 
 
@@ -285,7 +295,7 @@ def comment_page(post: Post, viewer: Any, after: str | None, limit: int) -> Page
         stmt = stmt.where(keyset.after((THREAD, Comment.id), keyset.decode(after, (int, int))))
     comments, flagged = [], set()
     width = 1 + len(reactions)
-    for row in db.session.execute(stmt):
+    for row in db.session.execute(stmt, summary_params(viewer)):
         comment = row[0]
         comment.reactions = summary_from(row[1:width])
         if flag is not None and row[width]:

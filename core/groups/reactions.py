@@ -10,17 +10,18 @@ changes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, NamedTuple
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, case, func, literal, select
+from sqlalchemy import ColumnElement, Integer, bindparam, case, func, literal, select
 from sqlalchemy.exc import IntegrityError
 
 from core.extensions import db
 from core.groups.errors import InvalidInput, NotFound
 from core.models import REACTION_KINDS, Comment, CommentReaction, Post, PostReaction, User
 from core.permissions import can_react, is_authenticated
-from core.visibility import not_hidden
+from core.visibility import hidden_user_select, not_hidden
 
 LABELS = {"like": _l("Like"), "heart": _l("Love"), "support": _l("Support"), "thanks": _l("Thanks")}
 SYMBOLS = {"like": "👍", "heart": "❤️", "support": "🤝", "thanks": "🙏"}
@@ -56,25 +57,49 @@ def target_of(item: Post | Comment) -> Target:
     return POSTS if isinstance(item, Post) else COMMENTS
 
 
+#: The viewer in the cached "my reactions" column; queries pass it with ``summary_params``.
+REACTION_VIEWER = bindparam("cg_reaction_viewer", type_=Integer)
+
+
+def _counts(target: Target, hidden: Any) -> list[ColumnElement]:
+    model = target.model
+    return [
+        select(func.count(model.id))
+        .where(target.key == target.owner_id, model.kind == kind, hidden(model.user_id))
+        .correlate(target.owner).scalar_subquery()
+        for kind in REACTION_KINDS
+    ]
+
+
+@cache
+def _cached_columns(target: Target, authenticated: bool) -> tuple[ColumnElement, ...]:
+    """The columns when nobody is hidden from the viewer, built once (building cost more than running)."""
+    model = target.model
+    columns = _counts(target, lambda column: literal(True))
+    if authenticated:
+        mask = case(*((model.kind == kind, 1 << bit) for bit, kind in enumerate(REACTION_KINDS)), else_=0)
+        columns.append(select(func.coalesce(func.sum(mask), 0))
+                       .where(target.key == target.owner_id, model.user_id == REACTION_VIEWER)
+                       .correlate(target.owner).scalar_subquery())
+    else:
+        columns.append(literal(0))
+    return tuple(columns)
+
+
+def summary_params(viewer: Any) -> dict:
+    """The parameters ``summary_columns`` need when the query runs."""
+    return {REACTION_VIEWER.key: viewer.id} if is_authenticated(viewer) else {}
+
+
 def summary_columns(target: Target, viewer: Any, within: Any) -> list[ColumnElement]:
     """Columns to add to a query of ``target.owner`` rows: a count per kind, then the viewer's mask.
 
     ``within`` is the group (a ``Group``, or a group-id column) the rows belong to, for blocks.
+    Run the query with ``summary_params(viewer)``.
     """
-    model = target.model
-    columns = [
-        select(func.count(model.id))
-        .where(target.key == target.owner_id, model.kind == kind, not_hidden(model.user_id, viewer, within))
-        .correlate(target.owner).scalar_subquery()
-        for kind in REACTION_KINDS
-    ]
-    if is_authenticated(viewer):
-        mask = case(*((model.kind == kind, 1 << bit) for bit, kind in enumerate(REACTION_KINDS)), else_=0)
-        columns.append(select(func.coalesce(func.sum(mask), 0))
-                       .where(target.key == target.owner_id, model.user_id == viewer.id)
-                       .correlate(target.owner).scalar_subquery())
-    else:
-        columns.append(literal(0))
+    columns = list(_cached_columns(target, is_authenticated(viewer)))
+    if hidden_user_select(viewer) is not None:
+        columns[:len(REACTION_KINDS)] = _counts(target, lambda column: not_hidden(column, viewer, within))
     return columns
 
 
@@ -131,7 +156,8 @@ def summary(item: Post | Comment, viewer: Any, group: Any) -> tuple[Reaction, ..
     """The counts of one item, fresh (after a reaction), in one query."""
     target = target_of(item)
     values = db.session.execute(select(*summary_columns(target, viewer, group))
-                                .select_from(target.owner).where(target.owner.id == item.id)).one()
+                                .select_from(target.owner).where(target.owner.id == item.id),
+                                summary_params(viewer)).one()
     return summary_from(values)
 
 
