@@ -254,3 +254,18 @@ def test_the_digest_is_chosen_on_the_email_settings_page(app, login, club):
     assert db.session.get(User, club.sam.id).digest == "weekly"
     sam.post("/notifications/digest", data={"digest": "hourly"})
     assert db.session.get(User, club.sam.id).digest == "weekly"
+
+
+def test_a_mention_is_emailed_through_its_email_kind_in_the_readers_language(member_client, club):
+    club.sam.locale = "de"
+    db.session.commit()
+    _post(member_client, "Thanks @sam!")
+    [mail] = _mails_to(club.sam.email)
+    assert "hat dich in" in mail.subject and "/notifications/settings#kind-mention" in mail.body_text
+
+
+def test_switching_off_mention_emails_keeps_the_notification(member_client, club, app, login):
+    sam = login(app.test_client(), club.sam)
+    sam.post("/notifications/settings", data={kind: "on" for kind in ("post_reply", "comment_reply")})
+    _post(member_client, "Thanks @sam!")
+    assert _mails_to(club.sam.email) == [] and len(_notes(club.sam, "mention")) == 1
