@@ -269,3 +269,12 @@ def test_switching_off_mention_emails_keeps_the_notification(member_client, club
     sam.post("/notifications/settings", data={kind: "on" for kind in ("post_reply", "comment_reply")})
     _post(member_client, "Thanks @sam!")
     assert _mails_to(club.sam.email) == [] and len(_notes(club.sam, "mention")) == 1
+
+
+def test_rerendering_stored_posts_keeps_their_mention_links(app, member_client, club):
+    post = _post(member_client, "Thanks @sam and @nobody!")
+    before = post.body_html
+    result = app.test_cli_runner().invoke(args=["content", "rerender"])
+    assert result.exit_code == 0 and "posts: 0 of 1 changed" in result.output
+    db.session.expire_all()
+    assert db.session.get(Post, post.id).body_html == before
