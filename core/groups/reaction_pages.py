@@ -5,7 +5,7 @@ not found (404), for reacting as for the list.
 """
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -17,16 +17,24 @@ from core.groups.placeholders import load_placeholders
 
 
 def _toggle(item, group, fallback: str):
-    """``add=<kind>`` adds a reaction, ``remove=<kind>`` takes it back; twice the same is a no-op."""
+    """``add=<kind>`` adds a reaction, ``remove=<kind>`` takes it back; twice the same is a no-op.
+
+    The page's script (``reactions.js``) asks for JSON: the new counts, so no reload is needed.
+    """
     content_type = "post" if isinstance(item, reactions.Post) else "comment"
     hidden = bool(load_placeholders(current_user, content_type, [item.id], group))
     kind = request.form.get("add") or request.form.get("remove") or ""
+    wants_json = request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
     if kind not in reactions.LABELS:
+        if wants_json:
+            return jsonify(errors={"kind": [_("Choose a reaction.")]}), 422
         flash(_("Choose a reaction."), "error")
     elif "add" in request.form:
         reactions.react(current_user, item, group, kind, hidden_body=hidden)
     else:
         reactions.unreact(current_user, item, group, kind, hidden_body=hidden)
+    if wants_json:
+        return jsonify(reactions=[r._asdict() for r in reactions.summary(item, current_user, group)])
     return redirect(safe_next(request.form.get("next"), fallback))
 
 

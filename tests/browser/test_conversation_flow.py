@@ -104,3 +104,18 @@ def test_mention_autocomplete_suggests_group_members(live_server, new_page, gard
     shot(alice, "autocomplete")
     composer.press("Enter")
     expect(composer).to_have_value("Hello @bob ")
+
+
+def test_reacting_with_javascript_updates_the_count_in_place(live_server, new_page, garden):
+    alice = new_page(viewport={"width": 1280, "height": 900})
+    log_in(alice, live_server, "alice")
+    alice.goto(f"{live_server}/g/garden")
+    url = alice.url
+    button = alice.locator(f"#post-{garden['post'].id}").get_by_role("button", name="Thanks")
+    button.click()
+    expect(button).to_have_attribute("aria-pressed", "true")
+    expect(button).to_contain_text("1")
+    assert alice.url == url  # no reload, no jump
+    button.click()
+    expect(button).to_have_attribute("aria-pressed", "false")
+    expect(button.locator(".reaction-count")).to_have_count(0)

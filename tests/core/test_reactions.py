@@ -167,3 +167,10 @@ def test_a_members_reactions_are_in_their_export_and_go_with_their_account(membe
         {k: r[k] for k in ("post_id", "kind")} for r in exported["reactions"]]
     erase_account(member)
     assert _count() == 0
+
+
+def test_the_page_script_gets_the_new_counts_as_json(member_client, post):
+    response = member_client.post(f"/g/club/p/{post.id}/reactions", data={"add": "heart"},
+                                  headers={"Accept": "application/json"})
+    assert response.status_code == 200
+    assert {"kind": "heart", "count": 1, "mine": True} in response.json["reactions"]
