@@ -89,6 +89,16 @@ def can_comment(user: Any, post: Post) -> bool:
     return can_post(user, post.group) and can_interact(user, post.author, post.group)
 
 
+def can_react(user: Any, group: Group, author: Any) -> bool:
+    """Members react to content of people they may interact with (a block stops reactions too)."""
+    return can_post(user, group) and can_interact(user, author, group)
+
+
+def can_pin(user: Any, group: Group) -> bool:
+    """Group admins pin posts to the top of the feed."""
+    return can_admin_group(user, group)
+
+
 def can_edit_content(user: Any, item: Post | Comment) -> bool:
     return is_active_member_account(user) and item.author_id == user.id
 

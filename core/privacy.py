@@ -21,6 +21,7 @@ from core.groups.errors import ActionError
 from core.models import (
     ApiToken,
     Comment,
+    CommentReaction,
     Group,
     Invitation,
     JoinRequest,
@@ -31,6 +32,7 @@ from core.models import (
     OutboxMessage,
     Post,
     PostImage,
+    PostReaction,
     User,
 )
 from core.models.base import utcnow
@@ -82,13 +84,16 @@ def export_user_data(user: User) -> dict[str, Any]:
             "email_confirmed_at": _iso(user.email_confirmed_at), "is_site_admin": user.is_site_admin,
             "suspended_at": _iso(user.suspended_at), "suspended_until": _iso(user.suspended_until),
             "suspension_reason": user.suspension_reason, "profile_visibility": user.profile_visibility,
+            "digest": user.digest,
             # The picture itself is at /files/<key> while the account exists.
             "avatar_file": user.avatar_key,
         },
         "memberships": [
-            {"group": slug, "group_name": name, "role": role, "joined_at": _iso(created), "read_until": _iso(read)}
-            for slug, name, role, created, read in db.session.execute(
-                select(Group.slug, Group.name, Membership.role, Membership.created_at, Membership.read_until)
+            {"group": slug, "group_name": name, "role": role, "notifications": level, "joined_at": _iso(created),
+             "read_until": _iso(read)}
+            for slug, name, role, level, created, read in db.session.execute(
+                select(Group.slug, Group.name, Membership.role, Membership.notify_level, Membership.created_at,
+                       Membership.read_until)
                 .join(Group, Group.id == Membership.group_id)
                 .where(Membership.user_id == user.id).order_by(Membership.created_at)
             )
@@ -122,6 +127,19 @@ def export_user_data(user: User) -> dict[str, Any]:
             for cid, post_id, body, created, edited in db.session.execute(
                 select(Comment.id, Comment.post_id, Comment.body_source, Comment.created_at, Comment.edited_at)
                 .where(Comment.author_id == user.id).order_by(Comment.created_at, Comment.id)
+            )
+        ],
+        "reactions": [
+            {"post_id": post_id, "kind": kind, "created_at": _iso(created)}
+            for post_id, kind, created in db.session.execute(
+                select(PostReaction.post_id, PostReaction.kind, PostReaction.created_at)
+                .where(PostReaction.user_id == user.id).order_by(PostReaction.id)
+            )
+        ] + [
+            {"comment_id": comment_id, "kind": kind, "created_at": _iso(created)}
+            for comment_id, kind, created in db.session.execute(
+                select(CommentReaction.comment_id, CommentReaction.kind, CommentReaction.created_at)
+                .where(CommentReaction.user_id == user.id).order_by(CommentReaction.id)
             )
         ],
         "notifications": [
@@ -243,6 +261,8 @@ def erase_user(user: User) -> None:
         .execution_options(synchronize_session=False)
     )
     db.session.execute(delete(Membership).where(Membership.user_id == uid))
+    db.session.execute(delete(PostReaction).where(PostReaction.user_id == uid))
+    db.session.execute(delete(CommentReaction).where(CommentReaction.user_id == uid))
     db.session.execute(delete(JoinRequest).where(JoinRequest.user_id == uid))
     db.session.execute(delete(Invitation).where(Invitation.user_id == uid))
     db.session.execute(delete(Notification).where(Notification.user_id == uid))

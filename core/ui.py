@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, g
+from flask_babel import format_decimal
 from flask_login import current_user
 
 from core.extensions import db
@@ -34,3 +35,4 @@ def init_app(app: Flask) -> None:
                                  file_url=file_url)
     app.jinja_env.filters["error_list"] = message_list
     app.jinja_env.filters["filesize"] = _size_text
+    app.jinja_env.filters["format_number"] = format_decimal  # 10000 -> "10,000" / "10.000" by language

@@ -12,6 +12,8 @@ from core.models.reads import GroupRead
 
 ROLES = ("owner", "admin", "moderator", "member")
 ROLE_RANK = {"member": 0, "moderator": 1, "admin": 2, "owner": 3}
+#: How much a member hears from a group: every new post, replies and mentions only, or nothing.
+NOTIFY_LEVELS = ("watching", "normal", "muted")
 
 
 class Group(db.Model):
@@ -57,6 +59,8 @@ class Membership(db.Model):
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), nullable=False, index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
     role: Mapped[str] = mapped_column(String(10), nullable=False, default="member")
+    notify_level: Mapped[str] = mapped_column(String(10), nullable=False, default="normal",
+                                              server_default="normal")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
     group = relationship("Group", back_populates="memberships")

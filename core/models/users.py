@@ -41,6 +41,10 @@ class User(UserMixin, db.Model):
     # common) or "nobody" (others get the reduced view: name and username only).
     profile_visibility: Mapped[str] = mapped_column(String(10), nullable=False, default="everyone",
                                                     server_default="everyone")
+    # The email digest of new posts in one's groups: "off", "daily" or "weekly"; the period last
+    # sent (e.g. "daily:2026-12-05") keeps the job from sending one period twice.
+    digest: Mapped[str] = mapped_column(String(10), nullable=False, default="off", server_default="off")
+    digest_sent_period: Mapped[str | None] = mapped_column(String(24))
 
     tokens = relationship("ApiToken", back_populates="user", cascade="all, delete-orphan")
 

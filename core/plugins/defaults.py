@@ -186,8 +186,9 @@ def _group_features_link(group) -> Markup | None:
 
 @hookimpl
 def register_jobs(app):
-    """Core's background work: mail delivery (at once and every minute) and clean-ups."""
+    """Core's background work: mail delivery (at once and every minute), digests and clean-ups."""
     from core import outbox
+    from core.groups import digest
     from core.jobs import Job, claims, crontab
 
     return [
@@ -197,4 +198,6 @@ def register_jobs(app):
             description="Delete delivered and failed mail once it has been kept long enough."),
         Job("core.jobs.clean_up", claims.clean_up, schedule=crontab(minute="41"),
             description="Delete expired claims that keep jobs from running twice."),
+        Job(digest.JOB, digest.send_digests, schedule=crontab(minute="7"),
+            description="Send the daily and weekly email digests that are due (each period once)."),
     ]

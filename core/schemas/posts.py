@@ -30,6 +30,9 @@ class PostInputSchema(_BodySchema):
 
 class CommentInputSchema(_BodySchema):
     max_length = COMMENT_MAX
+    parent_id = fields.Integer(load_default=None, allow_none=True, strict=False,
+                               metadata={"description": "Reply to this comment (a reply to a reply joins the top "
+                                                        "comment's thread)."})
 
 
 class FeedArgsSchema(Schema):
@@ -70,8 +73,23 @@ class _ContentSchema(Schema):
         return _placeholder(self.content_type, item) or item.body_html
 
 
+class _ReactionSchema(Schema):
+    kind = fields.String()
+    count = fields.Integer()
+    mine = fields.Boolean()
+
+
+def _reactions(item) -> list[dict]:
+    return [reaction._asdict() for reaction in item.reactions]
+
+
 class PostSchema(_ContentSchema):
     content_type = "post"
+
+    pinned = fields.Function(lambda post: post.pinned_at is not None,
+                             metadata={"description": "Pinned to the top of the group's feed."})
+    reactions = fields.Function(_reactions, metadata={"description": "Count per kind, and whether you reacted so "
+                                                                     "(people hidden from you are not counted)."})
 
     group = fields.Function(lambda post: post.group.slug, metadata={"description": "The group's slug."})
     comment_count = fields.Integer(attribute="shown_comment_count",
@@ -91,6 +109,8 @@ class CommentSchema(_ContentSchema):
     content_type = "comment"
 
     post_id = fields.Integer()
+    parent_id = fields.Integer(allow_none=True, metadata={"description": "The top comment this one replies to."})
+    reactions = fields.Function(_reactions, metadata={"description": "Count per kind, and whether you reacted so."})
 
 
 class PostPageSchema(Schema):
