@@ -1,7 +1,7 @@
 """a full-text index of group names and descriptions only (PostgreSQL)
 
 Revision ID: core_directory_search_index
-Revises: core_scale_indexes
+Revises: core_conversation
 Create Date: 2026-12-06 04:10:00.000000
 
 The directory's search asks the search index for groups only (``source = 'group'``). The
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'core_directory_search_index'
-down_revision = 'core_scale_indexes'
+down_revision = 'core_conversation'
 branch_labels = None
 depends_on = None
 
