@@ -31,6 +31,7 @@ def render_feed_page(context: GroupContext, values: dict | None = None, errors: 
     page = None
     post_cards: list = []
     new_ids: frozenset[int] = frozenset()
+    card_ids: list[int] = []
     before = request.args.get("before") or None
     if can_view_group_content(current_user, group):
         page = page_or_400(queries.feed_page, group, current_user, before, current_app.config["PAGE_SIZE"])
@@ -41,9 +42,10 @@ def render_feed_page(context: GroupContext, values: dict | None = None, errors: 
         post_cards = cards.post_cards(posts, group, placeholders,
                                       hidden_authors=page.hidden_authors | pinned.hidden_authors)
         new_ids = reads.new_post_ids(posts, context.membership, current_user)
+        card_ids = [post.id for post in posts]
     return render_template("groups/group.html", context=context, group=group, tabs=group_tabs(context), page=page,
-                           post_cards=post_cards, new_ids=new_ids, before=before, values=values or {},
-                           errors=errors or {}, preview=preview, max_length=POST_MAX), status
+                           post_cards=post_cards, card_ids=card_ids, new_ids=new_ids, before=before,
+                           values=values or {}, errors=errors or {}, preview=preview, max_length=POST_MAX), status
 
 
 def quoted(item: Post | Comment) -> str:

@@ -99,7 +99,7 @@ def test_an_edit_tells_only_people_mentioned_for_the_first_time(member_client, c
 def test_autocomplete_suggests_members_by_name_start(member_client, club):
     response = member_client.get("/api/v1/groups/club/mentions?q=@sa")
     assert response.status_code == 200
-    assert response.json["items"] == [{"username": "sam", "display_name": "Sam Seed"}]
+    assert response.json["items"] == [{"username": "sam", "display_name": "Sam Seed", "avatar_url": None}]
     assert member_client.get("/api/v1/groups/club/mentions?q=Seed").json["items"] == []  # starts with, not contains
     assert member_client.get("/api/v1/groups/club/mentions?q=sam%25").json["items"] == []  # % is literal
 
