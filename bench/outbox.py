@@ -6,6 +6,7 @@ average, and checks exactly-once: every Message-ID arrives once, every row is ma
 Usage: COMMONGROUND_SQLALCHEMY_DATABASE_URI=postgresql://postgres@127.0.0.1:5432/cg_outbox \\
        COMMONGROUND_SECRET_KEY=x python -m bench.outbox [--mails 2000] [--workers 2] [--no-pipelining]
        python -m bench.outbox --sink-only [--mails 2000]     # the sink alone, fed by a raw pipelined client
+       add --raw-sink to either for a minimal asyncio sink instead of aiosmtpd
 (the database is emptied and recreated; the workers use PostgreSQL's SKIP LOCKED claims.)
 
 The sink is aiosmtpd (as ``core.testing.SMTPRecorder``), offering PIPELINING like Postfix, but
@@ -15,12 +16,14 @@ with the email package costs the sink more than the relay costs the workers.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import collections
 import multiprocessing
 import os
 import re
 import resource
 import socket
+import threading
 import time
 
 MESSAGE_ID = re.compile(rb"^Message-ID: (\S+)", re.MULTILINE | re.IGNORECASE)
@@ -47,15 +50,74 @@ class Sink:
         return "250 OK"
 
 
-def _sink(port: int, pipelining: bool, ready, done, results) -> None:
+class RawSink(asyncio.Protocol):
+    """A minimal SMTP receiver (asyncio protocol, no aiosmtpd): every command accepted, replies
+    to a pipelined group written at once. Enough for smtplib and the relay; shows whether the
+    aiosmtpd sink was what limited a run."""
+
+    def __init__(self, handler: Sink) -> None:
+        self.handler = handler
+        self.buffer = b""
+        self.data: list[bytes] | None = None
+
+    def connection_made(self, transport) -> None:
+        self.transport = transport
+        self.peer = transport.get_extra_info("peername")
+        transport.write(b"220 sink ESMTP\r\n")
+
+    def data_received(self, chunk: bytes) -> None:
+        lines = (self.buffer + chunk).split(b"\r\n")
+        self.buffer = lines.pop()
+        out = []
+        for line in lines:
+            if self.data is not None:
+                if line == b".":
+                    found = MESSAGE_ID.search(b"\r\n".join(self.data))
+                    self.handler.ids.append(found.group(1) if found else b"")
+                    self.handler.peers.add(self.peer)
+                    self.data = None
+                    out.append(b"250 OK\r\n")
+                else:
+                    self.data.append(line)
+                continue
+            verb = line[:4].upper()
+            if verb == b"EHLO":
+                out.append(b"250-sink\r\n250-PIPELINING\r\n250 8BITMIME\r\n" if self.handler.pipelining
+                           else b"250-sink\r\n250 8BITMIME\r\n")
+            elif verb == b"DATA":
+                self.data = []
+                out.append(b"354 go ahead\r\n")
+            elif verb == b"QUIT":
+                out.append(b"221 bye\r\n")
+                self.transport.write(b"".join(out))
+                self.transport.close()
+                return
+            else:
+                out.append(b"250 OK\r\n")
+        if out:
+            self.transport.write(b"".join(out))
+
+
+def _sink(port: int, pipelining: bool, ready, done, results, raw: bool = False) -> None:
     from aiosmtpd.controller import Controller
 
     handler = Sink(pipelining)
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    ready.set()
-    done.wait()
-    controller.stop()
+    if raw:
+        loop = asyncio.new_event_loop()
+        server = loop.run_until_complete(loop.create_server(lambda: RawSink(handler), "127.0.0.1", port))
+        thread = threading.Thread(target=loop.run_forever, daemon=True)
+        thread.start()
+        ready.set()
+        done.wait()
+        loop.call_soon_threadsafe(server.close)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join()
+    else:
+        controller = Controller(handler, hostname="127.0.0.1", port=port)
+        controller.start()
+        ready.set()
+        done.wait()
+        controller.stop()
     usage = resource.getrusage(resource.RUSAGE_SELF)
     results.put((handler.ids, len(handler.peers), usage.ru_utime + usage.ru_stime))
 
@@ -81,18 +143,18 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _start_sink(pipelining: bool):
+def _start_sink(pipelining: bool, raw: bool = False):
     port = _free_port()
     ready, done, results = multiprocessing.Event(), multiprocessing.Event(), multiprocessing.Queue()
-    process = multiprocessing.Process(target=_sink, args=(port, pipelining, ready, done, results))
+    process = multiprocessing.Process(target=_sink, args=(port, pipelining, ready, done, results, raw))
     process.start()
     ready.wait()
     return port, process, done, results
 
 
-def sink_only(mails: int) -> None:
+def sink_only(mails: int, raw: bool) -> None:
     """Feed the sink with a raw pipelined client (one round trip a message) and time it."""
-    port, process, done, results = _start_sink(True)
+    port, process, done, results = _start_sink(True, raw)
     conn = socket.create_connection(("127.0.0.1", port))
     reader = conn.makefile("rb")
 
@@ -118,7 +180,8 @@ def sink_only(mails: int) -> None:
     done.set()
     ids, _, cpu = results.get()
     process.join()
-    print(f"sink alone: {mails} mails in {elapsed:.2f} s, {mails / elapsed:.0f} mails/s, "
+    print(f"{'raw' if raw else 'aiosmtpd'} sink alone: {mails} mails in {elapsed:.2f} s, "
+          f"{mails / elapsed:.0f} mails/s, "
           f"sink CPU {cpu / mails * 1000:.2f} ms/mail (incl. start-up), load {os.getloadavg()[0]:.1f}")
 
 
@@ -128,9 +191,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-pipelining", action="store_true", help="the sink does not offer PIPELINING")
     parser.add_argument("--sink-only", action="store_true")
+    parser.add_argument("--raw-sink", action="store_true", help="a minimal asyncio SMTP sink instead of aiosmtpd")
     args = parser.parse_args()
     if args.sink_only:
-        sink_only(args.mails)
+        sink_only(args.mails, args.raw_sink)
         return
 
     from bench.cg_app import app
@@ -146,7 +210,7 @@ def main() -> None:
         db.session.commit()
         db.engine.dispose()  # no pooled connection crosses the fork
 
-    port, sink, done, sink_results = _start_sink(not args.no_pipelining)
+    port, sink, done, sink_results = _start_sink(not args.no_pipelining, args.raw_sink)
     load_before = os.getloadavg()
     start_at = time.time() + 1.0
     results = multiprocessing.Queue()
@@ -166,7 +230,8 @@ def main() -> None:
     arrived = collections.Counter(ids)
     with app.app_context():
         unsent = db.session.scalar(db.select(db.func.count()).where(OutboxMessage.sent_at.is_(None)))
-    print(f"{args.mails} mails, {args.workers} worker(s), pipelining {'off' if args.no_pipelining else 'on'}: "
+    print(f"{args.mails} mails, {args.workers} worker(s), {'raw' if args.raw_sink else 'aiosmtpd'} sink, "
+          f"pipelining {'off' if args.no_pipelining else 'on'}: "
           f"{elapsed:.2f} s, {args.mails / elapsed:.0f} mails/s; "
           f"worker CPU {worker_cpu / args.mails * 1000:.2f} ms/mail, sink CPU {sink_cpu / args.mails * 1000:.2f} "
           f"ms/mail; {connections} SMTP connections; load {load_before[0]:.1f} before, {load_after[0]:.1f} after; "
