@@ -18,6 +18,7 @@ fail the same way) and anything else, which the outbox treats as a temporary fai
 from __future__ import annotations
 
 import binascii
+import functools
 import hashlib
 import os
 import re
@@ -121,6 +122,11 @@ def _body_part(text: str, subtype: str) -> bytes:
             f"\r\n").encode("ascii") + body.replace(b"\n", b"\r\n")
 
 
+@functools.lru_cache(maxsize=8)
+def _envelope_sender(mail_from: str) -> str:
+    return parseaddr(mail_from)[1] or mail_from
+
+
 def render_message(row: Any, mail_from: str) -> RenderedMessage:
     """The bytes ``build_message`` describes, written directly: the relay's per-mail cost.
 
@@ -133,7 +139,7 @@ def render_message(row: Any, mail_from: str) -> RenderedMessage:
     name, addr = parseaddr(row.to_addr)
     if not addr or "@" not in addr or any(c in row.to_addr for c in "\r\n"):
         raise PermanentDeliveryError(f"invalid recipient address: {row.to_addr!r}")
-    sender = parseaddr(mail_from)[1] or mail_from
+    sender = _envelope_sender(mail_from)
     subject = row.subject or ""
     simple = (addr.isascii() and mail_from.isascii() and not any(c in subject + mail_from for c in "\r\n"))
     if not simple:
