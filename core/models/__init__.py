@@ -7,6 +7,7 @@ from core.models.outbox import OutboxMessage
 from core.models.plugin_state import GroupPluginState, PluginState, StateVersion
 from core.models.posts import Comment, Post
 from core.models.search import SearchEntry
+from core.models.site import SiteProfile
 from core.models.users import ApiToken, User
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "PluginState",
     "Post",
     "SearchEntry",
+    "SiteProfile",
     "StateVersion",
     "User",
 ]

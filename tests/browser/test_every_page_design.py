@@ -1,0 +1,131 @@
+"""Every page, for every role, on a 360 × 740 phone: never wider than the screen, and no serious or
+critical accessibility violation found by axe-core.
+
+The tour (``page_tour``) covers core's pages and those of every built-in plugin and both
+examples, with the plugins switched on site-wide and in the group, as a visitor, a member, a
+group admin and the site admin. One browser for the session, one page per role.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from axe_playwright_python.base import AXE_SCRIPT
+
+from tests.browser.page_tour import log_in, page_shape, start_paths, tour_as, walk
+from tests.core.site_tour import build_world
+
+PLUGINS = ["plugins.conversations", "plugins.helpcenter", "plugins.resources", "plugins.reporting",
+           "plugins.mentorship", "commonground_events", "commonground_hello"]
+PHONE = {"width": 360, "height": 740}
+PASSWORD = "correct horse battery"
+#: axe-core rule sets: WCAG 2.1 A and AA, and the best practices (landmarks, headings…).
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
+               "resultTypes": ["violations"]}
+BLOCKING_IMPACTS = ("serious", "critical")
+
+
+@pytest.fixture
+def app_plugins() -> list[str]:
+    return PLUGINS
+
+
+@pytest.fixture
+def app_config() -> dict[str, Any]:
+    return {"WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": False}
+
+
+@pytest.fixture
+def world(app, make_user, make_group, make_post, make_comment, add_member):
+    """Core's world (site_tour) with every plugin on, its demo data, and a group admin."""
+    from core.extensions import db
+    from core.models import Group
+    from core.plugins import get_plugins
+    from core.plugins import state as plugin_state
+
+    world = build_world(make_user, make_group, make_post, make_comment)
+    commons = db.session.scalar(db.select(Group).where(Group.slug == "commons"))
+    add_member(commons, make_user("gwen"), role="admin")
+    for plugin_id in ("conversations", "helpcenter", "resources", "reporting", "mentorship", "events", "hello"):
+        plugin_state.set_enabled(plugin_id, True)
+    for plugin_id in ("resources", "mentorship", "events"):
+        plugin_state.set_group_enabled(plugin_id, commons, True)
+    get_plugins().call("seed_demo", app=app)
+    db.session.commit()
+    return world
+
+
+ROLES = {"visitor": None, "member": ("mira", PASSWORD), "group admin": ("gwen", PASSWORD),
+         "site admin": ("olga", PASSWORD)}
+
+
+def too_wide(page: Any) -> str | None:
+    width = page.evaluate("document.scrollingElement.scrollWidth")
+    if width <= PHONE["width"]:
+        return None
+    culprits = page.evaluate(
+        """limit => [...document.querySelectorAll('body *')]
+             .filter(e => e.getBoundingClientRect().right > limit + 1)
+             .filter(e => !e.parentElement || e.parentElement.getBoundingClientRect().right <= limit + 1)
+             .slice(0, 3).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''))""",
+        PHONE["width"])
+    return f"{width} px wide, because of {culprits}"
+
+
+def axe_violations(page: Any) -> list[str]:
+    """The serious and critical violations axe-core finds on ``page`` (axe injected if needed)."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_SCRIPT)
+    violations = page.evaluate("options => axe.run(document, options).then(r => r.violations)", AXE_OPTIONS)
+    return [f"{v['id']} ({v['impact']}): {[node['target'] for node in v['nodes'][:3]]}"
+            for v in violations if v["impact"] in BLOCKING_IMPACTS]
+
+
+def both_checks(page: Any) -> list[str]:
+    width = too_wide(page)
+    return axe_violations(page) + ([width] if width else [])
+
+
+#: Pages each role's tour must reach (a guard for the tour itself), and how many kinds at least.
+REACHED = {
+    "visitor": (("/", "/g", "/g/commons", "/help", "/login", "/signup", "/resources"), 20),
+    "member": (("/g/commons/p/N", "/notifications", "/messages", "/settings/profile", "/mentorship/mine"), 45),
+    "group admin": (("/g/commons/settings", "/g/commons/members", "/moderation/g/commons"), 50),
+    "site admin": (("/admin/plugins", "/admin/users", "/moderation", "/admin/helpcenter"), 60),
+}
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_every_page_fits_a_phone_and_passes_axe(app, live_server, new_page, world, role):
+    starts = start_paths(app, {**world.values, "plugin_id": "reporting"})
+    page = new_page(viewport=PHONE, bypass_csp=True)
+    tour = tour_as(page, live_server, ROLES[role], starts, both_checks, app.url_map.bind("localhost"))
+    assert tour.failures() == []
+    expected, at_least = REACHED[role]
+    assert set(expected) <= tour.shapes(), f"the tour never reached {set(expected) - tour.shapes()}"
+    assert len(tour.pages) >= at_least
+
+
+def test_the_width_check_catches_a_page_wider_than_the_phone(app, live_server, new_page, world):
+    page = new_page(viewport=PHONE)
+    page.goto(live_server + "/")
+    assert too_wide(page) is None
+    page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', "
+                  "'<table><tr><td style=\"white-space:nowrap;display:block;width:720px\">x</td></tr></table>')")
+    page.evaluate("document.querySelector('main table').style.display = 'table'")
+    assert "px wide" in (too_wide(page) or "")
+
+
+def test_the_axe_check_reports_a_serious_violation(app, live_server, new_page, world):
+    page = new_page(viewport=PHONE, bypass_csp=True)
+    page.goto(live_server + "/")
+    assert axe_violations(page) == []
+    page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<input type=text>')")
+    assert any(problem.startswith("label") for problem in axe_violations(page))
+
+
+def test_the_tour_logs_in_each_role_and_sees_its_pages(app, live_server, new_page, world):
+    page = new_page(viewport=PHONE)
+    log_in(page, live_server, "gwen", PASSWORD)
+    tour = walk(page, live_server, ["/g/commons"], lambda _page: None, app.url_map.bind("localhost"))
+    assert "/g/commons/settings" in {page_shape(p.url) for p in tour.pages}
