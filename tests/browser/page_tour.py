@@ -17,9 +17,10 @@ from werkzeug.routing import Rule
 
 #: Paths the tour never opens: machine endpoints, files and the API (not pages).
 SKIP_PREFIXES = ("/api/", "/static/", "/plugins/static/", "/uploads/", "/media/")
-#: Endpoints whose GET page ends a session, downloads a file or is not a page.
-SKIP_ENDPOINT_WORDS = ("logout", "export", "download", "static", "swagger", "openapi", "feed_atom", "avatar",
-                       "image", "logo", "file")
+#: Endpoints whose GET ends a session or downloads a file (a browser cannot show it as a page).
+SKIP_ENDPOINT_WORDS = ("logout", "export", "download", "static", "swagger", "openapi")
+#: Blueprints that serve files, not pages.
+SKIP_BLUEPRINTS = ("files", "api")
 MAX_PAGES_PER_ROLE = 140
 
 
@@ -43,7 +44,7 @@ def page_kind(adapter: Any, url: str) -> str | None:
         endpoint, arguments = adapter.match(path, method="GET")
     except Exception:  # a redirect, 404 or 405: still worth one visit, by its path
         return page_shape(url)
-    if endpoint.startswith("api") or any(word in endpoint for word in SKIP_ENDPOINT_WORDS):
+    if skipped_endpoint(endpoint):
         return None
     return ":".join([endpoint, *(str(arguments[name]) for name in TEMPLATE_ARGUMENTS if name in arguments)])
 
@@ -61,8 +62,12 @@ def start_paths(app: Any, values: dict[str, Any]) -> list[str]:
 
 
 def _skipped_rule(rule: Rule) -> bool:
-    return (rule.rule.startswith(SKIP_PREFIXES) or rule.endpoint.startswith("api")
-            or any(word in rule.endpoint for word in SKIP_ENDPOINT_WORDS))
+    return rule.rule.startswith(SKIP_PREFIXES) or skipped_endpoint(rule.endpoint)
+
+
+def skipped_endpoint(endpoint: str) -> bool:
+    blueprint = endpoint.split(".")[0]
+    return blueprint.startswith(SKIP_BLUEPRINTS) or any(word in endpoint for word in SKIP_ENDPOINT_WORDS)
 
 
 @dataclass
@@ -95,17 +100,18 @@ def walk(page: Any, base: str, starts: list[str], check: Callable[[Any], Any], a
         if kind is None or kind in seen:
             continue
         seen.add(kind)
-        response = page.goto(base + path, wait_until="domcontentloaded")
+        response = page.goto(base + path, wait_until="load")  # the stylesheets applied
         if response is None or "text/html" not in (response.headers.get("content-type") or ""):
             continue
         if response.status >= 500:
             tour.pages.append(TourPage(path, response.status, "server error"))
             continue
-        landed = page_kind(adapter, page.url[len(base):] if page.url.startswith(base) else path)
+        landed_path = page.url[len(base):] if page.url.startswith(base) else path
+        landed = page_kind(adapter, landed_path)
         if landed != kind and landed in seen:  # redirected to a page already checked (e.g. log in)
             continue
         seen.add(landed)
-        tour.pages.append(TourPage(path, response.status, check(page)))
+        tour.pages.append(TourPage(landed_path, response.status, check(page)))
         for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)"):
             link, _fragment = urldefrag(href)
             if link.startswith(base):
