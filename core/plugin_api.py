@@ -34,6 +34,7 @@ from core.markdown import render_markdown, sanitize_html
 from core.models import ROLE_RANK as _ROLE_RANK
 from core.models import Comment, Group, Invitation, JoinRequest, Membership, Notification, Post, User
 from core.models.base import UTCDateTime, utcnow
+from core.notifications.preferences import who_wants_email
 from core.notify import notify, notify_many
 from core.outbox import enqueue as enqueue_mail
 from core.permissions import (
@@ -145,8 +146,8 @@ SECTIONS: dict[str, tuple[str, ...]] = {
                     "can_invite", "join_allowed", "remember_membership", "forget_membership"),
     "Blocks and hiding": ("can_interact", "not_hidden", "is_hidden_from", "sees_everyone_in", "can_view_profile"),
     "Acting on members": ("end_membership", "suspend_account", "unsuspend_account"),
-    "Notifications and mail": ("notify", "notify_many", "render_email", "RenderedEmail", "enqueue_mail",
-                               "send_mail_now", "MailRefused"),
+    "Notifications and mail": ("notify", "notify_many", "who_wants_email", "render_email", "RenderedEmail",
+                               "enqueue_mail", "send_mail_now", "MailRefused"),
     "Jobs": ("Job", "crontab", "enqueue_job"),
     "Other plugins": ("is_plugin_enabled", "content_types", "support_resources"),
     "Search": ("SearchSource", "SearchDocument", "SearchHit", "SearchEntry", "search", "unindex"),

@@ -51,8 +51,20 @@ def set_email_preferences(user: User, changes: dict[str, bool]) -> None:
 
 
 def who_wants_email(kind: str, user_ids: Iterable[int]) -> set[int]:
-    """Of ``user_ids``, those who get the email of ``kind``: its default unless they chose
-    otherwise. One query for any number of people; none for kinds members cannot switch off."""
+    """Of ``user_ids``, those who want the email of ``kind``: its default unless they chose
+    otherwise on their notification settings page. One query for any number of people; none
+    for kinds members cannot switch off (no label: everyone); an unknown kind: nobody.
+
+    ``notify`` asks this itself. Call it when you send mail of a kind you declared with
+    ``register_email_kinds`` outside ``notify`` (a digest job, say), so members' choices
+    hold there too::
+
+        wanted = who_wants_email("hello_digest", [u.id for u in readers])
+        for user in readers:
+            if user.id in wanted and user.email_confirmed:
+                enqueue_mail(user.email, ...)
+
+    It does not look at the address: check that it is confirmed yourself."""
     ids = set(user_ids)
     entry = registry().email.get(kind)
     if entry is None or not ids:

@@ -104,7 +104,10 @@ def contract_of(function: Any) -> HookContract:
 
 @dataclass(frozen=True)
 class NavItem:
-    """An entry in the main navigation. ``endpoint`` is a Flask endpoint name."""
+    """An entry in the main navigation. ``endpoint`` is a Flask endpoint name.
+
+    ``badge``: a count shown beside the label (None or 0 shows nothing); above 99 it shows
+    as "99+", so count over a ``LIMIT 100`` subquery rather than every row."""
 
     label: str
     endpoint: str
@@ -362,10 +365,22 @@ def template_slot(name: str, context: dict[str, Any], group: Group | None) -> st
     only asks group-scope plugins switched on there. An unknown slot name raises while testing
     or debugging and renders empty in production.
 
+    A slot inside a list is rendered once per item; where its context carries the whole page
+    (``member_actions`` gets ``members``), decide for every item in one query at the first
+    call and keep the answer for the rest of the request (``flask.g``, keyed by the page's
+    ids), so the page's query count does not grow with its length.
+
     Example::
 
         @hookimpl
         def template_slot(name, context):
+            if name == "member_actions":
+                if "greeters" not in g:  # one query for the whole page
+                    g.greeters = greetable_ids([m.user_id for m in context["members"]])
+                if context["membership"].user_id in g.greeters:
+                    return Markup('<a href="{}">Greet</a>').format(url_for(
+                        "hello.greet", user_id=context["membership"].user_id))
+                return None
             if name == "footer":
                 return render_template("hello/footer_link.html")
             return None
@@ -872,6 +887,9 @@ SLOTS: dict[str, tuple[str, str]] = {
     "post_footer": ("end of each post", "`post`, `group`, `hidden_elsewhere`"),
     "comment_actions": ("under each comment", "`comment`, `post`, `group`, `hidden_elsewhere`"),
     "member_details": ("beside each member on a group's member list", "`membership`, `group`, `hidden_elsewhere`"),
+    "member_actions": ("in each member's actions on a group's member list (a link or small form per member)",
+                       "`membership`, `group`, `members` (every membership on the page, the same list for each "
+                       "member: answer for all of them at the first call, see `template_slot`)"),
     "content_actions": ("beside an item of a plugin's own content, so other plugins (e.g. reporting) can add "
                         "actions to it", "what the plugin's template passes"),
     "profile_actions": ("on a member's profile, beside its actions", "`user` (the profile's owner)"),

@@ -61,13 +61,19 @@ def register_jobs(app):
 
 @hookimpl
 def nav_items(user):
-    """"Messages" with the number of unread conversations: one query per page."""
+    """"Messages" with unread conversations and requests, and for group staff "Team inboxes" with the
+    open conversations of their groups' team inboxes: one query per page, however many there are."""
     if not getattr(user, "is_authenticated", False):
         return None
     from plugins.conversations.access import counts
 
-    unread, requests = counts(user)
-    return [NavItem(label=_l("Messages"), endpoint="conversations.inbox", order=20, badge=(unread + requests) or None)]
+    found = counts(user)
+    items = [NavItem(label=_l("Messages"), endpoint="conversations.inbox", order=20,
+                     badge=(found.unread + found.requests) or None)]
+    if found.is_staff:
+        items.append(NavItem(label=_l("Team inboxes"), endpoint="conversations.team_inboxes", order=21,
+                             badge=found.team_open or None))
+    return items
 
 
 @hookimpl

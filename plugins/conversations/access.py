@@ -7,16 +7,19 @@ administrators have no way in to private messages, by design.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, func, literal, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from core.plugin_api import Group, User, can_moderate, db, not_hidden
-from plugins.conversations.models import ACTIVE, REQUEST, TEAM, Conversation, Message, Participant, TeamSetting
+from core.plugin_api import ROLE_RANK, Group, Membership, User, can_moderate, db, not_hidden
+from plugins.conversations.models import ACTIVE, OPEN, REQUEST, TEAM, Conversation, Message, Participant, TeamSetting
 
 PAGE_SIZE = 30
 MESSAGES_PAGE = 50
+BADGE_CAP = 100
+"""Header counts stop at this many rows (the header shows "99+"), so a huge inbox costs no more."""
+STAFF_ROLES = tuple(role for role, rank in ROLE_RANK.items() if rank >= ROLE_RANK["moderator"])
 
 
 def not_blocked(viewer: Any):
@@ -74,15 +77,48 @@ def inbox(viewer: Any, state: str = ACTIVE, before: int | None = None) -> tuple[
     return entries, (rows[-1][0].last_message_id if more else None)
 
 
-def counts(viewer: Any) -> tuple[int, int]:
-    """(unread conversations not muted, pending requests) in one query – the header badge."""
-    unread = and_(Participant.state == ACTIVE, Participant.muted.is_(False),
-                  Conversation.last_message_id > Participant.last_read_id)
-    row = db.session.execute(
-        select(func.count().filter(unread), func.count().filter(Participant.state == REQUEST))
-        .select_from(Participant).join(Conversation, Conversation.id == Participant.conversation_id)
-        .where(Participant.user_id == viewer.id, not_blocked(viewer))).one()
-    return int(row[0] or 0), int(row[1] or 0)
+class Counts(NamedTuple):
+    """What the header shows: unread conversations (not muted), pending requests, and for
+    group staff the open conversations in their groups' team inboxes – each at most ``BADGE_CAP``."""
+
+    unread: int
+    requests: int
+    team_open: int
+    is_staff: bool
+
+
+def _capped(query) -> Any:
+    return select(func.count()).select_from(query.limit(BADGE_CAP).subquery()).scalar_subquery()
+
+
+def staff_group_ids(viewer: Any):
+    """Ids of the groups whose team ``viewer`` belongs to (owner, admin or moderator), as a select."""
+    return select(Membership.group_id).where(Membership.user_id == viewer.id, Membership.role.in_(STAFF_ROLES))
+
+
+def counts(viewer: Any) -> Counts:
+    """The header badges in one query, each count capped (LIMIT) so it never reads a whole inbox."""
+    mine = (select(literal(1)).select_from(Participant)
+            .join(Conversation, Conversation.id == Participant.conversation_id)
+            .where(Participant.user_id == viewer.id, not_blocked(viewer)))
+    unread = mine.where(Participant.state == ACTIVE, Participant.muted.is_(False),
+                        Conversation.last_message_id > Participant.last_read_id)
+    requests = mine.where(Participant.state == REQUEST)
+    team_open = select(literal(1)).select_from(Conversation).where(
+        Conversation.kind == TEAM, Conversation.status == OPEN, Conversation.group_id.in_(staff_group_ids(viewer)))
+    row = db.session.execute(select(_capped(unread), _capped(requests), _capped(team_open),
+                                    exists(staff_group_ids(viewer)))).one()
+    return Counts(int(row[0] or 0), int(row[1] or 0), int(row[2] or 0), bool(row[3]))
+
+
+def team_open_counts(viewer: Any) -> list[tuple[Group, int]]:
+    """Each group the viewer answers for, with its open team conversations (capped); one query."""
+    open_in_group = _capped(select(literal(1)).select_from(Conversation).where(
+        Conversation.kind == TEAM, Conversation.status == OPEN, Conversation.group_id == Group.id)
+        .correlate(Group))
+    rows = db.session.execute(select(Group, open_in_group).where(Group.id.in_(staff_group_ids(viewer)))
+                              .order_by(Group.name)).all()
+    return [(group, int(n or 0)) for group, n in rows]
 
 
 def messages(conversation: Conversation, *, internal: bool = False, before: int | None = None
@@ -118,19 +154,30 @@ def team_conversation(group: Group, conversation_id: int) -> Conversation | None
         .where(Conversation.id == conversation_id, Conversation.kind == TEAM, Conversation.group_id == group.id))
 
 
-def team_inbox(group: Group, status: str | None, before: int | None = None) -> tuple[list[Conversation], int | None]:
-    query = (select(Conversation).options(selectinload(Conversation.participants).joinedload(Participant.user),
-                                          joinedload(Conversation.assignee))
+@dataclass
+class TeamEntry:
+    conversation: Conversation
+    member: User | None
+
+
+def team_inbox(group: Group, status: str | None, before: int | None = None) -> tuple[list[TeamEntry], int | None]:
+    """A page of the group's team conversations with each one's member, newest first; one query.
+
+    A team conversation has one participant, the member, so joining it keeps one row each."""
+    query = (select(Conversation, User)
+             .outerjoin(Participant, Participant.conversation_id == Conversation.id)
+             .outerjoin(User, User.id == Participant.user_id)
+             .options(joinedload(Conversation.assignee))
              .where(Conversation.kind == TEAM, Conversation.group_id == group.id)
              .order_by(Conversation.last_message_id.desc()).limit(PAGE_SIZE + 1))
     if status:
         query = query.where(Conversation.status == status)
     if before is not None:
         query = query.where(Conversation.last_message_id < before)
-    found = list(db.session.scalars(query))
-    more = len(found) > PAGE_SIZE
-    found = found[:PAGE_SIZE]
-    return found, (found[-1].last_message_id if more else None)
+    rows = db.session.execute(query).all()
+    more = len(rows) > PAGE_SIZE
+    entries = [TeamEntry(c, u) for c, u in rows[:PAGE_SIZE]]
+    return entries, (entries[-1].conversation.last_message_id if more else None)
 
 
 def member_team_thread(group: Group, member: Any) -> Conversation | None:

@@ -20,6 +20,7 @@ from plugins.conversations.schemas import (
     ConversationListArgs,
     ConversationMessageOut,
     ConversationPageOut,
+    CountsOut,
     MuteSchema,
     ReplySchema,
     StartConversationSchema,
@@ -75,6 +76,15 @@ def _detail(conversation: Any, me: Any) -> dict:
     out["messages"] = [_message_out(m, conversation, inert=me.state == REQUEST) for m in found]
     out["older"] = older
     return out
+
+
+@blp.route("/conversations/counts", methods=["GET"])
+@blp.response(200, CountsOut)
+def conversation_counts():
+    """What the header shows: unread conversations, requests, and open team conversations (staff)."""
+    found = access.counts(require_user())
+    return {"unread": found.unread, "requests": found.requests, "team_open": found.team_open,
+            "capped_at": access.BADGE_CAP}
 
 
 @blp.route("/conversations", methods=["GET"])
@@ -221,8 +231,9 @@ def _staff_group(slug: str) -> Group:
     return group
 
 
-def _team_out(conversation: Any) -> dict:
-    member = conversation.participants[0].user if conversation.participants else None
+def _team_out(conversation: Any, member: Any = None) -> dict:
+    if member is None and conversation.participants:
+        member = conversation.participants[0].user
     return {"id": conversation.id, "member": member.display_name if member else None, "status": conversation.status,
             "assignee": conversation.assignee.display_name if conversation.assignee else None,
             "last_activity_at": conversation.last_activity_at}
@@ -251,7 +262,7 @@ def team_inbox(args, slug: str):
     """The group's team inbox (its staff only; anyone else gets 404)."""
     group = _staff_group(slug)
     found, more = access.team_inbox(group, args["status"], args["before"])
-    return {"items": [_team_out(c) for c in found], "next": more}
+    return {"items": [_team_out(e.conversation, e.member) for e in found], "next": more}
 
 
 @blp.route("/groups/<slug>/team-inbox/<int:conversation_id>", methods=["GET"])

@@ -1,7 +1,9 @@
 """Email about new messages: a periodic job, at most one mail per conversation per interval.
 
-Mail goes in the reader's language and never carries message text when they chose "no
-content in email"; muted conversations, requests and blocked senders never send mail.
+Whether a member gets it is core's notification email setting for ``conversations_new_message``
+(``who_wants_email``); mail goes in the reader's language and never carries message text
+when they chose "no content in email" here. Muted conversations, requests and blocked
+senders never send mail.
 """
 from __future__ import annotations
 
@@ -11,7 +13,17 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 
-from core.plugin_api import EmailKind, User, can_interact, db, enqueue_mail, get_settings, render_email, utcnow
+from core.plugin_api import (
+    EmailKind,
+    User,
+    can_interact,
+    db,
+    enqueue_mail,
+    get_settings,
+    render_email,
+    utcnow,
+    who_wants_email,
+)
 from plugins.conversations.models import ACTIVE, Conversation, Message, Participant, Preference
 
 KIND = "conversations_new_message"
@@ -19,7 +31,8 @@ BATCH = 500
 
 
 def email_kinds() -> list[EmailKind]:
-    return [EmailKind(KIND)]
+    """Members switch it off on core's notification settings page, like any other email."""
+    return [EmailKind(KIND, label=_l("New private messages (at most one email per conversation in a while)"))]
 
 
 def due(now) -> list:
@@ -43,13 +56,14 @@ def send_new_message_mail() -> int:
     rows = due(now)
     if not rows:
         return 0
-    prefs = {p.user_id: p for p in db.session.scalars(
-        select(Preference).where(Preference.user_id.in_([u.id for _p, _c, u in rows])))}
+    ids = [u.id for _p, _c, u in rows]
+    prefs = {p.user_id: p for p in db.session.scalars(select(Preference).where(Preference.user_id.in_(ids)))}
+    wanted = who_wants_email(KIND, ids)
     sent = 0
     for participant, conversation, user in rows:
         participant.last_emailed_at = now
         pref = prefs.get(user.id)
-        if (pref is not None and not pref.email_enabled) or not user.email or user.email_confirmed_at is None:
+        if user.id not in wanted or not user.email or not user.email_confirmed:
             continue
         latest = db.session.scalar(
             select(Message).where(Message.conversation_id == conversation.id, Message.internal.is_(False),

@@ -106,7 +106,10 @@ class Message(db.Model):
 
 
 class Preference(db.Model):
-    """A member's choices: who may message them, and whether mail may carry message text."""
+    """A member's choices: who may message them, and whether mail may carry message text.
+
+    Whether they get mail about new messages at all is core's notification email setting
+    (kind ``conversations_new_message``), on the member's notification settings page."""
 
     __tablename__ = "conversations_preferences"
     __table_args__ = (_AUTOINCREMENT,)
@@ -115,7 +118,6 @@ class Preference(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, unique=True)
     who_may_message: Mapped[str] = mapped_column(String(10), nullable=False, default=FROM_GROUPS)
     email_content: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
-    email_enabled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
 
 
 class TeamSetting(db.Model):

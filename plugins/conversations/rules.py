@@ -9,16 +9,16 @@ so the blocked person cannot tell a block from a preference.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
-from flask import current_app
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import and_, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import aliased
 
-from core.plugin_api import Membership, can_interact, db, get_settings, utcnow
+from core.plugin_api import Membership, User, can_interact, db, get_settings, not_hidden, utcnow
 from plugins.conversations.models import (
     ACTIVE,
     DECLINED,
@@ -48,14 +48,15 @@ class Refused(Exception):
 
 
 def max_participants() -> int:
-    return int(current_app.config.get("CONVERSATIONS_MAX_PARTICIPANTS", 8))
+    """The site's cap on a conversation's size, the starter included (a plugin setting)."""
+    return int(get_settings(PLUGIN_ID)["max_participants"])
 
 
 def preference(user_id: int) -> Preference:
     """The member's stored choices, or the defaults (not added to the session)."""
     found = db.session.scalar(select(Preference).where(Preference.user_id == user_id))
     return found if found is not None else Preference(user_id=user_id, who_may_message=FROM_GROUPS,
-                                                      email_content=True, email_enabled=True)
+                                                      email_content=True)
 
 
 def shares_group(a_id: int, b_id: int) -> bool:
@@ -129,3 +130,26 @@ def reopen_for(recipient_part: Participant, state: str) -> None:
     if recipient_part.state in (DECLINED, LEFT):
         recipient_part.state = state
         recipient_part.state_changed_at = utcnow()
+
+
+def messageable(sender: Any, people: Iterable[Any]) -> set[int]:
+    """Ids of those among ``people`` whom ``sender`` may write to now (inbox or Requests) – one query.
+
+    The batch form of ``landing_state`` plus ``check_cooldown``, for pages that offer a
+    "Message" link beside many people: not oneself, nobody blocked either way, no suspended
+    account, nobody who accepts no new conversations, and nobody whose decline of the
+    sender's request is still cooling down. Where this says no, the form would refuse.
+    """
+    candidates = {p.id: p for p in people if p is not None and p.id != sender.id and not p.is_suspended}
+    if not candidates:
+        return set()
+    mine, theirs = aliased(Participant), aliased(Participant)
+    cooling = exists().where(
+        Conversation.kind == DIRECT,
+        mine.conversation_id == Conversation.id, mine.user_id == sender.id,
+        theirs.conversation_id == Conversation.id, theirs.user_id == User.id, theirs.state == DECLINED,
+        theirs.state_changed_at > utcnow() - timedelta(days=get_settings(PLUGIN_ID)["request_cooldown_days"]))
+    return set(db.session.scalars(
+        select(User.id).outerjoin(Preference, Preference.user_id == User.id)
+        .where(User.id.in_(candidates), not_hidden(User.id, sender),
+               or_(Preference.who_may_message.is_(None), Preference.who_may_message != FROM_NOBODY), ~cooling)))

@@ -42,7 +42,6 @@ class StartConversationSchema(Schema):
 class PreferenceSchema(Schema):
     who_may_message = fields.String(required=True, validate=validate.OneOf(WHO_MAY_MESSAGE))
     email_content = fields.Boolean(load_default=False)
-    email_enabled = fields.Boolean(load_default=False)
 
 
 class TeamUpdateSchema(Schema):
@@ -57,6 +56,9 @@ class TeamSettingSchema(Schema):
 class ConversationsSettings(Schema):
     """Site settings (admin form generated from this)."""
 
+    max_participants = fields.Integer(
+        load_default=8, validate=validate.Range(min=2, max=50),
+        metadata={"label": _l("People a conversation can have at most, including whoever starts it")})
     request_cooldown_days = fields.Integer(
         load_default=30, validate=validate.Range(min=0, max=365),
         metadata={"label": _l("Days before a declined message request may be sent again")})
@@ -93,6 +95,14 @@ class TeamInboxArgs(Schema):
 
 class MuteSchema(Schema):
     muted = fields.Boolean(required=True)
+
+
+class CountsOut(Schema):
+    unread = fields.Integer(metadata={"description": "Unread conversations that are not muted"})
+    requests = fields.Integer(metadata={"description": "Message requests waiting for an answer"})
+    team_open = fields.Integer(metadata={"description": "Open conversations in the team inboxes of the groups "
+                                                        "you are owner, admin or moderator of"})
+    capped_at = fields.Integer(metadata={"description": "Counts stop at this number"})
 
 
 class ConversationMessageOut(Schema):

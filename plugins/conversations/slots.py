@@ -4,12 +4,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import url_for
+from flask import g, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
 from core.plugin_api import can_moderate, is_authenticated
+from plugins.conversations.rules import messageable
 
 
 def _viewer() -> Any:
@@ -17,11 +18,32 @@ def _viewer() -> Any:
 
 
 def profile_actions(context: dict) -> Markup | None:
+    """"Send a message", only where the message would not be refused (blocks, "nobody", cool-down)."""
     viewer, user = _viewer(), context.get("user")
-    if viewer is None or user is None or user.id == viewer.id:
+    if viewer is None or user is None or user.id not in messageable(viewer, [user]):
         return None
     return Markup('<a class="button conversations-message" href="{}">{}</a>').format(
         url_for("conversations.new", to=user.username), _("Send a message"))
+
+
+def _messageable_on_page(viewer, members: list) -> set[int]:
+    """Who on this page of members may be messaged: one query for the page, remembered for the request."""
+    key = (viewer.id, tuple(m.user_id for m in members))
+    memo = g.setdefault("conversations_messageable", {})
+    if key not in memo:
+        memo[key] = messageable(viewer, [m.user for m in members])
+    return memo[key]
+
+
+def member_actions(context: dict) -> Markup | None:
+    """"Message" beside each member of a group's member list the viewer may write to."""
+    viewer, membership = _viewer(), context.get("membership")
+    if viewer is None or membership is None:
+        return None
+    if membership.user_id not in _messageable_on_page(viewer, context.get("members") or [membership]):
+        return None
+    return Markup('<a class="conversations-message" href="{}">{}<span class="visually-hidden">: {}</span></a>').format(
+        url_for("conversations.new", to=membership.user.username), _("Send a message"), membership.user.display_name)
 
 
 def group_sidebar(context: dict) -> Markup | None:
@@ -44,8 +66,18 @@ def post_actions(context: dict) -> Markup | None:
         _("Take this to a private message"))
 
 
+def head(context: dict) -> Markup | None:
+    """The plugin's few styles, on its own pages only."""
+    if request.blueprint not in ("conversations", "conversations_team"):
+        return None
+    return Markup('<link rel="stylesheet" href="{}">').format(url_for("conversations.static",
+                                                                       filename="conversations.css"))
+
+
 RENDERERS: dict[str, Callable[[dict], Markup | None]] = {
+    "head": head,
     "profile_actions": profile_actions,
+    "member_actions": member_actions,
     "group_sidebar": group_sidebar,
     "post_actions": post_actions,
 }

@@ -46,6 +46,11 @@ def _staff_context(slug: str):
     return context
 
 
+def _may_sign(context) -> bool:
+    """Group owners and admins choose how answers are signed."""
+    return context.membership is not None and ROLE_RANK[context.membership.role] >= ROLE_RANK["admin"]
+
+
 def _staff(group) -> list[User]:
     return notices.team_of(group)
 
@@ -80,7 +85,8 @@ def inbox(slug: str):
     found, more = access.team_inbox(context.group, status, int(before) if before.isdigit() and len(before) < 10
                                     else None)
     return render_group_page("conversations/team_inbox.html", context, conversations=found, more=more,
-                             status=status, statuses=TEAM_STATUSES, sign_as_team=access.sign_as_team(context.group.id))
+                             status=status, statuses=TEAM_STATUSES,
+                             sign_as_team=access.sign_as_team(context.group.id) if _may_sign(context) else None)
 
 
 def _conversation_or_404(context, conversation_id: int):
@@ -145,7 +151,7 @@ def update(slug: str, conversation_id: int):
 def signature(slug: str):
     """Group admins choose whether answers are signed as the team or by the staff member's name."""
     context = _staff_context(slug)
-    if ROLE_RANK[context.membership.role] < ROLE_RANK["admin"]:
+    if not _may_sign(context):
         abort(404)
     data, _errors, _values = load_form(TeamSettingSchema(), request.form)
     row = db.session.scalar(select(TeamSetting).where(TeamSetting.group_id == context.group.id))

@@ -19,7 +19,8 @@ from plugins.conversations.models import ACTIVE, GROUP, REQUEST, WHO_MAY_MESSAGE
 from plugins.conversations.rules import Refused, max_participants, preference
 from plugins.conversations.schemas import BODY_MAX, PreferenceSchema, ReplySchema, StartConversationSchema
 
-bp = Blueprint("conversations", __name__, url_prefix="/messages", template_folder="templates")
+bp = Blueprint("conversations", __name__, url_prefix="/messages", template_folder="templates",
+               static_folder="static")
 
 _SPLIT = re.compile(r"[\s,;]+")
 
@@ -44,9 +45,15 @@ def _before() -> int | None:
 @login_required
 def inbox():
     entries, more = access.inbox(_me(), ACTIVE, _before())
-    unread, requests = access.counts(_me())
-    return render_template("conversations/inbox.html", entries=entries, more=more, requests=requests,
-                           showing="inbox")
+    return render_template("conversations/inbox.html", entries=entries, more=more,
+                           requests=access.counts(_me()).requests, showing="inbox")
+
+
+@bp.route("/team")
+@login_required
+def team_inboxes():
+    """For group staff: each group whose team they answer for, with its open conversations."""
+    return render_template("conversations/team_inboxes.html", groups=access.team_open_counts(_me()))
 
 
 @bp.route("/requests")
@@ -193,8 +200,7 @@ def settings():
     me = _me()
     current = preference(me.id)
     if request.method == "GET":
-        values = {"who_may_message": current.who_may_message, "email_content": current.email_content,
-                  "email_enabled": current.email_enabled}
+        values = {"who_may_message": current.who_may_message, "email_content": current.email_content}
         return render_template("conversations/settings.html", errors={}, values=values, choices=WHO_MAY_MESSAGE)
     data, errors, values = load_form(PreferenceSchema(), request.form)
     if data is None:
@@ -205,7 +211,6 @@ def settings():
         db.session.add(current)
     current.who_may_message = data["who_may_message"]
     current.email_content = data["email_content"]
-    current.email_enabled = data["email_enabled"]
     db.session.commit()
     flash(_("Your message settings were saved."), "success")
     return redirect(url_for("conversations.settings"))

@@ -1,8 +1,9 @@
 """Private conversations in headless Chromium, as new users meet them, CSRF on.
 
-Alice messages Bob, who shares a group with her; a stranger's message lands in Alice's
-Requests and she declines it; Alice writes to the garden's team and Mona, a moderator,
-answers; after Bob blocks Alice their conversation is gone for both.
+Alice messages Bob, who shares a group with her, from his profile and from the group's
+member list; a stranger's message lands in Alice's Requests and she declines it; Alice
+writes to the garden's team and Mona, a moderator, finds it through the header's team
+inbox count and answers; after Bob blocks Alice their conversation is gone for both.
 """
 from __future__ import annotations
 
@@ -75,6 +76,25 @@ def test_a_member_messages_another_who_shares_a_group(live_server, new_page, gar
     expect(bob.get_by_role("navigation", name="Main").get_by_role("link", name="Messages", exact=True)).to_be_visible()
 
 
+def test_a_member_messages_another_from_the_groups_member_list(live_server, new_page, garden):
+    alice = new_page()
+    log_in(alice, live_server, "alice")
+    alice.goto(f"{live_server}/g/garden/members")
+    expect(alice.get_by_role("link", name=re.compile("Send a message.*Alice Adams"))).to_have_count(0)
+    shot(alice, "member-list")
+    alice.get_by_role("link", name=re.compile("Send a message.*Bob Baker")).click()
+    expect(alice.get_by_role("textbox", name="To")).to_have_value("bob")
+    alice.get_by_role("textbox", name="Message").fill("Saw you on the member list - hello!")
+    alice.get_by_role("button", name="Send").click()
+    expect(alice.get_by_role("heading", name="Bob Baker")).to_be_visible()
+
+    narrow = new_page(viewport={"width": 360, "height": 740})
+    log_in(narrow, live_server, "bob")
+    narrow.goto(f"{live_server}/g/garden/members")
+    expect(narrow.get_by_role("link", name=re.compile("Send a message.*Alice Adams"))).to_be_visible()
+    shot(narrow, "member-list-360")
+
+
 def test_a_strangers_message_lands_in_requests_and_is_declined(live_server, new_page, garden):
     sam = new_page()
     log_in(sam, live_server, "sam")
@@ -106,8 +126,11 @@ def test_a_member_messages_the_team_and_a_moderator_answers(live_server, new_pag
 
     mona = new_page()
     log_in(mona, live_server, "mona")
-    mona.goto(f"{live_server}/g/garden")
-    mona.get_by_role("link", name="Team inbox").click()
+    team_link = mona.get_by_role("navigation", name="Main").get_by_role("link", name=re.compile(r"Team inboxes\s*1"))
+    expect(team_link).to_be_visible()
+    team_link.click()
+    shot(mona, "team-inboxes")
+    mona.get_by_role("link", name="Community Garden").click()
     mona.get_by_role("link", name="Alice Adams").click()
     mona.get_by_label("Answer").fill("Thanks for telling us, Alice. We will look into it.")
     mona.get_by_role("button", name="Send").click()

@@ -198,6 +198,17 @@ def test_hook_template_slot(app, client, member_client, scene, enabled):
     assert recorder.calls("template_slot")[-1]["context"] == {}
 
 
+def test_slot_member_actions_gives_each_member_and_the_whole_page(member_client, scene, enabled):
+    """Rendered once per member, each call with the same page list, so a plugin can answer for all at once."""
+    html = html_of(member_client, "/g/allotment/members")
+    calls = [c["context"] for c in recorder.calls("template_slot") if c["name"] == "member_actions"]
+    page = calls[0]["members"]
+    assert len(page) >= 2
+    assert [c["membership"].user_id for c in calls] == [m.user_id for m in page]
+    assert all(c["members"] is page and c["group"].slug == "allotment" for c in calls)
+    assert html.count("recorder in member_actions") == len(page)
+
+
 def test_unknown_slot_renders_empty_in_production(make_app):
     production = make_app(TESTING=False)
     with production.test_request_context("/"):

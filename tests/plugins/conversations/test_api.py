@@ -56,5 +56,19 @@ def test_team_inbox_through_the_api(people, client_for):
 def test_the_openapi_document_lists_the_conversation_paths(people, client):
     paths = client.get("/api/v1/openapi.json").json["paths"]
     for path in ("/api/v1/conversations", "/api/v1/conversations/{conversation_id}",
-                 "/api/v1/conversations/{conversation_id}/messages", "/api/v1/groups/{slug}/team-inbox"):
+                 "/api/v1/conversations/{conversation_id}/messages", "/api/v1/groups/{slug}/team-inbox",
+                 "/api/v1/conversations/counts"):
         assert path in paths
+
+
+def test_the_header_counts_through_the_api(people, client_for):
+    client_for(people.alice).post("/api/v1/groups/garden/team", json={"body": "help"})
+    client_for(people.stranger).post("/api/v1/conversations", json={"recipients": ["mod"], "body": "hi"})
+    counts = client_for(people.moderator).get("/api/v1/conversations/counts")
+    assert counts.status_code == 200
+    assert counts.json == {"unread": 0, "requests": 1, "team_open": 1, "capped_at": 100}
+    assert client_for(people.bob).get("/api/v1/conversations/counts").json["team_open"] == 0
+
+
+def test_the_counts_need_a_login(people, client):
+    assert client.get("/api/v1/conversations/counts").status_code == 401

@@ -1,12 +1,13 @@
 """Mail about new messages (one per conversation per interval, no text when asked) and retention."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
 
-from core.plugin_api import db, utcnow
-from plugins.conversations.mail import send_new_message_mail
+from core.plugin_api import db, utcnow, who_wants_email
+from plugins.conversations.mail import KIND, send_new_message_mail
 from plugins.conversations.models import Conversation, Participant, Preference
 from plugins.conversations.retention import delete_untouched
 
@@ -87,3 +88,48 @@ def test_writing_after_the_notice_keeps_the_conversation(people, client_for, plu
     delete_untouched()
     db.session.expire_all()
     assert db.session.get(Conversation, cid) is not None
+
+
+def _email_choices(client, **changes: bool) -> None:
+    """Save core's notification email settings with every kind on except those set to False."""
+    html = client.get("/notifications/settings").get_data(as_text=True)
+    kinds = set(re.findall(r'type="checkbox"[^>]*name="([\w.]+)"', html)) | set(
+        re.findall(r'name="([\w.]+)"[^>]*type="checkbox"', html))
+    assert KIND in kinds, "conversation mail is one of core's email choices"
+    data = {kind: "on" for kind in kinds if changes.get(kind, True)}
+    assert client.post("/notifications/settings", data=data).status_code == 302
+
+
+def test_conversation_mail_is_a_choice_on_cores_notification_settings(people, client_for):
+    html = client_for(people.bob).get("/notifications/settings").get_data(as_text=True)
+    assert "New private messages" in html
+
+
+def test_switching_it_off_in_notification_settings_stops_the_mail(people, client_for, outbox):
+    _email_choices(client_for(people.bob), **{KIND: False})
+    assert who_wants_email(KIND, [people.bob.id, people.carol.id]) == {people.carol.id}
+    _start(client_for, people.alice, "bob", "hello")
+    _start(client_for, people.alice, "carol", "hello")
+    assert send_new_message_mail() == 1
+    assert [m.to_addr for m in outbox()] == [people.carol.email]
+
+
+def test_switching_it_back_on_sends_mail_again(people, client_for, outbox):
+    bob = client_for(people.bob)
+    _email_choices(bob, **{KIND: False})
+    _email_choices(bob)
+    _start(client_for, people.alice, "bob", "hello")
+    assert send_new_message_mail() == 1
+
+
+def test_no_mail_to_an_unconfirmed_address(people, client_for, outbox):
+    people.bob.email_confirmed_at = None
+    db.session.commit()
+    _start(client_for, people.alice, "bob", "hello")
+    assert send_new_message_mail() == 0
+
+
+def test_the_message_settings_page_keeps_the_content_choice_and_points_to_notification_settings(people, client_for):
+    html = client_for(people.bob).get("/messages/settings").get_data(as_text=True)
+    assert 'name="email_content"' in html and 'name="email_enabled"' not in html
+    assert 'href="/notifications/settings"' in html

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+from marshmallow import ValidationError
 from sqlalchemy import select
 
 from core.plugin_api import db
@@ -101,11 +103,21 @@ def test_messaging_yourself_is_refused(people, send):
     assert "You cannot send a message to yourself." in response.get_data(as_text=True)
 
 
-def test_more_people_than_the_limit_is_refused(people, send, make_user, app):
-    app.config["CONVERSATIONS_MAX_PARTICIPANTS"] = 3
+def test_more_people_than_the_limit_is_refused(people, send, plugin_settings):
+    plugin_settings("conversations", {"max_participants": 3})
     response = send(people.alice, "bob, carol, owner", "too many")
     assert response.status_code == 422
     assert "at most 3 people" in response.get_data(as_text=True)
+
+
+def test_up_to_the_site_set_limit_is_accepted(people, send, plugin_settings):
+    plugin_settings("conversations", {"max_participants": 3})
+    assert send(people.alice, "bob, carol", "just right").status_code == 302
+
+
+def test_the_limit_itself_is_validated(plugin_settings):
+    with pytest.raises(ValidationError, match="max_participants"):
+        plugin_settings("conversations", {"max_participants": 1})
 
 
 def test_an_empty_message_is_refused_next_to_the_field(people, send):
