@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, current_app, has_request_context
+from flask import Flask, current_app, g, has_request_context
 
 from core.extensions import db
 
@@ -29,11 +29,15 @@ class SiteIdentity:
 
 
 def site_identity() -> SiteIdentity:
-    """The current identity (cached in requests; read afresh by jobs and commands)."""
+    """The current identity: cached across requests (see the module docstring); a job or a command
+    reads it once per app context, so a mail to 30 people costs one query, and a change is seen by
+    the next job."""
     from core.plugins import get_plugins
 
     if not has_request_context():
-        return load_identity()
+        if CACHE_KEY not in g:
+            setattr(g, CACHE_KEY, load_identity())
+        return getattr(g, CACHE_KEY)
     state = get_plugins().state
     cached = current_app.extensions.get(CACHE_KEY)
     if cached is not None and cached[0] is state:
@@ -80,6 +84,8 @@ def save_profile(*, skipped: bool = False, **fields: Any) -> None:
     row.setup_done_at = row.setup_done_at or utcnow()
     db.session.add(row)
     bump_version()
+    current_app.extensions.pop(CACHE_KEY, None)  # this worker sees it at once, others on the version
+    g.pop(CACHE_KEY, None)
 
 
 def first_run_setup(user: Any) -> str | None:
