@@ -5,6 +5,7 @@ Views turn a ``False`` for something the user may not even see into a 404.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask import g, has_request_context
@@ -166,6 +167,47 @@ def can_interact(actor: Any, target: Any, group: Group | None = None) -> bool:
     if actor.id == target.id:
         return True
     return get_plugins().call_policy("can_interact", actor=actor, target=target, group=group)
+
+
+def interaction_barriers(users: Iterable[Any], group: Group | None = None) -> set[tuple[int, int]]:
+    """Every ``(a, b)`` id pair among ``users`` where ``can_interact(a, b, group)`` says no, at once.
+
+    Plugins answering the ``interaction_barriers`` hook do it in one query each, so checking a
+    pool of hundreds of people costs a few queries instead of one per person. A plugin that
+    only implements ``can_interact`` (or whose bulk answer fails) is asked pair by pair, so the
+    result always equals asking ``can_interact`` for every ordered pair – only cheaper. (That
+    fallback makes n² calls: a plugin with ``can_interact`` should answer the bulk hook too.)
+    Anonymous entries are left out (they may interact with nobody: check them yourself)."""
+    people = {user.id: user for user in users if is_authenticated(user)}
+    if len(people) < 2:
+        return set()
+    plugins = get_plugins()
+    barriers: set[tuple[int, int]] = set()
+    answered = set()
+    for outcome in plugins.outcomes("interaction_barriers", group=group, user_ids=frozenset(people)):
+        if outcome.error is not None:
+            continue
+        answered.add(outcome.plugin_id)
+        barriers.update((a, b) for a, b in (outcome.result or ()) if a in people and b in people and a != b)
+    for plugin_id in plugins.runner.implementers("can_interact", group=group):
+        if plugin_id in answered:
+            continue
+        for a, actor in people.items():
+            for b, target in people.items():
+                if a != b and (a, b) not in barriers and not all(
+                        o.error is None and o.result is not False for o in plugins.outcomes(
+                            "can_interact", group=group, only=plugin_id, actor=actor, target=target)):
+                    barriers.add((a, b))
+    return barriers
+
+
+def announce_user_blocked(blocker: User, blocked: User) -> None:
+    """Event ``user_blocked``: tell every plugin that ``blocker`` just blocked ``blocked``.
+
+    For the plugin that keeps blocks, right after it stores a new one (flush first: listeners
+    check ``can_interact``); each listener writes in this transaction, in its own SAVEPOINT."""
+    db.session.flush()
+    get_plugins().call("user_blocked", blocker=blocker, blocked=blocked)
 
 
 def can_view_profile(viewer: Any, user: User) -> bool:

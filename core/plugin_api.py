@@ -38,6 +38,7 @@ from core.notifications.preferences import who_wants_email
 from core.notify import notify, notify_many
 from core.outbox import enqueue as enqueue_mail
 from core.permissions import (
+    announce_user_blocked,
     can_admin_group,
     can_change_role,
     can_interact,
@@ -46,6 +47,7 @@ from core.permissions import (
     can_view_group_content,
     can_view_profile,
     forget_membership,
+    interaction_barriers,
     is_active_member_account,
     is_authenticated,
     is_member,
@@ -144,7 +146,8 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "Permissions": ("is_authenticated", "is_site_admin", "is_active_member_account", "is_member", "membership",
                     "can_view_group_content", "can_moderate", "can_admin_group", "can_change_role",
                     "can_invite", "join_allowed", "remember_membership", "forget_membership"),
-    "Blocks and hiding": ("can_interact", "not_hidden", "is_hidden_from", "sees_everyone_in", "can_view_profile"),
+    "Blocks and hiding": ("can_interact", "interaction_barriers", "announce_user_blocked", "not_hidden",
+                          "is_hidden_from", "sees_everyone_in", "can_view_profile"),
     "Acting on members": ("end_membership", "suspend_account", "unsuspend_account"),
     "Notifications and mail": ("notify", "notify_many", "who_wants_email", "render_email", "RenderedEmail",
                                "enqueue_mail", "send_mail_now", "MailRefused"),

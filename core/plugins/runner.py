@@ -157,6 +157,10 @@ class HookRunner:
             elif pid in site_enabled and (group is None or plugins.is_enabled(pid, group)):
                 yield impl
 
+    def implementers(self, name: str, /, *, group: Any = None) -> list[str]:
+        """Ids of the plugins a call of ``name`` would reach now (for ``group``), in call order."""
+        return [impl.plugin_id for impl in self._selected(self.hook(name), group, None)]
+
     # --- calling ----------------------------------------------------------------------------
 
     def outcomes(self, name: str, /, *, group: Any = None, only: str | None = None, **kwargs: Any) -> list[Outcome]:

@@ -15,7 +15,7 @@ takes the group from the ``group``, ``membership``, ``post`` or ``comment`` argu
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -463,6 +463,32 @@ def can_join_group(user: User, group: Group) -> bool | None:
 
 
 @hookspec
+@contract("policy", on_error="deny")
+def interaction_barriers(user_ids: frozenset[int], group: Group | None) -> Iterable[tuple[int, int]] | None:
+    """Called when many people are checked against each other at once – through
+    ``interaction_barriers`` (e.g. every mentor of a mentorship pool against every mentee) –
+    instead of ``can_interact`` once per pair.
+
+    Arguments: ``user_ids`` – the ids of the people concerned; ``group`` – the ``Group`` it
+    happens in, or None. A group-scope plugin is only asked about groups that switched it on.
+    Return: ``(a, b)`` id pairs, both from ``user_ids``, where ``a`` may not interact with ``b``
+    – exactly the pairs your ``can_interact`` would answer ``False`` for (actor ``a``, target
+    ``b``), all at once and in one query; None or nothing for none. A plugin that implements
+    ``can_interact`` but not this hook is asked pair by pair instead, and so is one whose
+    implementation fails (its per-pair answers fail closed as usual): the bulk answer is never
+    laxer than ``can_interact``, only cheaper.
+
+    Example::
+
+        @hookimpl
+        def interaction_barriers(user_ids):
+            rows = db.session.execute(select(Block.blocker_id, Block.blocked_id).where(
+                Block.blocker_id.in_(user_ids), Block.blocked_id.in_(user_ids)))
+            return [pair for a, b in rows for pair in ((a, b), (b, a))]  # a block works both ways
+    """
+
+
+@hookspec
 @contract("policy")
 def hidden_user_ids(viewer: User) -> Select | None:
     """Called while building queries of people's content (feeds, comments, member lists, counts).
@@ -627,6 +653,29 @@ def comment_created(comment: Comment, group: Group) -> None:
         @hookimpl
         def comment_created(comment):
             index_for_search(comment)
+    """
+
+
+@hookspec
+@contract("events", savepoint=True)
+def user_blocked(blocker: User, blocked: User) -> None:
+    """Called when one person blocks another, inside the same transaction – announced by the
+    plugin that keeps blocks (reporting) through ``announce_user_blocked``, once per new block
+    (blocking again announces nothing). The block row is already flushed, so ``can_interact``
+    between the two already says no.
+
+    Arguments: ``blocker`` – the ``User`` who blocked; ``blocked`` – the ``User`` blocked.
+    Return: nothing. End or close what the two share (a private space, a pending invitation)
+    in ``db.session``; it is committed with the block, never commit yourself. Your
+    implementation runs in its own SAVEPOINT: if it fails, only its writes are undone and the
+    block still lands. Never tell ``blocked`` who blocked them, nor that anyone did.
+
+    Example::
+
+        @hookimpl
+        def user_blocked(blocker, blocked):
+            for chat in shared_chats(blocker.id, blocked.id):
+                chat.closed_at = utcnow()
     """
 
 

@@ -4,8 +4,9 @@ A group-scope plugin built only on ``core.plugin_api``: group admins start progr
 templates (``programme_templates/``, or a partner's uploaded file), members sign up as mentor
 or mentee, admins pair them by hand or from the matching engine's explained suggestions
 (``plugins.mentorship.matching``), and each pair works through weekly steps in a space only
-the two of them can open. Blocks reach it through ``can_interact``; help through
-``support_resources``.
+the two of them can open. Blocks reach it through ``can_interact`` (one pair),
+``interaction_barriers`` (a whole pool) and ``user_blocked`` (a new block ends the pair at
+once); help through ``support_resources``.
 """
 
 from __future__ import annotations
@@ -67,6 +68,14 @@ def content_types():
 
 
 @hookimpl
+def user_blocked(blocker, blocked):
+    """A block made anywhere (a profile, a post, the API) ends the two's pairs in the same request."""
+    from plugins.mentorship.pairing import end_for_block
+
+    end_for_block(blocker, blocked)
+
+
+@hookimpl
 def export_user_data(user):
     from plugins.mentorship.privacy import export
 
@@ -96,6 +105,24 @@ def register_jobs(app):
         Job(jobs.REMINDER_JOB, jobs.send_reminders, schedule=crontab(minute="17")),
         Job(jobs.RETENTION_JOB, jobs.delete_old_posts, schedule=crontab(hour="3", minute="41")),
     ]
+
+
+@hookimpl
+def seed_demo(app):
+    """``flask seed`` with mentorship on: a running demo programme in the demo group, once."""
+    from plugins.mentorship.seed import seed_demo_programme
+
+    seed_demo_programme()
+
+
+@hookimpl
+def plugin_enabled(plugin_id, group):
+    """Switched on for the demo group after seeding (``flask plugins enable mentorship --group
+    neighbours``, as the developers' guide does): the same demo programme, once. Elsewhere nothing."""
+    from plugins.mentorship.seed import DEMO_GROUP, seed_demo_programme
+
+    if group is not None and group.slug == DEMO_GROUP:
+        seed_demo_programme()
 
 
 @hookimpl

@@ -11,12 +11,15 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_smorest import Blueprint, abort
 
-from core.plugin_api import db, group_or_404, not_found, require_user
+from core.plugin_api import User, can_interact, db, group_or_404, not_found, require_user, utcnow
 from plugins.mentorship import pair_space, pairing, programmes, signups
 from plugins.mentorship import requests as member_requests
 from plugins.mentorship.access import can_manage
 from plugins.mentorship.api_schemas import (
+    MentorOut,
     PairOut,
+    PoolQuery,
+    PoolSignupOut,
     PostCreateSchema,
     PostOut,
     ProgrammeCreateSchema,
@@ -26,12 +29,22 @@ from plugins.mentorship.api_schemas import (
     StateSchema,
     SuggestionsOut,
     TemplateOut,
+    TemplateUploadSchema,
+    TopicQuery,
 )
 from plugins.mentorship.errors import MentorshipError
 from plugins.mentorship.explanations import factor_text, reason_text
 from plugins.mentorship.models import Programme
-from plugins.mentorship.schemas import BodySchema, PairSchema, ProgrammeSignupSchema, RequestSchema
-from plugins.mentorship.template_files import shipped_for
+from plugins.mentorship.schemas import (
+    BodySchema,
+    EndSchema,
+    FitSchema,
+    PairSchema,
+    ProgrammeEditSchema,
+    ProgrammeSignupSchema,
+    RequestSchema,
+)
+from plugins.mentorship.template_files import TemplateError, parse_template, shipped_for
 
 blp = Blueprint(
     "mentorship_api",
@@ -100,11 +113,58 @@ def create_programme(data, slug: str):
     return programme
 
 
+@blp.route("/programmes/upload", methods=["POST"])
+@blp.arguments(TemplateUploadSchema, location="files")
+@blp.response(201, ProgrammeOut)
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+def upload_programme(files, slug: str):
+    """Create a draft programme from a partner organisation's template file (group admins).
+
+    A malformed file is refused with 422: ``errors.files.file`` holds the sentence, and
+    ``errors.template`` the ``file``, ``line``, ``field`` (e.g. ``steps[2].title``) and
+    ``problem``, each as a one-item list like every error message of the API.
+    """
+    user = require_user()
+    context = group_or_404(slug)
+    if not can_manage(user, context.group):
+        not_found()
+    upload = files["file"]
+    try:
+        template = parse_template(upload.read(), upload.filename or "template.yaml")
+    except TemplateError as err:
+        abort(
+            422,
+            message=str(err),
+            errors={
+                "files": {"file": [str(err)]},
+                "template": {"file": err.file, "line": err.line, "field": err.field, "problem": err.problem},
+            },
+        )
+    programme = programmes.create_from_template(context.group, user, template)
+    db.session.commit()
+    return programme
+
+
 @blp.route("/programmes/<int:programme_id>")
 @blp.response(200, ProgrammeOut)
 @blp.alt_response(404, response="NOT_FOUND")
 def get_programme(slug: str, programme_id: int):
     return _programme(slug, programme_id)[1]
+
+
+@blp.route("/programmes/<int:programme_id>", methods=["PUT"])
+@blp.arguments(ProgrammeEditSchema)
+@blp.response(200, ProgrammeOut)
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+def edit_programme(data, slug: str, programme_id: int):
+    """Replace the programme's copy (name, description, steps, questions, topics, partner, ways to
+    pair) without touching its template; the number of steps is the duration (group admins)."""
+    _context, programme = _programme(slug, programme_id, manage=True)
+    programmes.update_copy(programme, data)
+    db.session.commit()
+    return programme
 
 
 @blp.route("/programmes/<int:programme_id>/state", methods=["POST"])
@@ -121,6 +181,40 @@ def change_state(data, slug: str, programme_id: int):
         _refuse(err)
     db.session.commit()
     return programme
+
+
+@blp.route("/programmes/<int:programme_id>/signups")
+@blp.arguments(PoolQuery, location="query")
+@blp.response(200, PoolSignupOut(many=True))
+@blp.alt_response(404, response="NOT_FOUND")
+def list_signups(query, slug: str, programme_id: int):
+    """Group admins: the pool to pair by hand, filtered by ``role``, ``topic`` and ``language``;
+    everyone else: their own sign-ups in the programme."""
+    context, programme = _programme(slug, programme_id)
+    user = require_user()
+    pool = pairing.load_pool(programme)
+    admin = can_manage(user, context.group)
+
+    def free(signup) -> int:
+        if signup.role == "mentor":
+            return pool.remaining(signup)
+        return 0 if signup.user_id in pool.paired_mentees else 1
+
+    def out(signup) -> dict[str, Any]:
+        shown = ("id", "user_id", "role", "goals", "topics", "languages", "preferred_languages", "time_zone",
+                 "availability", "capacity", "priority")
+        return {**{name: getattr(signup, name) for name in shown},
+                "display_name": pool.users[signup.user_id].display_name, "free_places": free(signup)}
+
+    return [
+        out(s)
+        for s in (*pool.mentors, *pool.mentees)
+        if s.user_id in pool.users
+        and (admin or s.user_id == user.id)
+        and (query["role"] is None or s.role == query["role"])
+        and (not query["topic"] or query["topic"] in s.topics)
+        and (not query["language"] or query["language"] in s.languages)
+    ]
 
 
 @blp.route("/programmes/<int:programme_id>/signups/<any(mentor, mentee):role>", methods=["PUT"])
@@ -188,6 +282,17 @@ def get_suggestions(slug: str, programme_id: int):
     }
 
 
+@blp.route("/programmes/<int:programme_id>/suggestions/reject", methods=["POST"])
+@blp.arguments(PairSchema)
+@blp.response(204)
+@blp.alt_response(404, response="NOT_FOUND")
+def reject_suggestion(data, slug: str, programme_id: int):
+    """Reject a suggested pair: it is never suggested again in this programme (group admins)."""
+    _context, programme = _programme(slug, programme_id, manage=True)
+    pairing.reject_suggestion(programme, data["mentor_id"], data["mentee_id"])
+    db.session.commit()
+
+
 @blp.route("/programmes/<int:programme_id>/pairs", methods=["POST"])
 @blp.arguments(PairSchema)
 @blp.response(201, PairOut)
@@ -202,6 +307,58 @@ def create_pair(data, slug: str, programme_id: int):
         _refuse(err)
     db.session.commit()
     return _pair_out(pair, programme)
+
+
+@blp.route("/programmes/<int:programme_id>/mentors")
+@blp.arguments(TopicQuery, location="query")
+@blp.response(200, MentorOut(many=True))
+@blp.alt_response(404, response="NOT_FOUND")
+def list_mentors(query, slug: str, programme_id: int):
+    """Mentors with a free place, optionally on one ``topic`` (signed-up mentees, where members ask)."""
+    _context, programme = _programme(slug, programme_id)
+    user = require_user()
+    if not programme.member_requests or signups.find(programme.id, user.id, "mentee") is None:
+        not_found()
+    pool = pairing.load_pool(programme)
+    return [
+        {
+            "user_id": s.user_id,
+            "display_name": pool.users[s.user_id].display_name,
+            "goals": s.goals,
+            "topics": s.topics,
+            "languages": s.languages,
+            "free_places": pool.remaining(s),
+        }
+        for s in pool.mentors
+        if s.user_id != user.id
+        and pool.remaining(s) > 0
+        and (not query["topic"] or query["topic"] in s.topics)
+        and can_interact(user, pool.users[s.user_id])
+    ]
+
+
+@blp.route("/programmes/<int:programme_id>/requests")
+@blp.response(200, RequestOut(many=True))
+@blp.alt_response(404, response="NOT_FOUND")
+def list_requests(slug: str, programme_id: int):
+    """Your requests in the programme: those you sent as a mentee, and those waiting for you as a mentor."""
+    from plugins.mentorship.models import MatchRequest
+
+    _context, programme = _programme(slug, programme_id)
+    user = require_user()
+    return list(
+        db.session.scalars(
+            db.select(MatchRequest)
+            .where(
+                MatchRequest.programme_id == programme.id,
+                db.or_(
+                    MatchRequest.mentee_id == user.id,
+                    db.and_(MatchRequest.mentor_id == user.id, MatchRequest.status == "pending"),
+                ),
+            )
+            .order_by(MatchRequest.id)
+        )
+    )
 
 
 @blp.route("/programmes/<int:programme_id>/requests", methods=["POST"])
@@ -255,9 +412,12 @@ def _view(slug: str, pair_id: int) -> pair_space.PairView:
     return pair_space.view_of(user, *found)
 
 
-def _pair_out(pair, programme) -> dict[str, Any]:
+def _pair_out(pair, programme, viewer_id: int | None = None) -> dict[str, Any]:
+    """The pair as its ``viewer`` sees it: their own fit answer and feedback, the other's feedback."""
     index = min(pair.steps_done, len(programme.steps) - 1)
     done = pair.steps_done >= len(programme.steps)
+    role = pair.role_of(viewer_id)
+    mine, theirs = ("mentor", "mentee") if role == "mentor" else ("mentee", "mentor")
     return {
         "id": pair.id,
         "programme_id": pair.programme_id,
@@ -268,7 +428,47 @@ def _pair_out(pair, programme) -> dict[str, Any]:
         "steps_done": pair.steps_done,
         "current_step": None if done else programme.steps[index],
         "started_at": pair.started_at,
+        "ended_at": pair.ended_at,
+        "fit_check_open": role is not None
+        and pair.status == "active"
+        and utcnow() - pair.started_at >= pair_space.FIT_CHECK_AFTER,
+        "my_fit": getattr(pair, f"fit_{mine}") if role else None,
+        "my_feedback": getattr(pair, f"feedback_{mine}") if role else "",
+        "their_feedback": getattr(pair, f"feedback_{theirs}") if role else "",
     }
+
+
+def _view_out(view: pair_space.PairView) -> dict[str, Any]:
+    out = _pair_out(view.pair, view.programme, view.pair.other_id(view.other.id))
+    if view.blocked:
+        out["their_feedback"] = ""
+    return out
+
+
+@blp.route("/pairs")
+@blp.response(200, PairOut(many=True))
+def list_pairs(slug: str):
+    """Your pairings in this group, newest first: active, completed and ended (nobody else's)."""
+    from plugins.mentorship.models import Pair
+
+    user = require_user()
+    context = group_or_404(slug)
+    rows = db.session.execute(
+        db.select(Pair, Programme)
+        .join(Programme, Programme.id == Pair.programme_id)
+        .where(Programme.group_id == context.group.id, db.or_(Pair.mentor_id == user.id, Pair.mentee_id == user.id))
+        .order_by(Pair.id.desc())
+    ).all()
+    ids = {pair.other_id(user.id) for pair, _programme in rows}
+    others = {u.id: u for u in db.session.scalars(db.select(User).where(User.id.in_(ids)))} if ids else {}
+    found = []
+    for pair, programme in rows:
+        out = _pair_out(pair, programme, user.id)
+        other = others.get(pair.other_id(user.id))
+        if other is None or not can_interact(user, other):
+            out["their_feedback"] = ""  # nothing crosses a block
+        found.append(out)
+    return found
 
 
 @blp.route("/pairs/<int:pair_id>")
@@ -277,7 +477,7 @@ def _pair_out(pair, programme) -> dict[str, Any]:
 def get_pair(slug: str, pair_id: int):
     """The pair and its current step (its two people only)."""
     view = _view(slug, pair_id)
-    return _pair_out(view.pair, view.programme)
+    return _view_out(view)
 
 
 @blp.route("/pairs/<int:pair_id>/posts")
@@ -316,7 +516,7 @@ def step_done(slug: str, pair_id: int):
     except MentorshipError as err:
         _refuse(err)
     db.session.commit()
-    return _pair_out(view.pair, view.programme)
+    return _view_out(view)
 
 
 @blp.route("/pairs/<int:pair_id>/notes")
@@ -375,4 +575,42 @@ def end(slug: str, pair_id: int):
     except MentorshipError as err:
         _refuse(err)
     db.session.commit()
-    return _pair_out(view.pair, view.programme)
+    return _view_out(view)
+
+
+@blp.route("/pairs/<int:pair_id>/fit", methods=["POST"])
+@blp.arguments(FitSchema)
+@blp.response(200, PairOut)
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(409, response="CONFLICT")
+def fit_check(data, slug: str, pair_id: int):
+    """Answer the fit check (after the second week): ``good_fit``, ``still_deciding`` or ``not_a_good_fit``.
+
+    "Not a good fit" ends the pair kindly and offers both a rematch with priority; the other
+    person is told it ended after the fit check, never who answered what."""
+    view = _view(slug, pair_id)
+    try:
+        pair_space.record_fit(view, data["answer"])
+        if data["answer"] == "not_a_good_fit":
+            pairing.end_pair(view.pair, group_or_404(slug).group, by=require_user(), reason="not_a_good_fit")
+    except MentorshipError as err:
+        _refuse(err)
+    db.session.commit()
+    return _view_out(view)
+
+
+@blp.route("/pairs/<int:pair_id>/feedback", methods=["POST"])
+@blp.arguments(EndSchema)
+@blp.response(200, PairOut)
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(409, response="CONFLICT")
+def feedback(data, slug: str, pair_id: int):
+    """Leave a few words for the other person once the pair has ended (completed or ended early),
+    and say whether to keep the pair's posts after the programme (both must agree)."""
+    view = _view(slug, pair_id)
+    try:
+        pair_space.record_end_feedback(view, data["feedback"], data["keep_posts"])
+    except MentorshipError as err:
+        _refuse(err)
+    db.session.commit()
+    return _view_out(view)

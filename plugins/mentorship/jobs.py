@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from core.plugin_api import Group, User, can_interact, db, get_settings, is_plugin_enabled, notify_many, utcnow
+from core.plugin_api import (
+    Group,
+    User,
+    db,
+    get_settings,
+    interaction_barriers,
+    is_plugin_enabled,
+    notify_many,
+    utcnow,
+)
 from plugins.mentorship.links import path_for
 from plugins.mentorship.models import Pair, PairNote, PairPost, Programme
 from plugins.mentorship.notices import REMINDER
@@ -74,25 +83,28 @@ def send_reminders(now: datetime | None = None) -> int:
 
 
 def end_blocked_pairs() -> int:
-    """End every active pair whose two people no longer may interact (a block made elsewhere).
+    """End every active pair whose two people no longer may interact; the safety net.
 
-    The pair's own "block" button ends it at once; a block made from a profile or a post closes
-    the pair space at once too (it shows as ended and takes nothing more), and this makes it
-    final, with the same no-fault rematch.
+    A new block ends the pair at once (hook ``user_blocked``); this catches what that could not
+    – a block made while this plugin was off, a policy plugin other than blocks saying no –
+    with the same no-fault rematch, both told neutrally. One ``interaction_barriers`` call for
+    every active pair's people, not a check per pair.
     """
     from plugins.mentorship.pairing import end_pair
 
-    ended = 0
     rows = db.session.execute(
         db.select(Pair, Group)
         .join(Programme, Programme.id == Pair.programme_id)
         .join(Group, Group.id == Programme.group_id)
         .where(Pair.status == "active")
     ).all()
+    ids = {pair.mentor_id for pair, _group in rows} | {pair.mentee_id for pair, _group in rows}
+    people = list(db.session.scalars(db.select(User).where(User.id.in_(ids)))) if ids else []
+    barriers = interaction_barriers(people)
+    ended = 0
     for pair, group in rows:
-        mentor, mentee = db.session.get(User, pair.mentor_id), db.session.get(User, pair.mentee_id)
-        if not (can_interact(mentor, mentee) and can_interact(mentee, mentor)):
-            end_pair(pair, group, by=None, reason="blocked", notify_other=False)
+        if (pair.mentor_id, pair.mentee_id) in barriers or (pair.mentee_id, pair.mentor_id) in barriers:
+            end_pair(pair, group, by=None, reason="blocked")
             ended += 1
     db.session.commit()
     return ended

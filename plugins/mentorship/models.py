@@ -75,6 +75,8 @@ class Signup(db.Model):
     goals: Mapped[str] = mapped_column(Text, nullable=False, default="")
     topics: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
     languages: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
+    # stated preference: languages they would rather talk in (a subset of ``languages``); scored, never required
+    preferred_languages: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
     time_zone: Mapped[str] = mapped_column(String(64), nullable=False)
     availability: Mapped[list[list[int]]] = mapped_column(JSON, nullable=False, default=list)
     answers: Mapped[dict[str, str]] = mapped_column(JSON, nullable=False, default=dict)

@@ -133,7 +133,10 @@ def notes_of(view: PairView) -> list[PairNote]:
 
 
 def record_fit(view: PairView, answer: str) -> None:
+    """The fit check opens after the second week; an answer may change while the pair is open."""
     require_open(view)
+    if utcnow() - view.pair.started_at < FIT_CHECK_AFTER:
+        raise MentorshipError(_("The fit check opens after your second week together."), field="answer", status=409)
     if view.role == "mentor":
         view.pair.fit_mentor = answer
     else:
@@ -141,8 +144,11 @@ def record_fit(view: PairView, answer: str) -> None:
 
 
 def record_end_feedback(view: PairView, feedback: str, keep_posts: bool) -> None:
+    """Each person's words for the other once the pair has ended; none across a block."""
     if view.pair.status == "active":
         raise MentorshipError(_("Feedback is left once the pairing has ended."), status=409)
+    if view.blocked:
+        raise MentorshipError(_("Feedback can no longer be left for this pairing."), status=409)
     if view.role == "mentor":
         view.pair.feedback_mentor, view.pair.keep_mentor = feedback, keep_posts
     else:

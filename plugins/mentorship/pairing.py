@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from flask_babel import gettext as _
 
-from core.plugin_api import Group, User, can_interact, db, is_member, notify_many, utcnow
+from core.plugin_api import Group, User, can_interact, db, interaction_barriers, is_member, notify_many, utcnow
+from plugins.mentorship import suggestion_cache
 from plugins.mentorship.errors import MentorshipError
 from plugins.mentorship.links import path_for
-from plugins.mentorship.matching import MatchResult, Mentee, Mentor, explain_pair, suggest_matches
+from plugins.mentorship.matching import MatchResult, Mentee, Mentor, Preferences, explain_pair, suggest_matches
+from plugins.mentorship.matching.availability import week_monday
 from plugins.mentorship.models import Exclusion, Pair, Programme, Signup
 from plugins.mentorship.signups import is_adult
 
@@ -74,6 +75,7 @@ def _mentor(signup: Signup, capacity: int) -> Mentor:
         languages=signup.languages,
         time_zone=signup.time_zone,
         availability=[tuple(slot) for slot in signup.availability],
+        preferences=Preferences(languages=signup.preferred_languages or ()),
         capacity=capacity,
     )
 
@@ -85,6 +87,7 @@ def _mentee(signup: Signup) -> Mentee:
         languages=signup.languages,
         time_zone=signup.time_zone,
         availability=[tuple(slot) for slot in signup.availability],
+        preferences=Preferences(languages=signup.preferred_languages or ()),
     )
 
 
@@ -93,16 +96,29 @@ def reference_week(programme: Programme) -> date:
 
 
 def suggestions(programme: Programme, pool: Pool) -> MatchResult:
-    """The engine's optimal suggestions for everyone still unpaired; blocks and bad fits excluded."""
+    """The engine's optimal suggestions for everyone still unpaired; blocks and bad fits excluded.
+
+    Blocks come from ``interaction_barriers`` (one query for the whole pool, whatever its size);
+    the result is remembered while the engine's input stays the same (``suggestion_cache``).
+    """
     mentors = [_mentor(s, pool.remaining(s)) for s in pool.mentors if pool.remaining(s) > 0 and s.user_id in pool.users]
     mentees = [_mentee(s) for s in pool.mentees if s.user_id not in pool.paired_mentees and s.user_id in pool.users]
+    mentor_ids, mentee_ids = {m.id for m in mentors}, {m.id for m in mentees}
     forbidden = set(pool.ruled_out)
-    for mentor in mentors:
-        for mentee in mentees:
-            if mentor.id != mentee.id and not can_interact(pool.users[mentor.id], pool.users[mentee.id]):
-                forbidden.add((mentor.id, mentee.id))
-    priority = {s.user_id for s in pool.mentees if s.priority}
-    return suggest_matches(mentors, mentees, week=reference_week(programme), forbidden=forbidden, priority=priority)
+    for a, b in interaction_barriers([pool.users[i] for i in mentor_ids | mentee_ids]):
+        if a in mentor_ids and b in mentee_ids:
+            forbidden.add((a, b))
+        if b in mentor_ids and a in mentee_ids:
+            forbidden.add((b, a))
+    forbidden = {(a, b) for a, b in forbidden if a in mentor_ids and b in mentee_ids}
+    priority = {s.user_id for s in pool.mentees if s.priority and s.user_id in mentee_ids}
+    week = week_monday(reference_week(programme))
+    key = suggestion_cache.fingerprint(mentors, mentees, week=week, forbidden=forbidden, priority=priority)
+    return suggestion_cache.remembered(
+        programme.id,
+        key,
+        lambda: suggest_matches(mentors, mentees, week=week, forbidden=forbidden, priority=priority),
+    )
 
 
 def explain(programme: Programme, mentor: Signup, mentee: Signup):
@@ -180,28 +196,32 @@ def make_pair(programme: Programme, group: Group, mentor_id: int, mentee_id: int
 
 
 def end_pair(pair: Pair, group: Group, *, by: User | None, reason: str, notify_other: bool = True) -> None:
-    """End an active pair early; the other person is told kindly (never why, for a block)."""
+    """End an active pair early; the other person is told kindly, never why nor (for a block) by whom.
+
+    ``by`` None (a safety-net job): both are told. A block sends the same neutral notice as an
+    erased account does – "ended, you will be matched again first" – so it reveals nothing.
+    """
     if pair.status != "active":
         raise MentorshipError(_("This pairing has already ended."), status=409)
     pair.status = "ended"
     pair.end_reason = reason
     pair.ended_at = utcnow()
-    if reason in ("not_a_good_fit", "blocked", "account_erased"):
+    rematch = reason in ("not_a_good_fit", "blocked", "account_erased")
+    if rematch:
         offer_rematch(pair, by)
-    if notify_other and by is not None:
-        other = db.session.get(User, pair.other_id(by.id))
-        if other is not None:
-            notify_many(
-                [other],
-                PAIR_ENDED,
-                group=group,
-                bypass_policy=True,
-                url=path_for("mentorship.programme_page", slug=group.slug, programme_id=pair.programme_id),
-                data={
-                    "reason": "fit" if reason == "not_a_good_fit" else "ended",
-                    "rematch": reason in ("not_a_good_fit", "blocked", "account_erased"),
-                },
-            )
+    if not notify_other:
+        return
+    ids = [pair.mentor_id, pair.mentee_id] if by is None else [pair.other_id(by.id)]
+    told = list(db.session.scalars(db.select(User).where(User.id.in_(ids))))
+    if told:
+        notify_many(
+            told,
+            PAIR_ENDED,
+            group=group,
+            bypass_policy=True,
+            url=path_for("mentorship.programme_page", slug=group.slug, programme_id=pair.programme_id),
+            data={"reason": "fit" if reason == "not_a_good_fit" else "ended", "rematch": rematch},
+        )
 
 
 def offer_rematch(pair: Pair, by: User | None) -> None:
@@ -251,8 +271,15 @@ def programme_group(pair: Pair) -> tuple[Programme, Group]:
     return programme, db.session.get(Group, programme.group_id)
 
 
-def end_for_block(blocker: Any, blocked_id: int) -> None:
-    """A block ends every active pair of the two at once and offers a no-fault rematch."""
-    for pair in pairs_between(blocker.id, blocked_id):
+def end_for_block(blocker: User, blocked: User) -> int:
+    """A block ends every active pair of the two at once (hook ``user_blocked``); returns how many.
+
+    Same transaction as the block; the blocked person gets the neutral "ended" notice with a
+    no-fault rematch, and the two are ruled out of each other's suggestions by the block itself.
+    """
+    ended = 0
+    for pair in pairs_between(blocker.id, blocked.id):
         _programme, group = programme_group(pair)
         end_pair(pair, group, by=blocker, reason="blocked")
+        ended += 1
+    return ended

@@ -31,6 +31,7 @@ def export(user: User) -> dict[str, Any]:
                 "goals": s.goals,
                 "topics": s.topics,
                 "languages": s.languages,
+                "preferred_languages": s.preferred_languages,
                 "time_zone": s.time_zone,
                 "availability": s.availability,
                 "answers": s.answers,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, ValidationError, fields, validate, validates
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from core.plugin_api import MAX_ID
 
@@ -60,6 +60,9 @@ class ProgrammeSignupSchema(Schema):
         error_messages=REQUIRED,
         validate=validate.Length(min=1, error=_l("Choose at least one language.")),
     )
+    preferred_languages = fields.List(
+        fields.String(validate=validate.OneOf(list(LANGUAGES), error=_l("Unknown language."))), load_default=list
+    )
     time_zone = Trimmed(required=True, error_messages=REQUIRED)
     availability = fields.List(fields.String(), load_default=list)
     capacity = fields.Integer(
@@ -67,6 +70,13 @@ class ProgrammeSignupSchema(Schema):
         validate=validate.Range(min=1, max=CAPACITY_MAX, error=_l("Choose a number from {min} to {max}.")),
     )
     answers = fields.List(Trimmed(validate=_length(0, 1000)), load_default=list)
+
+    @validates_schema
+    def _preferred_among_spoken(self, data: dict, **kwargs) -> None:
+        if set(data.get("preferred_languages") or ()) - set(data.get("languages") or ()):
+            raise ValidationError(
+                _l("Choose preferred languages among the languages you can talk in."), field_name="preferred_languages"
+            )
 
     @validates("time_zone")
     def _known_zone(self, value: str, **kwargs) -> None:
@@ -136,6 +146,44 @@ class ProgrammeSchema(Schema):
     partner_description = Trimmed(load_default="", validate=_length(0, 2000))
     admin_matching = fields.Boolean(load_default=False)
     member_requests = fields.Boolean(load_default=False)
+
+
+class StepSchema(Schema):
+    """One week of a programme, as the JSON API takes it."""
+
+    title = Trimmed(required=True, error_messages=REQUIRED, validate=_length(1, 120))
+    prompt = Trimmed(load_default="", validate=_length(0, 2000))
+    activity = Trimmed(load_default="", validate=_length(0, 2000))
+    check_in = Trimmed(load_default="", validate=_length(0, 500))
+
+
+class ProgrammeEditSchema(Schema):
+    """The programme's whole editable copy for the JSON API (the edit page's fields, as JSON)."""
+
+    name = Trimmed(required=True, error_messages=REQUIRED, validate=_length(1, 120))
+    description = Trimmed(required=True, error_messages=REQUIRED, validate=_length(1, 4000))
+    steps = fields.List(
+        fields.Nested(StepSchema),
+        required=True,
+        error_messages=REQUIRED,
+        validate=validate.Length(min=1, max=52, error=_l("A programme has from {min} to {max} weekly steps.")),
+    )
+    topics = fields.List(Trimmed(validate=_length(1, 60)), load_default=list, validate=validate.Length(max=50))
+    questions = fields.List(Trimmed(validate=_length(1, 300)), load_default=list, validate=validate.Length(max=10))
+    partner_name = Trimmed(load_default="", validate=_length(0, 120))
+    partner_url = Trimmed(load_default="", validate=_length(0, 300))
+    partner_description = Trimmed(load_default="", validate=_length(0, 2000))
+    admin_matching = fields.Boolean(load_default=True)
+    member_requests = fields.Boolean(load_default=False)
+
+    @validates("partner_url")
+    def _web_address(self, value: str, **kwargs) -> None:
+        ProgrammeSchema._web_address(self, value)
+
+    @validates_schema
+    def _a_way_to_pair(self, data: dict, **kwargs) -> None:
+        if not (data.get("admin_matching") or data.get("member_requests")):
+            raise ValidationError(_l("Choose at least one way to pair people."), field_name="admin_matching")
 
 
 def programme_data(raw: dict) -> tuple[dict | None, dict]:

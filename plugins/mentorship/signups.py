@@ -44,6 +44,7 @@ def apply(signup: Signup, data: dict[str, Any], role: str) -> None:
     signup.goals = data["goals"]
     signup.topics = sorted(set(data["topics"]))
     signup.languages = sorted(set(data["languages"]))
+    signup.preferred_languages = sorted(set(data.get("preferred_languages") or ()) & set(signup.languages))
     signup.time_zone = data["time_zone"]
     signup.availability = availability_slots(data["availability"])
     signup.answers = {str(index): answer for index, answer in enumerate(data.get("answers") or []) if answer}

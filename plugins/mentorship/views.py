@@ -215,6 +215,7 @@ def _signup_values(signup: Signup) -> dict:
         "goals": signup.goals,
         "topics": signup.topics,
         "languages": signup.languages,
+        "preferred_languages": signup.preferred_languages,
         "time_zone": signup.time_zone,
         "availability": availability_choices(signup.availability),
         "capacity": signup.capacity,
@@ -503,7 +504,7 @@ def end_and_block(slug: str, pair_id: int):
     """End the pairing at once, then confirm the block with the reporting plugin's form."""
     context, view = _pair_or_404(slug, pair_id)
     if view.pair.status == "active":
-        pairing.end_pair(view.pair, context.group, by=current_user, reason="blocked", notify_other=False)
+        pairing.end_pair(view.pair, context.group, by=current_user, reason="blocked")
         db.session.commit()
     if not is_plugin_enabled("reporting"):
         return redirect(url_for("mentorship.pair_page", slug=slug, pair_id=pair_id))

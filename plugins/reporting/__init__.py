@@ -94,6 +94,14 @@ def can_interact(actor, target):
 
 
 @hookimpl
+def interaction_barriers(user_ids):
+    """Blocks among many people in one query (a mentorship pool), the same answer as ``can_interact``."""
+    from plugins.reporting.blocks import blocks_among
+
+    return blocks_among(user_ids)
+
+
+@hookimpl
 def hidden_user_ids(viewer):
     from plugins.reporting.blocks import hidden_select
 

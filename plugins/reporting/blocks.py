@@ -5,7 +5,7 @@ from typing import Any
 
 from sqlalchemy import Select, case, or_, select
 
-from core.plugin_api import User, db
+from core.plugin_api import User, announce_user_blocked, db
 from plugins.reporting.models import Block
 
 _MEMO = "reporting_blocks"
@@ -52,6 +52,18 @@ def blocked_either_way(a_id: int, b_id: int) -> bool:
     return b_id in relations_of(a_id)
 
 
+def blocks_among(user_ids: frozenset[int]) -> list[tuple[int, int]]:
+    """Every ``(a, b)`` among ``user_ids`` where one blocked the other, both ways round, in one query.
+
+    The bulk answer to ``can_interact`` (hook ``interaction_barriers``): a block works both ways."""
+    if not user_ids:
+        return []
+    ids = sorted(user_ids)
+    rows = db.session.execute(
+        select(Block.blocker_id, Block.blocked_id).where(Block.blocker_id.in_(ids), Block.blocked_id.in_(ids)))
+    return [pair for blocker, blocked in rows for pair in ((blocker, blocked), (blocked, blocker))]
+
+
 def has_blocked(blocker_id: int, blocked_id: int) -> bool:
     return db.session.scalar(
         select(Block.id).where(Block.blocker_id == blocker_id, Block.blocked_id == blocked_id)
@@ -59,7 +71,10 @@ def has_blocked(blocker_id: int, blocked_id: int) -> bool:
 
 
 def block(blocker: User, target: User) -> Block:
-    """Block ``target``; blocking again changes nothing. Nobody is notified."""
+    """Block ``target``; blocking again changes nothing. Nobody is notified.
+
+    A new block is announced to the other plugins (``user_blocked``) in this transaction, so
+    what the two shared elsewhere (a mentorship pair) ends in the same request."""
     if blocker.id == target.id:
         raise BlockingSelf()
     existing = db.session.scalar(
@@ -70,6 +85,7 @@ def block(blocker: User, target: User) -> Block:
     row = Block(blocker_id=blocker.id, blocked_id=target.id)
     db.session.add(row)
     _forget()
+    announce_user_blocked(blocker, target)
     return row
 
 

@@ -103,3 +103,46 @@ def test_programme_sign_up_match_pair_space_privacy_and_block(live_server, new_p
     expect(ben.get_by_text("This pairing has ended.")).to_be_visible()
     expect(ben.get_by_role("button", name="Mark this step as done")).to_have_count(0)
     shot(ben, "5-ended")
+
+
+def test_a_block_from_a_profile_ends_the_pair_at_once(live_server, new_page, parents):
+    """Mia blocks Ben from his profile, away from the pair space: the pair ends in that request,
+    and Ben sees only that it ended (and that he will be matched again first)."""
+    from core.plugin_api import db
+    from plugins.mentorship.pairing import make_pair
+    from plugins.mentorship.programmes import create_from_template
+    from plugins.mentorship.schemas import ProgrammeSignupSchema
+    from plugins.mentorship.signups import sign_up as do_sign_up
+    from plugins.mentorship.template_files import shipped_templates
+
+    people, group = parents
+    programme = create_from_template(group, people["ada"], shipped_templates()[("skill_development", "en")])
+    programme.state = "open"
+    values = {"goals": "Soap", "topics": ["Crafts"], "languages": ["en"], "time_zone": "Europe/Berlin",
+              "availability": ["0-evening"], "capacity": "1"}
+    for person, role in ((people["mia"], "mentor"), (people["ben"], "mentee")):
+        do_sign_up(person, programme, group, role, ProgrammeSignupSchema(topics=programme.topics).load(values))
+    from flask import current_app
+
+    with current_app.test_request_context():
+        pair = make_pair(programme, group, people["mia"].id, people["ben"].id)
+    db.session.commit()
+
+    mia = new_page()
+    log_in(mia, live_server, "mia")
+    mia.goto(f"{live_server}/u/ben")
+    mia.get_by_role("link", name="Block", exact=True).click()
+    mia.get_by_role("button", name="Block Ben Mentee").click()
+    expect(mia.get_by_text("You blocked Ben Mentee")).to_be_visible()
+    mia.goto(f"{live_server}/g/parents/mentorship/pairs/{pair.id}")
+    expect(mia.get_by_text("This pairing has ended.")).to_be_visible()
+
+    ben = new_page()
+    log_in(ben, live_server, "ben")
+    ben.goto(f"{live_server}/g/parents/mentorship/pairs/{pair.id}")
+    expect(ben.get_by_text("This pairing has ended.")).to_be_visible()
+    expect(ben.get_by_role("button", name="Mark this step as done")).to_have_count(0)
+    ben.goto(f"{live_server}/notifications/")
+    expect(ben.get_by_role("link", name="Your mentorship pairing has ended. Thank you for the time you gave it. "
+                                        "You will be among the first to be matched again.")).to_be_visible()
+    shot(ben, "6-ended-by-a-block-elsewhere")

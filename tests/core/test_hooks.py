@@ -145,6 +145,16 @@ def test_hook_group_settings_schema(app, make_group, login, make_user):
     assert plugin_settings.get_group_settings("grouptab", group) == {"notes_shown": 7, "heading": "Beds"}
 
 
+def test_hook_user_blocked(app, make_user, enabled):
+    from core.plugin_api import announce_user_blocked
+
+    blocker, blocked = make_user("blocker"), make_user("blocked")
+    with app.test_request_context("/"):
+        announce_user_blocked(blocker, blocked)
+    db.session.commit()
+    assert recorder.calls("user_blocked") == [{"blocker": "blocker", "blocked": "blocked"}]
+
+
 # --- registries -------------------------------------------------------------------------------
 
 
@@ -272,6 +282,26 @@ def test_hook_can_interact_guards_invitations(app, make_user, make_group, login,
     assert "You cannot invite this person." in response.get_data(as_text=True)
     recorder.DENIED.clear()
     assert client.post("/g/club/invite", data={"username": "invitee"}).status_code == 302
+
+
+def test_hook_interaction_barriers(app, make_user, enabled):
+    from core.plugin_api import interaction_barriers
+
+    people = [make_user(name) for name in ("ann", "bea", "cem")]
+    recorder.DENIED.add(("ann", "cem"))
+    assert interaction_barriers(people) == {(people[0].id, people[2].id)}
+    assert recorder.calls("interaction_barriers") == [{"user_ids": sorted(p.id for p in people), "group": None}]
+    assert recorder.calls("can_interact") == []  # the bulk answer replaced the per-pair hook
+
+
+def test_hook_interaction_barriers_falls_back_to_can_interact_when_the_bulk_answer_fails(app, make_user, enabled):
+    from core.plugin_api import interaction_barriers
+
+    people = [make_user(name) for name in ("ann", "bea", "cem")]
+    recorder.DENIED.add(("bea", "ann"))
+    recorder.BARRIERS_FAIL.append(True)
+    assert interaction_barriers(people) == {(people[1].id, people[0].id)}
+    assert len(recorder.calls("can_interact")) == 6  # every ordered pair, asked one by one
 
 
 def test_hook_can_join_group(app, make_user, make_group, login, enabled):

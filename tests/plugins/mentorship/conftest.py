@@ -13,6 +13,16 @@ def app_plugins() -> list[str]:
     return ["plugins.mentorship", "plugins.reporting"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_suggestion_store():
+    """Suggestions are remembered per process; each test starts from an empty store."""
+    from plugins.mentorship import suggestion_cache
+
+    suggestion_cache.forget()
+    yield
+    suggestion_cache.forget()
+
+
 @dataclass
 class Circle:
     group: Any

@@ -82,7 +82,8 @@ def test_pair_routes_answer_404_to_everyone_but_the_pair(circle, pair, client_fo
     url = f"{BASE}/pairs/{pair.id}"
     for path in ("", "/posts", "/notes"):
         assert client.get(url + path).status_code == expected, path
-    for path, body in (("/posts", {"body": "hi"}), ("/steps/done", None), ("/notes", {"body": "n"}), ("/end", None)):
+    for path, body in (("/posts", {"body": "hi"}), ("/steps/done", None), ("/notes", {"body": "n"}), ("/end", None),
+                       ("/fit", {"answer": "not_a_good_fit"}), ("/feedback", {"feedback": "hi"})):
         assert client.post(url + path, json=body).status_code in (expected, 422), path
     assert db.session.scalar(db.select(PairPost)) is None
     db.session.refresh(pair)

@@ -63,7 +63,8 @@ def test_blocking_from_the_pair_ends_it_at_once_and_offers_the_block(circle, pai
     db.session.refresh(pair)
     assert (pair.status, pair.end_reason) == ("ended", "blocked")
     assert 'action="/blocks"' in page and f'value="{circle.mentor.id}"' in page
-    assert _kinds(circle.mentor.id) == []  # the blocked person is not told why, nor by a notice
+    # the blocked person gets the neutral notice an erased account also gives: never why, nor who
+    assert _kinds(circle.mentor.id) == [{"reason": "ended", "rematch": True}]
     assert db.session.scalar(
         db.select(Signup.priority).where(Signup.user_id == circle.mentee.id, Signup.role == "mentee")
     )
@@ -120,3 +121,75 @@ def test_erasing_an_account_ends_its_pairs_and_the_other_is_offered_a_rematch(ci
     assert db.session.scalar(db.select(Pair)) is None and db.session.scalar(db.select(PairNote)) is None
     assert db.session.scalar(db.select(Signup.priority).where(Signup.user_id == circle.mentee.id))
     assert _kinds(circle.mentee.id) == [{"reason": "ended", "rematch": True}]
+
+
+def _notices(user_id):
+    return list(
+        db.session.scalars(
+            db.select(Notification).where(Notification.user_id == user_id, Notification.kind == "mentorship_pair_ended")
+        )
+    )
+
+
+def _assert_ended_by_block(pair, circle, blocker, blocked):
+    db.session.refresh(pair)
+    assert (pair.status, pair.end_reason) == ("ended", "blocked")
+    [notice] = _notices(blocked.id)
+    assert notice.data == {"reason": "ended", "rematch": True} and notice.actor_id is None
+    assert _notices(blocker.id) == []
+    assert db.session.scalar(
+        db.select(Signup.priority).where(Signup.user_id == circle.mentee.id, Signup.role == "mentee")
+    )
+
+
+def test_a_block_from_a_profile_ends_the_pair_in_the_same_request(circle, pair, client_for):
+    response = client_for(circle.mentor).post("/blocks", data={"user_id": circle.mentee.id})
+    assert response.status_code == 302
+    _assert_ended_by_block(pair, circle, blocker=circle.mentor, blocked=circle.mentee)
+
+
+def test_a_block_through_the_api_ends_the_pair_in_the_same_request(circle, pair, client_for):
+    response = client_for(circle.mentee).post("/api/v1/blocks", json={"username": circle.mentor.username})
+    assert response.status_code == 201
+    _assert_ended_by_block(pair, circle, blocker=circle.mentee, blocked=circle.mentor)
+
+
+def test_the_blocked_person_sees_only_that_the_pairing_ended(circle, pair, client_for):
+    client_for(circle.mentee).post("/blocks", data={"user_id": circle.mentor.id})
+    mentor = client_for(circle.mentor)
+    page = mentor.get(f"/g/parents/mentorship/pairs/{pair.id}").get_data(as_text=True)
+    assert "This pairing has ended." in page and "blocked" not in page.lower()
+    notes = mentor.get("/notifications/").get_data(as_text=True)
+    assert "Your mentorship pairing has ended. Thank you for the time you gave it." in notes
+
+
+def test_a_block_between_others_leaves_the_pair_alone(circle, pair, client_for):
+    client_for(circle.mentor).post("/blocks", data={"user_id": circle.other.id})
+    db.session.refresh(pair)
+    assert pair.status == "active" and _notices(circle.mentee.id) == []
+
+
+def test_blocking_again_changes_nothing(circle, pair, client_for):
+    client = client_for(circle.mentor)
+    client.post("/blocks", data={"user_id": circle.mentee.id})
+    client.post("/blocks", data={"user_id": circle.mentee.id})
+    assert len(_notices(circle.mentee.id)) == 1
+
+
+def test_a_failing_pair_ending_never_undoes_the_block_and_the_hourly_job_finishes_it(
+        circle, pair, client_for, monkeypatch):
+    from plugins.mentorship import pairing
+    from plugins.mentorship.jobs import end_blocked_pairs
+    from plugins.reporting.blocks import has_blocked
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("mentorship failed")
+
+    monkeypatch.setattr(pairing, "end_for_block", broken)
+    assert client_for(circle.mentor).post("/blocks", data={"user_id": circle.mentee.id}).status_code == 302
+    assert has_blocked(circle.mentor.id, circle.mentee.id)
+    db.session.refresh(pair)
+    assert pair.status == "active"
+    assert end_blocked_pairs() == 1
+    db.session.refresh(pair)
+    assert (pair.status, pair.end_reason) == ("ended", "blocked")

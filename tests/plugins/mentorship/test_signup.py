@@ -98,3 +98,28 @@ def test_withdraw_after_pairing_is_refused(circle, programme, pair, client_for):
     client = client_for(circle.mentee)
     client.post(f"/g/parents/mentorship/{programme.id}/signup/mentee/withdraw")
     assert db.session.scalar(db.select(db.func.count(Signup.id))) == 2
+
+
+def test_a_stated_language_preference_is_scored_and_explained(circle, programme, sign_up, client_for):
+    sign_up(circle.mentor, "mentor", languages=["en"])
+    sign_up(circle.other, "mentor", languages=["en", "de"])
+    sign_up(circle.mentee, "mentee", languages=["en", "de"], preferred_languages=["de"])
+    page = client_for(circle.admin).get(f"/g/parents/mentorship/{programme.id}/matching?suggest=1")
+    text = page.get_data(as_text=True)
+    assert "<strong>Oli Other</strong> mentors <strong>Ben Mentee</strong>" in text
+    assert "The mentee&#39;s wishes met: German" in text
+
+
+def test_preferring_a_language_one_does_not_speak_is_refused_at_the_field(circle, programme, client_for):
+    from tests.plugins.mentorship.conftest import SIGNUP
+
+    response = client_for(circle.mentee).post(
+        f"/g/parents/mentorship/{programme.id}/signup/mentee", data={**SIGNUP, "preferred_languages": ["tr"]}
+    )
+    assert response.status_code == 422
+    assert "Choose preferred languages among the languages you can talk in." in response.get_data(as_text=True)
+    api = client_for(circle.mentee).put(
+        f"/api/v1/groups/parents/mentorship/programmes/{programme.id}/signups/mentee",
+        json={**SIGNUP, "capacity": 1, "availability": ["0-evening"], "preferred_languages": ["tr"]},
+    )
+    assert api.status_code == 422 and "preferred_languages" in api.get_json()["errors"]["json"]
