@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from axe_playwright_python.base import AXE_SCRIPT
 
-from tests.browser.page_tour import start_paths, tour_as
+from tests.browser.page_tour import log_in, start_paths, tour_as
 from tests.core.site_tour import build_world
 
 PLUGINS = ["plugins.conversations", "plugins.helpcenter", "plugins.resources", "plugins.reporting",
@@ -157,3 +157,20 @@ def test_the_axe_check_reports_a_serious_violation(app, live_server, new_page, w
     assert axe_violations(page) == []
     page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<input type=text>')")
     assert any(problem.startswith("label") for problem in axe_violations(page))
+
+
+DARK_PAGES = ("/", "/g/", "/g/commons", "/g/commons/p/{post_id}", "/settings/profile", "/notifications/",
+              "/admin/plugins", "/admin/setup/", "/help", "/moderation/", "/reports", "/messages/", "/login")
+
+
+def test_key_pages_pass_axe_and_fit_in_the_dark_scheme_too(app, live_server, new_page, world):
+    """The dark colours are a second palette: its contrast is checked on the pages with the most
+    kinds of element (forms, cards, tables, flashes, badges), as the site admin who sees them all."""
+    page = new_page(viewport=PHONE, bypass_csp=True, color_scheme="dark")
+    log_in(page, live_server, *ROLES["site admin"])
+    failures = []
+    for path in (path.format(**world.values) for path in DARK_PAGES):
+        page.goto(live_server + path, wait_until="load")
+        assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
+        failures += [f"{path}: {problem}" for problem in both_checks()(page)]
+    assert failures == []
