@@ -11,7 +11,8 @@ from flask import Flask
 def create_app(config: dict[str, Any] | None = None,
                plugins: Iterable[ModuleType | str] | None = None) -> Flask:
     """Build the app. ``plugins`` given explicitly replaces entry-point discovery (tests)."""
-    from core import cli, errors, i18n, input_hygiene, rate_limit_storage, routing, search, security, site_profile, ui
+    from core import cli, counters, errors, i18n, input_hygiene, rate_limit_storage, routing, search, security, \
+        site_profile, ui
     from core.api import init_api
     from core.auth.session import init_login
     from core.config import load_config
@@ -55,6 +56,7 @@ def create_app(config: dict[str, Any] | None = None,
     init_plugins(app, plugins, core_hooks=core_hooks)  # core's defaults first, then the plugins
     init_kinds(app)
     init_jobs(app)  # after the plugins: they declare jobs through a hook
+    counters.init_app(app)
     search.init_app(app)  # after the plugins: they declare search sources
     cli.init_app(app)
     return app
@@ -68,6 +70,7 @@ def _migrations_dir():
 
 def _register_blueprints(app: Flask) -> None:
     from core.admin.views import bp as admin_bp
+    from core.auth import avatar_views  # noqa: F401  (routes on the auth blueprint)
     from core.auth.views import bp as auth_bp
     from core.groups.views import bp as groups_bp
     from core.notifications.views import bp as notifications_bp

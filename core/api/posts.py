@@ -13,7 +13,7 @@ from flask_smorest import Blueprint
 from core.api.access import OPTIONAL_AUTH, not_found, require_user
 from core.api.groups import content_or_404, group_or_404, paged
 from core.groups import content_actions, queries
-from core.groups.limits import comment_limit
+from core.groups.limits import comment_limit, post_limit
 from core.groups.placeholders import load_placeholders
 from core.models import Comment, Post
 from core.schemas.posts import (
@@ -53,10 +53,12 @@ def list_posts(args: dict, slug: str):
     context = content_or_404(slug)
     page = paged(queries.feed_page, "before", context.group, current_user, args["before"], args["limit"])
     load_placeholders(current_user, "post", [post.id for post in page.items], context.group)
+    queries.attach_images(page.items)
     return page
 
 
 @blp.route("/groups/<slug>/posts", methods=["POST"])
+@post_limit
 @blp.arguments(PostInputSchema)
 @blp.response(201, PostSchema)
 @blp.alt_response(401, response="UNAUTHORIZED")
@@ -117,10 +119,14 @@ def list_comments(args: dict, post_id: int):
 @blp.response(201, CommentSchema)
 @blp.alt_response(401, response="UNAUTHORIZED")
 def create_comment(data: dict, post_id: int):
-    """Comment on a post in a group you are a member of; the post's author is notified."""
+    """Comment on a post in a group you are a member of, or reply to a comment (``parent_id``).
+
+    The post's author, the author of the comment replied to and the members mentioned are
+    notified. A reply to a comment that was deleted is refused (422 naming ``parent_id``).
+    """
     user = require_user()
     post = post_or_404(post_id)
-    return content_actions.create_comment(user, post, data["body"]), 201
+    return content_actions.create_comment(user, post, data["body"], data.get("parent_id")), 201
 
 
 @blp.route("/comments/<int:comment_id>", methods=["PATCH"])

@@ -7,20 +7,22 @@ from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields
 
 from core.api.access import not_found, require_user
-from core.auth import accounts, login_sessions
+from core.auth import accounts, email_change, login_sessions
+from core.auth.limits import account_mail_limit
 from core.auth.search import search_users
 from core.extensions import db
 from core.models import User
 from core.permissions import can_view_profile, is_site_admin
 from core.schemas.users import (
     AccountDeleteSchema,
+    EmailChangeSchema,
     MeSchema,
     PasswordChangeSchema,
     ProfileChangeSchema,
     SuspendSchema,
     UserAdminSchema,
     UserListSchema,
-    UserPublicSchema,
+    UserProfileSchema,
     UserSearchArgsSchema,
 )
 from core.security import NO_STORE
@@ -71,6 +73,26 @@ def change_password(data):
     user = require_user()
     accounts.set_password(user, data["new_password"], keep_session=not _token_auth())
     db.session.commit()
+
+
+class EmailChangeAnswerSchema(Schema):
+    message = fields.String(dump_only=True)
+
+
+@blp.route("/me/email", methods=["POST"])
+@account_mail_limit
+@blp.arguments(EmailChangeSchema)
+@blp.response(202, EmailChangeAnswerSchema)
+@blp.alt_response(401, response="UNAUTHORIZED")
+def change_email(data):
+    """Ask to change your address: a link goes to the new one, a notice to the current one.
+
+    The address changes only when the link is opened. The answer is the same whether or not the
+    new address already has an account."""
+    user = require_user()
+    email_change.request_change(user, data["email"])
+    db.session.commit()
+    return {"message": _("We sent a link to %(email)s. Your address changes once you open it.", email=data["email"])}
 
 
 def _token_auth() -> bool:
@@ -137,17 +159,24 @@ def _user_or_404(username: str) -> User:
 
 
 @blp.route("/users/<username>", methods=["GET"])
-@blp.response(200, UserPublicSchema)
+@blp.response(200, UserProfileSchema)
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.doc(security=[])
 def get_user(username: str):
-    """A person's public profile."""
+    """A person's profile as the caller may see it (``restricted``: their choice of who sees details)."""
     from flask_login import current_user
+
+    from core.auth.profiles import profile_view
 
     user = _user_or_404(username)
     if not can_view_profile(current_user, user):
         not_found(_("No such person."))
-    return user
+    view = profile_view(current_user, user, with_posts=False)
+    if view.restricted:
+        return {"username": user.username, "display_name": user.display_name, "restricted": True,
+                "bio": None, "created_at": None, "groups": None, "groups_in_common": None}
+    return {"username": user.username, "display_name": user.display_name, "restricted": False, "bio": user.bio,
+            "created_at": user.created_at, "groups": view.groups, "groups_in_common": view.common}
 
 
 def _admin_target(username: str) -> tuple[User, User]:

@@ -2,7 +2,7 @@
 
 A confirmation token is bound to the address it was sent to; a reset token is bound to
 the current password hash, so it stops working once it has been used (or the password
-changed some other way).
+changed some other way); an email-change token is bound to the address it changes away from.
 """
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from core.models import User
 
 CONFIRM_MAX_AGE = 2 * 24 * 60 * 60
 RESET_MAX_AGE = 60 * 60
+EMAIL_CHANGE_MAX_AGE = 2 * 24 * 60 * 60
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
@@ -50,6 +51,21 @@ def user_for_reset(token: str) -> User | None:
     if user is None or data.get("pw") != _fingerprint(user.password_hash):
         return None
     return user
+
+
+def email_change_token(user: User, new_email: str) -> str:
+    """A link for moving ``user`` to ``new_email``, bound to their current address (used once)."""
+    return _serializer("email-change").dumps({"uid": user.id, "new": new_email, "em": _fingerprint(user.email)})
+
+
+def email_change_for(token: str) -> tuple[User, str] | None:
+    """The account and new address of a valid, unexpired, unused email-change link; else None."""
+    data = _load("email-change", token, EMAIL_CHANGE_MAX_AGE)
+    user = _user(data)
+    new_email = data.get("new")
+    if user is None or not isinstance(new_email, str) or data.get("em") != _fingerprint(user.email):
+        return None
+    return user, new_email
 
 
 def _load(purpose: str, token: str, max_age: int) -> dict:

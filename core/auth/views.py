@@ -24,17 +24,18 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from core.auth import accounts, emails, login_sessions
+from core.auth import accounts, email_change, emails, login_sessions
 from core.auth.limits import account_mail_limit, login_limit, signup_limit
 from core.auth.tokens import user_for_confirmation
 from core.countries import country_choices
 from core.extensions import db
 from core.forms import load_form
-from core.models import ApiToken, Group, Membership, User
+from core.models import ApiToken, User
 from core.models.base import utcnow
-from core.permissions import can_view_profile
+from core.permissions import viewable_profiles
 from core.schemas.users import (
     AccountDeleteSchema,
+    EmailChangeSchema,
     LoginSchema,
     PasswordChangeSchema,
     PasswordResetRequestSchema,
@@ -51,6 +52,7 @@ bp = Blueprint("auth", __name__)
 
 SETTINGS_PAGES = (
     ("auth.settings_profile", _l("Profile")),
+    ("auth.settings_email", _l("Email address")),
     ("auth.settings_password", _l("Password")),
     ("auth.settings_sessions", _l("Sessions")),
     ("notifications.settings", _l("Notifications")),
@@ -309,34 +311,22 @@ def end_all_sessions():
 
 @bp.get("/u/<username>")
 def profile(username: str):
-    user = db.session.scalar(db.select(User).where(User.username == username.lower()))
-    if user is None or not can_view_profile(current_user, user):
+    """Everyone gets the name; bio, groups and posts only whom the person chose (``core.auth.profiles``)."""
+    from core.auth.profiles import profile_view
+
+    user = db.session.scalar(db.select(User).where(User.username == username.lower(),
+                                                   viewable_profiles(current_user)))
+    if user is None:
         abort(404)
-    return render_template("auth/profile.html", profile_user=user, groups=_visible_groups(user))
-
-
-def _visible_groups(user: User) -> list[Group]:
-    """Their groups the viewer may know about: public ones, and private ones the viewer is in too."""
-    query = (
-        db.select(Group)
-        .join(Membership, Membership.group_id == Group.id)
-        .where(Membership.user_id == user.id)
-        .order_by(Group.name)
-    )
-    if not (current_user.is_authenticated and current_user.id == user.id):
-        shown = Group.visibility == "public"
-        if current_user.is_authenticated:
-            mine = db.select(Membership.group_id).where(Membership.user_id == current_user.id)
-            shown = shown | Group.id.in_(mine)
-        query = query.where(shown)
-    return list(db.session.scalars(query))
+    return render_template("auth/profile.html", profile_user=user, view=profile_view(current_user, user))
 
 
 @bp.route("/settings/profile", methods=["GET", "POST"])
 @login_required
 def settings_profile():
     user = current_user._get_current_object()
-    values = {"display_name": user.display_name, "bio": user.bio, "locale": user.locale, "country": user.country}
+    values = {"display_name": user.display_name, "bio": user.bio, "locale": user.locale, "country": user.country,
+              "profile_visibility": user.profile_visibility}
     errors: dict = {}
     if request.method == "POST":
         data, errors, values = load_form(ProfileSchema(), request.form)
@@ -348,6 +338,47 @@ def settings_profile():
             return redirect(url_for("auth.settings_profile"))
         return render_template("auth/settings_profile.html", errors=errors, values=values, **_form_context()), 422
     return render_template("auth/settings_profile.html", errors=errors, values=values, **_form_context())
+
+
+# --- email address ---------------------------------------------------------------------------------
+
+
+@bp.route("/settings/email", methods=["GET", "POST"])
+@login_required
+@account_mail_limit
+def settings_email():
+    """Ask for a new address; the answer is the same whether or not it has an account already."""
+    errors: dict = {}
+    values: dict = {}
+    if request.method == "POST":
+        user = current_user._get_current_object()
+        data, errors, values = load_form(EmailChangeSchema(user=user), request.form)
+        if data is not None:
+            email_change.request_change(user, data["email"])
+            db.session.commit()
+            flash(_("We sent a link to %(email)s. Your address changes once you open it; until then you keep "
+                    "using %(old)s.", email=data["email"], old=user.email), "success")
+            return redirect(url_for("auth.settings_email"))
+        return render_template("auth/settings_email.html", errors=errors, values=values), 422
+    return render_template("auth/settings_email.html", errors=errors, values=values)
+
+
+@bp.route("/settings/email/confirm/<token>", methods=["GET", "POST"])
+def confirm_email_change(token: str):
+    """GET shows a button, POST changes the address: mail scanners only GET, and a GET never writes."""
+    found = email_change.pending_change(token)
+    if found is None:
+        return render_template("auth/email_change_invalid.html"), 404
+    user, new_email = found
+    if request.method == "POST":
+        try:
+            email_change.confirm_change(user, new_email)
+        except email_change.AddressTaken:
+            return render_template("auth/email_change_invalid.html", taken=True), 409
+        db.session.commit()
+        flash(_("Your email address is now %(email)s.", email=new_email), "success")
+        return redirect(url_for("auth.settings_email" if current_user.is_authenticated else "auth.login"))
+    return render_template("auth/email_change_confirm.html", token=token, new_email=new_email)
 
 
 # --- API tokens ------------------------------------------------------------------------------------

@@ -5,7 +5,8 @@ it is rendered — a host added to or removed from ``IMAGE_HOSTS_ALLOWED``, or a
 stops embedding remote images — run this once so stored content follows the current rules.
 Until then the Content-Security-Policy already keeps browsers from loading images from any
 host that is not allowed. Rows are read in id order in batches; only changed ones are written,
-and nothing else about them (``edited_at`` included) changes.
+and nothing else about them (``edited_at`` included) changes. Mentions keep the links decided
+when they were written (``core.groups.mentions``): a member who left since is still linked.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select, update
 
 from core.extensions import db
+from core.groups.mentions import stored_mentions
 from core.markdown import render_markdown
 from core.models import Comment, Post
 
@@ -32,7 +34,7 @@ def rerender(model: type, batch: int = 500) -> tuple[int, int]:
         if not rows:
             return seen, changed
         for row_id, source, stored in rows:
-            html = render_markdown(source)
+            html = render_markdown(source, mentions=stored_mentions(stored))
             if html != stored:
                 db.session.execute(update(model).where(model.id == row_id).values(body_html=html)
                                    .execution_options(synchronize_session=False))

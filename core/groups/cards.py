@@ -21,18 +21,38 @@ from cachetools import LRUCache
 from flask import current_app, request
 from flask_babel import get_locale, get_timezone
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from core import permissions
-from core.models import Comment, Group, Post
+from core.extensions import db
+from core.groups.placeholders import load_placeholders
+from core.models import Comment, Group, Post, PostImage
 from core.plugins import get_plugins
 
 DEFAULT_SIZE = 2048
+#: Stands for the viewer's CSRF token in cached card HTML; replaced after rendering (never cached).
+CSRF_SENTINEL = "__cg_csrf_token__"
+#: Posts longer than this (characters of Markdown, or lines) are collapsed in feeds behind "Read more".
+COLLAPSE_CHARS = 1200
+COLLAPSE_LINES = 18
 
 
 class Author(NamedTuple):
     username: str
     display_name: str
+    avatar_key: str | None = None
+
+
+class CardImage(NamedTuple):
+    """An image of a post as its card shows it; ``actions`` come from the ``content_actions`` slot."""
+
+    id: int
+    key: str
+    alt: str
+    width: int
+    height: int
+    actions: Markup
 
 
 class PostCard(NamedTuple):
@@ -49,6 +69,13 @@ class PostCard(NamedTuple):
     can_delete: bool
     actions: Markup
     footer: Markup
+    images: tuple[CardImage, ...] = ()
+    reactions: tuple = ()
+    can_react: bool = False
+    pinned: bool = False
+    can_pin: bool = False
+    collapsed: bool = False
+    back: str = ""
 
 
 class CommentCard(NamedTuple):
@@ -63,6 +90,12 @@ class CommentCard(NamedTuple):
     can_edit: bool
     can_delete: bool
     actions: Markup
+    reactions: tuple = ()
+    can_react: bool = False
+    can_reply: bool = False
+    is_reply: bool = False
+    post_id: int = 0
+    back: str = ""
 
 
 class CardCache:
@@ -103,6 +136,7 @@ def _render(template_name: str, cards: Sequence[NamedTuple]) -> list[Markup]:
     scope = (template_name, str(get_locale()), str(get_timezone()), request.script_root)
     template = None
     out = []
+    token = None
     for card in cards:
         key = (scope, card)
         html = cache.get(key) if cache is not None else None
@@ -112,12 +146,25 @@ def _render(template_name: str, cards: Sequence[NamedTuple]) -> list[Markup]:
             html = Markup(template.render(card=card))
             if cache is not None:
                 cache.put(key, html)
+        if CSRF_SENTINEL in html:
+            token = token or generate_csrf()
+            html = Markup(html.replace(CSRF_SENTINEL, token))
         out.append(html)
     return out
 
 
 def _author(user: Any) -> Author:
-    return Author(user.username, user.display_name)
+    return Author(user.username, user.display_name, user.avatar_key)
+
+
+def _collapsed(post: Post) -> bool:
+    source = post.body_source or ""
+    return len(source) > COLLAPSE_CHARS or source.count("\n") >= COLLAPSE_LINES
+
+
+def _back() -> str:
+    """Where a reaction form returns to: this page (the card's anchor is added by the template)."""
+    return request.full_path if request.query_string else request.path
 
 
 def post_cards(posts: Iterable[Post], group: Group, placeholders: dict[int, Markup],
@@ -126,11 +173,18 @@ def post_cards(posts: Iterable[Post], group: Group, placeholders: dict[int, Mark
 
     ``hidden_authors``: people the viewer sees here only as the group's staff; plugins get
     ``hidden_elsewhere=True`` in the post's slots to say why (e.g. "has blocked you").
+    In feeds, long posts are collapsed behind a "Read more" link to the post's page.
     """
     viewer = current_user._get_current_object()
     slot = get_plugins().runner.render_slot
+    posts = list(posts)
+    images = _images_of([post for post in posts if post.image_count and post.id not in placeholders], group, slot)
+    may_write = permissions.can_post(viewer, group)
+    may_pin = permissions.can_pin(viewer, group)
+    back = _back()
     cards = []
     for post in posts:
+        hidden = post.id in placeholders
         cards.append(PostCard(
             id=post.id, group_slug=group.slug, author=_author(post.author), created_at=post.created_at,
             edited=post.edited_at is not None, body=placeholders.get(post.id) or Markup(post.body_html),
@@ -139,8 +193,32 @@ def post_cards(posts: Iterable[Post], group: Group, placeholders: dict[int, Mark
             can_delete=permissions.can_delete_content(viewer, post, group),
             actions=slot("post_actions", post=post, group=group),
             footer=slot("post_footer", post=post, group=group, hidden_elsewhere=post.author_id in hidden_authors),
+            images=images.get(post.id, ()),
+            reactions=() if hidden else post.reactions,
+            can_react=may_write and not hidden and post.author_id not in hidden_authors,
+            pinned=post.pinned_at is not None, can_pin=may_pin,
+            collapsed=in_feed and not hidden and _collapsed(post), back=back,
         ))
     return _render("groups/_post_card.html", cards)
+
+
+def _images_of(posts: list[Post], group: Group, slot: Any) -> dict[int, tuple[CardImage, ...]]:
+    """The images of ``posts`` in one query (none when no post has images), less those hidden from the viewer."""
+    if not posts:
+        return {}
+    by_id = {post.id: post for post in posts}
+    rows = list(db.session.scalars(db.select(PostImage).where(PostImage.post_id.in_(by_id))
+                                   .order_by(PostImage.post_id, PostImage.position)))
+    hidden = load_placeholders(current_user, "post_image", [row.id for row in rows], group)
+    found: dict[int, list[CardImage]] = {}
+    for row in rows:
+        if row.id in hidden:
+            continue
+        actions = slot("content_actions", content_type="post_image", content_id=row.id,
+                       author_id=by_id[row.post_id].author_id)
+        found.setdefault(row.post_id, []).append(
+            CardImage(row.id, row.file_key, row.alt_text, row.width, row.height, actions))
+    return {post_id: tuple(items) for post_id, items in found.items()}
 
 
 def comment_cards(comments: Iterable[Comment], post: Post, group: Group, placeholders: dict[int, Markup],
@@ -148,8 +226,13 @@ def comment_cards(comments: Iterable[Comment], post: Post, group: Group, placeho
     """The cards of a post's ``comments`` as the current viewer sees them (``hidden_authors`` as above)."""
     viewer = current_user._get_current_object()
     slot = get_plugins().runner.render_slot
+    may_write = permissions.can_post(viewer, group)
+    may_reply = permissions.can_comment(viewer, post) if may_write else False
+    back = _back()
     cards = []
     for comment in comments:
+        hidden = comment.id in placeholders
+        open_to = may_write and not hidden and comment.author_id not in hidden_authors
         cards.append(CommentCard(
             id=comment.id, group_slug=group.slug, author=_author(comment.author), created_at=comment.created_at,
             edited=comment.edited_at is not None, body=placeholders.get(comment.id) or Markup(comment.body_html),
@@ -157,5 +240,7 @@ def comment_cards(comments: Iterable[Comment], post: Post, group: Group, placeho
             can_delete=permissions.can_delete_content(viewer, comment, group),
             actions=slot("comment_actions", comment=comment, post=post, group=group,
                          hidden_elsewhere=comment.author_id in hidden_authors),
+            reactions=() if hidden else comment.reactions, can_react=open_to,
+            can_reply=may_reply and open_to, is_reply=comment.parent_id is not None, post_id=post.id, back=back,
         ))
     return _render("groups/_comment_card.html", cards)

@@ -7,36 +7,87 @@ from __future__ import annotations
 
 from flask import current_app, render_template, request
 from flask_login import current_user
+from markupsafe import Markup
 
-from core.groups import bp, cards, queries
+from core.groups import bp, cards, queries, reads
 from core.groups.loading import group_or_404, group_tabs, page_or_400, post_or_404
 from core.groups.placeholders import load_placeholders
 from core.groups.queries import GroupContext
-from core.models import Post
-from core.permissions import can_view_group_content
+from core.models import Comment, Post
+from core.permissions import can_comment, can_view_group_content
+from core.schemas.posts import COMMENT_MAX, POST_MAX
 
 COMMENTS_PER_PAGE = 50
 
 
 def render_feed_page(context: GroupContext, values: dict | None = None, errors: dict | None = None,
-                     status: int = 200):
-    """The group page; also re-rendered with the composer's errors and text when a post is refused."""
+                     status: int = 200, preview: Markup | None = None):
+    """The group page; re-rendered with the composer's text and its errors, or its preview.
+
+    The first page starts with the group's pinned posts (one more query, on that page only, and
+    only when the group has any).
+    """
     group = context.group
     page = None
     post_cards: list = []
+    new_ids: frozenset[int] = frozenset()
+    card_ids: list[int] = []
     before = request.args.get("before") or None
     if can_view_group_content(current_user, group):
         page = page_or_400(queries.feed_page, group, current_user, before, current_app.config["PAGE_SIZE"])
-        placeholders = load_placeholders(current_user, "post", [post.id for post in page.items], group)
-        post_cards = cards.post_cards(page.items, group, placeholders, hidden_authors=page.hidden_authors)
+        pinned = queries.pinned_posts(group, current_user) if before is None and context.has_pinned \
+            else queries.Page([], None)
+        posts = pinned.items + page.items
+        placeholders = load_placeholders(current_user, "post", [post.id for post in posts], group)
+        post_cards = cards.post_cards(posts, group, placeholders,
+                                      hidden_authors=page.hidden_authors | pinned.hidden_authors)
+        new_ids = reads.new_post_ids(posts, context.membership, current_user)
+        card_ids = [post.id for post in posts]
     return render_template("groups/group.html", context=context, group=group, tabs=group_tabs(context), page=page,
-                           post_cards=post_cards, before=before, values=values or {},
-                           errors=errors or {}), status
+                           post_cards=post_cards, card_ids=card_ids, new_ids=new_ids, before=before,
+                           values=values or {}, errors=errors or {}, preview=preview, max_length=POST_MAX), status
+
+
+def quoted(item: Post | Comment) -> str:
+    """``item`` as a Markdown blockquote with attribution, for the composer (quoting)."""
+    lines = (item.body_source or "").strip().splitlines() or [""]
+    quote = "\n".join(f"> {line}".rstrip() for line in lines)
+    return f"@{item.author.username}:\n{quote}\n\n"
+
+
+def _composer_start(context: GroupContext, post: Post) -> tuple[dict, Comment | None]:
+    """What the comment form starts with when "Reply" or "Quote" was chosen (``?reply_to=``, ``?quote=``).
+
+    A reply to a comment that is gone, or hidden from the viewer, starts a plain comment.
+    """
+    values: dict = {}
+    replying_to = None
+    if not can_comment(current_user, post):
+        return values, None
+    reply_to = request.args.get("reply_to", type=int)
+    if reply_to:
+        found = queries.load_comment(context.group.slug, reply_to, current_user)
+        if found is not None and found[1].post_id == post.id:
+            replying_to = found[1]
+            values["parent_id"] = str(replying_to.id)
+    quote = request.args.get("quote")
+    if quote == "post":
+        values["body"] = quoted(post)
+    elif quote == "comment" and replying_to is not None:
+        values["body"] = quoted(replying_to)
+    return values, replying_to
 
 
 def render_post_page(context: GroupContext, post: Post, values: dict | None = None, errors: dict | None = None,
-                     status: int = 200):
-    """The post with its comments, oldest first; re-rendered with the comment form's errors."""
+                     status: int = 200, preview: Markup | None = None):
+    """The post with its comments, thread by thread; re-rendered with the comment form's errors or preview."""
+    replying_to = None
+    if values is None and request.method == "GET":
+        values, replying_to = _composer_start(context, post)
+    elif values and values.get("parent_id"):
+        found = queries.load_comment(context.group.slug, int(values["parent_id"]), current_user) \
+            if str(values["parent_id"]).isdigit() else None
+        replying_to = found[1] if found is not None else None
     after = request.args.get("after") or None
     comments = page_or_400(queries.comment_page, post, current_user, after, COMMENTS_PER_PAGE)
     post_placeholders = load_placeholders(current_user, "post", [post.id], context.group)
@@ -48,7 +99,8 @@ def render_post_page(context: GroupContext, post: Post, values: dict | None = No
                                         hidden_authors=comments.hidden_authors)
     return render_template("groups/post.html", context=context, group=context.group, tabs=group_tabs(context),
                            post=post, comments=comments, after=after, post_card=post_card,
-                           comment_cards=comment_cards, values=values or {}, errors=errors or {}), status
+                           comment_cards=comment_cards, values=values or {}, errors=errors or {},
+                           preview=preview, replying_to=replying_to, max_length=COMMENT_MAX), status
 
 
 @bp.get("/<slug>")

@@ -17,10 +17,10 @@ from core.groups.queries import GroupContext
 
 
 def group_page_helpers() -> dict[str, Any]:
-    """What group templates ask: ``perms`` (``core.permissions``) and ``role_label``."""
-    from core.groups.members import role_label
+    """What group templates ask: ``perms`` (``core.permissions``), ``role_label`` and ``role_here``."""
+    from core.groups.members import role_here, role_label
 
-    return {"perms": permissions, "role_label": role_label}
+    return {"perms": permissions, "role_label": role_label, "role_here": role_here}
 
 
 def render_group_page(template: str, context: GroupContext, **values: Any) -> str:

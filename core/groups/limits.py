@@ -1,8 +1,8 @@
 """Rate limits on group actions that send email: invitations, join requests and comments.
 
 Counted per account (per address for anyone not logged in), only for POSTs, pages and API
-alike. Operators tune them with ``RATELIMIT_GROUP_INVITE``, ``RATELIMIT_GROUP_JOIN`` and
-``RATELIMIT_COMMENT``.
+alike. Operators tune them with ``RATELIMIT_GROUP_INVITE``, ``RATELIMIT_GROUP_JOIN``,
+``RATELIMIT_COMMENT`` and ``RATELIMIT_POST`` (new posts notify a group's watchers).
 """
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ DEFAULTS = {
     "RATELIMIT_GROUP_INVITE": "10 per minute;50 per hour",
     "RATELIMIT_GROUP_JOIN": "10 per minute;50 per hour",
     "RATELIMIT_COMMENT": "10 per minute;120 per hour",
+    "RATELIMIT_POST": "10 per minute;60 per hour",
 }
 
 
@@ -36,3 +37,4 @@ join_limit = limiter.shared_limit(_setting("RATELIMIT_GROUP_JOIN"), scope="group
                                   methods=["POST"])
 comment_limit = limiter.shared_limit(_setting("RATELIMIT_COMMENT"), scope="comment", key_func=_account,
                                      methods=["POST"])
+post_limit = limiter.shared_limit(_setting("RATELIMIT_POST"), scope="post", key_func=_account, methods=["POST"])

@@ -190,3 +190,9 @@ def role_label(role: str) -> str:
     """A group role as members read it, in their language: ``role_label(context.membership.role)``
     gives "moderator" (German "Moderator"). Group templates have it too."""
     return {"owner": _("owner"), "admin": _("admin"), "moderator": _("moderator"), "member": _("member")}[role]
+
+
+def role_here(role: str) -> str:
+    """The member's own place in a group as one sentence: "You are a member here"."""
+    return {"owner": _("You are the owner here"), "admin": _("You are an admin here"),
+            "moderator": _("You are a moderator here"), "member": _("You are a member here")}[role]

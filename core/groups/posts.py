@@ -1,27 +1,93 @@
-"""Pages: writing, editing and deleting posts and comments."""
+"""Pages: writing, editing and deleting posts and comments; the composer's preview.
+
+Every refusal of a composer keeps the text: a body too long or empty, a reply to a comment
+deleted meanwhile, a rate limit (answered here with the form, not an error page).
+"""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import TooManyRequests
 
 from core.forms import load_form
 from core.groups import bp, content_actions, keyset
+from core.groups.errors import InvalidInput, NotAllowed
 from core.groups.feed import COMMENTS_PER_PAGE, render_feed_page, render_post_page
-from core.groups.limits import comment_limit
+from core.groups.limits import comment_limit, post_limit
 from core.groups.loading import comment_or_404, group_or_404, post_or_404
-from core.permissions import can_delete_content, can_edit_content
+from core.groups.mentions import render_body
+from core.permissions import can_comment, can_delete_content, can_edit_content
 from core.schemas.posts import CommentInputSchema, PostInputSchema
+from core.storage import ImageRejected, StoredFile, accepts_uploads, delete_file, put_file, store_upload
+
+ALT_TEXT_MAX = 500
+
+
+def _post_image(errors: dict) -> tuple[StoredFile | None, str]:
+    """The composer's image, checked and re-encoded but not stored yet, and its alt text; problems go to ``errors``."""
+    alt = " ".join(request.form.get("image_alt", "").split())
+    if len(alt) > ALT_TEXT_MAX:
+        errors["image_alt"] = [_("Keep the description under %(max)s characters.", max=ALT_TEXT_MAX)]
+    upload = request.files.get("image")
+    if upload is None or not upload.filename:
+        return None, alt
+    config = current_app.config
+    try:
+        stored = store_upload(upload, max_bytes=int(config["POST_IMAGE_MAX_BYTES"]),
+                              max_side=int(config["POST_IMAGE_SIDE"]), store=False)
+    except ImageRejected as error:
+        errors["image"] = [str(error.message)]
+        return None, alt
+    return stored, alt
+
+
+def _composer_form() -> MultiDict:
+    """The submitted form, an empty ``parent_id`` (a plain comment) left out."""
+    form = request.form.copy()
+    if not (form.get("parent_id") or "").strip():
+        form.pop("parent_id", None)
+    return form
+
+
+def _wants_preview() -> bool:
+    return "preview" in request.form
 
 
 @bp.post("/<slug>/posts")
 @login_required
+@post_limit
+@accepts_uploads
 def create_post(slug: str):
     context = group_or_404(slug)
     data, errors, values = load_form(PostInputSchema(), request.form)
-    if data is None:
+    errors = dict(errors or {})
+    image, alt = _post_image(errors)
+    if data is None or errors:
+        values = {**values, "image_alt": alt}
+        if image is not None:  # the file cannot be kept in the form: say so at the field
+            errors.setdefault("image", [_("Choose the image again: files are not kept when a form has errors.")])
         return render_feed_page(context, values, errors, 422)
-    post = content_actions.create_post(current_user, context.group, data["body"])
+    if _wants_preview():
+        content_actions.check_can_post(current_user, context.group)
+        preview = Markup(render_body(current_user, context.group, data["body"]).html)
+        preview_errors = {}
+        if image is not None:  # a preview does not keep the file: say so at the field
+            values = {**values, "image_alt": alt}
+            preview_errors["image"] = [_("Choose the image again: files are not kept when a form has errors.")]
+        return render_feed_page(context, values, preview_errors, 200, preview=preview)
+    images = []
+    if image is not None:
+        put_file(image)
+        images.append((image, alt))
+    try:
+        post = content_actions.create_post(current_user, context.group, data["body"], images=images)
+    except Exception:
+        for stored, _alt in images:  # refused (or failed): nothing may stay behind in storage
+            delete_file(stored.key)
+        raise
     flash(_("Your post is published."), "success")
     return redirect(url_for("groups.post", slug=slug, post_id=post.id))
 
@@ -42,6 +108,18 @@ def edit_post(slug: str, post_id: int):
     return render_template("groups/edit.html", group=context.group, context=context, item=post, kind="post",
                            values=values, errors=errors,
                            cancel_url=url_for("groups.post", slug=slug, post_id=post.id)), 422 if errors else 200
+
+
+@bp.post("/<slug>/p/<int:post_id>/pin")
+@login_required
+def pin_post(slug: str, post_id: int):
+    """Group admins pin a post to the top of the feed (``pinned=1``) or unpin it (``pinned=0``)."""
+    _context, post = post_or_404(slug, post_id)
+    pinned = request.form.get("pinned") == "1"
+    content_actions.set_pinned(current_user, post, pinned)
+    flash(_("The post is pinned to the top of the feed.") if pinned else _("The post is no longer pinned."),
+          "success")
+    return redirect(url_for("groups.group", slug=slug))
 
 
 @bp.route("/<slug>/p/<int:post_id>/delete", methods=["GET", "POST"])
@@ -67,15 +145,48 @@ def delete_post(slug: str, post_id: int):
 @comment_limit
 def create_comment(slug: str, post_id: int):
     context, post = post_or_404(slug, post_id)
-    data, errors, values = load_form(CommentInputSchema(), request.form)
+    data, errors, values = load_form(CommentInputSchema(), _composer_form())
     if data is None:
         return render_post_page(context, post, values, errors, 422)
-    comment = content_actions.create_comment(current_user, post, data["body"])
+    try:
+        if _wants_preview():
+            if not can_comment(current_user, post):
+                raise NotAllowed(_("You cannot comment on this post."))
+            content_actions.reply_target(current_user, post, data.get("parent_id"))
+            preview = Markup(render_body(current_user, context.group, data["body"]).html)
+            return render_post_page(context, post, values, {}, 200, preview=preview)
+        comment = content_actions.create_comment(current_user, post, data["body"], data.get("parent_id"))
+    except InvalidInput as refused:
+        values.pop("parent_id", None)  # the text stays; it can go out as a plain comment
+        return render_post_page(context, post, values, refused.as_errors(), 422)
     flash(_("Your comment is published."), "success")
     args = {}
     if post.comment_count > COMMENTS_PER_PAGE:  # open the page that starts with the new comment
-        args["after"] = keyset.encode(comment.created_at, comment.id - 1)
+        args["after"] = keyset.encode(comment.thread_id, comment.id - 1)
     return redirect(url_for("groups.post", slug=slug, post_id=post.id, _anchor=f"comment-{comment.id}", **args))
+
+
+@bp.errorhandler(TooManyRequests)
+def _too_many(error: TooManyRequests):
+    """A rate-limited post or comment: the composer again, with the text and a message at the field."""
+    endpoint = request.endpoint
+    if endpoint not in ("groups.create_post", "groups.create_comment"):
+        app_wide = current_app._find_error_handler(error, [])  # the site's own 429 page
+        return app_wide(error) if app_wide is not None else error
+    values = {"body": request.form.get("body", "")}
+    errors = {"body": [_("You are writing faster than this site allows. Your text is kept: wait a minute, then "
+                         "publish it.")]}
+    args = request.view_args or {}
+    if endpoint == "groups.create_post":
+        response = render_feed_page(group_or_404(args["slug"]), values, errors, 429)
+    else:
+        if request.form.get("parent_id"):
+            values["parent_id"] = request.form["parent_id"]
+        context, post = post_or_404(args["slug"], args["post_id"])
+        response = render_post_page(context, post, values, errors, 429)
+    body, status = response
+    headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
+    return body, status, headers
 
 
 @bp.route("/<slug>/c/<int:comment_id>/edit", methods=["GET", "POST"])

@@ -14,12 +14,14 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Integer, String, and_, bindparam, case, false, literal, or_
+from sqlalchemy import Integer, String, and_, bindparam, case, false, func, literal, or_
 from sqlalchemy.orm import aliased, contains_eager
+from sqlalchemy.orm.attributes import set_committed_value
 
 from core.extensions import db
 from core.groups import keyset
-from core.models import Comment, Group, Invitation, JoinRequest, Membership, Post, User
+from core.groups.reactions import COMMENTS, POSTS, summary_columns, summary_from, summary_params
+from core.models import REACTION_KINDS, Comment, Group, Invitation, JoinRequest, Membership, Post, PostImage, User
 from core.permissions import can_view_group_content, is_authenticated, remember_membership, sees_everyone_in
 from core.visibility import hidden_count, hidden_flag, not_hidden
 
@@ -34,6 +36,7 @@ class GroupContext:
     invitation_id: int | None
     open_requests: int
     hidden_authors: frozenset[int] = frozenset()
+    has_pinned: bool = True  # False only when known (``load_group``): the feed then skips the pinned query
 
 
 @dataclass
@@ -129,14 +132,23 @@ def _group_statement(authenticated: bool):
     return stmt
 
 
+@cache
+def _has_pinned():
+    """Whether the row's group has a pinned post (an index lookup on ``ix_posts_group_pinned``)."""
+    return (db.select(Post.id).where(Post.group_id == Group.id, Post.pinned_at.is_not(None))
+            .correlate(Group).exists())
+
+
 def load_group(slug: str, viewer: Any) -> GroupContext | None:
     """The group with the viewer's membership, in one query; None if no such group."""
     params = _viewer_params(viewer)
-    stmt = _group_statement(bool(params)).add_columns(_hidden_members(viewer))
+    stmt = _group_statement(bool(params)).add_columns(_hidden_members(viewer), _has_pinned())
     row = db.session.execute(stmt, {"cg_slug": slug, **params}).first()
     if row is None:
         return None
-    return _context(viewer, row[0], row, 1)
+    context = _context(viewer, row[0], row, 1)
+    context.has_pinned = bool(row[-1])
+    return context
 
 
 def load_post(slug: str | None, post_id: int, viewer: Any) -> tuple[GroupContext, Post] | None:
@@ -147,9 +159,10 @@ def load_post(slug: str | None, post_id: int, viewer: Any) -> tuple[GroupContext
     params = _viewer_params(viewer)
     columns, joins = _context_columns(bool(params))
     flag = hidden_flag(Post.author_id, viewer, Post.group_id)
+    reactions = summary_columns(POSTS, viewer, Post.group_id)
     stmt = (
         db.select(Post, *columns, _hidden_members(viewer), _hidden_comments(viewer), flag if flag is not None
-                  else literal(False))
+                  else literal(False), *reactions)
         .join(Post.group).join(Post.author)
         .options(contains_eager(Post.group), contains_eager(Post.author))
         .where(Post.id == post_id, not_hidden(Post.author_id, viewer, Post.group_id))
@@ -158,7 +171,7 @@ def load_post(slug: str | None, post_id: int, viewer: Any) -> tuple[GroupContext
         stmt = stmt.where(Group.slug == slug)
     for target, on in joins:
         stmt = stmt.outerjoin(target, on)
-    row = db.session.execute(stmt, params).first()
+    row = db.session.execute(stmt, {**params, **summary_params(viewer)}).first()
     if row is None:
         return None
     post = row[0]
@@ -166,8 +179,10 @@ def load_post(slug: str | None, post_id: int, viewer: Any) -> tuple[GroupContext
     if not can_view_group_content(viewer, post.group):
         return None
     staff = sees_everyone_in(viewer, post.group)
-    post.hidden_comment_count = 0 if staff else (row[-2] or 0)
-    if row[-1]:
+    extra = len(reactions)
+    post.reactions = summary_from(row[-extra:])
+    post.hidden_comment_count = 0 if staff else (row[-2 - extra] or 0)
+    if row[-1 - extra]:
         context.hidden_authors = frozenset({post.author_id})
     return context, post
 
@@ -200,52 +215,95 @@ def load_comment(slug: str | None, comment_id: int, viewer: Any) -> tuple[GroupC
     return context, comment
 
 
-def feed_page(group: Group, viewer: Any, before: str | None, limit: int) -> Page:
-    """Newest posts first, with authors; ``before`` is a cursor from a previous page.
+MAX_PINNED = 5  # pinned posts shown above the feed; pinning more shows the newest pins
 
-    Each post's ``shown_comment_count`` leaves out comments by people hidden from the viewer.
-    """
+
+def _feed_statement(group: Group, viewer: Any):
+    """Posts of ``group`` with authors, hidden-comment counts, reaction counts and the staff flag."""
     staff = sees_everyone_in(viewer, group)
     flag = hidden_flag(Post.author_id, viewer, group)
-    columns = [Post, literal(0) if staff else _hidden_comments(viewer)]
+    columns = [Post, literal(0) if staff else _hidden_comments(viewer), *summary_columns(POSTS, viewer, group)]
     stmt = (
         db.select(*columns, *([flag] if flag is not None else []))
         .join(Post.author).options(contains_eager(Post.author))
         .where(Post.group_id == group.id, not_hidden(Post.author_id, viewer, group))
-        .order_by(Post.created_at.desc(), Post.id.desc())
-        .limit(limit + 1)
     )
+    return stmt, flag is not None
+
+
+def _feed_rows(stmt, viewer: Any, flagged_column: bool, flagged: set[int]) -> list[Post]:
+    posts = []
+    width = 3 + len(REACTION_KINDS)
+    for row in db.session.execute(stmt, summary_params(viewer)):
+        post = row[0]
+        post.hidden_comment_count = row[1] or 0
+        post.reactions = summary_from(row[2:width])
+        if flagged_column and row[width]:
+            flagged.add(post.author_id)
+        posts.append(post)
+    return posts
+
+
+def feed_page(group: Group, viewer: Any, before: str | None, limit: int) -> Page:
+    """Newest posts first, with authors; ``before`` is a cursor from a previous page.
+
+    Pinned posts are not part of these pages (``pinned_posts`` shows them above the first),
+    so the cursor of every page still walks one plain order. Each post's
+    ``shown_comment_count`` leaves out comments by people hidden from the viewer.
+    """
+    stmt, flagged_column = _feed_statement(group, viewer)
+    stmt = (stmt.where(Post.pinned_at.is_(None)).order_by(Post.created_at.desc(), Post.id.desc())
+            .limit(limit + 1))
     if before:
         stmt = stmt.where(keyset.after((Post.created_at, Post.id), keyset.decode(before, (datetime, int)),
                                        descending=True))
-    posts = []
-    flagged = set()
-    for row in db.session.execute(stmt):
-        post = row[0]
-        post.hidden_comment_count = row[1] or 0
-        if flag is not None and row[2]:
-            flagged.add(post.author_id)
-        posts.append(post)
+    flagged: set[int] = set()
+    posts = _feed_rows(stmt, viewer, flagged_column, flagged)
     page = _page(posts, limit, lambda post: keyset.encode(post.created_at, post.id))
     page.hidden_authors = frozenset(flagged)
     return page
 
 
+def pinned_posts(group: Group, viewer: Any) -> Page:
+    """The group's pinned posts, newest pin first (at most ``MAX_PINNED``); one query."""
+    stmt, flagged_column = _feed_statement(group, viewer)
+    stmt = stmt.where(Post.pinned_at.is_not(None)).order_by(Post.pinned_at.desc(), Post.id.desc()).limit(MAX_PINNED)
+    flagged: set[int] = set()
+    posts = _feed_rows(stmt, viewer, flagged_column, flagged)
+    return Page(items=posts, next=None, hidden_authors=frozenset(flagged))
+
+
+#: Comments are shown thread by thread: a top comment, then its replies, oldest first.
+THREAD = func.coalesce(Comment.parent_id, Comment.id)
+
+
 def comment_page(post: Post, viewer: Any, after: str | None, limit: int) -> Page:
-    """A post's comments oldest first, with authors."""
+    """A post's comments thread by thread (each top comment followed by its replies), with authors.
+
+    The cursor is (thread, id): ids grow with time, so this is the order they were written in,
+    with replies pulled up under the comment they answer.
+    """
     flag = hidden_flag(Comment.author_id, viewer, post.group)
+    reactions = summary_columns(COMMENTS, viewer, post.group)
     stmt = (
-        db.select(Comment, *([flag] if flag is not None else []))
+        db.select(Comment, *reactions, *([flag] if flag is not None else []))
         .join(Comment.author).options(contains_eager(Comment.author))
         .where(Comment.post_id == post.id, not_hidden(Comment.author_id, viewer, post.group))
-        .order_by(Comment.created_at, Comment.id)
+        .order_by(THREAD, Comment.id)
         .limit(limit + 1)
     )
     if after:
-        stmt = stmt.where(keyset.after((Comment.created_at, Comment.id), keyset.decode(after, (datetime, int))))
-    comments, flagged = _flagged(stmt, flag, lambda comment: comment.author_id)
-    page = _page(comments, limit, lambda comment: keyset.encode(comment.created_at, comment.id))
-    page.hidden_authors = flagged
+        stmt = stmt.where(keyset.after((THREAD, Comment.id), keyset.decode(after, (int, int))))
+    comments, flagged = [], set()
+    width = 1 + len(reactions)
+    for row in db.session.execute(stmt, summary_params(viewer)):
+        comment = row[0]
+        comment.reactions = summary_from(row[1:width])
+        if flag is not None and row[width]:
+            flagged.add(comment.author_id)
+        comments.append(comment)
+    page = _page(comments, limit, lambda comment: keyset.encode(comment.thread_id, comment.id))
+    page.hidden_authors = frozenset(flagged)
     return page
 
 
@@ -328,3 +386,17 @@ def _page(rows: list, limit: int, cursor_of) -> Page:
         rows = rows[:limit]
         return Page(items=rows, next=cursor_of(rows[-1]))
     return Page(items=rows, next=None)
+
+
+def attach_images(posts: list[Post]) -> None:
+    """Load the images of ``posts`` in one query (none when no post has images) so reading
+    ``post.images`` costs nothing more (the API's feed)."""
+    with_images = {post.id: post for post in posts if post.image_count}
+    if not with_images:
+        return
+    found: dict[int, list[PostImage]] = {post_id: [] for post_id in with_images}
+    for image in db.session.scalars(db.select(PostImage).where(PostImage.post_id.in_(with_images))
+                                    .order_by(PostImage.post_id, PostImage.position)):
+        found[image.post_id].append(image)
+    for post_id, images in found.items():
+        set_committed_value(with_images[post_id], "images", images)

@@ -1,10 +1,10 @@
 """The groups blueprint (``/g``): its pages live in small modules that register on ``bp``."""
 from __future__ import annotations
 
-from core.groups import bp, directory, feed, members, posts, settings
+from core.groups import bp, directory, feed, members, notify_level, posts, reaction_pages, reads, settings
 from core.groups.group_page import group_page_helpers
 
-__all__ = ["bp", "directory", "feed", "members", "posts", "settings"]
+__all__ = ["bp", "directory", "feed", "members", "notify_level", "posts", "reaction_pages", "reads", "settings"]
 
 
 @bp.app_context_processor

@@ -4,13 +4,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from core.extensions import db
 from core.models.base import UTCDateTime, utcnow
+from core.models.reads import GroupRead
 
 ROLES = ("owner", "admin", "moderator", "member")
 ROLE_RANK = {"member": 0, "moderator": 1, "admin": 2, "owner": 3}
+#: How much a member hears from a group: every new post, replies and mentions only, or nothing.
+NOTIFY_LEVELS = ("watching", "normal", "muted")
 
 
 class Group(db.Model):
@@ -56,6 +59,8 @@ class Membership(db.Model):
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), nullable=False, index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
     role: Mapped[str] = mapped_column(String(10), nullable=False, default="member")
+    notify_level: Mapped[str] = mapped_column(String(10), nullable=False, default="normal",
+                                              server_default="normal")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
     group = relationship("Group", back_populates="memberships")
@@ -64,6 +69,20 @@ class Membership(db.Model):
     @property
     def rank(self) -> int:
         return ROLE_RANK[self.role]
+
+    @property
+    def read_mark(self) -> datetime:
+        """Posts created after this are new to the member: their read mark, else when they joined."""
+        return self.read_until or self.created_at
+
+
+# Loaded with every membership, inside the same statement (a primary-key lookup): pages that
+# load the viewer's membership know what is new to them at no extra query.
+Membership.read_until = column_property(
+    db.select(GroupRead.read_until)
+    .where(GroupRead.user_id == Membership.user_id, GroupRead.group_id == Membership.group_id)
+    .correlate_except(GroupRead).scalar_subquery()
+)
 
 
 class JoinRequest(db.Model):

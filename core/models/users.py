@@ -28,6 +28,8 @@ class User(UserMixin, db.Model):
     locale: Mapped[str] = mapped_column(String(8), nullable=False, default="en")
     country: Mapped[str | None] = mapped_column(String(2))
     bio: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # The uploaded picture in core.storage (a square image); None shows the generated initials avatar.
+    avatar_key: Mapped[str | None] = mapped_column(String(100))
     adult_attested_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     is_site_admin: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
@@ -35,6 +37,14 @@ class User(UserMixin, db.Model):
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     suspension_reason: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    # Who sees the bio, groups and posts on the profile: "everyone", "members" (of a group in
+    # common) or "nobody" (others get the reduced view: name and username only).
+    profile_visibility: Mapped[str] = mapped_column(String(10), nullable=False, default="everyone",
+                                                    server_default="everyone")
+    # The email digest of new posts in one's groups: "off", "daily" or "weekly"; the period last
+    # sent (e.g. "daily:2026-12-05") keeps the job from sending one period twice.
+    digest: Mapped[str] = mapped_column(String(10), nullable=False, default="off", server_default="off")
+    digest_sent_period: Mapped[str | None] = mapped_column(String(24))
 
     tokens = relationship("ApiToken", back_populates="user", cascade="all, delete-orphan")
 

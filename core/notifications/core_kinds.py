@@ -66,6 +66,9 @@ def core_notification_kinds() -> list[NotificationKind]:
         NotificationKind("request_approved", _sentence(lambda: _("Your request to join %(group)s was approved."))),
         NotificationKind("request_denied", _sentence(lambda: _("Your request to join %(group)s was declined."))),
         NotificationKind("post_reply", _sentence(lambda: _("%(actor)s commented on your post in %(group)s."))),
+        NotificationKind("comment_reply", _sentence(lambda: _("%(actor)s replied to your comment in %(group)s."))),
+        NotificationKind("mention", _sentence(lambda: _("%(actor)s mentioned you in %(group)s."))),
+        NotificationKind("new_post", _sentence(lambda: _("%(actor)s wrote a new post in %(group)s."))),
         NotificationKind("invitation", _sentence(lambda: _("%(actor)s invited you to join %(group)s."))),
         NotificationKind("role_changed", _sentence(lambda: _("Your role in %(group)s is now %(role)s."))),
         NotificationKind("removed_from_group", _sentence(lambda: _("You were removed from %(group)s."))),
@@ -79,9 +82,17 @@ def core_email_kinds() -> list[EmailKind]:
         EmailKind("request_approved", label=_l("Your request to join a group is approved")),
         EmailKind("request_denied", label=_l("Your request to join a group is declined")),
         EmailKind("post_reply", label=_l("Someone comments on your post")),
+        EmailKind("comment_reply", label=_l("Someone replies to your comment")),
+        EmailKind("mention", label=_l("Someone mentions you")),
+        EmailKind("new_post", label=_l("A new post in a group you watch")),
         EmailKind("invitation", label=_l("Someone invites you to a group")),
+        # The digest is chosen on its own (daily, weekly or off), not as an email kind.
+        EmailKind("digest"),
         # Account mail: always sent, not a setting.
         EmailKind("confirm"),
         EmailKind("password_reset"),
         EmailKind("password_changed"),
+        EmailKind("email_change"),
+        EmailKind("email_change_notice"),
+        EmailKind("email_in_use"),
     ]

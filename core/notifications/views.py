@@ -71,6 +71,23 @@ def settings():
                            email_confirmed=current_user.email_confirmed)
 
 
+@bp.post("/digest")
+@login_required
+def digest_setting():
+    """Off, a daily or a weekly summary of new posts in one's groups (sent by ``core.groups.digest``)."""
+    from core.groups import digest
+
+    choice = request.form.get("digest", "")
+    if choice not in digest.FREQUENCIES:
+        flash(_("Choose off, daily or weekly."), "error")
+    else:
+        digest.set_frequency(current_user, choice)
+        flash({"off": _("You will get no summary emails."),
+               "daily": _("You will get a summary of new posts every day."),
+               "weekly": _("You will get a summary of new posts every week.")}[choice], "success")
+    return redirect(url_for("notifications.settings", _anchor="digest"))
+
+
 def _back() -> str:
     """Return to the list page the form was on (a local path only)."""
     target = request.form.get("next", "")

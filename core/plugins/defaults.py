@@ -13,7 +13,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from core.extensions import db
-from core.models import Comment, Post, User
+from core.models import Comment, Post, PostImage, User
 from core.permissions import can_manage_group_plugins, can_view_group_content, can_view_profile
 from core.plugins.registry import get_plugins
 from core.plugins.specs import ContentType, SupportResource, hookimpl
@@ -56,6 +56,27 @@ def _comment_visible(comment: Comment, user) -> bool:
                                                                     within=comment.post.group)
 
 
+def _delete_post(post: Post) -> None:
+    from core.groups.content_actions import remove_post
+
+    remove_post(post)
+
+
+def _delete_post_image(image: PostImage) -> None:
+    from core.groups.content_actions import remove_post_image
+
+    remove_post_image(image)
+
+
+def _post_image_html(image: PostImage) -> Markup:
+    """The image as readers saw it, with its description (moderators judge the picture, not a link)."""
+    from core.storage import file_url
+
+    return Markup('<p class="post-images"><img src="{}" alt="{}" width="{}" height="{}"></p>'
+                  '<p>{}</p>').format(file_url(image.file_key), image.alt_text, image.width, image.height,
+                                      image.alt_text or _("(no description)"))
+
+
 def _profile_visible(profile: User, user) -> bool:
     return can_view_profile(user, profile)
 
@@ -92,8 +113,20 @@ def content_types():
             group_id=lambda p: p.group_id,
             snapshot=lambda p: p.body_source,
             url=lambda p: url_for("groups.post", slug=p.group.slug, post_id=p.id),
-            delete=lambda p: db.session.delete(p),
+            delete=_delete_post,
             snapshot_html=lambda p: p.body_html,
+        ),
+        ContentType(
+            name="post_image", label=_l("Image in a post"),
+            load=lambda id: db.session.get(PostImage, id),
+            visible_to=lambda image, user: _post_visible(image.post, user),
+            author_id=lambda image: image.post.author_id,
+            group_id=lambda image: image.post.group_id,
+            snapshot=lambda image: f"[{image.alt_text or _('image')}]({image.file_key})",
+            url=lambda image: url_for("groups.post", slug=image.post.group.slug, post_id=image.post_id)
+            + f"#image-{image.id}",
+            delete=_delete_post_image,
+            snapshot_html=_post_image_html,
         ),
         ContentType(
             name="comment", label=_l("Comment"),
@@ -153,8 +186,9 @@ def _group_features_link(group) -> Markup | None:
 
 @hookimpl
 def register_jobs(app):
-    """Core's background work: mail delivery (at once and every minute) and clean-ups."""
+    """Core's background work: mail delivery (at once and every minute), digests and clean-ups."""
     from core import outbox
+    from core.groups import digest
     from core.jobs import Job, claims, crontab
 
     return [
@@ -164,4 +198,6 @@ def register_jobs(app):
             description="Delete delivered and failed mail once it has been kept long enough."),
         Job("core.jobs.clean_up", claims.clean_up, schedule=crontab(minute="41"),
             description="Delete expired claims that keep jobs from running twice."),
+        Job(digest.JOB, digest.send_digests, schedule=crontab(minute="7"),
+            description="Send the daily and weekly email digests that are due (each period once)."),
     ]

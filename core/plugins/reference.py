@@ -288,7 +288,8 @@ def _describe_name(name: str, obj: Any) -> str:
 
     if inspect.isclass(obj) and hasattr(obj, "__table__"):
         columns = [c for c in sa_inspect(obj).columns if not _SECRET.search(c.key)]
-        rows = [f"| `{c.key}` | `{c.type}` | {'' if c.nullable else 'yes'} |" for c in columns]
+        # A computed column (``column_property``, e.g. ``Membership.read_until``) has no ``nullable``.
+        rows = [f"| `{c.key}` | `{c.type}` | {'' if getattr(c, 'nullable', True) else 'yes'} |" for c in columns]
         head = f"Model `{obj.__name__}`, table `{obj.__tablename__}`: read it; core's actions write it."
         return "\n".join([head, "", "| Column | Type | Required |", "|---|---|---|", *rows])
     if dataclasses.is_dataclass(obj) and inspect.isclass(obj):

@@ -931,7 +931,9 @@ SLOTS: dict[str, tuple[str, str]] = {
     "header": ("below the site header", "–"),
     "page_top": ("top of every page's main area", "–"),
     "footer": ("footer link list (contribute `<li>` items)", "–"),
-    "sidebar": ("home page", "–"),
+    "sidebar": ("home page, members' and visitors' (beside the member's groups)", "–"),
+    "home": ("a logged-in member's home page, above their feed: what waits for them in a plugin "
+             "(e.g. a mentorship step due); contribute a `<section class=\"card\">`", "`user` (the member)"),
     "post_actions": ("under each post, beside edit/delete", "`post`, `group`"),
     "post_footer": ("end of each post", "`post`, `group`, `hidden_elsewhere`"),
     "comment_actions": ("under each comment", "`comment`, `post`, `group`, `hidden_elsewhere`"),

@@ -153,6 +153,12 @@ class PageArgsSchema(Schema):
 class PersonSchema(Schema):
     username = fields.String()
     display_name = fields.String()
+    avatar_url = fields.Method("_avatar_url", metadata={
+        "description": "Their picture (square, 256 px), or null: show their initials instead."})
+
+    def _avatar_url(self, person) -> str | None:
+        key = getattr(person, "avatar_key", None)
+        return url_for("files.serve", key=key, _external=True) if key else None
 
 
 class GroupSchema(Schema):

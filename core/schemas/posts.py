@@ -30,6 +30,9 @@ class PostInputSchema(_BodySchema):
 
 class CommentInputSchema(_BodySchema):
     max_length = COMMENT_MAX
+    parent_id = fields.Integer(load_default=None, allow_none=True, strict=False,
+                               metadata={"description": "Reply to this comment (a reply to a reply joins the top "
+                                                        "comment's thread)."})
 
 
 class FeedArgsSchema(Schema):
@@ -70,19 +73,44 @@ class _ContentSchema(Schema):
         return _placeholder(self.content_type, item) or item.body_html
 
 
+class _ReactionSchema(Schema):
+    kind = fields.String()
+    count = fields.Integer()
+    mine = fields.Boolean()
+
+
+def _reactions(item) -> list[dict]:
+    return [reaction._asdict() for reaction in item.reactions]
+
+
 class PostSchema(_ContentSchema):
     content_type = "post"
+
+    pinned = fields.Function(lambda post: post.pinned_at is not None,
+                             metadata={"description": "Pinned to the top of the group's feed."})
+    reactions = fields.Function(_reactions, metadata={"description": "Count per kind, and whether you reacted so "
+                                                                     "(people hidden from you are not counted)."})
 
     group = fields.Function(lambda post: post.group.slug, metadata={"description": "The group's slug."})
     comment_count = fields.Integer(attribute="shown_comment_count",
                                    metadata={"description": "Comments you can see (by people not hidden from you)."})
     url = fields.Function(lambda post: url_for("groups.post", slug=post.group.slug, post_id=post.id, _external=True))
+    images = fields.Method("_images", metadata={
+        "description": "Images published with the post: url, alt_text, width, height (empty while hidden)."})
+
+    def _images(self, post) -> list[dict]:
+        if not post.image_count or self._hidden(post):
+            return []
+        return [{"url": url_for("files.serve", key=image.file_key, _external=True), "alt_text": image.alt_text,
+                 "width": image.width, "height": image.height} for image in post.images]
 
 
 class CommentSchema(_ContentSchema):
     content_type = "comment"
 
     post_id = fields.Integer()
+    parent_id = fields.Integer(allow_none=True, metadata={"description": "The top comment this one replies to."})
+    reactions = fields.Function(_reactions, metadata={"description": "Count per kind, and whether you reacted so."})
 
 
 class PostPageSchema(Schema):

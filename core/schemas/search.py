@@ -68,9 +68,8 @@ class SearchHitSchema(Schema):
     url = fields.Function(lambda hit: urljoin(request.url_root, hit.url))
     group = fields.Function(lambda hit: GroupRefSchema().dump({"slug": hit.group_slug, "name": hit.group_name})
                             if hit.group_slug else None, metadata={"description": "null outside groups."})
-    author = fields.Function(lambda hit: PersonSchema().dump({"username": hit.author_username,
-                                                              "display_name": hit.author_name})
-                             if hit.author_username else None, metadata={"description": "null for groups."})
+    author = fields.Function(lambda hit: PersonSchema().dump(hit.author) if hit.author_username else None,
+                             metadata={"description": "null for groups."})
     created_at = fields.DateTime()
     score = fields.Float(metadata={"description": "Relevance; higher is better (comparable within one search)."})
 

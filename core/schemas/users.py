@@ -31,6 +31,9 @@ RESERVED_USERNAMES = frozenset({
 })
 
 
+PROFILE_VISIBILITY = ("everyone", "members", "nobody")
+
+
 def _messages() -> dict[str, Any]:
     return {
         "required": _l("This field is required."),
@@ -162,6 +165,11 @@ class ProfileSchema(Normalising):
     locale = fields.String(required=True, error_messages=_messages(), metadata={"description": "en or de"})
     country = fields.String(allow_none=True, load_default=None, error_messages=_messages(),
                             metadata={"description": "ISO 3166-1 alpha-2 code, optional"})
+    profile_visibility = fields.String(
+        validate=validate.OneOf(PROFILE_VISIBILITY, error=_l("Choose one of the options.")),
+        error_messages=_messages(),
+        metadata={"description": "Who sees your bio, groups and posts: everyone, members (people in a group "
+                                 "with you) or nobody (others see your name only)"})
 
     @validates("locale")
     def _locale(self, value: str, **kwargs: Any) -> None:
@@ -297,6 +305,35 @@ class PasswordChangeSchema(_NewPassword):
         self._check_new(data, user)
 
 
+class EmailChangeSchema(Normalising):
+    """Ask to move the account to another address; the password proves it is really them.
+
+    Whether the new address already has an account is not checked here: the answer must be
+    the same either way (``core.auth.email_change``).
+    """
+
+    LOWER = ("email",)
+
+    email = email_field()
+    password = password_field()
+
+    def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    @validates_schema
+    def _check(self, data: dict, **kwargs: Any) -> None:
+        user = self.user
+        if user is None and current_user and getattr(current_user, "is_authenticated", False):
+            user = current_user
+        if user is None:
+            return
+        if not user.check_password(data["password"]):
+            raise ValidationError([_("This is not your password.")], "password")
+        if data["email"] == user.email.lower():
+            raise ValidationError([_("This is already your address.")], "email")
+
+
 class PasswordResetRequestSchema(Normalising):
     LOWER = ("email",)
 
@@ -408,6 +445,25 @@ class UserPublicSchema(Schema):
     created_at = fields.DateTime(dump_only=True)
 
 
+class ProfileGroupSchema(Schema):
+    slug = fields.String(dump_only=True)
+    name = fields.String(dump_only=True)
+
+
+class UserProfileSchema(Schema):
+    """A profile as the caller may see it: with ``restricted`` true, only the name and username
+    (the person shows their details to members of their groups, or to nobody)."""
+
+    username = fields.String(dump_only=True)
+    display_name = fields.String(dump_only=True)
+    restricted = fields.Boolean(dump_only=True)
+    bio = fields.String(dump_only=True, allow_none=True, metadata={"description": "null when restricted"})
+    created_at = fields.DateTime(dump_only=True, allow_none=True, metadata={"description": "null when restricted"})
+    groups = fields.List(fields.Nested(ProfileGroupSchema), dump_only=True, allow_none=True, metadata={
+        "description": "their groups the caller may know of; null when restricted"})
+    groups_in_common = fields.List(fields.Nested(ProfileGroupSchema), dump_only=True, allow_none=True)
+
+
 class MeSchema(UserPublicSchema):
     """The caller's own account."""
 
@@ -418,6 +474,7 @@ class MeSchema(UserPublicSchema):
     email_confirmed = fields.Boolean(dump_only=True)
     adult_attested_at = fields.DateTime(dump_only=True)
     is_site_admin = fields.Boolean(dump_only=True)
+    profile_visibility = fields.String(dump_only=True)
 
 
 class UserAdminSchema(UserPublicSchema):

@@ -138,6 +138,18 @@ def _group_content_visible(viewer: Any) -> ColumnElement:
     return shown
 
 
+def extra_filter(where: ColumnElement) -> ColumnElement:
+    """A caller's extra criteria, checked like a source's own filter (``search(..., where=...)``)."""
+    if not isinstance(where, ColumnElement):
+        raise TypeError(f"search(where=...) must be a SQL expression over SearchEntry, not {where!r}")
+    index = SearchEntry.__table__
+    foreign = sorted({getattr(f, "name", str(f)) for f in where._from_objects if f is not index})
+    if foreign:
+        raise TypeError(f"search(where=...) reads {', '.join(foreign)} outside a subquery, which would pair every "
+                        "hit with every row of it; use exists() or in_(select(...))")
+    return where
+
+
 def _source_clause(registry: SearchRegistry, source: SearchSource, viewer: Any) -> ColumnElement | None:
     own = source_filter(source, viewer)
     if own is None:
@@ -159,7 +171,8 @@ def _source_clause(registry: SearchRegistry, source: SearchSource, viewer: Any) 
 
 
 def statement(viewer: Any, parsed: text.ParsedQuery, sources: list[SearchSource], *, group_slug: str | None = None,
-              after: tuple[float, int] | None = None, limit: int = 20, dialect: str | None = None):
+              after: tuple[float, int] | None = None, limit: int = 20, dialect: str | None = None,
+              where: ColumnElement | None = None):
     """The one SELECT behind a page of hits (also what the ``EXPLAIN`` test looks at)."""
     registry = get_registry()
     dialect = dialect or db.engine.dialect.name
@@ -169,7 +182,7 @@ def statement(viewer: Any, parsed: text.ParsedQuery, sources: list[SearchSource]
     stmt = (
         select(SearchEntry.id, SearchEntry.source, SearchEntry.object_id, SearchEntry.parent_id, SearchEntry.title,
                SearchEntry.body, SearchEntry.created_at, Group.slug, Group.name, User.username, User.display_name,
-               score)
+               User.avatar_key, score)
         .select_from(SearchEntry)
     )
     if dialect != "postgresql":
@@ -183,6 +196,8 @@ def statement(viewer: Any, parsed: text.ParsedQuery, sources: list[SearchSource]
     if not isinstance(author_shown, True_):
         author_shown = or_(SearchEntry.author_id.is_(None), author_shown)
     stmt = stmt.where(match, author_shown, or_(*clauses) if clauses else false())
+    if where is not None:
+        stmt = stmt.where(extra_filter(where))
     if group_slug is not None:
         stmt = stmt.where(SearchEntry.group_id == select(Group.id).where(Group.slug == group_slug).scalar_subquery())
     if after is not None:
@@ -192,11 +207,15 @@ def statement(viewer: Any, parsed: text.ParsedQuery, sources: list[SearchSource]
 
 
 def search(viewer: Any, query: str, *, types: list[str] | None = None, group: str | None = None,
-           after: str | None = None, limit: int = 20) -> SearchPage:
+           after: str | None = None, limit: int = 20, where: ColumnElement | None = None) -> SearchPage:
     """One page of what ``viewer`` (maybe anonymous) may find for ``query``, best first.
 
     ``types`` limits the sources (``UnknownSource`` for names that are not searchable now),
-    ``group`` a group's slug, ``after`` is a page's ``next`` (``keyset.BadCursor`` if forged).
+    ``group`` a group's slug, ``after`` is a page's ``next`` (``keyset.BadCursor``, a ``ValueError``, if forged).
+    ``where`` adds the caller's own criteria to the same query (a SQL boolean over
+    ``SearchEntry``, other tables only inside ``exists()``/``in_(select(...))``): a source's
+    filters – topic, type, language – narrow the ranked hits in SQL, on top of core's rules,
+    so a filtered page is as full as an unfiltered one and its cursor pages on through them.
     """
     parsed = text.parse(query)
     cursor = keyset.decode(after, (float, int)) if after else None
@@ -209,7 +228,8 @@ def search(viewer: Any, query: str, *, types: list[str] | None = None, group: st
         if unknown:
             raise UnknownSource(unknown)
         sources = [known[name] for name in dict.fromkeys(types)]
-    rows = db.session.execute(statement(viewer, parsed, sources, group_slug=group, after=cursor, limit=limit)).all()
+    rows = db.session.execute(statement(viewer, parsed, sources, group_slug=group, after=cursor, limit=limit,
+                                        where=where)).all()
     registry = get_registry()
     matcher = text.Matcher(parsed.stems)
     hits = [hit for hit in (_hit(registry, row, matcher) for row in rows[:limit]) if hit is not None]
@@ -224,7 +244,8 @@ def _hit(registry: SearchRegistry, row: Any, matcher: text.Matcher) -> SearchHit
     source = registry.get(row.source)
     hit = SearchHit(source=row.source, object_id=row.object_id, parent_id=row.parent_id, title=row.title,
               group_slug=row.slug, group_name=row.name, author_username=row.username,
-              author_name=row.display_name, created_at=row.created_at, score=float(row.score),
+              author_name=row.display_name, author_avatar_key=row.avatar_key, created_at=row.created_at,
+              score=float(row.score),
               title_html=text.highlight(row.title, matcher), snippet_html=text.snippet(row.body, matcher),
               label=str(source.item_label))
     try:

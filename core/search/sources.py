@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 from flask import Flask, current_app
@@ -66,6 +67,15 @@ class SearchHit:
     snippet_html: Any = ""
     url: str = ""
     label: str = ""
+    author_avatar_key: str | None = None
+
+    @property
+    def author(self) -> Any:
+        """The author as ``avatar()`` takes it (username, display name, avatar key), or None."""
+        if self.author_username is None:
+            return None
+        return SimpleNamespace(username=self.author_username, display_name=self.author_name,
+                               avatar_key=self.author_avatar_key)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,8 @@ class Backend(Protocol):
 
     def delete(self, key: str) -> None: ...
 
+    def keys(self) -> list[str]: ...
+
 
 class LocalBackend:
     """Files in a directory on this host: fine for one host, or a shared volume."""
@@ -61,3 +63,10 @@ class LocalBackend:
             self._path(key).unlink()
         except (FileNotFoundError, ValueError):
             pass
+
+    def keys(self) -> list[str]:
+        """Every stored key (tests and maintenance; not used by pages)."""
+        if not self.root.is_dir():
+            return []
+        return sorted(str(path.relative_to(self.root)) for path in self.root.glob("*/*") if valid_key(
+            str(path.relative_to(self.root))))

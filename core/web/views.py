@@ -1,17 +1,38 @@
-"""Site-wide pages: home, language switch."""
+"""Site-wide pages: home, settings' front door, language switch."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from core.extensions import db
+from core.groups.loading import page_or_400
+from core.groups.queries import pending_invitations
+from core.web import home
 
 bp = Blueprint("web", __name__)
 
 
 @bp.get("/")
 def index():
-    return render_template("web/index.html")
+    """Members: their groups, what is new, a feed across them, what waits for them. Visitors: the site."""
+    if not current_user.is_authenticated:
+        return render_template("web/index.html", public_groups=home.public_groups())
+    viewer = current_user._get_current_object()
+    groups, requested = home.my_groups(viewer)
+    before = request.args.get("before") or None
+    page = entries = None
+    if groups:
+        page = page_or_400(home.feed_page, viewer, before, current_app.config["PAGE_SIZE"])
+        entries = home.feed_entries(viewer, page)
+    return render_template("web/home.html", groups=groups, requested=requested, page=page, entries=entries,
+                           before=before, invitations=pending_invitations(viewer))
+
+
+@bp.get("/settings")
+@login_required
+def settings():
+    """The header's "Settings": the first settings page."""
+    return redirect(url_for("auth.settings_profile"))
 
 
 @bp.post("/language")

@@ -127,9 +127,13 @@ def plugin_enabled(plugin_id, group):
 
 @hookimpl
 def template_slot(name, context):
-    """The plugin's stylesheet, on its own pages only."""
+    """The plugin's stylesheet on its own pages; on the member's home page, the steps due."""
     from flask import render_template, request
 
     if name == "head" and request.blueprint == "mentorship":
         return render_template("mentorship/slots/head.html")
+    if name == "home":
+        from plugins.mentorship.home import home_part
+
+        return home_part(context.get("user"))
     return None

@@ -36,7 +36,7 @@ def register_jobs(app):
     from core.plugin_api import Job, crontab
     from plugins.resources import counting, staleness
 
-    return [Job(counting.READ_JOB, counting.count_read, retries=3, retry_delay=30),
+    return [Job(counting.FLUSH_JOB, counting.flush_reads, schedule=crontab(minute="*/5")),
             Job(staleness.STALE_JOB, staleness.flag_stale, schedule=crontab(hour="6", minute="15"))]
 
 

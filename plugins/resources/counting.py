@@ -1,7 +1,9 @@
 """Reads and "was this helpful?" votes: weekly integers per resource, and nothing about who.
 
-Reading a resource queues a job with the resource id and the ISO week (a GET writes nothing to
-the database; the job adds one to ``ReadCount``). A vote adds to ``VoteCount`` only.
+Reading a resource adds one to a buffered counter keyed by the resource id and the ISO week
+(``add_to_counter``: no database write, no job per read; the buffer holds no person either).
+Every five minutes a job moves the buffered totals into ``ReadCount`` in one statement. A vote
+(a POST) adds to ``VoteCount`` only.
 
 One vote per person per resource per week, with no stored link to the person:
 - the session (a signed cookie the browser keeps; nothing on the server) remembers the ids of
@@ -20,11 +22,13 @@ from datetime import UTC, date, datetime, timedelta
 from flask import current_app, session
 from flask_login import current_user
 from sqlalchemy import literal, union_all, update
+from sqlalchemy.dialects import postgresql, sqlite
 
-from core.plugin_api import db, enqueue_job, limiter, utcnow
-from plugins.resources.models import ReadCount, VoteCount
+from core.plugin_api import add_to_counter, db, drain_counter, limiter, utcnow
+from plugins.resources.models import ReadCount, Resource, VoteCount
 
-READ_JOB = "resources.count_read"
+FLUSH_JOB = "resources.flush_reads"
+READS = "resources.reads"
 SESSION_KEY = "resources_votes"
 SMALL_CELL = 5
 
@@ -41,14 +45,42 @@ def seconds_left_in_week(now: datetime | None = None) -> int:
 
 
 def record_read(resource_id: int) -> None:
-    """Count a read later, in a job: the page itself writes nothing."""
-    enqueue_job(READ_JOB, resource_id, iso_week())
+    """One more read of ``resource_id`` this week, in the buffer: the page itself writes nothing."""
+    add_to_counter(READS, f"{resource_id}|{iso_week()}")
 
 
-def count_read(resource_id: int, week: str) -> None:
-    """The job: one more read of ``resource_id`` in ``week``."""
-    _bump(ReadCount, resource_id, week, "count")
-    db.session.commit()
+def flush_reads() -> int:
+    """The job: add the buffered reads to ``ReadCount`` (one upsert); returns how many cells changed.
+
+    A failed write puts the totals back into the buffer, so the next run counts them; reads of
+    a resource deleted meanwhile are dropped.
+    """
+    totals = drain_counter(READS)
+    if not totals:
+        return 0
+    try:
+        cells: dict[tuple[int, str], int] = {}
+        for key, amount in totals.items():
+            resource_id, _, week = key.partition("|")
+            if resource_id.isdigit() and week:
+                cells[(int(resource_id), week)] = cells.get((int(resource_id), week), 0) + amount
+        existing = set(db.session.scalars(db.select(Resource.id).where(
+            Resource.id.in_({resource_id for resource_id, _week in cells}))))
+        rows = [{"resource_id": rid, "week": week, "count": amount}
+                for (rid, week), amount in sorted(cells.items()) if rid in existing]
+        if rows:
+            dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+            insert = dialect.insert(ReadCount)
+            db.session.execute(insert.on_conflict_do_update(
+                index_elements=[ReadCount.resource_id, ReadCount.week],
+                set_={"count": ReadCount.count + insert.excluded["count"]}), rows)
+        db.session.commit()
+        return len(rows)
+    except Exception:
+        db.session.rollback()
+        for key, amount in totals.items():
+            add_to_counter(READS, key, amount)
+        raise
 
 
 def _bump(model, resource_id: int, week: str, column: str) -> None:

@@ -136,11 +136,15 @@ def publish(revision: Revision, reviewer_id: int, note: str = "") -> None:
         apply_facts(db.session.get(Resource, text.resource_id), revision.facts)
 
 
-def revert(revision: Revision, author_id: int) -> Revision:
-    """A new draft with an old revision's words (published once another editor reviews it)."""
+def revert(revision: Revision, author_id: int, version: int | None = None) -> Revision:
+    """A new draft with an old revision's words (published once another editor reviews it).
+
+    ``version`` is the text's version the editor saw when choosing to revert: if someone saved
+    since, that is a ``RevisionConflict`` (None: revert on top of whatever is latest).
+    """
     text = db.session.get(ResourceText, revision.text_id)
     data = {name: getattr(revision, name) for name in TEXT_FIELDS}
-    return save_text(text, {**data, "version": text.version}, author_id,
+    return save_text(text, {**data, "version": text.version if version is None else version}, author_id,
                      note=str(_l("Reverted to revision %(number)s", number=revision.number)), facts=revision.facts)
 
 

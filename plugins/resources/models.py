@@ -38,6 +38,9 @@ class Hub(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
     group: Mapped[Group | None] = relationship(Group, lazy="raise")
+    # Loaded with the hub by the pages (one joined query): a hub has a handful of topics.
+    topics: Mapped[list[Topic]] = relationship("Topic", lazy="raise", viewonly=True,
+                                               order_by="[Topic.position, Topic.id]")
 
 
 class HubRole(db.Model):

@@ -9,14 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import abort, current_app, request
+from flask import abort, current_app, g, request
 from flask_babel import get_locale
 from flask_login import current_user
-from sqlalchemy import and_, func
+from sqlalchemy import and_, func, or_
 from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
-from core.plugin_api import db
-from plugins.resources.models import Hub, HubRole, Partner, Resource, ResourceText, Revision, Topic
+from core.plugin_api import GroupContext, content_or_404, db
+from plugins.resources.models import Hub, HubRole, Partner, Resource, ResourceText, Revision
 from plugins.resources.permissions import can_edit, can_see_hub
 
 
@@ -54,22 +55,53 @@ def viewer_roles() -> dict[int, str]:
                                    .where(HubRole.user_id == current_user.id)).all())
 
 
+def group_context(group_slug: str) -> GroupContext:
+    """The group of a ``/g/<slug>/resources`` page as the viewer meets it (loaded once per request).
+
+    404 unless the viewer may see the group's content; the page is drawn inside the group's
+    header and tabs from it (``render_group_page``).
+    """
+    cached = getattr(g, "resources_group", None)
+    if cached is None or cached.group.slug != group_slug:
+        cached = g.resources_group = content_or_404(group_slug)
+    return cached
+
+
 def hub_or_404(hub_slug: str, group_slug: str | None) -> Hub:
-    """The hub, reached at its own address (site-wide or under its group) and visible to the viewer."""
-    query = db.select(Hub).options(joinedload(Hub.group)).where(Hub.slug == hub_slug)
-    hub = db.session.scalar(query)
-    if hub is None:
-        abort(404)
-    if (group_slug is None) != (hub.group_id is None) or (group_slug and hub.group.slug != group_slug):
-        abort(404)
-    if not can_see_hub(current_user, hub):
-        abort(404)
+    """The hub, reached at its own address (site-wide or under its group) and visible to the viewer.
+
+    The viewer's role in it (``roles_in(hub)``) and its topics (``hub.topics``) come in the same query.
+    """
+    viewer_id = current_user.id if getattr(current_user, "is_authenticated", False) else None
+    query = (db.select(Hub, HubRole.role)
+             .outerjoin(HubRole, and_(HubRole.hub_id == Hub.id, HubRole.user_id == viewer_id))
+             .options(joinedload(Hub.topics))
+             .where(Hub.slug == hub_slug))
+    if group_slug is None:
+        row = db.session.execute(query.where(Hub.group_id.is_(None))).unique().first()
+        if row is None:
+            abort(404)
+        hub = group_hub(row[0], None)
+    else:
+        group = group_context(group_slug).group
+        row = db.session.execute(query.where(Hub.group_id == group.id)).unique().first()
+        if row is None or not can_see_hub(current_user, group_hub(row[0], group)):
+            abort(404)
+        hub = row[0]
+    g.resources_roles = {hub.id: row[1]} if row[1] else {}
     return hub
 
 
-def topics_of(hub_id: int) -> list[Topic]:
-    return list(db.session.scalars(db.select(Topic).where(Topic.hub_id == hub_id)
-                                   .order_by(Topic.position, Topic.id)))
+def roles_in(hub: Hub) -> dict[int, str]:
+    """The viewer's role in ``hub`` as ``hub_or_404`` loaded it, {hub id: role} (empty for none)."""
+    roles = getattr(g, "resources_roles", None)
+    return roles if roles is not None and set(roles) <= {hub.id} else viewer_roles()
+
+
+def group_hub(hub: Hub, group: Any) -> Hub:
+    """``hub`` with its (already loaded) group attached, so permission checks need no query."""
+    set_committed_value(hub, "group", group)
+    return hub
 
 
 @dataclass(frozen=True)
@@ -84,8 +116,14 @@ class Entry:
 
 
 def entries(locale: str, *, editor: bool, hub_id: int | None = None, topic_id: int | None = None,
-            partner_id: int | None = None, visible_hub_ids: Any = None, limit: int = 200) -> list[Entry]:
-    """Resources with their words in ``locale`` (or the original), published ones only unless ``editor``."""
+            partner_id: int | None = None, visible_hub_ids: Any = None, kind: str | None = None,
+            resource_id: int | None = None, after: int | None = None, per_topic: int | None = None,
+            limit: int = 200) -> list[Entry]:
+    """Resources with their words in ``locale`` (or the original), published ones only unless ``editor``.
+
+    In resource id order, from after ``after`` (keyset pages); ``per_topic`` keeps the first so many
+    of each topic (a hub's overview), ranked inside the same query.
+    """
     original, translated = aliased(ResourceText), aliased(ResourceText)
     original_rev, translated_rev = aliased(Revision), aliased(Revision)
     shown_original = (func.coalesce(original.published_revision_id, original.latest_revision_id)
@@ -107,8 +145,26 @@ def entries(locale: str, *, editor: bool, hub_id: int | None = None, topic_id: i
         query = query.where(Resource.topic_id == topic_id)
     if partner_id is not None:
         query = query.where(Resource.partner_id == partner_id)
+    if kind is not None:
+        query = query.where(Resource.kind == kind)
+    if resource_id is not None:
+        query = query.where(Resource.id == resource_id)
     if visible_hub_ids is not None:
         query = query.where(Resource.hub_id.in_(visible_hub_ids))
+    if after is not None:
+        query = query.where(Resource.id > after)
+    if per_topic is not None:
+        shown = aliased(ResourceText)
+        visible = shown.published_revision_id.is_not(None)
+        if editor:
+            visible = or_(visible, shown.latest_revision_id.is_not(None))
+        ranked = (db.select(Resource.id, func.row_number().over(partition_by=Resource.topic_id,
+                                                               order_by=Resource.id).label("place"))
+                  .join(shown, and_(shown.resource_id == Resource.id, shown.is_original.is_(True), visible)))
+        if hub_id is not None:
+            ranked = ranked.where(Resource.hub_id == hub_id)
+        ranked = ranked.subquery()
+        query = query.where(Resource.id.in_(db.select(ranked.c.id).where(ranked.c.place <= per_topic)))
     found = []
     for resource, orig_rev, trans_rev, published_id in db.session.execute(query).unique():
         if trans_rev is not None:

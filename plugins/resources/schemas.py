@@ -94,6 +94,12 @@ class ReviewSchema(Schema):
     note = Trimmed(load_default="", validate=validate.Length(max=300, error=AT_MOST))
 
 
+class RevertSchema(Schema):
+    """Revert to an old revision; ``version`` is the text's version the editor saw (omit: the latest)."""
+
+    version = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0, max=MAX_ID))
+
+
 class VoteSchema(Schema):
     helpful = fields.String(required=True, error_messages=REQUIRED,
                             validate=validate.OneOf(("yes", "no"), error=_l("Answer yes or no.")))
@@ -111,6 +117,7 @@ class SearchSchema(Schema):
     type = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(KINDS, error=_l("Choose a type.")))
     language = fields.String(load_default=None, allow_none=True, validate=validate_locale)
     partner = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=MAX_ID))
+    after = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
 
     @pre_load
     def _empty_is_none(self, data, **kwargs):
@@ -124,3 +131,27 @@ class HubSchema(Schema):
     title_de = Trimmed(load_default="", validate=validate.Length(max=120, error=AT_MOST))
     intro_en = Trimmed(load_default="", validate=validate.Length(max=1000, error=AT_MOST))
     intro_de = Trimmed(load_default="", validate=validate.Length(max=1000, error=AT_MOST))
+
+
+class NewHubSchema(HubSchema):
+    """A new hub over the API: site-wide, or in the ``group`` (slug) whose admins start it."""
+
+    group = Trimmed(load_default=None, allow_none=True, validate=validate.Length(max=80))
+
+
+# The help center's helpline topics: ``{{ helpline:topic }}`` in a topic's resources shows these lines.
+HELPLINE_TOPICS = ("crisis", "suicide", "self_harm", "loneliness", "relationships", "family", "grief", "violence",
+                   "addiction", "eating", "young_people", "lgbtq")
+
+
+class TopicSchema(HubSchema):
+    """A topic: names and introductions, and which helplines ``{{ helpline:topic }}`` shows in it."""
+
+    helpline_topic = OptionalTrimmed(load_default=None, allow_none=True, validate=validate.OneOf(
+        HELPLINE_TOPICS, error=_l("Choose one of the help center's topics.")))
+
+
+class PartnerInSchema(PartnerSchema):
+    """A partner organisation over the API; ``verified`` is for site admins only."""
+
+    verified = fields.Boolean(load_default=None, allow_none=True)

@@ -3,11 +3,12 @@
 Core keeps the index current on every flush: a text is (re)indexed when its published revision
 changes, and a text without one is not in the index at all, so unpublished words can never be
 found. A group hub's texts carry the group, so core shows them only where the group's content
-is visible and the plugin is on. Hub, topic, type, language and partner filters are applied
-here, in one query over the hits core returned.
+is visible and the plugin is on. Hub, topic, type, language and partner filters go into core's
+search query as extra criteria (``search(..., where=...)``), so they narrow the ranking itself.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask import url_for
@@ -15,12 +16,12 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import true
 
-from core.plugin_api import SearchDocument, SearchSource, db, search
+from core.plugin_api import SearchDocument, SearchEntry, SearchSource, db, search
 from plugins.resources.models import Hub, Resource, ResourceText, Revision
 from plugins.resources.placeholders import PLACEHOLDER
 
 SOURCE = "resources"
-MAX_HITS = 100
+PAGE_SIZE = 20
 
 
 def _document(text: ResourceText) -> SearchDocument | None:
@@ -45,22 +46,41 @@ def sources() -> list[SearchSource]:
     )]
 
 
-def find(viewer: Any, query: str, *, hub_id: int | None = None, topic_id: int | None = None,
-         kind: str | None = None, locale: str | None = None, partner_id: int | None = None) -> list[dict]:
-    """Hits for ``query`` with their resource, filtered; core's rules already applied (two queries)."""
-    page = search(viewer, query, types=[SOURCE], limit=MAX_HITS)
-    if not page.items:
-        return []
-    rank = {hit.object_id: position for position, hit in enumerate(page.items)}
-    hits = {hit.object_id: hit for hit in page.items}
-    statement = (db.select(ResourceText, Resource, Hub)
-                 .join(Resource, Resource.id == ResourceText.resource_id)
-                 .join(Hub, Hub.id == Resource.hub_id)
-                 .where(ResourceText.id.in_(list(rank))))
+@dataclass(frozen=True)
+class Found:
+    """A page of hits with their resource and hub; ``next`` is the cursor of the following page."""
+
+    results: list[dict]
+    next: str | None
+
+
+def find(viewer: Any, query: str, *, hub_id: int | None = None, site_hubs_only: bool = False,
+         topic_id: int | None = None, kind: str | None = None, locale: str | None = None,
+         partner_id: int | None = None, after: str | None = None, limit: int = PAGE_SIZE) -> Found:
+    """A page of hits for ``query``, filtered in core's one search query, with their resources (two queries).
+
+    The filters are a subquery over the resource tables handed to core as extra criteria, so
+    core ranks only what matches them (a filtered match is found however many unfiltered
+    ones rank above it) and keeps its own visibility rules and keyset pages.
+    """
+    matching = (db.select(ResourceText.id).join(Resource, Resource.id == ResourceText.resource_id))
     for column, value in ((Resource.hub_id, hub_id), (Resource.topic_id, topic_id), (Resource.kind, kind),
                           (ResourceText.locale, locale), (Resource.partner_id, partner_id)):
         if value is not None:
-            statement = statement.where(column == value)
-    rows = db.session.execute(statement).all()
+            matching = matching.where(column == value)
+    if site_hubs_only:
+        matching = matching.where(Resource.hub_id.in_(db.select(Hub.id).where(Hub.group_id.is_(None))))
+    filtered = any(value is not None for value in (hub_id, topic_id, kind, locale, partner_id)) or site_hubs_only
+    page = search(viewer, query, types=[SOURCE], after=after, limit=limit,
+                  where=SearchEntry.object_id.in_(matching) if filtered else None)
+    if not page.items:
+        return Found([], None)
+    rank = {hit.object_id: position for position, hit in enumerate(page.items)}
+    hits = {hit.object_id: hit for hit in page.items}
+    rows = db.session.execute(
+        db.select(ResourceText, Resource, Hub)
+        .join(Resource, Resource.id == ResourceText.resource_id)
+        .join(Hub, Hub.id == Resource.hub_id)
+        .where(ResourceText.id.in_(list(rank)))).all()
     found = [{"hit": hits[text.id], "text": text, "resource": resource, "hub": hub} for text, resource, hub in rows]
-    return sorted(found, key=lambda row: rank[row["text"].id])
+    return Found(sorted(found, key=lambda row: rank[row["text"].id]), page.next)

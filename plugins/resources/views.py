@@ -14,10 +14,10 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
 from core.plugin_api import (
+    MAX_ID,
     ImageRejected,
     User,
     can_admin_group,
-    content_or_404,
     country_choices,
     db,
     delete_file,
@@ -25,9 +25,12 @@ from core.plugin_api import (
     is_plugin_enabled,
     is_site_admin,
     load_form,
+    render_group_page,
     store_image,
+    utcnow,
 )
-from plugins.resources import counting, editing, reading, searching
+from plugins.resources import counting, editing, hubs, reading, searching
+from plugins.resources.attention import needing_attention
 from plugins.resources.models import KINDS, Hub, HubRole, Partner, Resource, ResourceText, Revision, Topic
 from plugins.resources.permissions import (
     can_edit,
@@ -38,16 +41,18 @@ from plugins.resources.permissions import (
 )
 from plugins.resources.placeholders import fill
 from plugins.resources.schemas import (
+    HELPLINE_TOPICS,
     EditorSchema,
     HubSchema,
     PartnerSchema,
     ResourceSchema,
+    RevertSchema,
     ReviewSchema,
     SearchSchema,
     TextSchema,
+    TopicSchema,
     VoteSchema,
 )
-from plugins.resources.slugs import slugify, unique_slug
 
 bp = Blueprint("resources", __name__, template_folder="templates", static_folder="static",
                static_url_path="/resources/static")
@@ -64,19 +69,30 @@ def route(rule: str, **options: Any) -> Callable:
     return register
 
 
+HUB_PER_TOPIC = 5  # a hub's overview shows this many resources per topic, then links to the topic
+TOPIC_PAGE = 20
+
+
 def kind_labels() -> dict[str, str]:
     return {"article": _("Article"), "guide": _("Guide"), "video": _("Video"), "helpline": _("Helpline"),
             "chat": _("Chat service"), "tool": _("Self-help tool")}
 
 
-def page(template: str, hub: Hub | None = None, roles: dict | None = None, status: int = 200, **values: Any):
+def page(template: str, hub: Hub | None = None, roles: dict | None = None, status: int = 200,
+         group_slug: str | None = None, **values: Any):
+    """Render a resources page: a group's (``group_slug``, or a group hub) inside core's group header and
+    tabs through ``render_group_page``, a site-wide one in the plugin's own frame."""
     roles = roles if roles is not None else {}
-    return render_template(
-        template, hub=hub, gslug=hub.group.slug if hub is not None and hub.group_id else None,
-        is_editor=hub is not None and can_edit(current_user, hub, roles),
+    gslug = group_slug or (hub.group.slug if hub is not None and hub.group_id else None)
+    common = dict(
+        hub=hub, gslug=gslug, is_editor=hub is not None and can_edit(current_user, hub, roles),
         is_owner=hub is not None and can_own(current_user, hub, roles),
         helpcenter_on=is_plugin_enabled("helpcenter"), kinds=kind_labels(), label=reading.localized,
-        file_url=file_url, **values), status
+        file_url=file_url, **values)
+    if gslug:
+        return render_group_page(template, reading.group_context(gslug), layout="resources/_group_layout.html",
+                                 hl=2, **common), status
+    return render_template(template, layout="resources/_layout.html", hl=1, **common), status
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -93,7 +109,7 @@ def index():
 
 @bp.get("/g/<slug>/resources/")
 def group_index(slug: str):
-    group = content_or_404(slug).group
+    group = reading.group_context(slug).group
     hubs = db.session.scalars(db.select(Hub).where(Hub.group_id == group.id).order_by(Hub.id)).all()
     return page("resources/index.html", hubs=hubs, locale=reading.reader_locale(), group_slug=slug,
                 may_start=can_admin_group(current_user, group))
@@ -102,38 +118,44 @@ def group_index(slug: str):
 @route("/<hub>/")
 def hub(hub: str, slug: str | None = None):
     the_hub = reading.hub_or_404(hub, slug)
-    roles = reading.viewer_roles()
+    roles = reading.roles_in(the_hub)
     locale = reading.reader_locale()
     editor = can_edit(current_user, the_hub, roles)
-    topics = reading.topics_of(the_hub.id)
-    found = reading.entries(locale.code, editor=editor, hub_id=the_hub.id)
+    topics = the_hub.topics
+    found = reading.entries(locale.code, editor=editor, hub_id=the_hub.id, per_topic=HUB_PER_TOPIC + 1)
     by_topic: dict[int, list] = {}
     for entry in found:
         by_topic.setdefault(entry.resource.topic_id, []).append(entry)
-    return page("resources/hub.html", the_hub, roles, topics=topics, by_topic=by_topic, locale=locale)
+    return page("resources/hub.html", the_hub, roles, topics=topics, by_topic=by_topic, locale=locale,
+                per_topic=HUB_PER_TOPIC)
 
 
 @route("/<hub>/t/<topic>/")
 def topic(hub: str, topic: str, slug: str | None = None):
     the_hub = reading.hub_or_404(hub, slug)
-    roles = reading.viewer_roles()
+    roles = reading.roles_in(the_hub)
     locale = reading.reader_locale()
-    the_topic = db.session.scalar(db.select(Topic).where(Topic.hub_id == the_hub.id, Topic.slug == topic))
+    the_topic = next((t for t in the_hub.topics if t.slug == topic), None)
     if the_topic is None:
         abort(404)
     kind = request.args.get("type") if request.args.get("type") in KINDS else None
+    after = request.args.get("after", type=int)
     found = reading.entries(locale.code, editor=can_edit(current_user, the_hub, roles), hub_id=the_hub.id,
-                            topic_id=the_topic.id)
-    if kind:
-        found = [e for e in found if e.resource.kind == kind]
+                            topic_id=the_topic.id, kind=kind, after=after if after and 0 < after <= MAX_ID else None,
+                            limit=TOPIC_PAGE + 1)
+    next_url = None
+    if len(found) > TOPIC_PAGE:
+        found = found[:TOPIC_PAGE]
+        next_url = url_for("resources.topic", hub=hub, topic=topic, slug=slug, type=kind,
+                           after=found[-1].resource.id, lang=request.args.get("lang"))
     return page("resources/topic.html", the_hub, roles, topic=the_topic, entries=found, locale=locale,
-                kind=kind)
+                kind=kind, next_url=next_url)
 
 
 @route("/<hub>/r/<int:resource_id>")
 def resource(hub: str, resource_id: int, slug: str | None = None):
     the_hub = reading.hub_or_404(hub, slug)
-    roles = reading.viewer_roles()
+    roles = reading.roles_in(the_hub)
     locale = reading.reader_locale()
     shown = reading.resource_or_404(the_hub, resource_id, locale.code, roles)
     editor = can_edit(current_user, the_hub, roles)
@@ -142,7 +164,7 @@ def resource(hub: str, resource_id: int, slug: str | None = None):
         counting.record_read(resource_id)
     figures = counting.weekly_figures(resource_id) if editor else None
     return page("resources/resource.html", the_hub, roles, shown=shown, body=body, locale=locale,
-                figures=figures, voted=counting.has_voted(resource_id),
+                figures=figures, voted=counting.has_voted(resource_id), today=utcnow().date(),
                 translations=translation_states(shown) if editor else None)
 
 
@@ -209,21 +231,27 @@ def search_hub(hub: str, slug: str | None = None):
 
 def search_page(hub_slug: str | None, slug: str | None):
     the_hub = reading.hub_or_404(hub_slug, slug) if hub_slug else None
-    roles = reading.viewer_roles() if the_hub else {}
+    roles = reading.roles_in(the_hub) if the_hub else {}
     locale = reading.reader_locale()
     data, errors, values = load_form(SearchSchema(), request.args)
-    results = []
-    topics = reading.topics_of(the_hub.id) if the_hub else []
+    found = searching.Found([], None)
+    topics = the_hub.topics if the_hub else []
     if data and data["q"]:
-        results = searching.find(current_user, data["q"], hub_id=the_hub.id if the_hub else None,
-                                 topic_id=data["topic"], kind=data["type"], locale=data["language"],
-                                 partner_id=data["partner"])
-        if the_hub is None:  # across hubs: site-wide hubs only (group hubs are searched inside their group)
-            results = [r for r in results if r["hub"].group_id is None]
+        try:
+            # Across hubs: site-wide hubs only (a group's hubs are searched inside the group).
+            found = searching.find(current_user, data["q"], hub_id=the_hub.id if the_hub else None,
+                                   site_hubs_only=the_hub is None, topic_id=data["topic"], kind=data["type"],
+                                   locale=data["language"], partner_id=data["partner"], after=data["after"])
+        except ValueError:  # a cursor that was not made by the search
+            errors = {"after": [_("This page of results no longer exists: search again.")]}
     partners = db.session.scalars(db.select(Partner).order_by(Partner.name)).all()
-    return page("resources/search.html", the_hub, roles, status=400 if errors else 200, results=results,
+    next_url = None
+    if found.next:
+        args = {key: value for key, value in request.args.items() if key in SearchSchema().fields}
+        next_url = url_for(request.endpoint, **{**args, **(request.view_args or {}), "after": found.next})
+    return page("resources/search.html", the_hub, roles, status=400 if errors else 200, results=found.results,
                 values=values, errors=errors, locale=locale, topics=topics, partners=partners,
-                searched=bool(data and data["q"]))
+                searched=bool(data and data["q"]), next_url=next_url)
 
 
 @bp.get("/resources/partners/<partner>")
@@ -242,14 +270,14 @@ def partner(partner: str):
 
 def editor_hub_or_404(hub: str, slug: str | None) -> tuple[Hub, dict]:
     the_hub = reading.hub_or_404(hub, slug)
-    roles = reading.viewer_roles()
+    roles = reading.roles_in(the_hub)
     if not can_edit(current_user, the_hub, roles):
         abort(404)
     return the_hub, roles
 
 
-def resource_form_options(hub_id: int) -> dict:
-    topics = reading.topics_of(hub_id)
+def resource_form_options(the_hub: Hub) -> dict:
+    topics = the_hub.topics
     partners = db.session.scalars(db.select(Partner).order_by(Partner.name)).all()
     return {"topic_options": [(str(t.id), reading.localized(t.name, reading.reader_locale().code)) for t in topics],
             "partner_options": [("", _("No partner"))] + [(str(p.id), p.name) for p in partners],
@@ -283,7 +311,7 @@ def new_resource(hub: str, slug: str | None = None):
             return redirect(url_for("resources.history", hub=hub, slug=slug, resource_id=created.id,
                                     locale=created.language))
     return page("resources/edit.html", the_hub, roles, status=400 if errors else 200, values=values, errors=errors,
-                creating=True, facts=True, **resource_form_options(the_hub.id))
+                creating=True, facts=True, **resource_form_options(the_hub))
 
 
 @route("/<hub>/r/<int:resource_id>/edit/<locale>", methods=["GET", "POST"])
@@ -292,6 +320,7 @@ def edit(hub: str, resource_id: int, locale: str, slug: str | None = None):
     the_hub, roles = editor_hub_or_404(hub, slug)
     if locale not in current_app.config["LANGUAGES"]:
         abort(404)
+    options = resource_form_options(the_hub)  # before a conflict's rollback expires the hub
     the_resource = db.session.scalar(db.select(Resource).where(Resource.id == resource_id,
                                                                Resource.hub_id == the_hub.id))
     if the_resource is None:
@@ -347,7 +376,7 @@ def edit(hub: str, resource_id: int, locale: str, slug: str | None = None):
                            "review_by": proposed["review_by"] or ""})
     return page("resources/edit.html", the_hub, roles, status=409 if conflict else (400 if errors else 200),
                 values=values, errors=errors, creating=False, facts=facts, resource=the_resource, locale_code=locale,
-                conflict=conflict, original=original, **resource_form_options(the_hub.id))
+                conflict=conflict, original=original, **options)
 
 
 @route("/<hub>/r/<int:resource_id>/history/<locale>")
@@ -372,6 +401,17 @@ def history(hub: str, resource_id: int, locale: str, slug: str | None = None):
                               "partner_id": _("Partner organisation"), "kind": _("Type"),
                               "link": _("External link"), "review_by": _("Review by")},
                 may_publish=lambda r: can_publish(current_user, the_hub, roles, r))
+
+
+@route("/<hub>/attention")
+@login_required
+def attention(hub: str, slug: str | None = None):
+    """For editors: the hub's resources past their review-by date or lacking current translations."""
+    the_hub, roles = editor_hub_or_404(hub, slug)
+    after = request.args.get("after", type=int)
+    found = needing_attention(the_hub.id, after=after if after and 0 < after <= MAX_ID else None)
+    return page("resources/attention.html", the_hub, roles, found=found, locale=reading.reader_locale(),
+                other_locales=current_app.config["LANGUAGES"], today=utcnow().date())
 
 
 def revision_or_404(the_hub: Hub, revision_id: int) -> Revision:
@@ -416,8 +456,17 @@ def publish(hub: str, revision_id: int, slug: str | None = None):
 def revert(hub: str, revision_id: int, slug: str | None = None):
     the_hub, roles = editor_hub_or_404(hub, slug)
     revision = revision_or_404(the_hub, revision_id)
-    editing.revert(revision, current_user.id)
-    db.session.commit()
+    data, errors, _values = load_form(RevertSchema(), request.form)
+    try:
+        if errors:
+            raise editing.RevisionConflict(None)
+        editing.revert(revision, current_user.id, data["version"])
+        db.session.commit()
+    except editing.RevisionConflict:
+        db.session.rollback()
+        flash(_("Someone saved this text since you opened its history: nothing was reverted. Look at the "
+                "latest revision and revert again if you still want to."), "error")
+        return back_to_history(hub, slug, revision)
     flash(_("A draft with revision %(number)s's text was saved; another editor publishes it.",
             number=revision.number), "success")
     return back_to_history(hub, slug, revision)
@@ -455,16 +504,12 @@ def editors(hub: str, slug: str | None = None):
                 values=values, errors=errors)
 
 
-def _texts(data: dict, name: str) -> dict:
-    return {code: data[f"{name}_{code}"] for code in ("en", "de") if data.get(f"{name}_{code}")}
-
-
 @bp.route("/resources/new-hub", methods=["GET", "POST"])
 @bp.route("/g/<slug>/resources/new-hub", methods=["GET", "POST"])
 @login_required
 def new_hub(slug: str | None = None):
     """Site admins start site-wide hubs; a group's admins start their group's."""
-    group = content_or_404(slug).group if slug else None
+    group = reading.group_context(slug).group if slug else None
     if not (can_admin_group(current_user, group) if group else is_site_admin(current_user)):
         abort(404)
     values: dict = {}
@@ -472,14 +517,47 @@ def new_hub(slug: str | None = None):
     if request.method == "POST":
         data, errors, values = load_form(HubSchema(), request.form)
         if not errors:
-            created = Hub(slug=unique_slug(Hub, data["title_en"]), group_id=group.id if group else None,
-                          title=_texts(data, "title"), intro=_texts(data, "intro"))
-            db.session.add(created)
+            created = hubs.create_hub(data, group.id if group else None)
             db.session.commit()
             flash(_("Hub created. Add its topics next."), "success")
             return redirect(url_for("resources.hub", hub=created.slug, slug=slug))
-    return render_template("resources/hub_form.html", values=values, errors=errors, topic_form=False,
-                           hub=None), 400 if errors else 200
+    return page("resources/hub_form.html", status=400 if errors else 200, group_slug=slug, values=values,
+                errors=errors, topic_form=False, editing_existing=False)
+
+
+def labelled_values(title: dict, intro: dict) -> dict:
+    """A hub's or topic's names and introductions as the form's fields."""
+    return {f"{name}_{code}": texts.get(code, "") for name, texts in (("title", title), ("intro", intro))
+            for code in ("en", "de")}
+
+
+@route("/<hub>/settings", methods=["GET", "POST"])
+@login_required
+def edit_hub(hub: str, slug: str | None = None):
+    """Owners rename a hub and rewrite its introduction (its address stays)."""
+    the_hub, roles = editor_hub_or_404(hub, slug)
+    if not can_own(current_user, the_hub, roles):
+        abort(404)
+    errors: dict = {}
+    values = labelled_values(the_hub.title, the_hub.intro)
+    if request.method == "POST":
+        data, errors, values = load_form(HubSchema(), request.form)
+        if not errors:
+            hubs.update_hub(the_hub, data)
+            db.session.commit()
+            flash(_("Hub saved."), "success")
+            return redirect(url_for("resources.hub", hub=hub, slug=slug))
+    return page("resources/hub_form.html", the_hub, roles, status=400 if errors else 200, values=values,
+                errors=errors, topic_form=False, editing_existing=True)
+
+
+def helpline_topic_options() -> list[tuple[str, str]]:
+    """The help center's helpline topics, for ``{{ helpline:topic }}`` in a topic's resources."""
+    labels = {"crisis": _("Any crisis"), "suicide": _("Thoughts of suicide"), "self_harm": _("Self-harm"),
+              "loneliness": _("Loneliness"), "relationships": _("Relationships"), "family": _("Family"),
+              "grief": _("Grief and loss"), "violence": _("Violence and abuse"), "addiction": _("Addiction"),
+              "eating": _("Eating disorders"), "young_people": _("Children and young people"), "lgbtq": _("LGBTQ+")}
+    return [("", _("The site's crisis lines"))] + [(code, labels[code]) for code in HELPLINE_TOPICS]
 
 
 @route("/<hub>/new-topic", methods=["GET", "POST"])
@@ -491,19 +569,35 @@ def new_topic(hub: str, slug: str | None = None):
     values: dict = {}
     errors: dict = {}
     if request.method == "POST":
-        data, errors, values = load_form(HubSchema(), request.form)
+        data, errors, values = load_form(TopicSchema(), request.form)
         if not errors:
-            taken = set(db.session.scalars(db.select(Topic.slug).where(Topic.hub_id == the_hub.id)))
-            base = slugify(data["title_en"])
-            topic_slug = next(f"{base}-{n}" if n > 1 else base for n in range(1, len(taken) + 2)
-                              if (f"{base}-{n}" if n > 1 else base) not in taken)
-            db.session.add(Topic(hub_id=the_hub.id, slug=topic_slug, name=_texts(data, "title"),
-                                 description=_texts(data, "intro"), position=len(taken)))
+            hubs.create_topic(the_hub, data)
             db.session.commit()
             flash(_("Topic added."), "success")
             return redirect(url_for("resources.hub", hub=hub, slug=slug))
-    return render_template("resources/hub_form.html", values=values, errors=errors, topic_form=True,
-                           hub=the_hub), 400 if errors else 200
+    return page("resources/hub_form.html", the_hub, roles, status=400 if errors else 200, values=values,
+                errors=errors, topic_form=True, editing_existing=False, helpline_options=helpline_topic_options())
+
+
+@route("/<hub>/t/<topic>/edit", methods=["GET", "POST"])
+@login_required
+def edit_topic(hub: str, topic: str, slug: str | None = None):
+    the_hub, roles = editor_hub_or_404(hub, slug)
+    the_topic = db.session.scalar(db.select(Topic).where(Topic.hub_id == the_hub.id, Topic.slug == topic))
+    if the_topic is None or not can_own(current_user, the_hub, roles):
+        abort(404)
+    errors: dict = {}
+    values = {**labelled_values(the_topic.name, the_topic.description),
+              "helpline_topic": the_topic.helpline_topic or ""}
+    if request.method == "POST":
+        data, errors, values = load_form(TopicSchema(), request.form)
+        if not errors:
+            hubs.update_topic(the_topic, data)
+            db.session.commit()
+            flash(_("Topic saved."), "success")
+            return redirect(url_for("resources.topic", hub=hub, topic=topic, slug=slug))
+    return page("resources/hub_form.html", the_hub, roles, status=400 if errors else 200, values=values,
+                errors=errors, topic_form=True, editing_existing=True, helpline_options=helpline_topic_options())
 
 
 # --- partners --------------------------------------------------------------------------------
@@ -528,12 +622,9 @@ def partner_form(partner: str | None):
             except ImageRejected as err:
                 errors = {**errors, "logo": [str(err.message)]}
         if not errors:
-            if the_partner is None:
-                the_partner = Partner(slug=unique_slug(Partner, data["name"]), name=data["name"])
-                db.session.add(the_partner)
-            for name in ("name", "description", "link", "languages"):
-                setattr(the_partner, name, data[name])
-            the_partner.country = data["country"].upper() if data["country"] else None
+            verified = request.form.get("verified") in ("on", "true", "1") if can_verify_partners(current_user) \
+                else None
+            the_partner = hubs.save_partner(the_partner, data, verified=verified)
             if logo is not None:
                 old = the_partner.logo_key
                 the_partner.logo_key = logo.key
@@ -542,8 +633,6 @@ def partner_form(partner: str | None):
             elif request.form.get("remove_logo") and the_partner.logo_key:
                 delete_file(the_partner.logo_key)
                 the_partner.logo_key = None
-            if can_verify_partners(current_user):
-                the_partner.verified = request.form.get("verified") in ("on", "true", "1")
             db.session.commit()
             flash(_("Partner organisation saved."), "success")
             return redirect(url_for("resources.partner", partner=the_partner.slug))
@@ -551,8 +640,7 @@ def partner_form(partner: str | None):
         values = {"name": the_partner.name, "description": the_partner.description, "link": the_partner.link or "",
                   "country": the_partner.country or "", "languages": the_partner.languages,
                   "verified": the_partner.verified}
-    return render_template("resources/partner_form.html", partner=the_partner, values=values, errors=errors,
-                           may_verify=can_verify_partners(current_user), file_url=file_url,
-                           country_options=[("", _("Any country")),
-                                            *country_choices(reading.reader_locale().code)],
-                           languages=current_app.config["LANGUAGES"]), 400 if errors else 200
+    return page("resources/partner_form.html", status=400 if errors else 200, partner=the_partner, values=values,
+                errors=errors, may_verify=can_verify_partners(current_user),
+                country_options=[("", _("Any country")), *country_choices(reading.reader_locale().code)],
+                languages=current_app.config["LANGUAGES"])

@@ -108,7 +108,7 @@ def test_new_people_sign_up_meet_in_a_private_group_talk_and_switch_to_german(li
     expect(ada.get_by_text("No requests are waiting.")).to_be_visible()
 
     ben.reload()
-    expect(ben.get_by_text("You are member here")).to_be_visible()
+    expect(ben.get_by_text("You are a member here")).to_be_visible()
     ben.get_by_label("Your post").fill("Hello everyone, **glad** to be here.")
     ben.get_by_role("button", name="Publish").click()
     post = ben.locator("article.post").filter(has_text="glad to be here")
@@ -173,7 +173,8 @@ def test_pages_fit_a_phone_screen_without_sideways_scrolling(live_server, new_pa
     log_in(page, "ada")
     expect(main_nav(page).get_by_role("link", name="Ada Lovelace")).to_be_visible()
     for path in ("/", "/g/", "/g/pocket-friends", f"/g/pocket-friends/p/{post.id}", "/g/pocket-friends/members",
-                 "/g/new", "/g/pocket-friends/settings", "/settings/profile", "/notifications/", "/support"):
+                 "/g/new", "/g/pocket-friends/settings", "/settings/profile", "/settings/email", "/u/ada",
+                 "/notifications/", "/support"):
         page.goto(live_server + path)
         width, layout, scroll = page.evaluate(
             "[window.innerWidth, document.documentElement.clientWidth, document.documentElement.scrollWidth]")

@@ -102,3 +102,50 @@ def test_a_german_translation_is_drafted_reviewed_by_another_editor_and_read(liv
     reader.screenshot(path=f"{SHOTS}/6-german-search.png", full_page=True)
     results.get_by_role("link", name="Jemand zum Reden, Tag und Nacht").click()
     expect(reader.get_by_role("heading", name="Jemand zum Reden, Tag und Nacht", level=1)).to_be_visible()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 360])
+def test_an_editor_of_a_group_hub_works_through_what_needs_attention(live_server, new_page, make_user, make_group,
+                                                                     enable_plugin, width):
+    """Inside the group's header and tabs: the hub's list of missing translations leads to the translation form."""
+    from datetime import timedelta
+
+    from core.models.base import utcnow
+    from plugins.resources.editing import create_resource, publish
+    from plugins.resources.models import Hub, HubRole, ResourceText, Revision, Topic
+
+    owner = make_user("gardener", password=PASSWORD)
+    anna, ben = make_user("anna", password=PASSWORD), make_user("ben", password=PASSWORD)
+    group = make_group(owner=owner, slug="garden", name="Garden friends", members=(anna, ben))
+    enable_plugin("resources", group=group)
+    hub = Hub(slug="garden-help", group_id=group.id, title={"en": "Garden help", "de": "Gartenhilfe"})
+    db.session.add(hub)
+    db.session.flush()
+    topic = Topic(hub_id=hub.id, slug="grief", name={"en": "Loss and grief"}, helpline_topic="grief")
+    db.session.add_all([topic, HubRole(hub_id=hub.id, user_id=anna.id), HubRole(hub_id=hub.id, user_id=ben.id)])
+    db.session.flush()
+    resource = create_resource(hub.id, {"title": "When a plant dies", "summary": "Grief is normal.", "body": "Be kind.",
+                                        "topic_id": topic.id, "kind": "article", "language": "en",
+                                        "review_by": utcnow().date() - timedelta(days=2)}, ben.id)
+    text = db.session.scalar(db.select(ResourceText).where(ResourceText.resource_id == resource.id))
+    publish(db.session.get(Revision, text.latest_revision_id), anna.id)
+    db.session.commit()
+
+    page = new_page(viewport={"width": width, "height": 800})
+    log_in(page, live_server, "anna")
+    page.goto(live_server + "/g/garden/resources/garden-help/")
+    expect(page.get_by_role("heading", name="Garden friends", level=1)).to_be_visible()
+    expect(page.get_by_role("navigation", name="Group sections").get_by_role("link", name="Resources")) \
+        .to_have_attribute("aria-current", "page")
+    page.get_by_role("link", name="Needs attention").click()
+    row = page.get_by_role("row", name=re.compile("When a plant dies"))
+    expect(row).to_contain_text("overdue")
+    expect(row).to_contain_text("missing")
+    page.screenshot(path=f"{SHOTS}/7-attention-{width}.png", full_page=True)
+    row.get_by_role("link", name="Translate").click()
+    page.get_by_label("Title").fill("Wenn eine Pflanze stirbt")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("Draft saved.")).to_be_visible()
+    page.goto(live_server + "/g/garden/resources/garden-help/attention")
+    expect(page.get_by_role("row", name=re.compile("When a plant dies"))).to_contain_text("draft waiting for review")

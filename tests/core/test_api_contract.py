@@ -30,7 +30,7 @@ def scene(make_user, make_group, make_post, make_comment):
     comment = make_comment(post, owner)
     return {"slug": group.slug, "post_id": post.id, "comment_id": comment.id, "username": owner.username,
             "request_id": 1, "invitation_id": 1, "token_id": 1, "notification_id": 1, "decision": "approve",
-            "plugin_id": "none", "session_id": 1}
+            "plugin_id": "none", "session_id": 1, "kind": "like"}
 
 
 def operations(spec: dict):
@@ -120,7 +120,8 @@ class TestPatchMe:
     def app_config(self):
         return {"WTF_CSRF_ENABLED": False}
 
-    MESSAGE = "The request body is required: a JSON object with at least one of: display_name, bio, locale, country."
+    MESSAGE = ("The request body is required: a JSON object with at least one of: display_name, bio, locale, "
+               "country, profile_visibility.")
 
     @pytest.mark.parametrize("body", [{}, {"json": {}}, {"data": "", "content_type": "application/json"},
                                       {"data": "bio=form", "content_type": "application/x-www-form-urlencoded"}])

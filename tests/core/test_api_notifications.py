@@ -51,7 +51,7 @@ def test_list_with_a_token(client, people, token_headers):
     assert item["kind"] == "join_request"
     assert item["text"] == "Paul asked to join Garden Club."
     assert item["url"] == "/g/garden-club/requests"
-    assert item["actor"] == {"username": "paul", "display_name": "Paul"}
+    assert item["actor"] == {"username": "paul", "display_name": "Paul", "avatar_url": None}
     assert item["group"] == {"slug": "garden-club", "name": "Garden Club"}
     assert item["read"] is False and item["read_at"] is None
     assert response.json["next"] is None

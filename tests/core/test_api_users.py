@@ -95,7 +95,8 @@ def test_delete_me_erases_the_account(token_client, member):
 def test_public_profile(client, make_user):
     make_user("ada", display_name="Ada", bio="Engines", email="ada@secret.example")
     data = client.get("/api/v1/users/ADA").json
-    assert data == {"username": "ada", "display_name": "Ada", "bio": "Engines", "created_at": data["created_at"]}
+    assert data == {"username": "ada", "display_name": "Ada", "bio": "Engines", "created_at": data["created_at"],
+                    "restricted": False, "groups": [], "groups_in_common": []}
 
 
 def test_unknown_profile_is_404_json(client):

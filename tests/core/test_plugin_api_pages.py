@@ -32,7 +32,7 @@ def group(app, make_group, member, make_user):
 def test_plugin_page_has_the_group_header_and_tabs_with_its_own_tab_current(member_client, group):
     html = member_client.get("/g/allotment/notes").get_data(as_text=True)
     assert '<h1><a href="/g/allotment">Allotment friends</a></h1>' in html
-    assert "You are member here" in html  # the viewer's role, from the header's own helpers
+    assert "You are a member here" in html  # the viewer's role, from the header's own helpers
     tabs = re.search(r'<ul class="tabs">.*?</ul>', html, re.S).group(0)
     assert '<a href="/g/allotment">Feed</a>' in tabs
     assert '<a href="/g/allotment/notes" aria-current="page">Notes</a>' in tabs
@@ -61,4 +61,4 @@ def test_a_plugin_template_drawing_group_parts_itself_gets_the_helpers(app, grou
             '{% from "groups/_macros.html" import group_header with context %}{{ group_header(context, []) }}'
             '{{ role_label(context.membership.role) }} {{ perms.can_post(current_user, group) }}',
             context=context, group=context.group)
-    assert "You are member here" in html and "member True" in html
+    assert "You are a member here" in html and "member True" in html

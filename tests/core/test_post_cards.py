@@ -1,6 +1,8 @@
 """Post and comment cards are cached by what they show: every change still shows, nothing leaks between viewers."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from core.extensions import db
@@ -71,7 +73,8 @@ def test_each_viewer_gets_their_own_actions_on_the_same_cached_post(app, login, 
 
     def feed(user):
         html = login(app.test_client(), user).get("/g/club").text
-        return html[html.index('<article class="post"'):html.index("</article>")]
+        card = html[html.index('<article class="post"'):html.index("</article>")]
+        return re.sub(r'name="csrf_token" value="[^"]+"', 'name="csrf_token"', card)  # each session has its own
 
     as_author, as_reader, as_moderator, again_author = feed(author), feed(reader), feed(moderator), feed(author)
     assert edit_link in as_author and delete_link in as_author
@@ -153,3 +156,18 @@ def test_the_card_cache_drops_the_card_not_shown_for_longest():
     assert cache.get(("a",)) == "A"  # shown again: now the most recent
     cache.put(("c",), Markup("C"))
     assert cache.get(("b",)) is None and cache.get(("a",)) == "A" and len(cache) == 2
+
+
+
+def test_a_cached_card_carries_each_sessions_own_csrf_token(app, login, make_user, make_group, make_post):
+    """Reaction forms live in cached cards; the token is filled in per request, never cached."""
+    first, second = make_user("first"), make_user("second")
+    group = make_group(slug="club", members=[first, second])
+    make_post(group, first, "Shared post")
+    for user in (first, second):
+        client = login(app.test_client(), user)
+        html = client.get("/g/club").text
+        card = html[html.index('<article class="post"'):html.index("</article>")]
+        token = re.search(r'name="csrf_token" value="([^"]+)"', card).group(1)
+        assert token != "__cg_csrf_token__"
+        assert client.post("/g/club/p/1/reactions", data={"csrf_token": token, "add": "like"}).status_code == 302

@@ -46,7 +46,9 @@ def test_export_contains_core_data_and_each_enabled_plugins_part(member, make_gr
     assert data["account"]["username"] == "member" and data["account"]["email"] == member.email
     assert data["account"]["adult_attested_at"]
     assert data["memberships"] == [{"group": "garden", "group_name": group.name, "role": "member",
-                                    "joined_at": data["memberships"][0]["joined_at"]}]
+                                    "notifications": "normal", "joined_at": data["memberships"][0]["joined_at"],
+                                    "read_until": None}]
+    assert data["account"]["profile_visibility"] == "everyone"
     assert [p["body"] for p in data["posts"]] == ["My **post**"]
     assert [c["body"] for c in data["comments"]] == ["My comment"]
     assert data["api_tokens"][0]["name"] == "script" and "token_hash" not in data["api_tokens"][0]

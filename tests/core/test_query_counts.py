@@ -87,6 +87,7 @@ def test_group_feed_for_a_logged_in_member(app, client, login, make_group, membe
     fill.posts(group, 10)
     login(client, member)
     # plugin state version, user with unread count, group with membership, posts with authors
+    # (reaction counts and the member's own reactions ride along in the posts' query)
     assert _same_for_small_and_large(client, count_queries, "/g/club", lambda: fill.posts(group, 190)) == 4
 
 
@@ -147,3 +148,56 @@ def test_member_list_with_many_members(app, client, login, make_group, member, f
     login(client, member)
     assert _same_for_small_and_large(client, count_queries, "/g/club/members",
                                      lambda: fill.members(group, 190)) == 4
+
+
+def _react_to_all(model, key: str, ids: list[int], people: list[User]) -> None:
+    from core.models import REACTION_KINDS
+
+    db.session.add_all(model(**{key: item_id}, user_id=person.id, kind=REACTION_KINDS[n % 4])
+                       for item_id in ids for n, person in enumerate(people))
+    db.session.commit()
+
+
+def test_feed_with_reactions_and_a_pinned_post_costs_the_same(app, client, login, make_group, member, fill,
+                                                             count_queries):
+    from core.models import PostReaction
+
+    group = make_group(slug="club", members=[member, *fill.authors])
+    posts = fill.posts(group, 10)
+    posts[0].pinned_at = utcnow()
+    _react_to_all(PostReaction, "post_id", [p.id for p in posts], [member, *fill.authors])
+    login(client, member)
+
+    def grow():
+        more = fill.posts(group, 190)
+        _react_to_all(PostReaction, "post_id", [p.id for p in more], [member, *fill.authors])
+
+    # as without a pin, plus one query for the pinned posts (first page only)
+    assert _same_for_small_and_large(client, count_queries, "/g/club", grow) == 5
+
+
+def test_post_page_with_reactions_and_replies_costs_the_same(app, client, login, make_group, member, fill,
+                                                            count_queries):
+    from core.models import CommentReaction, PostReaction
+
+    group = make_group(slug="club", members=[member, *fill.authors])
+    [post] = fill.posts(group, 1)
+    _react_to_all(PostReaction, "post_id", [post.id], [member, *fill.authors])
+    login(client, member)
+
+    def comments_with_replies(count: int) -> None:
+        tops = [Comment(post_id=post.id, author_id=fill.authors[n % 3].id, body_source=f"t {n}",
+                        body_html=f"<p>t {n}</p>") for n in range(count // 2)]
+        db.session.add_all(tops)
+        db.session.flush()
+        db.session.add_all(Comment(post_id=post.id, author_id=member.id, parent_id=top.id, body_source="r",
+                                   body_html="<p>r</p>") for top in tops)
+        db.session.commit()
+        ids = db.session.scalars(db.select(Comment.id).where(Comment.post_id == post.id)).all()
+        db.session.execute(db.delete(CommentReaction))
+        _react_to_all(CommentReaction, "comment_id", ids, [member, *fill.authors])
+
+    comments_with_replies(10)
+    # state, user, post with group, membership and reactions, comments with authors and reactions
+    assert _same_for_small_and_large(client, count_queries, f"/g/club/p/{post.id}",
+                                     lambda: comments_with_replies(190)) == 4

@@ -353,7 +353,7 @@ def test_the_api_returns_hits_with_everything_a_client_needs(client, member, gar
     (hit,) = [item for item in body["items"] if item["type"] == "post"]
     assert hit["id"] == post.id and hit["url"] == f"http://localhost/g/garden/p/{post.id}"
     assert hit["group"] == {"slug": "garden", "name": "Garden friends"}
-    assert hit["author"] == {"username": "member", "display_name": "Member"}
+    assert hit["author"] == {"username": "member", "display_name": "Member", "avatar_url": None}
     assert hit["snippet_html"] == "<mark>Seed</mark> swap on Saturday" and hit["score"] > 0
     assert body["next"] is None
 
@@ -466,3 +466,45 @@ def test_sqlite_full_text_table_stays_in_step_with_the_index(app, member, garden
     db.session.commit()
     db.session.execute(text("INSERT INTO search_fts(search_fts, rank) VALUES ('integrity-check', 1)"))
     assert db.session.scalar(text("SELECT count(*) FROM search_fts WHERE search_fts MATCH 'chard OR kale'")) == 0
+
+
+# --- a caller's extra criteria (``where``) -------------------------------------------------------
+
+
+def test_extra_criteria_narrow_the_ranked_query_and_keep_keyset_pages(app, member, garden, make_post):
+    """``where`` goes into the one query: a match ranked below a full page of others is found on page one."""
+    from core.search import search
+
+    [make_post(garden, member, f"Seedling seedling seedling report {n}") for n in range(12)]
+    wanted = [make_post(garden, member, f"A long note about many things, seedling {n}") for n in range(3)]
+    ids = [post.id for post in wanted]
+    with app.test_request_context():
+        plain = search(member, "seedling", types=["post"], limit=10)
+        assert not {hit.object_id for hit in plain.items} & set(ids)
+        first = search(member, "seedling", types=["post"], limit=2, where=SearchEntry.object_id.in_(ids))
+        rest = search(member, "seedling", types=["post"], limit=2, where=SearchEntry.object_id.in_(ids),
+                      after=first.next)
+    assert len(first.items) == 2 and first.next and len(rest.items) == 1 and rest.next is None
+    assert sorted(hit.object_id for hit in first.items + rest.items) == sorted(ids)
+
+
+def test_extra_criteria_keep_core_s_visibility_rules(app, client, make_user, make_group, make_post):
+    from core.search import search
+
+    owner = make_user("olga")
+    secret = make_group(owner=owner, slug="secret", visibility="private")
+    post = make_post(secret, owner, "Seedling secrets")
+    with app.test_request_context():
+        assert search(None, "seedling", where=SearchEntry.object_id == post.id).items == []
+        assert [hit.object_id for hit in search(owner, "seedling", where=SearchEntry.object_id == post.id).items] \
+            == [post.id]
+
+
+def test_extra_criteria_reading_another_table_outside_a_subquery_are_refused(app, member, garden, make_post):
+    from core.search import search
+
+    make_post(garden, member, "Seedling report")
+    with app.test_request_context(), pytest.raises(TypeError, match="posts"):
+        search(member, "seedling", where=SearchEntry.object_id == Post.id)
+    with app.test_request_context(), pytest.raises(TypeError, match="SQL expression"):
+        search(member, "seedling", where="object_id = 1")

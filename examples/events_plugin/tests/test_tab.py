@@ -19,7 +19,7 @@ def test_tab_and_page_exist_only_in_groups_that_switched_events_on(enable_plugin
 def test_page_has_the_group_header_with_the_viewers_role_and_its_tab_current(events_on, as_):
     page = as_("moderator").get("/g/garden/events").text
     assert '<h1><a href="/g/garden">Garden club</a></h1>' in page
-    assert "You are moderator here" in page
+    assert "You are a moderator here" in page
     tabs = re.search(r'<ul class="tabs">.*?</ul>', page, re.S).group(0)
     assert '<a href="/g/garden/events" aria-current="page">Events</a>' in tabs
     assert "<title>Events · Garden club" in page

@@ -120,7 +120,7 @@ def test_unconfirmed_member_gets_no_email_and_is_told_to_confirm(app, make_user,
 
 def test_visitor_gets_no_email_and_is_offered_to_sign_in(client, send_form, job_queue):
     page = send_form(client, path="support", country="DE", language="en").get_data(as_text=True)
-    assert '<a href="/login?next=/help">Sign in</a> to get a copy of these details by email.' in page
+    assert '<a href="/login?next=/help">Log in</a> to get a copy of these details by email.' in page
     assert job_queue.queued() == []
 
 

@@ -106,3 +106,34 @@ def test_pages_are_404_while_the_plugin_is_off(app, client, hub):
 
     state.set_enabled("resources", False)
     assert client.get("/resources/wellbeing/").status_code == 404
+
+
+def test_the_hub_shows_five_per_topic_and_links_to_the_rest(client, hub, make_resource):
+    for i in range(7):
+        make_resource(title=f"Grief guide {i}")
+    make_resource(title="Hidden draft", published=False)
+    page = client.get("/resources/wellbeing/").get_data(as_text=True)
+    assert [f"Grief guide {i}" in page for i in range(7)] == [True] * 5 + [False] * 2
+    assert 'href="/resources/wellbeing/t/grief/">All resources on Loss and grief' in page
+
+
+def test_a_topic_lists_its_resources_in_pages(client, hub, make_resource):
+    import re
+
+    made = [make_resource(title=f"Grief guide {i:02d}") for i in range(23)]
+    first = client.get("/resources/wellbeing/t/grief/").get_data(as_text=True)
+    assert len(re.findall(r"Grief guide \d\d", first)) == 20
+    next_link = re.search(r'rel="next" href="([^"]+)"', first).group(1).replace("&amp;", "&")
+    assert next_link.endswith(f"after={made[19].id}")
+    second = client.get(next_link).get_data(as_text=True)
+    assert re.findall(r"Grief guide \d\d", second) == ["Grief guide 20", "Grief guide 21", "Grief guide 22"]
+    assert 'rel="next"' not in second
+
+
+def test_the_api_lists_resources_in_pages(client, hub, make_resource):
+    made = [make_resource(title=f"Guide {i}") for i in range(5)]
+    url = "/api/v1/resource-hubs/wellbeing/resources"
+    first = client.get(url, query_string={"limit": 3}).get_json()
+    rest = client.get(url, query_string={"limit": 3, "after": first[-1]["id"]}).get_json()
+    assert [r["id"] for r in first + rest] == [r.id for r in made]
+    assert client.get(url, query_string={"limit": 0}).status_code == 422

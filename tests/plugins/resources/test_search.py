@@ -1,6 +1,8 @@
 """Search within a hub and across hubs through the platform's search service, with filters."""
 from __future__ import annotations
 
+import pytest
+
 from core.extensions import db
 
 
@@ -83,13 +85,69 @@ def test_bad_filters_get_a_message_at_the_field(client, hub):
     assert response.status_code == 400 and 'id="type-error"' in page and 'id="language-error"' in page
 
 
-def test_search_page_query_count_is_constant(client, hub, make_resource, count_queries):
+@pytest.mark.parametrize("filters", ["", "&type=article&language=en", "&topic=1&partner=1"])
+@pytest.mark.parametrize("who", ["visitor", "editor"])
+def test_search_page_query_count_is_constant(app, client, login, writer, hub, make_resource, count_queries, filters,
+                                             who):
+    client = client if who == "visitor" else login(app.test_client(), writer)
     make_resource(title="Grief one")
-    client.get("/resources/wellbeing/search?q=grief")
+    path = "/resources/wellbeing/search?q=grief" + filters
+    client.get(path)
     with count_queries() as few:
-        client.get("/resources/wellbeing/search?q=grief")
-    for i in range(10):
+        client.get(path)
+    for i in range(25):
         make_resource(title=f"Grief {i}")
     with count_queries() as many:
-        client.get("/resources/wellbeing/search?q=grief")
-    assert len(few) == len(many) <= 7
+        assert client.get(path).status_code == 200
+    assert len(few) == len(many) <= 6
+
+
+def test_a_filtered_match_ranked_below_a_hundred_unfiltered_hits_is_found(app, client, hub, make_resource):
+    """The filters narrow core's ranked query itself, not the first hits it returned."""
+    from core.search import search
+    from plugins.resources.models import ResourceText
+
+    for i in range(105):
+        make_resource(title=f"Support group {i}", body="Support support support.", kind="article")
+    wanted = make_resource(title="Night line", kind="helpline",
+                           body="Call us any time. " * 40 + "We support you.")
+    text_id = db.session.scalar(db.select(ResourceText.id).where(ResourceText.resource_id == wanted.id))
+    with app.test_request_context():
+        first_hundred = search(None, "support", types=["resources"], limit=100).items
+    assert len(first_hundred) == 100
+    assert text_id not in {hit.object_id for hit in first_hundred}  # it ranks below all the articles
+    assert "Night line" in titles(client.get("/resources/wellbeing/search?q=support&type=helpline"))
+    assert "Night line" in titles(client.get("/resources/search?q=support&type=helpline"))
+
+
+def test_results_come_in_pages_with_a_link_to_the_next(client, hub, make_resource):
+    import re
+
+    for i in range(23):
+        make_resource(title=f"Breathing exercise {i:02d}")
+    first = titles(client.get("/resources/wellbeing/search?q=breathing&type=article"))
+    shown_first = set(re.findall(r"Breathing exercise (\d\d)", first))
+    assert len(shown_first) == 20
+    next_link = re.search(r'href="([^"]+)" rel="next"', first).group(1).replace("&amp;", "&")
+    assert "type=article" in next_link
+    second = titles(client.get(next_link))
+    shown_second = set(re.findall(r"Breathing exercise (\d\d)", second))
+    assert len(shown_second) == 3 and not shown_first & shown_second and 'rel="next"' not in second
+
+
+def test_a_forged_page_cursor_gets_a_message_at_the_field(client, hub, make_resource):
+    make_resource(title="Breathing exercise")
+    response = client.get("/resources/wellbeing/search?q=breathing&after=forged")
+    assert response.status_code == 400 and 'id="after-error"' in response.get_data(as_text=True)
+
+
+def test_group_hubs_are_left_out_of_the_search_across_hubs(client, app, hub, make_group, make_resource, enable_plugin):
+    from plugins.resources.models import Hub
+
+    group = make_group(slug="garden")
+    enable_plugin("resources", group)
+    db.session.execute(db.update(Hub).where(Hub.id == hub.id).values(group_id=group.id))
+    db.session.commit()
+    make_resource(title="Breathing exercise")
+    assert "Breathing exercise" not in titles(client.get("/resources/search?q=breathing"))
+    assert "Breathing exercise" in titles(client.get("/g/garden/resources/wellbeing/search?q=breathing"))

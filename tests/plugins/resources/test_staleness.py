@@ -43,3 +43,18 @@ def test_the_daily_job_runs_on_the_queue(app, hub, make_resource, job_queue):
     ran = job_queue.tick(datetime.now(UTC).replace(hour=6, minute=15))
     assert "resources.flag_stale" in ran
     assert stale_notes()
+
+
+def test_editors_see_an_overdue_resource_flagged_before_the_daily_job_ran(app, login, hub, make_resource, writer):
+    from datetime import timedelta
+
+    from core.models.base import utcnow
+
+    resource = make_resource(review_by=utcnow().date() - timedelta(days=1))
+    page = login(app.test_client(), writer).get(f"/resources/wellbeing/r/{resource.id}").get_data(as_text=True)
+    assert "<strong>overdue</strong>" in page
+
+
+def test_readers_see_when_a_resource_was_last_reviewed(client, hub, make_resource):
+    resource = make_resource()
+    assert "Last reviewed" in client.get(f"/resources/wellbeing/r/{resource.id}").get_data(as_text=True)
