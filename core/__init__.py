@@ -11,8 +11,19 @@ from flask import Flask
 def create_app(config: dict[str, Any] | None = None,
                plugins: Iterable[ModuleType | str] | None = None) -> Flask:
     """Build the app. ``plugins`` given explicitly replaces entry-point discovery (tests)."""
-    from core import cli, counters, errors, i18n, input_hygiene, rate_limit_storage, routing, search, security, \
-        site_profile, ui
+    from core import (
+        cli,
+        counters,
+        errors,
+        i18n,
+        input_hygiene,
+        rate_limit_storage,
+        routing,
+        search,
+        security,
+        site_profile,
+        ui,
+    )
     from core.api import init_api
     from core.auth.session import init_login
     from core.config import load_config

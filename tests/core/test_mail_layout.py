@@ -4,6 +4,7 @@ language; the site's own name and logo from the first-run setup are used."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 
@@ -46,7 +47,10 @@ def context(make_user, make_group):
     return {"actor": actor, "group": make_group(owner=actor, slug="garden", name="Garden club"),
             "url": "https://example.org/somewhere", "message": "A message for you", "from_name": "Arne Actor",
             "data": {"excerpt": "What a lovely idea", "explanation": "Because", "response": "Thanks"},
-            "referral": referral, "path": "worried"}
+            "referral": referral, "path": "worried", "new_email": "new@example.org",
+            "start": datetime(2026, 12, 1, 8, 0, tzinfo=UTC),
+            "posts": [{"group": "Garden club", "author": "Arne Actor", "excerpt": "Seed swap on Sunday",
+                       "url": "https://example.org/g/garden/p/1"}]}
 
 
 def every_kind() -> list[str]:
