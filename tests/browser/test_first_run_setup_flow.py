@@ -1,6 +1,7 @@
 """The first site admin's first login, in the browser with CSRF on and without JavaScript: the
 setup page comes first, a wrong entry is shown at its field with the rest kept, and once saved
-the site's name and logo are in the header and the setup is not offered again. Desktop and phone."""
+the site's name and logo are in the header and the setup is not offered again; visitors see the
+name and description on the home page. Desktop and phone."""
 from __future__ import annotations
 
 import io
@@ -56,6 +57,8 @@ def test_the_first_admin_sets_up_the_site_after_logging_in(live_server, new_page
 
     page.goto(live_server + "/admin/setup/")
     expect(page.get_by_role("button", name="Skip for now")).to_have_count(0)
-    page.goto(live_server + "/")
-    expect(page.get_by_role("heading", name="Welcome to Kiezhilfe")).to_be_visible()
-    expect(page.get_by_text("Neighbours helping each other.")).to_be_visible()
+    visitor = new_page(viewport={"width": width, "height": 900}, java_script_enabled=False)
+    visitor.goto(live_server + "/")
+    expect(visitor.get_by_role("heading", name="Welcome to Kiezhilfe")).to_be_visible()
+    expect(visitor.get_by_text("Neighbours helping each other.")).to_be_visible()
+    expect(visitor).to_have_title("Welcome · Kiezhilfe")
