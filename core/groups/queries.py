@@ -354,9 +354,7 @@ def directory_page(viewer: Any, query: str, after: str | None, limit: int) -> Pa
     else:
         stmt = db.select(Group, literal(None), literal(0))
     if query:
-        # autoescape: % and _ in the search are matched literally, not as wildcards.
-        stmt = stmt.where(or_(Group.name.icontains(query, autoescape=True),
-                              Group.description.icontains(query, autoescape=True)))
+        return _directory_search(viewer, stmt, query, after, limit)
     if after:
         stmt = stmt.where(keyset.after((Group.name, Group.id), keyset.decode(after, (str, int))))
     rows = db.session.execute(stmt.order_by(Group.name, Group.id).limit(limit + 1)).all()
@@ -367,6 +365,31 @@ def directory_page(viewer: Any, query: str, after: str | None, limit: int) -> Pa
         _count_members(viewer, group, hidden_members)
         groups.append(group)
     return _page(groups, limit, lambda group: keyset.encode(group.name, group.id))
+
+
+def _directory_search(viewer: Any, stmt, query: str, after: str | None, limit: int) -> Page:
+    """Groups whose name or description has the words, best match first, through the search index.
+
+    ``core.search`` finds and ranks the groups (its ``group`` source, with the viewer's filters);
+    the page joins them to the groups and memberships: still one query, answered by the full-text
+    index instead of reading every group. Cursors are ``(score, index row id)``.
+    """
+    from core.search.query import source_matches
+
+    matches = source_matches(viewer, query, "group", after=after, limit=limit)
+    if matches is None:
+        return Page(items=[], next=None)
+    found = matches.subquery("matches")
+    stmt = (stmt.join(found, found.c.object_id == Group.id).add_columns(found.c.score, found.c.id)
+            .order_by(found.c.score.desc(), found.c.id.desc()))
+    groups, keys = [], {}
+    for group, membership, hidden_members, score, entry_id in db.session.execute(stmt).all():
+        if is_authenticated(viewer):
+            remember_membership(viewer, group, membership)
+        _count_members(viewer, group, hidden_members)
+        groups.append(group)
+        keys[group.id] = (float(score), entry_id)
+    return _page(groups, limit, lambda group: keyset.encode(*keys[group.id]))
 
 
 def pending_invitations(user: Any) -> list[Invitation]:

@@ -50,6 +50,7 @@ class SearchEntry(db.Model):
 FTS_TABLE = "search_fts"
 TSVECTOR_COLUMN = "document"
 TSVECTOR_INDEX = "ix_search_index_document"
+GROUP_TSVECTOR_INDEX = "ix_search_index_group_document"
 # Both stemmers index every row: a German reader finds English content and the other way round,
 # without guessing the language of a three-line post (see docs/admin-guide.md, "Search").
 LANGUAGES = ("english", "german")
@@ -79,6 +80,8 @@ POSTGRES_DDL = (
     f"ALTER TABLE search_index ADD COLUMN {TSVECTOR_COLUMN} tsvector "
     f"GENERATED ALWAYS AS ({_weighted('title', 'A')} || {_weighted('body', 'B')}) STORED",
     f"CREATE INDEX {TSVECTOR_INDEX} ON search_index USING gin ({TSVECTOR_COLUMN})",
+    # The directory searches groups only: their own small index (migration core_directory_search_index).
+    f"CREATE INDEX {GROUP_TSVECTOR_INDEX} ON search_index USING gin ({TSVECTOR_COLUMN}) WHERE source = 'group'",
 )
 
 
@@ -107,5 +110,5 @@ def include_object(obj, name: str | None, type_: str, reflected: bool, compare_t
     if type_ == "column" and table == "search_index":
         return name != TSVECTOR_COLUMN
     if type_ == "index" and table == "search_index":
-        return name != TSVECTOR_INDEX
+        return name not in (TSVECTOR_INDEX, GROUP_TSVECTOR_INDEX)
     return True

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("commonground.plugins")
 
 CORE_PLUGIN_ID = "core"
+SLOTS_ATTRIBUTE = "commonground_slots"
 
 # Where a hook's arguments lead to the group an event happened in (group-scope filtering).
 _OBJECT_GROUP_PATHS = (("membership", ("group",)), ("post", ("group",)), ("comment", ("post", "group")))
@@ -69,6 +70,8 @@ class Impl:
     function: Any
     plugin_id: str
     argnames: tuple[str, ...]
+    # ``template_slot`` only: the slots the plugin declared it fills (``fills_slots``); None = all.
+    slots: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -97,10 +100,12 @@ class HookRunner:
     def __init__(self, plugins: Plugins) -> None:
         self.plugins = plugins
         self._hooks: dict[str, Hook] = {}
+        self._checked: dict[str, set[tuple[str, ...]]] = {}
 
     def forget(self) -> None:
         """Drop what was cached about hooks (a plugin was registered)."""
         self._hooks.clear()
+        self._checked.clear()
 
     # --- what to call -----------------------------------------------------------------------
 
@@ -125,12 +130,19 @@ class HookRunner:
             rank = 0 if impl.tryfirst else 2 if impl.trylast else 1
             return rank, order.get(impl.plugin_name, len(order))
 
-        impls = tuple(Impl(i.function, i.plugin_name, tuple(i.argnames)) for i in sorted(found, key=position))
+        impls = tuple(Impl(i.function, i.plugin_name, tuple(i.argnames), getattr(i.function, SLOTS_ATTRIBUTE, None))
+                      for i in sorted(found, key=position))
         spec = caller.spec
         return Hook(name=name, argnames=frozenset(spec.argnames), contract=specs.contract_of(spec.function),
                     firstresult=bool(spec.opts.get("firstresult")), impls=impls)
 
     def _check_arguments(self, hook: Hook, kwargs: dict[str, Any]) -> None:
+        if tuple(kwargs) in self._checked.get(hook.name, ()):
+            return  # the same call site again: already checked (this runs on every slot of every page)
+        self._check_argument_names(hook, kwargs)
+        self._checked.setdefault(hook.name, set()).add(tuple(kwargs))
+
+    def _check_argument_names(self, hook: Hook, kwargs: dict[str, Any]) -> None:
         unknown = set(kwargs) - hook.argnames - {"group"}
         missing = hook.argnames - set(kwargs) - {"group"}
         if unknown or missing:
@@ -141,8 +153,9 @@ class HookRunner:
             raise HookCallError(f"core called hook {hook.name} with {problem}; "
                                 f"it takes ({', '.join(sorted(hook.argnames)) or 'no arguments'})")
 
-    def _selected(self, hook: Hook, group: Any, only: str | None) -> Iterator[Impl]:
-        """The implementations to call: enabled ones (for ``group``), or every installed one."""
+    def _selected(self, hook: Hook, group: Any, only: str | None, slot: str | None = None) -> Iterator[Impl]:
+        """The implementations to call: enabled ones (for ``group``), or every installed one;
+        for a ``slot``, only those that fill it (or did not say which they fill)."""
         plugins = self.plugins
         if plugins.state.version is None:
             plugins._ensure_state()
@@ -151,6 +164,8 @@ class HookRunner:
         for impl in hook.impls:
             pid = impl.plugin_id
             if only is not None and pid != only:
+                continue
+            if slot is not None and impl.slots is not None and slot not in impl.slots:
                 continue
             if pid == CORE_PLUGIN_ID or every_installed:
                 yield impl
@@ -178,7 +193,8 @@ class HookRunner:
         if "group" in hook.argnames:
             kwargs["group"] = group
         results = []
-        for impl in self._selected(hook, group, only):
+        slot = kwargs["name"] if name == "template_slot" else None
+        for impl in self._selected(hook, group, only, slot):
             outcome = self._call_one(hook, impl, kwargs)
             results.append(outcome)
             if hook.firstresult and outcome.result is not None:
@@ -250,6 +266,28 @@ class HookRunner:
         if not parts:
             return Markup("")
         return Markup("\n").join(Markup(p) for p in parts)
+
+
+def fills_slots(*names: str):
+    """Declare the template slots a ``template_slot`` implementation fills: core then asks it for
+    those only. Under ``@hookimpl``::
+
+        @hookimpl
+        @fills_slots("post_actions", "footer")
+        def template_slot(name, context): ...
+
+    An unknown slot name raises at once (a typo would otherwise silently never render).
+    """
+    unknown = [name for name in names if name not in specs.SLOTS]
+    if unknown or not names:
+        raise ValueError(f"fills_slots: unknown template slot(s) {', '.join(map(repr, unknown)) or '(none named)'}; "
+                         f"slots are {', '.join(sorted(specs.SLOTS))}")
+
+    def mark(function: Any) -> Any:
+        setattr(function, SLOTS_ATTRIBUTE, frozenset(names))
+        return function
+
+    return mark
 
 
 def group_of(kwargs: dict[str, Any]) -> Any:

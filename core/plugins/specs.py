@@ -370,9 +370,14 @@ def template_slot(name: str, context: dict[str, Any], group: Group | None) -> st
     call and keep the answer for the rest of the request (``flask.g``, keyed by the page's
     ids), so the page's query count does not grow with its length.
 
+    Slots on posts and comments render once per item, so a page asks every plugin dozens of
+    times: declare the slots you fill with ``@fills_slots("footer", ...)`` (plugin API) under
+    ``@hookimpl`` and core asks you for those only (an undeclared implementation hears every slot).
+
     Example::
 
         @hookimpl
+        @fills_slots("member_actions", "footer")
         def template_slot(name, context):
             if name == "member_actions":
                 if "greeters" not in g:  # one query for the whole page

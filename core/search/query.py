@@ -206,6 +206,23 @@ def statement(viewer: Any, parsed: text.ParsedQuery, sources: list[SearchSource]
     return stmt.order_by(score.element.desc(), SearchEntry.id.desc()).limit(limit + 1)
 
 
+def source_matches(viewer: Any, query: str, source_name: str, *, after: str | None = None, limit: int = 20):
+    """One source's rows ``viewer`` may find for ``query``, best first: a SELECT of ``id`` (the
+    index row), ``object_id`` and ``score``, ``limit + 1`` rows after the cursor ``after``.
+
+    For pages that list their own rows by relevance (the group directory joins its groups to
+    it, one query in all) with search's filters and keyset pages: the cursor of a row is
+    ``keyset.encode(score, id)``. None when ``query`` has no words (nothing can match);
+    ``keyset.BadCursor`` for a forged cursor.
+    """
+    parsed = text.parse(query)
+    cursor = keyset.decode(after, (float, int)) if after else None
+    if not parsed.words:
+        return None
+    stmt = statement(viewer, parsed, [get_registry().get(source_name)], after=cursor, limit=limit)
+    return stmt.with_only_columns(SearchEntry.id, SearchEntry.object_id, stmt.selected_columns.score)
+
+
 def search(viewer: Any, query: str, *, types: list[str] | None = None, group: str | None = None,
            after: str | None = None, limit: int = 20, where: ColumnElement | None = None) -> SearchPage:
     """One page of what ``viewer`` (maybe anonymous) may find for ``query``, best first.

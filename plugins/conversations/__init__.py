@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from core.plugin_api import GroupTab, NavItem, PluginMeta, hookimpl
+from core.plugin_api import GroupTab, NavItem, PluginMeta, fills_slots, hookimpl
 
 META = PluginMeta(
     id="conversations",
@@ -87,6 +87,7 @@ def group_tabs(group, user):
 
 
 @hookimpl
+@fills_slots("head", "profile_actions", "member_actions", "group_sidebar", "post_actions")
 def template_slot(name, context):
     from plugins.conversations import slots
 

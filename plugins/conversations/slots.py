@@ -54,16 +54,32 @@ def group_sidebar(context: dict) -> Markup | None:
         url_for("conversations_team.write", slug=group.slug), _("Message the team"))
 
 
+# A number no id reaches (ids are 32-bit): the link is built once per request and group around it.
+_ID = "98765432109"
+
+
+def _take_private_pattern(group: Any) -> tuple[int, str] | None:
+    """(viewer id, the link with ``_ID`` for the post) if the viewer moderates ``group``, else None;
+    asked once per request and group, as a feed shows the slot on every post."""
+    memo = g.setdefault("_conversations_take_private", {})
+    if group.id not in memo:
+        viewer = _viewer()
+        memo[group.id] = None if viewer is None or not can_moderate(viewer, group) else (viewer.id, str(
+            Markup('<a class="conversations-take-private" href="{}" rel="nofollow">{}</a>').format(
+                url_for("conversations_team.take_private", slug=group.slug, post_id=int(_ID)),
+                _("Take this to a private message"))))
+    return memo[group.id]
+
+
 def post_actions(context: dict) -> Markup | None:
     """Moderators move a heated public post into a private conversation with its author."""
-    viewer, post, group = _viewer(), context.get("post"), context.get("group")
-    if viewer is None or post is None or group is None or post.author_id in (None, viewer.id):
+    post, group = context.get("post"), context.get("group")
+    if post is None or group is None or post.author_id is None:
         return None
-    if not can_moderate(viewer, group):
+    found = _take_private_pattern(group)
+    if found is None or post.author_id == found[0]:
         return None
-    return Markup('<a class="conversations-take-private" href="{}" rel="nofollow">{}</a>').format(
-        url_for("conversations_team.take_private", slug=group.slug, post_id=post.id),
-        _("Take this to a private message"))
+    return Markup(found[1].replace(_ID, str(int(post.id))))
 
 
 def head(context: dict) -> Markup | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import render_template, request, url_for
 
-from core.plugin_api import EmailKind, PluginMeta, hookimpl
+from core.plugin_api import EmailKind, PluginMeta, fills_slots, hookimpl
 
 META = PluginMeta(
     id="helpcenter",
@@ -47,6 +47,7 @@ def register_jobs(app):
 
 
 @hookimpl
+@fills_slots("head", "admin_dashboard")
 def template_slot(name, context):
     if name == "head" and (request.blueprint or "").startswith("helpcenter"):
         return render_template("helpcenter/slots/head.html")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from core.plugin_api import GroupTab, NavItem, PluginMeta, hookimpl
+from core.plugin_api import GroupTab, NavItem, PluginMeta, fills_slots, hookimpl
 
 META = PluginMeta(
     id="reporting",
@@ -74,6 +74,8 @@ def group_tabs(group, user):
 
 
 @hookimpl
+@fills_slots("head", "post_actions", "post_footer", "comment_actions", "member_details", "content_actions",
+               "profile_actions", "user_settings", "group_sidebar", "admin_dashboard")
 def template_slot(name, context):
     from plugins.reporting import slots
 

@@ -20,17 +20,34 @@ def _viewer() -> Any:
     return current_user if is_authenticated(current_user) else None
 
 
+# A number no id reaches (ids are 32-bit): the links are built once per request around it.
+_ID = "98765432109"
+
+
+def _link_patterns(content_type: str) -> tuple[str, str]:
+    """This request's report and block links with ``_ID`` for the ids (a page shows them on every
+    post and comment: one ``url_for`` and ``gettext`` each per request, not per item)."""
+    memo = g.setdefault("_reporting_links", {})
+    found = memo.get(content_type)
+    if found is None:
+        report = Markup('<a class="reporting-report" href="{}" rel="nofollow">{}</a>').format(
+            url_for("reporting.report", content_type=content_type, content_id=int(_ID)), _("Report"))
+        block = Markup('<a class="reporting-block" href="{}" rel="nofollow">{}</a>').format(
+            url_for("reporting.block_confirm", user_id=int(_ID)), _("Block author"))
+        found = memo[content_type] = (str(report), str(block))
+    return found
+
+
 def _links(content_type: str, content_id: int, author_id: int | None) -> Markup:
     """Report and block links for someone else's item; nothing on your own."""
     viewer = _viewer()
     if viewer is None or author_id == viewer.id:
         return Markup("")
-    parts = [Markup('<a class="reporting-report" href="{}" rel="nofollow">{}</a>').format(
-        url_for("reporting.report", content_type=content_type, content_id=content_id), _("Report"))]
+    report, block = _link_patterns(content_type)
+    html = report.replace(_ID, str(int(content_id)))
     if author_id is not None:
-        parts.append(Markup('<a class="reporting-block" href="{}" rel="nofollow">{}</a>').format(
-            url_for("reporting.block_confirm", user_id=author_id), _("Block author")))
-    return Markup(" ").join(parts)
+        html += " " + block.replace(_ID, str(int(author_id)))
+    return Markup(html)
 
 
 def _moderator_marker(content_type: str, content_id: int) -> Markup:
@@ -46,8 +63,10 @@ def _block_note(context: dict, person: Any) -> Markup:
     """For group staff shown someone hidden from them elsewhere (``hidden_elsewhere``): say why."""
     from plugins.reporting.blocks import relations_of
 
+    if not context.get("hidden_elsewhere") or person is None:
+        return Markup("")
     viewer = _viewer()
-    if not context.get("hidden_elsewhere") or viewer is None or person is None:
+    if viewer is None:
         return Markup("")
     i_block, they_block = relations_of(viewer.id).get(person.id, (False, False))
     if they_block:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 
-from core.plugin_api import GroupTab, NavItem, PluginMeta, hookimpl
+from core.plugin_api import GroupTab, NavItem, PluginMeta, fills_slots, hookimpl
 from plugins.resources import models  # noqa: F401  (tables join the metadata)
 
 META = PluginMeta(
@@ -58,6 +58,7 @@ def group_tabs(group, user):
 
 
 @hookimpl
+@fills_slots("head")
 def template_slot(name, context):
     if name == "head" and (request.blueprint or "") == "resources":
         return render_template("resources/slots/head.html")

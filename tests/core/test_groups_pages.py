@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import pytest
 
+from core.extensions import db
+from core.groups import keyset
+
 
 @pytest.fixture
 def app_plugins():
@@ -34,12 +37,54 @@ def test_directory_search_matches_name_and_description(client, make_group):
     assert "Runners" not in page.text
 
 
-def test_directory_search_treats_wildcards_literally(client, make_group):
+def test_directory_search_treats_wildcards_as_punctuation(client, make_group):
     make_group(slug="percent", name="100% volunteers")
     make_group(slug="other", name="Other people")
-    page = client.get("/g/?q=%25")
+    page = client.get("/g/?q=100%25")
     assert "100% volunteers" in page.text
     assert "Other people" not in page.text
+
+
+def test_directory_search_without_words_finds_nothing_rather_than_everything(client, make_group):
+    make_group(slug="other", name="Other people")
+    page = client.get("/g/?q=%25_")
+    assert page.status_code == 200
+    assert "Other people" not in page.text and "No groups match your search." in page.text
+
+
+def test_directory_search_puts_the_best_match_first(client, make_group):
+    make_group(slug="mentions", name="Readers", description="We read about gardens, and more gardens and a garden")
+    make_group(slug="named", name="Garden club", description="Weekly meetings")
+    page = client.get("/g/?q=garden").text
+    assert page.index("Garden club") < page.index("Readers")  # a title word outweighs body words
+
+
+def test_directory_search_finds_a_renamed_group_by_its_new_name_only(client, make_group):
+    group = make_group(slug="club", name="Chess club")
+    group.name = "Go club"
+    db.session.commit()
+    assert "Go club" in client.get("/g/?q=go").text
+    assert "No groups match your search." in client.get("/g/?q=chess").text
+
+
+def test_directory_search_paginates_by_relevance_keyset(client, make_group, app):
+    app.config["PAGE_SIZE"] = 2
+    for n in range(5):
+        make_group(slug=f"knit-{n}", name=f"Knitting circle {n}")
+    make_group(slug="other", name="Other people")
+    seen, url = [], "/g/?q=knitting"
+    while url:
+        page = client.get(url).text
+        seen += [n for n in range(5) if f"Knitting circle {n}<" in page]
+        url = (page.split('rel="next"')[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
+               if 'rel="next"' in page else None)
+    assert sorted(seen) == [0, 1, 2, 3, 4]  # each group once, over three pages
+
+
+def test_directory_search_with_a_forged_cursor_is_a_bad_request(client, make_group):
+    make_group(name="Knitting")
+    assert client.get("/g/?q=knitting&after=not-a-cursor").status_code == 400
+    assert client.get("/g/?q=knitting&after=" + keyset.encode("Knitting", 1)).status_code == 400
 
 
 def test_directory_search_finds_a_name_with_a_capital_umlaut(client, make_group):

@@ -20,7 +20,7 @@ from core.models import Notification, Post
 from core.plugins import PluginError, PluginMeta, get_plugins
 from core.plugins import specs as hookspecs
 from core.plugins import state as plugin_state
-from core.plugins.runner import HookCallError
+from core.plugins.runner import HookCallError, fills_slots
 from core.plugins.specs import hookimpl
 
 
@@ -190,3 +190,39 @@ def test_implementations_run_in_load_order_with_tryfirst_ahead_and_core_defaults
     assert ORDER == ["eager", "zulu", "alpha"]
     impls = get_plugins().runner.hook("support_resources").impls
     assert impls[-1].plugin_id == "core"
+
+
+SLOT_CALLS: list[tuple[str, str]] = []
+
+
+def slot_recorder(plugin_id: str, *declared: str):
+    def template_slot(name, context):
+        SLOT_CALLS.append((plugin_id, name))
+        return None
+
+    return fills_slots(*declared)(template_slot) if declared else template_slot
+
+
+@pytest.mark.plugins(throwaway_plugin("declared", template_slot=slot_recorder("declared", "footer")),
+                     throwaway_plugin("undeclared", template_slot=slot_recorder("undeclared")))
+def test_a_plugin_that_declares_its_slots_is_asked_for_those_only(app):
+    for pid in ("declared", "undeclared"):
+        plugin_state.set_enabled(pid, True)
+    SLOT_CALLS.clear()
+    with app.test_request_context("/"):
+        get_plugins().runner.render_slot("footer")
+        get_plugins().runner.render_slot("sidebar")
+    assert SLOT_CALLS == [("declared", "footer"), ("undeclared", "footer"), ("undeclared", "sidebar")]
+
+
+def test_declaring_an_unknown_slot_fails_at_once_naming_it():
+    with pytest.raises(ValueError, match="'fotoer'"):
+        fills_slots("footer", "fotoer")
+    with pytest.raises(ValueError, match="none named"):
+        fills_slots()
+
+
+def test_the_same_wrong_call_raises_every_time_not_only_the_first(app, member):
+    for _ in range(2):
+        with pytest.raises(HookCallError, match="unknown argument"):
+            get_plugins().call("post_created", pots=member)

@@ -16,7 +16,7 @@ from sqlalchemy import event, insert, text
 from core.extensions import db
 from core.groups import keyset
 from core.groups.queries import directory_page, feed_page
-from core.models import Group, Notification, Post
+from core.models import Group, Notification, Post, SearchEntry
 from core.models.base import utcnow
 from core.notifications import inbox
 from core.notifications.inbox import unread_count_select
@@ -132,3 +132,31 @@ def test_the_directory_walks_the_name_index(app, many_groups, member, page):
     explained = only_plan(seen)
     assert "Index Scan using ix_groups_directory" in explained, explained
     assert "Seq Scan on groups" not in explained, explained
+
+
+@pytest.fixture
+def searchable_groups(app):
+    """10,000 groups in the search index, 50 of them about knitting; 20,000 posts, 200 of them about knitting."""
+    rows = [{"slug": f"g{n}", "name": f"Group {n:05d}" + (" knitting" if n % 200 == 0 else ""), "description": "",
+             "rules": [], "visibility": "public", "join_mode": "open", "member_count": 0, "created_at": utcnow()}
+            for n in range(10_000)]
+    db.session.execute(insert(Group), rows)
+    groups = db.session.execute(db.select(Group.id, Group.name)).all()
+    entries = [{"source": "group", "object_id": id_, "group_id": id_, "title": name, "body": "",
+                "created_at": utcnow()} for id_, name in groups]
+    entries += [{"source": "post", "object_id": n, "title": "", "created_at": utcnow(),
+                 "body": f"{'knitting' if n % 100 == 0 else 'sewing'} pattern {n}"} for n in range(1, ROWS + 1)]
+    db.session.execute(insert(SearchEntry), entries)
+    analyse("groups", "search_index")
+
+
+@pytest.mark.parametrize("page", ["first", "later"])
+def test_the_directory_search_reads_the_groups_full_text_index(app, searchable_groups, member, page):
+    with app.test_request_context("/"):
+        after = directory_page(member, "knitting", None, 20).next if page == "later" else None
+        with executed("groups") as seen:
+            found = directory_page(member, "knitting", after, 20)
+    assert len(found.items) == 20 and all("knitting" in group.name for group in found.items)
+    explained = only_plan(seen)
+    assert "Bitmap Index Scan on ix_search_index_group_document" in explained, explained
+    assert "Seq Scan on search_index" not in explained and "Seq Scan on groups" not in explained, explained

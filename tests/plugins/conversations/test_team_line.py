@@ -106,3 +106,13 @@ def test_the_team_is_notified_of_a_members_message_without_its_text(people, clie
     assert "A member wrote to the team of" in page
     assert "a very private matter" not in page
     assert "A member wrote to the team" not in client_for(people.bob).get("/notifications/").get_data(as_text=True)
+
+
+def test_the_feed_offers_each_post_by_someone_else_its_own_take_private_link(people, client_for, make_post):
+    bobs, carols = make_post(people.group, people.bob, "Bob's post"), make_post(people.group, people.carol, "Carol's")
+    own = make_post(people.group, people.moderator, "Mona's own post")
+    page = client_for(people.moderator).get("/g/garden").get_data(as_text=True)
+    assert f"/g/garden/team/posts/{bobs.id}/take-private" in page
+    assert f"/g/garden/team/posts/{carols.id}/take-private" in page
+    assert f"/g/garden/team/posts/{own.id}/take-private" not in page
+    assert "take-private" not in client_for(people.alice).get("/g/garden").get_data(as_text=True)

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Instructions per request under valgrind (callgrind), for hello and for each page with no plugin and
+# with the real built-in plugins enabled. Counts do not depend on the machine's load.
+#   bash bench/instructions.sh         (BENCH_REQUESTS=20; BENCH_PAGES="/g/bench-group ...")
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${BENCH_VENV:-$(pwd)/.venv}/bin
+REQUESTS=${BENCH_REQUESTS:-20}
+command -v valgrind >/dev/null || apt-get install -y valgrind >/dev/null
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+export COMMONGROUND_SECRET_KEY=bench COMMONGROUND_MAIL_SPOOL_DIR="$tmp/mail" COMMONGROUND_RATELIMIT_ALLOW_PER_PROCESS=true
+export BENCH_PLUGINS=real PYTHONHASHSEED=0
+COMMONGROUND_SQLALCHEMY_DATABASE_URI="sqlite:///$tmp/none.sqlite" "$BIN/python" -m bench.seed --enable "" >/dev/null 2>&1
+COMMONGROUND_SQLALCHEMY_DATABASE_URI="sqlite:///$tmp/real.sqlite" "$BIN/python" -m bench.seed \
+  --enable reporting,helpcenter,mentorship,resources,conversations >/dev/null 2>&1
+count() {  # count LABEL DB APP PATH
+  COMMONGROUND_SQLALCHEMY_DATABASE_URI="sqlite:///$tmp/$2.sqlite" valgrind --tool=callgrind --collect-atstart=no \
+    --toggle-collect=functools_reduce --callgrind-out-file="$tmp/cg.out" \
+    "$BIN/python" -m bench.instructions --app "$3" --path "$4" --requests "$REQUESTS" >/dev/null 2>"$tmp/err" \
+    || { cat "$tmp/err" >&2; exit 1; }
+  local total; total=$(grep -E "^(summary|totals):" "$tmp/cg.out" | tail -1 | awk '{print $2}')
+  printf '%s\t%s\t%.2f\n' "$1" "$4" "$(echo "$total / $REQUESTS / 1000000" | bc -l)"
+}
+echo "load before: $(uptime)"
+printf 'side\tpage\tmillion instructions per request\n'
+count hello none hello /
+for page in ${BENCH_PAGES:-/g/bench-group}; do
+  count none none cg "$page"
+  count real real cg "$page"
+done
+echo "load after: $(uptime)"
