@@ -1,7 +1,7 @@
 """site profile: the first-run setup's name, description, logo and default language
 
 Revision ID: core_site_profile
-Revises: core_conversation
+Revises: core_directory_search_index
 Create Date: 2026-12-06 04:15:00.000000
 """
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'core_site_profile'
-down_revision = 'core_conversation'
+down_revision = 'core_directory_search_index'
 branch_labels = None
 depends_on = None
 
