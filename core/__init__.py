@@ -11,7 +11,19 @@ from flask import Flask
 def create_app(config: dict[str, Any] | None = None,
                plugins: Iterable[ModuleType | str] | None = None) -> Flask:
     """Build the app. ``plugins`` given explicitly replaces entry-point discovery (tests)."""
-    from core import cli, counters, errors, i18n, input_hygiene, rate_limit_storage, routing, search, security, ui
+    from core import (
+        cli,
+        counters,
+        errors,
+        i18n,
+        input_hygiene,
+        rate_limit_storage,
+        routing,
+        search,
+        security,
+        site_profile,
+        ui,
+    )
     from core.api import init_api
     from core.auth.session import init_login
     from core.config import load_config
@@ -47,6 +59,7 @@ def create_app(config: dict[str, Any] | None = None,
     input_hygiene.init_app(app)
     i18n.init_app(app)
     ui.init_app(app)
+    site_profile.init_app(app)
     _register_blueprints(app)
     init_storage(app)
     init_api(app)
@@ -77,8 +90,9 @@ def _register_blueprints(app: Flask) -> None:
     for bp in (web_bp, auth_bp, groups_bp, notifications_bp, admin_bp):
         app.register_blueprint(bp)
     from core.admin.plugin_pages import bp as admin_plugins_bp
+    from core.admin.setup import bp as setup_bp
     from core.groups.features import bp as group_plugins_bp
     from core.web.support import bp as support_bp
 
-    for bp in (admin_plugins_bp, group_plugins_bp, support_bp):
+    for bp in (admin_plugins_bp, setup_bp, group_plugins_bp, support_bp):
         app.register_blueprint(bp)

@@ -54,6 +54,7 @@ class Defaults:
     LANGUAGES = ["en", "de"]
     DEFAULT_COUNTRY = "DE"
     SITE_NAME = "Common Ground"
+    SITE_DESCRIPTION = ""  # shown on the home page and in mail until the first-run setup sets one
     SITE_URL = DEFAULT_SITE_URL  # the public address: the base of every link in mail
     MAIL_FROM = "Common Ground <no-reply@commonground.local>"
     MAIL_SMTP_HOST: str | None = None  # unset: mail is written to files under instance/mail

@@ -16,7 +16,14 @@ def select_locale() -> str:
     chosen = session.get("locale")
     if chosen in languages:
         return chosen
-    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return request.accept_languages.best_match(languages) or site_default_locale()
+
+
+def site_default_locale() -> str:
+    """The language the first-run setup chose for the site, else the configured default."""
+    from core.site_profile import site_identity
+
+    return site_identity().default_locale
 
 
 def _translations():

@@ -33,7 +33,8 @@ def index():
             db.select(db.func.count(Post.id)).scalar_subquery(),
         )
     ).one()
-    links = [(_("People"), url_for("admin.users")), (_("Plugins"), url_for("admin_plugins.index"))]
+    links = [(_("People"), url_for("admin.users")), (_("Plugins"), url_for("admin_plugins.index")),
+             (_("Site"), url_for("setup.form"))]
     return render_template("admin/index.html", users=counts[0], suspended=counts[1], groups=counts[2],
                            posts=counts[3], links=links)
 

@@ -45,6 +45,7 @@ from core.schemas.users import (
     TokenCreateSchema,
 )
 from core.security import NO_STORE
+from core.site_profile import first_run_setup
 
 bp = Blueprint("auth", __name__)
 
@@ -163,7 +164,7 @@ def login():
                 db.session.commit()
                 if not user.email_confirmed:
                     flash(_("Please confirm your email address to take part: open the link we sent you."), "info")
-                return redirect(next_url)
+                return redirect(first_run_setup(user) or next_url)
         return render_template("auth/login.html", errors=errors, values=values, next=next_url), 422
     return render_template("auth/login.html", errors=errors, values=values, next=next_url)
 

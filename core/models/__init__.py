@@ -9,6 +9,7 @@ from core.models.posts import Comment, Post, PostImage
 from core.models.reactions import REACTION_KINDS, CommentReaction, PostReaction
 from core.models.reads import GroupRead
 from core.models.search import SearchEntry
+from core.models.site import SiteProfile
 from core.models.users import ApiToken, User
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "PostImage",
     "PostReaction",
     "SearchEntry",
+    "SiteProfile",
     "StateVersion",
     "User",
 ]

@@ -130,7 +130,7 @@ def test_a_member_hides_their_profile_from_everyone_else(live_server, new_page, 
     expect(ada).to_have_url(re.compile(r"/settings/profile$"))
     ada.get_by_label("About you").fill("I grow beans.")
     ada.get_by_label("Who sees your profile").select_option(label="Members of my groups")
-    ada.get_by_role("button", name="Save").click()
+    ada.get_by_role("button", name="Save", exact=True).click()
     expect(ada.get_by_text("Your profile is saved.")).to_be_visible()
     fits(ada)
 

@@ -14,12 +14,12 @@ from werkzeug.routing import Rule
 
 #: Blueprints that make up the core web pages (plugins and the API have their own tests).
 CORE_BLUEPRINTS = ("web", "auth", "groups", "notifications", "admin", "admin_plugins", "group_plugins", "support",
-                   "search")
+                   "search", "setup")
 
 #: Words in an endpoint that mark an action removing what later requests need; a tour visits
 #: them after the others, and logging out last of all.
 DESTRUCTIVE = ("delete", "remove", "leave", "transfer", "revoke", "suspend", "settings_data", "decline", "accept",
-               "decide", "end_session", "end_other_sessions")
+               "decide", "end_session", "end_other_sessions", "setup.save")
 #: Endpoints that log the visitor out: visited last of all.
 LOG_OUT = ("auth.logout", "auth.end_all_sessions")
 

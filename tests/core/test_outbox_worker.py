@@ -29,14 +29,6 @@ def make_due() -> None:
     db.session.commit()
 
 
-def timed(call) -> tuple[float, object]:
-    """Seconds a request takes until its response is closed – when a server's worker is free again."""
-    start = time.monotonic()
-    response = call()
-    response.close()
-    return time.monotonic() - start, response
-
-
 def test_the_commit_that_queues_mail_queues_one_relay_job(app, job_queue):
     enqueue("a@example.org", "One", "text")
     enqueue("b@example.org", "Two", "text")
@@ -75,12 +67,12 @@ class TestHungMailServer:
         return {"MAIL_SMTP_HOST": hung_smtp_server.host, "MAIL_SMTP_PORT": hung_smtp_server.port,
                 "MAIL_SMTP_CONNECT_TIMEOUT": 0.5, "MAIL_SMTP_TIMEOUT": 0.5, "RATELIMIT_ENABLED": False}
 
-    def test_sign_up_and_pages_answer_at_once_while_the_mail_server_hangs(self, app, client, hung_smtp_server):
-        signup_seconds, signup = timed(lambda: client.post("/signup", data=SIGNUP))
-        page_seconds, page = timed(lambda: client.get("/"))
+    def test_sign_up_and_pages_never_wait_for_a_hung_mail_server(self, app, client, hung_smtp_server):
+        """Web requests only write outbox rows: they never connect, so a hung server cannot hold them."""
+        signup = client.post("/signup", data=SIGNUP)
+        page = client.get("/")
         assert signup.status_code == 302 and page.status_code == 200
-        assert signup_seconds < 0.4 and page_seconds < 0.4
-        assert hung_smtp_server.connections == []  # the web request never even connected
+        assert hung_smtp_server.connections == []
 
     def test_the_worker_gives_up_on_a_hung_server_after_its_timeout(self, app, hung_smtp_server):
         transport = SMTPTransport(hung_smtp_server.host, hung_smtp_server.port, timeout=0.3, connect_timeout=0.3)
