@@ -9,8 +9,11 @@ on schedule) calls ``send_pending``, which delivers with retry and exponential b
   conditional UPDATE that pushes ``next_attempt_at`` out by a lease), so two senders never
   take the same row; a sender that dies mid-batch leaves its rows to be retried once the
   lease runs out;
-- every message is committed on its own right after delivery, so a crash never re-sends
-  what was already delivered (and the stable Message-ID lets a receiver spot a retry);
+- a batch is rendered without the email package's header machinery and pipelined on one SMTP
+  connection; its delivered rows are marked sent in one ``UPDATE`` and one commit, also when
+  the batch fails half-way (the unsent rows keep their lease and are retried, never lost);
+  only a process killed between delivering and that commit re-sends the batch, with the same
+  Message-ID, so a receiver can spot the repeat;
 - a failure bumps ``attempts`` and waits ``OUTBOX_BACKOFF_SECONDS * 2**(attempts-1)``
   (capped), until ``OUTBOX_MAX_ATTEMPTS`` marks it failed; a 5xx answer fails it at once;
 - delivered rows are deleted after ``OUTBOX_KEEP_SENT_DAYS``, failed ones after
@@ -24,7 +27,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from email.message import EmailMessage
+from typing import Any
 
 from flask import current_app
 
@@ -33,10 +36,10 @@ from core.extensions import db
 from core.jobs import dispatch
 from core.mail_transport import (
     PermanentDeliveryError,
+    RenderedMessage,
     Transport,
-    TransportUnavailable,
-    build_message,
     new_message_id,
+    render_message,
     transport_from_config,
 )
 from core.models import OutboxMessage
@@ -50,6 +53,9 @@ CLAIM_LEASE = timedelta(minutes=10)
 
 
 RELAY_JOB = "core.outbox.relay"
+# Rows per claim in the relay job: large enough that claiming and marking (three statements a
+# batch) cost little per mail, small enough that a killed worker re-sends little.
+RELAY_BATCH = 200
 
 
 def enqueue(to_addr: str, subject: str, body_text: str, body_html: str | None = None) -> OutboxMessage:
@@ -100,7 +106,13 @@ def send_pending(limit: int = 100, *, now: datetime | None = None, transport: Tr
                  ) -> DeliveryReport:
     """Deliver up to ``limit`` due messages; safe to run from several processes on PostgreSQL.
 
-    With ``transport`` (the caller closes it) several batches share one SMTP connection.
+    With ``transport`` (the caller closes it) several batches share one SMTP connection. The
+    claimed rows are read as plain tuples, rendered, handed to the transport as one batch
+    (pipelined on the wire), and then recorded in one transaction: one ``UPDATE`` for every
+    delivered row, one per failed row. Whatever happens after the claim, the delivered rows are
+    marked sent and the others keep their lease, so they are retried, never lost; only a
+    process killed between delivering and that commit re-sends the batch once the lease runs out
+    (its stable Message-IDs let a receiver spot the repeat).
     """
     now = now or utcnow()
     report = DeliveryReport()
@@ -110,49 +122,51 @@ def send_pending(limit: int = 100, *, now: datetime | None = None, transport: Tr
     config = current_app.config
     owned = transport is None
     transport = transport or transport_from_config(config)
-    unreachable: TransportUnavailable | None = None
+    sent: list[int] = []
+    failures: list[tuple[OutboxMessage, Exception]] = []
     try:
-        rows = {msg.id: msg for msg in db.session.scalars(
-            db.select(OutboxMessage).where(OutboxMessage.id.in_(claimed)))}
-        # Built before the first commit expires the rows: marking one sent then costs no reload.
-        built = {msg_id: _build(msg, config["MAIL_FROM"]) for msg_id, msg in rows.items()}
-        for msg_id in (msg_id for msg_id in claimed if msg_id in rows):
-            msg = rows[msg_id]
+        rows = sorted(db.session.execute(
+            db.select(OutboxMessage.id, OutboxMessage.to_addr, OutboxMessage.subject, OutboxMessage.body_text,
+                      OutboxMessage.body_html, OutboxMessage.message_id, OutboxMessage.created_at,
+                      OutboxMessage.attempts).where(OutboxMessage.id.in_(claimed))).all(),
+            key=lambda row: claimed.index(row.id))
+        batch: list[tuple[object, RenderedMessage]] = []
+        for row in rows:
             try:
-                if unreachable is not None:
-                    raise unreachable  # don't wait for the same timeout once per message
-                if isinstance(built[msg_id], PermanentDeliveryError):
-                    raise built[msg_id]
-                transport.send(built[msg_id])
+                batch.append((row, render_message(row, config["MAIL_FROM"])))
             except PermanentDeliveryError as err:
-                _record_failure(msg, err, now, permanent=True)
-                report.failed += 1
-                report.errors.append(f"{msg.message_id}: {err}")
-            except Exception as err:  # any other error is treated as temporary: retry later
-                if isinstance(err, TransportUnavailable):
-                    unreachable = err
-                if _record_failure(msg, err, now, permanent=False):
-                    report.failed += 1
-                else:
-                    report.retrying += 1
-                report.errors.append(f"{msg.message_id}: {err}")
+                failures.append((row, err))
+        results = transport.send_many([message for _, message in batch])
+        for (row, _message), error in zip(batch, results, strict=True):
+            if error is None:
+                sent.append(row.id)
             else:
-                msg.sent_at = utcnow()
-                msg.last_error = None
-                report.sent += 1
-            db.session.commit()
+                failures.append((row, error))
     finally:
-        if owned:
-            transport.close()
+        try:
+            _record(sent, failures, now, report)
+        finally:
+            if owned:
+                transport.close()
     return report
 
 
-def _build(msg: OutboxMessage, mail_from: str) -> EmailMessage | PermanentDeliveryError:
-    """The message to send, or why it can never be sent (an invalid address)."""
-    try:
-        return build_message(msg, mail_from)
-    except PermanentDeliveryError as err:
-        return err
+def _record(sent: list[int], failures: list, now: datetime, report: DeliveryReport) -> None:
+    """Mark delivered rows sent (one statement) and count each failure, in one transaction."""
+    db.session.rollback()  # a failed statement above must not take the marks with it
+    if sent:
+        db.session.execute(db.update(OutboxMessage).where(OutboxMessage.id.in_(sent))
+                           .values(sent_at=utcnow(), last_error=None)
+                           .execution_options(synchronize_session=False))
+        report.sent += len(sent)
+    for row, err in failures:
+        permanent = isinstance(err, PermanentDeliveryError)
+        if _record_failure(row, err, now, permanent=permanent):
+            report.failed += 1
+        else:
+            report.retrying += 1
+        report.errors.append(f"{row.message_id}: {err}")
+    db.session.commit()
 
 
 def _claim(limit: int, now: datetime) -> list[int]:
@@ -182,25 +196,28 @@ def _claim(limit: int, now: datetime) -> list[int]:
     return claimed
 
 
-def _record_failure(msg: OutboxMessage, err: Exception, now: datetime, *, permanent: bool) -> bool:
-    """Count a failed attempt; returns True when the message has now failed for good."""
+def _record_failure(row: Any, err: Exception, now: datetime, *, permanent: bool) -> bool:
+    """Count a failed attempt of ``row`` (a claimed row's tuple); True when it has now failed for good."""
     config = current_app.config
-    msg.attempts = (msg.attempts or 0) + 1
-    msg.last_error = f"{type(err).__name__}: {err}"[:500]
-    if permanent or msg.attempts >= config["OUTBOX_MAX_ATTEMPTS"]:
-        msg.failed_at = now
-        log.error("outbox: giving up on %s after %s attempt(s): %s", msg.message_id, msg.attempts, msg.last_error)
-        return True
-    msg.next_attempt_at = now + backoff(msg.attempts, config["OUTBOX_BACKOFF_SECONDS"])
-    log.warning("outbox: %s failed (attempt %s), retry at %s: %s", msg.message_id, msg.attempts,
-                msg.next_attempt_at.isoformat(), msg.last_error)
-    return False
+    attempts = (row.attempts or 0) + 1
+    last_error = f"{type(err).__name__}: {err}"[:500]
+    values: dict[str, Any] = {"attempts": attempts, "last_error": last_error}
+    if permanent or attempts >= config["OUTBOX_MAX_ATTEMPTS"]:
+        values["failed_at"] = now
+        log.error("outbox: giving up on %s after %s attempt(s): %s", row.message_id, attempts, last_error)
+    else:
+        values["next_attempt_at"] = now + backoff(attempts, config["OUTBOX_BACKOFF_SECONDS"])
+        log.warning("outbox: %s failed (attempt %s), retry at %s: %s", row.message_id, attempts,
+                    values["next_attempt_at"].isoformat(), last_error)
+    db.session.execute(db.update(OutboxMessage).where(OutboxMessage.id == row.id).values(**values)
+                       .execution_options(synchronize_session=False))
+    return "failed_at" in values
 
 
-def relay(limit: int = 100) -> DeliveryReport:
+def relay(limit: int = RELAY_BATCH) -> DeliveryReport:
     """Job ``core.outbox.relay``: deliver everything that is due, batch after batch.
 
-    Idempotent: rows are claimed before sending and marked sent one by one, so a second run
+    Idempotent: rows are claimed before sending and marked sent batch by batch, so a second run
     (or a second worker) finds nothing left to send; it stops at the first batch that met an
     unreachable server, whose messages wait for their backoff and a later run.
     """

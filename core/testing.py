@@ -856,9 +856,13 @@ class SMTPRecorder:
     ``reject_recipients = {"a@example.org": "451 ..."}`` only the messages to those addresses.
     ``SMTPRecorder(smtputf8=True)`` also offers SMTPUTF8 (addresses beyond ASCII).
     ``connections`` lists the connections that delivered mail (their client address).
+    ``SMTPRecorder(pipelining=True)`` offers PIPELINING (RFC 2920) as Postfix and Exim do;
+    ``drop_after = n`` closes the connection instead of answering the message after the next n, once
+    (a server that crashes mid-batch: that message is *not* delivered).
     """
 
-    def __init__(self, host: str = "127.0.0.1", port: int | None = None, *, smtputf8: bool = False) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int | None = None, *, smtputf8: bool = False,
+                 pipelining: bool = False) -> None:
         import socket
 
         self.host = host
@@ -873,7 +877,16 @@ class SMTPRecorder:
         self.reject_with: str | None = None
         self.reject_recipients: dict[str, str] = {}
         self.connections: list[Any] = []  # the client address of each connection that delivered mail
+        self.pipelining = pipelining
+        self.drop_after: int | None = None
         self._controller: Any = None
+
+    async def handle_EHLO(self, server: Any, session: Any, envelope: Any, hostname: str,  # noqa: N802
+                          responses: list[str]) -> list[str]:
+        session.host_name = hostname
+        if self.pipelining:
+            responses.insert(-1, "250-PIPELINING")
+        return responses
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd API)
         from email import message_from_bytes, policy
@@ -883,6 +896,12 @@ class SMTPRecorder:
         for rcpt in envelope.rcpt_tos:
             if rcpt in self.reject_recipients:
                 return self.reject_recipients[rcpt]
+        if self.drop_after is not None:
+            self.drop_after -= 1
+            if self.drop_after < 0:
+                self.drop_after = None
+                server.transport.close()
+                return "421 closing"  # never reaches the client: the connection is gone
         data = envelope.original_content or envelope.content
         if isinstance(data, str):
             data = data.encode()
