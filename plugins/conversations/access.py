@@ -6,10 +6,11 @@ administrators have no way in to private messages, by design.
 """
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, exists, func, literal, or_, select
+from sqlalchemy import Select, and_, exists, func, literal, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from core.plugin_api import ROLE_RANK, Group, Membership, User, can_moderate, db, not_hidden
@@ -22,11 +23,18 @@ BADGE_CAP = 100
 STAFF_ROLES = tuple(role for role, rank in ROLE_RANK.items() if rank >= ROLE_RANK["moderator"])
 
 
-def not_blocked(viewer: Any):
-    """Conversations with someone blocked either way are hidden from both (the team line never is)."""
-    other = aliased(Participant)
-    blocked = exists().where(other.conversation_id == Conversation.id, other.user_id != viewer.id,
-                             other.state.in_((ACTIVE, REQUEST)), ~not_hidden(other.user_id, viewer))
+_OTHER = aliased(Participant)
+"""The other participants of a conversation (one alias for every statement: building one is not free)."""
+
+
+def not_blocked(viewer: Any, hidden: Any = None):
+    """Conversations with someone blocked either way are hidden from both (the team line never is).
+
+    ``hidden`` is ``not_hidden(_OTHER.user_id, viewer)`` when the caller built it already."""
+    if hidden is None:
+        hidden = not_hidden(_OTHER.user_id, viewer)
+    blocked = exists().where(_OTHER.conversation_id == Conversation.id, _OTHER.user_id != viewer.id,
+                             _OTHER.state.in_((ACTIVE, REQUEST)), ~hidden)
     return or_(Conversation.kind == TEAM, ~blocked)
 
 
@@ -96,18 +104,51 @@ def staff_group_ids(viewer: Any):
     return select(Membership.group_id).where(Membership.user_id == viewer.id, Membership.role.in_(STAFF_ROLES))
 
 
-def counts(viewer: Any) -> Counts:
-    """The header badges in one query, each count capped (LIMIT) so it never reads a whole inbox."""
+_COUNTS_CACHE: dict[Hashable, Select] = {}
+_COUNTS_CACHE_SIZE = 2048
+
+
+def _frozen(value: Any) -> Hashable:
+    return tuple(value) if isinstance(value, (list, set, frozenset)) else value
+
+
+def _counts_statement(viewer: Any) -> Select:
+    """The badge statement for ``viewer``, built once and reused while its SQL and values stay the same.
+
+    It is asked on every page, and building it (with the block filter other plugins contribute
+    through ``not_hidden``) cost more than running it. The key is the viewer and the cache key of
+    that filter as it is *now* (structure and bound values), so a plugin switched on or off, or a
+    filter that changes shape, gets a fresh statement; the database still evaluates the filter on
+    every run, so a block made a moment ago counts on the next request.
+    """
+    hidden = not_hidden(_OTHER.user_id, viewer)
+    cache_key = hidden._generate_cache_key()
+    if cache_key is None:  # an element SQLAlchemy cannot key: never reuse
+        return _build_counts(viewer, hidden)
+    key = (viewer.id, cache_key.key, tuple(_frozen(bind.effective_value) for bind in cache_key.bindparams))
+    found = _COUNTS_CACHE.get(key)
+    if found is None:
+        if len(_COUNTS_CACHE) >= _COUNTS_CACHE_SIZE:
+            _COUNTS_CACHE.clear()
+        found = _COUNTS_CACHE[key] = _build_counts(viewer, hidden)
+    return found
+
+
+def _build_counts(viewer: Any, hidden: Any) -> Select:
     mine = (select(literal(1)).select_from(Participant)
             .join(Conversation, Conversation.id == Participant.conversation_id)
-            .where(Participant.user_id == viewer.id, not_blocked(viewer)))
+            .where(Participant.user_id == viewer.id, not_blocked(viewer, hidden)))
     unread = mine.where(Participant.state == ACTIVE, Participant.muted.is_(False),
                         Conversation.last_message_id > Participant.last_read_id)
     requests = mine.where(Participant.state == REQUEST)
     team_open = select(literal(1)).select_from(Conversation).where(
         Conversation.kind == TEAM, Conversation.status == OPEN, Conversation.group_id.in_(staff_group_ids(viewer)))
-    row = db.session.execute(select(_capped(unread), _capped(requests), _capped(team_open),
-                                    exists(staff_group_ids(viewer)))).one()
+    return select(_capped(unread), _capped(requests), _capped(team_open), exists(staff_group_ids(viewer)))
+
+
+def counts(viewer: Any) -> Counts:
+    """The header badges in one query, each count capped (LIMIT) so it never reads a whole inbox."""
+    row = db.session.execute(_counts_statement(viewer)).one()
     return Counts(int(row[0] or 0), int(row[1] or 0), int(row[2] or 0), bool(row[3]))
 
 

@@ -6,12 +6,13 @@ comment list that follows costs nothing (core asks once for the post, then for i
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from flask import g, has_request_context
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy import Select, and_, exists, literal, null, or_, select
+from sqlalchemy import Select, and_, bindparam, exists, literal, null, or_, select
 
 from core.plugin_api import ROLE_RANK, Comment, Membership, db
 from plugins.reporting.models import HiddenContent
@@ -60,14 +61,29 @@ def hidden_select(viewer: Any, content_type: str) -> Select | None:
     return stmt
 
 
-def _role_column(viewer: Any):
-    """The viewer's role in each hidden item's group, as a column ("admin" for site admins)."""
-    if getattr(viewer, "is_authenticated", False) and viewer.is_site_admin:
-        return literal("admin"), None
+def _viewer_kind(viewer: Any) -> str:
     if getattr(viewer, "is_authenticated", False):
-        return Membership.role, (Membership, and_(Membership.group_id == HiddenContent.group_id,
-                                                  Membership.user_id == viewer.id))
-    return null(), None
+        return "admin" if viewer.is_site_admin else "member"
+    return "anonymous"
+
+
+@lru_cache(maxsize=256)
+def _placeholder_statement(kind: str, content_type: str, with_comments: bool) -> Select:
+    """The hidden-items query of one kind of list, built once: ids, viewer and post are bound
+    when it runs (a feed asks it on every page; building and keying it cost more than running it).
+
+    The viewer's role in each hidden item's group comes as a column ("admin" for site admins)."""
+    wanted = and_(HiddenContent.content_type == content_type,
+                  HiddenContent.content_id.in_(bindparam("ids", expanding=True)))
+    if with_comments:
+        of_post = exists().where(Comment.id == HiddenContent.content_id, Comment.post_id == bindparam("post_id"))
+        wanted = or_(wanted, and_(HiddenContent.content_type == "comment", of_post))
+    role = literal("admin") if kind == "admin" else Membership.role if kind == "member" else null()
+    stmt = select(HiddenContent.content_type, HiddenContent.content_id, role).where(wanted)
+    if kind == "member":
+        stmt = stmt.outerjoin(Membership, and_(Membership.group_id == HiddenContent.group_id,
+                                               Membership.user_id == bindparam("viewer_id")))
+    return stmt
 
 
 def placeholders(viewer: Any, content_type: str, ids: list[int]) -> dict[int, Markup]:
@@ -93,16 +109,14 @@ def placeholders(viewer: Any, content_type: str, ids: list[int]) -> dict[int, Ma
 
 
 def _load(viewer: Any, content_type: str, ids: list[int], memo: dict) -> list[tuple[int, Any]]:
-    role, join = _role_column(viewer)
-    wanted = and_(HiddenContent.content_type == content_type, HiddenContent.content_id.in_(ids))
+    kind = _viewer_kind(viewer)
     with_comments = content_type == "post" and len(ids) == 1
+    params: dict[str, Any] = {"ids": ids}
     if with_comments:
-        of_post = exists().where(Comment.id == HiddenContent.content_id, Comment.post_id == ids[0])
-        wanted = or_(wanted, and_(HiddenContent.content_type == "comment", of_post))
-    stmt = select(HiddenContent.content_type, HiddenContent.content_id, role).where(wanted)
-    if join is not None:
-        stmt = stmt.outerjoin(*join)
-    rows = db.session.execute(stmt).all()
+        params["post_id"] = ids[0]
+    if kind == "member":
+        params["viewer_id"] = viewer.id
+    rows = db.session.execute(_placeholder_statement(kind, content_type, with_comments), params).all()
     if with_comments:
         memo["comment"] = [(cid, r) for kind, cid, r in rows if kind == "comment"]
     return [(cid, r) for kind, cid, r in rows if kind == content_type]
