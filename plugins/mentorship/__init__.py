@@ -126,7 +126,7 @@ def plugin_enabled(plugin_id, group):
 
 
 @hookimpl
-@fills_slots("head")
+@fills_slots("head", "home")
 def template_slot(name, context):
     """The plugin's stylesheet on its own pages; on the member's home page, the steps due."""
     from flask import render_template, request
