@@ -1,7 +1,7 @@
 """Suggested matches remembered per programme, keyed by the matching engine's exact input.
 
 Core has no cache facility, and a GET must never write, so the store is a small bounded
-dictionary in each process (``MAX_PROGRAMMES`` programmes, least recently used dropped first).
+LRU cache in each process (cachetools; ``MAX_PROGRAMMES`` programmes, least recently used dropped first).
 It can never serve stale suggestions, in any worker: the key is not a version someone must
 remember to bump but the engine's whole input itself – every mentor with the places they have
 left, every waiting mentee with their priority, the ruled-out pairs (blocks, "not a good fit",
@@ -17,15 +17,16 @@ never correctness.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from datetime import date
+
+from cachetools import LRUCache
 
 from plugins.mentorship.matching import DEFAULT_WEIGHTS, MatchResult, Mentee, Mentor
 
 MAX_PROGRAMMES = 16
 
-_store: OrderedDict[int, tuple[Hashable, MatchResult]] = OrderedDict()
+_store: LRUCache[int, tuple[Hashable, MatchResult]] = LRUCache(maxsize=MAX_PROGRAMMES)
 _lock = threading.Lock()
 
 
@@ -51,18 +52,12 @@ def fingerprint(
 def remembered(programme_id: int, key: Hashable, compute: Callable[[], MatchResult]) -> MatchResult:
     """The suggestions for ``key``: from the store when this programme's input is unchanged."""
     with _lock:
-        found = _store.get(programme_id)
+        found = _store.get(programme_id)  # a hit is also a use: it moves to the recent end
     if found is not None and found[0] == key:  # compared outside the lock: a big pool takes some ms
-        with _lock:
-            if programme_id in _store:
-                _store.move_to_end(programme_id)
         return found[1]
     result = compute()  # outside the lock: another programme's view need not wait for this solver
     with _lock:
         _store[programme_id] = (key, result)
-        _store.move_to_end(programme_id)
-        while len(_store) > MAX_PROGRAMMES:
-            _store.popitem(last=False)
     return result
 
 
