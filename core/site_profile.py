@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, current_app, g, has_request_context
+from flask import Flask, current_app, g, has_request_context, request
 
 from core.extensions import db
 
@@ -47,8 +47,22 @@ def site_identity() -> SiteIdentity:
     return identity
 
 
+def warm(state: Any) -> None:
+    """Load the identity for ``state`` now unless it is already cached (the test kit's query counter)."""
+    cached = current_app.extensions.get(CACHE_KEY)
+    if cached is None or cached[0] is not state:
+        current_app.extensions[CACHE_KEY] = (state, load_identity())
+
+
 def init_app(app: Flask) -> None:
     """Templates see the identity as ``site`` (``site.name``, ``site.logo_key``…)."""
+
+    @app.before_request
+    def _load_site() -> None:
+        """Reload with the plugin state (the gate runs first), so no page pays it later: the first
+        request after a change pays once, whether it renders a page or only redirects."""
+        if request.endpoint != "static":
+            site_identity()
 
     @app.context_processor
     def _site() -> dict[str, Any]:

@@ -579,11 +579,20 @@ def erase_account(app) -> Callable[[Any], None]:
 
 @pytest.fixture
 def count_queries(app) -> Callable[[], Any]:
-    """``with count_queries() as queries: ...``; ``len(queries)`` is the SQL statements run."""
+    """``with count_queries() as queries: ...``; ``len(queries)`` is the SQL statements run.
+
+    What a running site keeps warm in each worker (the plugin state, the site profile) is loaded
+    before counting starts, so the count is the request's own cost, also on a test's first request.
+    """
+    from core import site_profile
     from core.extensions import db
+    from core.plugins import get_plugins
 
     @contextlib.contextmanager
     def counter() -> Iterator[list[str]]:
+        plugins = get_plugins()
+        plugins.refresh()
+        site_profile.warm(plugins.state)
         statements: list[str] = []
 
         def before(conn, cursor, statement, parameters, context, executemany):
