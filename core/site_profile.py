@@ -38,20 +38,17 @@ def site_identity() -> SiteIdentity:
         if CACHE_KEY not in g:
             setattr(g, CACHE_KEY, load_identity())
         return getattr(g, CACHE_KEY)
-    state = get_plugins().state
-    cached = current_app.extensions.get(CACHE_KEY)
-    if cached is not None and cached[0] is state:
-        return cached[1]
-    identity = load_identity()
-    current_app.extensions[CACHE_KEY] = (state, identity)
-    return identity
+    return warm(get_plugins().state)
 
 
-def warm(state: Any) -> None:
-    """Load the identity for ``state`` now unless it is already cached (the test kit's query counter)."""
+def warm(state: Any) -> SiteIdentity:
+    """The identity cached for plugin ``state``, loaded now if the state moved since (requests, and
+    the test kit's query counter before it counts)."""
     cached = current_app.extensions.get(CACHE_KEY)
     if cached is None or cached[0] is not state:
-        current_app.extensions[CACHE_KEY] = (state, load_identity())
+        cached = (state, load_identity())
+        current_app.extensions[CACHE_KEY] = cached
+    return cached[1]
 
 
 def init_app(app: Flask) -> None:
