@@ -13,6 +13,8 @@ import pytest
 from PIL import Image, ImageDraw
 from playwright.sync_api import Page, expect
 
+from tests.browser.header import expect_logged_in
+
 PASSWORD = "correct horse battery"
 SHOTS = Path("/tmp/commonground-media")
 DESKTOP = {"viewport": {"width": 1280, "height": 900}, "java_script_enabled": False}
@@ -39,7 +41,7 @@ def log_in(page: Page, base: str, username: str) -> None:
     page.get_by_label("Email or username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    expect_logged_in(page)
 
 
 def fits_the_screen(page: Page) -> bool:
