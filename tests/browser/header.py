@@ -14,6 +14,7 @@ def main_nav(page: Page, name: str = "Main") -> Locator:
 
 def open_menu(page: Page) -> None:
     """Open the phone's "Menu" disclosure; nothing to do on a desktop, where its links always show."""
+    page.wait_for_load_state()  # the stylesheet decides whether "Menu" shows
     summary = page.locator("details.nav-menu > summary")
     if summary.is_visible() and page.locator("details.nav-menu[open]").count() == 0:
         summary.click()
