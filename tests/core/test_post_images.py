@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.models import Post, PostImage
+from core.storage.renditions import rendition_key
 from tests.core.image_files import GPS_IFD, jpeg_with_gps, noise_png, png, png_claiming, upload
 
 
@@ -42,7 +43,7 @@ def test_a_post_is_published_with_its_image_and_alt_text(app, member_client, clu
     response = publish(member_client, image=upload(png(size=(800, 600)), "stall.png"), alt="Our stall at the fair")
     assert response.status_code == 302
     image = _only_image()
-    assert stored_keys() == [image.file_key]
+    assert stored_keys() == [rendition_key(image.file_key, 640), image.file_key]  # and a copy 640 px wide
     assert (image.width, image.height, image.alt_text) == (800, 600, "Our stall at the fair")
     assert db.session.get(Post, image.post_id).image_count == 1
     html = client.get("/g/club").text
