@@ -153,6 +153,15 @@ def content_types():
 
 
 @hookimpl(trylast=True)
+def stored_files():
+    """Core's columns that name stored files: avatars, post images and the site's logo."""
+    from core.models import PostImage, User
+    from core.models.site import SiteProfile
+
+    return [User.avatar_key, PostImage.file_key, SiteProfile.logo_key]
+
+
+@hookimpl(trylast=True)
 def search_sources():
     from core.search.core_sources import core_sources
 
@@ -190,6 +199,7 @@ def register_jobs(app):
     from core import outbox
     from core.groups import digest
     from core.jobs import Job, claims, crontab
+    from core.storage import orphans
 
     return [
         Job(outbox.RELAY_JOB, outbox.relay, schedule=crontab(minute="*"),
@@ -200,4 +210,7 @@ def register_jobs(app):
             description="Delete expired claims that keep jobs from running twice."),
         Job(digest.JOB, digest.send_digests, schedule=crontab(minute="7"),
             description="Send the daily and weekly email digests that are due (each period once)."),
+        Job(orphans.JOB, orphans.sweep, schedule=crontab(hour="4", minute="29"),
+            description="Delete stored files that no avatar, post image, logo or plugin row points at "
+                        "(after a grace period, so uploads in flight are kept)."),
     ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -31,6 +33,10 @@ class Backend(Protocol):
     def delete(self, key: str) -> None: ...
 
     def keys(self) -> list[str]: ...
+
+    def entries(self) -> Iterator[tuple[str, datetime]]:
+        """Every stored key with the time it was stored (UTC), for the clean-up of orphaned files."""
+        ...
 
 
 class LocalBackend:
@@ -67,7 +73,20 @@ class LocalBackend:
 
     def keys(self) -> list[str]:
         """Every stored key (tests and maintenance; not used by pages)."""
+        return sorted(key for key, _stored in self.entries())
+
+    def entries(self) -> Iterator[tuple[str, datetime]]:
+        """Every stored key with its file's modification time; temporary files of a write in progress are left out."""
         if not self.root.is_dir():
-            return []
-        return sorted(str(path.relative_to(self.root)) for path in self.root.glob("*/*") if valid_key(
-            str(path.relative_to(self.root))))
+            return
+        for folder in os.scandir(self.root):
+            if not folder.is_dir():
+                continue
+            for entry in os.scandir(folder.path):
+                key = f"{folder.name}/{entry.name}"
+                if valid_key(key):
+                    try:
+                        stored = entry.stat().st_mtime
+                    except FileNotFoundError:  # deleted meanwhile
+                        continue
+                    yield key, datetime.fromtimestamp(stored, UTC)

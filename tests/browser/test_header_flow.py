@@ -140,6 +140,15 @@ def test_on_a_desktop_everything_shows_at_once_without_a_menu_button(live_server
         expect(nav.get_by_role("link", name=name)).to_be_visible()
     expect(nav.get_by_role("link", name=re.compile("Notifications"))).to_be_visible()
     expect(nav.get_by_role("link", name="Search")).to_be_hidden()  # the search box is there instead
-    expect(nav.get_by_role("button", name="Log out")).to_be_visible()
     assert header_height(page) <= line_height(page) + 8
     shot(page, "desktop")
+    nav.get_by_role("button", name="Log out").click()
+    expect(page.get_by_text("You are logged out.")).to_be_visible()
+
+
+def test_on_a_phone_log_out_is_in_the_menu(live_server, new_page, ada):
+    page = new_page(**PHONE)
+    log_in(page, live_server)
+    page.locator("details.nav-menu > summary").click()
+    page.get_by_role("navigation", name="Main").get_by_role("button", name="Log out").click()
+    expect(page.get_by_text("You are logged out.")).to_be_visible()
