@@ -115,6 +115,21 @@ def test_on_a_phone_the_menu_closes_again_from_its_button(live_server, new_page,
     expect(page.get_by_role("link", name="Messages")).to_be_hidden()
 
 
+def test_with_javascript_escape_closes_the_menu_and_returns_to_its_button(live_server, new_page, ada):
+    page = new_page(**{**PHONE, "java_script_enabled": True})
+    log_in(page, live_server)
+    summary = page.locator("details.nav-menu > summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("link", name="Messages")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("link", name="Messages")).to_be_hidden()
+    expect(summary).to_be_focused()
+    summary.click()
+    page.get_by_role("heading", level=1).click()  # a click outside the menu
+    expect(page.get_by_role("link", name="Messages")).to_be_hidden()
+
+
 def test_a_visitor_on_a_phone_sees_log_in_and_finds_sign_up_in_the_menu(live_server, new_page, ada):
     page = new_page(**PHONE)
     page.goto(live_server + "/")
