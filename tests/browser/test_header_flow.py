@@ -131,7 +131,7 @@ def test_with_javascript_escape_closes_the_menu_and_returns_to_its_button(live_s
 
 
 def test_a_visitor_on_a_phone_sees_log_in_and_finds_sign_up_in_the_menu(live_server, new_page, ada):
-    page = new_page(**PHONE)
+    page = new_page(**PHONE, color_scheme="dark")
     page.goto(live_server + "/")
     nav = page.get_by_role("navigation", name="Main")
     assert header_height(page) <= 2 * line_height(page)
@@ -140,7 +140,7 @@ def test_a_visitor_on_a_phone_sees_log_in_and_finds_sign_up_in_the_menu(live_ser
     page.locator("details.nav-menu > summary").click()
     expect(nav.get_by_role("link", name="Sign up")).to_be_visible()
     expect(nav.get_by_role("link", name="Groups")).to_be_visible()
-    shot(page, "phone-visitor-open")
+    shot(page, "phone-visitor-open-dark")
 
 
 def test_on_a_desktop_everything_shows_at_once_without_a_menu_button(live_server, new_page, ada):
