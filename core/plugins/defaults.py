@@ -210,7 +210,7 @@ def register_jobs(app):
             description="Delete expired claims that keep jobs from running twice."),
         Job(digest.JOB, digest.send_digests, schedule=crontab(minute="7"),
             description="Send the daily and weekly email digests that are due (each period once)."),
-        Job(orphans.JOB, orphans.sweep, schedule=crontab(hour="4", minute="29"),
+        Job(orphans.JOB, orphans.run, schedule=crontab(hour="4", minute="29"),
             description="Delete stored files that no avatar, post image, logo or plugin row points at "
                         "(after a grace period, so uploads in flight are kept)."),
     ]

@@ -67,6 +67,11 @@ def sweep(now: datetime | None = None) -> SweepResult:
     return SweepResult(checked=checked, deleted=deleted)
 
 
+def run() -> None:
+    """The periodic job: ``sweep`` now (its result is logged, not kept in the queue's result store)."""
+    sweep()
+
+
 def _named(columns: list[Any], keys: set[str]) -> set[str]:
     """Which of ``keys`` some column names: one query per column for the whole batch."""
     found: set[str] = set()
