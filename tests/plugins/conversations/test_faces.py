@@ -43,3 +43,12 @@ def test_the_conversation_heading_shows_the_other_persons_face(people, send, cli
     html = client_for(people.bob).get(response.headers["Location"]).get_data(as_text=True)
     heading = re.search(r'<h1 class="conversation-heading">.*?</h1>', html, re.S).group(0)
     assert f'src="/files/{PICTURE}"' in heading and "Alice A" in heading
+
+
+def test_on_a_phone_the_menu_button_carries_the_count_of_what_waits_inside(people, send, client_for):
+    """"Messages 1" sits behind the phone's closed menu: its button shows the count too."""
+    send(people.alice, "bob", "Hello Bob")
+    html = client_for(people.bob).get("/").get_data(as_text=True)
+    summary = re.search(r"<summary>.*?</summary>", html, re.S).group(0)
+    assert re.search(r'<span class="badge menu-count" aria-label="1 new in the menu">1</span>', summary)
+    assert "menu-count" not in client_for(people.carol).get("/").get_data(as_text=True)
