@@ -25,8 +25,8 @@ pytestmark = pytest.mark.plugins("plugins.conversations")
 
 
 @pytest.fixture
-def ada(app, enable_plugin, make_user, make_group, make_post):
-    """Ada, with a long name, in a group where Bob mentioned her: one unread notification."""
+def ada(app, enable_plugin, make_user, make_group, make_post, csrf_client):
+    """Ada, with a long name, in a group with Bob: one unread notification and one unread message."""
     from core.notify import notify
 
     enable_plugin("conversations")
@@ -38,6 +38,8 @@ def ada(app, enable_plugin, make_user, make_group, make_post):
     from core.extensions import db
 
     db.session.commit()
+    sent = csrf_client(bob).post("/messages/new", data={"recipients": "ada", "body": "Hi Ada"})
+    assert sent.status_code == 302
     return ada
 
 
@@ -75,6 +77,7 @@ def test_on_a_phone_the_header_is_one_row_with_search_notifications_and_a_menu(l
     expect(nav.get_by_role("link", name=re.compile("Notifications")).locator(".badge")).to_have_text("1")
     expect(header.get_by_role("search")).to_be_hidden()
     expect(nav.get_by_role("link", name="Settings")).to_be_hidden()  # behind the menu until it opens
+    expect(page.locator("details.nav-menu > summary .menu-count")).to_have_text("1")  # the unread message inside
     width, scroll = page.evaluate("[document.documentElement.clientWidth, document.documentElement.scrollWidth]")
     assert scroll <= width
     shot(page, "phone-closed")
