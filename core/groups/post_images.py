@@ -20,10 +20,10 @@ from core.extensions import db
 from core.groups.errors import InvalidInput
 from core.models import PendingImage, Post, PostImage
 from core.models.base import utcnow
+from core.schemas.posts import ALT_TEXT_MAX
 from core.storage import StoredFile, delete_after_commit, delete_file, put_file
 
 CLEAN_UP_JOB = "core.pending_images.clean_up"
-ALT_TEXT_MAX = 500
 
 
 class ImageFile(Protocol):
