@@ -1,7 +1,8 @@
-"""Pages: writing, editing and deleting posts and comments; the composer's preview.
+"""Pages: writing, editing and deleting posts and comments; the composer's preview and live preview.
 
-Every refusal of a composer keeps the text: a body too long or empty, a reply to a comment
-deleted meanwhile, a rate limit (answered here with the form, not an error page).
+Every refusal of a composer keeps the text and the images attached: a body too long or empty, a
+refused image file, too many images, a reply to a comment deleted meanwhile, a rate limit
+(answered here with the form, not an error page). Images: ``core.groups.image_form``.
 """
 from __future__ import annotations
 

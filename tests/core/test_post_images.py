@@ -405,3 +405,28 @@ def test_a_phone_sized_jpeg_is_decoded_small_and_kept_at_the_configured_side(app
     assert publish(member_client, images=[upload(out.getvalue(), "IMG_0001.JPG", "image/jpeg")]).status_code == 302
     image = _only_image()
     assert (image.width, image.height) == (1600, 1200)
+
+
+def test_a_cached_card_shows_the_changed_images_at_once(app, member_client, club, client, three):
+    first, second, _third = three
+    assert 'alt="Picture 1"' in client.get("/g/club").text  # the card is cached now
+    edit(member_client, first.post_id, remove=str(second.id), **{f"alt-{first.id}": "Renamed"})
+    html = client.get("/g/club").text
+    assert 'alt="Renamed"' in html and 'alt="Picture 1"' not in html and "Picture 2" not in html
+    assert 'class="post-images count-2"' in html
+
+
+class TestRateLimited:
+    @pytest.fixture
+    def app_config(self, storage_config):
+        return {**storage_config, "RATELIMIT_POST": "1 per minute"}
+
+    def test_a_rate_limited_post_keeps_its_text_and_attached_images(self, member_client, club):
+        publish(member_client, images=colours(2), attach="1")
+        rows = pending()
+        response = publish(member_client, "My words", attached=[str(row.id) for row in rows],
+                           **{f"attached_alt-{rows[0].id}": "Described"})
+        assert response.status_code == 429
+        assert "My words" in response.text and 'value="Described"' in response.text
+        assert all(f'name="attached" value="{row.id}"' in response.text for row in rows)
+        assert pending() == rows and images_in_order() == []
