@@ -1,6 +1,7 @@
 """The image part of the post composer and the post's edit form, read from the request.
 
-Fields: ``images`` (one ``<input type=file multiple>``, several files at once), ``attached``
+Fields: ``images`` (one ``<input type=file multiple>``, several files at once) with ``new_alt``
+(their descriptions in order, fields added by static/image-alts.js), ``attached``
 (ids of images attached earlier and kept by the form) with ``attached_alt-<id>`` and
 ``detach``, and on the edit form ``alt-<id>`` and ``remove`` for the post's own images.
 New files are checked and re-encoded like avatars but not stored: the page decides whether
@@ -38,6 +39,7 @@ class ImageForm:
     attached_alts: dict[int, str] = field(default_factory=dict)
     detached: list[PendingImage] = field(default_factory=list)
     new: list[StoredFile] = field(default_factory=list)
+    new_alts: list[str] = field(default_factory=list)
     errors: dict[str, list[str]] = field(default_factory=dict)
 
     @property
@@ -47,17 +49,20 @@ class ImageForm:
 
     def keep_new(self, user: Any) -> None:
         """Attach the new files (stored now, as pending images) so the form can show them again."""
-        self.attached += post_images.attach(user, self.new)
-        self.new = []
+        rows = post_images.attach(user, self.new)
+        self.attached_alts.update((row.id, alt) for row, alt in zip(rows, self.new_alts, strict=True))
+        self.attached += rows
+        self.new, self.new_alts = [], []
 
     def drop_detached(self) -> None:
         post_images.discard(self.detached)
         self.detached = []
 
     def to_publish(self) -> list[post_images.NewImage]:
-        """The attached images, then the new files, with their alt texts (new files have none yet)."""
+        """The attached images, then the new files, with their alt texts (typed beside the files with
+        JavaScript, ``new_alt`` in the files' order; without it new files have none yet)."""
         return [post_images.NewImage(row, self.attached_alts.get(row.id, "")) for row in self.attached] + \
-            [post_images.NewImage(file, "") for file in self.new]
+            [post_images.NewImage(file, alt) for file, alt in zip(self.new, self.new_alts, strict=True)]
 
     def changes(self) -> post_images.ImageChanges:
         return post_images.ImageChanges(alts=self.alts, removed=frozenset(self.removed), added=self.to_publish())
@@ -101,10 +106,17 @@ def read_image_form(user: Any, post: Post | None = None) -> ImageForm:
         form.errors["images"] = [post_images.too_many_message()]
         return form
     config = current_app.config
-    for upload in uploads:
+    new_alts = [" ".join(alt.split()) for alt in request.form.getlist("new_alt")]
+    for index, upload in enumerate(uploads):
+        alt = new_alts[index] if index < len(new_alts) else ""
+        if len(alt) > post_images.ALT_TEXT_MAX:
+            form.errors.setdefault("images", []).append(
+                _("%(file)s: %(problem)s", file=upload.filename[:80], problem=post_images.alt_too_long_message()))
+            alt = alt[:post_images.ALT_TEXT_MAX]
         try:
             form.new.append(store_upload(upload, max_bytes=int(config["POST_IMAGE_MAX_BYTES"]),
                                          max_side=int(config["POST_IMAGE_SIDE"]), store=False))
+            form.new_alts.append(alt)
         except ImageRejected as error:
             form.errors.setdefault("images", []).append(
                 _("%(file)s: %(problem)s", file=upload.filename[:80], problem=str(error.message)))

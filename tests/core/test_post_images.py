@@ -116,6 +116,20 @@ def test_someone_elses_attached_image_is_ignored(app, member_client, club, make_
     assert images_in_order() == [] and pending() == [row] and stored_keys() == [row.file_key]
 
 
+def test_descriptions_typed_beside_the_chosen_files_are_published_with_them(app, member_client, club):
+    response = publish(member_client, images=colours(2), new_alt=["First  picture", "Second"])
+    assert response.status_code == 302
+    assert [image.alt_text for image in images_in_order()] == ["First picture", "Second"]
+
+
+def test_descriptions_typed_beside_the_files_stay_when_the_text_is_refused(app, member_client, club):
+    response = publish(member_client, body="", images=colours(2), new_alt=["First", "Second"])
+    assert response.status_code == 422
+    first, second = pending()
+    assert f'name="attached_alt-{first.id}" type="text" maxlength="500" value="First"' in response.text
+    assert f'name="attached_alt-{second.id}" type="text" maxlength="500" value="Second"' in response.text
+
+
 def test_a_preview_keeps_the_images_attached(app, member_client, club, stored_keys):
     response = publish(member_client, "**Bold** words", images=colours(2), preview="1")
     assert response.status_code == 200
