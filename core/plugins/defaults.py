@@ -154,11 +154,11 @@ def content_types():
 
 @hookimpl(trylast=True)
 def stored_files():
-    """Core's columns that name stored files: avatars, post images and the site's logo."""
-    from core.models import PostImage, User
+    """Core's columns that name stored files: avatars, post images (published or still in a composer), the logo."""
+    from core.models import PendingImage, PostImage, User
     from core.models.site import SiteProfile
 
-    return [User.avatar_key, PostImage.file_key, SiteProfile.logo_key]
+    return [User.avatar_key, PostImage.file_key, PendingImage.file_key, SiteProfile.logo_key]
 
 
 @hookimpl(trylast=True)
@@ -197,7 +197,7 @@ def _group_features_link(group) -> Markup | None:
 def register_jobs(app):
     """Core's background work: mail delivery (at once and every minute), digests and clean-ups."""
     from core import outbox
-    from core.groups import digest
+    from core.groups import digest, post_images
     from core.jobs import Job, claims, crontab
     from core.storage import orphans
 
@@ -210,6 +210,8 @@ def register_jobs(app):
             description="Delete expired claims that keep jobs from running twice."),
         Job(digest.JOB, digest.send_digests, schedule=crontab(minute="7"),
             description="Send the daily and weekly email digests that are due (each period once)."),
+        Job(post_images.CLEAN_UP_JOB, post_images.clean_up, schedule=crontab(hour="4", minute="23"),
+            description="Delete images attached in a composer but never published, with their files."),
         Job(orphans.JOB, orphans.run, schedule=crontab(hour="4", minute="29"),
             description="Delete stored files that no avatar, post image, logo or plugin row points at "
                         "(after a grace period, so uploads in flight are kept)."),
