@@ -30,8 +30,7 @@ def club(make_group, member):
 
 
 def publish(client, size: tuple[int, int]):
-    return client.post("/g/club/posts", data={"body": "Look", "image_alt": "A stall",
-                                              "image": upload(png(size=size), "stall.png")},
+    return client.post("/g/club/posts", data={"body": "Look", "images": [upload(png(size=size), "stall.png")]},
                        content_type="multipart/form-data")
 
 
@@ -60,7 +59,8 @@ def test_a_narrow_post_image_has_no_srcset_and_no_copy(app, member_client, club,
     publish(member_client, (500, 300))
     image = _image()
     assert stored_keys() == [image.file_key]
-    assert "srcset" not in client.get("/g/club").text.split('class="post-images"')[1].split("</figure>")[0]
+    figure = re.search(r'<figure id="image-\d+">.*?</figure>', client.get("/g/club").text, re.S).group(0)
+    assert f"/files/{image.file_key}" in figure and "srcset" not in figure
 
 
 def test_an_avatar_offers_64_and_128_pixel_copies(app, member_client, member, client):
@@ -122,3 +122,11 @@ def test_only_the_folders_own_widths_are_made(app, client, stored_keys):
         assert client.get(f"/files/{rendition_key(stored.key, width)}").status_code == 404
     assert stored_keys() == [stored.key]
     assert rendition_keys(stored.key) == [rendition_key(stored.key, 640)]
+
+
+def test_tiles_of_a_post_with_two_images_are_offered_at_half_width(app, member_client, club, client):
+    member_client.post("/g/club/posts", data={"body": "Two", "images": [upload(png(size=(1200, 900)), "a.png"),
+                                                                         upload(png(size=(1200, 900)), "b.png")]},
+                       content_type="multipart/form-data")
+    html = client.get("/g/club").text
+    assert html.count('sizes="(min-width: 50rem) 20rem, calc(50vw - 2.5rem)"') == 2
