@@ -220,6 +220,25 @@ def test_the_axe_check_reports_a_serious_violation(app, live_server, new_page, w
     assert any(problem.startswith("label") for problem in axe_violations(page))
 
 
+def test_a_page_checked_before_gets_its_findings_again_without_a_second_axe_run(app, live_server, new_page, world):
+    """The roles' tours share their findings by page digest: a violation found on a page is
+    reported again wherever the same page is met, and a changed page is checked afresh."""
+    checked: dict[str, list] = {}
+    check = both_checks(checked)
+    page = with_axe(new_page(viewport=PHONE, bypass_csp=True))
+    page.goto(live_server + "/help")
+    assert check(page) == []  # the first page: header and footer included, nothing remembered
+    broken = "document.querySelector('main').insertAdjacentHTML('beforeend', '<input type=text id=probe>')"
+    page.evaluate(broken)
+    first = check(page)
+    assert any(problem.startswith("label") for problem in first) and len(checked) == 1
+    page.goto(live_server + "/help")
+    page.evaluate(broken)
+    assert check(page) == first and len(checked) == 1  # the same page: its findings, from memory
+    page.evaluate("document.getElementById('probe').setAttribute('aria-label', 'Name')")
+    assert check(page) == [] and len(checked) == 2  # another page now: axe ran again
+
+
 DARK_PAGES = ("/", "/g/", "/g/commons", "/g/commons/p/{post_id}", "/settings/profile", "/notifications/",
               "/admin/plugins", "/admin/setup/", "/help", "/moderation/", "/reports", "/messages/", "/login")
 
