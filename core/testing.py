@@ -175,9 +175,14 @@ def app_config() -> dict[str, Any]:
 _created_tables: dict[str, int] = {}
 
 RUNTIME_CONFIG = frozenset({"MAIL_SPOOL_DIR", "MAIL_SMTP_HOST", "MAIL_SMTP_PORT", "MAIL_SMTP_TIMEOUT",
-                            "UPLOADS_DIR"})
+                            "UPLOADS_DIR", "JOBS_URL", "JOBS_NAME", "COUNTERS_URL"})
 """Config that may differ from test to test without a new app (a per-test path, a per-test SMTP
-port): read when it is used, or (``UPLOADS_DIR``) re-applied by ``_reset_app``."""
+port, a per-test queue file or name): read when it is used, or (``UPLOADS_DIR``, the job queue and
+the counters) re-applied by ``_reset_app``."""
+
+STORE_URLS = ("JOBS_URL", "COUNTERS_URL")
+"""Runtime config whose kind (``sqlite``, ``redis``, ``memory``, ``immediate``, unset) still picks
+the app: tests of one kind share an app, each re-pointed at its own file, database or name."""
 
 APP_CACHE_SIZE = 0 if os.environ.get("COMMONGROUND_TEST_FRESH_APPS") else 12
 """How many built apps a test process keeps; ``COMMONGROUND_TEST_FRESH_APPS=1`` builds one per
@@ -202,7 +207,8 @@ class AppCache:
     def key(plugins: Any, config: dict[str, Any]) -> tuple:
         names = None if plugins is None else tuple(p if isinstance(p, str) else f"<{p!r}>" for p in plugins)
         built_with = tuple(sorted((k, repr(v)) for k, v in config.items() if k not in RUNTIME_CONFIG))
-        return names, built_with
+        kinds = tuple((k, str(config.get(k) or "").partition(":")[0]) for k in STORE_URLS)
+        return names, built_with, kinds
 
     def checkout(self, plugins: Any, config: dict[str, Any]) -> Any:
         from core import create_app
@@ -265,6 +271,7 @@ def _reset_app(app: Any, snapshot: dict[str, Any], runtime: dict[str, Any]) -> N
     app.config.update(_config_snapshot(snapshot))
     app.config.update(runtime)
     _repoint_uploads(app)
+    _repoint_queue(app, snapshot)
     plugins = app.extensions.get("commonground.plugins")
     if plugins is not None:
         plugins.state = EnabledState()  # reloaded from the (wiped) database on first use
@@ -292,6 +299,31 @@ def _repoint_uploads(app: Any) -> None:
 
     if isinstance(app.extensions.get(EXTENSION_KEY), LocalBackend) and app.config.get("UPLOADS_DIR"):
         app.extensions[EXTENSION_KEY] = LocalBackend(app.config["UPLOADS_DIR"])
+
+
+def _repoint_queue(app: Any, snapshot: dict[str, Any]) -> None:
+    """The job queue and the counters' buffer were made for the first test's ``JOBS_URL``,
+    ``JOBS_NAME`` and ``COUNTERS_URL``: give them this test's (its own SQLite file, Redis keys)."""
+    from core import counters
+    from core.jobs import get_registry
+    from core.jobs.queue import build_queue
+
+    target = tuple(app.config.get(k) for k in ("JOBS_URL", "JOBS_NAME", "COUNTERS_URL"))
+    now = app.extensions.get("commonground.testing.queue", tuple(snapshot.get(k) for k in
+                                                                  ("JOBS_URL", "JOBS_NAME", "COUNTERS_URL")))
+    if target == now or "commonground.jobs" not in app.extensions:
+        return
+    queue = get_registry(app).queue
+    fresh = build_queue(app.config.get("JOBS_URL"), app.config["JOBS_NAME"], app.instance_path,
+                        claim_tick=queue.claim_tick)
+    with contextlib.suppress(Exception):
+        queue.storage.close()
+    # The declared jobs stay registered on ``queue``; only where it keeps them changes.
+    for attr in ("name", "storage_class", "storage_kwargs", "_immediate", "storage"):
+        setattr(queue, attr, getattr(fresh, attr))
+    if "commonground.counters" in app.extensions:
+        counters.init_app(app)
+    app.extensions["commonground.testing.queue"] = target
 
 
 def _dispose(app: Any) -> None:
