@@ -786,15 +786,24 @@ class JobQueueDriver:
 
         when = (now or utcnow()).astimezone(UTC).replace(tzinfo=None)
         queue, ran = self.queue, []
-        for _ in range(1000):
-            for task in queue.read_schedule(when):
-                queue.enqueue(task)
-            task = queue.dequeue()
-            if task is None:
-                return ran
-            if queue.ready_to_run(task, when):
-                ran.append(task.job_name)
-            queue.execute(task, when)
+        # A worker waits on an empty Redis queue for a job to arrive (a blocking read, a second);
+        # here every due job was queued before the read, so an empty queue means done.
+        blocking = getattr(queue.storage, "blocking", False)
+        if blocking:
+            queue.storage.blocking = False
+        try:
+            for _ in range(1000):
+                for task in queue.read_schedule(when):
+                    queue.enqueue(task)
+                task = queue.dequeue()
+                if task is None:
+                    return ran
+                if queue.ready_to_run(task, when):
+                    ran.append(task.job_name)
+                queue.execute(task, when)
+        finally:
+            if blocking:
+                queue.storage.blocking = blocking
         raise RuntimeError(f"jobs keep queuing jobs; ran {ran[-10:]}...")
 
     def tick(self, now: datetime | None = None) -> list[str]:
