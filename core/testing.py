@@ -8,6 +8,10 @@
   hooks' calls) gets its own with ``@pytest.mark.fresh_app``.
 - A database per test session: SQLite file or PostgreSQL (``COMMONGROUND_TEST_DATABASE_URL``,
   a throwaway database per session and xdist worker); rows are wiped after each test.
+- Migrations: ``throwaway_database(prefix, dir)`` is an empty database of a test's own;
+  ``migrated_database_url`` one with core migrated to its head, copied from a template migrated
+  once per session (SQLite file copy, PostgreSQL ``CREATE DATABASE ... TEMPLATE``) for tests of a
+  plugin's branch, a downgrade or a later migration; core's own upgrade path starts empty.
 - ``make_user``/``make_group``/``make_post``/``make_comment`` factories, ``login``, clients
   per role (``member_client``, ``admin_client``), ``csrf_client`` (forms checked for their CSRF
   token as in production, the token sent as a browser would), ``count_queries``, ``enable_plugin``,
@@ -46,6 +50,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import os
+import shutil
 import socket
 import tempfile
 import threading
@@ -71,20 +76,28 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @contextlib.contextmanager
-def throwaway_database(prefix: str, sqlite_dir: str) -> Iterator[str]:
-    """A new empty database: a SQLite file in ``sqlite_dir``, or on the PostgreSQL server named by
-    ``COMMONGROUND_TEST_DATABASE_URL`` a database ``<prefix>_<random>``, dropped afterwards."""
+def throwaway_database(prefix: str, sqlite_dir: str, template: str | None = None) -> Iterator[str]:
+    """A new database: a SQLite file in ``sqlite_dir``, or on the PostgreSQL server named by
+    ``COMMONGROUND_TEST_DATABASE_URL`` a database ``<prefix>_<random>``, dropped afterwards.
+
+    Empty, or with ``template`` (the URL of another throwaway database, e.g. ``migrated_database_url``'s
+    template) a copy of that one: the SQLite file copied, on PostgreSQL ``CREATE DATABASE ... TEMPLATE``.
+    """
     base = os.environ.get(TEST_DB_ENV)
     if not base:
-        yield f"sqlite:///{sqlite_dir}/{prefix}.sqlite"
+        path = os.path.join(sqlite_dir, f"{prefix}.sqlite")
+        if template is not None:
+            shutil.copy(make_url(template).database, path)
+        yield f"sqlite:///{path}"
         return
     if base.startswith("postgresql://"):
         base = "postgresql+psycopg://" + base[len("postgresql://"):]
     url = make_url(base)
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    copy_of = f' TEMPLATE "{make_url(template).database}"' if template is not None else ""
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"{copy_of}'))
     try:
         yield url.set(database=name).render_as_string(hide_password=False)
     finally:
@@ -95,6 +108,49 @@ def throwaway_database(prefix: str, sqlite_dir: str) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def migrate_to_head(database_url: str, plugins: list | None = None) -> None:
+    """Run the real ``flask db upgrade`` on ``database_url`` with exactly ``plugins`` (core only by default)."""
+    from core import create_app
+    from core.extensions import db
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": database_url,
+                      "RATELIMIT_STORAGE_URI": "memory://", "PLUGINS": None}, plugins=plugins or [])
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+        db.session.remove()
+        db.engine.dispose()
+    if result.exit_code != 0:
+        raise RuntimeError(f"flask db upgrade failed: {result.output}{result.exception!r}")
+    if database_url.startswith("sqlite"):
+        import sqlite3
+
+        with contextlib.closing(sqlite3.connect(make_url(database_url).database)) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the file itself, ready to copy
+
+
+@pytest.fixture(scope="session")
+def migrated_template_url() -> Iterator[str]:
+    """Core's schema at its head, made once per test session (and xdist worker) by the real
+    ``flask db upgrade``: the template ``migrated_database_url`` copies. Never write to it."""
+    with tempfile.TemporaryDirectory(prefix="cg-tpl-") as tmp, throwaway_database("cg_tpl", tmp) as url:
+        migrate_to_head(url)
+        yield url
+
+
+@pytest.fixture
+def migrated_database_url(migrated_template_url: str, tmp_path) -> Iterator[str]:
+    """A database of this test's own with core's migrations applied (plugins' branches not), dropped
+    after the test.
+
+    Migrating core from nothing costs seconds; a copy of the session's migrated template costs
+    milliseconds. For tests that need a migrated core but check something else: a plugin's branch
+    (``flask db upgrade`` then applies only that), a downgrade, a later batch migration. Tests of
+    core's own upgrade path start from ``throwaway_database`` (empty) and migrate for real.
+    """
+    with throwaway_database("cg_migrated", str(tmp_path), template=migrated_template_url) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -119,9 +175,14 @@ def app_config() -> dict[str, Any]:
 _created_tables: dict[str, int] = {}
 
 RUNTIME_CONFIG = frozenset({"MAIL_SPOOL_DIR", "MAIL_SMTP_HOST", "MAIL_SMTP_PORT", "MAIL_SMTP_TIMEOUT",
-                            "UPLOADS_DIR"})
+                            "UPLOADS_DIR", "JOBS_URL", "JOBS_NAME", "COUNTERS_URL"})
 """Config that may differ from test to test without a new app (a per-test path, a per-test SMTP
-port): read when it is used, or (``UPLOADS_DIR``) re-applied by ``_reset_app``."""
+port, a per-test queue file or name): read when it is used, or (``UPLOADS_DIR``, the job queue and
+the counters) re-applied by ``_reset_app``."""
+
+STORE_URLS = ("JOBS_URL", "COUNTERS_URL")
+"""Runtime config whose kind (``sqlite``, ``redis``, ``memory``, ``immediate``, unset) still picks
+the app: tests of one kind share an app, each re-pointed at its own file, database or name."""
 
 APP_CACHE_SIZE = 0 if os.environ.get("COMMONGROUND_TEST_FRESH_APPS") else 12
 """How many built apps a test process keeps; ``COMMONGROUND_TEST_FRESH_APPS=1`` builds one per
@@ -146,7 +207,8 @@ class AppCache:
     def key(plugins: Any, config: dict[str, Any]) -> tuple:
         names = None if plugins is None else tuple(p if isinstance(p, str) else f"<{p!r}>" for p in plugins)
         built_with = tuple(sorted((k, repr(v)) for k, v in config.items() if k not in RUNTIME_CONFIG))
-        return names, built_with
+        kinds = tuple((k, str(config.get(k) or "").partition(":")[0]) for k in STORE_URLS)
+        return names, built_with, kinds
 
     def checkout(self, plugins: Any, config: dict[str, Any]) -> Any:
         from core import create_app
@@ -209,6 +271,7 @@ def _reset_app(app: Any, snapshot: dict[str, Any], runtime: dict[str, Any]) -> N
     app.config.update(_config_snapshot(snapshot))
     app.config.update(runtime)
     _repoint_uploads(app)
+    _repoint_queue(app, snapshot)
     plugins = app.extensions.get("commonground.plugins")
     if plugins is not None:
         plugins.state = EnabledState()  # reloaded from the (wiped) database on first use
@@ -236,6 +299,31 @@ def _repoint_uploads(app: Any) -> None:
 
     if isinstance(app.extensions.get(EXTENSION_KEY), LocalBackend) and app.config.get("UPLOADS_DIR"):
         app.extensions[EXTENSION_KEY] = LocalBackend(app.config["UPLOADS_DIR"])
+
+
+def _repoint_queue(app: Any, snapshot: dict[str, Any]) -> None:
+    """The job queue and the counters' buffer were made for the first test's ``JOBS_URL``,
+    ``JOBS_NAME`` and ``COUNTERS_URL``: give them this test's (its own SQLite file, Redis keys)."""
+    from core import counters
+    from core.jobs import get_registry
+    from core.jobs.queue import build_queue
+
+    target = tuple(app.config.get(k) for k in ("JOBS_URL", "JOBS_NAME", "COUNTERS_URL"))
+    now = app.extensions.get("commonground.testing.queue", tuple(snapshot.get(k) for k in
+                                                                  ("JOBS_URL", "JOBS_NAME", "COUNTERS_URL")))
+    if target == now or "commonground.jobs" not in app.extensions:
+        return
+    queue = get_registry(app).queue
+    fresh = build_queue(app.config.get("JOBS_URL"), app.config["JOBS_NAME"], app.instance_path,
+                        claim_tick=queue.claim_tick)
+    with contextlib.suppress(Exception):
+        queue.storage.close()
+    # The declared jobs stay registered on ``queue``; only where it keeps them changes.
+    for attr in ("name", "storage_class", "storage_kwargs", "_immediate", "storage"):
+        setattr(queue, attr, getattr(fresh, attr))
+    if "commonground.counters" in app.extensions:
+        counters.init_app(app)
+    app.extensions["commonground.testing.queue"] = target
 
 
 def _dispose(app: Any) -> None:
@@ -698,15 +786,24 @@ class JobQueueDriver:
 
         when = (now or utcnow()).astimezone(UTC).replace(tzinfo=None)
         queue, ran = self.queue, []
-        for _ in range(1000):
-            for task in queue.read_schedule(when):
-                queue.enqueue(task)
-            task = queue.dequeue()
-            if task is None:
-                return ran
-            if queue.ready_to_run(task, when):
-                ran.append(task.job_name)
-            queue.execute(task, when)
+        # A worker waits on an empty Redis queue for a job to arrive (a blocking read, a second);
+        # here every due job was queued before the read, so an empty queue means done.
+        blocking = getattr(queue.storage, "blocking", False)
+        if blocking:
+            queue.storage.blocking = False
+        try:
+            for _ in range(1000):
+                for task in queue.read_schedule(when):
+                    queue.enqueue(task)
+                task = queue.dequeue()
+                if task is None:
+                    return ran
+                if queue.ready_to_run(task, when):
+                    ran.append(task.job_name)
+                queue.execute(task, when)
+        finally:
+            if blocking:
+                queue.storage.blocking = blocking
         raise RuntimeError(f"jobs keep queuing jobs; ran {ran[-10:]}...")
 
     def tick(self, now: datetime | None = None) -> list[str]:

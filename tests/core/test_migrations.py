@@ -1,8 +1,10 @@
 """Migrations: ``flask db upgrade`` on an empty database builds exactly the models' schema.
 
 Core and every plugin keep their own Alembic branch (``core.plugins.migrations``). Each test
-gets a fresh, empty database (SQLite file, or a throwaway PostgreSQL database when
-``COMMONGROUND_TEST_DATABASE_URL`` is set) and runs the real ``flask db`` commands.
+gets a database of its own (SQLite file, or a throwaway PostgreSQL database when
+``COMMONGROUND_TEST_DATABASE_URL`` is set) and runs the real ``flask db`` commands: an empty one
+where core's upgrade path is under test, else a copy of core migrated once per session
+(``migrated_database_url``).
 """
 from __future__ import annotations
 
@@ -138,8 +140,8 @@ def test_example_plugin_branch_depends_on_core_and_carries_its_label():
     assert Path(hello_base.path).parent.parent.parent.name == HELLO
 
 
-def test_downgrading_a_plugin_branch_leaves_core_alone(empty_database_url):
-    with built_app(empty_database_url, plugins=[HELLO]) as app:
+def test_downgrading_a_plugin_branch_leaves_core_alone(migrated_database_url):
+    with built_app(migrated_database_url, plugins=[HELLO]) as app:
         flask_db(app, "upgrade")
         flask_db(app, "downgrade", "hello@base")
         tables = inspect(app.extensions["sqlalchemy"].engine).get_table_names()
@@ -271,14 +273,14 @@ def test_upgrade_converts_an_existing_database_so_ids_are_never_reused(empty_dat
         assert schema_differences(app) == []
 
 
-def test_every_integer_id_of_a_migrated_database_comes_from_a_counter_that_never_goes_back(empty_database_url):
+def test_every_integer_id_of_a_migrated_database_comes_from_a_counter_that_never_goes_back(migrated_database_url):
     """Migrations, not only the models: each plugin's branch converts (or creates) its own tables.
 
     On SQLite that is AUTOINCREMENT; on PostgreSQL a sequence (serial or identity) does it.
     """
     from core.extensions import db
 
-    with built_app(empty_database_url, plugins=None) as app:
+    with built_app(migrated_database_url, plugins=None) as app:
         flask_db(app, "upgrade")
         owners = migration_branches_owners(app)
         expected = [table.name for table in db.metadata.sorted_tables
@@ -303,14 +305,14 @@ def migration_branches_owners(app) -> set[str]:
     return {name for name, owner in migration_branches.table_owners(app).items() if owner in loaded}
 
 
-def test_a_later_batch_migration_keeps_ids_from_being_reused(empty_database_url):
+def test_a_later_batch_migration_keeps_ids_from_being_reused(migrated_database_url):
     """SQLite's batch mode rebuilds a table from reflection, which cannot see AUTOINCREMENT; core adds it back."""
     from alembic.migration import MigrationContext
     from alembic.operations import Operations
 
     from core.extensions import db
 
-    with built_app(empty_database_url, plugins=[]) as app:
+    with built_app(migrated_database_url, plugins=[]) as app:
         flask_db(app, "upgrade")
         with db.engine.connect() as conn:
             with Operations.context(MigrationContext.configure(conn)) as op:
@@ -325,7 +327,7 @@ def test_a_later_batch_migration_keeps_ids_from_being_reused(empty_database_url)
         assert again > ids[-1]
 
 
-def test_upgrade_builds_the_search_index_with_its_full_text_part(empty_database_url):
+def test_upgrade_builds_the_search_index_with_its_full_text_part(migrated_database_url):
     """The migrated database searches like the test databases (``create_all``) do."""
     from flask_login import AnonymousUserMixin
 
@@ -333,7 +335,7 @@ def test_upgrade_builds_the_search_index_with_its_full_text_part(empty_database_
     from core.models import Group
     from core.search import search
 
-    with built_app(empty_database_url, plugins=[]) as app:
+    with built_app(migrated_database_url, plugins=[]) as app:
         flask_db(app, "upgrade")
         engine = app.extensions["sqlalchemy"].engine
         with engine.connect() as conn:

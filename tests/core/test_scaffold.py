@@ -21,7 +21,6 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from core.scaffold import PluginNames, ScaffoldError, check_plugin_id, create_plugin, next_steps, page_path
-from core.testing import throwaway_database
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -249,8 +248,12 @@ def command_for(step: str, python: Path) -> tuple[list[str], Path | None]:
 
 
 @pytest.mark.parametrize("scope", ["site", "group"])
-def test_the_printed_next_steps_end_on_the_plugins_page(app, tmp_path, sandbox_python, scope):
-    """Today's bug: the steps ended in a 500 "no such table" – the migration step was missing."""
+def test_the_printed_next_steps_end_on_the_plugins_page(app, tmp_path, sandbox_python, scope,
+                                                      migrated_database_url):
+    """Today's bug: the steps ended in a 500 "no such table" – the migration step was missing.
+
+    The steps are for a checkout whose database ``make run`` migrated already: core's is, the new
+    plugin's tables are the printed ``flask db upgrade``'s to make."""
     plugin_id = f"kudos_{scope}"
     result = app.test_cli_runner().invoke(args=["plugins", "new", plugin_id, "--scope", scope, "--dir", str(tmp_path)])
     assert result.exit_code == 0, result.output
@@ -258,22 +261,22 @@ def test_the_printed_next_steps_end_on_the_plugins_page(app, tmp_path, sandbox_p
     assert printed[-1] == "flask run"
     page = re.search(r"open http://127\.0\.0\.1:5000(\S+)", result.output).group(1)
     port = free_port()
-    with throwaway_database("cg_steps", str(tmp_path)) as database_url:
-        env = subprocess_env(FLASK_APP="wsgi:app", COMMONGROUND_SQLALCHEMY_DATABASE_URI=database_url,
-                             COMMONGROUND_SECRET_KEY="steps", COMMONGROUND_MAIL_SPOOL_DIR=str(tmp_path / "mail"),
-                             COMMONGROUND_SITE_URL=f"http://127.0.0.1:{port}",
-                             COMMONGROUND_JOBS_URL=f"sqlite:///{tmp_path / 'jobs.sqlite'}")
-        for step in printed[:-1]:
-            command, cwd = command_for(step, sandbox_python)
-            done = subprocess.run(command, cwd=cwd or ROOT, env=env, capture_output=True, text=True, timeout=600)
-            assert done.returncode == 0, f"{step}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
-        server = subprocess.Popen([*command_for("flask run", sandbox_python)[0], "--port", str(port)], cwd=ROOT,
-                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        try:
-            status, html = fetch(f"http://127.0.0.1:{port}{page}", time.monotonic() + 60)
-        finally:
-            server.terminate()
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                server.communicate(timeout=10)
+    database_url = migrated_database_url
+    env = subprocess_env(FLASK_APP="wsgi:app", COMMONGROUND_SQLALCHEMY_DATABASE_URI=database_url,
+                         COMMONGROUND_SECRET_KEY="steps", COMMONGROUND_MAIL_SPOOL_DIR=str(tmp_path / "mail"),
+                         COMMONGROUND_SITE_URL=f"http://127.0.0.1:{port}",
+                         COMMONGROUND_JOBS_URL=f"sqlite:///{tmp_path / 'jobs.sqlite'}")
+    for step in printed[:-1]:
+        command, cwd = command_for(step, sandbox_python)
+        done = subprocess.run(command, cwd=cwd or ROOT, env=env, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, f"{step}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    server = subprocess.Popen([*command_for("flask run", sandbox_python)[0], "--port", str(port)], cwd=ROOT,
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        status, html = fetch(f"http://127.0.0.1:{port}{page}", time.monotonic() + 60)
+    finally:
+        server.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            server.communicate(timeout=10)
     assert status == 200, html[-2000:]
     assert PluginNames.from_id(plugin_id).title in html and "Nothing here yet." in html

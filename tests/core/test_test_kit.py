@@ -77,6 +77,26 @@ def test_a_reused_app_comes_back_as_it_was_built(cache, built_with):
         assert len(get_registry(reused).queue) == 0
 
 
+def test_a_reused_app_keeps_jobs_and_counts_in_each_tests_own_queue(cache, built_with, tmp_path):
+    """Tests that give the queue a file or name of their own share an app of that kind of queue."""
+    from core import counters
+    from core.jobs import get_registry
+
+    plugins, config = built_with
+    first, second = tmp_path / "first" / "jobs.sqlite", tmp_path / "second" / "jobs.sqlite"
+    reused = cache.checkout(plugins, {**config, "JOBS_URL": f"sqlite:///{first}", "JOBS_NAME": "first"})
+    assert cache.checkout(plugins, {**config, "JOBS_URL": f"sqlite:///{second}", "JOBS_NAME": "second"}) is reused
+    assert cache.checkout(plugins, {**config, "JOBS_URL": "memory://"}) is not reused  # another kind of queue
+    assert cache.checkout(plugins, {**config, "JOBS_URL": f"sqlite:///{second}", "JOBS_NAME": "second"}) is reused
+    with reused.app_context():
+        queue = get_registry(reused).queue
+        queue.enqueue(get_registry(reused).jobs["recorder.note"].task.s("hello"))
+        counters.add("reads", "1")
+        assert queue.name == "second" and len(queue) == 1
+    assert second.exists() and (second.parent / "counters.sqlite").exists()
+    assert not first.exists() and not (first.parent / "counters.sqlite").exists()
+
+
 def test_the_least_recently_used_app_is_let_go(cache, built_with):
     plugins, config = built_with
     oldest = cache.checkout(plugins, config)

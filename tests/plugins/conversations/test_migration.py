@@ -1,21 +1,13 @@
 """The plugin's Alembic branch builds exactly its models' tables, AUTOINCREMENT on SQLite."""
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import inspect, text
 
-from core.testing import throwaway_database
 from tests.core.test_migrations import built_app, flask_db, schema_differences
 
 
-@pytest.fixture
-def empty_database_url(tmp_path):
-    with throwaway_database("cg_conv_mig", str(tmp_path)) as url:
-        yield url
-
-
-def test_upgrade_builds_the_conversations_tables_as_the_models_say(empty_database_url):
-    with built_app(empty_database_url, plugins=["plugins.conversations"]) as app:
+def test_upgrade_builds_the_conversations_tables_as_the_models_say(migrated_database_url):
+    with built_app(migrated_database_url, plugins=["plugins.conversations"]) as app:
         flask_db(app, "upgrade")
         engine = app.extensions["sqlalchemy"].engine
         names = set(inspect(engine).get_table_names())
@@ -38,8 +30,8 @@ def _user(conn, name: str) -> int:
                                                        adult_attested_at=utcnow())).inserted_primary_key[0]
 
 
-def test_members_choice_of_no_mail_moves_to_cores_notification_settings_and_back(empty_database_url):
-    with built_app(empty_database_url, plugins=["plugins.conversations"]) as app:
+def test_members_choice_of_no_mail_moves_to_cores_notification_settings_and_back(migrated_database_url):
+    with built_app(migrated_database_url, plugins=["plugins.conversations"]) as app:
         flask_db(app, "upgrade")
         flask_db(app, "downgrade", "conversations0001")
         engine = app.extensions["sqlalchemy"].engine

@@ -1,31 +1,23 @@
 """The resources branch builds exactly the plugin's tables, ids never reused on SQLite."""
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import inspect, text
 
-from core.testing import throwaway_database
 from tests.core.test_migrations import built_app, flask_db, schema_differences
 
 
-@pytest.fixture
-def empty_database_url(tmp_path):
-    with throwaway_database("cg_resmig", str(tmp_path)) as url:
-        yield url
-
-
-def test_upgrade_builds_exactly_the_resources_schema(empty_database_url):
-    with built_app(empty_database_url, plugins=["plugins.resources"]) as app:
+def test_upgrade_builds_exactly_the_resources_schema(migrated_database_url):
+    with built_app(migrated_database_url, plugins=["plugins.resources"]) as app:
         flask_db(app, "upgrade")
         assert schema_differences(app) == []
         tables = inspect(app.extensions["sqlalchemy"].engine).get_table_names()
         assert {"resources_hubs", "resources_items", "resources_revisions", "resources_partners"} <= set(tables)
 
 
-def test_sqlite_ids_are_autoincrement(empty_database_url):
-    if not empty_database_url.startswith("sqlite"):
+def test_sqlite_ids_are_autoincrement(migrated_database_url):
+    if not migrated_database_url.startswith("sqlite"):
         return
-    with built_app(empty_database_url, plugins=["plugins.resources"]) as app:
+    with built_app(migrated_database_url, plugins=["plugins.resources"]) as app:
         flask_db(app, "upgrade")
         with app.extensions["sqlalchemy"].engine.connect() as conn:
             sql = dict(conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type='table'")).all())
@@ -34,8 +26,8 @@ def test_sqlite_ids_are_autoincrement(empty_database_url):
             assert "AUTOINCREMENT" in sql[table], table
 
 
-def test_downgrade_removes_only_the_resources_tables(empty_database_url):
-    with built_app(empty_database_url, plugins=["plugins.resources"]) as app:
+def test_downgrade_removes_only_the_resources_tables(migrated_database_url):
+    with built_app(migrated_database_url, plugins=["plugins.resources"]) as app:
         flask_db(app, "upgrade")
         flask_db(app, "downgrade", "resources@base")
         tables = inspect(app.extensions["sqlalchemy"].engine).get_table_names()
