@@ -39,11 +39,11 @@ from core.models import Comment, Group, Invitation, JoinRequest, Membership, Not
 from core.models.base import UTCDateTime, utcnow
 from core.notifications.preferences import who_wants_email
 from core.notify import notify, notify_many
+from core.outbox import enqueue as enqueue_mail
 from core.page_cache import touch_group, touch_site, touch_user
 from core.page_cache.versions import SITE as _SITE
 from core.page_cache.versions import group_key as _group_key
 from core.page_cache.versions import user_key as _user_key
-from core.outbox import enqueue as enqueue_mail
 from core.permissions import (
     announce_user_blocked,
     can_admin_group,
