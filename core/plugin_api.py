@@ -167,8 +167,11 @@ def page_cache_group_key(group_id: int) -> str:
     Logged-in group pages are served from a cache until a write changes what they show; core
     finds the writes from what the ORM flushes. A row of a table core does not know (yours)
     retires **every** cached page, which is always correct. To retire fewer, give the model a
-    method ``page_cache_keys(self)`` returning the keys its rows show on — this group's, a
-    person's (``page_cache_user_key``), ``PAGE_CACHE_SITE`` — or ``()`` for rows no page shows::
+    method ``page_cache_keys(self)`` returning the keys of the pages its rows show on (made by
+    this function, ``page_cache_user_key`` or ``PAGE_CACHE_SITE``), or ``()`` for rows no page
+    shows.
+
+    Example::
 
         class Bookmark(db.Model):
             def page_cache_keys(self):
