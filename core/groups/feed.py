@@ -83,6 +83,7 @@ def _composer_start(context: GroupContext, post: Post) -> tuple[dict, Comment | 
 def render_post_page(context: GroupContext, post: Post, values: dict | None = None, errors: dict | None = None,
                      status: int = 200, preview: Markup | None = None):
     """The post with its comments, thread by thread; re-rendered with the comment form's errors or preview."""
+    page_cache.note_group(context.group)
     replying_to = None
     if values is None and request.method == "GET":
         values, replying_to = _composer_start(context, post)
@@ -112,5 +113,4 @@ def group(slug: str):
 
 @bp.get("/<slug>/p/<int:post_id>")
 def post(slug: str, post_id: int):
-    context, found = post_or_404(slug, post_id)
-    return render_post_page(context, found)
+    return page_cache.group_page(slug, lambda: render_post_page(*post_or_404(slug, post_id)))

@@ -17,11 +17,21 @@ from typing import Any
 from flask import Flask, current_app, has_app_context
 
 from core.page_cache import scopes
-from core.page_cache.pages import DEFAULT_BYTES, DEFAULT_SECONDS, PageCache, group_page, note_group
+from core.page_cache.pages import (
+    DEFAULT_BYTES,
+    DEFAULT_SECONDS,
+    PageCache,
+    group_page,
+    note_group,
+    remember_versions,
+    user_query_columns,
+    user_query_parameters,
+)
 from core.page_cache.scopes import EXTENSION
 from core.page_cache.versions import SITE, build_store, group_key, user_key
 
-__all__ = ["group_page", "init_app", "note_group", "touch_group", "touch_site", "touch_user"]
+__all__ = ["group_page", "init_app", "note_group", "remember_versions", "touch_group", "touch_site", "touch_user",
+           "user_query_columns", "user_query_parameters"]
 
 
 def init_app(app: Flask) -> None:
@@ -45,15 +55,18 @@ def _touch(key: str) -> None:
     if not has_app_context() or EXTENSION not in current_app.extensions:
         return
     scopes.replace({key})
-    # Again when the current transaction commits (or the request ends): a page rendered between
-    # now and the commit would otherwise be kept under the new version with the old data.
-    scopes.pending(db.session()).add(key)
+    session = db.session()
+    if scopes.writing(session):
+        # Again when this transaction's writes commit (or the request ends): a page rendered
+        # between now and the commit would otherwise be kept under the new version, old data.
+        scopes.pending(session).add(key)
 
 
 def touch_group(group: Any) -> None:
     """Pages of ``group`` (a group or its id) change. Writes through the ORM are found by
     themselves (``page_cache_group_key``); call this for what a plugin shows from elsewhere — its
-    own memory, Redis, another service — at once and again after the transaction commits."""
+    own memory, Redis, another service — at once (and again after the commit, if the session
+    has written)."""
     _touch(group_key(getattr(group, "id", group)))
 
 

@@ -14,7 +14,7 @@ the same headers: ``Cache-Control: private, no-store`` and ``Vary: Cookie``.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 from cachetools import TTLCache
@@ -24,7 +24,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from core.page_cache.scopes import EXTENSION
-from core.page_cache.versions import SITE, VersionStore, group_key, user_key
+from core.page_cache.versions import SITE, DatabaseVersions, VersionStore, group_key, user_key
 
 #: Stands for the viewer's CSRF token in stored pages.
 CSRF_HOLE = "\x1ecg-csrf\x1e"
@@ -76,6 +76,46 @@ def note_group(group: Any) -> None:
     g.cg_page_group = (group.slug, group.id)
 
 
+#: The pages whose versions ride along in the logged-in user's query (``user_query_columns``).
+CACHED_ENDPOINTS = frozenset({"groups.group", "groups.post"})
+
+
+def user_query_columns() -> tuple:
+    """Columns the user's query adds so a group page needs no query of its own for its versions:
+    the site's, the person's and the group's (by the slug in the URL, when this worker has seen
+    it). None when the versions are not in the database (Redis: one ``MGET`` instead)."""
+    if not isinstance(cache().versions, DatabaseVersions):
+        return ()
+    return tuple(DatabaseVersions.column(name) for name in ("cg_pv_site", "cg_pv_user", "cg_pv_group"))
+
+
+def user_query_parameters(user_id: int) -> dict[str, str | None]:
+    pages = cache()
+    if not isinstance(pages.versions, DatabaseVersions):
+        return {}
+    group_id = None
+    if request.endpoint in CACHED_ENDPOINTS and pages.enabled:
+        group_id = pages.groups.get((request.view_args or {}).get("slug"))
+    g.cg_page_group_id = group_id
+    return {"cg_pv_site": SITE, "cg_pv_user": user_key(user_id),
+            "cg_pv_group": group_key(group_id) if group_id is not None else None}
+
+
+def remember_versions(user_id: int, values: Sequence[Any]) -> None:
+    """Keep what the user's query read for ``group_page`` (site, group, person, as it reads them)."""
+    site, person, group = values
+    group_id = g.pop("cg_page_group_id", None)
+    if group_id is not None:
+        g.cg_page_versions = (group_id, user_id, (site, group, person))
+
+
+def _versions(pages: PageCache, group_id: int, user_id: int) -> tuple | None:
+    carried = g.pop("cg_page_versions", None)
+    if carried is not None and carried[0] == group_id and carried[1] == user_id:
+        return None if None in carried[2] else carried[2]
+    return pages.versions.read((SITE, group_key(group_id), user_key(user_id)))
+
+
 def _viewer_key(user: Any) -> tuple:
     from core.plugins import get_plugins
     from core.ui import unread_notifications
@@ -94,7 +134,7 @@ def group_page(slug: str, render: Callable[[], Any]) -> Any:
     group_id = pages.groups.get(slug)
     key = None
     if group_id is not None:
-        versions = pages.versions.read((SITE, group_key(group_id), user_key(user.id)))
+        versions = _versions(pages, group_id, user.id)
         if versions is not None:
             key = (request.script_root, request.full_path, group_id, versions, _viewer_key(user))
             entry = pages.get(key)

@@ -28,6 +28,7 @@ EXTENSION = "commonground.page_cache"
 KEYS = "commonground.page_cache.keys"
 POSTS = "commonground.page_cache.posts"
 COMMENTS = "commonground.page_cache.comments"
+WROTE = "commonground.page_cache.wrote"
 
 #: Tables no cached page shows (sessions, mail, tokens, jobs, the search index, these versions).
 #: Notifications show only as the header's unread count, which is part of every page's key.
@@ -49,6 +50,7 @@ def install() -> None:
     event.listen(Session, "after_flush", _note_flush)
     event.listen(Session, "do_orm_execute", _note_bulk)
     event.listen(Session, "after_commit", _after_commit)
+    event.listen(Session, "after_rollback", _after_rollback)
 
 
 def _active() -> bool:
@@ -59,7 +61,13 @@ def pending(session: Session) -> set[str]:
     return session.info.setdefault(KEYS, set())
 
 
+def writing(session: Session) -> bool:
+    """Whether ``session`` has written (flushed) or holds changes not yet committed."""
+    return bool(session.info.get(WROTE) or session.new or session.dirty or session.deleted)
+
+
 def _note_flush(session: Session, _flush_context: Any) -> None:
+    session.info[WROTE] = True
     if not _active():
         return
     keys = pending(session)
@@ -115,11 +123,17 @@ def _note_bulk(orm_execute_state: Any) -> None:
 def _after_commit(session: Session) -> None:
     if session.in_nested_transaction():
         return  # a SAVEPOINT released (the hook runner's): the write is not committed yet
+    session.info.pop(WROTE, None)
     keys = session.info.pop(KEYS, set())
     posts = session.info.pop(POSTS, set())
     comments = session.info.pop(COMMENTS, set())
     if (keys or posts or comments) and _active():
         replace(keys | _groups_of(posts, comments))
+
+
+def _after_rollback(session: Session) -> None:
+    if not session.in_transaction():  # the whole transaction, not a SAVEPOINT
+        session.info.pop(WROTE, None)
 
 
 def replace(keys: Iterable[str]) -> None:

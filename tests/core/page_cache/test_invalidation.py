@@ -216,3 +216,65 @@ def test_a_plugin_switched_on_and_off_in_the_group_shows(reader, club):
     assert "/g/club/resources" in reader.cached()
     state.set_group_enabled("resources", club.group, False)
     assert "/g/club/resources" not in reader.next()
+
+
+# --- a post's page with its comments -----------------------------------------------------------
+
+
+@pytest.fixture
+def post_page(club, make_comment) -> str:
+    make_comment(club.post, club.author, "An early comment")
+    return f"/g/club/p/{club.post.id}"
+
+
+def test_a_new_comment_shows_on_the_post_page(reader, writer, club, post_page):
+    assert "Late reply" not in reader.cached(post_page)
+    response = writer(club.owner).post(f"{post_page}/comments", data={"body": "Late reply"})
+    assert response.status_code == 302
+    assert "Late reply" in reader.next(post_page)
+
+
+def test_a_comment_edit_and_deletion_show_on_the_post_page(reader, writer, club, post_page):
+    from core.models import Comment
+
+    comment_id = db.session.scalar(db.select(Comment.id))
+    assert "An early comment" in reader.cached(post_page)
+    author = writer(club.author)
+    assert author.post(f"/g/club/c/{comment_id}/edit", data={"body": "A better comment"}).status_code == 302
+    assert "A better comment" in reader.cached(post_page)
+    assert author.post(f"/g/club/c/{comment_id}/delete").status_code == 302
+    assert "A better comment" not in reader.next(post_page)
+
+
+def test_a_reaction_to_a_comment_shows_on_the_post_page(reader, writer, club, post_page):
+    from core.models import Comment
+
+    comment_id = db.session.scalar(db.select(Comment.id))
+    before = reader.cached(post_page)
+    assert writer(club.owner).post(f"/g/club/c/{comment_id}/reactions", data={"add": "thanks"}).status_code == 302
+    assert reader.next(post_page) != before
+
+
+def test_a_hidden_comment_shows_its_placeholder_on_the_post_page(reader, club, post_page):
+    from core.models import Comment
+    from core.plugins import state
+    from plugins.reporting.models import HiddenContent
+
+    state.set_enabled("reporting", True)
+    comment_id = db.session.scalar(db.select(Comment.id))
+    assert "An early comment" in reader.cached(post_page)
+    db.session.add(HiddenContent(content_type="comment", content_id=comment_id, group_id=club.group.id))
+    db.session.commit()
+    assert "An early comment" not in reader.next(post_page)
+
+
+def test_a_block_hides_comments_on_the_post_page(reader, writer, club, make_post, make_comment):
+    from core.plugins import state
+
+    state.set_enabled("reporting", True)
+    own = make_post(club.group, club.viewer, "Viewer's own post")
+    make_comment(own, club.author, "Comment by the author")
+    url = f"/g/club/p/{own.id}"
+    assert "Comment by the author" in reader.cached(url)
+    assert writer(club.author).post("/blocks", data={"user_id": club.viewer.id}).status_code == 302
+    assert "Comment by the author" not in reader.next(url)  # blocked by the other: gone too
