@@ -112,7 +112,7 @@ def remember_versions(user_id: int, values: Sequence[Any]) -> None:
 def _versions(pages: PageCache, group_id: int, user_id: int) -> tuple | None:
     carried = g.pop("cg_page_versions", None)
     if carried is not None and carried[0] == group_id and carried[1] == user_id:
-        return None if None in carried[2] else carried[2]
+        return tuple(version or 0 for version in carried[2])  # no row yet: 0, as DatabaseVersions.read
     return pages.versions.read((SITE, group_key(group_id), user_key(user_id)))
 
 

@@ -88,9 +88,9 @@ def _keys_of(obj: Any, state: str, keys: set[str], posts: set[int], comments: se
     if own is not None:
         keys.update(own())
     elif table == "users":
-        keys.add(user_key(obj.id))
-        if state != "dirty" or _changed_columns(obj) - OWN_USER_COLUMNS:
-            keys.add(SITE)  # name, avatar, admin flag or suspension: shown wherever they post
+        keys.add(user_key(obj.id))  # a new account shows nowhere until it joins or posts
+        if state == "deleted" or (state == "dirty" and _changed_columns(obj) - OWN_USER_COLUMNS):
+            keys.add(SITE)  # name, avatar, admin flag, suspension, erasure: shown wherever they posted
     elif table == "groups":
         keys.add(group_key(obj.id))
     elif table in ("posts", "group_plugin_states"):

@@ -2,10 +2,11 @@
 
 A version is an opaque random token per scope — ``site``, ``g:<group id>``, ``u:<user id>`` —
 replaced (never incremented) by a write that changes what the scope's pages show. Random tokens
-never come back: a Redis that lost its keys, a database restored from a backup or a test that
-wiped its tables cannot make an old cached page match again. A scope without a token yet is
-"unknown", and a page depending on it is not cached until a write gives it one (a GET never
-writes to the database; with Redis the reader sets a first token itself).
+never come back: a database restored from a backup brings back its own tokens with its own
+data, and a page kept under a token a write replaced never matches again. In the database a
+scope without a row yet (nothing written to it since the table was made) reads as 0 — rows
+are never deleted. In Redis a missing key may be one Redis lost (a restart, an eviction), so
+it is not trusted: the page is rendered uncached and the reader sets a first token.
 
 Reading is one round trip per request (one ``SELECT … WHERE key IN`` or one ``MGET``);
 replacing happens after the write's transaction commits, before its response leaves, so the
@@ -75,9 +76,7 @@ class DatabaseVersions:
         from core.extensions import db
 
         rows = dict(db.session.connection().execute(self.statement, {"keys": list(keys)}).all())
-        if len(rows) != len(keys):
-            return None
-        return tuple(rows[key] for key in keys)
+        return tuple(rows.get(key) or 0 for key in keys)
 
     def replace(self, keys: Iterable[str]) -> None:
         from core.extensions import db
@@ -114,16 +113,21 @@ class RedisVersions:
         except Exception as exc:
             log.warning("page cache: versions unreadable (%r); pages are rendered uncached", exc)
             return None
-        missing = [name for name, value in zip(names, values, strict=True) if value is None]
-        if missing:
-            try:  # a first token, so the next request can cache (NX: never replaces a writer's)
+        if None in values:
+            # A first token for what is missing (NX: never replacing a writer's), read back in the
+            # same round trip. Pages kept under a lost token do not match the new one.
+            try:
                 with self.client.pipeline(transaction=False) as pipe:
-                    for name in missing:
-                        pipe.set(name, new_token(), nx=True)
-                    pipe.execute()
+                    for name, value in zip(names, values, strict=True):
+                        if value is None:
+                            pipe.set(name, new_token(), nx=True)
+                    pipe.mget(names)
+                    values = pipe.execute()[-1]
             except Exception as exc:
                 log.warning("page cache: could not start versions (%r)", exc)
-            return None
+                return None
+            if None in values:
+                return None
         return tuple(values)
 
     def replace(self, keys: Iterable[str]) -> None:
