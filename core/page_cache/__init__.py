@@ -35,18 +35,11 @@ __all__ = ["group_page", "init_app", "note_group", "remember_versions", "touch_g
 
 
 def init_app(app: Flask) -> None:
-    from core.extensions import db
-
     versions = build_store(app.config.get("PAGE_CACHE_URL"), app.config.get("JOBS_URL"),
                            app.config.get("JOBS_NAME", "commonground"))
     app.extensions[EXTENSION] = PageCache(versions, int(app.config.get("PAGE_CACHE_BYTES", DEFAULT_BYTES) or 0),
                                           int(app.config.get("PAGE_CACHE_SECONDS", DEFAULT_SECONDS) or 0))
     scopes.install()
-
-    @app.teardown_request
-    def _leftover_touches(_exc: BaseException | None) -> None:
-        if db.session.registry.has():
-            scopes.flush_leftovers(db.session())
 
 
 def _touch(key: str) -> None:
@@ -57,8 +50,8 @@ def _touch(key: str) -> None:
     scopes.replace({key})
     session = db.session()
     if scopes.writing(session):
-        # Again when this transaction's writes commit (or the request ends): a page rendered
-        # between now and the commit would otherwise be kept under the new version, old data.
+        # Again when this transaction's writes commit: a page rendered between now and the
+        # commit would otherwise be kept under the new version with the old data.
         scopes.pending(session).add(key)
 
 

@@ -9,9 +9,9 @@ known to show on no cached page. A table core does not know — a plugin's — t
 which is always correct; a plugin narrows it by giving the model a ``page_cache_keys()`` method
 returning the keys (``core.plugin_api.page_cache_group_key`` …), or ``()`` for rows no page shows.
 
-The collected keys are replaced after the commit (``after_commit``); keys named with
-``touch()`` outside a flush join them, and any left when the request ends (no commit followed)
-are replaced then — an extra replacement costs a cache miss, a missing one a stale page.
+The collected keys are replaced after the commit (``after_commit``, not a SAVEPOINT's release);
+a transaction rolled back replaces nothing, as nothing it wrote is shown. An extra replacement
+costs a cache miss, a missing one a stale page: when unsure, a scope is touched.
 """
 from __future__ import annotations
 
@@ -158,12 +158,3 @@ def _groups_of(post_ids: set[int], comment_ids: set[int]) -> set[str]:
     statement = parts[0] if len(parts) == 1 else parts[0].union(parts[1])
     with db.engine.connect() as connection:
         return {group_key(group_id) for group_id in connection.execute(statement).scalars()}
-
-
-def flush_leftovers(session: Session) -> None:
-    """Replace keys named with ``touch()`` that no commit carried away (end of a request)."""
-    keys = session.info.pop(KEYS, set())
-    posts = session.info.pop(POSTS, set())
-    comments = session.info.pop(COMMENTS, set())
-    if keys or posts or comments:
-        replace(keys | _groups_of(posts, comments))
