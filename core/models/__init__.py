@@ -6,7 +6,7 @@ from core.models.notifications import Notification, NotificationPreference
 from core.models.outbox import OutboxMessage
 from core.models.page_cache import PageVersion
 from core.models.plugin_state import GroupPluginState, PluginState, StateVersion
-from core.models.posts import Comment, Post, PostImage
+from core.models.posts import Comment, PendingImage, Post, PostImage
 from core.models.reactions import REACTION_KINDS, CommentReaction, PostReaction
 from core.models.reads import GroupRead
 from core.models.search import SearchEntry
@@ -33,6 +33,7 @@ __all__ = [
     "NotificationPreference",
     "OutboxMessage",
     "PageVersion",
+    "PendingImage",
     "PluginState",
     "Post",
     "PostImage",

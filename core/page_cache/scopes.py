@@ -97,7 +97,7 @@ def _keys_of(obj: Any, state: str, keys: set[str], posts: set[int], comments: se
         keys.add(group_key(obj.group_id))
     elif table in ("memberships", "join_requests", "invitations"):
         keys.update((group_key(obj.group_id), user_key(obj.user_id)))
-    elif table == "group_reads":
+    elif table in ("group_reads", "pending_images"):  # only their own pages show them
         keys.add(user_key(obj.user_id))
     elif table in ("comments", "post_images", "post_reactions"):
         posts.add(obj.post_id)

@@ -1,7 +1,7 @@
 """page cache: the shared version of each scope (site, group, person) cached pages are keyed by
 
 Revision ID: core_page_versions
-Revises: core_site_profile
+Revises: core_pending_images
 Create Date: 2026-12-06 07:15:00.000000
 """
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'core_page_versions'
-down_revision = 'core_site_profile'
+down_revision = 'core_pending_images'
 branch_labels = None
 depends_on = None
 
