@@ -83,7 +83,7 @@ CACHED_ENDPOINTS = frozenset({"groups.group", "groups.post"})
 def user_query_columns() -> tuple:
     """Columns the user's query adds so a group page needs no query of its own for its versions:
     the site's, the person's and the group's (by the slug in the URL, when this worker has seen
-    it). None when the versions are not in the database (Redis: one ``MGET`` instead)."""
+    it). Nothing when the versions are not in the database (Redis: one ``MGET`` instead)."""
     if not isinstance(cache().versions, DatabaseVersions):
         return ()
     return tuple(DatabaseVersions.column(name) for name in ("cg_pv_site", "cg_pv_user", "cg_pv_group"))
