@@ -17,6 +17,7 @@ def create_app(config: dict[str, Any] | None = None,
         errors,
         i18n,
         input_hygiene,
+        page_cache,
         rate_limit_storage,
         routing,
         search,
@@ -49,6 +50,7 @@ def create_app(config: dict[str, Any] | None = None,
 
         enable_sqlite_pragmas()
     db.init_app(app)
+    page_cache.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
     plugin_migrations.init_app(app)
     csrf.init_app(app)

@@ -80,6 +80,11 @@ class Defaults:
     # Buffered counters (core.counters: views counted without a database write): unset follows
     # JOBS_URL (a SQLite file beside the queue's, or Redis); "memory://" for one process only.
     COUNTERS_URL: str | None = None
+    # The page cache (core.page_cache): where the shared versions live — unset follows JOBS_URL
+    # (Redis when the queue is in Redis, else the database); "redis://…" or "database" explicitly.
+    PAGE_CACHE_URL: str | None = None
+    PAGE_CACHE_BYTES = 32 * 1024 * 1024  # rendered pages kept per web process; 0 switches the cache off
+    PAGE_CACHE_SECONDS = 300  # the longest a page is kept (for what changes with time alone)
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"  # per process: several web workers need redis://… (deploy guide)
     # With more than one web worker, per-process counters are refused at start unless this is True.

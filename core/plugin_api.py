@@ -40,6 +40,10 @@ from core.models.base import UTCDateTime, utcnow
 from core.notifications.preferences import who_wants_email
 from core.notify import notify, notify_many
 from core.outbox import enqueue as enqueue_mail
+from core.page_cache import touch_group, touch_site, touch_user
+from core.page_cache.versions import SITE as _SITE
+from core.page_cache.versions import group_key as _group_key
+from core.page_cache.versions import user_key as _user_key
 from core.permissions import (
     announce_user_blocked,
     can_admin_group,
@@ -151,6 +155,36 @@ drain_counter = _drain_counter
 """
 
 
+# --- the page cache -------------------------------------------------------------------------
+
+PAGE_CACHE_SITE = _SITE
+"""The key of every cached page, for a model's ``page_cache_keys()`` (see ``page_cache_group_key``)."""
+
+
+def page_cache_group_key(group_id: int) -> str:
+    """The key of a group's cached pages, for a model's ``page_cache_keys()``.
+
+    Logged-in group pages are served from a cache until a write changes what they show; core
+    finds the writes from what the ORM flushes. A row of a table core does not know (yours)
+    retires **every** cached page, which is always correct. To retire fewer, give the model a
+    method ``page_cache_keys(self)`` returning the keys of the pages its rows show on (made by
+    this function, ``page_cache_user_key`` or ``PAGE_CACHE_SITE``), or ``()`` for rows no page
+    shows.
+
+    Example::
+
+        class Bookmark(db.Model):
+            def page_cache_keys(self):
+                return (page_cache_user_key(self.user_id),)  # only its owner's pages show it
+    """
+    return _group_key(group_id)
+
+
+def page_cache_user_key(user_id: int) -> str:
+    """The key of the pages as one person sees them, for a model's ``page_cache_keys()``."""
+    return _user_key(user_id)
+
+
 # --- hooks across plugins --------------------------------------------------------------------
 
 
@@ -194,6 +228,8 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "Settings": ("get_settings", "get_group_settings"),
     "Files": ("store_image", "store_upload", "ImageRejected", "StoredFile", "file_url", "delete_file",
               "delete_after_commit", "accepts_uploads"),
+    "Page cache": ("touch_group", "touch_user", "touch_site", "page_cache_group_key", "page_cache_user_key",
+                   "PAGE_CACHE_SITE"),
     "Pages": ("group_or_404", "content_or_404", "render_group_page", "role_label", "avatar", "limiter"),
     "JSON API": ("require_user", "not_found"),
     "Forms and input": ("load_form", "form_values", "render_markdown", "sanitize_html", "country_codes",

@@ -276,6 +276,9 @@ def _reset_app(app: Any, snapshot: dict[str, Any], runtime: dict[str, Any]) -> N
     if plugins is not None:
         plugins.state = EnabledState()  # reloaded from the (wiped) database on first use
     app.extensions.pop("commonground.cards", None)  # rendered cards: made again on first use
+    pages = app.extensions.get("commonground.page_cache")
+    if pages is not None:
+        pages.clear()  # cached pages (ids start at 1 again in the wiped database)
     jobs = app.extensions.get("commonground.jobs")
     queue = getattr(jobs, "queue", None)
     if queue is not None and str(app.config.get("JOBS_URL", "")).startswith("memory://"):

@@ -11,6 +11,7 @@ from flask_login import AnonymousUserMixin, current_user
 from flask_smorest import abort
 from sqlalchemy import Integer, String, bindparam
 
+from core import page_cache
 from core.api.access import AUTHENTICATION_REQUIRED, requires_authentication
 from core.auth import login_sessions
 from core.extensions import csrf, db, login_manager
@@ -43,7 +44,7 @@ def _user_statement():
     user_id = bindparam("cg_user_id", type_=Integer)
     return registry().per_state("user_statement", lambda: (
         db.select(User, unread_count_select(user_id), LoginSession.id, LoginSession.last_seen_at,
-                  LoginSession.remembered)
+                  LoginSession.remembered, *page_cache.user_query_columns())
         .join(LoginSession, LoginSession.user_id == User.id)
         .where(User.id == user_id,
                LoginSession.token_hash == bindparam("cg_token_hash", type_=String))
@@ -60,11 +61,14 @@ def load_user(cookie_id: str) -> User | None:
         return None
     user_id, secret = parsed
     row = db.session.execute(_user_statement(),
-                             {"cg_user_id": user_id, "cg_token_hash": login_sessions.hash_secret(secret)}).first()
+                             {"cg_user_id": user_id, "cg_token_hash": login_sessions.hash_secret(secret),
+                              **page_cache.user_query_parameters(user_id)}).first()
     if row is None:
         login_sessions.forget_dead_cookies()
         return None
-    user, unread, session_id, last_seen_at, remembered = row
+    user, unread, session_id, last_seen_at, remembered, *versions = row
+    if versions:
+        page_cache.remember_versions(user_id, versions)
     if not login_sessions.still_open(last_seen_at, remembered):
         login_sessions.forget_dead_cookies()
         return None

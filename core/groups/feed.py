@@ -9,6 +9,7 @@ from flask import current_app, render_template, request
 from flask_login import current_user
 from markupsafe import Markup
 
+from core import page_cache
 from core.groups import bp, cards, queries, reads
 from core.groups.loading import group_or_404, group_tabs, page_or_400, post_or_404
 from core.groups.placeholders import load_placeholders
@@ -28,6 +29,7 @@ def render_feed_page(context: GroupContext, values: dict | None = None, errors: 
     only when the group has any).
     """
     group = context.group
+    page_cache.note_group(group)
     page = None
     post_cards: list = []
     new_ids: frozenset[int] = frozenset()
@@ -81,6 +83,7 @@ def _composer_start(context: GroupContext, post: Post) -> tuple[dict, Comment | 
 def render_post_page(context: GroupContext, post: Post, values: dict | None = None, errors: dict | None = None,
                      status: int = 200, preview: Markup | None = None):
     """The post with its comments, thread by thread; re-rendered with the comment form's errors or preview."""
+    page_cache.note_group(context.group)
     replying_to = None
     if values is None and request.method == "GET":
         values, replying_to = _composer_start(context, post)
@@ -105,10 +108,9 @@ def render_post_page(context: GroupContext, post: Post, values: dict | None = No
 
 @bp.get("/<slug>")
 def group(slug: str):
-    return render_feed_page(group_or_404(slug))
+    return page_cache.group_page(slug, lambda: render_feed_page(group_or_404(slug)))
 
 
 @bp.get("/<slug>/p/<int:post_id>")
 def post(slug: str, post_id: int):
-    context, found = post_or_404(slug, post_id)
-    return render_post_page(context, found)
+    return page_cache.group_page(slug, lambda: render_post_page(*post_or_404(slug, post_id)))

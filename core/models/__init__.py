@@ -4,6 +4,7 @@ from core.models.jobs import JobClaim
 from core.models.login_sessions import LoginSession
 from core.models.notifications import Notification, NotificationPreference
 from core.models.outbox import OutboxMessage
+from core.models.page_cache import PageVersion
 from core.models.plugin_state import GroupPluginState, PluginState, StateVersion
 from core.models.posts import Comment, PendingImage, Post, PostImage
 from core.models.reactions import REACTION_KINDS, CommentReaction, PostReaction
@@ -31,6 +32,7 @@ __all__ = [
     "Notification",
     "NotificationPreference",
     "OutboxMessage",
+    "PageVersion",
     "PendingImage",
     "PluginState",
     "Post",

@@ -17,6 +17,7 @@ import re
 import types
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
@@ -268,9 +269,9 @@ class Plugins:
 
     def refresh(self, force: bool = False) -> None:
         """Reload state if the database version moved (one cheap query per request)."""
-        from core.models import Group, GroupPluginState, PluginState, StateVersion
+        from core.models import Group, GroupPluginState, PluginState
 
-        version = db.session.scalar(db.select(StateVersion.version).where(StateVersion.id == 1)) or 0
+        version = db.session.connection().execute(_version_statement()).scalar() or 0
         if not force and version == self.state.version:
             return
         state = EnabledState(version)
@@ -400,3 +401,13 @@ def _renamed_specs() -> type:
 def get_plugins(app: Flask | None = None) -> Plugins:
     """The app's plugin registry (the current app's when ``app`` is not given)."""
     return (app or current_app).extensions["commonground.plugins"]
+
+
+@lru_cache(maxsize=1)
+def _version_statement() -> Any:
+    """The state version's query, built once: a Core statement on the session's connection (it
+    runs on every request, and building and ORM-executing it cost more than running it)."""
+    from core.models import StateVersion
+
+    table = StateVersion.__table__
+    return db.select(table.c.version).where(table.c.id == 1)

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.plugin_api import UTCDateTime, db, utcnow
+from core.plugin_api import PAGE_CACHE_SITE, UTCDateTime, db, page_cache_group_key, page_cache_user_key, utcnow
 
 OPEN = "open"
 RESOLVED = "resolved"
@@ -177,6 +177,10 @@ class HiddenContent(db.Model):
     automatic: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
+    def page_cache_keys(self) -> tuple[str, ...]:
+        """A hide or unhide changes the pages of the item's group (of every page without one)."""
+        return (page_cache_group_key(self.group_id),) if self.group_id is not None else (PAGE_CACHE_SITE,)
+
 
 class GroupBan(db.Model):
     """A ban from one group, optionally until a date; stops re-joining while it lasts."""
@@ -208,6 +212,10 @@ class Block(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
     blocked = relationship("User", foreign_keys=[blocked_id])
+
+    def page_cache_keys(self) -> tuple[str, ...]:
+        """A block changes what both people see (each other's posts and comments), nobody else's pages."""
+        return (page_cache_user_key(self.blocker_id), page_cache_user_key(self.blocked_id))
 
 
 class AuditEntry(db.Model):

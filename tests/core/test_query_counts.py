@@ -86,8 +86,10 @@ def test_group_feed_for_a_logged_in_member(app, client, login, make_group, membe
     group = make_group(slug="club", members=[member, *fill.authors])
     fill.posts(group, 10)
     login(client, member)
-    # plugin state version, user with unread count, group with membership, posts with authors
-    # (reaction counts and the member's own reactions ride along in the posts' query)
+    # plugin state version, user with unread count (and the page cache's versions: this is a miss,
+    # the posts changed), group with membership, posts with authors (reaction counts and the
+    # member's own reactions ride along in the posts' query); a hit is 2
+    # (tests/core/page_cache/test_query_counts.py)
     assert _same_for_small_and_large(client, count_queries, "/g/club", lambda: fill.posts(group, 190)) == 4
 
 

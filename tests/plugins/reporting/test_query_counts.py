@@ -33,6 +33,13 @@ def fill(app, community, make_user, add_member, make_post):
     return make
 
 
+@pytest.fixture
+def app_config() -> dict:
+    """These tests count what rendering a page costs, so the page cache is off (its hits have
+    their own count, tests/core/page_cache/test_query_counts.py)."""
+    return {"PAGE_CACHE_BYTES": 0}
+
+
 def queries_for(client, path, count_queries) -> int:
     client.get(path)  # warm caches (plugin state, templates)
     with count_queries() as statements:

@@ -1,0 +1,160 @@
+"""Which scopes a write touches, found from what the ORM flushed: no write path can forget one.
+
+Every flush is looked at (``after_flush``): each inserted, changed or deleted row names the
+scopes whose pages may show it — a post its group, a membership its group and its person, a
+read mark its person, a plugin switch or a site profile the site. Comments, images and
+reactions name their post (or comment), resolved to the group after the commit in one query.
+Bulk ``UPDATE``/``DELETE`` statements through the session touch the site unless their table is
+known to show on no cached page. A table core does not know — a plugin's — touches the site,
+which is always correct; a plugin narrows it by giving the model a ``page_cache_keys()`` method
+returning the keys (``core.plugin_api.page_cache_group_key`` …), or ``()`` for rows no page shows.
+
+The collected keys are replaced after the commit (``after_commit``, not a SAVEPOINT's release);
+a transaction rolled back replaces nothing, as nothing it wrote is shown. An extra replacement
+costs a cache miss, a missing one a stale page: when unsure, a scope is touched.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from flask import current_app, has_app_context
+from sqlalchemy import event, inspect, select
+from sqlalchemy.orm import Session
+
+from core.page_cache.versions import SITE, group_key, user_key
+
+EXTENSION = "commonground.page_cache"
+KEYS = "commonground.page_cache.keys"
+POSTS = "commonground.page_cache.posts"
+COMMENTS = "commonground.page_cache.comments"
+WROTE = "commonground.page_cache.wrote"
+
+#: Tables no cached page shows (sessions, mail, tokens, jobs, the search index, these versions).
+#: Notifications show only as the header's unread count, which is part of every page's key.
+UNSHOWN = frozenset({"login_sessions", "outbox_messages", "api_tokens", "job_claims", "search_index",
+                     "page_versions", "notifications", "notification_preferences"})
+#: A person's columns only their own pages show (their person key is touched, not the site).
+OWN_USER_COLUMNS = frozenset({"email", "password_hash", "locale", "country", "email_confirmed_at",
+                              "adult_attested_at", "digest", "digest_sent_period"})
+
+_installed = False
+
+
+def install() -> None:
+    """Listen to every session once per process; each app finds its own store at commit."""
+    global _installed
+    if _installed:
+        return
+    _installed = True
+    event.listen(Session, "after_flush", _note_flush)
+    event.listen(Session, "do_orm_execute", _note_bulk)
+    event.listen(Session, "after_commit", _after_commit)
+    event.listen(Session, "after_rollback", _after_rollback)
+
+
+def _active() -> bool:
+    return has_app_context() and EXTENSION in current_app.extensions
+
+
+def pending(session: Session) -> set[str]:
+    return session.info.setdefault(KEYS, set())
+
+
+def writing(session: Session) -> bool:
+    """Whether ``session`` has written (flushed) or holds changes not yet committed."""
+    return bool(session.info.get(WROTE) or session.new or session.dirty or session.deleted)
+
+
+def _note_flush(session: Session, _flush_context: Any) -> None:
+    session.info[WROTE] = True
+    if not _active():
+        return
+    keys = pending(session)
+    posts = session.info.setdefault(POSTS, set())
+    comments = session.info.setdefault(COMMENTS, set())
+    for state, objects in (("new", session.new), ("dirty", session.dirty), ("deleted", session.deleted)):
+        for obj in objects:
+            if state == "dirty" and not session.is_modified(obj, include_collections=False):
+                continue
+            _keys_of(obj, state, keys, posts, comments)
+
+
+def _keys_of(obj: Any, state: str, keys: set[str], posts: set[int], comments: set[int]) -> None:
+    table = getattr(obj, "__tablename__", None)
+    if table in UNSHOWN:
+        return
+    own = getattr(obj, "page_cache_keys", None)
+    if own is not None:
+        keys.update(own())
+    elif table == "users":
+        keys.add(user_key(obj.id))  # a new account shows nowhere until it joins or posts
+        if state == "deleted" or (state == "dirty" and _changed_columns(obj) - OWN_USER_COLUMNS):
+            keys.add(SITE)  # name, avatar, admin flag, suspension, erasure: shown wherever they posted
+    elif table == "groups":
+        keys.add(group_key(obj.id))
+    elif table in ("posts", "group_plugin_states"):
+        keys.add(group_key(obj.group_id))
+    elif table in ("memberships", "join_requests", "invitations"):
+        keys.update((group_key(obj.group_id), user_key(obj.user_id)))
+    elif table in ("group_reads", "pending_images"):  # only their own pages show them
+        keys.add(user_key(obj.user_id))
+    elif table in ("comments", "post_images", "post_reactions"):
+        posts.add(obj.post_id)
+    elif table == "comment_reactions":
+        comments.add(obj.comment_id)
+    else:  # plugin state, the site profile, and every table core does not know
+        keys.add(SITE)
+
+
+def _changed_columns(obj: Any) -> set[str]:
+    attrs = inspect(obj).attrs
+    return {attr.key for attr in attrs if attr.history.has_changes()}
+
+
+def _note_bulk(orm_execute_state: Any) -> None:
+    if not (orm_execute_state.is_update or orm_execute_state.is_delete) or not _active():
+        return
+    table = getattr(orm_execute_state.statement, "table", None)
+    if getattr(table, "name", None) not in UNSHOWN:
+        pending(orm_execute_state.session).add(SITE)
+
+
+def _after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a SAVEPOINT released (the hook runner's): the write is not committed yet
+    session.info.pop(WROTE, None)
+    keys = session.info.pop(KEYS, set())
+    posts = session.info.pop(POSTS, set())
+    comments = session.info.pop(COMMENTS, set())
+    if (keys or posts or comments) and _active():
+        replace(keys | _groups_of(posts, comments))
+
+
+def _after_rollback(session: Session) -> None:
+    if not session.in_transaction():  # the whole transaction, not a SAVEPOINT
+        session.info.pop(WROTE, None)
+
+
+def replace(keys: Iterable[str]) -> None:
+    keys = set(keys)
+    if keys:
+        current_app.extensions[EXTENSION].versions.replace(keys)
+
+
+def _groups_of(post_ids: set[int], comment_ids: set[int]) -> set[str]:
+    """The groups of the posts and comments a commit touched (one query; gone ones touch nothing
+    more — their own deletion named their group)."""
+    from core.extensions import db
+    from core.models import Comment, Post
+
+    if not post_ids and not comment_ids:
+        return set()
+    parts = []
+    if post_ids:
+        parts.append(select(Post.group_id).where(Post.id.in_(post_ids)))
+    if comment_ids:
+        parts.append(select(Post.group_id).join(Comment, Comment.post_id == Post.id).where(Comment.id.in_(comment_ids)))
+    statement = parts[0] if len(parts) == 1 else parts[0].union(parts[1])
+    with db.engine.connect() as connection:
+        return {group_key(group_id) for group_id in connection.execute(statement).scalars()}
