@@ -39,6 +39,42 @@ def hidden_user_select(viewer: Any):
     return memo[viewer.id]
 
 
+#: ``hidden_key``'s answer when the filter cannot be keyed (an element SQLAlchemy cannot cache).
+UNKEYABLE = object()
+
+
+def _frozen(value: Any) -> Any:
+    return tuple(value) if isinstance(value, (list, set, frozenset, tuple)) else value
+
+
+def hidden_key(viewer: Any) -> Any:
+    """The ``hidden_user_select`` for ``viewer`` as it is now, as a hashable key, or ``UNKEYABLE``.
+
+    The key is the select's SQL structure *and* its bound values, so statements that embed the
+    filter can be built once and reused while it stays the same (``core.groups.statements``):
+    a plugin switched on or off, or a filter of another shape or with other values, keys a fresh
+    statement. ``()`` when nothing is hidden. Worked out once per request and viewer.
+    """
+    hidden = hidden_user_select(viewer)
+    if hidden is None:
+        return ()
+    memo = request.environ.setdefault("commonground.hidden_keys", {}) if has_request_context() else {}
+    if viewer.id in memo:
+        return memo[viewer.id]
+    found: Any = UNKEYABLE
+    cache_key = hidden._generate_cache_key()
+    if cache_key is not None:
+        candidate = (cache_key.key, tuple(_frozen(bind.effective_value) for bind in cache_key.bindparams))
+        try:
+            hash(candidate)
+        except TypeError:
+            pass
+        else:
+            found = candidate
+    memo[viewer.id] = found
+    return found
+
+
 def _subquery(hidden: Any) -> Any:
     return hidden.scalar_subquery() if hasattr(hidden, "scalar_subquery") else hidden
 
