@@ -11,6 +11,7 @@ query: hiding never costs an extra SQL statement.
 """
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Any
 
 from flask import has_request_context, request
@@ -39,21 +40,19 @@ def hidden_user_select(viewer: Any):
     return memo[viewer.id]
 
 
-#: ``hidden_key``'s answer when the filter cannot be keyed (an element SQLAlchemy cannot cache).
-UNKEYABLE = object()
-
-
 def _frozen(value: Any) -> Any:
     return tuple(value) if isinstance(value, (list, set, frozenset, tuple)) else value
 
 
-def hidden_key(viewer: Any) -> Any:
-    """The ``hidden_user_select`` for ``viewer`` as it is now, as a hashable key, or ``UNKEYABLE``.
+def hidden_key(viewer: Any) -> Hashable | None:
+    """What ``not_hidden`` filters for ``viewer`` as it is now, as a hashable key; None if it cannot
+    be keyed (a plugin's select holds an element SQLAlchemy cannot key: then build afresh).
 
-    The key is the select's SQL structure *and* its bound values, so statements that embed the
-    filter can be built once and reused while it stays the same (``core.groups.statements``):
-    a plugin switched on or off, or a filter of another shape or with other values, keys a fresh
-    statement. ``()`` when nothing is hidden. Worked out once per request and viewer.
+    The key is the plugins' selects' SQL structure *and* bound values: a statement that embeds
+    the filter can be built once and reused under it (``core.groups.statements``, conversations'
+    badge) – a plugin switched on or off, or a filter of another shape or with other values (new
+    ids in it), keys a fresh statement; blocks stored in tables are read by the database on each
+    run. ``()`` when nothing is hidden. Worked out once per request and viewer.
     """
     hidden = hidden_user_select(viewer)
     if hidden is None:
@@ -61,7 +60,7 @@ def hidden_key(viewer: Any) -> Any:
     memo = request.environ.setdefault("commonground.hidden_keys", {}) if has_request_context() else {}
     if viewer.id in memo:
         return memo[viewer.id]
-    found: Any = UNKEYABLE
+    found: Hashable | None = None
     cache_key = hidden._generate_cache_key()
     if cache_key is not None:
         candidate = (cache_key.key, tuple(_frozen(bind.effective_value) for bind in cache_key.bindparams))

@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import Integer, String, bindparam
 
-from core.visibility import UNKEYABLE, hidden_key
+from core.visibility import hidden_key
 
 SIZE = 4096
 
@@ -37,7 +37,7 @@ def reused(kind: Hashable, viewer: Any, build: Callable[[], Any]) -> Any:
     """The statement ``build()`` makes for ``kind`` (a hashable naming everything else it depends
     on) and the viewer's current block filter: built at the first request, then reused."""
     hidden = hidden_key(viewer)
-    if hidden is UNKEYABLE:
+    if hidden is None:
         return build()
     key = (kind, hidden)
     found = _STATEMENTS.get(key)
