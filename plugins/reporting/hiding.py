@@ -50,12 +50,20 @@ def hidden_select(viewer: Any, content_type: str) -> Select | None:
     """
     if content_type in UNHIDEABLE:
         return None
-    if getattr(viewer, "is_authenticated", False) and viewer.is_site_admin:
-        return None
-    stmt = select(HiddenContent.content_id).where(HiddenContent.content_type == content_type)
     if getattr(viewer, "is_authenticated", False):
+        return None if viewer.is_site_admin else _hidden_select(content_type, viewer.id)
+    return _hidden_select(content_type, None)
+
+
+@lru_cache(maxsize=2048)
+def _hidden_select(content_type: str, viewer_id: int | None) -> Select:
+    """``hidden_select`` for a member (or a visitor, ``None``), built once: search asks it for every
+    source on every search, and the select holds nothing that changes (the tables are read when
+    the search runs)."""
+    stmt = select(HiddenContent.content_id).where(HiddenContent.content_type == content_type)
+    if viewer_id is not None:
         moderated = select(Membership.group_id).where(
-            Membership.user_id == viewer.id,
+            Membership.user_id == viewer_id,
             Membership.role.in_([role for role, rank in ROLE_RANK.items() if rank >= ROLE_RANK["moderator"]]))
         stmt = stmt.where(or_(HiddenContent.group_id.is_(None), HiddenContent.group_id.not_in(moderated)))
     return stmt
