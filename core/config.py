@@ -118,13 +118,16 @@ class Defaults:
     S3_SECURE: bool | None = None  # None: from the endpoint's scheme (TLS unless it says http://)
     # Forms that take a file (core.storage.accepts_uploads) accept bodies up to this size, so a
     # photo over its own limit gets a message at its field rather than a 413 page.
-    UPLOAD_REQUEST_MAX_BYTES = 12 * 1024 * 1024
+    UPLOAD_REQUEST_MAX_BYTES = 24 * 1024 * 1024
     # Avatars: at most this large as uploaded (a phone photo); stored as one square of AVATAR_SIZE pixels.
     AVATAR_MAX_BYTES = 8 * 1024 * 1024
     AVATAR_SIZE = 256
     # Images in posts: each at most this large as uploaded, scaled to fit POST_IMAGE_SIDE pixels.
     POST_IMAGE_MAX_BYTES = 10 * 1024 * 1024
     POST_IMAGE_SIDE = 1600
+    # How many images one post may have; attached-but-unpublished ones are deleted after this many hours.
+    POST_IMAGES_MAX = 4
+    PENDING_IMAGE_HOURS = 24
     UPLOAD_MAX_BYTES = 2 * 1024 * 1024
     # Larger images are refused before decoding (decompression bombs).
     IMAGE_MAX_PIXELS = 25_000_000

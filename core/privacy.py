@@ -30,6 +30,7 @@ from core.models import (
     Notification,
     NotificationPreference,
     OutboxMessage,
+    PendingImage,
     Post,
     PostImage,
     PostReaction,
@@ -229,6 +230,7 @@ def erase_user(user: User) -> None:
         .where(Membership.user_id == uid)
         .where(~select(other.id).where(other.group_id == Membership.group_id, other.user_id != uid).exists())
     )
+    delete_after_commit(db.session.scalars(select(PendingImage.file_key).where(PendingImage.user_id == uid)))
     delete_after_commit([user.avatar_key, *db.session.scalars(
         select(PostImage.file_key).join(Post, Post.id == PostImage.post_id)
         .where((Post.author_id == uid) | Post.group_id.in_(alone)))])

@@ -14,9 +14,9 @@ def init_api(app: Flask) -> Api:
     api.spec.components.security_scheme(
         "cookieAuth", {"type": "apiKey", "in": "cookie", "name": "session"}
     )
-    from core.api import auth, conversation, groups, home, notifications, posts, users
+    from core.api import auth, conversation, groups, home, notifications, post_images, posts, users
 
-    for module in (auth, users, groups, posts, conversation, notifications, home):
+    for module in (auth, users, groups, posts, post_images, conversation, notifications, home):
         api.register_blueprint(module.blp)
     from core.api import plugin_management, search
 

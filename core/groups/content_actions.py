@@ -18,9 +18,10 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from core.extensions import db
-from core.groups import following
+from core.groups import following, post_images
 from core.groups.errors import InvalidInput, NotAllowed, NotFound
 from core.groups.mentions import newly_mentioned, render_body
+from core.groups.post_images import ImageFile
 from core.models import Comment, Group, Post, PostImage, User
 from core.models.base import utcnow
 from core.notify import notify_many
@@ -36,7 +37,7 @@ from core.permissions import (
     is_member,
 )
 from core.plugins import get_plugins
-from core.storage import StoredFile, delete_after_commit
+from core.storage import delete_after_commit
 
 
 def _refuse_writing(actor: Any, group: Group) -> None:
@@ -65,14 +66,17 @@ def check_can_post(actor: Any, group: Group) -> None:
         _refuse_writing(actor, group)
 
 
-def create_post(actor: Any, group: Group, body: str, images: Sequence[tuple[StoredFile, str]] = ()) -> Post:
-    """Publish a post; ``images`` are files already stored (``core.storage``) with their alt text."""
+def create_post(actor: Any, group: Group, body: str, images: Sequence[tuple[ImageFile, str]] = ()) -> Post:
+    """Publish a post; ``images`` are files already stored (``core.storage``) with their alt text, in order.
+
+    More than ``POST_IMAGES_MAX`` images are refused (``InvalidInput`` at ``images``).
+    """
     check_can_post(actor, group)
+    rows = post_images.new_post_images([post_images.NewImage(*image) for image in images])
     rendered = render_body(actor, group, body)
     post = Post(group_id=group.id, author_id=actor.id, body_source=body, body_html=rendered.html,
-                image_count=len(images))
-    post.images = [PostImage(position=position, file_key=stored.key, alt_text=alt, width=stored.width,
-                             height=stored.height) for position, (stored, alt) in enumerate(images)]
+                image_count=len(rows))
+    post.images = rows
     post.group = group
     post.author = actor
     db.session.add(post)
@@ -85,13 +89,16 @@ def create_post(actor: Any, group: Group, body: str, images: Sequence[tuple[Stor
     return post
 
 
-def _edit(actor: Any, item: Post | Comment, body: str, group: Group, url: str, data: dict) -> Post | Comment:
-    """Only the author edits; a changed body is re-rendered and shows an "edited" marker.
+def _edit(actor: Any, item: Post | Comment, body: str, group: Group, url: str, data: dict,
+          images: post_images.ImageChanges | None = None) -> Post | Comment:
+    """Only the author edits; a changed body (or changed images) is re-rendered and shows an "edited" marker.
 
     People mentioned for the first time by the edit are told; earlier ones are not told again.
     """
     if not can_edit_content(actor, item):
         raise NotFound()
+    if images is not None and post_images.change_images(item, images):
+        item.edited_at = utcnow()
     if body != item.body_source:
         rendered = render_body(actor, group, body)
         fresh = newly_mentioned(item.body_html, rendered.mentioned)
@@ -103,10 +110,11 @@ def _edit(actor: Any, item: Post | Comment, body: str, group: Group, url: str, d
     return item
 
 
-def edit_post(actor: Any, post: Post, body: str) -> Post:
+def edit_post(actor: Any, post: Post, body: str, images: post_images.ImageChanges | None = None) -> Post:
+    """Edit a post's text and, with ``images``, change its images (alt texts, removals, additions)."""
     group = post.group
     return _edit(actor, post, body, group, url_for("groups.post", slug=group.slug, post_id=post.id),
-                 {"post_id": post.id})
+                 {"post_id": post.id}, images)
 
 
 def set_pinned(actor: Any, post: Post, pinned: bool) -> Post:

@@ -1,7 +1,8 @@
-"""Pages: writing, editing and deleting posts and comments; the composer's preview.
+"""Pages: writing, editing and deleting posts and comments; the composer's preview and live preview.
 
-Every refusal of a composer keeps the text: a body too long or empty, a reply to a comment
-deleted meanwhile, a rate limit (answered here with the form, not an error page).
+Every refusal of a composer keeps the text and the images attached: a body too long or empty, a
+refused image file, too many images, a reply to a comment deleted meanwhile, a rate limit
+(answered here with the form, not an error page). Images: ``core.groups.image_form``.
 """
 from __future__ import annotations
 
@@ -12,36 +13,23 @@ from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import TooManyRequests
 
+from core.extensions import db
 from core.forms import load_form
-from core.groups import bp, content_actions, keyset
+from core.groups import bp, content_actions, keyset, post_images
 from core.groups.errors import InvalidInput, NotAllowed
 from core.groups.feed import COMMENTS_PER_PAGE, render_feed_page, render_post_page
-from core.groups.limits import comment_limit, post_limit
+from core.groups.image_form import attached_values, existing_values, read_image_form
+from core.groups.limits import comment_limit, post_limit, preview_limit
 from core.groups.loading import comment_or_404, group_or_404, post_or_404
 from core.groups.mentions import render_body
 from core.permissions import can_comment, can_delete_content, can_edit_content
-from core.schemas.posts import CommentInputSchema, PostInputSchema
-from core.storage import ImageRejected, StoredFile, accepts_uploads, delete_file, put_file, store_upload
-
-ALT_TEXT_MAX = 500
+from core.schemas.posts import POST_MAX, CommentInputSchema, PostInputSchema
+from core.storage import accepts_uploads, delete_file, put_file
 
 
-def _post_image(errors: dict) -> tuple[StoredFile | None, str]:
-    """The composer's image, checked and re-encoded but not stored yet, and its alt text; problems go to ``errors``."""
-    alt = " ".join(request.form.get("image_alt", "").split())
-    if len(alt) > ALT_TEXT_MAX:
-        errors["image_alt"] = [_("Keep the description under %(max)s characters.", max=ALT_TEXT_MAX)]
-    upload = request.files.get("image")
-    if upload is None or not upload.filename:
-        return None, alt
-    config = current_app.config
-    try:
-        stored = store_upload(upload, max_bytes=int(config["POST_IMAGE_MAX_BYTES"]),
-                              max_side=int(config["POST_IMAGE_SIDE"]), store=False)
-    except ImageRejected as error:
-        errors["image"] = [str(error.message)]
-        return None, alt
-    return stored, alt
+def _wants_attach() -> bool:
+    """"Attach images": keep the chosen files with the form, to describe each before publishing."""
+    return "attach" in request.form
 
 
 def _composer_form() -> MultiDict:
@@ -61,53 +49,96 @@ def _wants_preview() -> bool:
 @post_limit
 @accepts_uploads
 def create_post(slug: str):
+    """Publish a post; or, with its errors, a preview or "Attach images", the composer again.
+
+    Whenever the composer comes back, the good new images are attached (stored as the member's
+    pending images) and shown with a description field each; a refused file is not stored.
+    """
     context = group_or_404(slug)
     data, errors, values = load_form(PostInputSchema(), request.form)
     errors = dict(errors or {})
-    image, alt = _post_image(errors)
-    if data is None or errors:
-        values = {**values, "image_alt": alt}
-        if image is not None:  # the file cannot be kept in the form: say so at the field
-            errors.setdefault("image", [_("Choose the image again: files are not kept when a form has errors.")])
-        return render_feed_page(context, values, errors, 422)
-    if _wants_preview():
-        content_actions.check_can_post(current_user, context.group)
-        preview = Markup(render_body(current_user, context.group, data["body"]).html)
-        preview_errors = {}
-        if image is not None:  # a preview does not keep the file: say so at the field
-            values = {**values, "image_alt": alt}
-            preview_errors["image"] = [_("Choose the image again: files are not kept when a form has errors.")]
-        return render_feed_page(context, values, preview_errors, 200, preview=preview)
-    images = []
-    if image is not None:
-        put_file(image)
-        images.append((image, alt))
+    content_actions.check_can_post(current_user, context.group)
+    images = read_image_form(current_user)
+    errors.update(images.errors)
+    if data is None or errors or _wants_preview() or _wants_attach():
+        images.keep_new(current_user)
+        images.drop_detached()
+        db.session.commit()
+        values = {**values, **images.values()}
+        if data is None or errors:
+            return render_feed_page(context, values, errors, 422)
+        preview = Markup(render_body(current_user, context.group, data["body"]).html) if _wants_preview() else None
+        return render_feed_page(context, values, {}, 200, preview=preview)
+    for file in images.new:
+        put_file(file)
     try:
-        post = content_actions.create_post(current_user, context.group, data["body"], images=images)
+        post_images.published(images.attached)
+        images.drop_detached()
+        post = content_actions.create_post(current_user, context.group, data["body"], images=images.to_publish())
     except Exception:
-        for stored, _alt in images:  # refused (or failed): nothing may stay behind in storage
-            delete_file(stored.key)
+        db.session.rollback()
+        for file in images.new:  # refused (or failed): nothing may stay behind in storage
+            delete_file(file.key)
         raise
     flash(_("Your post is published."), "success")
     return redirect(url_for("groups.post", slug=slug, post_id=post.id))
 
 
+@bp.post("/<slug>/preview")
+@login_required
+@preview_limit
+def live_preview(slug: str):
+    """The composer's live preview (static/preview.js): ``body`` rendered by the publishing renderer.
+
+    Answers an HTML fragment (sanitized, as stored posts are); CSRF-protected like every form,
+    rate-limited (``RATELIMIT_PREVIEW``), and it never writes. Only members who may write in the
+    group get one: for anyone else the group's content is 404 or the reason they cannot write.
+    """
+    context = group_or_404(slug)
+    content_actions.check_can_post(current_user, context.group)
+    body = request.form.get("body", "")
+    if len(body) > POST_MAX:
+        return _("Use at most %(max)s characters.", max=POST_MAX), 422, {"Content-Type": "text/plain; charset=utf-8"}
+    html = render_body(current_user, context.group, body).html if body.strip() else ""
+    return html, 200, {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}
+
+
 @bp.route("/<slug>/p/<int:post_id>/edit", methods=["GET", "POST"])
 @login_required
+@accepts_uploads
 def edit_post(slug: str, post_id: int):
+    """Edit a post's text and images: describe, remove or add images ("Attach images" shows new ones first)."""
     context, post = post_or_404(slug, post_id)
     if not can_edit_content(current_user, post):
         abort(404)
-    values, errors = {"body": post.body_source}, {}
+    values, errors, status = {"body": post.body_source, **existing_values(post)}, {}, 200
     if request.method == "POST":
         data, errors, values = load_form(PostInputSchema(), request.form)
-        if data is not None:
-            content_actions.edit_post(current_user, post, data["body"])
+        errors = dict(errors or {})
+        images = read_image_form(current_user, post)
+        errors.update(images.errors)
+        if data is not None and not errors and not _wants_attach():
+            for file in images.new:
+                put_file(file)
+            try:
+                post_images.published(images.attached)
+                images.drop_detached()
+                content_actions.edit_post(current_user, post, data["body"], images.changes())
+            except Exception:
+                db.session.rollback()
+                for file in images.new:
+                    delete_file(file.key)
+                raise
             flash(_("Your post is updated."), "success")
             return redirect(url_for("groups.post", slug=slug, post_id=post.id))
+        images.keep_new(current_user)
+        images.drop_detached()
+        db.session.commit()
+        values = {**values, **images.values()}
+        status = 422 if errors else 200
     return render_template("groups/edit.html", group=context.group, context=context, item=post, kind="post",
-                           values=values, errors=errors,
-                           cancel_url=url_for("groups.post", slug=slug, post_id=post.id)), 422 if errors else 200
+                           values=values, errors=errors, max_images=post_images.max_images(),
+                           cancel_url=url_for("groups.post", slug=slug, post_id=post.id)), status
 
 
 @bp.post("/<slug>/p/<int:post_id>/pin")
@@ -178,6 +209,7 @@ def _too_many(error: TooManyRequests):
                          "publish it.")]}
     args = request.view_args or {}
     if endpoint == "groups.create_post":
+        values.update(attached_values(current_user))
         response = render_feed_page(group_or_404(args["slug"]), values, errors, 429)
     else:
         if request.form.get("parent_id"):

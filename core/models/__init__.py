@@ -5,7 +5,7 @@ from core.models.login_sessions import LoginSession
 from core.models.notifications import Notification, NotificationPreference
 from core.models.outbox import OutboxMessage
 from core.models.plugin_state import GroupPluginState, PluginState, StateVersion
-from core.models.posts import Comment, Post, PostImage
+from core.models.posts import Comment, PendingImage, Post, PostImage
 from core.models.reactions import REACTION_KINDS, CommentReaction, PostReaction
 from core.models.reads import GroupRead
 from core.models.search import SearchEntry
@@ -31,6 +31,7 @@ __all__ = [
     "Notification",
     "NotificationPreference",
     "OutboxMessage",
+    "PendingImage",
     "PluginState",
     "Post",
     "PostImage",

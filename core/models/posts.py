@@ -101,3 +101,25 @@ class PostImage(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
     post = relationship("Post", back_populates="images")
+
+
+class PendingImage(db.Model):
+    """An image attached in a composer but not published yet: the form keeps it across errors and previews.
+
+    The file is already cleaned and stored; publishing turns the row into a ``PostImage``. Rows a
+    member abandons are deleted with their files by the ``core.pending_images.clean_up`` job
+    after a day (``PENDING_IMAGE_HOURS``). Alt text stays in the form, not here.
+    """
+
+    __tablename__ = "pending_images"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    file_key: Mapped[str] = mapped_column(String(100), nullable=False)
+    width: Mapped[int] = mapped_column(Integer, nullable=False)
+    height: Mapped[int] = mapped_column(Integer, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow, index=True)
+
+    @property
+    def key(self) -> str:
+        return self.file_key

@@ -188,7 +188,7 @@ def _group_features_link(group) -> Markup | None:
 def register_jobs(app):
     """Core's background work: mail delivery (at once and every minute), digests and clean-ups."""
     from core import outbox
-    from core.groups import digest
+    from core.groups import digest, post_images
     from core.jobs import Job, claims, crontab
 
     return [
@@ -200,4 +200,6 @@ def register_jobs(app):
             description="Delete expired claims that keep jobs from running twice."),
         Job(digest.JOB, digest.send_digests, schedule=crontab(minute="7"),
             description="Send the daily and weekly email digests that are due (each period once)."),
+        Job(post_images.CLEAN_UP_JOB, post_images.clean_up, schedule=crontab(hour="4", minute="23"),
+            description="Delete images attached in a composer but never published, with their files."),
     ]

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
+from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from core.schemas.groups import REQUIRED, PersonSchema
 
 POST_MAX = 10_000
 COMMENT_MAX = 5_000
+ALT_TEXT_MAX = 500
 
 
 class _BodySchema(Schema):
@@ -96,13 +98,36 @@ class PostSchema(_ContentSchema):
                                    metadata={"description": "Comments you can see (by people not hidden from you)."})
     url = fields.Function(lambda post: url_for("groups.post", slug=post.group.slug, post_id=post.id, _external=True))
     images = fields.Method("_images", metadata={
-        "description": "Images published with the post: url, alt_text, width, height (empty while hidden)."})
+        "description": "Images published with the post, in order: id, url, alt_text, width, height (empty while "
+                       "hidden). Change them with /posts/{id}/images."})
 
     def _images(self, post) -> list[dict]:
         if not post.image_count or self._hidden(post):
             return []
-        return [{"url": url_for("files.serve", key=image.file_key, _external=True), "alt_text": image.alt_text,
-                 "width": image.width, "height": image.height} for image in post.images]
+        return PostImageSchema(many=True).dump(post.images)
+
+
+class PostImageSchema(Schema):
+    """An image of a post as the API shows it (the same file the pages show)."""
+
+    id = fields.Integer()
+    url = fields.Function(lambda image: url_for("files.serve", key=image.file_key, _external=True))
+    alt_text = fields.String(metadata={"description": "The description for people who cannot see the image."})
+    width = fields.Integer()
+    height = fields.Integer()
+
+
+class ImageUploadSchema(Schema):
+    file = Upload(required=True, error_messages=REQUIRED,
+                  metadata={"description": "PNG, JPEG, GIF or WebP; re-encoded without metadata."})
+
+
+class UploadFormSchema(Schema):
+    alt_text = fields.String(load_default="", validate=validate.Length(max=ALT_TEXT_MAX))
+
+
+class AltTextSchema(Schema):
+    alt_text = fields.String(required=True, error_messages=REQUIRED, validate=validate.Length(max=ALT_TEXT_MAX))
 
 
 class CommentSchema(_ContentSchema):

@@ -1,7 +1,7 @@
 """Faces and pictures, as a member meets them in a real browser (JavaScript off: no flow needs it).
 
 Ada sets a photo as her avatar on Settings → Profile and sees it beside her name on her post;
-she publishes a post with an image and its description; a file that is not an image is refused
+she attaches an image to a post, describes it and publishes; a file that is not an image is refused
 at the field. The same at 1280 and 360 pixels wide, with screenshots in /tmp/commonground-media/.
 """
 from __future__ import annotations
@@ -65,11 +65,11 @@ def test_a_member_sets_an_avatar_and_posts_a_picture(live_server, new_page, make
 
     page.goto(live_server + "/g/garden")
     page.get_by_label("Your post").fill("Our first **harvest** of the season!")
-    if page.get_by_text("Add an image").is_visible():
-        page.get_by_text("Add an image").click()
-    page.get_by_label("Image (optional)").set_input_files(
+    page.get_by_text("Add images").click()
+    page.get_by_label("Images (optional)").set_input_files(
         {"name": "harvest.jpg", "mimeType": "image/jpeg", "buffer": photo((1200, 800), (60, 140, 60))})
-    page.get_by_label("Describe the image for people who cannot see it").fill("A basket of tomatoes")
+    page.get_by_role("button", name="Attach images").click()
+    page.get_by_label("Description of image 1").fill("A basket of tomatoes")
     page.get_by_role("button", name="Publish").click()
     expect(page.get_by_text("Your post is published.")).to_be_visible()
 

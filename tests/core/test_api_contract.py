@@ -30,7 +30,7 @@ def scene(make_user, make_group, make_post, make_comment):
     comment = make_comment(post, owner)
     return {"slug": group.slug, "post_id": post.id, "comment_id": comment.id, "username": owner.username,
             "request_id": 1, "invitation_id": 1, "token_id": 1, "notification_id": 1, "decision": "approve",
-            "plugin_id": "none", "session_id": 1, "kind": "like"}
+            "plugin_id": "none", "session_id": 1, "kind": "like", "image_id": 1}
 
 
 def operations(spec: dict):

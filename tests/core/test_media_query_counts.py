@@ -51,3 +51,38 @@ def test_a_feed_of_text_only_posts_never_asks_for_images(app, make_user, make_gr
     client = login(app.test_client(), author)
     client.get("/g/club")
     assert _count(client, count_queries, "/g/club") == 4
+
+
+def _posts_with_images(group, author, count: int, per_post: int) -> list[Post]:
+    posts = [Post(group_id=group.id, author_id=author.id, body_source=f"post {n}", body_html=f"<p>post {n}</p>",
+                  image_count=per_post) for n in range(count)]
+    db.session.add_all(posts)
+    db.session.flush()
+    db.session.add_all(PostImage(post_id=post.id, position=n, file_key=KEY, alt_text=f"picture {post.id}.{n}",
+                                 width=40, height=30) for post in posts for n in range(per_post))
+    db.session.commit()
+    return posts
+
+
+def test_the_feed_costs_the_same_for_one_image_a_post_and_four(app, make_user, make_group, login, count_queries):
+    author = make_user("author")
+    group = make_group(slug="club", members=[author])
+    client = login(app.test_client(), author)
+    _posts_with_images(group, author, 3, 1)
+    client.get("/g/club")
+    few = _count(client, count_queries, "/g/club")
+    _posts_with_images(group, author, 17, 4)
+    html = client.get("/g/club").text
+    assert html.count('class="post-images count-4"') == 17 and html.count('alt="picture ') == 3 + 17 * 4
+    assert _count(client, count_queries, "/g/club") == few == 5
+
+
+def test_a_posts_page_costs_the_same_with_one_image_and_four(app, make_user, make_group, login, count_queries):
+    author = make_user("author")
+    group = make_group(slug="club", members=[author])
+    client = login(app.test_client(), author)
+    one, four = _posts_with_images(group, author, 1, 1) + _posts_with_images(group, author, 1, 4)
+    client.get(f"/g/club/p/{one.id}")
+    counts = [_count(client, count_queries, f"/g/club/p/{post.id}") for post in (one, four)]
+    assert counts == [5, 5]
+    assert client.get(f"/g/club/p/{four.id}").text.count('alt="picture ') == 4

@@ -21,7 +21,7 @@ def image(community, client_for):
     """Bob posted a picture in the garden."""
     response = client_for(community.bob).post(
         "/g/garden/posts", content_type="multipart/form-data",
-        data={"body": "My tomatoes", "image": upload(png(), "tomatoes.png"), "image_alt": "Tomatoes"})
+        data={"body": "My tomatoes", "images": [upload(png(), "tomatoes.png")]})
     assert response.status_code == 302
     return db.session.scalars(select(PostImage)).one()
 
