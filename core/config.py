@@ -116,6 +116,9 @@ class Defaults:
     S3_SECRET_KEY: str | None = None
     S3_REGION: str | None = None  # default "us-east-1"
     S3_SECURE: bool | None = None  # None: from the endpoint's scheme (TLS unless it says http://)
+    # Stored files no row points at (a crash between storing and committing) are deleted by a
+    # daily job once they are this old, so a file whose upload is still in flight is never touched.
+    STORAGE_ORPHAN_GRACE_SECONDS = 24 * 3600
     # Forms that take a file (core.storage.accepts_uploads) accept bodies up to this size, so a
     # photo over its own limit gets a message at its field rather than a 413 page.
     UPLOAD_REQUEST_MAX_BYTES = 24 * 1024 * 1024

@@ -73,10 +73,10 @@ def init_app(app: Flask) -> None:
     from core.avatars import avatar
     from core.errors import _size_text
     from core.schemas.error_messages import message_list
-    from core.storage import file_url
+    from core.storage import file_url, image_srcset
 
     app.jinja_env.globals.update(nav_items=nav_items, unread_notifications=unread_notifications, avatar=avatar,
-                                 file_url=file_url)
+                                 file_url=file_url, image_srcset=image_srcset)
     app.jinja_env.filters["error_list"] = message_list
     app.jinja_env.filters["filesize"] = _size_text
     app.jinja_env.filters["format_number"] = format_decimal  # 10000 -> "10,000" / "10.000" by language

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# The whole suite: ruff, import contracts, pytest on SQLite (browser tests included), then pytest on
-# PostgreSQL when one is reachable. Extra arguments go to both pytest runs (e.g. `-k groups`).
+# The whole suite: ruff, import contracts, then pytest on SQLite (browser tests included) and, side by
+# side with it, pytest on PostgreSQL when one is reachable. Extra arguments go to both pytest runs (e.g. `-k groups`).
 # Under CI=true PostgreSQL is required and a skipped test fails the run (.ci/run installs everything).
 # PYTEST_WORKERS=0 runs without pytest-xdist (default: 2 workers).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
-export PYTHONDONTWRITEBYTECODE=1
+# Compiled modules are kept (in __pycache__, which git ignores) instead of compiled again in every
+# process: each pytest worker, and each flask, pip and pytest subprocess the tests start, spent
+# seconds of CPU compiling core, the plugins and the tests from source (7 s in a collection alone).
+unset PYTHONDONTWRITEBYTECODE
 started=$(date +%s)
 workers=${PYTEST_WORKERS:-2}
 ci=${CI:-}
@@ -24,28 +27,38 @@ $BIN/ruff check .
 echo "== import contracts"
 $BIN/lint-imports --no-cache --no-logo
 
-# run_pytest LABEL ARGS...: one pytest run; adds its counts to the totals, records a failure.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# run_pytest LABEL ARGS...: one pytest run; its output goes to $tmp/LABEL.log, its exit code and
+# seconds to $tmp/LABEL.rc (run in the background, so nothing here may touch the totals).
 run_pytest() {
-  local label=$1 log t0 rc summary passed failed errors skipped
+  local label=$1 t0 rc
   shift
-  log=$(mktemp)
   t0=$(date +%s)
-  echo "== pytest on $label"
   local args=(-q -rfEs --durations=5)
   [ "$workers" != "0" ] && args+=(-n "$workers")
   [ "$ci" = "true" ] && args+=(-W error::pytest.PytestUnraisableExceptionWarning)
   set +e
-  $BIN/pytest "${args[@]}" "$@" 2>&1 | tee "$log"
-  rc=${PIPESTATUS[0]}
+  $BIN/pytest "${args[@]}" "$@" >"$tmp/$label.log" 2>&1
+  rc=$?
   set -e
-  summary=$(grep -E '(passed|failed|error|skipped|no tests ran).* in [0-9.]+s' "$log" | tail -n 1 || true)
-  rm -f "$log"
+  echo "$rc $(( $(date +%s) - t0 ))" >"$tmp/$label.rc"
+}
+
+# report LABEL: prints a finished run's output and adds its counts to the totals.
+report() {
+  local label=$1 rc seconds summary passed failed errors skipped
+  read -r rc seconds <"$tmp/$label.rc"
+  echo "== pytest on $label"
+  cat "$tmp/$label.log"
+  summary=$(grep -E '(passed|failed|error|skipped|no tests ran).* in [0-9.]+s' "$tmp/$label.log" | tail -n 1 || true)
   count() { grep -oE "[0-9]+ $1" <<<"$summary" | grep -oE '^[0-9]+' || echo 0; }
   passed=$(count passed); failed=$(count failed); errors=$(count 'errors?'); skipped=$(count skipped)
   total_passed=$((total_passed + passed))
   total_failed=$((total_failed + failed + errors))
   total_skipped=$((total_skipped + skipped))
-  echo "-- $label: ${summary:-no summary} (exit $rc, $(since "$t0"))"
+  echo "-- $label: ${summary:-no summary} (exit $rc, ${seconds}s)"
   if [ "$rc" -eq 5 ] && [ "$label" = PostgreSQL ]; then
     echo "-- $label: nothing selected (browser tests run on SQLite only)"
   elif [ "$rc" -ne 0 ] || [ "$passed" -eq 0 ]; then
@@ -57,20 +70,36 @@ run_pytest() {
   fi
 }
 
-run_pytest SQLite "$@"
-
 if [ -z "$pg_url" ] && command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432; then
   pg_url=postgresql://postgres@127.0.0.1:5432/postgres
 fi
+labels=(SQLite)
 if [ -n "$pg_url" ]; then
-  # Browser tests drive pages, not SQL; the SQLite run covers them.
-  COMMONGROUND_TEST_DATABASE_URL=$pg_url run_pytest PostgreSQL -m "not browser" "$@"
+  labels+=(PostgreSQL)
 elif [ "$ci" = "true" ]; then
   echo "PostgreSQL is required under CI: set COMMONGROUND_TEST_DATABASE_URL" >&2
   status=1
 else
   echo "(PostgreSQL not reachable: set COMMONGROUND_TEST_DATABASE_URL to run the suite against it too)"
 fi
+
+# The two databases' runs go side by side: each alone leaves a core idle for long stretches (browser
+# tests waiting on Chromium, subprocess suites, PostgreSQL's own work), so together they take much
+# less than one after the other. TEST_DATABASES_IN_TURN=1 runs them in turn (e.g. to time one).
+echo "== pytest on ${labels[*]}$([ ${#labels[@]} -gt 1 ] && [ -z "${TEST_DATABASES_IN_TURN:-}" ] && echo ' side by side'); each run's output follows when it ends"
+run_pytest SQLite "$@" &
+sqlite_run=$!
+if [ -n "${TEST_DATABASES_IN_TURN:-}" ]; then
+  wait "$sqlite_run" || true
+fi
+if [ -n "$pg_url" ]; then
+  # Browser tests drive pages, not SQL; the SQLite run covers them.
+  COMMONGROUND_TEST_DATABASE_URL=$pg_url run_pytest PostgreSQL -m "not browser" "$@" &
+fi
+wait
+for label in "${labels[@]}"; do
+  report "$label"
+done
 
 echo "== make test took $(since "$started")"
 echo "total: $total_passed passed, $total_failed failed, $total_skipped skipped"

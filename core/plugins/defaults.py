@@ -153,6 +153,15 @@ def content_types():
 
 
 @hookimpl(trylast=True)
+def stored_files():
+    """Core's columns that name stored files: avatars, post images (published or still in a composer), the logo."""
+    from core.models import PendingImage, PostImage, User
+    from core.models.site import SiteProfile
+
+    return [User.avatar_key, PostImage.file_key, PendingImage.file_key, SiteProfile.logo_key]
+
+
+@hookimpl(trylast=True)
 def search_sources():
     from core.search.core_sources import core_sources
 
@@ -190,6 +199,7 @@ def register_jobs(app):
     from core import outbox
     from core.groups import digest, post_images
     from core.jobs import Job, claims, crontab
+    from core.storage import orphans
 
     return [
         Job(outbox.RELAY_JOB, outbox.relay, schedule=crontab(minute="*"),
@@ -202,4 +212,7 @@ def register_jobs(app):
             description="Send the daily and weekly email digests that are due (each period once)."),
         Job(post_images.CLEAN_UP_JOB, post_images.clean_up, schedule=crontab(hour="4", minute="23"),
             description="Delete images attached in a composer but never published, with their files."),
+        Job(orphans.JOB, orphans.run, schedule=crontab(hour="4", minute="29"),
+            description="Delete stored files that no avatar, post image, logo or plugin row points at "
+                        "(after a grace period, so uploads in flight are kept)."),
     ]

@@ -814,6 +814,29 @@ def search_sources() -> list[SearchSource]:
     """
 
 
+@hookspec
+@contract("registries", reaches="installed", on_error="abort")
+def stored_files() -> list[Any]:
+    """Called by the daily clean-up of orphaned files (job ``core.storage.sweep_orphans``), on every
+    installed plugin, enabled or not (a disabled plugin's rows still point at their files).
+
+    Arguments: none.
+    Return: the columns of your tables that hold keys of files you stored with ``store_image`` or
+    ``store_upload`` (``StoredFile.key``), e.g. ``[Partner.logo_key]``. Stored files that no such
+    column (core's or a plugin's) names, and that are older than ``STORAGE_ORPHAN_GRACE_SECONDS``,
+    are deleted, together with their renditions. A file you keep without a column must be named
+    here some other way, or it will be removed.
+
+    If your implementation fails, nothing is deleted in that run (a file cannot be shown to be
+    unreferenced without you); the failure is logged with your plugin id.
+    Example::
+
+        @hookimpl
+        def stored_files():
+            return [Photo.file_key]
+    """
+
+
 # --- support ----------------------------------------------------------------------------------
 
 

@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 
 from flask import Flask, current_app, request, url_for
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from core.storage import renditions
 from core.storage.backend import Backend, LocalBackend
 from core.storage.images import ImageRejected, StoredFile, reencode_image
 
 __all__ = ["Backend", "ImageRejected", "LocalBackend", "StoredFile", "accepts_uploads", "delete_after_commit",
-           "delete_file", "file_url", "get_backend", "init_app", "make_backend", "put_file", "store_image",
-           "store_upload"]
+           "delete_file", "file_url", "get_backend", "image_srcset", "init_app", "make_backend", "put_file",
+           "store_image", "store_upload", "with_renditions"]
 
 EXTENSION_KEY = "commonground.storage"
 PENDING = "commonground.files_to_delete"
@@ -87,14 +89,30 @@ def store_image(stream, *, max_bytes: int | None = None, max_side: int = 1024, s
     data = stream.read(limit + 1)
     stored = reencode_image(data, max_bytes=limit, max_pixels=int(config["IMAGE_MAX_PIXELS"]), max_side=max_side,
                             square=square, prefix=prefix, filename=filename, mimetype=mimetype)
+    stored = with_renditions(stored)
     if store:
         put_file(stored)
     return stored
 
 
+def with_renditions(stored: StoredFile) -> StoredFile:
+    """``stored`` with the smaller copies its folder has widths for (``core.storage.renditions``)."""
+    copies = tuple(StoredFile(key=renditions.rendition_key(stored.key, width), content_type=stored.content_type,
+                              width=width, height=max(1, round(stored.height * width / stored.width)),
+                              data=renditions.scaled(stored.data, width, stored.content_type))
+                   for width in renditions.widths_below(stored.key, stored.width))
+    return replace(stored, renditions=copies) if copies else stored
+
+
 def put_file(stored: StoredFile) -> None:
-    """Store a checked, re-encoded file (from ``store_image(..., store=False)``)."""
-    get_backend().put(stored.key, stored.data, stored.content_type)
+    """Store a checked, re-encoded file (from ``store_image(..., store=False)``) and its renditions.
+
+    The renditions go first: once the original is there, pages may name them.
+    """
+    backend = get_backend()
+    for copy in stored.renditions:
+        backend.put(copy.key, copy.data, copy.content_type)
+    backend.put(stored.key, stored.data, stored.content_type)
 
 
 def store_upload(upload, **options) -> StoredFile:
@@ -107,10 +125,17 @@ def file_url(key: str | None) -> str | None:
     return url_for("files.serve", key=key) if key else None
 
 
+def image_srcset(key: str | None, width: int | None):
+    """The ``srcset`` of a stored image ``width`` pixels wide: its renditions and itself ("" if it has none)."""
+    return renditions.srcset(key, width, file_url)
+
+
 def delete_file(key: str | None) -> None:
-    """Remove a stored file; a missing one is not an error."""
+    """Remove a stored file and its renditions; a missing one is not an error."""
     if key:
-        get_backend().delete(key)
+        backend = get_backend()
+        for stored_key in (key, *renditions.rendition_keys(key)):
+            backend.delete(stored_key)
 
 
 def delete_after_commit(keys: Iterable[str | None]) -> None:
@@ -132,11 +157,11 @@ def _delete_committed(session: Session) -> None:
     if not keys:
         return
     backend = current_app.extensions.get(EXTENSION_KEY)
-    for key in keys:
+    for stored_key in (found for key in keys for found in (key, *renditions.rendition_keys(key))):
         try:
-            backend.delete(key)
+            backend.delete(stored_key)
         except Exception:  # the row is gone already; an orphaned file is logged, not an error page
-            log.exception("could not delete stored file %s", key)
+            log.exception("could not delete stored file %s", stored_key)
 
 
 @event.listens_for(Session, "after_rollback")

@@ -54,6 +54,8 @@ class StoredFile:
     width: int
     height: int
     data: bytes
+    #: Smaller copies stored with it (``core.storage.renditions``), made by ``store_image``.
+    renditions: tuple[StoredFile, ...] = ()
 
 
 def reencode_image(data: bytes, *, max_bytes: int, max_pixels: int, max_side: int, square: bool = False,

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -83,3 +85,9 @@ class S3Backend:
     def keys(self) -> list[str]:
         """Every key in the bucket (tests and ``flask`` maintenance; not used by pages)."""
         return [item.object_name for item in self.client.list_objects(self.bucket, recursive=True)]
+
+    def entries(self) -> Iterator[tuple[str, datetime]]:
+        """Every valid key with its object's last-modified time, page by page as the bucket lists them."""
+        for item in self.client.list_objects(self.bucket, recursive=True):
+            if valid_key(item.object_name) and item.last_modified is not None:
+                yield item.object_name, item.last_modified

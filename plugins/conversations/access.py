@@ -50,11 +50,24 @@ def participation(viewer: Any, conversation_id: int, states: tuple[str, ...] = (
     return (row[0], row[1]) if row is not None else None
 
 
+class Person(NamedTuple):
+    """Who else is in a conversation, as the inbox shows them: a name with its avatar (``avatar`` reads these)."""
+
+    username: str
+    display_name: str
+    avatar_key: str | None
+
+
 @dataclass
 class InboxEntry:
     conversation: Conversation
     participant: Participant
-    others: list[str]
+    people: list[Person]
+
+    @property
+    def others(self) -> list[str]:
+        """The other participants' names."""
+        return [person.display_name for person in self.people]
 
     @property
     def unread(self) -> bool:
@@ -73,15 +86,16 @@ def inbox(viewer: Any, state: str = ACTIVE, before: int | None = None) -> tuple[
     rows = db.session.execute(query).all()
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
-    names: dict[int, list[str]] = {}
+    people: dict[int, list[Person]] = {}
     ids = [c.id for c, _p in rows]
     if ids:
-        for conv_id, name in db.session.execute(
-                select(Participant.conversation_id, User.display_name).join(User, User.id == Participant.user_id)
+        for conv_id, username, name, avatar_key in db.session.execute(
+                select(Participant.conversation_id, User.username, User.display_name, User.avatar_key)
+                .join(User, User.id == Participant.user_id)
                 .where(Participant.conversation_id.in_(ids), Participant.user_id != viewer.id,
                        Participant.state.in_((ACTIVE, REQUEST))).order_by(Participant.id)):
-            names.setdefault(conv_id, []).append(name)
-    entries = [InboxEntry(c, p, names.get(c.id, [])) for c, p in rows]
+            people.setdefault(conv_id, []).append(Person(username, name, avatar_key))
+    entries = [InboxEntry(c, p, people.get(c.id, [])) for c, p in rows]
     return entries, (rows[-1][0].last_message_id if more else None)
 
 

@@ -73,6 +73,14 @@ def search_sources():
 
 
 @hookimpl
+def stored_files():
+    """Partner logos are stored files: the clean-up of orphaned files keeps them."""
+    from plugins.resources.models import Partner
+
+    return [Partner.logo_key]
+
+
+@hookimpl
 def plugin_enabled(plugin_id, group):
     """Switched on site-wide for the first time: the demo hub (marked as samples) shows how hubs work."""
     from plugins.resources.seed import seed_demo_hub

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.header import expect_logged_in, main_nav
+
 PASSWORD = "correct horse battery"
 SHOTS = Path("/tmp/commonground-browser")
 
@@ -40,7 +42,7 @@ def log_in(page: Page, base: str, username: str) -> None:
     page.get_by_label("Email or username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    expect_logged_in(page)
 
 
 def shot(page: Page, name: str) -> None:
@@ -63,7 +65,7 @@ def test_a_member_messages_another_who_shares_a_group(live_server, new_page, gar
 
     bob = new_page()
     log_in(bob, live_server, "bob")
-    nav = bob.get_by_role("navigation", name="Main")
+    nav = main_nav(bob)
     expect(nav.get_by_role("link", name=re.compile(r"Messages\s*1"))).to_be_visible()
     nav.get_by_role("link", name=re.compile("Messages")).click()
     shot(bob, "inbox")
@@ -73,7 +75,7 @@ def test_a_member_messages_another_who_shares_a_group(live_server, new_page, gar
     bob.get_by_role("button", name="Send").click()
     expect(bob.get_by_text("Yes please!")).to_be_visible()
     shot(bob, "conversation")
-    expect(bob.get_by_role("navigation", name="Main").get_by_role("link", name="Messages", exact=True)).to_be_visible()
+    expect(main_nav(bob).get_by_role("link", name="Messages", exact=True)).to_be_visible()
 
 
 def test_a_member_messages_another_from_the_groups_member_list(live_server, new_page, garden):
@@ -126,7 +128,7 @@ def test_a_member_messages_the_team_and_a_moderator_answers(live_server, new_pag
 
     mona = new_page()
     log_in(mona, live_server, "mona")
-    team_link = mona.get_by_role("navigation", name="Main").get_by_role("link", name=re.compile(r"Team inboxes\s*1"))
+    team_link = main_nav(mona).get_by_role("link", name=re.compile(r"Team inboxes\s*1"))
     expect(team_link).to_be_visible()
     team_link.click()
     shot(mona, "team-inboxes")

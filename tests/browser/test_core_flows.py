@@ -15,15 +15,13 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from tests.browser.header import main_nav
+
 PASSWORD = "lantern river pebble 42"
 GROUP = "Quiet Corner"
 QUESTION = "What brings you to the Quiet Corner?"
 NO_JS = {"java_script_enabled": False}
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
-
-
-def main_nav(page: Page, name: str = "Main"):
-    return page.get_by_role("navigation", name=name)
 
 
 def confirmation_path(outbox, email: str) -> str:
@@ -62,7 +60,7 @@ def log_in(page: Page, username: str) -> None:
 
 
 def log_out_and_in(page: Page, username: str, name: str) -> None:
-    page.get_by_role("button", name="Log out").click()
+    main_nav(page).get_by_role("button", name="Log out").click()
     expect(page.get_by_text("You are logged out.")).to_be_visible()
     log_in(page, username)
     expect(main_nav(page).get_by_role("link", name=name)).to_be_visible()

@@ -7,11 +7,14 @@ at the field. The same at 1280 and 360 pixels wide, with screenshots in /tmp/com
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
 from PIL import Image, ImageDraw
 from playwright.sync_api import Page, expect
+
+from tests.browser.header import expect_logged_in
 
 PASSWORD = "correct horse battery"
 SHOTS = Path("/tmp/commonground-media")
@@ -39,7 +42,7 @@ def log_in(page: Page, base: str, username: str) -> None:
     page.get_by_label("Email or username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    expect_logged_in(page)
 
 
 def fits_the_screen(page: Page) -> bool:
@@ -78,7 +81,10 @@ def test_a_member_sets_an_avatar_and_posts_a_picture(live_server, new_page, make
     expect(picture).to_be_visible()
     avatar = post.locator("header img.avatar")
     expect(avatar).to_be_visible()
-    assert avatar.evaluate("img => img.naturalWidth") == 256, "the avatar loads from storage"
+    # Loaded from storage as a rendition, not the 256 px original: the 64 px one, or the 128 px one
+    # the settings page (96 px) had loaded already, which Chromium reuses from its cache.
+    assert avatar.evaluate("img => img.complete && img.naturalWidth") == 32, "the avatar loads from storage"
+    assert re.search(r"/files/avatars/[0-9a-f]{64}-(64|128)\.jpg$", avatar.evaluate("img => img.currentSrc"))
     box = picture.bounding_box()
     assert box["width"] <= width, "the image never overflows the screen"
     assert fits_the_screen(page)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.header import main_nav
 from tests.plugins.fixtures import grouptab
 
 PASSWORD = "lantern river pebble 42"
@@ -38,7 +39,7 @@ def log_in(page: Page, base: str, username: str, name: str) -> None:
     page.get_by_label("Email or username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name=name)).to_be_visible()
+    expect(main_nav(page).get_by_role("link", name=name)).to_be_visible()
 
 
 def group_tabs(page: Page):

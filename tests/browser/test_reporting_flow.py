@@ -11,6 +11,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.header import expect_logged_in, main_nav
+
 PASSWORD = "correct horse battery"
 
 pytestmark = pytest.mark.plugins("plugins.reporting")
@@ -44,11 +46,11 @@ def log_in(page: Page, base: str, username: str) -> None:
     page.get_by_label("Email or username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    expect_logged_in(page)
 
 
 def open_notification(page: Page, text: str | re.Pattern) -> None:
-    page.get_by_role("navigation", name="Main").get_by_role("link", name=re.compile("Notifications")).click()
+    main_nav(page).get_by_role("link", name=re.compile("Notifications")).click()
     page.get_by_role("link", name=text).first.click()
 
 
@@ -136,7 +138,7 @@ def test_a_block_hides_both_peoples_posts_from_each_other(live_server, new_page,
     carol.goto(f"{live_server}/g/garden")
     expect(carol.get_by_text("Sunflowers are up!")).to_be_visible()
     expect(carol.get_by_text("Who has spare seedlings?")).to_have_count(0)
-    carol.get_by_role("navigation", name="Main").get_by_role("link", name=re.compile("Notifications")).click()
+    main_nav(carol).get_by_role("link", name=re.compile("Notifications")).click()
     expect(carol.get_by_text("Alice")).to_have_count(0)
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.header import expect_logged_in
+
 PASSWORD = "correct horse battery"
 SCREENSHOTS = Path("/tmp/commonground-browser")
 NO_JS = {"java_script_enabled": False}
@@ -33,7 +35,7 @@ def log_in(page: Page, base: str, username: str) -> None:
     page.get_by_label("Email or username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    expect_logged_in(page)
 
 
 def test_a_member_finds_a_post_in_her_group_and_nothing_from_a_private_group(live_server, new_page, world):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
+from tests.browser.header import expect_logged_in
+
 PASSWORD = "lantern river pebble 42"
 NO_JS = {"java_script_enabled": False}
 SCREENSHOT = "/tmp/commonground-browser/settings-sessions.png"
@@ -20,7 +22,7 @@ def log_in(page: Page, base: str, *, remember: bool = False) -> None:
     if remember:
         page.get_by_label("Keep me logged in on this device").check()
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    expect_logged_in(page)
 
 
 def test_a_member_ends_the_session_on_a_borrowed_computer(live_server, new_page, make_user):

@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 
 from core.extensions import db
+from core.storage.renditions import rendition_keys
 from tests.core.image_files import GPS_IFD, jpeg_with_gps, noise_png, png, png_claiming, upload
 
 
@@ -38,7 +39,7 @@ def test_an_uploaded_avatar_is_stored_square_and_small(app, member_client, membe
     assert response.status_code == 302
     db.session.refresh(member)
     assert member.avatar_key.startswith("avatars/")
-    assert stored_keys() == [member.avatar_key]
+    assert stored_keys() == sorted([member.avatar_key, *rendition_keys(member.avatar_key)])  # 64 and 128 px too
     served = member_client.get(_avatar_src(member_client.get("/settings/profile").text))
     assert Image.open(io.BytesIO(served.data)).size == (256, 256)
 
@@ -150,7 +151,7 @@ def test_the_header_and_profile_show_the_members_avatar(app, member_client, memb
     _set_avatar(member_client, png())
     db.session.refresh(member)
     html = member_client.get(f"/u/{member.username}").text
-    assert html.count(f"/files/{member.avatar_key}") == 2  # header and profile
+    assert html.count(f'src="/files/{member.avatar_key}"') == 3  # the header's menu button, its first link, the profile
     assert 'width="96"' in html
 
 
@@ -184,7 +185,7 @@ def test_search_results_show_the_authors_avatar(app, client, make_user, make_gro
     make_post(group, author, "Tomatoes everywhere")
     html = client.get("/search?q=tomatoes").text
     assert "Tomatoes" in html
-    assert f'src="/files/{author.avatar_key}" width="20"' in html
+    assert re.search(f'src="/files/{author.avatar_key}" srcset="[^"]+" sizes="20px" width="20"', html)
 
 
 def test_a_photo_larger_than_the_request_limit_for_pages_gets_the_message_at_the_field(app, member_client,

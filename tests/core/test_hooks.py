@@ -126,6 +126,49 @@ def test_hook_register_jobs(app, job_queue):
     assert recorder.calls("job recorder.note") == [{"word": "hello"}]
 
 
+def test_hook_stored_files(app, make_app):
+    """Asked by the clean-up of orphaned files, on installed plugins even when disabled: a file a
+    plugin's column names is kept; when the plugin cannot answer, nothing is deleted."""
+    import io
+    from datetime import timedelta
+
+    from core.models.base import utcnow
+    from core.storage import get_backend, store_image
+    from core.storage.orphans import sweep
+    from tests.plugins.fixtures import filekeeper
+
+    other = make_app(plugins=["tests.plugins.fixtures.filekeeper"])
+    with other.app_context(), other.test_request_context():
+        filekeeper.create_tables()
+        try:
+            kept, orphan = (store_image(io.BytesIO(_tiny_png())) for _ in range(2))
+            db.session.add(filekeeper.Photo(file_key=kept.key))
+            db.session.commit()
+            assert not get_plugins(other).is_enabled("filekeeper")
+            filekeeper.FAIL["on"] = True
+            with pytest.raises(Exception, match="filekeeper"):
+                sweep(now=utcnow() + timedelta(days=2))
+            assert sorted(get_backend().keys()) == sorted([kept.key, orphan.key])
+            filekeeper.FAIL["on"] = False
+            assert sweep(now=utcnow() + timedelta(days=2)).deleted == 1
+            assert get_backend().keys() == [kept.key]
+        finally:
+            filekeeper.FAIL["on"] = False
+            db.session.rollback()
+            filekeeper.drop_tables()
+            db.session.remove()
+
+
+def _tiny_png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (10, 10), (0, 120, 60)).save(out, format="PNG")
+    return out.getvalue()
+
+
 def test_hook_settings_schema(app, admin_client):
     assert plugin_settings.get_settings("recorder") == {"greeting": "hi"}
     html = html_of(admin_client, "/admin/plugins/recorder")

@@ -168,6 +168,21 @@ def test_a_partner_logo_is_uploaded_re_encoded_and_removed(writer_api, client, h
     assert removed.status_code == 200 and removed.get_json()["logo_url"] is None
 
 
+def test_a_partner_logo_is_kept_by_the_clean_up_of_orphaned_files(app, writer_api, hub, stored_keys):
+    """Its column is declared through ``stored_files``, so the sweep knows the file is in use."""
+    from datetime import timedelta
+
+    from core.models.base import utcnow
+    from core.storage.orphans import sweep
+
+    slug = writer_api.post("/api/v1/resource-partners", json={"name": "Org"}).get_json()["slug"]
+    writer_api.put(f"/api/v1/resource-partners/{slug}/logo", data={"logo": (io.BytesIO(_png()), "l.png")},
+                   content_type="multipart/form-data")
+    logo_url = writer_api.get(f"/api/v1/resource-partners/{slug}").get_json()["logo_url"]
+    sweep(now=utcnow() + timedelta(days=2))
+    assert stored_keys() == [logo_url.split("/files/", 1)[1]]
+
+
 def test_a_logo_that_is_not_an_image_is_refused_naming_the_field(writer_api, hub):
     slug = writer_api.post("/api/v1/resource-partners", json={"name": "Org"}).get_json()["slug"]
     response = writer_api.put(f"/api/v1/resource-partners/{slug}/logo",
