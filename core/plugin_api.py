@@ -83,7 +83,7 @@ from core.storage import (
     store_image,
     store_upload,
 )
-from core.visibility import is_hidden_from, not_hidden
+from core.visibility import hidden_key, is_hidden_from, not_hidden
 
 # --- declaring a plugin and data ------------------------------------------------------------
 
@@ -218,7 +218,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
                     "can_view_group_content", "can_moderate", "can_admin_group", "can_change_role",
                     "can_invite", "join_allowed", "remember_membership", "forget_membership"),
     "Blocks and hiding": ("can_interact", "interaction_barriers", "announce_user_blocked", "not_hidden",
-                          "is_hidden_from", "sees_everyone_in", "can_view_profile"),
+                          "hidden_key", "is_hidden_from", "sees_everyone_in", "can_view_profile"),
     "Acting on members": ("end_membership", "suspend_account", "unsuspend_account"),
     "Notifications and mail": ("notify", "notify_many", "who_wants_email", "render_email", "RenderedEmail",
                                "enqueue_mail", "send_mail_now", "MailRefused"),

@@ -1,17 +1,61 @@
 """Template globals shared by every page: navigation from plugins, unread count, form error lists."""
 from __future__ import annotations
 
-from flask import Flask, g
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+from flask import Flask, current_app, g, request, url_for
 from flask_babel import format_decimal
 from flask_login import current_user
 
 from core.extensions import db
 from core.plugins import get_plugins
 
+LINKS_SIZE = 4096
 
-def nav_items() -> list:
+
+def link(endpoint: str, values: Mapping[str, Any] | None = None) -> str:
+    """``url_for(endpoint, **values)``, built once per app, host and mount point and then remembered.
+
+    The links of the navigation and of group tabs (a plugin's endpoint, a group's slug) are the
+    same on every page, and building one costs more than the rest of its tab. A relative URL
+    depends on nothing else here (no URL defaults or subdomains); values with an ``_`` option
+    (``_external``, ``_anchor``) or that cannot be a key are built each time. Raises
+    ``BuildError`` as ``url_for`` does (and remembers nothing then).
+    """
+    values = values or {}
+    if any(name.startswith("_") for name in values):
+        return url_for(endpoint, **values)
+    environ = request.environ
+    key = (environ.get("HTTP_HOST"), environ.get("SCRIPT_NAME", ""), endpoint, tuple(sorted(values.items())))
+    try:
+        memo = current_app.extensions["commonground.links"]
+    except KeyError:
+        memo = current_app.extensions["commonground.links"] = {}
+    try:
+        found = memo.get(key)
+    except TypeError:  # a value that cannot be hashed
+        return url_for(endpoint, **values)
+    if found is None:
+        if len(memo) >= LINKS_SIZE:
+            memo.clear()
+        found = memo[key] = url_for(endpoint, **values)
+    return found
+
+
+class NavLink(NamedTuple):
+    """A plugin's navigation entry as the header shows it (``NavItem`` with its URL built)."""
+
+    label: Any
+    url: str
+    badge: int | None
+
+
+def nav_items() -> list[NavLink]:
+    """Plugins' entries of the main navigation, in order, with their links (``link``)."""
     items = get_plugins().call_flat("nav_items", user=current_user)
-    return sorted(items, key=lambda item: (item.order, str(item.label)))
+    return [NavLink(item.label, link(item.endpoint, item.values), item.badge)
+            for item in sorted(items, key=lambda item: (item.order, str(item.label)))]
 
 
 def unread_notifications() -> int:

@@ -11,6 +11,7 @@ query: hiding never costs an extra SQL statement.
 """
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Any
 
 from flask import has_request_context, request
@@ -37,6 +38,40 @@ def hidden_user_select(viewer: Any):
                    for s in get_plugins().call("hidden_user_ids", viewer=viewer)]
         memo[viewer.id] = None if not selects else selects[0] if len(selects) == 1 else union(*selects)
     return memo[viewer.id]
+
+
+def _frozen(value: Any) -> Any:
+    return tuple(value) if isinstance(value, (list, set, frozenset, tuple)) else value
+
+
+def hidden_key(viewer: Any) -> Hashable | None:
+    """What ``not_hidden`` filters for ``viewer`` as it is now, as a hashable key; None if it cannot
+    be keyed (a plugin's select holds an element SQLAlchemy cannot key: then build afresh).
+
+    The key is the plugins' selects' SQL structure *and* bound values: a statement that embeds
+    the filter can be built once and reused under it (``core.groups.statements``, conversations'
+    badge) – a plugin switched on or off, or a filter of another shape or with other values (new
+    ids in it), keys a fresh statement; blocks stored in tables are read by the database on each
+    run. ``()`` when nothing is hidden. Worked out once per request and viewer.
+    """
+    hidden = hidden_user_select(viewer)
+    if hidden is None:
+        return ()
+    memo = request.environ.setdefault("commonground.hidden_keys", {}) if has_request_context() else {}
+    if viewer.id in memo:
+        return memo[viewer.id]
+    found: Hashable | None = None
+    cache_key = hidden._generate_cache_key()
+    if cache_key is not None:
+        candidate = (cache_key.key, tuple(_frozen(bind.effective_value) for bind in cache_key.bindparams))
+        try:
+            hash(candidate)
+        except TypeError:
+            pass
+        else:
+            found = candidate
+    memo[viewer.id] = found
+    return found
 
 
 def _subquery(hidden: Any) -> Any:

@@ -176,14 +176,20 @@ def post_cards(posts: Iterable[Post], group: Group, placeholders: dict[int, Mark
     In feeds, long posts are collapsed behind a "Read more" link to the post's page.
     """
     viewer = current_user._get_current_object()
-    slot = get_plugins().runner.render_slot
+    runner = get_plugins().runner
     posts = list(posts)
-    images = _images_of([post for post in posts if post.image_count and post.id not in placeholders], group, slot)
+    images = _images_of([post for post in posts if post.image_count and post.id not in placeholders], group,
+                        runner.render_slot)
     may_write = permissions.can_post(viewer, group)
     may_pin = permissions.can_pin(viewer, group)
     back = _back()
+    # Plugins' per-post slots for the whole page at once (``template_slot_list``), each post its own context.
+    actions = runner.render_slot_list("post_actions", [{"post": post, "group": group} for post in posts], group=group)
+    footers = runner.render_slot_list("post_footer", [
+        {"post": post, "group": group, "hidden_elsewhere": post.author_id in hidden_authors} for post in posts],
+        group=group)
     cards = []
-    for post in posts:
+    for post, post_actions, post_footer in zip(posts, actions, footers, strict=True):
         hidden = post.id in placeholders
         cards.append(PostCard(
             id=post.id, group_slug=group.slug, author=_author(post.author), created_at=post.created_at,
@@ -191,8 +197,7 @@ def post_cards(posts: Iterable[Post], group: Group, placeholders: dict[int, Mark
             comment_count=post.shown_comment_count if in_feed else None,
             can_edit=permissions.can_edit_content(viewer, post),
             can_delete=permissions.can_delete_content(viewer, post, group),
-            actions=slot("post_actions", post=post, group=group),
-            footer=slot("post_footer", post=post, group=group, hidden_elsewhere=post.author_id in hidden_authors),
+            actions=post_actions, footer=post_footer,
             images=images.get(post.id, ()),
             reactions=() if hidden else post.reactions,
             can_react=may_write and not hidden and post.author_id not in hidden_authors,
@@ -225,12 +230,15 @@ def comment_cards(comments: Iterable[Comment], post: Post, group: Group, placeho
                   hidden_authors: frozenset[int] = frozenset()) -> list[Markup]:
     """The cards of a post's ``comments`` as the current viewer sees them (``hidden_authors`` as above)."""
     viewer = current_user._get_current_object()
-    slot = get_plugins().runner.render_slot
+    comments = list(comments)
     may_write = permissions.can_post(viewer, group)
     may_reply = permissions.can_comment(viewer, post) if may_write else False
     back = _back()
+    actions = get_plugins().runner.render_slot_list("comment_actions", [
+        {"comment": comment, "post": post, "group": group, "hidden_elsewhere": comment.author_id in hidden_authors}
+        for comment in comments], group=group)
     cards = []
-    for comment in comments:
+    for comment, comment_actions in zip(comments, actions, strict=True):
         hidden = comment.id in placeholders
         open_to = may_write and not hidden and comment.author_id not in hidden_authors
         cards.append(CommentCard(
@@ -238,8 +246,7 @@ def comment_cards(comments: Iterable[Comment], post: Post, group: Group, placeho
             edited=comment.edited_at is not None, body=placeholders.get(comment.id) or Markup(comment.body_html),
             can_edit=permissions.can_edit_content(viewer, comment),
             can_delete=permissions.can_delete_content(viewer, comment, group),
-            actions=slot("comment_actions", comment=comment, post=post, group=group,
-                         hidden_elsewhere=comment.author_id in hidden_authors),
+            actions=comment_actions,
             reactions=() if hidden else comment.reactions, can_react=open_to,
             can_reply=may_reply and open_to, is_reply=comment.parent_id is not None, post_id=post.id, back=back,
         ))

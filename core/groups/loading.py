@@ -9,7 +9,7 @@ import logging
 from dataclasses import dataclass, replace
 from typing import Any
 
-from flask import abort, request, url_for
+from flask import abort, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.routing import BuildError
@@ -19,6 +19,7 @@ from core.groups.queries import GroupContext
 from core.models import Comment, Post
 from core.permissions import can_admin_group, can_review_join_requests, can_view_group_content
 from core.plugins import get_plugins
+from core.ui import link
 
 log = logging.getLogger("commonground.groups")
 
@@ -71,28 +72,31 @@ class Tab:
 
 
 def group_tabs(context: GroupContext) -> list[Tab]:
-    """Feed and Members, Requests and Settings for staff, then the tabs of plugins enabled for the group."""
+    """Feed and Members, Requests and Settings for staff, then the tabs of plugins enabled for the group.
+
+    Their links are built once per group (``core.ui.link``); who sees which tab is decided anew."""
     group = context.group
     if not can_view_group_content(current_user, group):
         return []
     here = request.endpoint
+    slug = {"slug": group.slug}
     tabs = [
-        Tab(_("Feed"), url_for("groups.group", slug=group.slug), here in ("groups.group", "groups.post")),
-        Tab(_("Members"), url_for("groups.members", slug=group.slug), here == "groups.members"),
+        Tab(_("Feed"), link("groups.group", slug), here in ("groups.group", "groups.post")),
+        Tab(_("Members"), link("groups.members", slug), here == "groups.members"),
     ]
     if can_review_join_requests(current_user, group) and (group.join_mode == "request" or context.open_requests):
-        tabs.append(Tab(_("Requests"), url_for("groups.requests", slug=group.slug), here == "groups.requests",
+        tabs.append(Tab(_("Requests"), link("groups.requests", slug), here == "groups.requests",
                         badge=context.open_requests or None))
     plugin_tabs = get_plugins().call_flat("group_tabs", group=group, user=current_user)
     for tab in sorted(plugin_tabs, key=lambda t: (t.order, str(t.label))):
         try:
-            url = url_for(tab.endpoint, **tab.values)
+            url = link(tab.endpoint, tab.values)
         except BuildError:
             log.exception("group tab %r points at an unknown endpoint; dropped", tab.label)
             continue
         tabs.append(Tab(str(tab.label), url, here == tab.endpoint, endpoint=tab.endpoint))
     if can_admin_group(current_user, group):
-        tabs.append(Tab(_("Settings"), url_for("groups.settings", slug=group.slug), here == "groups.settings"))
+        tabs.append(Tab(_("Settings"), link("groups.settings", slug), here == "groups.settings"))
     return _mark_plugin_page(tabs, request.blueprint)
 
 

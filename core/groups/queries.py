@@ -14,13 +14,14 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Integer, String, and_, bindparam, case, false, func, literal, or_
+from sqlalchemy import Integer, and_, bindparam, case, false, func, literal, or_
 from sqlalchemy.orm import aliased, contains_eager
 from sqlalchemy.orm.attributes import set_committed_value
 
 from core.extensions import db
-from core.groups import keyset
+from core.groups import keyset, statements
 from core.groups.reactions import COMMENTS, POSTS, summary_columns, summary_from, summary_params
+from core.groups.statements import GROUP_ID, POST_ID, SLUG
 from core.models import REACTION_KINDS, Comment, Group, Invitation, JoinRequest, Membership, Post, PostImage, User
 from core.permissions import can_view_group_content, is_authenticated, remember_membership, sees_everyone_in
 from core.visibility import hidden_count, hidden_flag, not_hidden
@@ -126,7 +127,7 @@ def _flagged(stmt, flag, person) -> tuple[list, frozenset[int]]:
 @cache
 def _group_statement(authenticated: bool):
     columns, joins = _context_columns(authenticated)
-    stmt = db.select(Group, *columns).where(Group.slug == bindparam("cg_slug", type_=String))
+    stmt = db.select(Group, *columns).where(Group.slug == SLUG)
     for target, on in joins:
         stmt = stmt.outerjoin(target, on)
     return stmt
@@ -142,8 +143,9 @@ def _has_pinned():
 def load_group(slug: str, viewer: Any) -> GroupContext | None:
     """The group with the viewer's membership, in one query; None if no such group."""
     params = _viewer_params(viewer)
-    stmt = _group_statement(bool(params)).add_columns(_hidden_members(viewer), _has_pinned())
-    row = db.session.execute(stmt, {"cg_slug": slug, **params}).first()
+    stmt = statements.reused(("group", bool(params)), viewer, lambda: _group_statement(bool(params)).add_columns(
+        _hidden_members(viewer), _has_pinned()))
+    row = db.session.execute(stmt, {SLUG.key: slug, **params}).first()
     if row is None:
         return None
     context = _context(viewer, row[0], row, 1)
@@ -157,21 +159,13 @@ def load_post(slug: str | None, post_id: int, viewer: Any) -> tuple[GroupContext
     ``slug`` None finds the post in whatever group it is (the API addresses posts by id).
     """
     params = _viewer_params(viewer)
-    columns, joins = _context_columns(bool(params))
-    flag = hidden_flag(Post.author_id, viewer, Post.group_id)
-    reactions = summary_columns(POSTS, viewer, Post.group_id)
-    stmt = (
-        db.select(Post, *columns, _hidden_members(viewer), _hidden_comments(viewer), flag if flag is not None
-                  else literal(False), *reactions)
-        .join(Post.group).join(Post.author)
-        .options(contains_eager(Post.group), contains_eager(Post.author))
-        .where(Post.id == post_id, not_hidden(Post.author_id, viewer, Post.group_id))
-    )
+    # The staff clause inside the block filter names the viewer: one statement per viewer.
+    kind = ("post", viewer.id if params else None, bool(params) and viewer.is_suspended, slug is None)
+    stmt = statements.reused(kind, viewer, lambda: _post_statement(viewer, bool(params), slug is None))
+    values = {**params, **summary_params(viewer), POST_ID.key: post_id}
     if slug is not None:
-        stmt = stmt.where(Group.slug == slug)
-    for target, on in joins:
-        stmt = stmt.outerjoin(target, on)
-    row = db.session.execute(stmt, {**params, **summary_params(viewer)}).first()
+        values[SLUG.key] = slug
+    row = db.session.execute(stmt, values).first()
     if row is None:
         return None
     post = row[0]
@@ -179,12 +173,30 @@ def load_post(slug: str | None, post_id: int, viewer: Any) -> tuple[GroupContext
     if not can_view_group_content(viewer, post.group):
         return None
     staff = sees_everyone_in(viewer, post.group)
-    extra = len(reactions)
+    extra = 1 + len(REACTION_KINDS)
     post.reactions = summary_from(row[-extra:])
     post.hidden_comment_count = 0 if staff else (row[-2 - extra] or 0)
     if row[-1 - extra]:
         context.hidden_authors = frozenset({post.author_id})
     return context, post
+
+
+def _post_statement(viewer: Any, authenticated: bool, any_group: bool):
+    """``load_post``'s statement: the post (``POST_ID``, in the group ``SLUG`` unless ``any_group``)."""
+    columns, joins = _context_columns(authenticated)
+    flag = hidden_flag(Post.author_id, viewer, Post.group_id)
+    stmt = (
+        db.select(Post, *columns, _hidden_members(viewer), _hidden_comments(viewer), flag if flag is not None
+                  else literal(False), *summary_columns(POSTS, viewer, Post.group_id))
+        .join(Post.group).join(Post.author)
+        .options(contains_eager(Post.group), contains_eager(Post.author))
+        .where(Post.id == POST_ID, not_hidden(Post.author_id, viewer, Post.group_id))
+    )
+    if not any_group:
+        stmt = stmt.where(Group.slug == SLUG)
+    for target, on in joins:
+        stmt = stmt.outerjoin(target, on)
+    return stmt
 
 
 def load_comment(slug: str | None, comment_id: int, viewer: Any) -> tuple[GroupContext, Comment] | None:
@@ -219,22 +231,28 @@ MAX_PINNED = 5  # pinned posts shown above the feed; pinning more shows the newe
 
 
 def _feed_statement(group: Group, viewer: Any):
-    """Posts of ``group`` with authors, hidden-comment counts, reaction counts and the staff flag."""
+    """Posts of the group ``GROUP_ID`` with authors, hidden-comment counts, reaction counts and the
+    staff flag (present when there is one to show)."""
     staff = sees_everyone_in(viewer, group)
     flag = hidden_flag(Post.author_id, viewer, group)
     columns = [Post, literal(0) if staff else _hidden_comments(viewer), *summary_columns(POSTS, viewer, group)]
     stmt = (
         db.select(*columns, *([flag] if flag is not None else []))
         .join(Post.author).options(contains_eager(Post.author))
-        .where(Post.group_id == group.id, not_hidden(Post.author_id, viewer, group))
+        .where(Post.group_id == GROUP_ID, not_hidden(Post.author_id, viewer, group))
     )
     return stmt, flag is not None
 
 
-def _feed_rows(stmt, viewer: Any, flagged_column: bool, flagged: set[int]) -> list[Post]:
+def _feed_kind(name: str, group: Group, viewer: Any) -> tuple:
+    """What a feed statement depends on besides its parameters and the block filter."""
+    return name, is_authenticated(viewer), sees_everyone_in(viewer, group)
+
+
+def _feed_rows(stmt, group: Group, viewer: Any, flagged_column: bool, flagged: set[int]) -> list[Post]:
     posts = []
     width = 3 + len(REACTION_KINDS)
-    for row in db.session.execute(stmt, summary_params(viewer)):
+    for row in db.session.execute(stmt, {**summary_params(viewer), GROUP_ID.key: group.id}):
         post = row[0]
         post.hidden_comment_count = row[1] or 0
         post.reactions = summary_from(row[2:width])
@@ -251,14 +269,17 @@ def feed_page(group: Group, viewer: Any, before: str | None, limit: int) -> Page
     so the cursor of every page still walks one plain order. Each post's
     ``shown_comment_count`` leaves out comments by people hidden from the viewer.
     """
-    stmt, flagged_column = _feed_statement(group, viewer)
-    stmt = (stmt.where(Post.pinned_at.is_(None)).order_by(Post.created_at.desc(), Post.id.desc())
-            .limit(limit + 1))
+    def build():
+        stmt, flagged_column = _feed_statement(group, viewer)
+        return (stmt.where(Post.pinned_at.is_(None)).order_by(Post.created_at.desc(), Post.id.desc())
+                .limit(limit + 1)), flagged_column
+
+    stmt, flagged_column = statements.reused((_feed_kind("feed", group, viewer), limit), viewer, build)
     if before:
         stmt = stmt.where(keyset.after((Post.created_at, Post.id), keyset.decode(before, (datetime, int)),
                                        descending=True))
     flagged: set[int] = set()
-    posts = _feed_rows(stmt, viewer, flagged_column, flagged)
+    posts = _feed_rows(stmt, group, viewer, flagged_column, flagged)
     page = _page(posts, limit, lambda post: keyset.encode(post.created_at, post.id))
     page.hidden_authors = frozenset(flagged)
     return page
@@ -266,10 +287,14 @@ def feed_page(group: Group, viewer: Any, before: str | None, limit: int) -> Page
 
 def pinned_posts(group: Group, viewer: Any) -> Page:
     """The group's pinned posts, newest pin first (at most ``MAX_PINNED``); one query."""
-    stmt, flagged_column = _feed_statement(group, viewer)
-    stmt = stmt.where(Post.pinned_at.is_not(None)).order_by(Post.pinned_at.desc(), Post.id.desc()).limit(MAX_PINNED)
+    def build():
+        stmt, flagged_column = _feed_statement(group, viewer)
+        return (stmt.where(Post.pinned_at.is_not(None)).order_by(Post.pinned_at.desc(), Post.id.desc())
+                .limit(MAX_PINNED)), flagged_column
+
+    stmt, flagged_column = statements.reused(_feed_kind("pinned", group, viewer), viewer, build)
     flagged: set[int] = set()
-    posts = _feed_rows(stmt, viewer, flagged_column, flagged)
+    posts = _feed_rows(stmt, group, viewer, flagged_column, flagged)
     return Page(items=posts, next=None, hidden_authors=frozenset(flagged))
 
 
@@ -283,23 +308,27 @@ def comment_page(post: Post, viewer: Any, after: str | None, limit: int) -> Page
     The cursor is (thread, id): ids grow with time, so this is the order they were written in,
     with replies pulled up under the comment they answer.
     """
-    flag = hidden_flag(Comment.author_id, viewer, post.group)
-    reactions = summary_columns(COMMENTS, viewer, post.group)
-    stmt = (
-        db.select(Comment, *reactions, *([flag] if flag is not None else []))
-        .join(Comment.author).options(contains_eager(Comment.author))
-        .where(Comment.post_id == post.id, not_hidden(Comment.author_id, viewer, post.group))
-        .order_by(THREAD, Comment.id)
-        .limit(limit + 1)
-    )
+    def build():
+        flag = hidden_flag(Comment.author_id, viewer, post.group)
+        stmt = (
+            db.select(Comment, *summary_columns(COMMENTS, viewer, post.group), *([flag] if flag is not None else []))
+            .join(Comment.author).options(contains_eager(Comment.author))
+            .where(Comment.post_id == POST_ID, not_hidden(Comment.author_id, viewer, post.group))
+            .order_by(THREAD, Comment.id)
+            .limit(limit + 1)
+        )
+        return stmt, flag is not None
+
+    kind = ("comments", is_authenticated(viewer), sees_everyone_in(viewer, post.group), limit)
+    stmt, flagged_column = statements.reused(kind, viewer, build)
     if after:
         stmt = stmt.where(keyset.after((THREAD, Comment.id), keyset.decode(after, (int, int))))
     comments, flagged = [], set()
-    width = 1 + len(reactions)
-    for row in db.session.execute(stmt, summary_params(viewer)):
+    width = 2 + len(REACTION_KINDS)
+    for row in db.session.execute(stmt, {**summary_params(viewer), POST_ID.key: post.id}):
         comment = row[0]
         comment.reactions = summary_from(row[1:width])
-        if flag is not None and row[width]:
+        if flagged_column and row[width]:
             flagged.add(comment.author_id)
         comments.append(comment)
     page = _page(comments, limit, lambda comment: keyset.encode(comment.thread_id, comment.id))

@@ -27,7 +27,7 @@ from flask import Flask, current_app, has_app_context
 
 from core.extensions import db
 from core.plugins import specs as hookspecs
-from core.plugins.runner import CORE_PLUGIN_ID, HookRunner
+from core.plugins.runner import CORE_PLUGIN_ID, SLOTS_ATTRIBUTE, HookRunner
 
 log = logging.getLogger("commonground.plugins")
 
@@ -226,10 +226,27 @@ class Plugins:
             if caller.name in hookspecs.RENAMED_HOOKS:
                 log.warning("plugin %s implements %s, which was renamed to %s", meta.id, caller.name,
                             hookspecs.RENAMED_HOOKS[caller.name])
+            if caller.name == "template_slot_list":
+                self._check_list_slots(meta.id, caller)
         info = PluginInfo(meta=meta, module=module)
         self.installed[meta.id] = info
         self.runner.forget()
         return info
+
+    def _check_list_slots(self, plugin_id: str, caller: Any) -> None:
+        """A ``template_slot_list`` declares its slots, and only list slots (core asks it for those only)."""
+        for impl in caller.get_hookimpls():
+            if impl.plugin_name != plugin_id:
+                continue
+            slots = getattr(impl.function, SLOTS_ATTRIBUTE, None)
+            wrong = sorted(set(slots or ()) - hookspecs.LIST_SLOTS)
+            if slots is None or wrong:
+                self.pm.unregister(name=plugin_id)
+                problem = f"names {', '.join(map(repr, wrong))}, which are not list slots" if wrong else \
+                    "does not declare its slots"
+                raise HookContractError(
+                    f"plugin {plugin_id!r}: template_slot_list {problem}; declare them with "
+                    f"@fills_slots(...) under @hookimpl, from {', '.join(sorted(hookspecs.LIST_SLOTS))}")
 
     def _check_arguments(self, plugin_id: str, module: Any) -> None:
         """Every hook implementation asks only for arguments its hook has (clearer than pluggy's message)."""

@@ -72,6 +72,8 @@ class Impl:
     argnames: tuple[str, ...]
     # ``template_slot`` only: the slots the plugin declared it fills (``fills_slots``); None = all.
     slots: frozenset[str] | None = None
+    # Where it runs: (0 tryfirst, 1 plain, 2 trylast; the plugin's place in loading order).
+    position: tuple[int, int] = (1, 0)
 
 
 @dataclass(frozen=True)
@@ -101,11 +103,13 @@ class HookRunner:
         self.plugins = plugins
         self._hooks: dict[str, Hook] = {}
         self._checked: dict[str, set[tuple[str, ...]]] = {}
+        self._list_plans: dict[str, tuple[tuple[Impl, bool], ...]] = {}
 
     def forget(self) -> None:
         """Drop what was cached about hooks (a plugin was registered)."""
         self._hooks.clear()
         self._checked.clear()
+        self._list_plans.clear()
 
     # --- what to call -----------------------------------------------------------------------
 
@@ -130,7 +134,8 @@ class HookRunner:
             rank = 0 if impl.tryfirst else 2 if impl.trylast else 1
             return rank, order.get(impl.plugin_name, len(order))
 
-        impls = tuple(Impl(i.function, i.plugin_name, tuple(i.argnames), getattr(i.function, SLOTS_ATTRIBUTE, None))
+        impls = tuple(Impl(i.function, i.plugin_name, tuple(i.argnames), getattr(i.function, SLOTS_ATTRIBUTE, None),
+                           position(i))
                       for i in sorted(found, key=position))
         spec = caller.spec
         return Hook(name=name, argnames=frozenset(spec.argnames), contract=specs.contract_of(spec.function),
@@ -171,6 +176,14 @@ class HookRunner:
                 yield impl
             elif pid in site_enabled and (group is None or plugins.is_enabled(pid, group)):
                 yield impl
+
+    def _reaches(self, impl: Impl, group: Any) -> bool:
+        """Whether a ``ui`` hook implementation should hear a call now (enabled, for ``group``)."""
+        pid = impl.plugin_id
+        if pid == CORE_PLUGIN_ID:
+            return True
+        plugins = self.plugins
+        return pid in plugins.state.site_enabled and (group is None or plugins.is_enabled(pid, group))
 
     def implementers(self, name: str, /, *, group: Any = None) -> list[str]:
         """Ids of the plugins a call of ``name`` would reach now (for ``group``), in call order."""
@@ -262,10 +275,79 @@ class HookRunner:
                 raise KeyError(f"unknown template slot {name!r}")
             log.warning("template asked for unknown slot %r", name)
             return Markup("")
+        if name in specs.LIST_SLOTS:  # plugins may fill it in its list form only
+            return self.render_slot_list(name, [context], group=group_of(context))[0]
         parts = self.call("template_slot", group=group_of(context), name=name, context=context)
         if not parts:
             return Markup("")
         return Markup("\n").join(Markup(p) for p in parts)
+
+    def render_slot_list(self, name: str, items: list[dict[str, Any]], /, *, group: Any = None) -> list[Markup]:
+        """A per-item slot (``specs.LIST_SLOTS``) for every item of a list at once: one ``Markup`` per item.
+
+        ``items`` holds each item's slot context (what ``render_slot`` would get for it), all in
+        ``group``. A plugin that fills the slot with ``template_slot_list`` is called once for the
+        whole list; one that fills it with ``template_slot`` only is asked item by item, as before.
+        Each item's contributions are joined in plugin order, as ``render_slot`` joins them.
+        """
+        if name not in specs.LIST_SLOTS:
+            raise HookCallError(f"{name!r} is not a list slot; list slots are {', '.join(sorted(specs.LIST_SLOTS))}")
+        if not items:
+            return []
+        if self.plugins.state.version is None:
+            self.plugins._ensure_state()
+        parts: list[list[Any]] | None = None
+        for impl, listed in self._list_plan(name):
+            if not self._reaches(impl, group):
+                continue
+            if listed:
+                answers = self._call_list(impl, name, items, group)
+            else:
+                hook = self.hook("template_slot")
+                answers = []
+                for context in items:
+                    outcome = self._call_one(hook, impl, {"name": name, "context": context, "group": group})
+                    answers.append(outcome.result if outcome.error is None else None)
+            for index, answer in enumerate(answers):
+                if answer is not None:
+                    if parts is None:
+                        parts = [[] for _ in items]
+                    parts[index].append(answer)
+        if parts is None:
+            return [Markup("")] * len(items)
+        return [Markup(found[0]) if len(found) == 1 else Markup("\n").join(Markup(p) for p in found)
+                for found in parts]
+
+    def _list_plan(self, name: str) -> tuple[tuple[Impl, bool], ...]:
+        """Who fills list slot ``name``, in call order: (implementation, whether in its list form).
+
+        A plugin whose ``template_slot_list`` declares the slot is asked in that form only."""
+        found = self._list_plans.get(name)
+        if found is None:
+            listed = [impl for impl in self.hook("template_slot_list").impls
+                      if impl.slots is not None and name in impl.slots]
+            by_list = {impl.plugin_id for impl in listed}
+            single = [impl for impl in self.hook("template_slot").impls
+                      if impl.plugin_id not in by_list and (impl.slots is None or name in impl.slots)]
+            plan = [(impl, True) for impl in listed] + [(impl, False) for impl in single]
+            found = self._list_plans[name] = tuple(sorted(plan, key=lambda entry: entry[0].position))
+        return found
+
+    def _call_list(self, impl: Impl, name: str, items: list[dict[str, Any]], group: Any) -> list[Any]:
+        """One plugin's ``template_slot_list`` answer: one entry per item (None where it adds nothing)."""
+        hook = self.hook("template_slot_list")
+        outcome = self._call_one(hook, impl, {"name": name, "items": items, "group": group})
+        result = outcome.result
+        if outcome.error is not None or result is None:
+            return []
+        if isinstance(result, (str, bytes)) or not isinstance(result, (list, tuple)) or len(result) != len(items):
+            log.error("plugin %s answered template_slot_list(%r) with %s for %d items; its contribution is dropped",
+                      impl.plugin_id, name, type(result).__name__, len(items))
+            if current_app.config.get("PLUGINS_RAISE_ERRORS"):
+                raise TypeError(f"plugin {impl.plugin_id} answered template_slot_list({name!r}) with "
+                                f"{type(result).__name__}, not a list of {len(items)} entries")
+            return []
+        return result
 
 
 def fills_slots(*names: str):

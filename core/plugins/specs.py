@@ -373,6 +373,8 @@ def template_slot(name: str, context: dict[str, Any], group: Group | None) -> st
     Slots on posts and comments render once per item, so a page asks every plugin dozens of
     times: declare the slots you fill with ``@fills_slots("footer", ...)`` (plugin API) under
     ``@hookimpl`` and core asks you for those only (an undeclared implementation hears every slot).
+    Better still, fill the per-item slots of feeds and comment lists (``post_actions``,
+    ``post_footer``, ``comment_actions``) for the whole list in one call: ``template_slot_list``.
 
     Example::
 
@@ -389,6 +391,42 @@ def template_slot(name: str, context: dict[str, Any], group: Group | None) -> st
             if name == "footer":
                 return render_template("hello/footer_link.html")
             return None
+    """
+
+
+@hookspec
+@contract("ui")
+def template_slot_list(name: str, items: list[dict[str, Any]], group: Group | None) -> list | None:
+    """Called once per list (a feed page, a post's comments) for a per-item slot, instead of
+    ``template_slot`` once per item: for the slots in ``LIST_SLOTS`` (``post_actions``,
+    ``post_footer``, ``comment_actions``).
+
+    Arguments: ``name`` – the slot's name; ``items`` – one dict per item, in page order, each
+    the context ``template_slot`` would get for that item (``post``, ``group``,
+    ``hidden_elsewhere``, … as the table of slots says); ``group`` – the ``Group`` they are in.
+    Return: a list with one entry per item, in the order of ``items`` – HTML (``Markup`` or a
+    ``str`` from ``render_template``, inserted as-is: escape what people typed) or None for
+    nothing on that item – or None for nothing on any. An answer of another length is dropped
+    (and logged). Each item's contributions are joined in plugin order, as ``template_slot``'s.
+
+    Declare the slots with ``@fills_slots(...)`` under ``@hookimpl`` (required: a plugin that
+    does not declare them fails to load). For a declared slot core asks this hook only, never
+    your ``template_slot`` – also where a template renders the slot for a single item, which
+    then comes as a list of one. Plugins that fill these slots with ``template_slot`` keep
+    working: core asks them item by item. Work out what the whole list needs once (the viewer,
+    a link with a placeholder id, one query for every item) and fill in each item's ids.
+
+    Example::
+
+        @hookimpl
+        @fills_slots("post_actions")
+        def template_slot_list(name, items, group):
+            viewer = current_user if current_user.is_authenticated else None
+            if viewer is None:
+                return None
+            link = Markup('<a href="{}">Thank</a>')
+            return [None if item["post"].author_id == viewer.id else
+                    link.format(url_for("thanks.new", post_id=item["post"].id)) for item in items]
     """
 
 
@@ -982,6 +1020,10 @@ SLOTS: dict[str, tuple[str, str]] = {
 }
 """Named template slots the core layouts expose: name → (where it is, what its context holds).
 Rendering an unknown name raises while testing."""
+
+LIST_SLOTS: frozenset[str] = frozenset({"post_actions", "post_footer", "comment_actions"})
+"""Per-item slots core renders for a whole list at once: plugins may fill them with
+``template_slot_list`` (one call per list) instead of ``template_slot`` (one call per item)."""
 
 
 RENAMED_HOOKS: dict[str, str] = {}

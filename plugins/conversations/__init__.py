@@ -87,12 +87,21 @@ def group_tabs(group, user):
 
 
 @hookimpl
-@fills_slots("head", "profile_actions", "member_actions", "group_sidebar", "post_actions")
+@fills_slots("head", "profile_actions", "member_actions", "group_sidebar")
 def template_slot(name, context):
     from plugins.conversations import slots
 
     renderer = slots.RENDERERS.get(name)
     return renderer(context) if renderer is not None else None
+
+
+@hookimpl
+@fills_slots("post_actions")
+def template_slot_list(items, group):
+    """"Take this to a private message" under each post of a feed, for the group's moderators."""
+    from plugins.conversations import slots
+
+    return slots.post_actions_list(items, group)
 
 
 @hookimpl

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Select, and_, exists, func, literal, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from core.plugin_api import ROLE_RANK, Group, Membership, User, can_moderate, db, not_hidden
+from core.plugin_api import ROLE_RANK, Group, Membership, User, can_moderate, db, hidden_key, not_hidden
 from plugins.conversations.models import ACTIVE, OPEN, REQUEST, TEAM, Conversation, Message, Participant, TeamSetting
 
 PAGE_SIZE = 30
@@ -122,33 +122,30 @@ _COUNTS_CACHE: dict[Hashable, Select] = {}
 _COUNTS_CACHE_SIZE = 2048
 
 
-def _frozen(value: Any) -> Hashable:
-    return tuple(value) if isinstance(value, (list, set, frozenset)) else value
-
-
 def _counts_statement(viewer: Any) -> Select:
     """The badge statement for ``viewer``, built once and reused while its SQL and values stay the same.
 
     It is asked on every page, and building it (with the block filter other plugins contribute
-    through ``not_hidden``) cost more than running it. The key is the viewer and the cache key of
-    that filter as it is *now* (structure and bound values), so a plugin switched on or off, or a
-    filter that changes shape, gets a fresh statement; the database still evaluates the filter on
-    every run, so a block made a moment ago counts on the next request.
+    through ``not_hidden``) cost more than running it. The key is the viewer and ``hidden_key``:
+    that filter as it is *now* (structure and bound values, worked out once per request for
+    every statement that embeds it), so a plugin switched on or off, or a filter that changes
+    shape, gets a fresh statement; the database still evaluates the filter on every run, so a
+    block made a moment ago counts on the next request.
     """
-    hidden = not_hidden(_OTHER.user_id, viewer)
-    cache_key = hidden._generate_cache_key()
-    if cache_key is None:  # an element SQLAlchemy cannot key: never reuse
-        return _build_counts(viewer, hidden)
-    key = (viewer.id, cache_key.key, tuple(_frozen(bind.effective_value) for bind in cache_key.bindparams))
+    hidden = hidden_key(viewer)
+    if hidden is None:  # a filter that cannot be keyed: never reuse
+        return _build_counts(viewer)
+    key = (viewer.id, hidden)
     found = _COUNTS_CACHE.get(key)
     if found is None:
         if len(_COUNTS_CACHE) >= _COUNTS_CACHE_SIZE:
             _COUNTS_CACHE.clear()
-        found = _COUNTS_CACHE[key] = _build_counts(viewer, hidden)
+        found = _COUNTS_CACHE[key] = _build_counts(viewer)
     return found
 
 
-def _build_counts(viewer: Any, hidden: Any) -> Select:
+def _build_counts(viewer: Any) -> Select:
+    hidden = not_hidden(_OTHER.user_id, viewer)
     mine = (select(literal(1)).select_from(Participant)
             .join(Conversation, Conversation.id == Participant.conversation_id)
             .where(Participant.user_id == viewer.id, not_blocked(viewer, hidden)))

@@ -71,15 +71,23 @@ def _take_private_pattern(group: Any) -> tuple[int, str] | None:
     return memo[group.id]
 
 
-def post_actions(context: dict) -> Markup | None:
-    """Moderators move a heated public post into a private conversation with its author."""
-    post, group = context.get("post"), context.get("group")
-    if post is None or group is None or post.author_id is None:
+def post_actions_list(items: list[dict], group: Any) -> list[Markup | None] | None:
+    """Moderators move a heated public post into a private conversation with its author: the link
+    is built once for the list (``_take_private_pattern``), each post gets its own id."""
+    if group is None:
         return None
     found = _take_private_pattern(group)
-    if found is None or post.author_id == found[0]:
+    if found is None:
         return None
-    return Markup(found[1].replace(_ID, str(int(post.id))))
+    viewer_id, pattern = found
+    out: list[Markup | None] = []
+    for context in items:
+        post = context.get("post")
+        if post is None or post.author_id is None or post.author_id == viewer_id:
+            out.append(None)
+        else:
+            out.append(Markup(pattern.replace(_ID, str(int(post.id)))))
+    return out
 
 
 def head(context: dict) -> Markup | None:
@@ -95,5 +103,4 @@ RENDERERS: dict[str, Callable[[dict], Markup | None]] = {
     "profile_actions": profile_actions,
     "member_actions": member_actions,
     "group_sidebar": group_sidebar,
-    "post_actions": post_actions,
 }

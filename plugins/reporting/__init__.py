@@ -74,13 +74,22 @@ def group_tabs(group, user):
 
 
 @hookimpl
-@fills_slots("head", "post_actions", "post_footer", "comment_actions", "member_details", "content_actions",
-               "profile_actions", "user_settings", "group_sidebar", "admin_dashboard")
+@fills_slots("head", "member_details", "content_actions", "profile_actions", "user_settings", "group_sidebar",
+             "admin_dashboard")
 def template_slot(name, context):
     from plugins.reporting import slots
 
     renderer = slots.RENDERERS.get(name)
     return renderer(context) if renderer is not None else None
+
+
+@hookimpl
+@fills_slots("post_actions", "post_footer", "comment_actions")
+def template_slot_list(name, items):
+    """Links and notes under every post and comment of a list, in one call per list."""
+    from plugins.reporting import slots
+
+    return slots.LIST_RENDERERS[name](items)
 
 
 # --- policy -------------------------------------------------------------------------------------

@@ -50,12 +50,20 @@ def hidden_select(viewer: Any, content_type: str) -> Select | None:
     """
     if content_type in UNHIDEABLE:
         return None
-    if getattr(viewer, "is_authenticated", False) and viewer.is_site_admin:
-        return None
-    stmt = select(HiddenContent.content_id).where(HiddenContent.content_type == content_type)
     if getattr(viewer, "is_authenticated", False):
+        return None if viewer.is_site_admin else _hidden_select(content_type, viewer.id)
+    return _hidden_select(content_type, None)
+
+
+@lru_cache(maxsize=2048)
+def _hidden_select(content_type: str, viewer_id: int | None) -> Select:
+    """``hidden_select`` for a member (or a visitor, ``None``), built once: search asks it for every
+    source on every search, and the select holds nothing that changes (the tables are read when
+    the search runs)."""
+    stmt = select(HiddenContent.content_id).where(HiddenContent.content_type == content_type)
+    if viewer_id is not None:
         moderated = select(Membership.group_id).where(
-            Membership.user_id == viewer.id,
+            Membership.user_id == viewer_id,
             Membership.role.in_([role for role, rank in ROLE_RANK.items() if rank >= ROLE_RANK["moderator"]]))
         stmt = stmt.where(or_(HiddenContent.group_id.is_(None), HiddenContent.group_id.not_in(moderated)))
     return stmt
@@ -67,14 +75,40 @@ def _viewer_kind(viewer: Any) -> str:
     return "anonymous"
 
 
+#: Lists of up to this many ids are asked with one plain parameter per id (see ``_id_slots``).
+MAX_SLOTS = 64
+
+
+def _id_slots(count: int) -> int:
+    """How many id parameters the statement for ``count`` ids has: the next power of two (the list
+    is padded with its last id), or 0 for an expanding ``IN`` beyond ``MAX_SLOTS``.
+
+    An expanding ``IN`` is rendered into the SQL again on every run; plain parameters are not,
+    and powers of two keep the statements few (1, 2, 4, … 64)."""
+    if count > MAX_SLOTS:
+        return 0
+    slots = 1
+    while slots < count:
+        slots *= 2
+    return slots
+
+
+def _id_params(ids: list[int], slots: int) -> dict[str, Any]:
+    if not slots:
+        return {"ids": ids}
+    padded = ids + [ids[-1]] * (slots - len(ids))
+    return {f"id_{n}": value for n, value in enumerate(padded)}
+
+
 @lru_cache(maxsize=256)
-def _placeholder_statement(kind: str, content_type: str, with_comments: bool) -> Select:
+def _placeholder_statement(kind: str, content_type: str, with_comments: bool, slots: int) -> Select:
     """The hidden-items query of one kind of list, built once: ids, viewer and post are bound
     when it runs (a feed asks it on every page; building and keying it cost more than running it).
+    ``slots`` id parameters (``_id_slots``), or an expanding one when 0.
 
     The viewer's role in each hidden item's group comes as a column ("admin" for site admins)."""
-    wanted = and_(HiddenContent.content_type == content_type,
-                  HiddenContent.content_id.in_(bindparam("ids", expanding=True)))
+    asked = bindparam("ids", expanding=True) if not slots else [bindparam(f"id_{n}") for n in range(slots)]
+    wanted = and_(HiddenContent.content_type == content_type, HiddenContent.content_id.in_(asked))
     if with_comments:
         of_post = exists().where(Comment.id == HiddenContent.content_id, Comment.post_id == bindparam("post_id"))
         wanted = or_(wanted, and_(HiddenContent.content_type == "comment", of_post))
@@ -111,12 +145,13 @@ def placeholders(viewer: Any, content_type: str, ids: list[int]) -> dict[int, Ma
 def _load(viewer: Any, content_type: str, ids: list[int], memo: dict) -> list[tuple[int, Any]]:
     kind = _viewer_kind(viewer)
     with_comments = content_type == "post" and len(ids) == 1
-    params: dict[str, Any] = {"ids": ids}
+    slots = _id_slots(len(ids))
+    params: dict[str, Any] = _id_params(ids, slots)
     if with_comments:
         params["post_id"] = ids[0]
     if kind == "member":
         params["viewer_id"] = viewer.id
-    rows = db.session.execute(_placeholder_statement(kind, content_type, with_comments), params).all()
+    rows = db.session.execute(_placeholder_statement(kind, content_type, with_comments, slots), params).all()
     if with_comments:
         memo["comment"] = [(cid, r) for kind, cid, r in rows if kind == "comment"]
     return [(cid, r) for kind, cid, r in rows if kind == content_type]

@@ -79,24 +79,72 @@ def _block_note(context: dict, person: Any) -> Markup:
     return Markup('<p class="reporting-block-note muted"><small>{}</small></p>').format(text)
 
 
-def post_actions(context: dict) -> Markup | None:
-    post = context.get("post")
-    return _links("post", post.id, post.author_id) if post is not None else None
+def _links_for(content_type: str, items: list[tuple[int, int | None]]) -> list[Markup | None]:
+    """``_links`` for a whole list of ``(content id, author id)``: the viewer and the link patterns
+    are looked up once, then each item gets its own ids."""
+    viewer = _viewer()
+    if viewer is None:
+        return [None] * len(items)
+    report, block = _link_patterns(content_type)
+    out: list[Markup | None] = []
+    for content_id, author_id in items:
+        if author_id == viewer.id:
+            out.append(None)
+            continue
+        html = report.replace(_ID, str(int(content_id)))
+        if author_id is not None:
+            html += " " + block.replace(_ID, str(int(author_id)))
+        out.append(Markup(html))
+    return out
 
 
-def post_footer(context: dict) -> Markup | None:
-    post = context.get("post")
-    if post is None:
-        return None
-    return _block_note(context, post.author) + _moderator_marker("post", post.id)
+def _footers(content_type: str, items: list[dict], key: str) -> list[Markup | None]:
+    """The moderator marker and the block note of each item (``key`` names it in the context),
+    None where there is neither."""
+    seen = g.get("_reporting_moderator_view", {}).get(content_type, set())
+    out: list[Markup | None] = []
+    for context in items:
+        item = context.get(key)
+        if item is None:
+            out.append(None)
+            continue
+        html = Markup("")
+        if context.get("hidden_elsewhere"):
+            html += _block_note(context, item.author)
+        if item.id in seen:
+            html += _moderator_marker(content_type, item.id)
+        out.append(html or None)
+    return out
 
 
-def comment_actions(context: dict) -> Markup | None:
-    comment = context.get("comment")
-    if comment is None:
-        return None
-    return (_links("comment", comment.id, comment.author_id) + _moderator_marker("comment", comment.id)
-            + _block_note(context, comment.author))
+def post_actions_list(items: list[dict]) -> list[Markup | None]:
+    """Report and block links under each post of a feed."""
+    posts = [context.get("post") for context in items]
+    links = _links_for("post", [(post.id, post.author_id) for post in posts if post is not None])
+    found = iter(links)
+    return [next(found) if post is not None else None for post in posts]
+
+
+def post_footer_list(items: list[dict]) -> list[Markup | None]:
+    """Why staff see a post by someone hidden from them, and the moderators' "hidden" marker."""
+    return _footers("post", items, "post")
+
+
+def comment_actions_list(items: list[dict]) -> list[Markup | None]:
+    """Links, the moderators' marker and the block note under each comment."""
+    comments = [context.get("comment") for context in items]
+    found = iter(_links_for("comment", [(c.id, c.author_id) for c in comments if c is not None]))
+    links = [next(found) if comment is not None else None for comment in comments]
+    out: list[Markup | None] = []
+    for link, (context, comment) in zip(links, zip(items, comments, strict=True), strict=True):
+        if comment is None:
+            out.append(None)
+            continue
+        html = (link or Markup("")) + _moderator_marker("comment", comment.id)
+        if context.get("hidden_elsewhere"):
+            html += _block_note(context, comment.author)
+        out.append(html or None)
+    return out
 
 
 def member_details(context: dict) -> Markup | None:
@@ -169,11 +217,15 @@ def admin_dashboard(context: dict) -> Markup | None:
         url_for("reporting_mod.audit_log"), _("Audit log"))
 
 
+LIST_RENDERERS: dict[str, Callable[[list[dict]], list[Markup | None]]] = {
+    "post_actions": post_actions_list,
+    "post_footer": post_footer_list,
+    "comment_actions": comment_actions_list,
+}
+"""The per-item slots, filled for a whole list at once (``template_slot_list``)."""
+
 RENDERERS: dict[str, Callable[[dict], Any]] = {
     "head": head,
-    "post_actions": post_actions,
-    "post_footer": post_footer,
-    "comment_actions": comment_actions,
     "member_details": member_details,
     "content_actions": content_actions,
     "profile_actions": profile_actions,

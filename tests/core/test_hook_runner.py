@@ -226,3 +226,19 @@ def test_the_same_wrong_call_raises_every_time_not_only_the_first(app, member):
     for _ in range(2):
         with pytest.raises(HookCallError, match="unknown argument"):
             get_plugins().call("post_created", pots=member)
+
+
+def list_slot(name, items):
+    return [None for _ in items]
+
+
+def test_a_list_slot_implementation_must_declare_its_slots(database_url):
+    vague = throwaway_plugin("vague", template_slot_list=list_slot)
+    with pytest.raises(PluginError, match="template_slot_list does not declare its slots"):
+        create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "x"}, plugins=[vague])
+
+
+def test_a_list_slot_implementation_may_declare_list_slots_only(database_url):
+    sidebar = throwaway_plugin("sidebar", template_slot_list=fills_slots("post_actions", "sidebar")(list_slot))
+    with pytest.raises(PluginError, match="'sidebar', which are not list slots"):
+        create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "x"}, plugins=[sidebar])

@@ -17,10 +17,11 @@ from core.plugins import get_plugins
 from core.plugins import settings as plugin_settings
 from core.plugins import specs as hookspecs
 from core.plugins import state as plugin_state
-from tests.plugins.fixtures import recorder
+from tests.plugins.fixtures import listslots, recorder
 
 ROOT = Path(__file__).resolve().parents[2]
 RECORDER = "tests.plugins.fixtures.recorder"
+LISTSLOTS = "tests.plugins.fixtures.listslots"
 
 
 def hookspec_names() -> list[str]:
@@ -250,6 +251,48 @@ def test_hook_template_slot(app, client, member_client, scene, enabled):
         with pytest.raises(KeyError, match="no_such_slot"):
             get_plugins().runner.render_slot("no_such_slot")
     assert recorder.calls("template_slot")[-1]["context"] == {}
+
+
+def card_of(html: str, kind: str, item_id: int) -> str:
+    start = html.index(f'id="{kind}-{item_id}"')
+    return html[start:html.find("</article>", start)]
+
+
+@pytest.mark.plugins(RECORDER, LISTSLOTS)
+def test_hook_template_slot_list(app, member_client, scene, enabled, make_post, make_comment):
+    """One call per list and slot, each post and comment its own ids; a plugin filling the same slots
+    with ``template_slot`` (the recorder) is still asked item by item, and both contributions show."""
+    plugin_state.set_enabled("listslots", True)
+    second = make_post(scene["group"], scene["author"], "Peas are up too")
+    reply = make_comment(scene["post"], scene["author"], "Second comment by author")
+    listslots.reset()
+    feed = html_of(member_client, "/g/allotment")
+    posts = [second.id, scene["post"].id]
+    assert listslots.CALLS == [("post_actions", posts), ("post_footer", posts)]
+    for post_id in posts:
+        card = card_of(feed, "post", post_id)
+        assert f"post_actions {post_id} of allotment" in card and f"post_footer {post_id} of allotment" in card
+        assert card.count("listslots") == 2 and "recorder in post_actions" in card
+    listslots.reset()
+    page = html_of(member_client, f"/g/allotment/p/{scene['post'].id}")
+    comments = [scene["comment"].id, reply.id]
+    assert listslots.CALLS == [("post_actions", [scene["post"].id]), ("post_footer", [scene["post"].id]),
+                               ("comment_actions", comments)]
+    for comment_id in comments:
+        assert f"comment_actions {comment_id} of allotment" in card_of(page, "comment", comment_id)
+
+
+@pytest.mark.plugins(RECORDER, LISTSLOTS)
+def test_a_failing_or_wrong_list_slot_is_dropped_and_the_others_still_show(app, scene, enabled):
+    plugin_state.set_enabled("listslots", True)
+    for switch in (listslots.FAIL, listslots.SHORT):
+        listslots.reset()
+        switch.append(True)
+        with app.test_request_context("/"):
+            found = get_plugins().runner.render_slot_list(
+                "post_actions", [{"post": scene["post"], "group": scene["group"]}], group=scene["group"])
+        assert found == [Markup('<span class="recorder-slot">recorder in post_actions</span>')]
+    listslots.reset()
 
 
 def test_slot_member_actions_gives_each_member_and_the_whole_page(member_client, scene, enabled):
