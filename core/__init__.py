@@ -26,6 +26,7 @@ def create_app(config: dict[str, Any] | None = None,
         ui,
     )
     from core.api import init_api
+    from core.auth import cookie_sessions, csrf_tokens
     from core.auth.session import init_login
     from core.config import load_config
     from core.extensions import babel, csrf, db, limiter, migrate
@@ -54,6 +55,8 @@ def create_app(config: dict[str, Any] | None = None,
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
     plugin_migrations.init_app(app)
     csrf.init_app(app)
+    csrf_tokens.init_app(app)
+    cookie_sessions.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     limiter.init_app(app)
     init_login(app)

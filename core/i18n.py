@@ -8,11 +8,23 @@ from flask_login import current_user
 
 def select_locale() -> str:
     """Outside a request (CLI commands, the outbox worker) the site default applies."""
-    languages = current_app.config["LANGUAGES"]
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
-        return current_user.locale
+    if current_user and getattr(current_user, "is_authenticated", False):
+        return locale_for(current_user.locale)
+    return _visitor_locale()
+
+
+def locale_for(member_locale: str | None) -> str:
+    """A logged-in member's language in a request: their setting if the site offers it, else as
+    for a visitor (the page cache keys pages by this, from the member's row alone)."""
+    if member_locale in current_app.config["LANGUAGES"]:
+        return member_locale
+    return _visitor_locale()
+
+
+def _visitor_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
     chosen = session.get("locale")
     if chosen in languages:
         return chosen

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_smorest import Blueprint, abort
-from flask_wtf.csrf import generate_csrf
 from marshmallow import Schema, fields
 
 from core.api.access import PUBLIC, not_found, require_user
 from core.auth import accounts, login_sessions
+from core.auth.csrf_tokens import csrf_token as signed_csrf_token
 from core.auth.limits import account_mail_limit, login_limit, signup_limit
 from core.auth.tokens import user_for_confirmation
 from core.extensions import db
@@ -47,7 +47,7 @@ class MessageSchema(Schema):
 @blp.doc(security=PUBLIC)
 def csrf_token():
     """A CSRF token for session-cookie clients (not needed with a Bearer token)."""
-    return {"csrf_token": generate_csrf()}
+    return {"csrf_token": signed_csrf_token()}
 
 
 @blp.route("/auth/signup", methods=["POST"])

@@ -63,9 +63,14 @@ class User(UserMixin, db.Model):
 
     @property
     def is_suspended(self) -> bool:
-        if self.suspended_at is None:
+        return self.suspension_in_force(self.suspended_at, self.suspended_until)
+
+    @staticmethod
+    def suspension_in_force(suspended_at: datetime | None, suspended_until: datetime | None) -> bool:
+        """Whether a suspension with these dates holds now (also for a row read without the ORM)."""
+        if suspended_at is None:
             return False
-        return self.suspended_until is None or self.suspended_until > utcnow()
+        return suspended_until is None or suspended_until > utcnow()
 
     @property
     def is_active(self) -> bool:  # Flask-Login: suspended accounts cannot log in

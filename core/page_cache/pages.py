@@ -19,10 +19,10 @@ from typing import Any, NamedTuple
 
 from cachetools import TTLCache
 from flask import current_app, g, make_response, request, session
-from flask_babel import get_locale, get_timezone
+from flask_babel import get_timezone
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 
+from core.auth.csrf_tokens import csrf_token
 from core.page_cache.scopes import EXTENSION
 from core.page_cache.versions import SITE, DatabaseVersions, VersionStore, group_key, user_key
 
@@ -116,27 +116,35 @@ def _versions(pages: PageCache, group_id: int, user_id: int) -> tuple | None:
     return pages.versions.read((SITE, group_key(group_id), user_key(user_id)))
 
 
-def _viewer_key(user: Any) -> tuple:
+def _viewer_key(login: Any) -> tuple:
+    from core.i18n import locale_for
     from core.plugins import get_plugins
-    from core.ui import unread_notifications
 
-    return (user.id, unread_notifications(), str(get_locale()), str(get_timezone()), get_plugins().state.version)
+    return (login.user_id, login.unread, locale_for(login.locale), str(get_timezone()), get_plugins().state.version)
 
 
 def group_page(slug: str, render: Callable[[], Any]) -> Any:
     """The response of ``render()`` for a page of group ``slug``, from the cache when the viewer saw
-    it before and nothing it shows has changed since."""
+    it before and nothing it shows has changed since.
+
+    The viewer is checked from one Core row (``core.auth.session.session_login``: open login
+    session, idle limit, suspension, unread count, versions), not through Flask-Login's ``User``
+    object: a hit builds none. A miss renders with the same row (no second query)."""
+    from core.auth.session import session_login
+
     pages = cache()
-    if (not pages.enabled or request.method != "GET" or not current_user.is_authenticated
-            or "_flashes" in session or current_app.jinja_env.auto_reload):
+    if (not pages.enabled or request.method != "GET" or "_flashes" in session
+            or current_app.jinja_env.auto_reload):
         return render()
-    user = current_user._get_current_object()
+    login = session_login()
+    if login is None:  # a visitor, a login not (yet) in the session cookie, a suspended member
+        return render()
     group_id = pages.groups.get(slug)
     key = None
     if group_id is not None:
-        versions = _versions(pages, group_id, user.id)
+        versions = _versions(pages, group_id, login.user_id)
         if versions is not None:
-            key = (request.script_root, request.full_path, group_id, versions, _viewer_key(user))
+            key = (request.script_root, request.full_path, group_id, versions, _viewer_key(login))
             entry = pages.get(key)
             if entry is not None:
                 pages.hits += 1
@@ -148,6 +156,8 @@ def group_page(slug: str, render: Callable[[], Any]) -> Any:
         pages.groups[slug] = shown[1]
         if shown[1] != group_id:
             key = None  # the slug now names another group: the versions read were not its
+    if key is not None and (not current_user.is_authenticated or current_user.id != login.user_id):
+        key = None  # rendered for someone else after all (the session changed while rendering)
     if key is not None and response.status_code == 200 and not response.direct_passthrough \
             and "_flashes" not in session and response.mimetype == "text/html":
         body = response.get_data(as_text=True)
@@ -161,7 +171,7 @@ def group_page(slug: str, render: Callable[[], Any]) -> Any:
 def _respond(entry: Entry) -> Any:
     body = entry.body
     if CSRF_HOLE in body:
-        body = body.replace(CSRF_HOLE, generate_csrf())
+        body = body.replace(CSRF_HOLE, csrf_token())
     response = current_app.response_class(body, status=200, content_type=entry.content_type)
     response.headers.update(HEADERS)
     return response

@@ -1,0 +1,108 @@
+"""A cached page is served only to a login session that is open on the server now: every check a
+rendered page makes (log-out, a session ended elsewhere, suspension, remember-me) holds on a hit."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import update
+
+from core.extensions import db
+
+FEED = "/g/club"
+
+
+@pytest.fixture
+def club(make_user, make_group, make_post):
+    owner, viewer, author = make_user("owner"), make_user("viewer"), make_user("author")
+    group = make_group(owner=owner, slug="club", members=[viewer, author])
+    make_post(group, author, "Author's words")
+    return group
+
+
+@pytest.fixture
+def viewer(club):
+    from core.models import User
+
+    return db.session.scalar(db.select(User).where(User.username == "viewer"))
+
+
+def _served_from_cache(app, client, url: str = FEED):
+    cache = app.extensions["commonground.page_cache"]
+    client.get(url)
+    client.get(url)
+    hits = cache.hits
+    response = client.get(url)
+    assert cache.hits == hits + 1
+    return response
+
+
+def _not_served_from_cache(app, client, url: str = FEED):
+    cache = app.extensions["commonground.page_cache"]
+    hits = cache.hits
+    response = client.get(url)
+    assert cache.hits == hits
+    assert "/u/viewer" not in response.text
+    return response
+
+
+def _browser_with(app, name: str, value: str):
+    client = app.test_client()
+    client.set_cookie(name, value, domain="localhost")
+    return client
+
+
+def test_a_session_cookie_replayed_after_log_out_gets_no_cached_page(app_b, login, viewer):
+    client = login(app_b.test_client(), viewer)
+    _served_from_cache(app_b, client)
+    copied = client.get_cookie("session").value
+    assert client.post("/logout").status_code == 302
+    _not_served_from_cache(app_b, _browser_with(app_b, "session", copied))
+
+
+def test_a_remember_me_cookie_replayed_after_log_out_gets_no_cached_page(app_b, viewer):
+    client = app_b.test_client()
+    form = {"login": "viewer", "password": "correct horse battery", "remember": "on"}
+    assert client.post("/login", data=form).status_code == 302
+    copied = client.get_cookie("remember_token").value
+    remembered = _browser_with(app_b, "remember_token", copied)
+    remembered.get(FEED)  # rendered: the remember-me cookie's login goes into the session cookie
+    _served_from_cache(app_b, remembered)
+    client.post("/logout")
+    _not_served_from_cache(app_b, _browser_with(app_b, "remember_token", copied))
+
+
+def test_a_session_ended_from_another_device_is_refused_on_its_next_hit(app, app_b, login, viewer):
+    from core.models import LoginSession
+
+    laptop = login(app.test_client(), viewer)
+    phone = login(app_b.test_client(), viewer)
+    _served_from_cache(app_b, phone)
+    phone_session = max(db.session.scalars(db.select(LoginSession.id).where(LoginSession.user_id == viewer.id)))
+    assert laptop.post(f"/settings/sessions/{phone_session}/end").status_code == 302
+    _not_served_from_cache(app_b, phone)
+
+
+def test_a_suspended_member_gets_no_cached_page_even_with_a_session_still_open(app_b, login, viewer):
+    from core.models import User
+    from core.models.base import utcnow
+
+    client = login(app_b.test_client(), viewer)
+    _served_from_cache(app_b, client)
+    # Straight to the table, as another host would: no version is replaced, the session row stays.
+    with db.engine.begin() as connection:
+        connection.execute(update(User.__table__).where(User.__table__.c.id == viewer.id)
+                           .values(suspended_at=utcnow()))
+    _not_served_from_cache(app_b, client)
+
+
+def test_a_session_idle_past_its_limit_gets_no_cached_page(app_b, login, viewer):
+    from datetime import timedelta
+
+    from core.models import LoginSession
+    from core.models.base import utcnow
+
+    client = login(app_b.test_client(), viewer)
+    _served_from_cache(app_b, client)
+    with db.engine.begin() as connection:
+        connection.execute(update(LoginSession.__table__).where(LoginSession.__table__.c.user_id == viewer.id)
+                           .values(last_seen_at=utcnow() - timedelta(days=15)))
+    _not_served_from_cache(app_b, client)
