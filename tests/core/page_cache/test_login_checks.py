@@ -106,3 +106,4 @@ def test_a_session_idle_past_its_limit_gets_no_cached_page(app_b, login, viewer)
         connection.execute(update(LoginSession.__table__).where(LoginSession.__table__.c.user_id == viewer.id)
                            .values(last_seen_at=utcnow() - timedelta(days=15)))
     _not_served_from_cache(app_b, client)
+
