@@ -140,7 +140,8 @@ class Message(db.Model):
 
     author = relationship("User")
 
-    def page_cache_keys(self) -> tuple[str, ...]:
+    @staticmethod
+    def page_cache_keys() -> tuple[str, ...]:
         """Shown only in the conversation, which is never cached; the badges change through the
         conversation's ``last_message_id``, which names the participants."""
         return ()
@@ -160,7 +161,8 @@ class Preference(db.Model):
     who_may_message: Mapped[str] = mapped_column(String(10), nullable=False, default=FROM_GROUPS)
     email_content: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
 
-    def page_cache_keys(self) -> tuple[str, ...]:
+    @staticmethod
+    def page_cache_keys() -> tuple[str, ...]:
         """Decides where "Send a message" shows (profiles, member lists): not on cached pages."""
         return ()
 
@@ -175,6 +177,7 @@ class TeamSetting(db.Model):
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), nullable=False, unique=True)
     sign_as_team: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
 
-    def page_cache_keys(self) -> tuple[str, ...]:
+    @staticmethod
+    def page_cache_keys() -> tuple[str, ...]:
         """Shown only in team threads, which are never cached."""
         return ()
