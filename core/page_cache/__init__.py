@@ -1,10 +1,13 @@
-"""The page cache: logged-in group pages served from memory until something they show changes.
+"""The page cache: logged-in group pages and the member's home page served from memory until
+something they show changes.
 
 - ``versions``: one token per scope (site, group, person) in a store every worker and host
   shares — Redis when configured, else the database;
 - ``scopes``: which scopes a write touches, found from what the ORM flushed, plus ``touch_*``
   for what a plugin shows without a row of its own;
-- ``pages``: the rendered pages, per worker, keyed by the versions they were rendered at.
+- ``pages``: the rendered pages, per worker, keyed by the versions they were rendered at (a
+  group's page: the site's, the group's, the viewer's; the home page: the site's, the viewer's
+  and each of the viewer's groups').
 
 Settings: ``PAGE_CACHE_URL`` (``redis://…`` or ``database``; unset follows ``JOBS_URL``),
 ``PAGE_CACHE_BYTES`` (per worker, 0 switches the cache off), ``PAGE_CACHE_SECONDS`` (the longest
@@ -23,7 +26,9 @@ from core.page_cache.pages import (
     DEFAULT_SECONDS,
     PageCache,
     group_page,
+    home_page,
     note_group,
+    record_shown_groups,
     remember_versions,
     user_query_columns,
     user_query_parameters,
@@ -31,8 +36,8 @@ from core.page_cache.pages import (
 from core.page_cache.scopes import EXTENSION
 from core.page_cache.versions import SITE, build_store, group_key, user_key
 
-__all__ = ["group_page", "init_app", "note_group", "remember_versions", "touch_group", "touch_site", "touch_user",
-           "user_query_columns", "user_query_parameters"]
+__all__ = ["group_page", "home_page", "init_app", "note_group", "remember_versions", "touch_group", "touch_site",
+           "touch_user", "user_query_columns", "user_query_parameters"]
 
 
 def init_app(app: Flask) -> None:
@@ -41,6 +46,7 @@ def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = PageCache(versions, int(app.config.get("PAGE_CACHE_BYTES", DEFAULT_BYTES) or 0),
                                           int(app.config.get("PAGE_CACHE_SECONDS", DEFAULT_SECONDS) or 0))
     scopes.install()
+    record_shown_groups()
     _skip_limiter_on_pages()
 
 

@@ -1,5 +1,10 @@
 """Rendered pages for logged-in members, kept per worker and keyed by the shared versions.
 
+Two kinds of page: a group's (``group_page``: its feed, a post) is keyed by the site's, the
+group's and the viewer's versions; the member's home page (``home_page``) shows all their
+groups, so it is keyed by the site's and the viewer's versions and the versions of every group
+the member belongs to, asked to join or is invited to (see ``home_page``).
+
 A page is stored with the versions of the scopes it shows (the site, its group, the viewer) in
 its key, so a write anywhere retires it everywhere without telling any worker: the next request
 reads the new versions (one round trip) and misses. The key also holds what else the HTML
@@ -17,9 +22,9 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
-from cachetools import TTLCache
-from flask import current_app, g, make_response, request, session
-from flask_babel import get_timezone
+from cachetools import LRUCache, TTLCache
+from flask import current_app, g, has_app_context, make_response, request, session
+from flask_babel import get_locale, get_timezone
 from flask_login import current_user
 
 from core.auth.csrf_tokens import csrf_token
@@ -31,6 +36,11 @@ CSRF_HOLE = "\x1ecg-csrf\x1e"
 DEFAULT_BYTES = 32 * 1024 * 1024
 DEFAULT_SECONDS = 300
 HEADERS = {"Cache-Control": "private, no-store", "Vary": "Cookie"}
+#: Members whose home page's groups a worker remembers (an entry is a few hundred bytes).
+HOME_MEMBERS = 10_000
+#: A member in more groups than this gets their home page rendered each time: reading that many
+#: versions per request would cost more than it saves.
+HOME_GROUPS_MAX = 200
 
 
 class Entry(NamedTuple):
@@ -47,6 +57,8 @@ class PageCache:
         self.entries: TTLCache = TTLCache(maxsize=max(max_bytes, 1), ttl=max(seconds, 1),
                                           getsizeof=lambda entry: len(entry.body))
         self.groups: dict[str, int] = {}  # slug -> group id, learned when a page is rendered
+        # user id -> ((site version, person version), the ids of the groups their home page shows)
+        self.home_groups: LRUCache = LRUCache(maxsize=HOME_MEMBERS)
         self.lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -65,6 +77,7 @@ class PageCache:
         with self.lock:
             self.entries.clear()
             self.groups.clear()
+            self.home_groups.clear()
 
 
 def cache() -> PageCache:
@@ -102,8 +115,9 @@ def user_query_parameters(user_id: int) -> dict[str, str | None]:
 
 
 def remember_versions(user_id: int, values: Sequence[Any]) -> None:
-    """Keep what the user's query read for ``group_page`` (site, group, person, as it reads them)."""
+    """Keep what the user's query read for ``group_page`` and ``home_page`` (site, person, group)."""
     site, person, group = values
+    g.cg_user_versions = (user_id, (site or 0, person or 0))  # no row yet: 0, as DatabaseVersions.read
     group_id = g.pop("cg_page_group_id", None)
     if group_id is not None:
         g.cg_page_versions = (group_id, user_id, (site, group, person))
@@ -116,11 +130,18 @@ def _versions(pages: PageCache, group_id: int, user_id: int) -> tuple | None:
     return pages.versions.read((SITE, group_key(group_id), user_key(user_id)))
 
 
-def _viewer_key(login: Any) -> tuple:
+def _login_key(login: Any) -> tuple:
     from core.i18n import locale_for
     from core.plugins import get_plugins
 
     return (login.user_id, login.unread, locale_for(login.locale), str(get_timezone()), get_plugins().state.version)
+
+
+def _viewer_key(user: Any) -> tuple:
+    from core.plugins import get_plugins
+    from core.ui import unread_notifications
+
+    return (user.id, unread_notifications(), str(get_locale()), str(get_timezone()), get_plugins().state.version)
 
 
 def group_page(slug: str, render: Callable[[], Any]) -> Any:
@@ -144,7 +165,7 @@ def group_page(slug: str, render: Callable[[], Any]) -> Any:
     if group_id is not None:
         versions = _versions(pages, group_id, login.user_id)
         if versions is not None:
-            key = (request.script_root, request.full_path, group_id, versions, _viewer_key(login))
+            key = (request.script_root, request.full_path, group_id, versions, _login_key(login))
             entry = pages.get(key)
             if entry is not None:
                 pages.hits += 1
@@ -158,6 +179,16 @@ def group_page(slug: str, render: Callable[[], Any]) -> Any:
             key = None  # the slug now names another group: the versions read were not its
     if key is not None and (not current_user.is_authenticated or current_user.id != login.user_id):
         key = None  # rendered for someone else after all (the session changed while rendering)
+    return _keep(pages, key, response)
+
+
+def _cacheable(pages: PageCache) -> bool:
+    return (pages.enabled and request.method == "GET" and current_user.is_authenticated
+            and "_flashes" not in session and not current_app.jinja_env.auto_reload)
+
+
+def _keep(pages: PageCache, key: tuple | None, response: Any) -> Any:
+    """Store ``response`` under ``key`` (None: do not) if it may be kept; the cache's headers."""
     if key is not None and response.status_code == 200 and not response.direct_passthrough \
             and "_flashes" not in session and response.mimetype == "text/html":
         body = response.get_data(as_text=True)
@@ -166,6 +197,118 @@ def group_page(slug: str, render: Callable[[], Any]) -> Any:
     if response.status_code == 200:
         response.headers.update(HEADERS)
     return response
+
+
+def home_page(render: Callable[[], Any]) -> Any:
+    """The response of ``render()`` for the logged-in member's home page, from the cache when
+    nothing it shows has changed since.
+
+    What it shows comes from the member's groups — the groups with their unread counts and
+    waiting requests, a feed across them, invitations and requests to join — and their own
+    rows, so its key holds the site's and the person's versions and the version of each group
+    they belong to, asked to join or are invited to (a write in any of them retires it; a write
+    in a group they are not in does not). Which groups those are is itself known by the
+    person's version: every membership, join request and invitation replaces it. A worker keeps
+    that list per member under the two versions it was read at, so a hit costs the same round
+    trips as a group page, plus one read of the groups' versions.
+
+    A render that shows a group outside that list (a plugin's home slot naming another group)
+    is not kept; the group joins the list, and the next render is kept under its version too.
+    """
+    pages = cache()
+    if not _cacheable(pages):
+        return render()
+    user = current_user._get_current_object()
+    found = _home_versions(pages, user.id)
+    key = None
+    if found is not None:
+        base, groups, versions = found
+        key = (request.script_root, request.full_path, "home", base, groups, versions, _viewer_key(user))
+        entry = pages.get(key)
+        if entry is not None:
+            pages.hits += 1
+            return _respond(entry)
+    pages.misses += 1
+    g.cg_home_groups = set()
+    try:
+        response = make_response(render())
+    finally:
+        shown = g.pop("cg_home_groups", set())
+    if found is not None and not shown <= set(found[1]):
+        with pages.lock:
+            pages.home_groups[user.id] = (found[0], tuple(sorted(shown | set(found[1]))))
+        key = None
+    return _keep(pages, key, response)
+
+
+def _home_versions(pages: PageCache, user_id: int) -> tuple[tuple, tuple, tuple] | None:
+    """((site, person) versions, the member's group ids, those groups' versions), or None when
+    the versions cannot be read or the member is in too many groups. One round trip when this
+    worker knows the member's groups at the person's current version (in the database the site's
+    and person's versions come with the user's query), two when it does not (plus a query for
+    the groups)."""
+    with pages.lock:
+        memo = pages.home_groups.get(user_id)
+    carried = g.pop("cg_user_versions", None)
+    if carried is not None and carried[0] == user_id:
+        base = carried[1]
+    else:
+        known = memo[1] if memo is not None else ()
+        values = pages.versions.read((SITE, user_key(user_id), *(group_key(i) for i in known)))
+        if values is None:
+            return None
+        base = tuple(values[:2])
+        if memo is not None and memo[0] == base:
+            return base, known, tuple(values[2:])
+    if memo is not None and memo[0] == base:
+        groups = memo[1]
+    else:
+        groups = _home_group_ids(user_id)
+        with pages.lock:
+            pages.home_groups[user_id] = (base, groups)
+    if len(groups) > HOME_GROUPS_MAX:
+        return None
+    if not groups:
+        return base, groups, ()
+    versions = pages.versions.read(tuple(group_key(i) for i in groups))
+    return None if versions is None else (base, groups, tuple(versions))
+
+
+def _home_group_ids(user_id: int) -> tuple[int, ...]:
+    """The groups a member's home page shows: theirs, those they asked to join, those inviting them."""
+    from sqlalchemy import select, union
+
+    from core.extensions import db
+    from core.models import Invitation, JoinRequest, Membership
+
+    statement = union(
+        select(Membership.group_id).where(Membership.user_id == user_id),
+        select(JoinRequest.group_id).where(JoinRequest.user_id == user_id, JoinRequest.status == "pending"),
+        select(Invitation.group_id).where(Invitation.user_id == user_id, Invitation.status == "pending"))
+    return tuple(sorted(db.session.connection().execute(statement).scalars()))
+
+
+_recording = False
+
+
+def record_shown_groups() -> None:
+    """Note each group loaded while a home page renders (``Group``'s ``load`` event), once per process."""
+    global _recording
+    if _recording:
+        return
+    _recording = True
+    from sqlalchemy import event
+
+    from core.models import Group
+
+    event.listen(Group, "load", _group_loaded)
+
+
+def _group_loaded(group: Any, _context: Any) -> None:
+    if has_app_context():
+        shown = g.get("cg_home_groups")
+        if shown is not None:
+            shown.add(group.id)
 
 
 def _respond(entry: Entry) -> Any:

@@ -7,7 +7,8 @@ reactions name their post (or comment), resolved to the group after the commit i
 Bulk ``UPDATE``/``DELETE`` statements through the session touch the site unless their table is
 known to show on no cached page. A table core does not know — a plugin's — touches the site,
 which is always correct; a plugin narrows it by giving the model a ``page_cache_keys()`` method
-returning the keys (``core.plugin_api.page_cache_group_key`` …), or ``()`` for rows no page shows.
+returning the keys (``core.plugin_api.page_cache_group_key`` …), or ``()`` for rows no page shows;
+a ``staticmethod`` one (the same keys for every row) also answers for the table's bulk statements.
 
 The collected keys are replaced after the commit (``after_commit``, not a SAVEPOINT's release);
 a transaction rolled back replaces nothing, as nothing it wrote is shown. An extra replacement
@@ -16,6 +17,7 @@ costs a cache miss, a missing one a stale page: when unsure, a scope is touched.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from inspect import getattr_static
 from typing import Any
 
 from flask import current_app, has_app_context
@@ -114,6 +116,11 @@ def _changed_columns(obj: Any) -> set[str]:
 
 def _note_bulk(orm_execute_state: Any) -> None:
     if not (orm_execute_state.is_update or orm_execute_state.is_delete) or not _active():
+        return
+    mapper = orm_execute_state.bind_mapper
+    own = getattr_static(mapper.class_, "page_cache_keys", None) if mapper is not None else None
+    if isinstance(own, staticmethod):  # the same keys for every row, so for a bulk statement too
+        pending(orm_execute_state.session).update(own.__func__())
         return
     table = getattr(orm_execute_state.statement, "table", None)
     if getattr(table, "name", None) not in UNSHOWN:

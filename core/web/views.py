@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
+from core import page_cache
 from core.extensions import db
 from core.groups.loading import page_or_400
 from core.groups.queries import pending_invitations
@@ -17,6 +18,11 @@ def index():
     """Members: their groups, what is new, a feed across them, what waits for them. Visitors: the site."""
     if not current_user.is_authenticated:
         return render_template("web/index.html", public_groups=home.public_groups())
+    return page_cache.home_page(_member_home)
+
+
+def _member_home() -> str:
+    """The member's home page, rendered (``page_cache.home_page`` decides whether it must be)."""
     viewer = current_user._get_current_object()
     groups, requested = home.my_groups(viewer)
     before = request.args.get("before") or None

@@ -13,14 +13,24 @@ from typing import Any, NamedTuple
 from sqlalchemy import Select, and_, exists, func, literal, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from core.plugin_api import ROLE_RANK, Group, Membership, User, can_moderate, db, hidden_key, not_hidden
-from plugins.conversations.models import ACTIVE, OPEN, REQUEST, TEAM, Conversation, Message, Participant, TeamSetting
+from core.plugin_api import Group, Membership, User, can_moderate, db, hidden_key, not_hidden
+from plugins.conversations.models import (
+    ACTIVE,
+    OPEN,
+    REQUEST,
+    TEAM,
+    TEAM_ROLES,
+    Conversation,
+    Message,
+    Participant,
+    TeamSetting,
+)
 
 PAGE_SIZE = 30
 MESSAGES_PAGE = 50
 BADGE_CAP = 100
 """Header counts stop at this many rows (the header shows "99+"), so a huge inbox costs no more."""
-STAFF_ROLES = tuple(role for role, rank in ROLE_RANK.items() if rank >= ROLE_RANK["moderator"])
+STAFF_ROLES = TEAM_ROLES
 
 
 _OTHER = aliased(Participant)

@@ -4,15 +4,28 @@ Every table is prefixed ``conversations_``. A conversation is ``direct`` (two pe
 ``group`` (a few people) or ``team`` (a member and a group's staff as a shared inbox: the
 staff are not participants, their group role gives them access). ``last_message_id`` on
 the conversation and ``last_read_id`` on a participant make unread counts one query.
+
+Cached pages (core's page cache) show conversations only in the header's badges: "Messages"
+(a participant's unread conversations and requests) and, for a group's staff, "Team inboxes"
+(open team conversations). So each model's ``page_cache_keys()`` names the pages as those
+people see them, never every page: a message retires its participants' pages, not the site's.
 """
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
-from core.plugin_api import UTCDateTime, db, utcnow
+from core.plugin_api import (
+    PAGE_CACHE_SITE,
+    ROLE_RANK,
+    Membership,
+    UTCDateTime,
+    db,
+    page_cache_user_key,
+    utcnow,
+)
 
 DIRECT = "direct"
 GROUP = "group"
@@ -37,6 +50,8 @@ FROM_NOBODY = "nobody"
 WHO_MAY_MESSAGE = (FROM_GROUPS, FROM_TALKED, FROM_NOBODY)
 
 _AUTOINCREMENT = {"sqlite_autoincrement": True}
+TEAM_ROLES = tuple(role for role, rank in ROLE_RANK.items() if rank >= ROLE_RANK["moderator"])
+"""Who answers a group's team line (``access.STAFF_ROLES``; here too, as access imports models)."""
 
 
 class Conversation(db.Model):
@@ -62,6 +77,23 @@ class Conversation(db.Model):
     participants = relationship("Participant", back_populates="conversation", cascade="all, delete-orphan",
                                 passive_deletes=True)
 
+    def page_cache_keys(self) -> tuple[str, ...]:
+        """Its participants' pages (the unread badge reads ``last_message_id``), and for a team
+        line its group's staff's pages too (their "Team inboxes" badge counts open ones).
+
+        Asked after the flush, so new participants are in the table already; a deleted
+        conversation's participants may be gone with it (the database's cascade), so a deletion
+        (the retention job, rare) retires every page."""
+        session = object_session(self)
+        if session is None or self in session.deleted:
+            return (PAGE_CACHE_SITE,)
+        connection = session.connection()
+        people = select(Participant.user_id).where(Participant.conversation_id == self.id)
+        if self.kind == TEAM and self.group_id is not None:
+            people = people.union(select(Membership.user_id).where(
+                Membership.group_id == self.group_id, Membership.role.in_(TEAM_ROLES)))
+        return tuple(page_cache_user_key(user_id) for user_id in connection.execute(people).scalars())
+
 
 class Participant(db.Model):
     __tablename__ = "conversations_participants"
@@ -82,6 +114,10 @@ class Participant(db.Model):
 
     conversation = relationship("Conversation", back_populates="participants")
     user = relationship("User")
+
+    def page_cache_keys(self) -> tuple[str, ...]:
+        """Only this person's badge shows their place (read mark, state, mute)."""
+        return (page_cache_user_key(self.user_id),)
 
 
 class Message(db.Model):
@@ -104,6 +140,12 @@ class Message(db.Model):
 
     author = relationship("User")
 
+    @staticmethod
+    def page_cache_keys() -> tuple[str, ...]:
+        """Shown only in the conversation, which is never cached; the badges change through the
+        conversation's ``last_message_id``, which names the participants."""
+        return ()
+
 
 class Preference(db.Model):
     """A member's choices: who may message them, and whether mail may carry message text.
@@ -119,6 +161,11 @@ class Preference(db.Model):
     who_may_message: Mapped[str] = mapped_column(String(10), nullable=False, default=FROM_GROUPS)
     email_content: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
 
+    @staticmethod
+    def page_cache_keys() -> tuple[str, ...]:
+        """Decides where "Send a message" shows (profiles, member lists): not on cached pages."""
+        return ()
+
 
 class TeamSetting(db.Model):
     """Per group: whether team answers are signed as the team or by the staff member's name."""
@@ -129,3 +176,8 @@ class TeamSetting(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), nullable=False, unique=True)
     sign_as_team: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+
+    @staticmethod
+    def page_cache_keys() -> tuple[str, ...]:
+        """Shown only in team threads, which are never cached."""
+        return ()

@@ -177,6 +177,11 @@ class ReadCount(db.Model):
     week: Mapped[str] = mapped_column(String(8), primary_key=True)
     count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
+    @staticmethod
+    def page_cache_keys() -> tuple[str, ...]:
+        """Counts show on no cached page (only a resource's own and its editors' pages)."""
+        return ()
+
 
 class VoteCount(db.Model):
     """"Was this helpful?" answers per resource and week: two integers, nothing about who."""
@@ -188,3 +193,8 @@ class VoteCount(db.Model):
     week: Mapped[str] = mapped_column(String(8), primary_key=True)
     yes: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     no: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+    @staticmethod
+    def page_cache_keys() -> tuple[str, ...]:
+        """Counts show on no cached page (only a resource's own and its editors' pages)."""
+        return ()

@@ -14,6 +14,13 @@ pytestmark = pytest.mark.plugins("plugins.reporting")
 
 
 @pytest.fixture
+def app_config() -> dict:
+    """These tests count what rendering the home page costs, so the page cache is off (its hits
+    have their own count and invalidation tests, tests/core/page_cache/)."""
+    return {"PAGE_CACHE_BYTES": 0}
+
+
+@pytest.fixture
 def ada(make_user):
     return make_user("ada", display_name="Ada Lovelace")
 

@@ -52,3 +52,19 @@ def test_a_cached_post_page_costs_two_queries_for_few_and_many_comments(app, cli
         make_comment(post, author, f"more {n}")
     large = _hit(app, client, count_queries, f"/g/club/p/{post.id}")
     assert len(small) == len(large) == 2, "\n".join(large)
+
+
+def test_a_cached_home_page_costs_the_same_for_few_and_many_groups(app, client, login, make_user, make_group,
+                                                                 member, count_queries, store):
+    """Plugin state, the viewer with their versions, the versions of their groups (in Redis: one
+    ``MGET`` for all of them instead of the last two reads)."""
+    author = make_user("author")
+    group = make_group(slug="club", members=[member, author])
+    _posts(group, author, 3)
+    login(client, member)
+    small = _hit(app, client, count_queries, "/")
+    for n in range(12):
+        more = make_group(slug=f"more-{n}", members=[member, author])
+        _posts(more, author, 5)
+    large = _hit(app, client, count_queries, "/")
+    assert len(small) == len(large) == (3 if store == "database" else 2), "\n".join(large)

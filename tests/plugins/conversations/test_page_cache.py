@@ -1,0 +1,148 @@
+"""Messages on cached pages: a message retires only the pages of the people it concerns.
+
+Two app instances share the database (and, in the Redis variant, Redis): A writes, B serves
+cached group pages. The recipient's header badge changes on B's next page; an unrelated
+member's cached page stays a cache hit. Every test runs with the versions in the database and
+in Redis.
+"""
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+import pytest
+
+RUN = f"cg-test-pc-conv-{uuid.uuid4().hex[:8]}"
+MESSAGES = re.compile(r'Messages <span class="badge">([^<]+)</span>')
+TEAM = re.compile(r'Team inboxes <span class="badge">([^<]+)</span>')
+FEED = "/g/garden"
+
+
+@pytest.fixture(params=["database", "redis"])
+def store(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def app_config(request, store) -> dict[str, Any]:
+    if store == "database":
+        return {"PAGE_CACHE_URL": "database"}
+    return {"PAGE_CACHE_URL": request.getfixturevalue("redis_url"), "JOBS_NAME": RUN}
+
+
+@pytest.fixture(autouse=True)
+def _forget_redis_versions(store, request):
+    url = request.getfixturevalue("redis_url") if store == "redis" else None
+    yield
+    if url is not None:
+        import redis
+
+        client = redis.Redis.from_url(url)
+        for key in client.scan_iter(f"cg:{RUN}:pv:*"):
+            client.delete(key)
+        client.close()
+
+
+@pytest.fixture
+def app_b(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def reader(app_b, login):
+    """``reader(user)``: that person's browser on instance B, with ``cached()`` (views a page until
+    B serves it from its cache, and checks it did) and ``hit()`` (the next view is a hit)."""
+    pages = app_b.extensions["commonground.page_cache"]
+
+    class Reader:
+        def __init__(self, user: Any) -> None:
+            self.client = login(app_b.test_client(), user)
+
+        def cached(self, url: str = FEED) -> str:
+            self.client.get(url)
+            self.client.get(url)
+            return self.hit(url)
+
+        def hit(self, url: str = FEED) -> str:
+            hits = pages.hits
+            response = self.client.get(url)
+            assert response.status_code == 200
+            assert pages.hits == hits + 1, "the page was not served from B's cache"
+            return response.text
+
+        def next(self, url: str = FEED) -> str:
+            response = self.client.get(url)
+            assert response.status_code == 200
+            return response.text
+
+    return Reader
+
+
+def _conversation_id() -> int:
+    from core.plugin_api import db
+    from plugins.conversations.models import Conversation
+
+    return db.session.scalar(db.select(Conversation.id))
+
+
+def _badge(pattern: re.Pattern, html: str) -> str | None:
+    found = pattern.search(html)
+    return found.group(1) if found else None
+
+
+def test_a_message_shows_in_the_recipients_badge_on_their_next_cached_page(people, reader, send):
+    bob = reader(people.bob)
+    assert _badge(MESSAGES, bob.cached()) is None
+    assert send(people.alice, "bob", "Hello Bob").status_code == 302
+    assert _badge(MESSAGES, bob.next()) == "1"
+
+
+def test_a_message_leaves_an_unrelated_members_cached_feed_a_hit(people, reader, send):
+    carol = reader(people.carol)
+    carol.cached()
+    assert send(people.alice, "bob", "Hello Bob").status_code == 302
+    carol.hit()
+
+
+def test_a_reply_shows_to_the_other_participant_only(people, reader, send, client_for):
+    assert send(people.alice, "bob", "Hello Bob").status_code == 302
+    alice, carol = reader(people.alice), reader(people.carol)
+    assert _badge(MESSAGES, alice.cached()) is None
+    carol.cached()
+    response = client_for(people.bob).post(f"/messages/{_conversation_id()}/reply", data={"body": "Hi Alice"})
+    assert response.status_code == 302
+    assert _badge(MESSAGES, alice.next()) == "1"
+    carol.hit()
+
+
+def test_reading_the_conversation_clears_the_badge_on_the_next_cached_page(people, reader, send, client_for):
+    assert send(people.alice, "bob", "Hello Bob").status_code == 302
+    bob = reader(people.bob)
+    assert _badge(MESSAGES, bob.cached()) == "1"
+    assert client_for(people.bob).post(f"/messages/{_conversation_id()}/open").status_code == 302
+    assert _badge(MESSAGES, bob.next()) is None
+
+
+def test_a_team_message_shows_in_the_staffs_badge_and_leaves_other_members_cached(people, reader, client_for):
+    moderator, bob, other = reader(people.moderator), reader(people.bob), reader(people.other_moderator)
+    assert _badge(TEAM, moderator.cached()) is None
+    bob.cached(), other.cached("/g/kitchen")
+    response = client_for(people.alice).post("/api/v1/groups/garden/team", json={"body": "help please"})
+    assert response.status_code == 201
+    assert _badge(TEAM, moderator.next()) == "1"
+    bob.hit()  # a member of the group, not on its team
+    other.hit("/g/kitchen")  # another group's team
+
+
+def test_a_team_answer_clears_the_staffs_badge_and_shows_in_the_members(people, reader, client_for):
+    response = client_for(people.alice).post("/api/v1/groups/garden/team", json={"body": "help please"})
+    conversation_id = response.json["id"]
+    owner, alice = reader(people.owner), reader(people.alice)
+    assert _badge(TEAM, owner.cached()) == "1"
+    assert _badge(MESSAGES, alice.cached()) is None
+    answer = client_for(people.moderator).post(f"/api/v1/groups/garden/team-inbox/{conversation_id}/messages",
+                                               json={"body": "on it"})
+    assert answer.status_code in (200, 201)
+    assert _badge(TEAM, owner.next()) is None
+    assert _badge(MESSAGES, alice.next()) == "1"
