@@ -37,6 +37,7 @@ def log_in(page: Page, base: str, username: str) -> None:
 
 
 def fits(page: Page) -> None:
+    page.wait_for_load_state()  # a page just navigated to is measured with its stylesheet
     layout, scroll = page.evaluate("[document.documentElement.clientWidth, document.documentElement.scrollWidth]")
     assert scroll <= layout, f"{page.url}: {scroll - layout}px wider than the screen"
 

@@ -46,6 +46,7 @@ def log_in(page: Page, base: str, username: str) -> None:
 
 
 def fits_the_screen(page: Page) -> bool:
+    page.wait_for_load_state()  # a page just navigated to is measured with its stylesheet
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 

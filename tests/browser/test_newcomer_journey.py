@@ -48,6 +48,7 @@ def photo() -> bytes:
 
 def checked(page: Page, seen: list[str]) -> None:
     """The page fits the screen and passes axe; ``seen`` collects what failed, for one assert at the end."""
+    page.wait_for_load_state()  # a page just navigated to is measured with its stylesheet
     layout, scroll = page.evaluate("[document.documentElement.clientWidth, document.documentElement.scrollWidth]")
     if scroll > layout:
         seen.append(f"{page.url}: {scroll - layout}px wider than the screen")

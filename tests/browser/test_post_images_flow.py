@@ -37,6 +37,7 @@ def shot(page: Page, name: str) -> None:
 
 
 def fits(page: Page) -> None:
+    page.wait_for_load_state()  # a page just navigated to is measured with its stylesheet
     width, scroll = page.evaluate("[window.innerWidth, document.documentElement.scrollWidth]")
     assert scroll <= width, f"{page.url}: {scroll}px wide on a {width}px screen"
 
