@@ -83,6 +83,7 @@ from core.storage import (
     store_image,
     store_upload,
 )
+from core.ui import page_constant, viewer
 from core.visibility import hidden_key, is_hidden_from, not_hidden
 
 # --- declaring a plugin and data ------------------------------------------------------------
@@ -230,7 +231,8 @@ SECTIONS: dict[str, tuple[str, ...]] = {
               "delete_after_commit", "accepts_uploads"),
     "Page cache": ("touch_group", "touch_user", "touch_site", "page_cache_group_key", "page_cache_user_key",
                    "PAGE_CACHE_SITE"),
-    "Pages": ("group_or_404", "content_or_404", "render_group_page", "role_label", "avatar", "limiter"),
+    "Pages": ("group_or_404", "content_or_404", "render_group_page", "role_label", "avatar", "limiter", "viewer",
+              "page_constant"),
     "JSON API": ("require_user", "not_found"),
     "Forms and input": ("load_form", "form_values", "render_markdown", "sanitize_html", "country_codes",
                         "country_choices", "country_name"),

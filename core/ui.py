@@ -1,14 +1,16 @@
 """Template globals shared by every page: navigation from plugins, unread count, form error lists."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any, NamedTuple
 
-from flask import Flask, current_app, g, request, url_for
+from flask import Flask, current_app, g, has_request_context, request, url_for
 from flask_babel import format_decimal
 from flask_login import current_user
+from markupsafe import Markup
 
 from core.extensions import db
+from core.i18n import _translations, text
 from core.plugins import get_plugins
 
 LINKS_SIZE = 4096
@@ -43,6 +45,37 @@ def link(endpoint: str, values: Mapping[str, Any] | None = None) -> str:
     return found
 
 
+CONSTANTS_SIZE = 4096
+
+
+def page_constant(key: Hashable, build: Callable[[], Any]) -> Any:
+    """``build()``, built once per app, host, mount point, language and ``key`` and then remembered.
+
+    For HTML that is the same on every page but for those: a link pattern a plugin fills with
+    each post's id, a sidebar link of a group (``key`` then holds the group's slug). ``build``
+    may call ``url_for`` (relative URLs) and ``gettext``; anything else it depends on (the
+    viewer, a permission, a setting) must be in ``key`` or decided outside it. Outside a request
+    it is simply called. Bounded (4,096 values, then cleared).
+    """
+    if not has_request_context():
+        return build()
+    translations = _translations()
+    environ = request.environ
+    full = (environ.get("HTTP_HOST"), environ.get("SCRIPT_NAME", ""), id(translations), key)
+    try:
+        memo = current_app.extensions["commonground.page_constants"]
+    except KeyError:
+        memo = current_app.extensions["commonground.page_constants"] = {}
+    found = memo.get(full)
+    if found is not None and found[0] is translations:  # the catalog the id was taken from
+        return found[1]
+    value = build()
+    if len(memo) >= CONSTANTS_SIZE:
+        memo.clear()
+    memo[full] = (translations, value)
+    return value
+
+
 class NavLink(NamedTuple):
     """A plugin's navigation entry as the header shows it (``NavItem`` with its URL built)."""
 
@@ -51,11 +84,24 @@ class NavLink(NamedTuple):
     badge: int | None
 
 
+def viewer() -> Any:
+    """The person viewing the page (or Flask-Login's anonymous user) as an object, not the
+    ``current_user`` proxy: code that reads many attributes of it (hooks, per-item slots) then
+    skips the proxy's lookup on each one."""
+    return current_user._get_current_object()  # type: ignore[attr-defined]
+
+
 def nav_items() -> list[NavLink]:
-    """Plugins' entries of the main navigation, in order, with their links (``link``)."""
-    items = get_plugins().call_flat("nav_items", user=current_user)
-    return [NavLink(item.label, link(item.endpoint, item.values), item.badge)
-            for item in sorted(items, key=lambda item: (item.order, str(item.label)))]
+    """Plugins' entries of the main navigation, in order, with their links (``link``).
+
+    Each label is translated once (``core.i18n.text``), for sorting and showing; one that renders
+    itself as HTML (a lazy string, ``Markup``) is shown as such, as before."""
+    found = []
+    for item in get_plugins().call_flat("nav_items", user=viewer()):
+        label = text(item.label)
+        found.append((item.order, label, Markup(label) if hasattr(item.label, "__html__") else label, item))
+    found.sort(key=lambda entry: (entry[0], entry[1]))
+    return [NavLink(shown, link(item.endpoint, item.values), item.badge) for _, _, shown, item in found]
 
 
 def unread_notifications() -> int:

@@ -16,10 +16,11 @@ from werkzeug.routing import BuildError
 
 from core.groups import keyset, queries
 from core.groups.queries import GroupContext
+from core.i18n import text
 from core.models import Comment, Post
 from core.permissions import can_admin_group, can_review_join_requests, can_view_group_content
 from core.plugins import get_plugins
-from core.ui import link
+from core.ui import link, viewer
 
 log = logging.getLogger("commonground.groups")
 
@@ -75,8 +76,8 @@ def group_tabs(context: GroupContext) -> list[Tab]:
     """Feed and Members, Requests and Settings for staff, then the tabs of plugins enabled for the group.
 
     Their links are built once per group (``core.ui.link``); who sees which tab is decided anew."""
-    group = context.group
-    if not can_view_group_content(current_user, group):
+    group, user = context.group, viewer()
+    if not can_view_group_content(user, group):
         return []
     here = request.endpoint
     slug = {"slug": group.slug}
@@ -84,18 +85,20 @@ def group_tabs(context: GroupContext) -> list[Tab]:
         Tab(_("Feed"), link("groups.group", slug), here in ("groups.group", "groups.post")),
         Tab(_("Members"), link("groups.members", slug), here == "groups.members"),
     ]
-    if can_review_join_requests(current_user, group) and (group.join_mode == "request" or context.open_requests):
+    if can_review_join_requests(user, group) and (group.join_mode == "request" or context.open_requests):
         tabs.append(Tab(_("Requests"), link("groups.requests", slug), here == "groups.requests",
                         badge=context.open_requests or None))
-    plugin_tabs = get_plugins().call_flat("group_tabs", group=group, user=current_user)
-    for tab in sorted(plugin_tabs, key=lambda t: (t.order, str(t.label))):
+    plugin_tabs = [(tab.order, text(tab.label), tab)  # each label translated once (sorting, showing)
+                   for tab in get_plugins().call_flat("group_tabs", group=group, user=user)]
+    plugin_tabs.sort(key=lambda entry: (entry[0], entry[1]))
+    for _order, label, tab in plugin_tabs:
         try:
             url = link(tab.endpoint, tab.values)
         except BuildError:
-            log.exception("group tab %r points at an unknown endpoint; dropped", tab.label)
+            log.exception("group tab %r points at an unknown endpoint; dropped", label)
             continue
-        tabs.append(Tab(str(tab.label), url, here == tab.endpoint, endpoint=tab.endpoint))
-    if can_admin_group(current_user, group):
+        tabs.append(Tab(label, url, here == tab.endpoint, endpoint=tab.endpoint))
+    if can_admin_group(user, group):
         tabs.append(Tab(_("Settings"), link("groups.settings", slug), here == "groups.settings"))
     return _mark_plugin_page(tabs, request.blueprint)
 

@@ -6,15 +6,15 @@ from typing import Any
 
 from flask import g, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from markupsafe import Markup
 
-from core.plugin_api import can_moderate, is_authenticated
+from core.plugin_api import can_moderate, is_authenticated, page_constant, viewer
 from plugins.conversations.rules import messageable
 
 
 def _viewer() -> Any:
-    return current_user if is_authenticated(current_user) else None
+    found = viewer()
+    return found if is_authenticated(found) else None
 
 
 def profile_actions(context: dict) -> Markup | None:
@@ -50,8 +50,9 @@ def group_sidebar(context: dict) -> Markup | None:
     viewer, group = _viewer(), context.get("group")
     if viewer is None or group is None:
         return None
-    return Markup('<p><a class="button conversations-team" href="{}">{}</a></p>').format(
-        url_for("conversations_team.write", slug=group.slug), _("Message the team"))
+    return page_constant(("conversations.team_link", group.slug), lambda: Markup(
+        '<p><a class="button conversations-team" href="{}">{}</a></p>').format(
+        url_for("conversations_team.write", slug=group.slug), _("Message the team")))
 
 
 # A number no id reaches (ids are 32-bit): the link is built once per request and group around it.
@@ -64,10 +65,11 @@ def _take_private_pattern(group: Any) -> tuple[int, str] | None:
     memo = g.setdefault("_conversations_take_private", {})
     if group.id not in memo:
         viewer = _viewer()
-        memo[group.id] = None if viewer is None or not can_moderate(viewer, group) else (viewer.id, str(
-            Markup('<a class="conversations-take-private" href="{}" rel="nofollow">{}</a>').format(
-                url_for("conversations_team.take_private", slug=group.slug, post_id=int(_ID)),
-                _("Take this to a private message"))))
+        memo[group.id] = None if viewer is None or not can_moderate(viewer, group) else (viewer.id, page_constant(
+            ("conversations.take_private", group.slug), lambda: str(
+                Markup('<a class="conversations-take-private" href="{}" rel="nofollow">{}</a>').format(
+                    url_for("conversations_team.take_private", slug=group.slug, post_id=int(_ID)),
+                    _("Take this to a private message")))))
     return memo[group.id]
 
 

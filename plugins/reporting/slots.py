@@ -10,14 +10,15 @@ from typing import Any
 
 from flask import g, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from markupsafe import Markup
 
-from core.plugin_api import is_authenticated
+from core.plugin_api import is_authenticated, page_constant, viewer
 
 
 def _viewer() -> Any:
-    return current_user if is_authenticated(current_user) else None
+    """The signed-in viewer as an object (a list slot reads its id for every item), or None."""
+    found = viewer()
+    return found if is_authenticated(found) else None
 
 
 # A number no id reaches (ids are 32-bit): the links are built once per request around it.
@@ -25,17 +26,17 @@ _ID = "98765432109"
 
 
 def _link_patterns(content_type: str) -> tuple[str, str]:
-    """This request's report and block links with ``_ID`` for the ids (a page shows them on every
-    post and comment: one ``url_for`` and ``gettext`` each per request, not per item)."""
-    memo = g.setdefault("_reporting_links", {})
-    found = memo.get(content_type)
-    if found is None:
-        report = Markup('<a class="reporting-report" href="{}" rel="nofollow">{}</a>').format(
-            url_for("reporting.report", content_type=content_type, content_id=int(_ID)), _("Report"))
-        block = Markup('<a class="reporting-block" href="{}" rel="nofollow">{}</a>').format(
-            url_for("reporting.block_confirm", user_id=int(_ID)), _("Block author"))
-        found = memo[content_type] = (str(report), str(block))
-    return found
+    """The report and block links with ``_ID`` for the ids (a page shows them on every post and
+    comment): built once per host, mount point and language (``page_constant``), not per item."""
+    return page_constant(("reporting.links", content_type), lambda: _build_link_patterns(content_type))
+
+
+def _build_link_patterns(content_type: str) -> tuple[str, str]:
+    report = Markup('<a class="reporting-report" href="{}" rel="nofollow">{}</a>').format(
+        url_for("reporting.report", content_type=content_type, content_id=int(_ID)), _("Report"))
+    block = Markup('<a class="reporting-block" href="{}" rel="nofollow">{}</a>').format(
+        url_for("reporting.block_confirm", user_id=int(_ID)), _("Block author"))
+    return str(report), str(block)
 
 
 def _links(content_type: str, content_id: int, author_id: int | None) -> Markup:
@@ -190,10 +191,11 @@ def group_sidebar(context: dict) -> Markup | None:
     from plugins.reporting.permissions import can_use_queue
 
     group = context.get("group")
-    if group is None or not can_use_queue(current_user, group):
+    if group is None or not can_use_queue(viewer(), group):
         return None
-    return Markup('<p class="reporting-queue-link"><a href="{}">{}</a></p>').format(
-        url_for("reporting_mod.queue_page", slug=group.slug), _("Moderation queue"))
+    return page_constant(("reporting.queue_link", group.slug), lambda: Markup(
+        '<p class="reporting-queue-link"><a href="{}">{}</a></p>').format(
+        url_for("reporting_mod.queue_page", slug=group.slug), _("Moderation queue")))
 
 
 def head(context: dict) -> Markup | None:
