@@ -49,16 +49,17 @@ def _translations():
     """
     if not has_app_context():
         return get_translations()
-    state = g.get("_flask_babel")
-    memo = g.get("_cg_translations")
+    found = vars(g._get_current_object())  # g's attributes, without a proxy lookup for each
+    state = found.get("_flask_babel")
+    memo = found.get("_cg_translations")
     if state is not None and memo is not None:
         locale, domain, translations = memo
         if locale is getattr(state, "babel_locale", None) and domain is getattr(state, "babel_domain", None):
             return translations
     translations = get_translations()
-    state = g.get("_flask_babel")
+    state = found.get("_flask_babel")
     if state is not None and getattr(state, "babel_locale", None) is not None:
-        g._cg_translations = (state.babel_locale, getattr(state, "babel_domain", None), translations)
+        found["_cg_translations"] = (state.babel_locale, getattr(state, "babel_domain", None), translations)
     return translations
 
 

@@ -32,12 +32,35 @@ def hidden_user_select(viewer: Any):
         return None
     memo = request.environ.setdefault("commonground.hidden_users", {}) if has_request_context() else {}
     if viewer.id not in memo:
-        # Never correlated: a plugin's ``select(User.id)`` must not bind to the ``users`` row of
-        # the query it is embedded in.
-        selects = [s.correlate(None) if isinstance(s, Select) else s
-                   for s in get_plugins().call("hidden_user_ids", viewer=viewer)]
-        memo[viewer.id] = None if not selects else selects[0] if len(selects) == 1 else union(*selects)
+        memo[viewer.id] = _combined(tuple(get_plugins().call("hidden_user_ids", viewer=viewer)))
     return memo[viewer.id]
+
+
+_COMBINED: dict[tuple[int, ...], tuple[tuple[Any, ...], Any]] = {}
+_KEYS: dict[int, tuple[Any, Hashable | None]] = {}
+_MEMO_SIZE = 4096
+
+
+def _combined(answers: tuple[Any, ...]) -> Any:
+    """The plugins' selects as one, never correlated: a plugin's ``select(User.id)`` must not bind to
+    the ``users`` row of the query it is embedded in.
+
+    Remembered by the identity of the plugins' answers: a plugin that hands back the same
+    (immutable) select on every page gets back the same combined one, whose SQLAlchemy cache key
+    is then worked out once (``hidden_key``). The answers are kept with it, so their ids stay theirs.
+    """
+    if not answers:
+        return None
+    ident = tuple(map(id, answers))
+    found = _COMBINED.get(ident)
+    if found is not None and all(a is b for a, b in zip(found[0], answers, strict=True)):
+        return found[1]
+    selects = [s.correlate(None) if isinstance(s, Select) else s for s in answers]
+    combined = selects[0] if len(selects) == 1 else union(*selects)
+    if len(_COMBINED) >= _MEMO_SIZE:
+        _COMBINED.clear()
+    _COMBINED[ident] = (answers, combined)
+    return combined
 
 
 def _frozen(value: Any) -> Any:
@@ -60,6 +83,10 @@ def hidden_key(viewer: Any) -> Hashable | None:
     memo = request.environ.setdefault("commonground.hidden_keys", {}) if has_request_context() else {}
     if viewer.id in memo:
         return memo[viewer.id]
+    known = _KEYS.get(id(hidden))
+    if known is not None and known[0] is hidden:  # the same combined select as on an earlier page
+        memo[viewer.id] = known[1]
+        return known[1]
     found: Hashable | None = None
     cache_key = hidden._generate_cache_key()
     if cache_key is not None:
@@ -70,6 +97,9 @@ def hidden_key(viewer: Any) -> Hashable | None:
             pass
         else:
             found = candidate
+    if len(_KEYS) >= _MEMO_SIZE:
+        _KEYS.clear()
+    _KEYS[id(hidden)] = (hidden, found)
     memo[viewer.id] = found
     return found
 

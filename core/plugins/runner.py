@@ -223,20 +223,51 @@ class HookRunner:
             else:
                 result = impl.function(**arguments)
         except Exception as exc:
-            log.exception("plugin %s failed in hook %s; %s", impl.plugin_id, hook.name,
-                          _CONSEQUENCE[hook.contract.on_error])
-            if has_app_context() and current_app.config.get("PLUGINS_RAISE_ERRORS"):
-                raise
-            if hook.contract.on_error == "abort":
-                raise HookAborted(hook.name, impl.plugin_id, exc) from exc
+            self._failed(hook, impl, exc)
             return Outcome(impl.plugin_id, error=exc)
         return Outcome(impl.plugin_id, result=result)
 
+    def _failed(self, hook: Hook, impl: Impl, exc: Exception) -> None:
+        """Log a failed implementation; re-raise it while testing (``PLUGINS_RAISE_ERRORS``), or as
+        ``HookAborted`` for an all-or-nothing hook. Otherwise the caller drops or denies it."""
+        log.exception("plugin %s failed in hook %s; %s", impl.plugin_id, hook.name,
+                      _CONSEQUENCE[hook.contract.on_error])
+        if has_app_context() and current_app.config.get("PLUGINS_RAISE_ERRORS"):
+            raise exc
+        if hook.contract.on_error == "abort":
+            raise HookAborted(hook.name, impl.plugin_id, exc) from exc
+
     def call(self, name: str, /, *, group: Any = None, only: str | None = None, **kwargs: Any) -> list[Any]:
         """The non-None results in call order (for a ``firstresult`` hook at most one);
-        failed implementations are left out, as the hook's contract says."""
-        return [o.result for o in self.outcomes(name, group=group, only=only, **kwargs)
-                if o.error is None and o.result is not None]
+        failed implementations are left out, as the hook's contract says.
+
+        The same calls as ``outcomes`` without an ``Outcome`` per plugin: core asks a page's
+        navigation, tabs and slots through here on every request."""
+        hook = self.hook(name)
+        self._check_arguments(hook, kwargs)
+        if group is None:
+            group = group_of(kwargs)
+        if "group" in hook.argnames:
+            kwargs["group"] = group
+        slot = kwargs["name"] if name == "template_slot" else None
+        savepoint = hook.contract.savepoint
+        results = []
+        for impl in self._selected(hook, group, only, slot):
+            arguments = {k: kwargs[k] for k in impl.argnames if k in kwargs}
+            try:
+                if savepoint:
+                    with db.session.begin_nested():
+                        result = impl.function(**arguments)
+                else:
+                    result = impl.function(**arguments)
+            except Exception as exc:
+                self._failed(hook, impl, exc)
+                continue
+            if result is not None:
+                results.append(result)
+                if hook.firstresult:
+                    break
+        return results
 
     def call_first(self, name: str, /, *, group: Any = None, only: str | None = None, **kwargs: Any) -> Any:
         """The first non-None result, or None."""
@@ -315,7 +346,8 @@ class HookRunner:
                     parts[index].append(answer)
         if parts is None:
             return [Markup("")] * len(items)
-        return [Markup(found[0]) if len(found) == 1 else Markup("\n").join(Markup(p) for p in found)
+        # Each contribution is taken as Markup (as render_slot does), then joined with a newline.
+        return [Markup(found[0]) if len(found) == 1 else Markup("\n".join([Markup(p) for p in found]))
                 for found in parts]
 
     def _list_plan(self, name: str) -> tuple[tuple[Impl, bool], ...]:

@@ -33,6 +33,12 @@ BADGE_CAP = 100
 STAFF_ROLES = TEAM_ROLES
 
 
+def _one_of(column: Any, values: tuple[str, ...]) -> Any:
+    """``column IN (values)`` with a bound parameter per value, not SQLAlchemy's expanding ``IN``,
+    which it renders into the SQL again on every run (the badge statement runs on every page)."""
+    return column.in_([literal(value, column.type) for value in values])
+
+
 _OTHER = aliased(Participant)
 """The other participants of a conversation (one alias for every statement: building one is not free)."""
 
@@ -44,7 +50,7 @@ def not_blocked(viewer: Any, hidden: Any = None):
     if hidden is None:
         hidden = not_hidden(_OTHER.user_id, viewer)
     blocked = exists().where(_OTHER.conversation_id == Conversation.id, _OTHER.user_id != viewer.id,
-                             _OTHER.state.in_((ACTIVE, REQUEST)), ~hidden)
+                             _one_of(_OTHER.state, (ACTIVE, REQUEST)), ~hidden)
     return or_(Conversation.kind == TEAM, ~blocked)
 
 
@@ -125,7 +131,8 @@ def _capped(query) -> Any:
 
 def staff_group_ids(viewer: Any):
     """Ids of the groups whose team ``viewer`` belongs to (owner, admin or moderator), as a select."""
-    return select(Membership.group_id).where(Membership.user_id == viewer.id, Membership.role.in_(STAFF_ROLES))
+    return select(Membership.group_id).where(Membership.user_id == viewer.id,
+                                             _one_of(Membership.role, tuple(STAFF_ROLES)))
 
 
 _COUNTS_CACHE: dict[Hashable, Select] = {}

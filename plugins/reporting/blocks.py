@@ -1,6 +1,7 @@
 """Blocks: one person's choice, effective both ways, never announced to the blocked person."""
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Select, case, or_, select
@@ -15,8 +16,13 @@ class BlockingSelf(ValueError):
     """Nobody can block themselves."""
 
 
+@lru_cache(maxsize=2048)
 def hidden_select(viewer_id: int) -> Select:
-    """Ids of everyone ``viewer_id`` blocked or was blocked by, as one single-column select."""
+    """Ids of everyone ``viewer_id`` blocked or was blocked by, as one single-column select.
+
+    Built once per viewer and reused (a select is immutable; the database reads the blocks on
+    every run): core combines, keys and embeds the same object on every page
+    (``hidden_user_ids``), which costs a dict lookup instead of building and keying it again."""
     other = case((Block.blocker_id == viewer_id, Block.blocked_id), else_=Block.blocker_id)
     return select(other).where(or_(Block.blocker_id == viewer_id, Block.blocked_id == viewer_id))
 
