@@ -128,11 +128,35 @@ def not_hidden(column: ColumnElement, viewer: Any, within: Any = None) -> Column
     hidden = hidden_user_select(viewer)
     if hidden is None or _exempt(viewer, within):
         return true()
-    clause = column.not_in(_subquery(hidden))
-    if _per_row(within):
+    if not _per_row(within):
+        return _remembered((column, hidden), (), lambda: column.not_in(_subquery(hidden)))
+
+    def build() -> ColumnElement:
         from core.permissions import staff_clause
 
-        return or_(staff_clause(viewer, within), clause)
+        return or_(staff_clause(viewer, within), column.not_in(_subquery(hidden)))
+
+    # staff_clause depends on the viewer's id and on whether they are suspended (then it is false)
+    return _remembered((column, hidden, within), (viewer.id, bool(viewer.is_suspended)), build)
+
+
+_CLAUSES: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
+
+
+def _remembered(parts: tuple[Any, ...], values: tuple[Any, ...], build: Any) -> Any:
+    """``build()``, remembered by the identity of the SQL elements in ``parts`` (kept with it, so
+    their ids stay theirs) and by ``values``: the same columns and the same reused block filter
+    (``_combined``) give back the same clause on every request. Search builds its statement
+    anew on every request and embeds this filter twice; SQL elements are immutable, and the
+    database still reads the blocks on every run."""
+    key = (*map(id, parts), *values)
+    found = _CLAUSES.get(key)
+    if found is not None and all(a is b for a, b in zip(found[0], parts, strict=True)):
+        return found[1]
+    clause = build()
+    if len(_CLAUSES) >= _MEMO_SIZE:
+        _CLAUSES.clear()
+    _CLAUSES[key] = (parts, clause)
     return clause
 
 

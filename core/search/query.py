@@ -123,11 +123,22 @@ def _hidden_content(source: SearchSource, viewer: Any) -> ColumnElement | None:
     """``object_id NOT IN`` what plugins hide from ``viewer`` (``hidden_content_ids``), or None."""
     from core.plugins import get_plugins
 
-    selects = get_plugins().call("hidden_content_ids", viewer=viewer, content_type=source.name)
+    selects = tuple(get_plugins().call("hidden_content_ids", viewer=viewer, content_type=source.name))
     if not selects:
         return None
+    ident = tuple(map(id, selects))
+    found = _HIDDEN_CLAUSES.get(ident)
+    if found is not None and all(a is b for a, b in zip(found[0], selects, strict=True)):
+        return found[1]  # the plugins handed back the same (reused) selects: the same clause
     hidden = selects[0] if len(selects) == 1 else union(*selects)
-    return SearchEntry.object_id.not_in(hidden.scalar_subquery() if hasattr(hidden, "scalar_subquery") else hidden)
+    clause = SearchEntry.object_id.not_in(hidden.scalar_subquery() if hasattr(hidden, "scalar_subquery") else hidden)
+    if len(_HIDDEN_CLAUSES) >= 4096:
+        _HIDDEN_CLAUSES.clear()
+    _HIDDEN_CLAUSES[ident] = (selects, clause)  # the selects kept with it, so their ids stay theirs
+    return clause
+
+
+_HIDDEN_CLAUSES: dict[tuple[int, ...], tuple[tuple[Any, ...], ColumnElement]] = {}
 
 
 def _group_content_visible(viewer: Any) -> ColumnElement:

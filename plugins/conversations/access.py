@@ -176,7 +176,12 @@ def _build_counts(viewer: Any) -> Select:
 
 def counts(viewer: Any) -> Counts:
     """The header badges in one query, each count capped (LIMIT) so it never reads a whole inbox."""
-    row = db.session.execute(_counts_statement(viewer)).one()
+    session = db.session()
+    if session.autoflush:  # what session.execute would do first
+        session.flush()
+    # On the session's connection (same transaction): plain rows, without the ORM's result layer
+    # that session.execute adds on every page.
+    row = session.connection().execute(_counts_statement(viewer)).one()
     return Counts(int(row[0] or 0), int(row[1] or 0), int(row[2] or 0), bool(row[3]))
 
 

@@ -151,7 +151,12 @@ def _load(viewer: Any, content_type: str, ids: list[int], memo: dict) -> list[tu
         params["post_id"] = ids[0]
     if kind == "member":
         params["viewer_id"] = viewer.id
-    rows = db.session.execute(_placeholder_statement(kind, content_type, with_comments, slots), params).all()
+    session = db.session()
+    if session.autoflush:  # what session.execute would do first
+        session.flush()
+    # On the session's connection (same transaction): plain rows, without the ORM's result layer.
+    rows = session.connection().execute(_placeholder_statement(kind, content_type, with_comments, slots),
+                                        params).all()
     if with_comments:
         memo["comment"] = [(cid, r) for kind, cid, r in rows if kind == "comment"]
     return [(cid, r) for kind, cid, r in rows if kind == content_type]
