@@ -17,3 +17,27 @@ def test_comments_get_report_links_of_their_own_kind(community, client_for):
     page = client_for(community.alice).get(f"/g/garden/p/{community.post.id}").get_data(as_text=True)
     assert f'href="/report/comment/{community.comment.id}"' in page
     assert f'href="/report/post/{community.post.id}"' in page
+
+
+def test_links_built_once_still_follow_each_viewers_language_and_mount_point(community, client_for):
+    """The link patterns and the queue link are remembered across requests (``page_constant``), per
+    language and mount point: a German viewer after an English one, and a prefixed mount, get theirs."""
+    from core.extensions import db
+
+    community.bob.locale = "de"
+    db.session.commit()
+    english = client_for(community.alice)
+    german = client_for(community.bob)
+    owner = client_for(community.owner)
+    for _ in range(2):
+        page = english.get(f"/g/garden/p/{community.post.id}").text
+        assert ">Report</a>" in page and "Melden" not in page
+        page = german.get(f"/g/garden/p/{community.post.id}").text
+        assert ">Melden</a>" in page and ">Report</a>" not in page
+        sidebar = owner.get("/g/garden").text
+        assert "Moderation queue" in sidebar and 'href="/moderation/g/garden"' in sidebar
+    mounted = english.get(f"/g/garden/p/{community.post.id}", base_url="http://localhost/community").text
+    assert f'href="/community/report/comment/{community.comment.id}"' in mounted
+    assert f'href="/report/comment/{community.comment.id}"' not in mounted
+    mounted = owner.get("/g/garden", base_url="http://localhost/community").text
+    assert 'href="/community/moderation/g/garden"' in mounted
