@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import ColumnElement, and_, exists, false, or_, select
+from sqlalchemy import ColumnElement, String, and_, exists, false, literal, or_, select
 
 from core.plugins.specs import EmailKind, NotificationKind
 
@@ -137,13 +137,19 @@ class KindRegistry:
                 everywhere.append(name)
         parts: list[ColumnElement[bool]] = []
         if everywhere:
-            parts.append(note.kind.in_(everywhere))
+            parts.append(note.kind.in_(_values(everywhere)))
         for plugin_id, names in per_group.items():
             switched_on = exists(select(GroupPluginState.id).where(
                 GroupPluginState.group_id == note.group_id, GroupPluginState.plugin_id == plugin_id,
                 GroupPluginState.enabled.is_(True)))
-            parts.append(and_(note.kind.in_(names), or_(note.group_id.is_(None), switched_on)))
+            parts.append(and_(note.kind.in_(_values(names)), or_(note.group_id.is_(None), switched_on)))
         return or_(*parts) if parts else false()
+
+
+def _values(names: list[str]) -> list[Any]:
+    """One bound parameter per kind, not an expanding ``IN``: the same ``kind IN (?, …)``, without
+    SQLAlchemy rendering the list into the SQL again each time the unread count runs (every page)."""
+    return [literal(name, String) for name in names]
 
 
 def registry(app: Flask | None = None) -> KindRegistry:

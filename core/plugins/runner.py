@@ -327,7 +327,7 @@ class HookRunner:
             return []
         if self.plugins.state.version is None:
             self.plugins._ensure_state()
-        parts: list[list[Any]] | None = None
+        merged: list[Markup | None] | None = None  # each item's contributions so far, joined
         for impl, listed in self._list_plan(name):
             if not self._reaches(impl, group):
                 continue
@@ -339,16 +339,18 @@ class HookRunner:
                 for context in items:
                     outcome = self._call_one(hook, impl, {"name": name, "context": context, "group": group})
                     answers.append(outcome.result if outcome.error is None else None)
-            for index, answer in enumerate(answers):
+            if not answers:
+                continue
+            if merged is None:  # the first plugin with an answer: taken as Markup, as render_slot does
+                merged = [None if answer is None else Markup(answer) for answer in answers]
+                continue
+            for index, answer in enumerate(answers):  # later ones joined with a newline, in plugin order
                 if answer is not None:
-                    if parts is None:
-                        parts = [[] for _ in items]
-                    parts[index].append(answer)
-        if parts is None:
+                    before = merged[index]
+                    merged[index] = Markup(answer) if before is None else Markup("\n".join((before, Markup(answer))))
+        if merged is None:
             return [Markup("")] * len(items)
-        # Each contribution is taken as Markup (as render_slot does), then joined with a newline.
-        return [Markup(found[0]) if len(found) == 1 else Markup("\n".join([Markup(p) for p in found]))
-                for found in parts]
+        return [Markup("") if found is None else found for found in merged]
 
     def _list_plan(self, name: str) -> tuple[tuple[Impl, bool], ...]:
         """Who fills list slot ``name``, in call order: (implementation, whether in its list form).

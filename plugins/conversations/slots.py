@@ -82,13 +82,14 @@ def post_actions_list(items: list[dict], group: Any) -> list[Markup | None] | No
     if found is None:
         return None
     viewer_id, pattern = found
+    before, after = pattern.split(_ID)
     out: list[Markup | None] = []
     for context in items:
         post = context.get("post")
         if post is None or post.author_id is None or post.author_id == viewer_id:
             out.append(None)
         else:
-            out.append(Markup(pattern.replace(_ID, str(int(post.id)))))
+            out.append(Markup(f"{before}{int(post.id)}{after}"))
     return out
 
 

@@ -86,17 +86,29 @@ def _links_for(content_type: str, items: list[tuple[int, int | None]]) -> list[M
     viewer = _viewer()
     if viewer is None:
         return [None] * len(items)
-    report, block = _link_patterns(content_type)
+    report_before, report_after, block_before, block_after = _link_parts(content_type)
+    viewer_id = viewer.id
     out: list[Markup | None] = []
     for content_id, author_id in items:
-        if author_id == viewer.id:
+        if author_id == viewer_id:
             out.append(None)
-            continue
-        html = report.replace(_ID, str(int(content_id)))
-        if author_id is not None:
-            html += " " + block.replace(_ID, str(int(author_id)))
-        out.append(Markup(html))
+        elif author_id is None:
+            out.append(Markup(f"{report_before}{int(content_id)}{report_after}"))
+        else:
+            out.append(Markup(f"{report_before}{int(content_id)}{report_after} "
+                              f"{block_before}{int(author_id)}{block_after}"))
     return out
+
+
+def _link_parts(content_type: str) -> tuple[str, str, str, str]:
+    """The link patterns split around ``_ID``: what comes before and after the id, for each link."""
+    def build() -> tuple[str, str, str, str]:
+        report, block = _link_patterns(content_type)
+        report_before, report_after = report.split(_ID)
+        block_before, block_after = block.split(_ID)
+        return report_before, report_after, block_before, block_after
+
+    return page_constant(("reporting.link_parts", content_type), build)
 
 
 def _footers(content_type: str, items: list[dict], key: str) -> list[Markup | None]:
@@ -121,9 +133,10 @@ def _footers(content_type: str, items: list[dict], key: str) -> list[Markup | No
 def post_actions_list(items: list[dict]) -> list[Markup | None]:
     """Report and block links under each post of a feed."""
     posts = [context.get("post") for context in items]
-    links = _links_for("post", [(post.id, post.author_id) for post in posts if post is not None])
-    found = iter(links)
-    return [next(found) if post is not None else None for post in posts]
+    if None not in posts:
+        return _links_for("post", [(post.id, post.author_id) for post in posts])
+    links = iter(_links_for("post", [(post.id, post.author_id) for post in posts if post is not None]))
+    return [next(links) if post is not None else None for post in posts]
 
 
 def post_footer_list(items: list[dict]) -> list[Markup | None]:
