@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import render_template, request, url_for
 
-from core.plugin_api import EmailKind, PluginMeta, fills_slots, hookimpl
+from core.plugin_api import EmailKind, PluginMeta, fills_slots, hookimpl, page_constant
 
 META = PluginMeta(
     id="helpcenter",
@@ -62,7 +62,9 @@ def template_slot(name, context):
 def support_page(context):
     """/help is the site's "Get help": the footer links here and core's /support redirects here."""
     country = (context or {}).get("country")
-    return url_for("helpcenter.index", country=country) if country else url_for("helpcenter.index")
+    # The footer asks on every page: the link is built once per host and mount point.
+    return page_constant(("helpcenter.index", country), lambda: url_for("helpcenter.index", country=country)
+                         if country else url_for("helpcenter.index"))
 
 
 @hookimpl
