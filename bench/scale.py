@@ -20,9 +20,11 @@ Prints one TSV line per page and mode: database, posts, page, mode, p50, p95, CP
 statements, page-cache hits per request, load[, server ms].
 ``--measure-only`` skips seeding (an already seeded database); ``--page`` measures only pages whose
 label contains it, ``--cache`` only one mode. ``--instructions N`` makes N requests of each
-selected page inside one ``functools.reduce`` call after the warm-up and prints no timings: run it
-under ``valgrind --tool=callgrind --collect-atstart=no --toggle-collect=functools_reduce`` (as
-``bench/instructions.sh`` does) for an instruction count that does not depend on the machine's load.
+selected page and mode inside one ``functools.reduce`` call after the warm-up, each preceded by a
+``math.fsum`` call, and prints no timings: ``bench/scale_instructions.sh`` runs it under
+``valgrind --tool=callgrind --collect-atstart=no --toggle-collect=functools_reduce
+--dump-before=math_fsum`` (one part per page and mode) for instruction counts that do not depend
+on the machine's load.
 Not part of ``make test``: a million posts take minutes to seed.
 """
 from __future__ import annotations
@@ -185,6 +187,7 @@ def seeded_facts(posts: int) -> dict:
 def measure(app, seeded: dict, requests: int, posts: int, page_filter: str = "",
             modes: tuple[str, ...] = ("rendered", "cached"), instructions: int = 0) -> None:
     import functools
+    import math
 
     from sqlalchemy import event
 
@@ -221,6 +224,7 @@ def measure(app, seeded: dict, requests: int, posts: int, page_filter: str = "",
                 assert response.status_code == 200, (path, response.status_code)
             assert "Log out" in response.text, path
             if instructions:
+                math.fsum(())  # marker: valgrind --dump-before=math_fsum starts a new part here
                 done = functools.reduce(lambda n, _: n + (client.get(path).status_code == 200),
                                         range(instructions), 0)
                 print(f"{db_name}\t{posts}\t{label}\t{mode}\t{done} requests", flush=True)
@@ -242,6 +246,8 @@ def measure(app, seeded: dict, requests: int, posts: int, page_filter: str = "",
                   f"\t{hit_rate:.1f}\t{os.getloadavg()[0]:.1f}"
                   + (f"\t{server:.2f}" if server is not None else ""), flush=True)
     cache.enabled = True
+    if instructions:
+        math.fsum(())  # closes the last page's part
 
 
 def _server_ms(engine, client, path: str) -> float:
