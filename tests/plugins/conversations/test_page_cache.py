@@ -1,63 +1,36 @@
 """Messages on cached pages: a message retires only the pages of the people it concerns.
 
-Two app instances share the database (and, in the Redis variant, Redis): A writes, B serves
-cached group pages. The recipient's header badge changes on B's next page; an unrelated
-member's cached page stays a cache hit. Every test runs with the versions in the database and
-in Redis.
+Two app instances share the database (and, in the Redis variant, Redis): A writes, B
+(``core.testing``'s ``second_app``) serves cached group pages. The recipient's header badge
+changes on B's next page; an unrelated member's cached page stays a cache hit. Every test runs
+with the versions in the database and in Redis (``page_cache_store``).
 """
 from __future__ import annotations
 
 import re
-import uuid
 from typing import Any
 
 import pytest
 
-RUN = f"cg-test-pc-conv-{uuid.uuid4().hex[:8]}"
 MESSAGES = re.compile(r'Messages <span class="badge">([^<]+)</span>')
 TEAM = re.compile(r'Team inboxes <span class="badge">([^<]+)</span>')
 FEED = "/g/garden"
 
 
-@pytest.fixture(params=["database", "redis"])
-def store(request) -> str:
-    return request.param
+@pytest.fixture
+def app_config(page_cache_config: dict[str, Any]) -> dict[str, Any]:
+    return page_cache_config
 
 
 @pytest.fixture
-def app_config(request, store) -> dict[str, Any]:
-    if store == "database":
-        return {"PAGE_CACHE_URL": "database"}
-    return {"PAGE_CACHE_URL": request.getfixturevalue("redis_url"), "JOBS_NAME": RUN}
-
-
-@pytest.fixture(autouse=True)
-def _forget_redis_versions(store, request):
-    url = request.getfixturevalue("redis_url") if store == "redis" else None
-    yield
-    if url is not None:
-        import redis
-
-        client = redis.Redis.from_url(url)
-        for key in client.scan_iter(f"cg:{RUN}:pv:*"):
-            client.delete(key)
-        client.close()
-
-
-@pytest.fixture
-def app_b(make_app):
-    return make_app()
-
-
-@pytest.fixture
-def reader(app_b, login):
+def reader(second_app, login, page_cache):
     """``reader(user)``: that person's browser on instance B, with ``cached()`` (views a page until
     B serves it from its cache, and checks it did) and ``hit()`` (the next view is a hit)."""
-    pages = app_b.extensions["commonground.page_cache"]
+    pages = page_cache(second_app)
 
     class Reader:
         def __init__(self, user: Any) -> None:
-            self.client = login(app_b.test_client(), user)
+            self.client = login(second_app.test_client(), user)
 
         def cached(self, url: str = FEED) -> str:
             self.client.get(url)
