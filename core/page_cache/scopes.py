@@ -11,7 +11,8 @@ returning the keys (``core.plugin_api.page_cache_group_key`` …), or ``()`` for
 a ``staticmethod`` one (the same keys for every row) also answers for the table's bulk statements.
 
 The collected keys are replaced after the commit (``after_commit``, not a SAVEPOINT's release);
-a transaction rolled back replaces nothing, as nothing it wrote is shown. An extra replacement
+a transaction rolled back replaces nothing, as nothing it wrote is shown (its keys are forgotten
+when it ends; a rolled-back SAVEPOINT's stay, costing at most a cache miss). An extra replacement
 costs a cache miss, a missing one a stale page: when unsure, a scope is touched.
 """
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any
 
 from flask import current_app, has_app_context
 from sqlalchemy import event, inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from core.page_cache.versions import SITE, group_key, user_key
 
@@ -52,7 +53,7 @@ def install() -> None:
     event.listen(Session, "after_flush", _note_flush)
     event.listen(Session, "do_orm_execute", _note_bulk)
     event.listen(Session, "after_commit", _after_commit)
-    event.listen(Session, "after_rollback", _after_rollback)
+    event.listen(Session, "after_transaction_end", _after_transaction_end)
 
 
 def _active() -> bool:
@@ -138,9 +139,12 @@ def _after_commit(session: Session) -> None:
         replace(keys | _groups_of(posts, comments))
 
 
-def _after_rollback(session: Session) -> None:
-    if not session.in_transaction():  # the whole transaction, not a SAVEPOINT
-        session.info.pop(WROTE, None)
+def _after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
+    """The outermost transaction ended: what it collected and did not commit (rolled back, closed)
+    is forgotten, or a later commit in this session would replace versions for it."""
+    if transaction.parent is None:
+        for name in (WROTE, KEYS, POSTS, COMMENTS):
+            session.info.pop(name, None)
 
 
 def replace(keys: Iterable[str]) -> None:
