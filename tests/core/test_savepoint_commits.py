@@ -10,6 +10,7 @@ rolled-back SAVEPOINT asked for is dropped without dropping what the outer trans
 from __future__ import annotations
 
 import hashlib
+import types
 from typing import Any
 
 import pytest
@@ -19,6 +20,8 @@ from core.jobs import enqueue
 from core.models import Group, JobClaim
 from core.page_cache.scopes import EXTENSION
 from core.page_cache.versions import group_key
+from core.plugins import PluginMeta
+from core.plugins.specs import hookimpl
 from core.storage import delete_after_commit, get_backend
 
 pytestmark = pytest.mark.plugins("tests.core.jobs_probe")
@@ -35,6 +38,15 @@ def test_a_job_queued_in_a_released_savepoint_is_not_queued_before_the_outer_com
     _open_transaction()
     with db.session.begin_nested():
         enqueue("probe.record", "in a savepoint")
+    assert job_queue.queued() == []
+
+
+def test_a_job_queued_before_a_savepoint_waits_past_its_release(app, job_queue):
+    """Core queues a job, then a hook runs each plugin in a SAVEPOINT: the row is not committed yet."""
+    _open_transaction()
+    enqueue("probe.record", "the action's own")
+    with db.session.begin_nested():
+        pass
     assert job_queue.queued() == []
 
 
@@ -156,3 +168,30 @@ def test_a_change_in_a_released_savepoint_replaces_the_version_when_the_outer_tr
         db.session.get(Group, group.id).name = "Allotment"
     db.session.commit()
     assert version() != before
+
+
+# --- through the hook runner: each plugin's implementation in its own SAVEPOINT ------------------
+
+
+def _queue_then_fail(post: Any) -> None:
+    enqueue("probe.record", "from the failing plugin")
+    raise RuntimeError("the plugin fails after asking for a job")
+
+
+def _queue(post: Any) -> None:
+    enqueue("probe.record", "from the working plugin")
+
+
+def _plugin(plugin_id: str, post_created: Any) -> types.ModuleType:
+    module = types.ModuleType(f"savepoint_{plugin_id}")
+    module.META = PluginMeta(id=plugin_id, name=plugin_id.title(), version="1", default_enabled=True)
+    module.post_created = hookimpl(post_created)
+    return module
+
+
+@pytest.mark.plugins("tests.core.jobs_probe", _plugin("failing", _queue_then_fail), _plugin("working", _queue))
+def test_a_failed_plugins_job_goes_with_its_savepoint_and_the_others_job_is_queued(
+        app, job_queue, make_group, member, member_client):
+    make_group(slug="allotment", members=(member,))
+    assert member_client.post("/g/allotment/posts", data={"body": "Beans are up"}).status_code == 302
+    assert [job.args for job in job_queue.queued() if job.name == "probe.record"] == [("from the working plugin",)]
