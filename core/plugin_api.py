@@ -176,6 +176,12 @@ def page_cache_group_key(group_id: int) -> str:
         class Bookmark(db.Model):
             def page_cache_keys(self):
                 return (page_cache_user_key(self.user_id),)  # only its owner's pages show it
+
+    A bulk ``UPDATE`` or ``DELETE`` of such a table (whose method needs the row) retires every
+    page unless the statement names its keys itself, e.g. ones a job looked up before deleting::
+
+        db.session.execute(delete(Bookmark).where(Bookmark.id.in_(ids))
+                           .execution_options(page_cache_keys=[page_cache_user_key(u) for u in owners]))
     """
     return _group_key(group_id)
 
