@@ -1,10 +1,10 @@
 """Flask extension singletons, bound to an app in ``create_app``."""
 from __future__ import annotations
 
+from flask import current_app, session
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask import current_app, session
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
