@@ -724,12 +724,15 @@ class CSRFClient(FlaskClient):
 
     def csrf_token(self) -> str:
         """A token valid for this client's session (the session gets the secret it is checked against)."""
-        from flask import current_app, session
+        from flask import current_app, g, session
         from flask_wtf.csrf import generate_csrf
 
         with self.application.test_request_context():
-            token = generate_csrf()
             field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+            # The test's app context (and its ``g``) outlives this client's requests: a token an
+            # earlier request left in ``g`` would be returned without putting its secret in ``session``.
+            g.pop(field, None)
+            token = generate_csrf()
             secret = session[field]
         with self.session_transaction() as stored:
             stored[field] = secret

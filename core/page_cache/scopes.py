@@ -8,7 +8,9 @@ Bulk ``UPDATE``/``DELETE`` statements through the session touch the site unless 
 known to show on no cached page. A table core does not know — a plugin's — touches the site,
 which is always correct; a plugin narrows it by giving the model a ``page_cache_keys()`` method
 returning the keys (``core.plugin_api.page_cache_group_key`` …), or ``()`` for rows no page shows;
-a ``staticmethod`` one (the same keys for every row) also answers for the table's bulk statements.
+a ``staticmethod`` one (the same keys for every row) also answers for the table's bulk statements,
+and a bulk statement may name its own keys with ``execution_options(page_cache_keys=(…))``
+(a job that deletes rows whose pages it looked up first).
 
 The collected keys are replaced after the commit (``after_commit``, not a SAVEPOINT's release);
 a transaction rolled back replaces nothing, as nothing it wrote is shown (its keys are forgotten
@@ -32,6 +34,8 @@ KEYS = "commonground.page_cache.keys"
 POSTS = "commonground.page_cache.posts"
 COMMENTS = "commonground.page_cache.comments"
 WROTE = "commonground.page_cache.wrote"
+#: A bulk statement's execution option naming the keys of the pages its rows show on.
+EXECUTION_OPTION = "page_cache_keys"
 
 #: Tables no cached page shows (sessions, mail, tokens, jobs, the search index, these versions).
 #: Notifications show only as the header's unread count, which is part of every page's key.
@@ -117,6 +121,10 @@ def _changed_columns(obj: Any) -> set[str]:
 
 def _note_bulk(orm_execute_state: Any) -> None:
     if not (orm_execute_state.is_update or orm_execute_state.is_delete) or not _active():
+        return
+    declared = orm_execute_state.execution_options.get(EXECUTION_OPTION)
+    if declared is not None:  # the statement names the pages its rows show on
+        pending(orm_execute_state.session).update(declared)
         return
     mapper = orm_execute_state.bind_mapper
     own = getattr_static(mapper.class_, "page_cache_keys", None) if mapper is not None else None

@@ -119,3 +119,42 @@ def test_a_team_answer_clears_the_staffs_badge_and_shows_in_the_members(people, 
     assert answer.status_code in (200, 201)
     assert _badge(TEAM, owner.next()) is None
     assert _badge(MESSAGES, alice.next()) == "1"
+
+
+def _due_for_deletion(conversation_id: int) -> None:
+    """Untouched for 40 days, told 8 days ago (the retention job deletes it on its next run)."""
+    from datetime import timedelta
+
+    from core.plugin_api import db, utcnow
+    from plugins.conversations.models import Conversation
+
+    conversation = db.session.get(Conversation, conversation_id)
+    conversation.last_activity_at = utcnow() - timedelta(days=40)
+    conversation.retention_notice_at = utcnow() - timedelta(days=8)
+    db.session.commit()
+
+
+def test_the_retention_job_deleting_a_conversation_retires_only_its_peoples_pages(people, reader, send,
+                                                                                   plugin_settings):
+    from plugins.conversations.retention import delete_untouched
+
+    plugin_settings("conversations", {"retention_days": 30})
+    assert send(people.alice, "bob", "Hello Bob").status_code == 302
+    _due_for_deletion(_conversation_id())
+    bob, carol = reader(people.bob), reader(people.carol)
+    assert _badge(MESSAGES, bob.cached()) == "1"
+    carol.cached()
+    assert delete_untouched() == (0, 1)
+    assert _badge(MESSAGES, bob.next()) is None
+    carol.hit()
+
+
+def test_the_retention_job_with_nothing_to_do_retires_no_page(people, reader, send, plugin_settings):
+    from plugins.conversations.retention import delete_untouched
+
+    plugin_settings("conversations", {"retention_days": 30})
+    assert send(people.alice, "bob", "Hello Bob").status_code == 302
+    bob = reader(people.bob)
+    bob.cached()
+    assert delete_untouched() == (0, 0)
+    bob.hit()
