@@ -138,7 +138,8 @@ def delete_file(key: str | None) -> None:
 
 
 def delete_after_commit(keys: Iterable[str | None]) -> None:
-    """Delete these files once the current database transaction commits; keep them if it rolls back.
+    """Delete these files once the current database transaction commits (the whole action, not the
+    SAVEPOINT around a hook); keep them if it, or the SAVEPOINT they were asked for in, rolls back.
 
     Rows that point at files (an avatar, a post's images) are deleted in a transaction that may
     still fail: deleting the files first could leave a row pointing at nothing.
