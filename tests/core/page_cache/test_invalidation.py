@@ -42,11 +42,12 @@ def reader(app_b, login, club, pages):
         client = login(app_b.test_client(), club.viewer)
 
         def cached(self, url: str = FEED) -> str:
-            self.client.get(url)
-            self.client.get(url)
-            hits = pages(app_b).hits
+            for _ in range(3):
+                self.client.get(url)
+            hits, front = pages(app_b).hits, pages(app_b).front_hits
             html = self.client.get(url).text
             assert pages(app_b).hits == hits + 1, "the page was not served from B's cache"
+            assert pages(app_b).front_hits == front + 1, "the page was not served by B's front door"
             return html
 
         def next(self, url: str = FEED) -> str:
