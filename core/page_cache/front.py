@@ -312,17 +312,17 @@ class FrontDoor:
             return None  # Flask sends the cookie again on every response
         manager = app.login_manager
         mode = app.config.get("SESSION_PROTECTION", manager.session_protection)
-        if mode in ("basic", "strong") and (manager._session_identifier_generator is not _create_identifier
-                                             or data.get("_id") != self._identifier(environ)):
-            # Flask-Login lets it through unchanged only in basic mode with the session marked
-            # not fresh already; otherwise it changes or ends the session: Flask's business.
-            from flask_login.signals import session_protected
-
+        if mode in ("basic", "strong"):
             if manager._session_identifier_generator is not _create_identifier:
-                return None
-            if (mode != "basic" and not permanent) or data.get("_fresh") is not False \
-                    or session_protected.receivers:
-                return None
+                return None  # an identifier of the site's own: only Flask-Login can compute it
+            if data.get("_id") != self._identifier(environ):
+                # Flask-Login lets it through unchanged only when the session is already marked
+                # not fresh (basic mode, or a permanent session); otherwise it marks or ends it.
+                from flask_login.signals import session_protected
+
+                if (mode != "basic" and not permanent) or data.get("_fresh") is not False \
+                        or session_protected.receivers:
+                    return None
         return data
 
     def _cookie(self, header: str, name: str) -> str | None:
