@@ -59,18 +59,18 @@ def _through_flask(app, client, url: str, **kwargs):
 
 
 @pytest.mark.parametrize("page", ["feed", "post", "home"])
-def test_the_front_door_answers_with_the_bytes_and_headers_flask_sends(app_b, login, viewer, post_url, page):
+def test_the_front_door_answers_with_the_bytes_and_headers_flask_sends(second_app, login, viewer, post_url, page):
     url = {"feed": FEED, "post": post_url, "home": HOME}[page]
-    pages = app_b.extensions["commonground.page_cache"]
-    client = login(app_b.test_client(), viewer)
-    front = _front(app_b, client, url)
+    pages = second_app.extensions["commonground.page_cache"]
+    client = login(second_app.test_client(), viewer)
+    front = _front(second_app, client, url)
 
-    app_b.config["PAGE_CACHE_FRONT_DOOR"] = False
+    second_app.config["PAGE_CACHE_FRONT_DOOR"] = False
     hits = pages.hits
-    through_flask = _through_flask(app_b, client, url)
+    through_flask = _through_flask(second_app, client, url)
     assert pages.hits == hits + 1  # the same cached page, served by Flask
     pages.entries.clear()
-    rendered = _through_flask(app_b, client, url)
+    rendered = _through_flask(second_app, client, url)
     assert pages.hits == hits + 1  # rendered
 
     for other in (through_flask, rendered):
@@ -114,61 +114,61 @@ def test_a_hit_through_flask_still_costs_two_queries(app, login, viewer, count_q
     assert len(statements) == 2, "\n".join(statements)
 
 
-def test_head_and_query_strings_go_to_flask(app_b, login, viewer):
-    client = login(app_b.test_client(), viewer)
-    _front(app_b, client, FEED)
-    front = app_b.extensions["commonground.page_cache"].front_hits
+def test_head_and_query_strings_go_to_flask(second_app, login, viewer):
+    client = login(second_app.test_client(), viewer)
+    _front(second_app, client, FEED)
+    front = second_app.extensions["commonground.page_cache"].front_hits
     assert client.head(FEED).status_code == 200
-    assert app_b.extensions["commonground.page_cache"].front_hits == front
-    _through_flask(app_b, client, FEED + "?before=x")
+    assert second_app.extensions["commonground.page_cache"].front_hits == front
+    _through_flask(second_app, client, FEED + "?before=x")
 
 
-def test_a_flashed_message_goes_to_flask_and_shows(app_b, login, viewer):
-    client = login(app_b.test_client(), viewer)
-    _front(app_b, client, FEED)
+def test_a_flashed_message_goes_to_flask_and_shows(second_app, login, viewer):
+    client = login(second_app.test_client(), viewer)
+    _front(second_app, client, FEED)
     client.post("/g/club/notifications", data={"level": "muted"})
-    assert 'class="flashes"' in _through_flask(app_b, client, FEED).text
+    assert 'class="flashes"' in _through_flask(second_app, client, FEED).text
     assert 'class="flashes"' not in client.get(FEED).text
 
 
-def test_another_browser_on_the_session_goes_to_flask_which_marks_it_not_fresh(app_b, viewer):
+def test_another_browser_on_the_session_goes_to_flask_which_marks_it_not_fresh(second_app, viewer):
     """Flask-Login's session protection: the session logged in from one browser (its identifier
     in ``_id``) asked from another changes the session (not fresh); only Flask does that."""
-    client = app_b.test_client()
+    client = second_app.test_client()
     form = {"login": "viewer", "password": "correct horse battery"}
     assert client.post("/login", data=form).status_code == 302
-    _front(app_b, client, FEED)
-    response = _through_flask(app_b, client, FEED, headers={"User-Agent": "Another Browser/1.0"})
+    _front(second_app, client, FEED)
+    response = _through_flask(second_app, client, FEED, headers={"User-Agent": "Another Browser/1.0"})
     assert response.status_code == 200 and "Set-Cookie" in response.headers
     assert "/u/viewer" in response.text
 
 
-def test_a_session_due_for_its_last_seen_write_goes_to_flask_which_writes_it(app_b, login, viewer):
+def test_a_session_due_for_its_last_seen_write_goes_to_flask_which_writes_it(second_app, login, viewer):
     from core.models import LoginSession
     from core.models.base import utcnow
 
-    client = login(app_b.test_client(), viewer)
-    _front(app_b, client, FEED)
+    client = login(second_app.test_client(), viewer)
+    _front(second_app, client, FEED)
     table = LoginSession.__table__
     earlier = utcnow() - timedelta(minutes=10)
     with db.engine.begin() as connection:
         connection.execute(update(table).where(table.c.user_id == viewer.id).values(last_seen_at=earlier))
-    assert "/u/viewer" in _through_flask(app_b, client, FEED).text
+    assert "/u/viewer" in _through_flask(second_app, client, FEED).text
     with db.engine.begin() as connection:
         seen = connection.execute(db.select(table.c.last_seen_at).where(table.c.user_id == viewer.id)).scalar()
     if seen.tzinfo is None:
         seen = seen.replace(tzinfo=earlier.tzinfo)
     assert seen > earlier + timedelta(minutes=5)
-    _front(app_b, client, FEED)
+    _front(second_app, client, FEED)
 
 
-def test_a_plugin_switched_on_another_instance_goes_to_flask_first(app, app_b, login, viewer):
+def test_a_plugin_switched_on_another_instance_goes_to_flask_first(app, second_app, login, viewer):
     from core.plugins import state as plugin_state
 
-    client = login(app_b.test_client(), viewer)
-    _front(app_b, client, FEED)
+    client = login(second_app.test_client(), viewer)
+    _front(second_app, client, FEED)
     plugin_state.set_enabled("resources", not _enabled(app, "resources"))
-    _through_flask(app_b, client, FEED)
+    _through_flask(second_app, client, FEED)
 
 
 def _enabled(app, plugin_id: str) -> bool:
@@ -179,14 +179,14 @@ def _enabled(app, plugin_id: str) -> bool:
     return plugins.is_enabled(plugin_id)
 
 
-def test_off_while_templates_auto_reload(app_b, login, viewer):
-    client = login(app_b.test_client(), viewer)
-    _front(app_b, client, FEED)
-    app_b.jinja_env.auto_reload = True
+def test_off_while_templates_auto_reload(second_app, login, viewer):
+    client = login(second_app.test_client(), viewer)
+    _front(second_app, client, FEED)
+    second_app.jinja_env.auto_reload = True
     try:
-        _through_flask(app_b, client, FEED)
+        _through_flask(second_app, client, FEED)
     finally:
-        app_b.jinja_env.auto_reload = False
+        second_app.jinja_env.auto_reload = False
 
 
 def test_an_app_with_a_request_hook_it_does_not_know_never_uses_it(make_app, login, viewer):
