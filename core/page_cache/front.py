@@ -4,8 +4,9 @@ A page-cache hit through Flask still pays for Flask's and Werkzeug's request mac
 request and response objects, the app and request contexts, seven before-request and three
 after-request functions, Flask-Login, the session — about four fifths of what a hit costs. This
 WSGI layer, wrapped directly around Flask's ``wsgi_app``, answers a GET of a cached page (a group's
-feed ``/g/<slug>``, a post ``/g/<slug>/p/<id>``, the member's home ``/``) when everything the
-ordinary path would decide is already known, and hands every other request to Flask unchanged:
+feed ``/g/<slug>``, a post ``/g/<slug>/p/<id>``, the member's home ``/``, with a plain query
+string such as a feed's ``?before=`` cursor) when everything the ordinary path would decide is
+already known, and hands every other request to Flask unchanged:
 
 - the session cookie is one this worker verified before (``CookieSessions.known``), holds a
   login (``_user_id``), no flashed message, no remember-me cookie to set or clear, is not a
@@ -23,8 +24,8 @@ ordinary path would decide is already known, and hands every other request to Fl
 - the response headers are a hit's as Flask sent them, learned from the last such response of
   this worker (only the length differs); until one was seen, hits go through Flask.
 
-Everything else falls through: HEAD, a query string, a body, an unknown cookie, a plugin-state
-version this worker has not loaded, templates auto-reloading, configured default or
+Everything else falls through: HEAD, a query string with escapes, a body, an unknown cookie, a
+plugin-state version this worker has not loaded, templates auto-reloading, configured default or
 application-wide rate limits, trusted-host checks, a time-zone selector, a member's language
 the site does not offer, and any error. The layer also stands aside for good when the app has
 request hooks it does not know (a plugin's ``before_request`` might refuse the request): only
@@ -51,10 +52,13 @@ log = logging.getLogger("commonground.page_cache")
 
 #: ``/g/<slug>`` and ``/g/<slug>/p/<id>``, plain ASCII only (anything else goes through Flask).
 GROUP_PAGE = re.compile(r"/g/([a-z0-9][a-z0-9_-]*)(?:/p/[0-9]+)?")
+#: Query strings read as they are written (no escapes, no ``+``): ``request.full_path`` is then
+#: this text, and no value can hold what input hygiene refuses. A feed's ``?before=`` cursor is one.
+PLAIN_QUERY = re.compile(r"[A-Za-z0-9._~=&-]*")
 #: Memo sizes (cleared when full): cookie headers, session-protection identifiers.
 MEMO_MAX = 4096
 
-#: The request hooks a hit may skip: for a GET of a cached page without body or query string,
+#: The request hooks a hit may skip: for a GET of a cached page without body or escapes,
 #: with the checks above, none of them changes the answer (the plugin gate refreshes state —
 #: the front door requires the state loaded; the limiter exempts these pages; CSRF and input
 #: checks pass a bodiless GET; the site profile is cached per state; the remember-me cookie is
@@ -255,7 +259,7 @@ class FrontDoor:
         if timezone is None:
             return None
         root = environ.get("SCRIPT_NAME", "").rstrip("/")
-        full_path = environ["PATH_INFO"] + "?"
+        full_path = environ["PATH_INFO"] + "?" + environ.get("QUERY_STRING", "")
         if kind[0] == "group":
             if not database:
                 versions = pages.versions.read((SITE, group_key(group_id), user_key(user_id)))
@@ -425,7 +429,8 @@ class FrontDoor:
 
 def _kind(environ: dict) -> tuple[str, str | None] | None:
     """("group", slug) or ("home", None) for a GET the front door may answer; None for the rest."""
-    if environ.get("REQUEST_METHOD") != "GET" or environ.get("QUERY_STRING") or environ.get("CONTENT_TYPE") \
+    if environ.get("REQUEST_METHOD") != "GET" or environ.get("CONTENT_TYPE") \
+            or not PLAIN_QUERY.fullmatch(environ.get("QUERY_STRING", "")) \
             or not environ.get("SCRIPT_NAME", "").isascii():
         return None
     path = environ.get("PATH_INFO", "")

@@ -101,26 +101,49 @@ def test_a_front_door_hit_costs_one_query_and_writes_nothing(app, login, viewer,
 
 
 def test_a_hit_through_flask_still_costs_two_queries(app, login, viewer, count_queries):
-    """Another query string is another cached page, which the front door leaves to Flask."""
+    """A query string with an escape is another cached page, which the front door leaves to Flask."""
     client = login(app.test_client(), viewer)
     _front(app, client, FEED)
     for _ in range(2):
-        _through_flask(app, client, FEED + "?tab=posts")
+        _through_flask(app, client, FEED + "?tab=p%6Fsts")
     pages = app.extensions["commonground.page_cache"]
     hits = pages.hits
     with count_queries() as statements:
-        _through_flask(app, client, FEED + "?tab=posts")
+        _through_flask(app, client, FEED + "?tab=p%6Fsts")
     assert pages.hits == hits + 1
     assert len(statements) == 2, "\n".join(statements)
 
 
-def test_head_and_query_strings_go_to_flask(second_app, login, viewer):
+def test_head_and_query_strings_with_escapes_go_to_flask(second_app, login, viewer):
     client = login(second_app.test_client(), viewer)
     _front(second_app, client, FEED)
     front = second_app.extensions["commonground.page_cache"].front_hits
     assert client.head(FEED).status_code == 200
     assert second_app.extensions["commonground.page_cache"].front_hits == front
-    _through_flask(second_app, client, FEED + "?before=x")
+    for _ in range(3):
+        _through_flask(second_app, client, FEED + "?tab=p%6Fsts")
+        _through_flask(second_app, client, FEED + "?tab=a+b")
+    assert _through_flask(second_app, client, FEED + "?before=not-a-cursor").status_code == 400
+    assert _through_flask(second_app, client, FEED + "?q=%00").status_code == 400  # input hygiene's
+
+
+def test_an_older_feed_page_is_answered_by_the_front_door_as_flask_answers_it(second_app, login, viewer,
+                                                                                make_post):
+    from core.models import Group, User
+
+    group = db.session.scalar(db.select(Group))
+    author = db.session.scalar(db.select(User).where(User.username == "author"))
+    for n in range(25):
+        make_post(group, author, f"Bulk {n}")
+    client = login(second_app.test_client(), viewer)
+    first = _front(second_app, client, FEED).text
+    older = first.split('rel="next"')[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
+    assert "?before=" in older
+    front = _front(second_app, client, older)
+    assert "Bulk 0" in front.text and "Bulk 0" not in first  # the oldest bulk post, on the second page
+    second_app.config["PAGE_CACHE_FRONT_DOOR"] = False
+    through_flask = _through_flask(second_app, client, older)
+    assert list(front.headers.items()) == list(through_flask.headers.items()) and front.data == through_flask.data
 
 
 def test_a_flashed_message_goes_to_flask_and_shows(second_app, login, viewer):
