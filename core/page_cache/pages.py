@@ -15,6 +15,9 @@ before storing and the current request's put back on the way out.
 Never cached: visitors, responses that are not 200, a request with a message waiting to be
 flashed (or one that flashed), a page while templates auto-reload. Hits and misses answer with
 the same headers: ``Cache-Control: private, no-store`` and ``Vary: Cookie``.
+
+Most hits never get here: the front door (``front.py``) answers them in front of Flask with the
+same key, entry and headers. What reaches these functions is what it leaves to Flask.
 """
 from __future__ import annotations
 
