@@ -47,7 +47,7 @@ def _forget_redis_versions(store, request):
 @pytest.fixture
 def app_b(make_app):
     """The reading instance: another worker (or host) with its own page cache."""
-    return make_app()
+    return make_app(reuse=True)
 
 
 @pytest.fixture

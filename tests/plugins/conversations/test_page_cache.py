@@ -46,7 +46,7 @@ def _forget_redis_versions(store, request):
 
 @pytest.fixture
 def app_b(make_app):
-    return make_app()
+    return make_app(reuse=True)
 
 
 @pytest.fixture
