@@ -13,8 +13,18 @@ notifications for the viewer (half unread). Then, in-process through the Flask t
 p50 and p95 of wall time, p50 of this process's CPU time (on SQLite the database's work too;
 much steadier than wall time on a busy machine), the SQL statements per page and the load
 average; on PostgreSQL also the server's execution time of the page's SELECTs (EXPLAIN ANALYZE).
-Prints one TSV line per page: database, posts, page, p50, p95, CPU p50 (ms), statements, load[, server ms].
-``--measure-only`` skips seeding (an already seeded database).
+Each page is measured twice: **rendered** (the page cache switched off, every request renders
+the page and runs its queries) and **cached** (as served, i.e. a page-cache hit for the feed and
+the post page; the directory and notifications are never cached, so both rows render).
+Prints one TSV line per page and mode: database, posts, page, mode, p50, p95, CPU p50 (ms),
+statements, page-cache hits per request, load[, server ms].
+``--measure-only`` skips seeding (an already seeded database); ``--page`` measures only pages whose
+label contains it, ``--cache`` only one mode. ``--instructions N`` makes N requests of each
+selected page and mode inside one ``functools.reduce`` call after the warm-up, each preceded by a
+``math.fsum`` call, and prints no timings: ``bench/scale_instructions.sh`` runs it under
+``valgrind --tool=callgrind --collect-atstart=no --toggle-collect=functools_reduce
+--dump-before=math_fsum`` (one part per page and mode) for instruction counts that do not depend
+on the machine's load.
 Not part of ``make test``: a million posts take minutes to seed.
 """
 from __future__ import annotations
@@ -35,6 +45,10 @@ def main() -> None:
     parser.add_argument("--database", required=True)
     parser.add_argument("--requests", type=int, default=40)
     parser.add_argument("--measure-only", action="store_true")
+    parser.add_argument("--page", default="", help="measure only pages whose label contains this")
+    parser.add_argument("--cache", choices=("rendered", "cached", "both"), default="both")
+    parser.add_argument("--instructions", type=int, default=0, metavar="N",
+                        help="N requests per page inside functools.reduce, for callgrind; no timings")
     args = parser.parse_args()
     os.environ["COMMONGROUND_SQLALCHEMY_DATABASE_URI"] = args.database
     os.environ.setdefault("COMMONGROUND_SECRET_KEY", "bench")
@@ -48,7 +62,9 @@ def main() -> None:
         dialect = app.extensions["sqlalchemy"].engine.dialect.name
         print(f"# {'found' if args.measure_only else 'seeded'} {args.posts:,} posts on {dialect} "
               f"in {time.perf_counter() - started:.0f} s; load {os.getloadavg()[0]:.1f}", file=sys.stderr)
-    measure(app, seeded, args.requests, args.posts)
+    modes = ("rendered", "cached") if args.cache == "both" else (args.cache,)
+    measure(app, seeded, args.requests, args.posts, page_filter=args.page, modes=modes,
+            instructions=args.instructions)
 
 
 def _bulk(table, rows_of, total: int) -> None:
@@ -143,6 +159,12 @@ def seed(posts: int) -> dict:
         db.session.commit()
     db.session.execute(text("ANALYZE"))
     db.session.commit()
+    if sqlite:
+        # The bulk insert went through the write-ahead log (as large as the database); fold it in
+        # and truncate it, so this run and any --measure-only run read the database file alone.
+        db.session.close()
+        with db.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     deep = max(0, min(160_000, posts - 21))  # the feed's cursor this many posts back
     return {"busy": busy, "deep_id": busy - deep, "deep_at": start + timedelta(minutes=posts - 1 - deep)}
 
@@ -162,12 +184,17 @@ def seeded_facts(posts: int) -> dict:
     return {"busy": busy.id, "deep_id": deep.id, "deep_at": deep.created_at}
 
 
-def measure(app, seeded: dict, requests: int, posts: int) -> None:
+def measure(app, seeded: dict, requests: int, posts: int, page_filter: str = "",
+            modes: tuple[str, ...] = ("rendered", "cached"), instructions: int = 0) -> None:
+    import functools
+    import math
+
     from sqlalchemy import event
 
     from bench.profile_feed import PASSWORD, USERNAME
     from core.extensions import db
     from core.groups import keyset
+    from core.page_cache.scopes import EXTENSION
 
     client = app.test_client()
     token = client.get("/login").text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
@@ -183,26 +210,44 @@ def measure(app, seeded: dict, requests: int, posts: int) -> None:
     statements = []
     with app.app_context():
         engine = db.engine
+    cache = app.extensions[EXTENSION]
     event.listen(engine, "before_cursor_execute", lambda *a: statements.append(1))
     db_name = engine.dialect.name
     for label, path in pages.items():
-        for _ in range(10):
-            response = client.get(path)
-            assert response.status_code == 200, (path, response.status_code)
-        assert "Log out" in response.text, path
-        times, cpu = [], []
-        statements.clear()
-        for _ in range(requests):
-            t, c = time.perf_counter(), time.process_time()
-            client.get(path)
-            times.append((time.perf_counter() - t) * 1000)
-            cpu.append((time.process_time() - c) * 1000)
-        times.sort()
-        per_page = len(statements) // requests  # before the EXPLAIN runs below add their own
-        server = _server_ms(engine, client, path) if db_name == "postgresql" else None
-        print(f"{db_name}\t{posts}\t{label}\t{statistics.median(times):.1f}\t{times[int(len(times) * 0.95) - 1]:.1f}"
-              f"\t{statistics.median(cpu):.1f}\t{per_page}\t{os.getloadavg()[0]:.1f}"
-              + (f"\t{server:.2f}" if server is not None else ""), flush=True)
+        if page_filter not in label:
+            continue
+        for mode in modes:
+            cache.enabled = mode == "cached"
+            cache.clear()
+            for _ in range(10):
+                response = client.get(path)
+                assert response.status_code == 200, (path, response.status_code)
+            assert "Log out" in response.text, path
+            if instructions:
+                math.fsum(())  # marker: valgrind --dump-before=math_fsum starts a new part here
+                done = functools.reduce(lambda n, _: n + (client.get(path).status_code == 200),
+                                        range(instructions), 0)
+                print(f"{db_name}\t{posts}\t{label}\t{mode}\t{done} requests", flush=True)
+                continue
+            times, cpu = [], []
+            statements.clear()
+            hits = cache.hits
+            for _ in range(requests):
+                t, c = time.perf_counter(), time.process_time()
+                client.get(path)
+                times.append((time.perf_counter() - t) * 1000)
+                cpu.append((time.process_time() - c) * 1000)
+            times.sort()
+            per_page = len(statements) // requests  # before the EXPLAIN runs below add their own
+            hit_rate = (cache.hits - hits) / requests
+            server = _server_ms(engine, client, path) if db_name == "postgresql" else None
+            print(f"{db_name}\t{posts}\t{label}\t{mode}\t{statistics.median(times):.1f}"
+                  f"\t{times[int(len(times) * 0.95) - 1]:.1f}\t{statistics.median(cpu):.2f}\t{per_page}"
+                  f"\t{hit_rate:.1f}\t{os.getloadavg()[0]:.1f}"
+                  + (f"\t{server:.2f}" if server is not None else ""), flush=True)
+    cache.enabled = True
+    if instructions:
+        math.fsum(())  # closes the last page's part
 
 
 def _server_ms(engine, client, path: str) -> float:

@@ -1,6 +1,7 @@
 """Flask extension singletons, bound to an app in ``create_app``."""
 from __future__ import annotations
 
+from flask import current_app, session
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -21,7 +22,31 @@ naming_convention = {
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=naming_convention))
 migrate = Migrate()
-login_manager = LoginManager()
+
+
+class SessionLoginManager(LoginManager):
+    """Flask-Login's manager, minus one needless write of a visitor's session cookie.
+
+    With ``session_protection = "basic"`` Flask-Login marks any non-empty session whose browser
+    identifier it has not stored as not fresh (``_fresh = False``) the first time a request loads
+    the user: for a visitor, the request after the first page that put a CSRF token in the
+    session. That changes the session, so the response sets the cookie again. A browser has
+    requests in flight side by side (its ``/favicon.ico`` after the log-in page, a picture, a
+    second tab); when such a request was sent with the cookie from before log-in and answers
+    after the log-in's response, its cookie replaces the logged-in one and the member is logged
+    out on their next page. A visitor's session holds no login whose freshness could matter, so
+    it is left as it is: no ``Set-Cookie`` unless something in it really changed. Sessions with a
+    login are protected as Flask-Login does; so is every session in ``"strong"`` mode.
+    """
+
+    def _session_protection_failed(self) -> bool:
+        mode = current_app.config.get("SESSION_PROTECTION", self.session_protection)
+        if mode == "basic" and "_user_id" not in session:
+            return False
+        return super()._session_protection_failed()
+
+
+login_manager = SessionLoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address)

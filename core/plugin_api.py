@@ -176,6 +176,12 @@ def page_cache_group_key(group_id: int) -> str:
         class Bookmark(db.Model):
             def page_cache_keys(self):
                 return (page_cache_user_key(self.user_id),)  # only its owner's pages show it
+
+    A bulk ``UPDATE`` or ``DELETE`` of such a table (whose method needs the row) retires every
+    page unless the statement names its keys itself, e.g. ones a job looked up before deleting::
+
+        db.session.execute(delete(Bookmark).where(Bookmark.id.in_(ids))
+                           .execution_options(page_cache_keys=[page_cache_user_key(u) for u in owners]))
     """
     return _group_key(group_id)
 
@@ -183,6 +189,21 @@ def page_cache_group_key(group_id: int) -> str:
 def page_cache_user_key(user_id: int) -> str:
     """The key of the pages as one person sees them, for a model's ``page_cache_keys()``."""
     return _user_key(user_id)
+
+
+class NotOnCachedPages:
+    """Mixin for a model whose rows show on no cached page, only on the plugin's own pages:
+    writing them, bulk statements included, retires nothing (instead of every cached page).
+
+    Example::
+
+        class PrivateNote(NotOnCachedPages, db.Model):
+            ...
+    """
+
+    @staticmethod
+    def page_cache_keys() -> tuple[str, ...]:
+        return ()
 
 
 # --- hooks across plugins --------------------------------------------------------------------
@@ -229,7 +250,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "Files": ("store_image", "store_upload", "ImageRejected", "StoredFile", "file_url", "delete_file",
               "delete_after_commit", "accepts_uploads"),
     "Page cache": ("touch_group", "touch_user", "touch_site", "page_cache_group_key", "page_cache_user_key",
-                   "PAGE_CACHE_SITE"),
+                   "PAGE_CACHE_SITE", "NotOnCachedPages"),
     "Pages": ("group_or_404", "content_or_404", "render_group_page", "role_label", "avatar", "limiter"),
     "JSON API": ("require_user", "not_found"),
     "Forms and input": ("load_form", "form_values", "render_markdown", "sanitize_html", "country_codes",

@@ -24,6 +24,10 @@
 - ``make_app(plugins=..., **config)``: a second app on the same database, i.e. another
   worker process (plugin state changes must reach it on its next request); built afresh, or with
   ``reuse=True`` one built alike before, reset as ``app`` is.
+- Page cache across instances: ``page_cache_store`` parametrizes a test over the version stores
+  (database, Redis), ``page_cache_config`` is its config to merge into ``app_config`` (the Redis
+  versions deleted after the test), ``second_app`` another instance with a page cache of its own
+  (write through ``app``, read through it) and ``page_cache(app)`` an app's cache (``hits``, ``misses``).
 - Jobs: the app's queue is in memory (``JOBS_URL = "memory://"``): nothing runs by itself.
   ``job_queue.queued()`` lists what waits (name, arguments, due time), ``job_queue.run(now=...)``
   runs every job due at ``now`` (default: now) in this process, ``job_queue.tick(now)`` first
@@ -748,12 +752,15 @@ class CSRFClient(FlaskClient):
 
     def csrf_token(self) -> str:
         """A token valid for this client's session (the session gets the secret it is checked against)."""
-        from flask import current_app, session
+        from flask import current_app, g, session
         from flask_wtf.csrf import generate_csrf
 
         with self.application.test_request_context():
-            token = generate_csrf()
             field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+            # The test's app context (and its ``g``) outlives this client's requests: a token an
+            # earlier request left in ``g`` would be returned without putting its secret in ``session``.
+            g.pop(field, None)
+            token = generate_csrf()
             secret = session[field]
         with self.session_transaction() as stored:
             stored[field] = secret
@@ -913,6 +920,81 @@ def redis_limits(redis_url: str) -> Iterator[RedisLimits]:
         for key in client.scan_iter(f"*{RATELIMIT_TEST_PREFIX}*"):
             client.delete(key)
         client.close()
+
+
+PAGE_CACHE_TEST_NAME = f"cg-test-pc-{uuid.uuid4().hex[:8]}"
+"""The ``JOBS_NAME`` of this test process's apps when the page-cache versions are in Redis: its
+version keys (``cg:<name>:pv:…``) stay apart from other runs on the same Redis."""
+
+
+@pytest.fixture(params=["database", "redis"])
+def page_cache_store(request: pytest.FixtureRequest) -> str:
+    """Parametrizes a test over both page-cache version stores, ``"database"`` and ``"redis"``.
+
+    A site keeps the versions its workers and hosts compare cached pages against in one of the
+    two (``PAGE_CACHE_URL``); a page must be retired the same way in each. Ask for
+    ``page_cache_config`` to build the app with the chosen one.
+    """
+    return request.param
+
+
+@pytest.fixture
+def page_cache_config(request: pytest.FixtureRequest, page_cache_store: str) -> Iterator[dict[str, Any]]:
+    """Config for the version store ``page_cache_store`` chose; merge it into ``app_config``::
+
+        @pytest.fixture
+        def app_config(page_cache_config):
+            return page_cache_config
+
+    The Redis variant needs ``redis_url`` (it skips without one); the versions the test wrote
+    there are deleted after it, so the next test's pages start from fresh ones.
+    """
+    if page_cache_store == "database":
+        yield {"PAGE_CACHE_URL": "database"}
+        return
+    import redis
+
+    from core.page_cache.versions import redis_prefix
+
+    url = request.getfixturevalue("redis_url")
+    try:
+        yield {"PAGE_CACHE_URL": url, "JOBS_NAME": PAGE_CACHE_TEST_NAME}
+    finally:
+        client = redis.Redis.from_url(url)
+        for key in client.scan_iter(redis_prefix(PAGE_CACHE_TEST_NAME) + "*"):
+            client.delete(key)
+        client.close()
+
+
+@pytest.fixture
+def second_app(make_app) -> Any:
+    """Another instance of ``app`` (same plugins, config, database and Redis): a second worker or host.
+
+    It has a page cache of its own, so a page it serves from its cache shows whether a write
+    through ``app`` (its pages, or the ORM as a job or a command would) reached it — what a
+    plugin's page needs when it shows rows the plugin writes::
+
+        def test_a_new_entry_shows_on_the_other_instance(app, second_app, page_cache, login, member):
+            reader = login(second_app.test_client(), member)
+            reader.get("/g/garden"), reader.get("/g/garden")  # cached on the second instance
+            ...  # write through ``app``
+            misses = page_cache(second_app).misses
+            assert "the entry" in reader.get("/g/garden").text
+            assert page_cache(second_app).misses == misses + 1  # rendered afresh, not served stale
+
+    Built once for the tests that build ``app`` alike and reset before each, as ``app`` is
+    (``make_app(reuse=True)``): a build per test cost a third of a CPU second.
+    """
+    return make_app(reuse=True)
+
+
+@pytest.fixture
+def page_cache(app) -> Callable[[Any], Any]:
+    """``page_cache(app)``: that app's page cache; its ``hits`` and ``misses`` count the pages it
+    served from memory and rendered, to tell a cached page from a fresh one."""
+    from core.page_cache.scopes import EXTENSION
+
+    return lambda instance: instance.extensions[EXTENSION]
 
 
 CHROMIUM_PATH = os.environ.get("COMMONGROUND_CHROMIUM", "/usr/bin/chromium")

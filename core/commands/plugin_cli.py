@@ -1,4 +1,4 @@
-"""`flask plugins` commands: list, enable, disable (site-wide or ``--group SLUG``), new, docs.
+"""`flask plugins` commands: list, enable, disable (site-wide or ``--group SLUG``), forget, new, docs.
 
 Changes go through ``core.plugins.state`` like the admin page and the API, so running
 workers pick them up on their next request.
@@ -131,6 +131,29 @@ def enable(plugin_id: str, slug: str | None) -> None:
 def disable(plugin_id: str, slug: str | None) -> None:
     """Disable PLUGIN_ID site-wide (its data is kept), or for one group with --group."""
     _switch(plugin_id, slug, False)
+
+
+@cli.command("forget")
+@click.argument("plugin_id")
+@click.confirmation_option(prompt="Forget this plugin's settings for good? Files only its tables name will be "
+                                  "deleted by the daily clean-up.")
+def forget(plugin_id: str) -> None:
+    """Delete the settings and switches of PLUGIN_ID after it was uninstalled (its tables stay).
+
+    While they are kept, the daily clean-up of stored files deletes nothing: the plugin's tables
+    may name files it can no longer be asked about.
+    """
+    from core.plugins import state as plugin_state
+
+    try:
+        forgotten = plugin_state.forget(plugin_id)
+    except plugin_state.StillInstalled as err:
+        raise click.ClickException(f"{plugin_id} is installed (loaded, blocked or failing to load): disable it, "
+                                   "pip uninstall it and restart, then forget it.") from err
+    if not forgotten:
+        raise click.ClickException(f"Nothing to forget: the database has no state of a plugin {plugin_id!r}.")
+    click.echo(f"{plugin_id} forgotten: its settings and switches are deleted, its tables left in place. "
+               "The clean-up of stored files no longer waits for it.")
 
 
 @cli.command("docs")

@@ -39,5 +39,9 @@ def enqueue(name: str, /, *args: Any, at: datetime | None = None, delay: timedel
     Arguments are stored in the queue until the job runs, so they must be plain values (ids,
     strings, numbers); anything else raises ``JobError`` here, as does an unknown name.
     Returns the queued job's id.
+
+    Asked for inside a database transaction, the job reaches the queue when the whole action
+    commits — not when the SAVEPOINT around a hook is released — so it never runs on rows not
+    committed yet; an action rolled back, or a hook implementation that fails, queues nothing.
     """
     return get_registry().enqueue(name, args, kwargs, at=at, delay=delay)

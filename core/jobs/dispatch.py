@@ -11,29 +11,27 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlalchemy import event
-from sqlalchemy.orm import Session, SessionTransaction
-
+from core import after_commit
 from core.extensions import db
 
 log = logging.getLogger("commonground.jobs")
 
-_PENDING = "commonground.jobs.pending"
+_KIND = "jobs"
 
 
 def submit(queue: Any, task: Any) -> None:
-    """Queue ``task`` now, or when the current transaction commits."""
+    """Queue ``task`` now, or when the current transaction commits (the outermost one: a job asked
+    for inside a SAVEPOINT waits for the action's commit, and goes with the SAVEPOINT's rollback)."""
     session = db.session()
     if session.in_transaction():
-        session.info.setdefault(_PENDING, []).append((queue, task))
+        after_commit.hold(session, _KIND, [(queue, task)])
     else:
         _send(queue, task)
 
 
 def pending(name: str | None = None) -> list[Any]:
     """Tasks held for the current transaction's commit (optionally only job ``name``)."""
-    held = db.session().info.get(_PENDING, ())
-    return [task for _queue, task in held if name is None or task.job_name == name]
+    return [task for _queue, task in after_commit.held(db.session(), _KIND) if name is None or task.job_name == name]
 
 
 def _send(queue: Any, task: Any) -> None:
@@ -43,17 +41,14 @@ def _send(queue: Any, task: Any) -> None:
         log.exception("jobs: could not queue %s; the queue (JOBS_URL) is unreachable", task.job_name)
 
 
-@event.listens_for(Session, "after_commit")
-def _after_commit(session: Session) -> None:
-    for queue, task in session.info.pop(_PENDING, ()):
+def _send_all(held: list[tuple[Any, Any]]) -> None:
+    for queue, task in held:
         _send(queue, task)
 
 
-@event.listens_for(Session, "after_transaction_end")
-def _after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
-    """A transaction that ended without a commit (rolled back, or closed) drops what it held."""
-    if transaction.parent is not None or transaction.nested:
-        return
-    dropped = session.info.pop(_PENDING, ())
-    for _queue, task in dropped:
+def _log_dropped(held: list[tuple[Any, Any]]) -> None:
+    for _queue, task in held:
         log.info("jobs: %s was not queued: its transaction ended without a commit", task.job_name)
+
+
+after_commit.on_commit(_KIND, _send_all, _log_dropped)

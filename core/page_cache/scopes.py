@@ -8,10 +8,13 @@ Bulk ``UPDATE``/``DELETE`` statements through the session touch the site unless 
 known to show on no cached page. A table core does not know — a plugin's — touches the site,
 which is always correct; a plugin narrows it by giving the model a ``page_cache_keys()`` method
 returning the keys (``core.plugin_api.page_cache_group_key`` …), or ``()`` for rows no page shows;
-a ``staticmethod`` one (the same keys for every row) also answers for the table's bulk statements.
+a ``staticmethod`` one (the same keys for every row) also answers for the table's bulk statements,
+and a bulk statement may name its own keys with ``execution_options(page_cache_keys=(…))``
+(a job that deletes rows whose pages it looked up first).
 
 The collected keys are replaced after the commit (``after_commit``, not a SAVEPOINT's release);
-a transaction rolled back replaces nothing, as nothing it wrote is shown. An extra replacement
+a transaction rolled back replaces nothing, as nothing it wrote is shown (its keys are forgotten
+when it ends; a rolled-back SAVEPOINT's stay, costing at most a cache miss). An extra replacement
 costs a cache miss, a missing one a stale page: when unsure, a scope is touched.
 """
 from __future__ import annotations
@@ -22,7 +25,7 @@ from typing import Any
 
 from flask import current_app, has_app_context
 from sqlalchemy import event, inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from core.page_cache.versions import SITE, group_key, user_key
 
@@ -31,6 +34,8 @@ KEYS = "commonground.page_cache.keys"
 POSTS = "commonground.page_cache.posts"
 COMMENTS = "commonground.page_cache.comments"
 WROTE = "commonground.page_cache.wrote"
+#: A bulk statement's execution option naming the keys of the pages its rows show on.
+EXECUTION_OPTION = "page_cache_keys"
 
 #: Tables no cached page shows (sessions, mail, tokens, jobs, the search index, these versions).
 #: Notifications show only as the header's unread count, which is part of every page's key.
@@ -52,7 +57,7 @@ def install() -> None:
     event.listen(Session, "after_flush", _note_flush)
     event.listen(Session, "do_orm_execute", _note_bulk)
     event.listen(Session, "after_commit", _after_commit)
-    event.listen(Session, "after_rollback", _after_rollback)
+    event.listen(Session, "after_transaction_end", _after_transaction_end)
 
 
 def _active() -> bool:
@@ -117,6 +122,10 @@ def _changed_columns(obj: Any) -> set[str]:
 def _note_bulk(orm_execute_state: Any) -> None:
     if not (orm_execute_state.is_update or orm_execute_state.is_delete) or not _active():
         return
+    declared = orm_execute_state.execution_options.get(EXECUTION_OPTION)
+    if declared is not None:  # the statement names the pages its rows show on
+        pending(orm_execute_state.session).update(declared)
+        return
     mapper = orm_execute_state.bind_mapper
     own = getattr_static(mapper.class_, "page_cache_keys", None) if mapper is not None else None
     if isinstance(own, staticmethod):  # the same keys for every row, so for a bulk statement too
@@ -138,9 +147,12 @@ def _after_commit(session: Session) -> None:
         replace(keys | _groups_of(posts, comments))
 
 
-def _after_rollback(session: Session) -> None:
-    if not session.in_transaction():  # the whole transaction, not a SAVEPOINT
-        session.info.pop(WROTE, None)
+def _after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
+    """The outermost transaction ended: what it collected and did not commit (rolled back, closed)
+    is forgotten, or a later commit in this session would replace versions for it."""
+    if transaction.parent is None:
+        for name in (WROTE, KEYS, POSTS, COMMENTS):
+            session.info.pop(name, None)
 
 
 def replace(keys: Iterable[str]) -> None:

@@ -146,6 +146,11 @@ class RedisVersions:
                           ", ".join(wanted))
 
 
+def redis_prefix(name: str) -> str:
+    """Where the versions of the site named ``name`` (``JOBS_NAME``) live in Redis."""
+    return f"cg:{name}:pv:"
+
+
 def build_store(url: str | None, jobs_url: str | None, name: str) -> VersionStore:
     """``PAGE_CACHE_URL``: ``redis://…``, or ``database``; unset follows the job queue — Redis when the
     queue is in Redis (several hosts share it), else the database."""
@@ -154,5 +159,5 @@ def build_store(url: str | None, jobs_url: str | None, name: str) -> VersionStor
     if url == "database":
         return DatabaseVersions()
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return RedisVersions(url, f"cg:{name}:pv:")
+        return RedisVersions(url, redis_prefix(name))
     raise ValueError(f"PAGE_CACHE_URL {url!r} is not supported: use redis://host:port/db or database")

@@ -1,4 +1,4 @@
-"""Changing plugin state: enable/disable site-wide and per group.
+"""Changing plugin state: enable/disable site-wide and per group; forget an uninstalled plugin.
 
 Every change bumps ``StateVersion`` in the same transaction, so every worker process
 reloads on its next request. Lifecycle hooks are called on the plugin concerned.
@@ -18,6 +18,10 @@ log = logging.getLogger("commonground.plugins")
 
 class UnknownPlugin(LookupError):
     """No installed plugin has that id."""
+
+
+class StillInstalled(ValueError):
+    """Only a plugin that is gone from the site can be forgotten; this one is loaded, blocked or failing."""
 
 
 class NotGroupScoped(ValueError):
@@ -106,4 +110,27 @@ def set_group_enabled(plugin_id: str, group: Any, enabled: bool, *, commit: bool
     if commit:
         db.session.commit()
     log.info("plugin %s %s for group %s", plugin_id, "enabled" if enabled else "disabled", group.slug)
+    return True
+
+
+def forget(plugin_id: str) -> bool:
+    """Delete the state of a plugin no longer installed (its switches, its settings per site and group);
+    returns whether there was any. Its tables are left in place.
+
+    A state row tells the clean-up of stored files (``core.storage.orphans``) that the plugin may
+    name files it cannot ask about, so the clean-up waits; after an uninstall for good, forgetting
+    the plugin lets it go on, and files only that plugin's tables named are deleted as orphans.
+    A blocked plugin, or one failing to load, is still installed: it may come back with its data.
+    """
+    plugins = get_plugins()
+    if plugin_id in plugins.installed or plugin_id in plugins.blocked or plugin_id in plugins.failed:
+        raise StillInstalled(plugin_id)
+    site = db.session.execute(db.delete(PluginState).where(PluginState.plugin_id == plugin_id)).rowcount
+    groups = db.session.execute(db.delete(GroupPluginState).where(GroupPluginState.plugin_id == plugin_id)).rowcount
+    if not site and not groups:
+        db.session.rollback()
+        return False
+    bump_version()
+    db.session.commit()
+    log.info("plugin %s forgotten: its state is deleted (%s group switches)", plugin_id, groups)
     return True

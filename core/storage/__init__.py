@@ -13,9 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from flask import Flask, current_app, request, url_for
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
+from core import after_commit
 from core.storage import renditions
 from core.storage.backend import Backend, LocalBackend
 from core.storage.images import ImageRejected, StoredFile, reencode_image
@@ -25,7 +24,7 @@ __all__ = ["Backend", "ImageRejected", "LocalBackend", "StoredFile", "accepts_up
            "store_image", "store_upload", "with_renditions"]
 
 EXTENSION_KEY = "commonground.storage"
-PENDING = "commonground.files_to_delete"
+_DELETE_KIND = "storage.delete"
 
 log = logging.getLogger("commonground.storage")
 
@@ -139,23 +138,18 @@ def delete_file(key: str | None) -> None:
 
 
 def delete_after_commit(keys: Iterable[str | None]) -> None:
-    """Delete these files once the current database transaction commits; keep them if it rolls back.
+    """Delete these files once the current database transaction commits (the whole action, not the
+    SAVEPOINT around a hook); keep them if it, or the SAVEPOINT they were asked for in, rolls back.
 
     Rows that point at files (an avatar, a post's images) are deleted in a transaction that may
     still fail: deleting the files first could leave a row pointing at nothing.
     """
     from core.extensions import db
 
-    wanted = [key for key in keys if key]
-    if wanted:
-        db.session().info.setdefault(PENDING, []).extend(wanted)
+    after_commit.hold(db.session(), _DELETE_KIND, [key for key in keys if key])
 
 
-@event.listens_for(Session, "after_commit")
-def _delete_committed(session: Session) -> None:
-    keys = session.info.pop(PENDING, None)
-    if not keys:
-        return
+def _delete_committed(keys: list[str]) -> None:
     backend = current_app.extensions.get(EXTENSION_KEY)
     for stored_key in (found for key in keys for found in (key, *renditions.rendition_keys(key))):
         try:
@@ -164,6 +158,4 @@ def _delete_committed(session: Session) -> None:
             log.exception("could not delete stored file %s", stored_key)
 
 
-@event.listens_for(Session, "after_rollback")
-def _keep_rolled_back(session: Session) -> None:
-    session.info.pop(PENDING, None)
+after_commit.on_commit(_DELETE_KIND, _delete_committed)

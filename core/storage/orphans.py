@@ -7,8 +7,9 @@ asks every column that names files (core's and each installed plugin's, through 
 ``stored_files`` hook) which of the listed keys are still named, and deletes the others with
 their renditions. Only files older than ``STORAGE_ORPHAN_GRACE_SECONDS`` are considered, so the
 file of an upload whose row is not committed yet is never taken. When a plugin cannot answer
-(its hook fails, or it is blocked from loading while its data stays in the database) nothing is
-deleted: a file is only removed when it is *known* to be unreferenced.
+(its hook fails, or it is blocked from loading or uninstalled while its state stays in the
+database) nothing is deleted: a file is only removed when it is *known* to be unreferenced. After
+an uninstall for good, ``flask plugins forget ID`` deletes that state and the clean-up goes on.
 """
 from __future__ import annotations
 
@@ -46,7 +47,8 @@ def sweep(now: datetime | None = None) -> SweepResult:
     plugins = get_plugins()
     unknown = _plugins_not_loaded(plugins)
     if unknown:
-        reason = f"plugins with data but not loaded: {', '.join(sorted(unknown))}"
+        reason = (f"plugins with data but not loaded: {', '.join(sorted(unknown))}; if uninstalled for good, "
+                  f"`flask plugins forget ID` lets the clean-up go on")
         log.warning("orphaned files: nothing deleted (%s)", reason)
         return SweepResult(skipped=reason)
     columns = [column for result in plugins.call("stored_files") for column in (result or [])]

@@ -12,9 +12,10 @@ people see them, never every page: a message retires its participants' pages, no
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy import Boolean, Connection, ForeignKey, Index, Integer, Select, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from core.plugin_api import (
@@ -87,12 +88,20 @@ class Conversation(db.Model):
         session = object_session(self)
         if session is None or self in session.deleted:
             return (PAGE_CACHE_SITE,)
-        connection = session.connection()
-        people = select(Participant.user_id).where(Participant.conversation_id == self.id)
-        if self.kind == TEAM and self.group_id is not None:
-            people = people.union(select(Membership.user_id).where(
-                Membership.group_id == self.group_id, Membership.role.in_(TEAM_ROLES)))
-        return tuple(page_cache_user_key(user_id) for user_id in connection.execute(people).scalars())
+        return page_cache_keys_of(session.connection(), [self.id])
+
+
+def page_cache_keys_of(connection: Connection, conversation_ids: Iterable[int] | Select) -> tuple[str, ...]:
+    """The pages that show these conversations (as ids or a ``select`` of ids), in one query: their
+    participants' (the unread badge) and, for team lines, their groups' staff's ("Team inboxes").
+    Asked before a bulk deletion, whose database cascade takes the participants with it."""
+    conversation_ids = conversation_ids if isinstance(conversation_ids, Select) else list(conversation_ids)
+    participants = select(Participant.user_id).where(Participant.conversation_id.in_(conversation_ids))
+    staff = (select(Membership.user_id)
+             .join(Conversation, Conversation.group_id == Membership.group_id)
+             .where(Conversation.id.in_(conversation_ids), Conversation.kind == TEAM,
+                    Membership.role.in_(TEAM_ROLES)))
+    return tuple(page_cache_user_key(user_id) for user_id in connection.execute(participants.union(staff)).scalars())
 
 
 class Participant(db.Model):

@@ -14,7 +14,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import selectinload
 
 from core.plugin_api import NotificationKind, db, get_settings, notify_many, utcnow
-from plugins.conversations.models import ACTIVE, Conversation, Participant
+from plugins.conversations.models import ACTIVE, Conversation, Participant, page_cache_keys_of
 
 NOTICE = "conversations_retention"
 NOTICE_DAYS = 7
@@ -39,12 +39,15 @@ def delete_untouched() -> tuple[int, int]:
         return 0, 0
     now = utcnow()
     cutoff = now - timedelta(days=days)
+    # The notice's date shows on no cached page; a deletion shows in its people's badges only.
     db.session.execute(update(Conversation).where(Conversation.retention_notice_at.is_not(None),
                                                   Conversation.last_activity_at > Conversation.retention_notice_at)
-                       .values(retention_notice_at=None).execution_options(synchronize_session=False))
-    doomed = db.session.execute(delete(Conversation).where(
-        Conversation.last_activity_at < cutoff, Conversation.retention_notice_at.is_not(None),
-        Conversation.retention_notice_at <= now - timedelta(days=NOTICE_DAYS)))
+                       .values(retention_notice_at=None)
+                       .execution_options(synchronize_session=False, page_cache_keys=()))
+    due = (Conversation.last_activity_at < cutoff, Conversation.retention_notice_at.is_not(None),
+           Conversation.retention_notice_at <= now - timedelta(days=NOTICE_DAYS))
+    pages = page_cache_keys_of(db.session.connection(), select(Conversation.id).where(*due))
+    doomed = db.session.execute(delete(Conversation).where(*due).execution_options(page_cache_keys=pages))
     warn = list(db.session.scalars(
         select(Conversation).options(selectinload(Conversation.participants).selectinload(Participant.user))
         .where(Conversation.last_activity_at < cutoff + timedelta(days=NOTICE_DAYS),

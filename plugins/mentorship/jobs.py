@@ -66,6 +66,7 @@ def send_reminders(now: datetime | None = None) -> int:
                 db.or_(Pair.reminded_week.is_(None), Pair.reminded_week != key),
             )
             .values(reminded_week=key)
+            .execution_options(page_cache_keys=())  # the week reminded shows on no cached page
         )
         if claimed.rowcount != 1:  # another worker got there first
             db.session.rollback()

@@ -4,6 +4,12 @@ Programme copy (steps, questions, topics) is stored as JSON on the programme: it
 as a whole, read as a whole, and a programme never changes its template's file. Every table
 uses AUTOINCREMENT on SQLite so an id is never reused (a deleted pair's id must never point
 at someone else's pair).
+
+Core's page cache shows mentorship only on the member's home page (the step each of their
+pairs is on); the group tab and the nav item never change. So a pair names its two people's
+pages, a programme its group's (its members' home pages carry that group's version), and
+what only the plugin's own pages show — sign-ups, requests, posts and notes inside a pair —
+names none: a message in a pair space retires two people's pages, not the site's.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.plugin_api import UTCDateTime, db, utcnow
+from core.plugin_api import NotOnCachedPages, UTCDateTime, db, page_cache_group_key, page_cache_user_key, utcnow
 
 STATES = ("draft", "open", "running", "finished")
 KINDS = ("career_advancement", "skill_development", "encouragement_support", "custom")
@@ -56,8 +62,12 @@ class Programme(db.Model):
     def is_support(self) -> bool:
         return self.kind == "encouragement_support"
 
+    def page_cache_keys(self) -> tuple[str, ...]:
+        """Its name and steps show on its pairs' home pages, which carry the group's version."""
+        return (page_cache_group_key(self.group_id),)
 
-class Signup(db.Model):
+
+class Signup(NotOnCachedPages, db.Model):
     """A member's sign-up in one role; withdrawing deletes it (nothing is kept about them)."""
 
     __tablename__ = "mentorship_signups"
@@ -121,8 +131,12 @@ class Pair(db.Model):
     def other_id(self, user_id: int) -> int:
         return self.mentee_id if user_id == self.mentor_id else self.mentor_id
 
+    def page_cache_keys(self) -> tuple[str, ...]:
+        """The step it is on shows on its two people's home pages only."""
+        return (page_cache_user_key(self.mentor_id), page_cache_user_key(self.mentee_id))
 
-class PairPost(db.Model):
+
+class PairPost(NotOnCachedPages, db.Model):
     """A post (``parent_id`` None) or a comment inside a pair; Markdown rendered at save."""
 
     __tablename__ = "mentorship_pair_posts"
@@ -138,7 +152,7 @@ class PairPost(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
 
-class PairNote(db.Model):
+class PairNote(NotOnCachedPages, db.Model):
     """The mentor's private notes on a pair: only the mentor ever reads them."""
 
     __tablename__ = "mentorship_pair_notes"
@@ -152,7 +166,7 @@ class PairNote(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
 
-class MatchRequest(db.Model):
+class MatchRequest(NotOnCachedPages, db.Model):
     """A mentee asking a mentor (member-requests pairing); the mentor accepts or declines."""
 
     __tablename__ = "mentorship_requests"
@@ -169,7 +183,7 @@ class MatchRequest(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
 
-class Exclusion(db.Model):
+class Exclusion(NotOnCachedPages, db.Model):
     """A mentor–mentee pair never to suggest again in a programme (an admin rejected it)."""
 
     __tablename__ = "mentorship_exclusions"

@@ -3,6 +3,10 @@
 Every table is prefixed ``reporting_``. Content is referred to by its content-type name
 and id (any plugin's content can be reported), so there are no foreign keys to content
 tables; a snapshot of the text is kept as evidence instead.
+
+On core's cached pages reporting shows only hidden items, blocks and bans (through
+memberships); reports, cases, decisions, appeals, notes and the audit log show on the
+moderation pages alone, which are never cached, so writing them retires no cached page.
 """
 from __future__ import annotations
 
@@ -11,13 +15,21 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.plugin_api import PAGE_CACHE_SITE, UTCDateTime, db, page_cache_group_key, page_cache_user_key, utcnow
+from core.plugin_api import (
+    PAGE_CACHE_SITE,
+    NotOnCachedPages,
+    UTCDateTime,
+    db,
+    page_cache_group_key,
+    page_cache_user_key,
+    utcnow,
+)
 
 OPEN = "open"
 RESOLVED = "resolved"
 
 
-class Case(db.Model):
+class Case(NotOnCachedPages, db.Model):
     """One queue entry per reported item (per version once resolved), aggregating its reports.
 
     ``group_id`` routes it: a group's moderators, or the site queue when None; ``escalated``
@@ -67,7 +79,7 @@ class Case(db.Model):
         return self.state == OPEN
 
 
-class Report(db.Model):
+class Report(NotOnCachedPages, db.Model):
     """One person's report on one item; the unique constraint makes "already reported" exact."""
 
     __tablename__ = "reporting_reports"
@@ -94,7 +106,7 @@ class Report(db.Model):
     reporter = relationship("User")
 
 
-class Decision(db.Model):
+class Decision(NotOnCachedPages, db.Model):
     """What a moderator did about a case: several actions, one explanation, one cited rule."""
 
     __tablename__ = "reporting_decisions"
@@ -127,7 +139,7 @@ class Decision(db.Model):
         return [a for a in self.actions if a in SANCTIONS]
 
 
-class Appeal(db.Model):
+class Appeal(NotOnCachedPages, db.Model):
     """The affected person's one appeal against a decision; decided by a different moderator."""
 
     __tablename__ = "reporting_appeals"
@@ -148,7 +160,7 @@ class Appeal(db.Model):
     decided_by = relationship("User", foreign_keys=[decided_by_id])
 
 
-class Note(db.Model):
+class Note(NotOnCachedPages, db.Model):
     """A private moderator note on a case; only the case's moderators see it."""
 
     __tablename__ = "reporting_notes"
@@ -199,6 +211,10 @@ class GroupBan(db.Model):
     def active(self) -> bool:
         return self.until is None or self.until > utcnow()
 
+    def page_cache_keys(self) -> tuple[str, ...]:
+        """A ban shows to the banned person on the group's pages (joining is refused)."""
+        return (page_cache_group_key(self.group_id), page_cache_user_key(self.user_id))
+
 
 class Block(db.Model):
     """``blocker`` blocks ``blocked``; the effect is symmetric, the row records who chose it."""
@@ -218,7 +234,7 @@ class Block(db.Model):
         return (page_cache_user_key(self.blocker_id), page_cache_user_key(self.blocked_id))
 
 
-class AuditEntry(db.Model):
+class AuditEntry(NotOnCachedPages, db.Model):
     """Every moderation action, for accountability. Never records who reported."""
 
     __tablename__ = "reporting_audit"
@@ -236,3 +252,4 @@ class AuditEntry(db.Model):
     actor = relationship("User", foreign_keys=[actor_id])
     target_user = relationship("User", foreign_keys=[target_user_id])
     group = relationship("Group")
+

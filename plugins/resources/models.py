@@ -5,6 +5,9 @@ is the resource's ``language``, translations are further ``Text`` rows. A ``Text
 its published revision (what readers see) and carries a ``version`` that every save bumps, so
 two editors saving the same text at once are told (optimistic locking). Reading and voting
 leave only ``ReadCount`` and ``VoteCount``: integers per resource and ISO week, nothing else.
+
+Hubs show only on the plugin's own pages (its tab and nav item never change), so no table here
+retires a cached page of core's when written.
 """
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.plugin_api import Group, User, UTCDateTime, db, utcnow
+from core.plugin_api import Group, NotOnCachedPages, User, UTCDateTime, db, utcnow
 
 AUTOINCREMENT = {"sqlite_autoincrement": True}
 KINDS = ("article", "guide", "video", "helpline", "chat", "tool")
@@ -22,7 +25,7 @@ HUB_ROLES = ("owner", "editor")
 DRAFT, PUBLISHED, SUPERSEDED = "draft", "published", "superseded"
 
 
-class Hub(db.Model):
+class Hub(NotOnCachedPages, db.Model):
     """A collection of resources: site-wide (``group_id`` NULL, run by site admins) or a group's."""
 
     __tablename__ = "resources_hubs"
@@ -43,7 +46,7 @@ class Hub(db.Model):
                                                order_by="[Topic.position, Topic.id]")
 
 
-class HubRole(db.Model):
+class HubRole(NotOnCachedPages, db.Model):
     """Who edits a hub: owners grant and take back the editor role."""
 
     __tablename__ = "resources_hub_roles"
@@ -55,7 +58,7 @@ class HubRole(db.Model):
     user: Mapped[User] = relationship(User, lazy="raise")
 
 
-class Topic(db.Model):
+class Topic(NotOnCachedPages, db.Model):
     __tablename__ = "resources_topics"
     __table_args__ = (UniqueConstraint("hub_id", "slug", name="uq_resources_topics_hub_slug"), AUTOINCREMENT)
 
@@ -69,7 +72,7 @@ class Topic(db.Model):
     position: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
 
-class Partner(db.Model):
+class Partner(NotOnCachedPages, db.Model):
     """An organisation resources come from; ``verified`` is set by a site admin only."""
 
     __tablename__ = "resources_partners"
@@ -87,7 +90,7 @@ class Partner(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
 
-class Resource(db.Model):
+class Resource(NotOnCachedPages, db.Model):
     """What a resource is, independent of its words (those are in ``Text``/``Revision``)."""
 
     __tablename__ = "resources_items"
@@ -114,7 +117,7 @@ class Resource(db.Model):
     texts: Mapped[list[ResourceText]] = relationship(lazy="raise", viewonly=True, order_by="ResourceText.locale")
 
 
-class ResourceText(db.Model):
+class ResourceText(NotOnCachedPages, db.Model):
     """One locale's words of a resource: the original or a translation, each reviewed on its own."""
 
     __tablename__ = "resources_texts"
@@ -137,7 +140,7 @@ class ResourceText(db.Model):
         primaryjoin="foreign(ResourceText.latest_revision_id) == Revision.id", lazy="raise", viewonly=True)
 
 
-class Revision(db.Model):
+class Revision(NotOnCachedPages, db.Model):
     """One saved state of a text, with who wrote it, who published it and why."""
 
     __tablename__ = "resources_revisions"

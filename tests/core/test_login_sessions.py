@@ -273,3 +273,21 @@ def test_the_api_ends_one_session_or_all_others(app, grace, make_user):
     assert laptop.delete("/api/v1/auth/sessions").status_code == 204
     assert tablet.get("/api/v1/me").status_code == 401
     assert laptop.get("/api/v1/me").status_code == 200 and other.get("/api/v1/me").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/favicon.ico", "/", "/login", "/g/nowhere"])
+def test_a_request_sent_with_the_cookie_from_before_log_in_does_not_log_out(app, grace, csrf_client, path):
+    """A browser's requests overlap: its ``/favicon.ico`` after the log-in page, sent with the cookie
+    from before log-in, can be answered after the log-in's 302. The browser keeps whichever cookie
+    it is sent last, so that answer must not set the session cookie again when nothing in it
+    changed (it set ``_fresh: false`` on the visitor's session, and the member was logged out on
+    their next page: a flaky browser test, tests/browser/test_media_flow.py, found it)."""
+    browser = csrf_client()
+    assert browser.get("/login").status_code == 200
+    before = browser.get_cookie("session").value  # a visitor's session: a CSRF token
+    assert browser.post("/login", data={"login": "grace", "password": PASSWORD}).status_code == 302
+    late = with_cookie(app, "session", before)  # the same browser's request still in flight
+    answer = late.get(path)
+    assert not [cookie for cookie in answer.headers.getlist("Set-Cookie") if cookie.startswith("session=")]
+    assert late.get_cookie("session").value == before
+    assert opens_settings(browser)

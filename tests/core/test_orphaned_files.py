@@ -102,6 +102,27 @@ def test_nothing_is_deleted_while_a_plugin_with_data_is_not_loaded(app, stored_k
     assert stored_keys() == [stored.key]
 
 
+def test_the_sweep_says_how_to_let_it_go_on_after_an_uninstall(app):
+    from core.models.plugin_state import PluginState
+
+    db.session.add(PluginState(plugin_id="ghost", enabled=False, settings={}))
+    db.session.commit()
+    assert "flask plugins forget ID" in _sweep().skipped
+
+
+def test_once_an_uninstalled_plugin_is_forgotten_the_sweep_goes_on(app, stored_keys):
+    from core.models.plugin_state import PluginState
+
+    db.session.add(PluginState(plugin_id="ghost", enabled=True, settings={}))
+    db.session.commit()
+    with app.test_request_context():
+        stored = _store(size=(100, 100))
+    result = app.test_cli_runner().invoke(args=["plugins", "forget", "ghost", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert _sweep().deleted == 1
+    assert stored.key not in stored_keys()
+
+
 def test_the_sweep_is_a_daily_job_on_the_queue(app, job_queue, stored_keys):
     from datetime import UTC, datetime
 

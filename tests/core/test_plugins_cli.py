@@ -15,8 +15,8 @@ def app_plugins():
 def flask(app):
     runner = app.test_cli_runner()
 
-    def run(*args: str):
-        return runner.invoke(args=["plugins", *args])
+    def run(*args: str, **options):
+        return runner.invoke(args=["plugins", *args], **options)
 
     return run
 
@@ -74,3 +74,60 @@ def test_mistakes_exit_with_a_message(flask, make_group):
     assert result.exit_code != 0 and "cannot be switched per group" in result.output
     result = flask("list", "--group", "nowhere")
     assert result.exit_code != 0
+
+
+# --- forget: the state an uninstalled plugin left behind ---------------------------------------
+
+
+@pytest.fixture
+def uninstalled(app, make_group):
+    """State of a plugin ``gone`` that is no longer installed: its site row and a group's switch."""
+    from core.extensions import db
+    from core.models import GroupPluginState, PluginState
+
+    group = make_group(slug="allotment")
+    db.session.add_all([PluginState(plugin_id="gone", enabled=True, settings={"colour": "green"}),
+                        GroupPluginState(group_id=group.id, plugin_id="gone", enabled=True)])
+    db.session.commit()
+
+
+def _state_of(plugin_id: str) -> list:
+    from core.extensions import db
+    from core.models import GroupPluginState, PluginState
+
+    db.session.expire_all()
+    return [*db.session.scalars(db.select(PluginState).where(PluginState.plugin_id == plugin_id)),
+            *db.session.scalars(db.select(GroupPluginState).where(GroupPluginState.plugin_id == plugin_id))]
+
+
+def test_forget_deletes_the_state_an_uninstalled_plugin_left(flask, uninstalled):
+    result = flask("forget", "gone", "--yes")
+    assert result.exit_code == 0, result.output
+    assert "gone forgotten" in result.output and "clean-up of stored files no longer waits" in result.output
+    assert _state_of("gone") == []
+
+
+def test_forget_asks_first_and_keeps_the_state_when_told_no(flask, uninstalled):
+    result = flask("forget", "gone", input="n\n")
+    assert result.exit_code != 0
+    assert len(_state_of("gone")) == 2
+
+
+def test_forget_refuses_an_installed_plugin(flask):
+    flask("enable", "recorder")
+    result = flask("forget", "recorder", "--yes")
+    assert result.exit_code != 0 and "recorder is installed" in result.output
+    assert len(_state_of("recorder")) == 1
+
+
+def test_forget_refuses_a_blocked_plugin_it_may_come_back(app, make_app, uninstalled):
+    blocked = make_app(PLUGINS_BLOCKED=["gone"])
+    with blocked.app_context():
+        result = blocked.test_cli_runner().invoke(args=["plugins", "forget", "gone", "--yes"])
+    assert result.exit_code != 0 and "gone is installed" in result.output
+    assert len(_state_of("gone")) == 2
+
+
+def test_forget_says_when_there_is_nothing_to_forget(flask):
+    result = flask("forget", "never-heard-of", "--yes")
+    assert result.exit_code != 0 and "Nothing to forget" in result.output

@@ -154,6 +154,15 @@ def test_csrf_client_posts_forms_as_a_browser_does(app, csrf_client, member, ope
     assert open_group.member_count == 2
 
 
+def test_csrf_client_posts_after_a_page_that_showed_a_form(app, csrf_client, member, open_group):
+    """A page with a form leaves its token in the test's ``g``: the client's own token still gets
+    its secret into the session (it raised KeyError: 'csrf_token')."""
+    client = csrf_client()
+    assert client.get("/login").status_code == 200
+    assert client.post("/login", data={"login": "member", "password": "correct horse battery"}).status_code == 302
+    assert client.post("/g/open-door/join").status_code == 302
+
+
 def test_without_the_helper_the_same_form_is_refused(app, csrf_client, member, open_group, login):
     csrf_client(member)
     plain = login(app.test_client(), member)

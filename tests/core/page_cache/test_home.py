@@ -40,12 +40,12 @@ def home(make_user, make_group, make_post) -> Home:
 
 
 @pytest.fixture
-def reader(app_b, login, home, pages):
+def reader(second_app, login, home, page_cache):
     """The viewer's browser on instance B: ``cached()`` views the home page until B serves it from
     its cache (and checks it did), ``hit()`` checks the next view is a hit, ``next()`` views it."""
 
     class Reader:
-        client = login(app_b.test_client(), home.viewer)
+        client = login(second_app.test_client(), home.viewer)
 
         def cached(self, url: str = HOME) -> str:
             self.client.get(url)
@@ -53,10 +53,10 @@ def reader(app_b, login, home, pages):
             return self.hit(url)
 
         def hit(self, url: str = HOME) -> str:
-            hits = pages(app_b).hits
+            hits = page_cache(second_app).hits
             response = self.client.get(url)
             assert response.status_code == 200
-            assert pages(app_b).hits == hits + 1, "the home page was not served from B's cache"
+            assert page_cache(second_app).hits == hits + 1, "the home page was not served from B's cache"
             return response.text
 
         def next(self, url: str = HOME) -> str:
@@ -184,8 +184,8 @@ def test_a_plugins_home_part_shows_when_it_is_switched_on(reader, home):
     assert "home-probe" in reader.next()
 
 
-def test_a_visitor_gets_the_public_home_page(app_b, home):
-    client = app_b.test_client()
+def test_a_visitor_gets_the_public_home_page(second_app, home):
+    client = second_app.test_client()
     client.get(HOME)
     assert "Log in" in client.get(HOME).text
-    assert app_b.extensions["commonground.page_cache"].hits == 0
+    assert second_app.extensions["commonground.page_cache"].hits == 0

@@ -1,6 +1,6 @@
 """A write on one instance shows on the other instance's next page, though that page was cached.
 
-Instance B (``app_b``) serves the feed from its cache; instance A (``app``) writes — through its
+Instance B (``second_app``) serves the feed from its cache; instance A (``app``) writes — through its
 pages, or through the ORM as a job or a command would; B's next request must show the change.
 See ``conftest.py``: every test runs with the versions in the database and in Redis.
 """
@@ -34,19 +34,19 @@ def club(make_user, make_group, make_post) -> Club:
 
 
 @pytest.fixture
-def reader(app_b, login, club, pages):
+def reader(second_app, login, club, page_cache):
     """The viewer's browser on instance B; ``reader.cached()`` views the feed until B serves it from
     its cache (and checks it did), ``reader.next()`` is the next page after a write."""
 
     class Reader:
-        client = login(app_b.test_client(), club.viewer)
+        client = login(second_app.test_client(), club.viewer)
 
         def cached(self, url: str = FEED) -> str:
             self.client.get(url)
             self.client.get(url)
-            hits = pages(app_b).hits
+            hits = page_cache(second_app).hits
             html = self.client.get(url).text
-            assert pages(app_b).hits == hits + 1, "the page was not served from B's cache"
+            assert page_cache(second_app).hits == hits + 1, "the page was not served from B's cache"
             return html
 
         def next(self, url: str = FEED) -> str:
@@ -166,12 +166,12 @@ def test_the_viewers_language_switch_shows(reader, writer, club):
     assert 'lang="de"' in reader.next()
 
 
-def test_a_block_hides_both_ways(reader, writer, club, app_b, login, make_post):
+def test_a_block_hides_both_ways(reader, writer, club, second_app, login, make_post):
     from core.plugins import state
 
     state.set_enabled("reporting", True)
     make_post(club.group, club.viewer, "Viewer speaks")
-    author_on_b = login(app_b.test_client(), club.author)
+    author_on_b = login(second_app.test_client(), club.author)
     for _ in range(3):
         assert "Viewer speaks" in author_on_b.get(FEED).text
     assert "First words" in reader.cached()

@@ -28,7 +28,7 @@ def _posts(group, author, count: int) -> None:
 
 
 def test_a_cached_feed_costs_two_queries_for_few_and_many_posts(app, client, login, make_user, make_group,
-                                                                        member, count_queries, store):
+                                                                        member, count_queries, page_cache_store):
     author = make_user("author")
     group = make_group(slug="club", members=[member, author])
     _posts(group, author, 3)
@@ -55,7 +55,7 @@ def test_a_cached_post_page_costs_two_queries_for_few_and_many_comments(app, cli
 
 
 def test_a_cached_home_page_costs_the_same_for_few_and_many_groups(app, client, login, make_user, make_group,
-                                                                 member, count_queries, store):
+                                                                 member, count_queries, page_cache_store):
     """Plugin state, the viewer with their versions, the versions of their groups (in Redis: one
     ``MGET`` for all of them instead of the last two reads)."""
     author = make_user("author")
@@ -67,4 +67,4 @@ def test_a_cached_home_page_costs_the_same_for_few_and_many_groups(app, client, 
         more = make_group(slug=f"more-{n}", members=[member, author])
         _posts(more, author, 5)
     large = _hit(app, client, count_queries, "/")
-    assert len(small) == len(large) == (3 if store == "database" else 2), "\n".join(large)
+    assert len(small) == len(large) == (3 if page_cache_store == "database" else 2), "\n".join(large)

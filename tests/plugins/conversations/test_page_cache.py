@@ -1,63 +1,36 @@
 """Messages on cached pages: a message retires only the pages of the people it concerns.
 
-Two app instances share the database (and, in the Redis variant, Redis): A writes, B serves
-cached group pages. The recipient's header badge changes on B's next page; an unrelated
-member's cached page stays a cache hit. Every test runs with the versions in the database and
-in Redis.
+Two app instances share the database (and, in the Redis variant, Redis): A writes, B
+(``core.testing``'s ``second_app``) serves cached group pages. The recipient's header badge
+changes on B's next page; an unrelated member's cached page stays a cache hit. Every test runs
+with the versions in the database and in Redis (``page_cache_store``).
 """
 from __future__ import annotations
 
 import re
-import uuid
 from typing import Any
 
 import pytest
 
-RUN = f"cg-test-pc-conv-{uuid.uuid4().hex[:8]}"
 MESSAGES = re.compile(r'Messages <span class="badge">([^<]+)</span>')
 TEAM = re.compile(r'Team inboxes <span class="badge">([^<]+)</span>')
 FEED = "/g/garden"
 
 
-@pytest.fixture(params=["database", "redis"])
-def store(request) -> str:
-    return request.param
+@pytest.fixture
+def app_config(page_cache_config: dict[str, Any]) -> dict[str, Any]:
+    return page_cache_config
 
 
 @pytest.fixture
-def app_config(request, store) -> dict[str, Any]:
-    if store == "database":
-        return {"PAGE_CACHE_URL": "database"}
-    return {"PAGE_CACHE_URL": request.getfixturevalue("redis_url"), "JOBS_NAME": RUN}
-
-
-@pytest.fixture(autouse=True)
-def _forget_redis_versions(store, request):
-    url = request.getfixturevalue("redis_url") if store == "redis" else None
-    yield
-    if url is not None:
-        import redis
-
-        client = redis.Redis.from_url(url)
-        for key in client.scan_iter(f"cg:{RUN}:pv:*"):
-            client.delete(key)
-        client.close()
-
-
-@pytest.fixture
-def app_b(make_app):
-    return make_app(reuse=True)
-
-
-@pytest.fixture
-def reader(app_b, login):
+def reader(second_app, login, page_cache):
     """``reader(user)``: that person's browser on instance B, with ``cached()`` (views a page until
     B serves it from its cache, and checks it did) and ``hit()`` (the next view is a hit)."""
-    pages = app_b.extensions["commonground.page_cache"]
+    pages = page_cache(second_app)
 
     class Reader:
         def __init__(self, user: Any) -> None:
-            self.client = login(app_b.test_client(), user)
+            self.client = login(second_app.test_client(), user)
 
         def cached(self, url: str = FEED) -> str:
             self.client.get(url)
@@ -146,3 +119,42 @@ def test_a_team_answer_clears_the_staffs_badge_and_shows_in_the_members(people, 
     assert answer.status_code in (200, 201)
     assert _badge(TEAM, owner.next()) is None
     assert _badge(MESSAGES, alice.next()) == "1"
+
+
+def _due_for_deletion(conversation_id: int) -> None:
+    """Untouched for 40 days, told 8 days ago (the retention job deletes it on its next run)."""
+    from datetime import timedelta
+
+    from core.plugin_api import db, utcnow
+    from plugins.conversations.models import Conversation
+
+    conversation = db.session.get(Conversation, conversation_id)
+    conversation.last_activity_at = utcnow() - timedelta(days=40)
+    conversation.retention_notice_at = utcnow() - timedelta(days=8)
+    db.session.commit()
+
+
+def test_the_retention_job_deleting_a_conversation_retires_only_its_peoples_pages(people, reader, send,
+                                                                                   plugin_settings):
+    from plugins.conversations.retention import delete_untouched
+
+    plugin_settings("conversations", {"retention_days": 30})
+    assert send(people.alice, "bob", "Hello Bob").status_code == 302
+    _due_for_deletion(_conversation_id())
+    bob, carol = reader(people.bob), reader(people.carol)
+    assert _badge(MESSAGES, bob.cached()) == "1"
+    carol.cached()
+    assert delete_untouched() == (0, 1)
+    assert _badge(MESSAGES, bob.next()) is None
+    carol.hit()
+
+
+def test_the_retention_job_with_nothing_to_do_retires_no_page(people, reader, send, plugin_settings):
+    from plugins.conversations.retention import delete_untouched
+
+    plugin_settings("conversations", {"retention_days": 30})
+    assert send(people.alice, "bob", "Hello Bob").status_code == 302
+    bob = reader(people.bob)
+    bob.cached()
+    assert delete_untouched() == (0, 0)
+    bob.hit()
