@@ -289,7 +289,7 @@ def _reset_app(app: Any, snapshot: dict[str, Any], runtime: dict[str, Any]) -> N
     pages = app.extensions.get("commonground.page_cache")
     if pages is not None:
         pages.clear()  # cached pages (ids start at 1 again in the wiped database)
-        pages.hits = pages.misses = 0
+        pages.hits = pages.misses = pages.front_hits = 0
     jobs = app.extensions.get("commonground.jobs")
     queue = getattr(jobs, "queue", None)
     if queue is not None and str(app.config.get("JOBS_URL", "")).startswith("memory://"):
