@@ -11,6 +11,10 @@ import sys
 import urllib.parse
 import urllib.request
 
+#: Sent by the log-in and by wrk (``pages.sh``): Flask-Login's session protection ties the session
+#: to the browser that logged in; requests from "another browser" (wrk sends no User-Agent) change
+#: the session on each one (marked not fresh, a new cookie), which a real browser never causes.
+USER_AGENT = "commonground-bench/1"
 USERNAME = "bench"
 PASSWORD = "bench password 123"
 
@@ -20,6 +24,7 @@ def login(base: str) -> str:
         raise SystemExit("the benchmark only talks to 127.0.0.1")
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.addheaders = [("User-Agent", USER_AGENT)]
     form = opener.open(f"{base}/login", timeout=30).read().decode()
     match = re.search(r'name="csrf_token" value="([^"]+)"', form)
     if match is None:

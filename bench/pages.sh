@@ -70,13 +70,15 @@ for name in "${servers[@]}"; do
   [ "$name" = hello ] || COOKIE[$name]=$("$BIN/python" bench/login.py "http://127.0.0.1:${PORT[$name]}")
 done
 
+AGENT=$(cd "$ROOT" && "$BIN/python" -c "from bench.login import USER_AGENT; print(USER_AGENT)")  # the log-in's browser
 declare -A PATHS=([feed]="/g/bench-group" [post]="/g/bench-group/p/$POST_ID" [directory]="/g/?q=bench" [search]="/search?q=check")
 # What is measured is what we think: logged in, 20 posts, the plugins' output only where enabled.
 "$BIN/python" - "${PORT[none]}" "${COOKIE[none]}" "${PORT[real]}" "${COOKIE[real]}" <<'PY'
 import sys, urllib.request
 none_port, none_cookie, real_port, real_cookie = sys.argv[1:]
 def get(port, cookie, path="/g/bench-group"):
-    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Cookie": cookie})
+    from bench.login import USER_AGENT
+    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Cookie": cookie, "User-Agent": USER_AGENT})
     return urllib.request.urlopen(req, timeout=30).read().decode()
 none, real = get(none_port, none_cookie), get(real_port, real_cookie)
 for name, page in (("none", none), ("real", real)):
@@ -91,7 +93,7 @@ worker_ticks() { local total=0 pid stat f; for pid in $(pgrep -P "$1"); do stat=
 TICK_MS=$((1000 / $(getconf CLK_TCK)))
 run_wrk() {  # run_wrk SERVER PATH -> "req/s cpu-ms"
   local args=(-t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 5s) out before after
-  [ -n "${COOKIE[$1]:-}" ] && args+=(-H "Cookie: ${COOKIE[$1]}")
+  [ -n "${COOKIE[$1]:-}" ] && args+=(-H "Cookie: ${COOKIE[$1]}" -H "User-Agent: $AGENT")
   before=$(worker_ticks "${MASTER[$1]}"); out=$(wrk "${args[@]}" "http://127.0.0.1:${PORT[$1]}$2"); after=$(worker_ticks "${MASTER[$1]}")
   if grep -q "Non-2xx" <<<"$out"; then echo "errors from $1 $2:" >&2; echo "$out" >&2; exit 1; fi
   awk -v ticks=$((after - before)) -v tick_ms="$TICK_MS" '/requests in/ {n=$1} /Requests\/sec/ {rps=$2} END {printf "%s %.3f\n", rps, ticks * tick_ms / n}' <<<"$out"
@@ -99,7 +101,7 @@ run_wrk() {  # run_wrk SERVER PATH -> "req/s cpu-ms"
 
 jobs=("hello /")
 for page in feed post directory search; do for name in "${servers[@]:1}"; do jobs+=("$name $page"); done; done
-for job in "${jobs[@]}"; do set -- $job; wrk -t1 -c4 -d1s ${COOKIE[$1]:+-H "Cookie: ${COOKIE[$1]}"} "http://127.0.0.1:${PORT[$1]}${PATHS[$2]:-/}" >/dev/null; done
+for job in "${jobs[@]}"; do set -- $job; wrk -t1 -c4 -d1s ${COOKIE[$1]:+-H "Cookie: ${COOKIE[$1]}" -H "User-Agent: $AGENT"} "http://127.0.0.1:${PORT[$1]}${PATHS[$2]:-/}" >/dev/null; done
 
 mkdir -p bench/results
 stamp=$(date -u +%Y%m%dT%H%M%SZ); raw="bench/results/pages-$stamp.tsv"; : >"$raw"

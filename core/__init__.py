@@ -41,17 +41,17 @@ def create_app(config: dict[str, Any] | None = None,
     load_config(app, config)
     rate_limit_storage.check(app.config, rate_limit_storage.web_workers(app.config))
     routing.init_app(app)
-    if app.config.get("PROXY_COUNT"):
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        hops = int(app.config["PROXY_COUNT"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         from core.database import enable_sqlite_pragmas
 
         enable_sqlite_pragmas()
     db.init_app(app)
-    page_cache.init_app(app)
+    page_cache.init_app(app)  # its front door goes right around Flask's wsgi_app, inside ProxyFix
+    if app.config.get("PROXY_COUNT"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
     plugin_migrations.init_app(app)
     csrf.init_app(app)

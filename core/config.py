@@ -85,6 +85,7 @@ class Defaults:
     PAGE_CACHE_URL: str | None = None
     PAGE_CACHE_BYTES = 32 * 1024 * 1024  # rendered pages kept per web process; 0 switches the cache off
     PAGE_CACHE_SECONDS = 300  # the longest a page is kept (for what changes with time alone)
+    PAGE_CACHE_FRONT_DOOR = True  # answer page-cache hits in front of Flask (core.page_cache.front)
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"  # per process: several web workers need redis://… (deploy guide)
     # With more than one web worker, per-process counters are refused at start unless this is True.

@@ -8,7 +8,10 @@ _installed = False
 
 
 def enable_sqlite_pragmas() -> None:
-    """WAL for concurrent readers, foreign keys on (SQLite leaves them off by default)."""
+    """WAL for concurrent readers, foreign keys on (SQLite leaves them off by default), and
+    ``synchronous=NORMAL``, SQLite's recommended setting with WAL: a commit no longer waits for
+    the disk (the write-ahead log is synced at checkpoints), and the database stays consistent
+    after a crash; a power cut may lose the last moments' commits, never corrupt the file."""
     global _installed
     if _installed:
         return
@@ -22,5 +25,6 @@ def enable_sqlite_pragmas() -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()

@@ -60,7 +60,7 @@ report() {
   total_skipped=$((total_skipped + skipped))
   echo "-- $label: ${summary:-no summary} (exit $rc, ${seconds}s)"
   if [ "$rc" -eq 5 ] && [ "$label" = PostgreSQL ]; then
-    echo "-- $label: nothing selected (browser tests run on SQLite only)"
+    echo "-- $label: nothing selected (browser and database_independent tests run on SQLite only)"
   elif [ "$rc" -ne 0 ] || [ "$passed" -eq 0 ]; then
     status=1
   fi
@@ -93,8 +93,9 @@ if [ -n "${TEST_DATABASES_IN_TURN:-}" ]; then
   wait "$sqlite_run" || true
 fi
 if [ -n "$pg_url" ]; then
-  # Browser tests drive pages, not SQL; the SQLite run covers them.
-  COMMONGROUND_TEST_DATABASE_URL=$pg_url run_pytest PostgreSQL -m "not browser" "$@" &
+  # Browser tests drive pages, not SQL, and a database_independent test (a subprocess suite, a pure
+  # function) proves nothing about the database: the SQLite run covers them; this run deselects them.
+  COMMONGROUND_TEST_DATABASE_URL=$pg_url run_pytest PostgreSQL -m "not browser and not database_independent" "$@" &
 fi
 wait
 for label in "${labels[@]}"; do

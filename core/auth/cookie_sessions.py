@@ -29,17 +29,25 @@ class CookieSessions(SecureCookieSessionInterface):
     def __init__(self) -> None:
         self.verified: dict[tuple[Any, str], tuple[dict, float]] = {}
 
+    def known(self, app: Flask, value: str) -> dict | None:
+        """The data of cookie ``value`` if this worker verified it before and it is not too old
+        (the page cache's front door reads it without building a session; do not change it)."""
+        known = self.verified.get((app.secret_key, value))
+        if known is None or time.time() - known[1] > int(app.permanent_session_lifetime.total_seconds()):
+            return None
+        return known[0]
+
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         if not app.secret_key:
             return None  # as Flask: no secret, no session
         value = request.cookies.get(self.get_cookie_name(app))
         if not value:
             return self.session_class()
+        known = self.known(app, value)
+        if known is not None:
+            return self.session_class(known)
         max_age = int(app.permanent_session_lifetime.total_seconds())
         key = (app.secret_key, value)
-        known = self.verified.get(key)
-        if known is not None and time.time() - known[1] <= max_age:
-            return self.session_class(known[0])
         serializer = self.get_signing_serializer(app)
         try:
             data, signed_at = serializer.loads(value, max_age=max_age, return_timestamp=True)

@@ -9,9 +9,13 @@ something they show changes.
   group's page: the site's, the group's, the viewer's; the home page: the site's, the viewer's
   and each of the viewer's groups').
 
+- ``front``: the front door, a WSGI layer that answers a hit before Flask's request machinery
+  runs (one query), when it can answer exactly as Flask would; everything else goes to Flask.
+
 Settings: ``PAGE_CACHE_URL`` (``redis://…`` or ``database``; unset follows ``JOBS_URL``),
 ``PAGE_CACHE_BYTES`` (per worker, 0 switches the cache off), ``PAGE_CACHE_SECONDS`` (the longest
-a page is kept, for what changes with time alone).
+a page is kept, for what changes with time alone), ``PAGE_CACHE_FRONT_DOOR`` (default on; off:
+every hit goes through Flask).
 """
 from __future__ import annotations
 
@@ -19,11 +23,11 @@ from typing import Any
 
 from flask import Flask, current_app, has_app_context
 
-from core.page_cache import scopes
+from core.page_cache import front, scopes
 from core.page_cache.pages import (
-    CACHED_ENDPOINTS,
     DEFAULT_BYTES,
     DEFAULT_SECONDS,
+    LIMIT_FREE_ENDPOINTS,
     PageCache,
     group_page,
     home_page,
@@ -47,6 +51,7 @@ def init_app(app: Flask) -> None:
                                           int(app.config.get("PAGE_CACHE_SECONDS", DEFAULT_SECONDS) or 0))
     scopes.install()
     record_shown_groups()
+    front.install(app)
     _skip_limiter_on_pages()
 
 
@@ -55,7 +60,7 @@ _filter_installed = False
 
 def _skip_limiter_on_pages() -> None:
     """Flask-Limiter checks every request for limits to count; the cached pages (``groups.group``,
-    ``groups.post``) have none of their own, so unless the site configures default or
+    ``groups.post``, ``web.index``) have none of their own, so unless the site configures default or
     application-wide limits, a GET of one is exempted through its ``request_filter`` and skips
     that bookkeeping (about 7 % of a cached page). Once per process: the limiter is one object."""
     global _filter_installed
@@ -69,7 +74,7 @@ def _skip_limiter_on_pages() -> None:
     @limiter.request_filter
     def _cached_page_without_limits() -> bool:
         config = current_app.config
-        return (request.method in ("GET", "HEAD") and request.endpoint in CACHED_ENDPOINTS
+        return (request.method in ("GET", "HEAD") and request.endpoint in LIMIT_FREE_ENDPOINTS
                 and not config.get("RATELIMIT_DEFAULT") and not config.get("RATELIMIT_APPLICATION"))
 
 

@@ -15,6 +15,9 @@ before storing and the current request's put back on the way out.
 Never cached: visitors, responses that are not 200, a request with a message waiting to be
 flashed (or one that flashed), a page while templates auto-reload. Hits and misses answer with
 the same headers: ``Cache-Control: private, no-store`` and ``Vary: Cookie``.
+
+Most hits never get here: the front door (``front.py``) answers them in front of Flask with the
+same key, entry and headers. What reaches these functions is what it leaves to Flask.
 """
 from __future__ import annotations
 
@@ -43,9 +46,24 @@ HOME_MEMBERS = 10_000
 HOME_GROUPS_MAX = 200
 
 
+#: Set in the WSGI environ of a request ``_respond`` answered from the cache (the front door,
+#: ``core.page_cache.front``, learns a hit's headers from such a response).
+HIT_MARK = "commonground.page_cache.hit"
+
+
 class Entry(NamedTuple):
-    body: str
+    """A stored page: its UTF-8 body cut at the CSRF token's places, and its content type."""
+
+    parts: tuple[bytes, ...]
     content_type: str
+
+    @classmethod
+    def of(cls, body: str, content_type: str) -> Entry:
+        return cls(tuple(part.encode() for part in body.split(CSRF_HOLE)), content_type)
+
+    def body(self, token: str) -> bytes:
+        """The page with ``token`` in the CSRF holes (one join, no search through the page)."""
+        return token.encode().join(self.parts) if len(self.parts) > 1 else self.parts[0]
 
 
 class PageCache:
@@ -55,20 +73,25 @@ class PageCache:
         self.versions = versions
         self.enabled = max_bytes > 0
         self.entries: TTLCache = TTLCache(maxsize=max(max_bytes, 1), ttl=max(seconds, 1),
-                                          getsizeof=lambda entry: len(entry.body))
+                                          getsizeof=lambda entry: sum(map(len, entry.parts)))
         self.groups: dict[str, int] = {}  # slug -> group id, learned when a page is rendered
         # user id -> ((site version, person version), the ids of the groups their home page shows)
         self.home_groups: LRUCache = LRUCache(maxsize=HOME_MEMBERS)
         self.lock = threading.Lock()
         self.hits = 0
         self.misses = 0
+        self.front_hits = 0  # of ``hits``: answered by the front door, in front of Flask
+        self.front: Any = None  # the front door (``core.page_cache.front.FrontDoor``)
+        # (page kind, content type) -> a hit's response headers as Flask sent them, and where
+        # Content-Length is among them (``front``)
+        self.headers: dict[tuple[str, str], tuple[list[tuple[str, str]], int]] = {}
 
     def get(self, key: tuple) -> Entry | None:
         with self.lock:
             return self.entries.get(key)
 
     def put(self, key: tuple, entry: Entry) -> None:
-        if len(entry.body) > self.entries.maxsize:
+        if sum(map(len, entry.parts)) > self.entries.maxsize:
             return
         with self.lock:
             self.entries[key] = entry
@@ -78,6 +101,7 @@ class PageCache:
             self.entries.clear()
             self.groups.clear()
             self.home_groups.clear()
+            self.headers.clear()
 
 
 def cache() -> PageCache:
@@ -91,6 +115,8 @@ def note_group(group: Any) -> None:
 
 #: The pages whose versions ride along in the logged-in user's query (``user_query_columns``).
 CACHED_ENDPOINTS = frozenset({"groups.group", "groups.post"})
+#: The cached pages, none of which has a rate limit of its own (``_skip_limiter_on_pages``).
+LIMIT_FREE_ENDPOINTS = CACHED_ENDPOINTS | {"web.index"}
 
 
 def user_query_columns() -> tuple:
@@ -193,7 +219,7 @@ def _keep(pages: PageCache, key: tuple | None, response: Any) -> Any:
             and "_flashes" not in session and response.mimetype == "text/html":
         body = response.get_data(as_text=True)
         token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
-        pages.put(key, Entry(body.replace(token, CSRF_HOLE) if token else body, response.content_type))
+        pages.put(key, Entry.of(body.replace(token, CSRF_HOLE) if token else body, response.content_type))
     if response.status_code == 200:
         response.headers.update(HEADERS)
     return response
@@ -312,9 +338,8 @@ def _group_loaded(group: Any, _context: Any) -> None:
 
 
 def _respond(entry: Entry) -> Any:
-    body = entry.body
-    if CSRF_HOLE in body:
-        body = body.replace(CSRF_HOLE, csrf_token())
+    body = entry.body(csrf_token() if len(entry.parts) > 1 else "")
     response = current_app.response_class(body, status=200, content_type=entry.content_type)
     response.headers.update(HEADERS)
+    request.environ[HIT_MARK] = True
     return response

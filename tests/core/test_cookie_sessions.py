@@ -43,7 +43,9 @@ def test_a_verified_session_cookie_opens_the_session_again(app, member):
 def test_a_session_cookie_changed_by_one_character_is_refused_after_the_real_one_was_verified(app, member):
     cookie = _logged_in(app, member).get_cookie("session").value
     assert _opens_settings(_with_session_cookie(app, cookie))
-    changed = cookie[:-1] + ("A" if cookie[-1] != "A" else "B")
+    # Not the last character: its low bits are padding a decoder ignores, so some changes there
+    # leave the signature's bytes as they were.
+    changed = cookie[:-5] + ("A" if cookie[-5] != "A" else "B") + cookie[-4:]
     assert not _opens_settings(_with_session_cookie(app, changed))
 
 

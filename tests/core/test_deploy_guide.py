@@ -9,6 +9,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.database_independent  # pure: make test runs it once, in the SQLite run
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -3,6 +3,9 @@
 The server runs as a real process on a free port, on the suite's database, with the embedded
 SQLite job queue: a sign-up's confirmation mail is delivered by the worker, and its link opens
 the site that sent it – on that port, not 5000. Ctrl+C stops the server and the worker.
+
+Processes, ports and signals: the same on either database (``database_independent``), so
+``make test`` runs these once, in the SQLite run.
 """
 from __future__ import annotations
 
@@ -26,7 +29,7 @@ from core.jobs import enqueue
 from tests.core.jobs_probe import runs
 
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.plugins("tests.core.jobs_probe")
+pytestmark = [pytest.mark.plugins("tests.core.jobs_probe"), pytest.mark.database_independent]
 
 
 @pytest.fixture

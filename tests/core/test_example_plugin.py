@@ -130,6 +130,7 @@ def test_example_distributions_own_test_suite_passes():
     assert " passed" in result.stdout and "failed" not in result.stdout
 
 
+@pytest.mark.database_independent  # a wheel's contents: `make test` builds it once, in the SQLite run
 def test_the_guides_build_command_ships_the_compiled_catalog_in_the_wheel(tmp_path):
     """``python -m build`` from a clean checkout (no ``.mo`` anywhere): the wheel has German."""
     import shutil

@@ -1,6 +1,9 @@
 """Architecture rules, checked by import-linter: core never imports plugins; plugins are
 independent of each other (they talk only through core's hooks); plugins (built-in and the
-example distribution) import from core only ``core.plugin_api``."""
+example distribution) import from core only ``core.plugin_api``.
+
+Static analysis, the same on either database (``database_independent``): ``make test`` runs it once,
+in the SQLite run."""
 from __future__ import annotations
 
 import configparser
@@ -9,11 +12,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 CONTRACTS = {"core never imports plugins", "plugins are independent (they talk only through core's hooks)",
              "plugins import from core only core.plugin_api"}
 EXAMPLE_DIR = Path("examples") / "hello_plugin"
+pytestmark = pytest.mark.database_independent
 
 
 def run_lint_imports(cwd: Path, config: Path) -> subprocess.CompletedProcess:

@@ -7,7 +7,8 @@ explicitly. The app learns the number of workers from ``WEB_WORKERS`` (set by th
 ``gunicorn.conf.py``) or ``WEB_CONCURRENCY``.
 
 The last tests start real gunicorn masters with two workers from the repository root, as the
-deploy guide does.
+deploy guide does; processes and Redis, the same on either database (``database_independent``:
+``make test`` runs them once, in the SQLite run).
 """
 from __future__ import annotations
 
@@ -115,6 +116,7 @@ def post_login(port: int) -> int:
         return error.code
 
 
+@pytest.mark.database_independent
 def test_gunicorn_with_two_workers_and_memory_counters_stops_with_the_reason(database_url):
     process = gunicorn(free_port(), gunicorn_env(database_url, RATELIMIT_STORAGE_URI="memory://"))
     try:
@@ -126,6 +128,7 @@ def test_gunicorn_with_two_workers_and_memory_counters_stops_with_the_reason(dat
     assert "Booting worker" not in err  # refused by the master, before any worker started
 
 
+@pytest.mark.database_independent
 def test_gunicorn_with_two_workers_shares_the_log_in_allowance_through_redis(app, database_url, redis_limits,
                                                                               tmp_path):
     port = free_port()

@@ -1,6 +1,11 @@
 """``flask plugins new``: a plugin distribution (site or group scope) whose printed next steps
 work as written – installed, migrated, enabled, tested and served – with a German catalog,
-permissions through ``core.plugin_api`` and code that passes its own lint config."""
+permissions through ``core.plugin_api`` and code that passes its own lint config.
+
+What is written, and the steps run as printed (pip, flask and pytest processes), are the same on
+either database: ``database_independent``, they run once, in the SQLite run. The steps' database
+part – the generated migration making the tables its models and page use – runs on both, in process
+(``test_scaffold_database.py``)."""
 from __future__ import annotations
 
 import configparser
@@ -23,6 +28,7 @@ from babel.messages.pofile import read_po
 from core.scaffold import PluginNames, ScaffoldError, check_plugin_id, create_plugin, next_steps, page_path
 
 ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.database_independent
 
 
 @pytest.fixture

@@ -6,6 +6,10 @@ import importlib.util
 import re
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.database_independent  # pure: make test runs it once, in the SQLite run
+
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS_DIR = ROOT / "docs" / "screenshots"
 

@@ -111,6 +111,26 @@ def test_a_shared_app_refuses_a_new_route_and_says_how_to_get_ones_own(cache, bu
         shared.add_url_rule("/_kit/probe", "kit_probe", lambda: "probe")
 
 
+def test_apps_one_test_uses_side_by_side_are_told_apart_by_their_slot(cache, built_with):
+    main = cache.checkout(*built_with)
+    second = cache.checkout(*built_with, slot=1)
+    assert second is not main and cache.checkout(*built_with, slot=1) is second
+
+
+def test_a_reused_apps_page_cache_comes_back_empty_with_no_hits_or_misses(cache, built_with):
+    reused = cache.checkout(*built_with)
+    pages = reused.extensions["commonground.page_cache"]
+    pages.hits = pages.misses = 3
+    assert cache.checkout(*built_with) is reused and (pages.hits, pages.misses) == (0, 0)
+
+
+def test_make_app_with_reuse_takes_each_second_app_from_the_kits_cache(app, make_app):
+    second, third = make_app(reuse=True), make_app(reuse=True)
+    cached = [found for found, _snapshot in testing._apps.apps.values()]
+    assert len({id(app), id(second), id(third)}) == 3 and second in cached and third in cached
+    assert make_app() not in cached  # without reuse: built, as a test of startup needs
+
+
 @pytest.mark.fresh_app
 def test_fresh_app_marker_builds_the_tests_own_app(app):
     app.add_url_rule("/_kit/probe", "kit_probe", lambda: "probe")

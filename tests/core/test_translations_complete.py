@@ -18,6 +18,8 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
+pytestmark = pytest.mark.database_independent  # pure: make test runs it once, in the SQLite run
+
 ROOT = Path(__file__).resolve().parents[2]
 CORE = ROOT / "core"
 PO = CORE / "translations" / "de" / "LC_MESSAGES" / "messages.po"

@@ -13,6 +13,8 @@ import plugins.reporting.slots
 import plugins.resources
 from core.plugins.runner import SLOTS_ATTRIBUTE
 
+pytestmark = pytest.mark.database_independent  # pure: make test runs it once, in the SQLite run
+
 
 @pytest.mark.parametrize("plugin, renderers", [
     (plugins.reporting, plugins.reporting.slots.RENDERERS),

@@ -42,11 +42,12 @@ def reader(second_app, login, club, page_cache):
         client = login(second_app.test_client(), club.viewer)
 
         def cached(self, url: str = FEED) -> str:
-            self.client.get(url)
-            self.client.get(url)
-            hits = page_cache(second_app).hits
+            for _ in range(3):
+                self.client.get(url)
+            hits, front = page_cache(second_app).hits, page_cache(second_app).front_hits
             html = self.client.get(url).text
             assert page_cache(second_app).hits == hits + 1, "the page was not served from B's cache"
+            assert page_cache(second_app).front_hits == front + 1, "the page was not served by B's front door"
             return html
 
         def next(self, url: str = FEED) -> str:

@@ -20,12 +20,13 @@ def club(make_user, make_group, make_post):
 
 
 def _served_from_cache(app, client, url: str = FEED):
+    """Served from the cache by the front door (``front.py``), in front of Flask."""
     cache = app.extensions["commonground.page_cache"]
-    client.get(url)
-    client.get(url)
-    hits = cache.hits
+    for _ in range(3):
+        client.get(url)
+    hits, front = cache.hits, cache.front_hits
     response = client.get(url)
-    assert cache.hits == hits + 1
+    assert (cache.hits, cache.front_hits) == (hits + 1, front + 1)
     return response
 
 
@@ -120,4 +121,5 @@ def test_another_query_string_is_another_page(second_app, login, club, make_post
     client = login(second_app.test_client(), viewer)
     first = _served_from_cache(second_app, client).text
     older = first.split('rel="next"')[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
+    assert "?before=" in older
     assert _served_from_cache(second_app, client, older).text != first

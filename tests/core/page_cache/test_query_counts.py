@@ -1,6 +1,7 @@
 """A page served from the cache costs two queries whatever it holds, and never writes: the plugin
 state version, and the viewer with their unread count and (in the database) the page versions;
-with the versions in Redis, one ``MGET`` besides."""
+with the versions in Redis, one ``MGET`` besides. Answered by the front door (``front.py``), one
+query of its own and none through SQLAlchemy, whatever the page holds."""
 from __future__ import annotations
 
 from core.extensions import db
@@ -9,14 +10,24 @@ from core.models import Post
 
 
 def _hit(app, client, count_queries, url: str) -> list[str]:
+    """The statements of a hit through Flask (the front door off), after checking the front door
+    answers the same page with one query of its own and none through SQLAlchemy."""
     cache = app.extensions["commonground.page_cache"]
-    client.get(url)
-    client.get(url)
-    hits = cache.hits
-    db.session.expire_all()
+    for _ in range(3):
+        client.get(url)
+    hits, front, queries = cache.hits, cache.front_hits, cache.front.queries
     with count_queries() as statements:
         response = client.get(url)
-    assert response.status_code == 200 and cache.hits == hits + 1
+    assert response.status_code == 200 and cache.front_hits == front + 1 and cache.hits == hits + 1
+    assert statements == [] and cache.front.queries == queries + 1
+    app.config["PAGE_CACHE_FRONT_DOOR"] = False
+    try:
+        db.session.expire_all()
+        with count_queries() as statements:
+            response = client.get(url)
+    finally:
+        app.config["PAGE_CACHE_FRONT_DOOR"] = True
+    assert response.status_code == 200 and cache.hits == hits + 2 and cache.front_hits == front + 1
     assert not [s for s in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
     return statements
 

@@ -33,14 +33,15 @@ def reader(second_app, login, page_cache):
             self.client = login(second_app.test_client(), user)
 
         def cached(self, url: str = FEED) -> str:
-            self.client.get(url)
-            self.client.get(url)
+            for _ in range(3):
+                self.client.get(url)
             return self.hit(url)
 
         def hit(self, url: str = FEED) -> str:
-            hits = pages.hits
+            hits, front = pages.hits, pages.front_hits
             response = self.client.get(url)
             assert response.status_code == 200
+            assert pages.front_hits == front + 1, "the page was not served by B's front door"
             assert pages.hits == hits + 1, "the page was not served from B's cache"
             return response.text
 

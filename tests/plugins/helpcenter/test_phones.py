@@ -5,6 +5,8 @@ import pytest
 
 from plugins.helpcenter.phones import InvalidPhoneNumber, normalise
 
+pytestmark = pytest.mark.database_independent  # pure: make test runs it once, in the SQLite run
+
 
 @pytest.mark.parametrize(("typed", "expected"), [
     ("0800 111 0 111", ("+498001110111", "0800 111 0 111")),

@@ -10,6 +10,8 @@ import pytest
 from plugins.mentorship.matching import FactorCode, Mentee, Mentor, explain_pair, suggest_matches
 from plugins.mentorship.matching.availability import resolution, slot_starts, week_monday
 
+pytestmark = pytest.mark.database_independent  # pure: make test runs it once, in the SQLite run
+
 MONDAY, SUNDAY = 0, 6
 
 

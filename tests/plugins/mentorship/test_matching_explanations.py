@@ -22,6 +22,8 @@ from plugins.mentorship.matching.availability import resolution, week_monday
 from plugins.mentorship.matching.scoring import NOT_MATCHABLE, encode_pool, score_pool
 from tests.plugins.mentorship.matching_pools import WEEK, random_pool
 
+pytestmark = pytest.mark.database_independent  # pure: make test runs it once, in the SQLite run
+
 
 @pytest.mark.parametrize("seed", range(5))
 def test_every_suggestions_factors_add_up_to_its_score(seed):

@@ -6,6 +6,8 @@ import pytest
 from plugins.mentorship.matching import InvalidParticipant, Mentee, Mentor, Preferences, Weights, suggest_matches
 from tests.plugins.mentorship.matching_pools import WEEK
 
+pytestmark = pytest.mark.database_independent  # pure: make test runs it once, in the SQLite run
+
 VALID = {"topics": {"baking"}, "languages": {"en"}, "time_zone": "Europe/Berlin"}
 
 

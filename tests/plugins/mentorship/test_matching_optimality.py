@@ -15,6 +15,8 @@ from plugins.mentorship.matching import suggest_matches
 from plugins.mentorship.matching.solver import UNMATCHED, Candidates, assign
 from tests.plugins.mentorship.matching_pools import allowed_scores, best_key, random_pool, result_key
 
+pytestmark = pytest.mark.database_independent  # pure: make test runs it once, in the SQLite run
+
 # the first flow sees one mentor per mentee: the proof has to find the rest
 SCARCE = Candidates(per_mentee=1, per_mentee_priced=0, per_place=0, per_mentor=0)
 

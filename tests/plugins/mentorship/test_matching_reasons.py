@@ -10,6 +10,8 @@ import pytest
 from plugins.mentorship.matching import Mentee, Mentor, Reason, explain_pair, suggest_matches
 from tests.plugins.mentorship.matching_pools import WEEK, random_pool
 
+pytestmark = pytest.mark.database_independent  # pure: make test runs it once, in the SQLite run
+
 
 def mentor(id, capacity=1, topics=("baking",), languages=("en",)) -> Mentor:
     return Mentor(id=id, capacity=capacity, topics=set(topics), languages=set(languages), time_zone="UTC")
