@@ -5,6 +5,7 @@ from collections.abc import Callable, Hashable, Mapping
 from typing import Any, NamedTuple
 
 from flask import Flask, current_app, g, has_request_context, request, url_for
+from flask.globals import _cv_request
 from flask_babel import format_decimal
 from flask_login import current_user
 from markupsafe import Markup
@@ -91,17 +92,90 @@ def viewer() -> Any:
     return current_user._get_current_object()  # type: ignore[attr-defined]
 
 
+def role_key(user: Any, group: Any = None) -> Hashable:
+    """The viewer's kind, all an ``answers_by_role`` implementation may depend on: None for a
+    visitor; (suspended, site admin, email confirmed, role in ``group`` or None) for a member."""
+    from core.permissions import is_authenticated, membership
+
+    if not is_authenticated(user):
+        return None
+    role = None
+    if group is not None:
+        found = membership(user, group)
+        role = None if found is None else found.role
+    return bool(user.is_suspended), bool(user.is_site_admin), bool(user.email_confirmed), role
+
+
+BY_ROLE_SIZE = 4096
+
+
+def by_role(key: Hashable, build: Callable[[], Any]) -> Any:
+    """``build()`` for the ``answers_by_role`` implementations of a hook: remembered per app, host,
+    mount point, language, plugin state (its object: a reload is a new one) and ``key`` (the hook,
+    ``role_key``, the group). Not remembered when a plugin failed while building it (it is asked
+    again next time). Bounded (4,096 values, then cleared). Asked twice on every group page, so
+    the request's context is read without Flask's proxies."""
+    context = _cv_request.get(None)
+    if context is None:
+        return build()
+    app = context.app
+    plugins = app.extensions["commonground.plugins"]
+    if plugins.state.version is None:
+        plugins._ensure_state()
+    state = plugins.state
+    translations = _translations()
+    environ = context.request.environ
+    full = (environ.get("HTTP_HOST"), environ.get("SCRIPT_NAME", ""), id(translations), id(state), key)
+    memo = app.extensions.get("commonground.by_role")
+    if memo is None:
+        memo = app.extensions["commonground.by_role"] = {}
+    found = memo.get(full)
+    if found is not None and found[0] is translations and found[1] is state:
+        return found[2]
+    runner = plugins.runner
+    failures = runner.failures
+    value = build()
+    if runner.failures == failures:
+        if len(memo) >= BY_ROLE_SIZE:
+            memo.clear()
+        memo[full] = (translations, state, value)
+    return value
+
+
+def _nav_entries(answers: list[tuple[tuple[int, int], Any]]) -> list[tuple[Any, ...]]:
+    """(order, label, position, index, NavLink) of each plugin's items: the sort key, then the link."""
+    found = []
+    for position, items in answers:
+        for index, item in enumerate(items):
+            label = text(item.label)
+            shown = Markup(label) if hasattr(item.label, "__html__") else label
+            found.append((item.order, label, position, index, NavLink(shown, link(item.endpoint, item.values),
+                                                                      item.badge)))
+    return found
+
+
+def _sort_key(entry: tuple[Any, ...]) -> tuple[Any, ...]:
+    return entry[:4]
+
+
 def nav_items() -> list[NavLink]:
     """Plugins' entries of the main navigation, in order, with their links (``link``).
 
     Each label is translated once (``core.i18n.text``), for sorting and showing; one that renders
-    itself as HTML (a lazy string, ``Markup``) is shown as such, as before."""
-    found = []
-    for item in get_plugins().call_flat("nav_items", user=viewer()):
-        label = text(item.label)
-        found.append((item.order, label, Markup(label) if hasattr(item.label, "__html__") else label, item))
-    found.sort(key=lambda entry: (entry[0], entry[1]))
-    return [NavLink(shown, link(item.endpoint, item.values), item.badge) for _, _, shown, item in found]
+    itself as HTML (a lazy string, ``Markup``) is shown as such, as before. The entries of
+    implementations marked ``answers_by_role`` are remembered per kind of viewer (``by_role``);
+    the others are asked on every page. The order is the one a single call gave: by ``order``,
+    label, then call order."""
+    user = viewer()
+    runner = get_plugins().runner
+    fixed = by_role(("nav_items", role_key(user)), lambda: tuple(
+        sorted(_nav_entries(runner.call_each("nav_items", by_role=True, user=user)), key=_sort_key)))
+    found = _nav_entries(runner.call_each("nav_items", by_role=False, user=user))
+    if not found:
+        return [entry[4] for entry in fixed]
+    found.extend(fixed)
+    found.sort(key=_sort_key)
+    return [entry[4] for entry in found]
 
 
 def unread_notifications() -> int:

@@ -20,7 +20,7 @@ from core.i18n import text
 from core.models import Comment, Post
 from core.permissions import can_admin_group, can_review_join_requests, can_view_group_content
 from core.plugins import get_plugins
-from core.ui import link, viewer
+from core.ui import by_role, link, role_key, viewer
 
 log = logging.getLogger("commonground.groups")
 
@@ -75,7 +75,9 @@ class Tab:
 def group_tabs(context: GroupContext) -> list[Tab]:
     """Feed and Members, Requests and Settings for staff, then the tabs of plugins enabled for the group.
 
-    Their links are built once per group (``core.ui.link``); who sees which tab is decided anew."""
+    Their links are built once per group (``core.ui.link``); who sees which core tab is decided anew,
+    plugins' tabs from implementations marked ``answers_by_role`` are remembered per kind of viewer
+    and group (``core.ui.by_role``), the others asked anew."""
     group, user = context.group, viewer()
     if not can_view_group_content(user, group):
         return []
@@ -88,19 +90,39 @@ def group_tabs(context: GroupContext) -> list[Tab]:
     if can_review_join_requests(user, group) and (group.join_mode == "request" or context.open_requests):
         tabs.append(Tab(_("Requests"), link("groups.requests", slug), here == "groups.requests",
                         badge=context.open_requests or None))
-    plugin_tabs = [(tab.order, text(tab.label), tab)  # each label translated once (sorting, showing)
-                   for tab in get_plugins().call_flat("group_tabs", group=group, user=user)]
-    plugin_tabs.sort(key=lambda entry: (entry[0], entry[1]))
-    for _order, label, tab in plugin_tabs:
-        try:
-            url = link(tab.endpoint, tab.values)
-        except BuildError:
-            log.exception("group tab %r points at an unknown endpoint; dropped", label)
-            continue
-        tabs.append(Tab(label, url, here == tab.endpoint, endpoint=tab.endpoint))
+    runner = get_plugins().runner
+    # Tabs of implementations marked ``answers_by_role``: remembered per kind of viewer and group.
+    plugin_tabs = by_role(("group_tabs", group.id, group.slug, role_key(user, group)), lambda: tuple(
+        sorted(_tab_entries(runner.call_each("group_tabs", by_role=True, group=group, user=user)), key=_sort_key)))
+    others = _tab_entries(runner.call_each("group_tabs", by_role=False, group=group, user=user))
+    if others:
+        plugin_tabs = sorted((*plugin_tabs, *others), key=_sort_key)
+    for _order, label, _position, _index, url, endpoint in plugin_tabs:
+        tabs.append(Tab(label, url, here == endpoint, endpoint=endpoint))
     if can_admin_group(user, group):
         tabs.append(Tab(_("Settings"), link("groups.settings", slug), here == "groups.settings"))
     return _mark_plugin_page(tabs, request.blueprint)
+
+
+def _sort_key(entry: tuple[Any, ...]) -> tuple[Any, ...]:
+    return entry[:4]
+
+
+def _tab_entries(answers: list[tuple[tuple[int, int], Any]]) -> list[tuple[Any, ...]]:
+    """(order, label, position, index, url, endpoint) of each plugin's tabs: sorted by ``order``, label
+    and then call order, as one call gave them. Each label is translated once (sorting, showing);
+    a tab whose endpoint does not exist is logged and dropped."""
+    found = []
+    for position, answer in answers:
+        for index, tab in enumerate(answer):
+            label = text(tab.label)
+            try:
+                url = link(tab.endpoint, tab.values)
+            except BuildError:
+                log.exception("group tab %r points at an unknown endpoint; dropped", label)
+                continue
+            found.append((tab.order, label, position, index, url, tab.endpoint))
+    return found
 
 
 def _mark_plugin_page(tabs: list[Tab], blueprint: str | None) -> list[Tab]:

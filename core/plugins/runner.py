@@ -38,6 +38,9 @@ log = logging.getLogger("commonground.plugins")
 
 CORE_PLUGIN_ID = "core"
 SLOTS_ATTRIBUTE = "commonground_slots"
+BY_ROLE_ATTRIBUTE = "commonground_by_role"
+#: The hooks whose implementations may be marked ``answers_by_role``.
+BY_ROLE_HOOKS = frozenset({"nav_items", "group_tabs"})
 
 # Where a hook's arguments lead to the group an event happened in (group-scope filtering).
 _OBJECT_GROUP_PATHS = (("membership", ("group",)), ("post", ("group",)), ("comment", ("post", "group")))
@@ -74,6 +77,8 @@ class Impl:
     slots: frozenset[str] | None = None
     # Where it runs: (0 tryfirst, 1 plain, 2 trylast; the plugin's place in loading order).
     position: tuple[int, int] = (1, 0)
+    # ``nav_items``/``group_tabs`` only: the answer depends on the viewer's role alone (``answers_by_role``).
+    by_role: bool = False
 
 
 @dataclass(frozen=True)
@@ -104,6 +109,8 @@ class HookRunner:
         self._hooks: dict[str, Hook] = {}
         self._checked: dict[str, set[tuple[str, ...]]] = {}
         self._list_plans: dict[str, tuple[tuple[Impl, bool], ...]] = {}
+        self.failures = 0
+        """Implementations that raised so far (an answer remembered across pages must not miss one)."""
 
     def forget(self) -> None:
         """Drop what was cached about hooks (a plugin was registered)."""
@@ -134,8 +141,9 @@ class HookRunner:
             rank = 0 if impl.tryfirst else 2 if impl.trylast else 1
             return rank, order.get(impl.plugin_name, len(order))
 
+        by_role = name in BY_ROLE_HOOKS
         impls = tuple(Impl(i.function, i.plugin_name, tuple(i.argnames), getattr(i.function, SLOTS_ATTRIBUTE, None),
-                           position(i))
+                           position(i), by_role and bool(getattr(i.function, BY_ROLE_ATTRIBUTE, False)))
                       for i in sorted(found, key=position))
         spec = caller.spec
         return Hook(name=name, argnames=frozenset(spec.argnames), contract=specs.contract_of(spec.function),
@@ -230,6 +238,7 @@ class HookRunner:
     def _failed(self, hook: Hook, impl: Impl, exc: Exception) -> None:
         """Log a failed implementation; re-raise it while testing (``PLUGINS_RAISE_ERRORS``), or as
         ``HookAborted`` for an all-or-nothing hook. Otherwise the caller drops or denies it."""
+        self.failures += 1
         log.exception("plugin %s failed in hook %s; %s", impl.plugin_id, hook.name,
                       _CONSEQUENCE[hook.contract.on_error])
         if has_app_context() and current_app.config.get("PLUGINS_RAISE_ERRORS"):
@@ -267,6 +276,35 @@ class HookRunner:
                 results.append(result)
                 if hook.firstresult:
                     break
+        return results
+
+    def call_each(self, name: str, /, *, by_role: bool, group: Any = None, **kwargs: Any
+                  ) -> list[tuple[tuple[int, int], Any]]:
+        """``(position, result)`` of each non-None result, in call order, from the implementations
+        marked ``answers_by_role`` (``by_role=True``) or from the others: core's navigation and
+        group tabs remember the first kind's answers per kind of viewer (``core.ui.by_role``).
+        ``position`` is the implementation's place in the call order, to merge both kinds as
+        one call would have ordered them."""
+        if name not in BY_ROLE_HOOKS:
+            raise HookCallError(f"call_each is for {', '.join(sorted(BY_ROLE_HOOKS))}, not {name!r}")
+        hook = self.hook(name)
+        self._check_arguments(hook, kwargs)
+        if group is None:
+            group = group_of(kwargs)
+        if "group" in hook.argnames:
+            kwargs["group"] = group
+        results = []
+        for impl in self._selected(hook, group, None):
+            if impl.by_role is not by_role:
+                continue
+            arguments = {k: kwargs[k] for k in impl.argnames if k in kwargs}
+            try:
+                result = impl.function(**arguments)
+            except Exception as exc:
+                self._failed(hook, impl, exc)
+                continue
+            if result is not None:
+                results.append((impl.position, result))
         return results
 
     def call_first(self, name: str, /, *, group: Any = None, only: str | None = None, **kwargs: Any) -> Any:
@@ -404,6 +442,30 @@ def fills_slots(*names: str):
         return function
 
     return mark
+
+
+def answers_by_role(function: Any) -> Any:
+    """Declare that a ``nav_items`` or ``group_tabs`` implementation's answer depends on nothing but
+    the viewer's kind – signed in or not, suspended, a site admin, email confirmed, their role in
+    the group – and, for ``group_tabs``, the group's id and slug (plus the plugins enabled and the
+    language, which core keys anyway). Under ``@hookimpl``::
+
+        @hookimpl
+        @answers_by_role
+        def group_tabs(group, user):
+            if can_moderate(user, group):
+                return [GroupTab(label=_l("Queue"), endpoint="myplugin.queue", values={"slug": group.slug})]
+            return None
+
+    Core then calls it once per such kind of viewer (and group, plugin state, language, host and
+    mount point) and shows the remembered tabs and items, labels translated and links built, on
+    every page after: a page no longer pays for the call, the permission check in it and the
+    link. Leave it off when the answer reads anything else – a count for a badge, a setting, the
+    time, the request – or the viewer's own data. An answer during which a plugin failed is not
+    remembered. Ignored on other hooks.
+    """
+    setattr(function, BY_ROLE_ATTRIBUTE, True)
+    return function
 
 
 def group_of(kwargs: dict[str, Any]) -> Any:

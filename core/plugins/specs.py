@@ -318,7 +318,9 @@ def group_settings_schema() -> type[Schema] | None:
 @hookspec
 @contract("ui")
 def nav_items(user: User) -> list[NavItem] | None:
-    """Called on every page render, to build the main navigation.
+    """Called on every page render, to build the main navigation – unless marked ``@answers_by_role``
+    (the answer depends only on the viewer's kind: then core calls it once per kind of viewer and
+    remembers the items).
 
     Arguments: ``user`` – the current user (anonymous visitors too: check ``user.is_authenticated``).
     Return: a list of ``NavItem``, or None. Items are sorted by ``order``, then label.
@@ -336,7 +338,9 @@ def nav_items(user: User) -> list[NavItem] | None:
 def group_tabs(group: Group, user: User) -> list[GroupTab] | None:
     """Called when a group's page is rendered (feed, post, members, settings, plugin pages drawn
     with ``render_group_page``), only for plugins enabled for that group, and only if the viewer
-    may see the group's content.
+    may see the group's content. Marked ``@answers_by_role`` (the answer depends only on the
+    viewer's kind and role in the group, and the group's id and slug), it is called once per such
+    kind of viewer and group, and core remembers the tabs.
 
     Arguments: ``group`` – the ``Group``; ``user`` – the current user.
     Return: a list of ``GroupTab``, or None. Core adds them after its own tabs.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from core.plugin_api import GroupTab, NavItem, PluginMeta, fills_slots, hookimpl
+from core.plugin_api import GroupTab, NavItem, PluginMeta, answers_by_role, fills_slots, hookimpl
 
 META = PluginMeta(
     id="conversations",
@@ -77,6 +77,7 @@ def nav_items(user):
 
 
 @hookimpl
+@answers_by_role  # the viewer's kind and the group only: core remembers the answer
 def group_tabs(group, user):
     from plugins.conversations.access import is_team
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from core.plugin_api import GroupTab, NavItem, PluginMeta, fills_slots, hookimpl
+from core.plugin_api import GroupTab, NavItem, PluginMeta, answers_by_role, fills_slots, hookimpl
 from plugins.mentorship import models  # noqa: F401  (tables registered whenever the plugin loads)
 
 META = PluginMeta(
@@ -47,6 +47,7 @@ def register_email_kinds():
 
 
 @hookimpl
+@answers_by_role  # the viewer's kind and the group only: core remembers the answer
 def group_tabs(group, user):
     return [
         GroupTab(label=_l("Mentorship"), endpoint="mentorship.programme_list", values={"slug": group.slug}, order=60)
@@ -54,6 +55,7 @@ def group_tabs(group, user):
 
 
 @hookimpl
+@answers_by_role  # the viewer's kind and the group only: core remembers the answer
 def nav_items(user):
     if getattr(user, "is_authenticated", False):
         return [NavItem(label=_l("My mentorships"), endpoint="mentorship.my_mentorships", order=65)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from core.plugin_api import GroupTab, NavItem, PluginMeta, fills_slots, hookimpl
+from core.plugin_api import GroupTab, NavItem, PluginMeta, answers_by_role, fills_slots, hookimpl
 
 META = PluginMeta(
     id="reporting",
@@ -57,6 +57,7 @@ def register_email_kinds():
 
 
 @hookimpl
+@answers_by_role  # the viewer's kind and the group only: core remembers the answer
 def nav_items(user):
     if getattr(user, "is_authenticated", False) and user.is_site_admin:
         return [NavItem(label=_l("Moderation"), endpoint="reporting_mod.index", order=80)]
@@ -64,6 +65,7 @@ def nav_items(user):
 
 
 @hookimpl
+@answers_by_role  # the viewer's kind and the group only: core remembers the answer
 def group_tabs(group, user):
     from plugins.reporting.permissions import can_use_queue
 

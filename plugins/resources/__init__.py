@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 
-from core.plugin_api import GroupTab, NavItem, PluginMeta, fills_slots, hookimpl
+from core.plugin_api import GroupTab, NavItem, PluginMeta, answers_by_role, fills_slots, hookimpl
 from plugins.resources import models  # noqa: F401  (tables join the metadata)
 
 META = PluginMeta(
@@ -48,11 +48,13 @@ def register_notification_kinds():
 
 
 @hookimpl
+@answers_by_role  # the viewer's kind and the group only: core remembers the answer
 def nav_items(user):
     return [NavItem(label=_l("Resources"), endpoint="resources.index", order=40)]
 
 
 @hookimpl
+@answers_by_role  # the viewer's kind and the group only: core remembers the answer
 def group_tabs(group, user):
     return [GroupTab(label=_l("Resources"), endpoint="resources.group_index", values={"slug": group.slug}, order=50)]
 
