@@ -56,17 +56,19 @@ def page_constant(key: Hashable, build: Callable[[], Any]) -> Any:
     each post's id, a sidebar link of a group (``key`` then holds the group's slug). ``build``
     may call ``url_for`` (relative URLs) and ``gettext``; anything else it depends on (the
     viewer, a permission, a setting) must be in ``key`` or decided outside it. Outside a request
-    it is simply called. Bounded (4,096 values, then cleared).
+    it is simply called. Bounded (4,096 values, then cleared). Plugins ask it several times on
+    every page, so the request's context is read without Flask's proxies.
     """
-    if not has_request_context():
+    context = _cv_request.get(None)
+    if context is None:
         return build()
     translations = _translations()
-    environ = request.environ
+    environ = context.request.environ
     full = (environ.get("HTTP_HOST"), environ.get("SCRIPT_NAME", ""), id(translations), key)
-    try:
-        memo = current_app.extensions["commonground.page_constants"]
-    except KeyError:
-        memo = current_app.extensions["commonground.page_constants"] = {}
+    extensions = context.app.extensions
+    memo = extensions.get("commonground.page_constants")
+    if memo is None:
+        memo = extensions["commonground.page_constants"] = {}
     found = memo.get(full)
     if found is not None and found[0] is translations:  # the catalog the id was taken from
         return found[1]

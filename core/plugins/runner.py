@@ -380,12 +380,15 @@ class HookRunner:
             if not answers:
                 continue
             if merged is None:  # the first plugin with an answer: taken as Markup, as render_slot does
-                merged = [None if answer is None else Markup(answer) for answer in answers]
+                # (an answer that is Markup already is kept: the same text, one object fewer per item)
+                merged = [answer if answer is None or answer.__class__ is Markup else Markup(answer)
+                          for answer in answers]
                 continue
             for index, answer in enumerate(answers):  # later ones joined with a newline, in plugin order
                 if answer is not None:
                     before = merged[index]
-                    merged[index] = Markup(answer) if before is None else Markup("\n".join((before, Markup(answer))))
+                    part = answer if answer.__class__ is Markup else Markup(answer)
+                    merged[index] = part if before is None else Markup(f"{before}\n{part}")
         if merged is None:
             return [Markup("")] * len(items)
         return [Markup("") if found is None else found for found in merged]
