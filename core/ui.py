@@ -171,7 +171,8 @@ def nav_items() -> list[NavLink]:
     user = viewer()
     runner = get_plugins().runner
     fixed = by_role(("nav_items", role_key(user)), lambda: tuple(
-        sorted(_nav_entries(runner.call_each("nav_items", by_role=True, user=user)), key=_sort_key)))
+        sorted(_nav_entries(runner.call_each("nav_items", by_role=True, user=user)), key=_sort_key))
+    ) if runner.reaches_by_role("nav_items") else ()
     found = _nav_entries(runner.call_each("nav_items", by_role=False, user=user))
     if not found:
         return [entry[4] for entry in fixed]

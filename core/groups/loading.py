@@ -93,7 +93,8 @@ def group_tabs(context: GroupContext) -> list[Tab]:
     runner = get_plugins().runner
     # Tabs of implementations marked ``answers_by_role``: remembered per kind of viewer and group.
     plugin_tabs = by_role(("group_tabs", group.id, group.slug, role_key(user, group)), lambda: tuple(
-        sorted(_tab_entries(runner.call_each("group_tabs", by_role=True, group=group, user=user)), key=_sort_key)))
+        sorted(_tab_entries(runner.call_each("group_tabs", by_role=True, group=group, user=user)), key=_sort_key))
+    ) if runner.reaches_by_role("group_tabs", group) else ()
     others = _tab_entries(runner.call_each("group_tabs", by_role=False, group=group, user=user))
     if others:
         plugin_tabs = sorted((*plugin_tabs, *others), key=_sort_key)

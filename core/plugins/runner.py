@@ -307,6 +307,14 @@ class HookRunner:
                 results.append((impl.position, result))
         return results
 
+    def reaches_by_role(self, name: str, group: Any = None) -> bool:
+        """Whether a call of ``name`` now (for ``group``) reaches an implementation marked
+        ``answers_by_role``: without one, core skips keying and remembering (no plugin on, or none marked)."""
+        plugins = self.plugins
+        if plugins.state.version is None:
+            plugins._ensure_state()
+        return any(impl.by_role and self._reaches(impl, group) for impl in self.hook(name).impls)
+
     def call_first(self, name: str, /, *, group: Any = None, only: str | None = None, **kwargs: Any) -> Any:
         """The first non-None result, or None."""
         results = self.call(name, group=group, only=only, **kwargs)
