@@ -66,6 +66,9 @@ NONE_PORT=$(free_port); serve "$NONE_PORT" bench.cg_app:app "$tmp/none.sqlite"; 
 PLUGINS_PORT=$(free_port); serve "$PLUGINS_PORT" bench.cg_app:app "$tmp/plugins.sqlite"; PLUGINS_PID=${pids[-1]}
 for port in "$HELLO_PORT" "$NONE_PORT" "$PLUGINS_PORT"; do wait_for "http://127.0.0.1:$port/"; done
 
+# One User-Agent for the log-in and the load: Flask-Login ties a session to its browser, and a
+# request from "another browser" makes it write the session cookie again on every response.
+AGENT=$("$BIN/python" -c "from bench.login import USER_AGENT; print(USER_AGENT)")
 NONE_COOKIE=$("$BIN/python" bench/login.py "http://127.0.0.1:$NONE_PORT")
 PLUGINS_COOKIE=$("$BIN/python" bench/login.py "http://127.0.0.1:$PLUGINS_PORT")
 
@@ -98,7 +101,7 @@ TICK_MS=$((1000 / $(getconf CLK_TCK)))
 
 run_wrk() {  # run_wrk PORT PATH MASTER_PID [COOKIE] -> "req/s server-CPU-ms-per-request"
   local args=(-t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 5s)
-  [ -n "${4:-}" ] && args+=(-H "Cookie: $4")
+  [ -n "${4:-}" ] && args+=(-H "Cookie: $4" -H "User-Agent: $AGENT")
   local out before after
   before=$(worker_ticks "$3")
   out=$(wrk "${args[@]}" "http://127.0.0.1:$1$2")
@@ -110,8 +113,8 @@ run_wrk() {  # run_wrk PORT PATH MASTER_PID [COOKIE] -> "req/s server-CPU-ms-per
 
 echo "Warming up ..."
 wrk -t1 -c4 -d2s "http://127.0.0.1:$HELLO_PORT/" >/dev/null
-wrk -t1 -c4 -d2s -H "Cookie: $NONE_COOKIE" "http://127.0.0.1:$NONE_PORT$FEED_PATH" >/dev/null
-wrk -t1 -c4 -d2s -H "Cookie: $PLUGINS_COOKIE" "http://127.0.0.1:$PLUGINS_PORT$FEED_PATH" >/dev/null
+wrk -t1 -c4 -d2s -H "Cookie: $NONE_COOKIE" -H "User-Agent: $AGENT" "http://127.0.0.1:$NONE_PORT$FEED_PATH" >/dev/null
+wrk -t1 -c4 -d2s -H "Cookie: $PLUGINS_COOKIE" -H "User-Agent: $AGENT" "http://127.0.0.1:$PLUGINS_PORT$FEED_PATH" >/dev/null
 
 # Rounds rotate the order (hello-feed-plugins, feed-plugins-hello, ...) so that neither a slow
 # start nor load from elsewhere on the machine always lands on the same page.
