@@ -11,6 +11,7 @@ another's data. Whether the session is still logged in is decided by the server'
 """
 from __future__ import annotations
 
+import contextlib
 import time
 from typing import Any
 
@@ -18,7 +19,7 @@ from flask import Flask, Request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from itsdangerous import BadSignature
 
-#: Decoded cookies kept per worker; cleared when full (a browser's next request verifies again).
+#: Decoded cookies kept per worker; the oldest goes when full (its browser's next request verifies again).
 MAX_COOKIES = 4096
 _PLAIN = (str, int, float, bool, type(None))
 
@@ -55,7 +56,8 @@ class CookieSessions(SecureCookieSessionInterface):
             return self.session_class()
         if isinstance(data, dict) and all(isinstance(item, _PLAIN) for item in data.values()):
             if len(self.verified) >= MAX_COOKIES:
-                self.verified.clear()
+                with contextlib.suppress(RuntimeError, StopIteration, KeyError):  # another thread got there
+                    del self.verified[next(iter(self.verified))]  # the oldest
             self.verified[key] = (dict(data), signed_at.timestamp())
         return self.session_class(data)
 

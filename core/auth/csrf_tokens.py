@@ -8,6 +8,7 @@ limit, a signature is reused for at most a tenth of it. ``validate_csrf`` is unc
 """
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -15,7 +16,8 @@ from typing import Any
 from flask import Flask, current_app, g, session
 from flask_wtf.csrf import generate_csrf
 
-#: Signed tokens kept per worker; cleared when full.
+#: Signed tokens kept per worker; the oldest goes when full (clearing them all re-signed every
+#: session's token at once, and a page's token differed from the one before for no reason).
 MAX_TOKENS = 4096
 _signed: dict[tuple, tuple[str, float]] = {}
 
@@ -38,7 +40,8 @@ def csrf_token() -> str:
     raw = session.get(field)
     if isinstance(raw, str):
         if len(_signed) >= MAX_TOKENS:
-            _signed.clear()
+            with contextlib.suppress(RuntimeError, StopIteration, KeyError):  # another thread got there
+                del _signed[next(iter(_signed))]  # the oldest: a token just signed stays
         _signed[(secret, field, raw)] = (token, now)
     return token
 
@@ -60,5 +63,9 @@ def signed_before(app: Flask, data: Mapping[str, Any]) -> str | None:
 
 
 def init_app(app: Flask) -> None:
-    """Templates' ``csrf_token()`` is this one (after ``CSRFProtect.init_app`` set Flask-WTF's)."""
+    """Templates' ``csrf_token()`` is this one (after ``CSRFProtect.init_app`` set Flask-WTF's):
+    as a global for imported macros, and through a context processor registered after
+    Flask-WTF's, which hands every rendered page its own ``generate_csrf`` (signed anew each
+    request: a page's token changed with every second)."""
     app.jinja_env.globals["csrf_token"] = csrf_token
+    app.context_processor(lambda: {"csrf_token": csrf_token})

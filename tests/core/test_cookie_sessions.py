@@ -4,6 +4,7 @@ and still accepted only from its own session."""
 from __future__ import annotations
 
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -67,6 +68,7 @@ def test_the_csrf_token_is_the_same_on_every_page_of_a_session_and_its_forms_pas
     client = _logged_in(app, member)
     pattern = r'name="csrf_token" value="([^"]+)"'
     first = re.search(pattern, client.get("/settings/profile").text).group(1)
+    time.sleep(1.05)  # a token signed anew would carry the next second's timestamp
     second = re.search(pattern, client.get("/settings/profile").text).group(1)
     assert first == second
     response = client.post("/settings/profile", data={"display_name": "Renamed", "locale": "en", "csrf_token": second})
@@ -80,3 +82,27 @@ def test_a_csrf_token_of_another_session_is_refused(app, member):
     client.get("/settings/profile")
     response = client.post("/settings/profile", data={"display_name": "Forged", "locale": "en", "csrf_token": other})
     assert response.status_code == 400
+
+
+
+def test_a_full_store_of_signed_tokens_lets_the_oldest_go_not_the_newest(app, member, monkeypatch):
+    from core.auth import csrf_tokens
+
+    mine, other = _logged_in(app, member), _logged_in(app, member)
+    monkeypatch.setattr(csrf_tokens, "_signed", {("old", "csrf_token", "raw"): ("token", 0.0)})
+    monkeypatch.setattr(csrf_tokens, "MAX_TOKENS", 2)
+    mine.get("/settings/profile")
+    newest = list(csrf_tokens._signed)[-1]
+    other.get("/settings/profile")  # another session's token finds the store full
+    assert newest in csrf_tokens._signed and ("old", "csrf_token", "raw") not in csrf_tokens._signed
+
+
+def test_a_full_store_of_verified_cookies_lets_the_oldest_go_not_the_newest(app, member, monkeypatch):
+    sessions = app.session_interface
+    mine, other = _logged_in(app, member), _logged_in(app, member)
+    monkeypatch.setattr(sessions, "verified", {("old", "cookie"): ({}, 0.0)})
+    monkeypatch.setattr("core.auth.cookie_sessions.MAX_COOKIES", 2)
+    assert _opens_settings(mine)
+    newest = list(sessions.verified)[-1]
+    assert _opens_settings(other)  # another session's cookie finds the store full
+    assert newest in sessions.verified and ("old", "cookie") not in sessions.verified
