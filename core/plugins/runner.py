@@ -149,6 +149,18 @@ class HookRunner:
         return Hook(name=name, argnames=frozenset(spec.argnames), contract=specs.contract_of(spec.function),
                     firstresult=bool(spec.opts.get("firstresult")), impls=impls)
 
+    def _prepare(self, name: str, kwargs: dict[str, Any], group: Any) -> tuple[Any, Any]:
+        """The hook called ``name``, its arguments checked, and the group it is called for (given,
+        or taken from a ``membership``, ``post`` or ``comment`` argument), put into ``kwargs``
+        when the hook takes one."""
+        hook = self.hook(name)
+        self._check_arguments(hook, kwargs)
+        if group is None:
+            group = group_of(kwargs)
+        if "group" in hook.argnames:
+            kwargs["group"] = group
+        return hook, group
+
     def _check_arguments(self, hook: Hook, kwargs: dict[str, Any]) -> None:
         if tuple(kwargs) in self._checked.get(hook.name, ()):
             return  # the same call site again: already checked (this runs on every slot of every page)
@@ -207,12 +219,7 @@ class HookRunner:
         ``membership``, ``post`` or ``comment`` argument. ``only`` calls one plugin.
         Raises ``HookAborted`` when an all-or-nothing hook fails.
         """
-        hook = self.hook(name)
-        self._check_arguments(hook, kwargs)
-        if group is None:
-            group = group_of(kwargs)
-        if "group" in hook.argnames:
-            kwargs["group"] = group
+        hook, group = self._prepare(name, kwargs, group)
         results = []
         slot = kwargs["name"] if name == "template_slot" else None
         for impl in self._selected(hook, group, only, slot):
@@ -252,12 +259,7 @@ class HookRunner:
 
         The same calls as ``outcomes`` without an ``Outcome`` per plugin: core asks a page's
         navigation, tabs and slots through here on every request."""
-        hook = self.hook(name)
-        self._check_arguments(hook, kwargs)
-        if group is None:
-            group = group_of(kwargs)
-        if "group" in hook.argnames:
-            kwargs["group"] = group
+        hook, group = self._prepare(name, kwargs, group)
         slot = kwargs["name"] if name == "template_slot" else None
         savepoint = hook.contract.savepoint
         results = []
@@ -287,12 +289,7 @@ class HookRunner:
         one call would have ordered them."""
         if name not in BY_ROLE_HOOKS:
             raise HookCallError(f"call_each is for {', '.join(sorted(BY_ROLE_HOOKS))}, not {name!r}")
-        hook = self.hook(name)
-        self._check_arguments(hook, kwargs)
-        if group is None:
-            group = group_of(kwargs)
-        if "group" in hook.argnames:
-            kwargs["group"] = group
+        hook, group = self._prepare(name, kwargs, group)
         results = []
         for impl in self._selected(hook, group, None):
             if impl.by_role is not by_role:
