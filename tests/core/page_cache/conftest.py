@@ -20,3 +20,21 @@ def app_plugins() -> list[str]:
 @pytest.fixture
 def app_config(page_cache_config: dict[str, Any]) -> dict[str, Any]:
     return page_cache_config
+
+
+@pytest.fixture
+def club(make_user, make_group, make_post):
+    """Group "club": owner, members "viewer" and "author", and one post by the author."""
+    owner, viewer, author = make_user("owner"), make_user("viewer"), make_user("author")
+    group = make_group(owner=owner, slug="club", members=[viewer, author])
+    make_post(group, author, "Author's words")
+    return group
+
+
+@pytest.fixture
+def viewer(club):
+    """The club's member who reads the cached pages."""
+    from core.extensions import db
+    from core.models import User
+
+    return db.session.scalar(db.select(User).where(User.username == "viewer"))

@@ -16,21 +16,6 @@ HOME = "/"
 
 
 @pytest.fixture
-def club(make_user, make_group, make_post):
-    owner, viewer, author = make_user("owner"), make_user("viewer"), make_user("author")
-    group = make_group(owner=owner, slug="club", members=[viewer, author])
-    make_post(group, author, "Author's words")
-    return group
-
-
-@pytest.fixture
-def viewer(club):
-    from core.models import User
-
-    return db.session.scalar(db.select(User).where(User.username == "viewer"))
-
-
-@pytest.fixture
 def post_url(club) -> str:
     from core.models import Post
 

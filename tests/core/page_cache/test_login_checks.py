@@ -2,27 +2,11 @@
 rendered page makes (log-out, a session ended elsewhere, suspension, remember-me) holds on a hit."""
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import update
 
 from core.extensions import db
 
 FEED = "/g/club"
-
-
-@pytest.fixture
-def club(make_user, make_group, make_post):
-    owner, viewer, author = make_user("owner"), make_user("viewer"), make_user("author")
-    group = make_group(owner=owner, slug="club", members=[viewer, author])
-    make_post(group, author, "Author's words")
-    return group
-
-
-@pytest.fixture
-def viewer(club):
-    from core.models import User
-
-    return db.session.scalar(db.select(User).where(User.username == "viewer"))
 
 
 def _served_from_cache(app, client, url: str = FEED):

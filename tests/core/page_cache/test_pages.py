@@ -4,19 +4,9 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from core.extensions import db
 
 FEED = "/g/club"
-
-
-@pytest.fixture
-def club(make_user, make_group, make_post):
-    owner, viewer, author = make_user("owner"), make_user("viewer"), make_user("author")
-    group = make_group(owner=owner, slug="club", members=[viewer, author])
-    make_post(group, author, "Author's words")
-    return group
 
 
 def _served_from_cache(app, client, url: str = FEED):
