@@ -386,6 +386,10 @@ def app(request: pytest.FixtureRequest, database_url: str, app_plugins: list[str
         "JOBS_URL": "memory://",
         # Forms are tested without tokens; CSRF itself has tests that switch this back on.
         "WTF_CSRF_ENABLED": False,
+        # A test's database never restarts: testing every pooled connection as it is checked out
+        # cost a round trip each (a dozen a test on PostgreSQL). The reconnect itself has its tests
+        # (tests/core/test_database_connections.py, with production's setting).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False},
     }
     config.update(app_config)
     fresh = request.node.get_closest_marker("fresh_app") is not None or not _apps.size
