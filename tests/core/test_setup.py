@@ -70,9 +70,10 @@ def test_wsgi_module_exposes_a_flask_app_for_gunicorn(wsgi_process):
     assert wsgi_process["name"] == "core"
 
 
-#: Heavy modules only rare work needs (mentorship matching: numpy and OR-Tools, a third of a
-#: second of CPU to import); every web, worker and command process would pay for them at start.
-ONLY_FOR_RARE_WORK = ("numpy", "ortools")
+#: Modules only rare work needs (mentorship matching: numpy and OR-Tools, a third of a second of
+#: CPU to import; rating a new password: zxcvbn; a help-center phone number: phonenumbers); every
+#: web, worker and command process would pay for them at start.
+ONLY_FOR_RARE_WORK = ("numpy", "ortools", "zxcvbn", "phonenumbers")
 
 
 def test_starting_the_app_imports_no_module_only_rare_work_needs(wsgi_process):
