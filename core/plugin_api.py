@@ -24,6 +24,7 @@ from core.extensions import db as _db
 from core.extensions import limiter as _limiter
 from core.forms import form_values, load_form
 from core.groups.group_page import render_group_page
+from core.groups.list_columns import list_values
 from core.groups.loading import content_or_404, group_or_404
 from core.groups.members import role_label
 from core.groups.membership_actions import end_membership
@@ -240,7 +241,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
                     "can_view_group_content", "can_moderate", "can_admin_group", "can_change_role",
                     "can_invite", "join_allowed", "remember_membership", "forget_membership"),
     "Blocks and hiding": ("can_interact", "interaction_barriers", "announce_user_blocked", "not_hidden",
-                          "hidden_key", "is_hidden_from", "sees_everyone_in", "can_view_profile"),
+                          "hidden_key", "is_hidden_from", "sees_everyone_in", "can_view_profile", "list_values"),
     "Acting on members": ("end_membership", "suspend_account", "unsuspend_account"),
     "Notifications and mail": ("notify", "notify_many", "who_wants_email", "render_email", "RenderedEmail",
                                "enqueue_mail", "send_mail_now", "MailRefused"),
