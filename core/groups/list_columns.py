@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from flask.globals import _cv_request
@@ -52,8 +53,14 @@ _BROKEN_SIZE = 1024
 
 def asked(viewer: Any, content_type: str, id_column: ColumnElement, group: Any = None) -> ListColumns:
     """Every enabled plugin's column for a list of ``content_type`` whose ids are ``id_column``."""
+    runner = get_plugins().runner
+    if not runner.reaches("list_columns", group):
+        return NONE
+    unwrap = getattr(viewer, "_get_current_object", None)  # the object, not the ``current_user`` proxy
+    if unwrap is not None:
+        viewer = unwrap()
     plugin_ids, columns = [], []
-    for outcome in get_plugins().runner.outcomes("list_columns", group=group, viewer=viewer, content_type=content_type,
+    for outcome in runner.outcomes("list_columns", group=group, viewer=viewer, content_type=content_type,
                                    id_column=id_column):
         column = outcome.result
         if outcome.error is not None or column is None:
@@ -94,8 +101,9 @@ def execute(build: Callable[[ListColumns], tuple[Any, Any]], extra: ListColumns,
     return db.session.execute(stmt, params).all(), shape, NONE
 
 
-def keep(content_type: str, extra: ListColumns, values: list[tuple[int, tuple]]) -> None:
-    """Remember for the request each item's values (``(item id, the extra columns' values)``)."""
+def keep(content_type: str, extra: ListColumns, ids: list[int], rows: list, start: int) -> None:
+    """Remember for the request each item's values: ``rows[n][start:]`` are ``extra``'s values
+    for the item ``ids[n]``."""
     if not extra.columns:
         return
     context = _cv_request.get(None)
@@ -109,8 +117,7 @@ def keep(content_type: str, extra: ListColumns, values: list[tuple[int, tuple]])
         found = memo.get((plugin_id, content_type))
         if found is None:
             found = memo[(plugin_id, content_type)] = {}
-        for item_id, row_values in values:
-            found[item_id] = row_values[index]
+        found.update(zip(ids, map(itemgetter(start + index), rows), strict=True))
 
 
 def list_values(plugin_id: str, content_type: str) -> dict[int, Any]:

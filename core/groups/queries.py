@@ -176,7 +176,7 @@ def load_post(slug: str | None, post_id: int, viewer: Any) -> tuple[GroupContext
     row = rows[0]
     if extra.columns:
         width = len(row) - len(extra.columns)
-        list_columns.keep("post", extra, [(row[0].id, row[width:])])
+        list_columns.keep("post", extra, [row[0].id], rows, width)
         row = row[:width]
     post = row[0]
     context = _context(viewer, post.group, row, 1)
@@ -276,8 +276,7 @@ def _feed_rows(make, group: Group, viewer: Any, flagged: set[int]) -> list[Post]
             flagged.add(post.author_id)
         posts.append(post)
     if extra.columns:
-        start = width + 1 if flagged_column else width
-        list_columns.keep("post", extra, [(row[0].id, row[start:]) for row in rows])
+        list_columns.keep("post", extra, [post.id for post in posts], rows, width + 1 if flagged_column else width)
     return posts
 
 
@@ -367,8 +366,8 @@ def comment_page(post: Post, viewer: Any, after: str | None, limit: int) -> Page
             flagged.add(comment.author_id)
         comments.append(comment)
     if extra.columns:
-        start = width + 1 if flagged_column else width
-        list_columns.keep("comment", extra, [(row[0].id, row[start:]) for row in rows])
+        list_columns.keep("comment", extra, [comment.id for comment in comments], rows,
+                          width + 1 if flagged_column else width)
     page = _page(comments, limit, lambda comment: keyset.encode(comment.thread_id, comment.id))
     page.hidden_authors = frozenset(flagged)
     return page

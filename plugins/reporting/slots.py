@@ -103,9 +103,11 @@ def _link_parts(content_type: str) -> tuple[str, str, str, str]:
 
 
 def _list_links(content_type: str, key: str, items: list[dict]) -> list[str | None]:
-    """Report and block links for each item of a list (``key`` names it in the context) as plain
-    strings, None on the viewer's own items and where there is no item. The viewer and the link
-    patterns are looked up once; each item is then one f-string from its two ids."""
+    """Report and block links for each item of a list (``key`` names it in the context), None on
+    the viewer's own items and where there is no item. The viewer and the link patterns are
+    looked up once; each item is then one f-string from its two ids. HTML as ``str`` (escaped when
+    the patterns were built; ids are integers): core makes each item's ``Markup`` once, after
+    joining every plugin's part."""
     viewer = _viewer()
     if viewer is None:
         return [None] * len(items)
@@ -128,15 +130,15 @@ def _list_links(content_type: str, key: str, items: list[dict]) -> list[str | No
 
 
 def _notes(content_type: str, items: list[dict], key: str, links: list[str | None],
-           note_first: bool) -> list[Markup | None]:
+           note_first: bool) -> list[str | None]:
     """Each item's ``links`` followed by the moderators' marker and the block note where they
-    apply (``key`` names the item in the context; the note before the marker if ``note_first``):
-    one ``Markup`` per item with anything to show."""
+    apply (``key`` names the item in the context; the note before the marker if ``note_first``),
+    as HTML ``str`` like ``_list_links``'s."""
     seen = _moderator_view(content_type)
     if not seen and not any(context.get("hidden_elsewhere") for context in items):
-        return [None if html is None else Markup(html) for html in links]
+        return links
     marker = _marker_html() if seen else ""
-    out: list[Markup | None] = []
+    out: list[str | None] = []
     for context, html in zip(items, links, strict=True):
         item = context.get(key)
         if item is not None:
@@ -146,21 +148,21 @@ def _notes(content_type: str, items: list[dict], key: str, links: list[str | Non
                 parts.reverse()
             if parts[0] or parts[1]:
                 html = f"{html or ''}{parts[0]}{parts[1]}"
-        out.append(None if html is None else Markup(html))
+        out.append(html)
     return out
 
 
-def post_actions_list(items: list[dict]) -> list[Markup | None]:
+def post_actions_list(items: list[dict]) -> list[str | None]:
     """Report and block links under each post of a feed."""
-    return [None if html is None else Markup(html) for html in _list_links("post", "post", items)]
+    return _list_links("post", "post", items)
 
 
-def post_footer_list(items: list[dict]) -> list[Markup | None]:
+def post_footer_list(items: list[dict]) -> list[str | None]:
     """Why staff see a post by someone hidden from them, and the moderators' "hidden" marker."""
     return _notes("post", items, "post", [None] * len(items), note_first=True)
 
 
-def comment_actions_list(items: list[dict]) -> list[Markup | None]:
+def comment_actions_list(items: list[dict]) -> list[str | None]:
     """Links, the moderators' marker and the block note under each comment."""
     return _notes("comment", items, "comment", _list_links("comment", "comment", items), note_first=False)
 
@@ -236,7 +238,7 @@ def admin_dashboard(context: dict) -> Markup | None:
         url_for("reporting_mod.audit_log"), _("Audit log"))
 
 
-LIST_RENDERERS: dict[str, Callable[[list[dict]], list[Markup | None]]] = {
+LIST_RENDERERS: dict[str, Callable[[list[dict]], list[str | None]]] = {
     "post_actions": post_actions_list,
     "post_footer": post_footer_list,
     "comment_actions": comment_actions_list,
