@@ -45,6 +45,8 @@ BY_ROLE_HOOKS = frozenset({"nav_items", "group_tabs"})
 # Where a hook's arguments lead to the group an event happened in (group-scope filtering).
 _OBJECT_GROUP_PATHS = (("membership", ("group",)), ("post", ("group",)), ("comment", ("post", "group")))
 
+_EMPTY = Markup("")
+
 _CONSEQUENCE = {
     "drop": "its contribution is dropped",
     "deny": "counted as no (the hook fails closed)",
@@ -304,6 +306,14 @@ class HookRunner:
                 results.append((impl.position, result))
         return results
 
+    def reaches(self, name: str, group: Any = None) -> bool:
+        """Whether a call of ``name`` now (for ``group``) would reach any implementation: core skips
+        building what it would ask for when none is enabled."""
+        plugins = self.plugins
+        if plugins.state.version is None:
+            plugins._ensure_state()
+        return any(self._reaches(impl, group) for impl in self.hook(name).impls)
+
     def reaches_by_role(self, name: str, group: Any = None) -> bool:
         """Whether a call of ``name`` now (for ``group``) reaches an implementation marked
         ``answers_by_role``: without one, core skips keying and remembering (no plugin on, or none marked)."""
@@ -362,7 +372,8 @@ class HookRunner:
         ``items`` holds each item's slot context (what ``render_slot`` would get for it), all in
         ``group``. A plugin that fills the slot with ``template_slot_list`` is called once for the
         whole list; one that fills it with ``template_slot`` only is asked item by item, as before.
-        Each item's contributions are joined in plugin order, as ``render_slot`` joins them.
+        Each item's contributions are joined in plugin order, as ``render_slot`` joins them, as
+        text: an item gets one ``Markup`` (none more when its only answer is one already).
         """
         if name not in specs.LIST_SLOTS:
             raise HookCallError(f"{name!r} is not a list slot; list slots are {', '.join(sorted(specs.LIST_SLOTS))}")
@@ -370,7 +381,7 @@ class HookRunner:
             return []
         if self.plugins.state.version is None:
             self.plugins._ensure_state()
-        merged: list[Markup | None] | None = None  # each item's contributions so far, joined
+        merged: list[Any] | None = None  # each item's contributions so far, joined
         for impl, listed in self._list_plan(name):
             if not self._reaches(impl, group):
                 continue
@@ -384,19 +395,18 @@ class HookRunner:
                     answers.append(outcome.result if outcome.error is None else None)
             if not answers:
                 continue
-            if merged is None:  # the first plugin with an answer: taken as Markup, as render_slot does
-                # (an answer that is Markup already is kept: the same text, one object fewer per item)
-                merged = [answer if answer is None or answer.__class__ is Markup else Markup(answer)
-                          for answer in answers]
+            if merged is None:  # the first plugin with an answer
+                merged = list(answers)
                 continue
             for index, answer in enumerate(answers):  # later ones joined with a newline, in plugin order
                 if answer is not None:
                     before = merged[index]
-                    part = answer if answer.__class__ is Markup else Markup(answer)
-                    merged[index] = part if before is None else Markup(f"{before}\n{part}")
+                    merged[index] = answer if before is None else f"{before}\n{answer}"
         if merged is None:
-            return [Markup("")] * len(items)
-        return [Markup("") if found is None else found for found in merged]
+            return [_EMPTY] * len(items)
+        # taken as Markup, as render_slot does (an answer that is Markup already is kept as it is)
+        return [_EMPTY if found is None else found if found.__class__ is Markup else Markup(found)
+                for found in merged]
 
     def _list_plan(self, name: str) -> tuple[tuple[Impl, bool], ...]:
         """Who fills list slot ``name``, in call order: (implementation, whether in its list form).
