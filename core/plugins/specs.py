@@ -379,6 +379,9 @@ def template_slot(name: str, context: dict[str, Any], group: Group | None) -> st
     ``@hookimpl`` and core asks you for those only (an undeclared implementation hears every slot).
     Better still, fill the per-item slots of feeds and comment lists (``post_actions``,
     ``post_footer``, ``comment_actions``) for the whole list in one call: ``template_slot_list``.
+    Once-per-page slots (``head``, ``footer``, …) whose answer depends only on the page's
+    blueprint (a plugin's stylesheet on its own pages) can be marked ``@answers_by_blueprint(...)``:
+    core then asks once per blueprint and language and remembers the answer.
 
     Example::
 
@@ -886,7 +889,9 @@ def support_page(context: dict[str, Any]) -> str | None:
     The site has one place for help, with one name: when a plugin answers, the footer's "Get
     help" links to its page and ``/support`` redirects there (keeping the country); otherwise
     ``/support`` is core's page of ``support_resources``, which always shows the emergency
-    number. The first answer wins. The built-in help center answers with ``/help``.
+    number. The first answer wins. The built-in help center answers with ``/help``. The
+    footer's link (``country`` None) is the same on every page: core asks for it once per
+    language, host, mount point and plugin state and remembers it.
 
     Example::
 
