@@ -452,20 +452,18 @@ class HookRunner:
                     answers.append(outcome.result if outcome.error is None else None)
             if not answers:
                 continue
-            if merged is None:  # the first plugin with an answer: taken as Markup, as render_slot does
-                # (an answer that is Markup already is kept: the same text, one object fewer per item)
-                merged = [answer if answer is None or answer.__class__ is Markup else Markup(answer)
-                          for answer in answers]
+            if merged is None:  # the first plugin with an answer: taken as it is, made Markup at the end
+                merged = list(answers)
                 continue
             for index, answer in enumerate(answers):  # later ones joined with a newline, in plugin order
                 if answer is not None:
                     before = merged[index]
-                    part = answer if answer.__class__ is Markup or answer.__class__ is str else Markup(answer)
-                    merged[index] = (part if part.__class__ is Markup else _new_str(Markup, part)) if before is None \
-                        else _new_str(Markup, f"{before}\n{part}")
+                    merged[index] = answer if before is None else _new_str(Markup, f"{_text(before)}\n{_text(answer)}")
         if merged is None:
             return [_EMPTY] * len(items)
-        return [_EMPTY if found is None else found for found in merged]
+        # Each item as render_slot makes it: Markup of the text; a plugin's Markup is kept (one object fewer per item).
+        return [_EMPTY if found is None else found if found.__class__ is Markup
+                else _new_str(Markup, found) if found.__class__ is str else Markup(found) for found in merged]
 
     def _list_plan(self, name: str) -> tuple[tuple[Impl, bool], ...]:
         """Who fills list slot ``name``, in call order: (implementation, whether in its list form).
@@ -575,6 +573,11 @@ def answers_by_blueprint(*names: str):
         return function
 
     return mark
+
+
+def _text(answer: Any) -> str:
+    """A slot answer's HTML as text, as ``Markup(answer)`` would hold it."""
+    return answer if answer.__class__ is Markup or answer.__class__ is str else Markup(answer)
 
 
 def _position(entry: tuple[tuple[int, int], Any]) -> tuple[int, int]:

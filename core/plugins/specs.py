@@ -889,9 +889,7 @@ def support_page(context: dict[str, Any]) -> str | None:
     The site has one place for help, with one name: when a plugin answers, the footer's "Get
     help" links to its page and ``/support`` redirects there (keeping the country); otherwise
     ``/support`` is core's page of ``support_resources``, which always shows the emergency
-    number. The first answer wins. The built-in help center answers with ``/help``. The
-    footer's link (``country`` None) is the same on every page: core asks for it once per
-    language, host, mount point and plugin state and remembers it.
+    number. The first answer wins. The built-in help center answers with ``/help``.
 
     Example::
 
