@@ -67,7 +67,7 @@ from core.permissions import (
 )
 from core.plugins.content import content_types as _content_types
 from core.plugins.registry import PluginMeta, get_plugins
-from core.plugins.runner import answers_by_role, fills_slots
+from core.plugins.runner import answers_by_blueprint, answers_by_role, fills_slots
 from core.plugins.settings import get_group_settings, get_settings
 from core.plugins.specs import SLOTS as _SLOTS
 from core.plugins.specs import ContentType, EmailKind, GroupTab, NavItem, NotificationKind, SupportResource
@@ -233,7 +233,8 @@ def support_resources(locale: str, context: dict[str, Any]) -> list[SupportResou
 
 SECTIONS: dict[str, tuple[str, ...]] = {
     "Declaring a plugin": ("PluginMeta", "hookimpl", "NavItem", "GroupTab", "ContentType", "SupportResource",
-                           "NotificationKind", "EmailKind", "SLOTS", "fills_slots", "answers_by_role"),
+                           "NotificationKind", "EmailKind", "SLOTS", "fills_slots", "answers_by_role",
+                           "answers_by_blueprint"),
     "Data": ("db", "utcnow", "UTCDateTime", "MAX_ID", "ROLE_RANK"),
     "Models you may read": ("User", "Group", "Membership", "Post", "Comment", "Invitation", "JoinRequest",
                             "Notification", "GroupContext"),

@@ -379,6 +379,9 @@ def template_slot(name: str, context: dict[str, Any], group: Group | None) -> st
     ``@hookimpl`` and core asks you for those only (an undeclared implementation hears every slot).
     Better still, fill the per-item slots of feeds and comment lists (``post_actions``,
     ``post_footer``, ``comment_actions``) for the whole list in one call: ``template_slot_list``.
+    Once-per-page slots (``head``, ``footer``, …) whose answer depends only on the page's
+    blueprint (a plugin's stylesheet on its own pages) can be marked ``@answers_by_blueprint(...)``:
+    core then asks once per blueprint and language and remembers the answer.
 
     Example::
 
