@@ -62,7 +62,8 @@ def register_jobs(app):
 @hookimpl
 def nav_items(user):
     """"Messages" with unread conversations and requests, and for group staff "Team inboxes" with the
-    open conversations of their groups' team inboxes: one query per page, however many there are."""
+    open conversations of their groups' team inboxes: read with the member's login (``login_columns``),
+    else one query per page, however many there are."""
     if not getattr(user, "is_authenticated", False):
         return None
     from plugins.conversations.access import counts
@@ -74,6 +75,14 @@ def nav_items(user):
         items.append(NavItem(label=_l("Team inboxes"), endpoint="conversations.team_inboxes", order=21,
                              badge=found.team_open or None))
     return items
+
+
+@hookimpl
+def login_columns(viewer):
+    """The header's counts ride along in the statement core runs to load the member (one fewer per page)."""
+    from plugins.conversations.access import count_columns
+
+    return count_columns(viewer)[0]
 
 
 @hookimpl

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Select, and_, exists, func, literal, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from core.plugin_api import Group, Membership, User, can_moderate, db, hidden_key, not_hidden
+from core.plugin_api import Group, Membership, User, can_moderate, db, hidden_key, login_values, not_hidden
 from plugins.conversations.models import (
     ACTIVE,
     OPEN,
@@ -135,33 +135,36 @@ def staff_group_ids(viewer: Any):
                                              _one_of(Membership.role, tuple(STAFF_ROLES)))
 
 
-_COUNTS_CACHE: dict[Hashable, Select] = {}
+_COUNTS_CACHE: dict[Hashable, tuple[dict[str, Any], Select]] = {}
 _COUNTS_CACHE_SIZE = 2048
 
 
-def _counts_statement(viewer: Any) -> Select:
-    """The badge statement for ``viewer``, built once and reused while its SQL and values stay the same.
+def count_columns(viewer: Any) -> tuple[dict[str, Any], Select]:
+    """The header's counts as scalar columns about ``viewer`` (``unread``, ``requests``, ``team_open``,
+    ``is_staff``) and as one statement, built once and reused while their SQL and values stay the same.
 
-    It is asked on every page, and building it (with the block filter other plugins contribute
-    through ``not_hidden``) cost more than running it. The key is the viewer and ``hidden_key``:
-    that filter as it is *now* (structure and bound values, worked out once per request for
-    every statement that embeds it), so a plugin switched on or off, or a filter that changes
-    shape, gets a fresh statement; the database still evaluates the filter on every run, so a
-    block made a moment ago counts on the next request.
+    Core adds them to the statement that loads the logged-in member (``login_columns``); pages
+    that loaded no login run them as a statement of their own (``counts``). Building them (with
+    the block filter other plugins contribute through ``not_hidden``) cost more than running
+    them. The key is the viewer and ``hidden_key``: that filter as it is *now* (structure and
+    bound values, worked out once per request for every statement that embeds it), so a plugin
+    switched on or off, or a filter that changes shape, gets fresh columns – and the same
+    mapping object otherwise, which lets core reuse its combined statement; the database still
+    evaluates the filter on every run, so a block made a moment ago counts on the next request.
     """
     hidden = hidden_key(viewer)
     if hidden is None:  # a filter that cannot be keyed: never reuse
-        return _build_counts(viewer)
+        return _build_columns(viewer)
     key = (viewer.id, hidden)
     found = _COUNTS_CACHE.get(key)
     if found is None:
         if len(_COUNTS_CACHE) >= _COUNTS_CACHE_SIZE:
             _COUNTS_CACHE.clear()
-        found = _COUNTS_CACHE[key] = _build_counts(viewer)
+        found = _COUNTS_CACHE[key] = _build_columns(viewer)
     return found
 
 
-def _build_counts(viewer: Any) -> Select:
+def _build_columns(viewer: Any) -> tuple[dict[str, Any], Select]:
     hidden = not_hidden(_OTHER.user_id, viewer)
     mine = (select(literal(1)).select_from(Participant)
             .join(Conversation, Conversation.id == Participant.conversation_id)
@@ -171,18 +174,29 @@ def _build_counts(viewer: Any) -> Select:
     requests = mine.where(Participant.state == REQUEST)
     team_open = select(literal(1)).select_from(Conversation).where(
         Conversation.kind == TEAM, Conversation.status == OPEN, Conversation.group_id.in_(staff_group_ids(viewer)))
-    return select(_capped(unread), _capped(requests), _capped(team_open), exists(staff_group_ids(viewer)))
+    columns = {"unread": _capped(unread), "requests": _capped(requests), "team_open": _capped(team_open),
+               "is_staff": exists(staff_group_ids(viewer))}
+    return columns, select(*columns.values())
+
+
+def _counts_of(values: Any) -> Counts:
+    return Counts(int(values["unread"] or 0), int(values["requests"] or 0), int(values["team_open"] or 0),
+                  bool(values["is_staff"]))
 
 
 def counts(viewer: Any) -> Counts:
-    """The header badges in one query, each count capped (LIMIT) so it never reads a whole inbox."""
+    """The header badges, each count capped (LIMIT) so it never reads a whole inbox: as core read
+    them with the member's login (``login_columns``), or else in one query of their own."""
+    loaded = login_values("conversations", viewer)
+    if loaded is not None:
+        return _counts_of(loaded)
     session = db.session()
     if session.autoflush:  # what session.execute would do first
         session.flush()
     # On the session's connection (same transaction): plain rows, without the ORM's result layer
     # that session.execute adds on every page.
-    row = session.connection().execute(_counts_statement(viewer)).one()
-    return Counts(int(row[0] or 0), int(row[1] or 0), int(row[2] or 0), bool(row[3]))
+    columns, statement = count_columns(viewer)
+    return _counts_of(dict(zip(columns, session.connection().execute(statement).one(), strict=True)))
 
 
 def team_open_counts(viewer: Any) -> list[tuple[Group, int]]:
