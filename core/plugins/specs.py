@@ -1035,7 +1035,8 @@ def seed_demo(app: Flask) -> None:
 
 
 SLOTS: dict[str, tuple[str, str]] = {
-    "head": ("inside `<head>` (stylesheets)", "–"),
+    "head": ("inside `<head>` of every page (stylesheets; one only your own pages need goes in their "
+             "`{% block head %}` instead)", "–"),
     "header": ("below the site header", "–"),
     "page_top": ("top of every page's main area", "–"),
     "footer": ("footer link list (contribute `<li>` items)", "–"),

@@ -97,7 +97,7 @@ def group_tabs(group, user):
 
 
 @hookimpl
-@fills_slots("head", "profile_actions", "member_actions", "group_sidebar")
+@fills_slots("profile_actions", "member_actions", "group_sidebar")  # its stylesheet: its templates' head block
 def template_slot(name, context):
     from plugins.conversations import slots
 
