@@ -92,15 +92,16 @@ class Login:
         return User.suspension_in_force(self.columns["suspended_at"], self.columns["suspended_until"])
 
 
-def open_login(cookie_id: str) -> Login | None:
+def open_login(cookie_id: str, *, plugin_columns: bool = True) -> Login | None:
     """The login session the cookies' id names, if it is open now (it exists and has not been idle
-    too long), with its user's row: one query. Notes the session for this request (last seen)."""
+    too long), with its user's row: one query. Notes the session for this request (last seen).
+    ``plugin_columns``: with the plugins' ``login_columns`` (pages; the JSON API shows no header)."""
     parsed = login_sessions.parse_cookie_id(cookie_id)
     if parsed is None:
         return None
     user_id, secret = parsed
     base = _login_statement()
-    statement, layout = login_columns.with_plugin_columns(base, user_id)
+    statement, layout = login_columns.with_plugin_columns(base, user_id) if plugin_columns else (base, ())
     parameters = {"cg_user_id": user_id, "cg_token_hash": login_sessions.hash_secret(secret),
                   **page_cache.user_query_parameters(user_id)}
     try:
@@ -163,10 +164,11 @@ def _user_from(login: Login) -> User:
 
 def load_user(cookie_id: str) -> User | None:
     """The user of an open login session (the header also needs the unread count: same query)."""
-    if request.path.startswith("/api/") and _bearer_secret():
+    api = request.path.startswith("/api/")
+    if api and _bearer_secret():
         return None  # a Bearer header means token authentication only, never the cookie
     read = request.environ.pop(LOGIN_READ, None)
-    login = read[1] if read is not None and read[0] == cookie_id else open_login(cookie_id)
+    login = read[1] if read is not None and read[0] == cookie_id else open_login(cookie_id, plugin_columns=not api)
     if login is None:
         login_sessions.forget_dead_cookies()
         return None

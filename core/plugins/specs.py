@@ -357,8 +357,8 @@ def group_tabs(group: Group, user: User) -> list[GroupTab] | None:
 @hookspec
 @contract("ui")
 def login_columns(viewer: Any) -> Mapping[str, ColumnElement] | None:
-    """Called on every request that loads a logged-in member from their session cookie, before
-    their row is read: core runs one statement for the member, their login session and their
+    """Called on every page request (not the JSON API) that loads a logged-in member from their
+    session cookie, before their row is read: core runs one statement for the member, their login session and their
     unread count, and a plugin that shows something about the member on every page (a header
     badge) adds its values to it instead of running a statement of its own.
 

@@ -134,3 +134,8 @@ def test_values_are_forgotten_once_the_request_writes(app, member, make_group):
         db.session.flush()
         assert login_values("loginbadge", member) is None
     db.session.rollback()
+
+
+def test_the_json_api_asks_no_plugin(member_client):
+    assert member_client.get("/api/v1/me").status_code == 200
+    assert loginbadge.ASKED == []
