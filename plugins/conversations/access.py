@@ -10,7 +10,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, and_, exists, func, literal, or_, select
+from sqlalchemy import Select, String, and_, exists, func, literal, literal_column, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from core.plugin_api import Group, Membership, User, can_moderate, db, hidden_key, login_values, not_hidden
@@ -33,10 +33,23 @@ BADGE_CAP = 100
 STAFF_ROLES = TEAM_ROLES
 
 
+def _constant(value: str) -> Any:
+    """One of this module's fixed words (a state, kind, status or role) written into the SQL, not a
+    bound parameter: the badge columns run with every page's login statement, and SQLAlchemy
+    works through each bound parameter again on every run. Only plain words, never input."""
+    if not value.isidentifier():
+        raise ValueError(f"not a plain word: {value!r}")
+    return literal_column(f"'{value}'", String)
+
+
+_ONE = literal_column("1")
+_CAP = literal_column(str(int(BADGE_CAP)))
+
+
 def _one_of(column: Any, values: tuple[str, ...]) -> Any:
-    """``column IN (values)`` with a bound parameter per value, not SQLAlchemy's expanding ``IN``,
-    which it renders into the SQL again on every run (the badge statement runs on every page)."""
-    return column.in_([literal(value, column.type) for value in values])
+    """``column IN ('a', 'b')`` with the words in the SQL (``_constant``), not SQLAlchemy's expanding
+    ``IN``, which it renders into the SQL again on every run."""
+    return column.in_([_constant(value) for value in values])
 
 
 _OTHER = aliased(Participant)
@@ -51,7 +64,7 @@ def not_blocked(viewer: Any, hidden: Any = None):
         hidden = not_hidden(_OTHER.user_id, viewer)
     blocked = exists().where(_OTHER.conversation_id == Conversation.id, _OTHER.user_id != viewer.id,
                              _one_of(_OTHER.state, (ACTIVE, REQUEST)), ~hidden)
-    return or_(Conversation.kind == TEAM, ~blocked)
+    return or_(Conversation.kind == _constant(TEAM), ~blocked)
 
 
 def participation(viewer: Any, conversation_id: int, states: tuple[str, ...] = (ACTIVE, REQUEST)
@@ -126,7 +139,7 @@ class Counts(NamedTuple):
 
 
 def _capped(query) -> Any:
-    return select(func.count()).select_from(query.limit(BADGE_CAP).subquery()).scalar_subquery()
+    return select(func.count()).select_from(query.limit(_CAP).subquery()).scalar_subquery()
 
 
 def staff_group_ids(viewer: Any):
@@ -166,14 +179,15 @@ def count_columns(viewer: Any) -> tuple[dict[str, Any], Select]:
 
 def _build_columns(viewer: Any) -> tuple[dict[str, Any], Select]:
     hidden = not_hidden(_OTHER.user_id, viewer)
-    mine = (select(literal(1)).select_from(Participant)
+    mine = (select(_ONE).select_from(Participant)
             .join(Conversation, Conversation.id == Participant.conversation_id)
             .where(Participant.user_id == viewer.id, not_blocked(viewer, hidden)))
-    unread = mine.where(Participant.state == ACTIVE, Participant.muted.is_(False),
+    unread = mine.where(Participant.state == _constant(ACTIVE), Participant.muted.is_(False),
                         Conversation.last_message_id > Participant.last_read_id)
-    requests = mine.where(Participant.state == REQUEST)
-    team_open = select(literal(1)).select_from(Conversation).where(
-        Conversation.kind == TEAM, Conversation.status == OPEN, Conversation.group_id.in_(staff_group_ids(viewer)))
+    requests = mine.where(Participant.state == _constant(REQUEST))
+    team_open = select(_ONE).select_from(Conversation).where(
+        Conversation.kind == _constant(TEAM), Conversation.status == _constant(OPEN),
+        Conversation.group_id.in_(staff_group_ids(viewer)))
     columns = {"unread": _capped(unread), "requests": _capped(requests), "team_open": _capped(team_open),
                "is_staff": exists(staff_group_ids(viewer))}
     return columns, select(*columns.values())
