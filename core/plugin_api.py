@@ -16,6 +16,7 @@ from typing import Any
 from core.api.access import not_found, require_user
 from core.auth.accounts import suspend as suspend_account
 from core.auth.accounts import unsuspend as unsuspend_account
+from core.auth.login_columns import login_values
 from core.avatars import avatar
 from core.counters import add as _add_to_counter
 from core.counters import drain as _drain_counter
@@ -255,7 +256,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "Page cache": ("touch_group", "touch_user", "touch_site", "page_cache_group_key", "page_cache_user_key",
                    "PAGE_CACHE_SITE", "NotOnCachedPages"),
     "Pages": ("group_or_404", "content_or_404", "render_group_page", "role_label", "avatar", "limiter", "viewer",
-              "page_constant", "list_values"),
+              "page_constant", "list_values", "login_values"),
     "JSON API": ("require_user", "not_found"),
     "Forms and input": ("load_form", "form_values", "render_markdown", "sanitize_html", "country_codes",
                         "country_choices", "country_name"),

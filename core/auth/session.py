@@ -14,11 +14,12 @@ from flask import Flask, current_app, g, request, session
 from flask_login import AnonymousUserMixin, current_user
 from flask_smorest import abort
 from sqlalchemy import Integer, String, bindparam, inspect
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import make_transient_to_detached
 
 from core import page_cache
 from core.api.access import AUTHENTICATION_REQUIRED, requires_authentication
-from core.auth import login_sessions
+from core.auth import login_columns, login_sessions
 from core.extensions import csrf, db, login_manager
 from core.models import ApiToken, User
 
@@ -52,7 +53,8 @@ def user_keys() -> tuple[str, ...]:
 def _login_statement():
     """The user's columns, their unread count and their login session, in one Core query (no ORM
     object is built to run it); the values are bound parameters. Built once per plugin-state
-    version, which decides which kinds of notification count."""
+    version, which decides which kinds of notification count. Plugins' ``login_columns`` are
+    added to it per request (``core.auth.login_columns``)."""
     from core.models import LoginSession
     from core.notifications.inbox import unread_count_select
     from core.notifications.kinds import registry
@@ -90,25 +92,40 @@ class Login:
         return User.suspension_in_force(self.columns["suspended_at"], self.columns["suspended_until"])
 
 
-def open_login(cookie_id: str) -> Login | None:
+def open_login(cookie_id: str, *, plugin_columns: bool = True) -> Login | None:
     """The login session the cookies' id names, if it is open now (it exists and has not been idle
-    too long), with its user's row: one query. Notes the session for this request (last seen)."""
+    too long), with its user's row: one query. Notes the session for this request (last seen).
+    ``plugin_columns``: with the plugins' ``login_columns`` (pages; the JSON API shows no header)."""
     parsed = login_sessions.parse_cookie_id(cookie_id)
     if parsed is None:
         return None
     user_id, secret = parsed
-    row = db.session.connection().execute(
-        _login_statement(), {"cg_user_id": user_id, "cg_token_hash": login_sessions.hash_secret(secret),
-                             **page_cache.user_query_parameters(user_id)}).first()
+    base = _login_statement()
+    statement, layout = login_columns.with_plugin_columns(base, user_id) if plugin_columns else (base, ())
+    parameters = {"cg_user_id": user_id, "cg_token_hash": login_sessions.hash_secret(secret),
+                  **page_cache.user_query_parameters(user_id)}
+    try:
+        row = db.session.connection().execute(statement, parameters).first()
+    except SQLAlchemyError:
+        if not layout:
+            raise
+        login_columns.failed(layout)  # a plugin's columns must not cost the log-in: without them
+        db.session.rollback()
+        layout = ()
+        row = db.session.connection().execute(base, parameters).first()
     if row is None:
         return None
     names = user_keys()
+    if layout:
+        plugin_values, row = row[len(row) - len(layout):], row[:len(row) - len(layout)]
     user_values, (unread, session_id, last_seen_at, remembered, *versions) = row[:len(names)], row[len(names):]
     if versions:
         page_cache.remember_versions(user_id, versions)
     if not login_sessions.still_open(last_seen_at, remembered):
         return None
     g._unread = unread or 0
+    if layout:
+        login_columns.keep(user_id, layout, plugin_values)
     g.login_session = login_sessions.Current(session_id, last_seen_at)
     login_sessions.touch_if_due(g.login_session)
     return Login(cookie_id, dict(zip(names, user_values, strict=True)), g._unread)
@@ -147,10 +164,11 @@ def _user_from(login: Login) -> User:
 
 def load_user(cookie_id: str) -> User | None:
     """The user of an open login session (the header also needs the unread count: same query)."""
-    if request.path.startswith("/api/") and _bearer_secret():
+    api = request.path.startswith("/api/")
+    if api and _bearer_secret():
         return None  # a Bearer header means token authentication only, never the cookie
     read = request.environ.pop(LOGIN_READ, None)
-    login = read[1] if read is not None and read[0] == cookie_id else open_login(cookie_id)
+    login = read[1] if read is not None and read[0] == cookie_id else open_login(cookie_id, plugin_columns=not api)
     if login is None:
         login_sessions.forget_dead_cookies()
         return None
@@ -177,6 +195,7 @@ def init_login(app: Flask) -> None:
     login_manager.anonymous_user = Anonymous
     login_manager.user_loader(load_user)
     login_manager.request_loader(load_user_from_request)
+    login_columns.init_app()
     login_manager.session_protection = "basic"
 
     @app.before_request

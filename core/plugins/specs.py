@@ -15,7 +15,7 @@ takes the group from the ``group``, ``membership``, ``post`` or ``comment`` argu
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -351,6 +351,44 @@ def group_tabs(group: Group, user: User) -> list[GroupTab] | None:
         def group_tabs(group, user):
             return [GroupTab(label=_l("Mentoring"), endpoint="mentorship.home",
                              values={"slug": group.slug})]
+    """
+
+
+@hookspec
+@contract("ui")
+def login_columns(viewer: Any) -> Mapping[str, ColumnElement] | None:
+    """Called on every page request (not the JSON API) that loads a logged-in member from their
+    session cookie, before their row is read: core runs one statement for the member, their login session and their
+    unread count, and a plugin that shows something about the member on every page (a header
+    badge) adds its values to it instead of running a statement of its own.
+
+    Arguments: ``viewer`` – the member being logged in, as known before their row is read: only
+    ``viewer.id`` (and ``is_authenticated``, true); enough for ``not_hidden`` and ``hidden_key``.
+    Return: a mapping of names to SQL scalar expressions (correlated scalar subqueries, ``exists``)
+    about ``viewer.id``, or None. Read the values back with ``login_values(plugin_id, user)`` –
+    None when they were not read on this request (an API token, the request that logs in, a
+    request that wrote to the database since, a failed contribution): then run your own
+    statement. Return the *same* mapping object while the SQL is the same (remember it per
+    ``viewer.id`` and ``hidden_key(viewer)``): core builds the combined statement once per answer.
+    A contribution that fails – the hook raising, a value that is not SQL, the statement failing
+    in the database – is left out and log-in goes on without it (a column the database refused stays out
+    until the plugin state changes). Cached pages never run it: their front door reads its own
+    statement, so a value shown on cached pages must retire them when it changes (``touch_user``
+    or ``page_cache_keys``).
+
+    Example::
+
+        _MINE = {}
+
+        @hookimpl
+        def login_columns(viewer):
+            key = (viewer.id, hidden_key(viewer))
+            if key not in _MINE:
+                _MINE[key] = {"unread": select(func.count()).where(
+                    Letter.to_id == viewer.id, Letter.read.is_(False)).scalar_subquery()}
+            return _MINE[key]
+
+        counts = login_values("letters", current_user)   # {"unread": 3} or None
     """
 
 
@@ -1034,7 +1072,8 @@ def seed_demo(app: Flask) -> None:
 
 
 SLOTS: dict[str, tuple[str, str]] = {
-    "head": ("inside `<head>` (stylesheets)", "–"),
+    "head": ("inside `<head>` of every page (stylesheets; one only your own pages need goes in their "
+             "`{% block head %}` instead)", "–"),
     "header": ("below the site header", "–"),
     "page_top": ("top of every page's main area", "–"),
     "footer": ("footer link list (contribute `<li>` items)", "–"),

@@ -62,7 +62,8 @@ def register_jobs(app):
 @hookimpl
 def nav_items(user):
     """"Messages" with unread conversations and requests, and for group staff "Team inboxes" with the
-    open conversations of their groups' team inboxes: one query per page, however many there are."""
+    open conversations of their groups' team inboxes: read with the member's login (``login_columns``),
+    else one query per page, however many there are."""
     if not getattr(user, "is_authenticated", False):
         return None
     from plugins.conversations.access import counts
@@ -77,6 +78,14 @@ def nav_items(user):
 
 
 @hookimpl
+def login_columns(viewer):
+    """The header's counts ride along in the statement core runs to load the member (one fewer per page)."""
+    from plugins.conversations.access import count_columns
+
+    return count_columns(viewer)[0]
+
+
+@hookimpl
 @answers_by_role  # the viewer's kind and the group only: core remembers the answer
 def group_tabs(group, user):
     from plugins.conversations.access import is_team
@@ -88,7 +97,7 @@ def group_tabs(group, user):
 
 
 @hookimpl
-@fills_slots("head", "profile_actions", "member_actions", "group_sidebar")
+@fills_slots("profile_actions", "member_actions", "group_sidebar")  # its stylesheet: its templates' head block
 def template_slot(name, context):
     from plugins.conversations import slots
 

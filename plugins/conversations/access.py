@@ -10,10 +10,10 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, and_, exists, func, literal, or_, select
+from sqlalchemy import Select, String, and_, exists, func, literal, literal_column, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from core.plugin_api import Group, Membership, User, can_moderate, db, hidden_key, not_hidden
+from core.plugin_api import Group, Membership, User, can_moderate, db, hidden_key, login_values, not_hidden
 from plugins.conversations.models import (
     ACTIVE,
     OPEN,
@@ -33,10 +33,23 @@ BADGE_CAP = 100
 STAFF_ROLES = TEAM_ROLES
 
 
+def _constant(value: str) -> Any:
+    """One of this module's fixed words (a state, kind, status or role) written into the SQL, not a
+    bound parameter: the badge columns run with every page's login statement, and SQLAlchemy
+    works through each bound parameter again on every run. Only plain words, never input."""
+    if not value.isidentifier():
+        raise ValueError(f"not a plain word: {value!r}")
+    return literal_column(f"'{value}'", String)
+
+
+_ONE = literal_column("1")
+_CAP = literal_column(str(int(BADGE_CAP)))
+
+
 def _one_of(column: Any, values: tuple[str, ...]) -> Any:
-    """``column IN (values)`` with a bound parameter per value, not SQLAlchemy's expanding ``IN``,
-    which it renders into the SQL again on every run (the badge statement runs on every page)."""
-    return column.in_([literal(value, column.type) for value in values])
+    """``column IN ('a', 'b')`` with the words in the SQL (``_constant``), not SQLAlchemy's expanding
+    ``IN``, which it renders into the SQL again on every run."""
+    return column.in_([_constant(value) for value in values])
 
 
 _OTHER = aliased(Participant)
@@ -51,7 +64,7 @@ def not_blocked(viewer: Any, hidden: Any = None):
         hidden = not_hidden(_OTHER.user_id, viewer)
     blocked = exists().where(_OTHER.conversation_id == Conversation.id, _OTHER.user_id != viewer.id,
                              _one_of(_OTHER.state, (ACTIVE, REQUEST)), ~hidden)
-    return or_(Conversation.kind == TEAM, ~blocked)
+    return or_(Conversation.kind == _constant(TEAM), ~blocked)
 
 
 def participation(viewer: Any, conversation_id: int, states: tuple[str, ...] = (ACTIVE, REQUEST)
@@ -126,7 +139,7 @@ class Counts(NamedTuple):
 
 
 def _capped(query) -> Any:
-    return select(func.count()).select_from(query.limit(BADGE_CAP).subquery()).scalar_subquery()
+    return select(func.count()).select_from(query.limit(_CAP).subquery()).scalar_subquery()
 
 
 def staff_group_ids(viewer: Any):
@@ -135,54 +148,69 @@ def staff_group_ids(viewer: Any):
                                              _one_of(Membership.role, tuple(STAFF_ROLES)))
 
 
-_COUNTS_CACHE: dict[Hashable, Select] = {}
+_COUNTS_CACHE: dict[Hashable, tuple[dict[str, Any], Select]] = {}
 _COUNTS_CACHE_SIZE = 2048
 
 
-def _counts_statement(viewer: Any) -> Select:
-    """The badge statement for ``viewer``, built once and reused while its SQL and values stay the same.
+def count_columns(viewer: Any) -> tuple[dict[str, Any], Select]:
+    """The header's counts as scalar columns about ``viewer`` (``unread``, ``requests``, ``team_open``,
+    ``is_staff``) and as one statement, built once and reused while their SQL and values stay the same.
 
-    It is asked on every page, and building it (with the block filter other plugins contribute
-    through ``not_hidden``) cost more than running it. The key is the viewer and ``hidden_key``:
-    that filter as it is *now* (structure and bound values, worked out once per request for
-    every statement that embeds it), so a plugin switched on or off, or a filter that changes
-    shape, gets a fresh statement; the database still evaluates the filter on every run, so a
-    block made a moment ago counts on the next request.
+    Core adds them to the statement that loads the logged-in member (``login_columns``); pages
+    that loaded no login run them as a statement of their own (``counts``). Building them (with
+    the block filter other plugins contribute through ``not_hidden``) cost more than running
+    them. The key is the viewer and ``hidden_key``: that filter as it is *now* (structure and
+    bound values, worked out once per request for every statement that embeds it), so a plugin
+    switched on or off, or a filter that changes shape, gets fresh columns – and the same
+    mapping object otherwise, which lets core reuse its combined statement; the database still
+    evaluates the filter on every run, so a block made a moment ago counts on the next request.
     """
     hidden = hidden_key(viewer)
     if hidden is None:  # a filter that cannot be keyed: never reuse
-        return _build_counts(viewer)
+        return _build_columns(viewer)
     key = (viewer.id, hidden)
     found = _COUNTS_CACHE.get(key)
     if found is None:
         if len(_COUNTS_CACHE) >= _COUNTS_CACHE_SIZE:
             _COUNTS_CACHE.clear()
-        found = _COUNTS_CACHE[key] = _build_counts(viewer)
+        found = _COUNTS_CACHE[key] = _build_columns(viewer)
     return found
 
 
-def _build_counts(viewer: Any) -> Select:
+def _build_columns(viewer: Any) -> tuple[dict[str, Any], Select]:
     hidden = not_hidden(_OTHER.user_id, viewer)
-    mine = (select(literal(1)).select_from(Participant)
+    mine = (select(_ONE).select_from(Participant)
             .join(Conversation, Conversation.id == Participant.conversation_id)
             .where(Participant.user_id == viewer.id, not_blocked(viewer, hidden)))
-    unread = mine.where(Participant.state == ACTIVE, Participant.muted.is_(False),
+    unread = mine.where(Participant.state == _constant(ACTIVE), Participant.muted.is_(False),
                         Conversation.last_message_id > Participant.last_read_id)
-    requests = mine.where(Participant.state == REQUEST)
-    team_open = select(literal(1)).select_from(Conversation).where(
-        Conversation.kind == TEAM, Conversation.status == OPEN, Conversation.group_id.in_(staff_group_ids(viewer)))
-    return select(_capped(unread), _capped(requests), _capped(team_open), exists(staff_group_ids(viewer)))
+    requests = mine.where(Participant.state == _constant(REQUEST))
+    team_open = select(_ONE).select_from(Conversation).where(
+        Conversation.kind == _constant(TEAM), Conversation.status == _constant(OPEN),
+        Conversation.group_id.in_(staff_group_ids(viewer)))
+    columns = {"unread": _capped(unread), "requests": _capped(requests), "team_open": _capped(team_open),
+               "is_staff": exists(staff_group_ids(viewer))}
+    return columns, select(*columns.values())
+
+
+def _counts_of(values: Any) -> Counts:
+    return Counts(int(values["unread"] or 0), int(values["requests"] or 0), int(values["team_open"] or 0),
+                  bool(values["is_staff"]))
 
 
 def counts(viewer: Any) -> Counts:
-    """The header badges in one query, each count capped (LIMIT) so it never reads a whole inbox."""
+    """The header badges, each count capped (LIMIT) so it never reads a whole inbox: as core read
+    them with the member's login (``login_columns``), or else in one query of their own."""
+    loaded = login_values("conversations", viewer)
+    if loaded is not None:
+        return _counts_of(loaded)
     session = db.session()
     if session.autoflush:  # what session.execute would do first
         session.flush()
     # On the session's connection (same transaction): plain rows, without the ORM's result layer
     # that session.execute adds on every page.
-    row = session.connection().execute(_counts_statement(viewer)).one()
-    return Counts(int(row[0] or 0), int(row[1] or 0), int(row[2] or 0), bool(row[3]))
+    columns, statement = count_columns(viewer)
+    return _counts_of(dict(zip(columns, session.connection().execute(statement).one(), strict=True)))
 
 
 def team_open_counts(viewer: Any) -> list[tuple[Group, int]]:

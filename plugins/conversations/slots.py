@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
-from flask import g, request, url_for
+from flask import g, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -59,18 +60,23 @@ def group_sidebar(context: dict) -> Markup | None:
 _ID = "98765432109"
 
 
-def _take_private_pattern(group: Any) -> tuple[int, str] | None:
-    """(viewer id, the link with ``_ID`` for the post) if the viewer moderates ``group``, else None;
+def _take_private_pattern(group: Any) -> tuple[int, tuple[str, str]] | None:
+    """(viewer id, the link split around the post's id) if the viewer moderates ``group``, else None;
     asked once per request and group, as a feed shows the slot on every post."""
     memo = g.setdefault("_conversations_take_private", {})
     if group.id not in memo:
         viewer = _viewer()
         memo[group.id] = None if viewer is None or not can_moderate(viewer, group) else (viewer.id, page_constant(
-            ("conversations.take_private", group.slug), lambda: str(
+            ("conversations.take_private", group.slug), lambda: tuple(str(
                 Markup('<a class="conversations-take-private" href="{}" rel="nofollow">{}</a>').format(
                     url_for("conversations_team.take_private", slug=group.slug, post_id=int(_ID)),
-                    _("Take this to a private message")))))
+                    _("Take this to a private message"))).split(_ID))))
     return memo[group.id]
+
+
+_markup = partial(str.__new__, Markup)
+"""``Markup(text)`` for a ``str`` ``text`` – what ``Markup.__new__`` makes of one – without its
+Python-level constructor: one per post of a feed."""
 
 
 def post_actions_list(items: list[dict], group: Any) -> list[Markup | None] | None:
@@ -81,28 +87,20 @@ def post_actions_list(items: list[dict], group: Any) -> list[Markup | None] | No
     found = _take_private_pattern(group)
     if found is None:
         return None
-    viewer_id, pattern = found
-    before, after = pattern.split(_ID)
+    viewer_id, (before, after) = found
     out: list[Markup | None] = []
+    append = out.append
     for context in items:
         post = context.get("post")
-        if post is None or post.author_id is None or post.author_id == viewer_id:
-            out.append(None)
+        author_id = None if post is None else post.author_id
+        if author_id is None or author_id == viewer_id:
+            append(None)
         else:
-            out.append(Markup(f"{before}{int(post.id)}{after}"))
+            append(_markup(f"{before}{post.id:d}{after}"))  # :d – an integer id, or it raises
     return out
 
 
-def head(context: dict) -> Markup | None:
-    """The plugin's few styles, on its own pages only."""
-    if request.blueprint not in ("conversations", "conversations_team"):
-        return None
-    return Markup('<link rel="stylesheet" href="{}">').format(url_for("conversations.static",
-                                                                       filename="conversations.css"))
-
-
 RENDERERS: dict[str, Callable[[dict], Markup | None]] = {
-    "head": head,
     "profile_actions": profile_actions,
     "member_actions": member_actions,
     "group_sidebar": group_sidebar,

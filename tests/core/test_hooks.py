@@ -240,6 +240,21 @@ def test_hook_group_tabs(app, member_client, member, scene, enabled):
     assert recorder.calls("group_tabs")[-1] == {"group_id": scene["group"].id, "user_id": member.id}
 
 
+@pytest.mark.plugins("tests.plugins.fixtures.loginbadge")
+def test_hook_login_columns(app, member_client, member, make_group, make_post, count_queries):
+    from tests.plugins.fixtures import loginbadge
+
+    loginbadge.reset()
+    plugin_state.set_enabled("loginbadge", True)
+    make_post(make_group(slug="allotment", members=(member,)), member, "one")
+    html_of(member_client, "/")
+    with count_queries() as statements:
+        assert ">Badge 1</a>" in html_of(member_client, "/")
+    assert [s for s in statements if "count(posts.id)" in s] == [s for s in statements if "AS cg_u_id" in s]
+    assert loginbadge.ASKED == [member.id, member.id]
+    loginbadge.reset()
+
+
 def test_hook_template_slot(app, client, member_client, scene, enabled):
     html = html_of(client, "/")
     for name in ("head", "header", "page_top", "footer"):

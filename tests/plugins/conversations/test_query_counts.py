@@ -1,4 +1,7 @@
-"""The inbox and a conversation cost the same number of queries for 2 or 40 conversations/messages."""
+"""The inbox and a conversation cost the same number of queries for 2 or 40 conversations/messages.
+
+The header's counts ride along in the statement that loads the member (``login_columns``): no
+page here runs a badge statement of its own."""
 from __future__ import annotations
 
 import re
@@ -32,7 +35,7 @@ def test_inbox_queries_do_not_grow_with_conversations(people, client_for, count_
     _fill(people, client_for, 12, 0, make_user, add_member, prefix="b")
     assert _count(bob, "/messages/", count_queries) == few
     assert bob.get("/messages/").get_data(as_text=True).count("conversation-entry") == 14
-    assert few <= 6, few
+    assert few <= 4, few  # state version, login (with the badge counts), the page, its people
     print("queries:", few)
 
 
@@ -44,12 +47,12 @@ def test_conversation_queries_do_not_grow_with_messages(people, client_for, coun
         bob.post(f"/api/v1/conversations/{cid}/messages", json={"body": f"more {i}"})
     assert _count(bob, f"/messages/{cid}", count_queries) == few
     assert bob.get(f"/messages/{cid}").get_data(as_text=True).count('class="message') >= 23
-    assert few <= 6, few
+    assert few <= 5, few
     print("queries:", few)
 
 
 def test_team_inbox_queries_do_not_grow_with_conversations(people, client_for, count_queries, make_user, add_member):
-    """Staff (the moderator) and group admins (the owner, who also sees the signature form) alike: at most 6."""
+    """Staff (the moderator) and group admins (the owner, who also sees the signature form) alike: at most 5."""
     def write(n: int, prefix: str) -> None:
         for i in range(n):
             member = make_user(f"member{prefix}{i}")
@@ -62,7 +65,7 @@ def test_team_inbox_queries_do_not_grow_with_conversations(people, client_for, c
     write(12, "b")
     many = {name: _count(client, "/g/garden/team/", count_queries) for name, client in (("mod", mod), ("owner", owner))}
     assert many == few
-    assert max(few.values()) <= 6, few
+    assert few["mod"] <= 4 and few["owner"] <= 5, few
     html = owner.get("/g/garden/team/").get_data(as_text=True)
     assert len(re.findall(r'href="/g/garden/team/\d+"', html)) == 14
     print("team inbox queries:", few)
