@@ -134,7 +134,9 @@ def not_hidden(column: ColumnElement, viewer: Any, within: Any = None) -> Column
     def build() -> ColumnElement:
         from core.permissions import staff_clause
 
-        return or_(staff_clause(viewer, within), column.not_in(_subquery(hidden)))
+        # the list first: the database builds it once and probes it per row, and it settles most rows
+        # (nobody hidden wrote them) before the per-row staff lookup
+        return or_(column.not_in(_subquery(hidden)), staff_clause(viewer, within))
 
     # staff_clause depends on the viewer's id and on whether they are suspended (then it is false)
     return _remembered((column, hidden, within), (viewer.id, bool(viewer.is_suspended)), build)

@@ -31,11 +31,24 @@ def _comment_document(comment: Comment) -> SearchDocument:
 
 
 def _comment_visible(viewer: Any, entries: Any) -> ColumnElement:
-    """Like the post page: a comment under a post by someone hidden from the viewer is not found."""
+    """Like the post page: a comment under a post by someone hidden from the viewer is not found.
+
+    The same clause for the same block filter (``not_hidden`` hands back the same one), so
+    search can reuse its statement (``core.search.query._reused``)."""
     author_shown = not_hidden(Post.author_id, viewer, within=Post.group_id)
     if isinstance(author_shown, True_):
         return true()
-    return exists().where(Post.id == entries.parent_id, author_shown)
+    found = _COMMENT_CLAUSES.get(id(author_shown))
+    if found is not None and found[0] is author_shown and found[1] is entries:
+        return found[2]
+    clause = exists().where(Post.id == entries.parent_id, author_shown)
+    if len(_COMMENT_CLAUSES) >= 4096:
+        _COMMENT_CLAUSES.clear()
+    _COMMENT_CLAUSES[id(author_shown)] = (author_shown, entries, clause)  # kept with it, so its id stays its own
+    return clause
+
+
+_COMMENT_CLAUSES: dict[int, tuple[Any, Any, ColumnElement]] = {}
 
 
 def _group_document(group: Group) -> SearchDocument:

@@ -12,7 +12,7 @@ from typing import Any
 from flask import g, has_request_context
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy import Select, and_, bindparam, exists, literal, null, or_, select
+from sqlalchemy import Select, String, and_, bindparam, exists, literal, null, or_, select
 
 from core.plugin_api import ROLE_RANK, Comment, Membership, db
 from plugins.reporting.models import HiddenContent
@@ -55,6 +55,11 @@ def hidden_select(viewer: Any, content_type: str) -> Select | None:
     return _hidden_select(content_type, None)
 
 
+#: One bound parameter per role, not an expanding ``IN``: that is rendered into the SQL again on every
+#: run, and search runs this select for every source on every search.
+_MODERATOR_ROLES = [literal(role, String) for role, rank in ROLE_RANK.items() if rank >= ROLE_RANK["moderator"]]
+
+
 @lru_cache(maxsize=2048)
 def _hidden_select(content_type: str, viewer_id: int | None) -> Select:
     """``hidden_select`` for a member (or a visitor, ``None``), built once: search asks it for every
@@ -64,7 +69,7 @@ def _hidden_select(content_type: str, viewer_id: int | None) -> Select:
     if viewer_id is not None:
         moderated = select(Membership.group_id).where(
             Membership.user_id == viewer_id,
-            Membership.role.in_([role for role, rank in ROLE_RANK.items() if rank >= ROLE_RANK["moderator"]]))
+            Membership.role.in_(_MODERATOR_ROLES))
         stmt = stmt.where(or_(HiddenContent.group_id.is_(None), HiddenContent.group_id.not_in(moderated)))
     return stmt
 
