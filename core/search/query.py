@@ -24,6 +24,7 @@ from sqlalchemy import (
     exists,
     false,
     func,
+    literal,
     literal_column,
     or_,
     select,
@@ -38,7 +39,14 @@ from core.models import Group, GroupPluginState, Membership, User
 from core.models.search import FTS_TABLE, LANGUAGES, TSVECTOR_COLUMN, SearchEntry
 from core.permissions import is_authenticated
 from core.search import text
-from core.search.sources import SearchHit, SearchRegistry, SearchSource, SearchSourceError, get_registry
+from core.search.sources import (
+    NAME_PATTERN,
+    SearchHit,
+    SearchRegistry,
+    SearchSource,
+    SearchSourceError,
+    get_registry,
+)
 from core.visibility import not_hidden
 
 log = logging.getLogger("commonground.search")
@@ -188,11 +196,28 @@ _HIDDEN_CLAUSES: dict[tuple[int, ...], tuple[tuple[Any, ...], ColumnElement]] = 
 
 
 def _group_content_visible(viewer: Any) -> ColumnElement:
-    """A private group's content only for its members; rows outside groups and public groups for all."""
-    shown = or_(SearchEntry.group_id.is_(None), Group.visibility == "public")
-    if is_authenticated(viewer):
-        shown = or_(shown, Membership.id.is_not(None))
+    """A private group's content only for its members; rows outside groups and public groups for all.
+
+    One clause per kind of viewer, shared by every source: its value is bound once in the statement."""
+    signed_in = is_authenticated(viewer)
+    shown = _GROUP_CONTENT.get(signed_in)
+    if shown is None:
+        shown = or_(SearchEntry.group_id.is_(None), Group.visibility == "public")
+        if signed_in:
+            shown = or_(shown, Membership.id.is_not(None))
+        _GROUP_CONTENT[signed_in] = shown
     return shown
+
+
+_GROUP_CONTENT: dict[bool, ColumnElement] = {}
+
+
+def _name(name: str) -> ColumnElement:
+    """A source's or plugin's name as a SQL string written into the statement, not a bound value (one
+    parameter fewer to process on every run); names are lowercase letters, digits and underscores."""
+    if not NAME_PATTERN.match(name):
+        return literal(name, String)
+    return literal_column(f"'{name}'", String)
 
 
 def extra_filter(where: ColumnElement) -> ColumnElement:
@@ -236,7 +261,7 @@ def _source_clause(registry: SearchRegistry, source: SearchSource, viewer: Any, 
     checked = _checked_filter(source, own)
     if checked is None:
         return None
-    parts: list[ColumnElement] = [SearchEntry.source == source.name]
+    parts: list[ColumnElement] = [SearchEntry.source == _name(source.name)]
     if not isinstance(checked, True_):
         parts.append(checked)
     if source.group_content:
@@ -246,7 +271,7 @@ def _source_clause(registry: SearchRegistry, source: SearchSource, viewer: Any, 
         parts.append(hidden_clause)
     if registry.scopes.get(source.name) == "group":
         switched_on = exists().where(GroupPluginState.group_id == SearchEntry.group_id,
-                                     GroupPluginState.plugin_id == source.plugin_id,
+                                     GroupPluginState.plugin_id == _name(source.plugin_id),
                                      GroupPluginState.enabled.is_(True))
         parts.append(or_(SearchEntry.group_id.is_(None), switched_on) if source.site_content else switched_on)
     return and_(*parts)
