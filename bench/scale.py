@@ -8,16 +8,25 @@ Usage (an empty database; SQLite file or PostgreSQL database)::
 Seeds in bulk (multi-row INSERTs in chunks of 10,000; ``COPY`` on PostgreSQL): the viewer and ten
 authors, the feed's group with ``--posts`` posts (each in the search index), one post with 200
 comments, 9,999 more groups (every 200th about knitting, all in the search index) and 50,000
-notifications for the viewer (half unread). Then, in-process through the Flask test client
-(logged in as the viewer), each page 10 times to warm up and ``--requests`` times measured:
-p50 and p95 of wall time, p50 of this process's CPU time (on SQLite the database's work too;
-much steadier than wall time on a busy machine), the SQL statements per page and the load
-average; on PostgreSQL also the server's execution time of the page's SELECTs (EXPLAIN ANALYZE).
+notifications for the viewer (half unread); then ``ANALYZE`` (PostgreSQL: ``VACUUM ANALYZE``).
+The pages: the feed's first page and its cursor 160,000 posts back, the post, the directory,
+directory search, notifications, and search for a word in 50 groups' names among the posts'
+index rows (selective; a word in every post grows with its matches, see REPORT.md "Search").
+Then, in-process through the Flask test client (logged in as the viewer), each page 10 times to
+warm up and ``--requests`` times measured: p50 and p95 of wall time, p50 of this process's CPU
+time (on SQLite the database's work too; much steadier than wall time on a busy machine), the
+SQL statements per page and the load average. On PostgreSQL also the server's side: the CPU time
+its backends spent per measured request (``/proc/PID/schedstat``, so PostgreSQL on this host),
+and for the page's SELECTs – the page cache's front-door statement included – the execution and
+planning times and the buffers (shared blocks hit or read, which do not depend on the load) by
+``EXPLAIN (ANALYZE, BUFFERS)``; ``--explain`` prints each statement's plan nodes, times and
+buffers to stderr.
 Each page is measured twice: **rendered** (the page cache switched off, every request renders
 the page and runs its queries) and **cached** (as served, i.e. a page-cache hit for the feed and
-the post page; the directory and notifications are never cached, so both rows render).
+the post page; the directory, search and notifications are never cached, so both rows render).
 Prints one TSV line per page and mode: database, posts, page, mode, p50, p95, CPU p50 (ms),
-statements, page-cache hits per request, load[, server ms].
+statements, page-cache hits per request, load[, server execution ms, planning ms, buffers,
+server CPU ms].
 ``--measure-only`` skips seeding (an already seeded database); ``--page`` measures only pages whose
 label contains it, ``--cache`` only one mode. ``--instructions N`` makes N requests of each
 selected page and mode inside one ``functools.reduce`` call after the warm-up, each preceded by a
@@ -49,6 +58,8 @@ def main() -> None:
     parser.add_argument("--cache", choices=("rendered", "cached", "both"), default="both")
     parser.add_argument("--instructions", type=int, default=0, metavar="N",
                         help="N requests per page inside functools.reduce, for callgrind; no timings")
+    parser.add_argument("--explain", action="store_true",
+                        help="PostgreSQL: print each statement's plan summary, time and buffers to stderr")
     args = parser.parse_args()
     os.environ["COMMONGROUND_SQLALCHEMY_DATABASE_URI"] = args.database
     os.environ.setdefault("COMMONGROUND_SECRET_KEY", "bench")
@@ -64,7 +75,7 @@ def main() -> None:
               f"in {time.perf_counter() - started:.0f} s; load {os.getloadavg()[0]:.1f}", file=sys.stderr)
     modes = ("rendered", "cached") if args.cache == "both" else (args.cache,)
     measure(app, seeded, args.requests, args.posts, page_filter=args.page, modes=modes,
-            instructions=args.instructions)
+            instructions=args.instructions, explain=args.explain)
 
 
 def _bulk(table, rows_of, total: int) -> None:
@@ -157,9 +168,15 @@ def seed(posts: int) -> dict:
         db.session.execute(text("SELECT setval(pg_get_serial_sequence('posts', 'id'), (SELECT max(id) FROM posts))"))
         db.session.execute(text("SELECT setval(pg_get_serial_sequence('groups', 'id'), (SELECT max(id) FROM groups))"))
         db.session.commit()
-    db.session.execute(text("ANALYZE"))
-    db.session.commit()
-    if sqlite:
+        # What autovacuum would have done on a running site (it is off on some servers, e.g. for
+        # test suites): the statistics, the visibility map (index-only scans) and, above all, the
+        # GIN indexes' pending lists emptied – a search reads a pending list entry by entry.
+        db.session.close()
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM ANALYZE")
+    else:
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
         # The bulk insert went through the write-ahead log (as large as the database); fold it in
         # and truncate it, so this run and any --measure-only run read the database file alone.
         db.session.close()
@@ -185,7 +202,8 @@ def seeded_facts(posts: int) -> dict:
 
 
 def measure(app, seeded: dict, requests: int, posts: int, page_filter: str = "",
-            modes: tuple[str, ...] = ("rendered", "cached"), instructions: int = 0) -> None:
+            modes: tuple[str, ...] = ("rendered", "cached"), instructions: int = 0,
+            explain: bool = False) -> None:
     import functools
     import math
 
@@ -206,6 +224,7 @@ def measure(app, seeded: dict, requests: int, posts: int, page_filter: str = "",
         "directory (10,000 groups)": "/g/",
         "directory search": "/g/?q=knitting",
         "notifications (50,000)": "/notifications/",
+        "search (`knitting`)": "/search?q=knitting",
     }
     statements = []
     with app.app_context():
@@ -232,6 +251,7 @@ def measure(app, seeded: dict, requests: int, posts: int, page_filter: str = "",
             times, cpu = [], []
             statements.clear()
             hits, front_queries = cache.hits, cache.front.queries
+            backends = _backend_cpu(engine) if db_name == "postgresql" else {}
             for _ in range(requests):
                 t, c = time.perf_counter(), time.process_time()
                 client.get(path)
@@ -242,21 +262,54 @@ def measure(app, seeded: dict, requests: int, posts: int, page_filter: str = "",
             # statement on a raw connection, which SQLAlchemy's events do not see
             per_page = (len(statements) + cache.front.queries - front_queries) // requests
             hit_rate = (cache.hits - hits) / requests
-            server = _server_ms(engine, client, path) if db_name == "postgresql" else None
+            server = ""
+            if db_name == "postgresql":
+                after = _backend_cpu(engine)
+                server_cpu = sum(ns - backends.get(pid, 0) for pid, ns in after.items()) / requests / 1e6
+                ms, planning, buffers = _server(engine, client, path,
+                                                f"{posts}\t{label}\t{mode}" if explain else "")
+                server = f"\t{ms:.2f}\t{planning:.2f}\t{buffers}\t{server_cpu:.2f}"
             print(f"{db_name}\t{posts}\t{label}\t{mode}\t{statistics.median(times):.1f}"
                   f"\t{times[int(len(times) * 0.95) - 1]:.1f}\t{statistics.median(cpu):.2f}\t{per_page}"
-                  f"\t{hit_rate:.1f}\t{os.getloadavg()[0]:.1f}"
-                  + (f"\t{server:.2f}" if server is not None else ""), flush=True)
+                  f"\t{hit_rate:.1f}\t{os.getloadavg()[0]:.1f}{server}", flush=True)
     cache.enabled = True
     if instructions:
         math.fsum(())  # closes the last page's part
 
 
-def _server_ms(engine, client, path: str) -> float:
-    """PostgreSQL's own time for the page's SELECTs: the sum over its statements of the median
-    ``Execution Time`` of five ``EXPLAIN ANALYZE`` runs (independent of this process and the load
-    of the machine far more than wall time)."""
+def _backend_cpu(engine) -> dict[int, int]:
+    """Nanoseconds on a CPU so far of each PostgreSQL backend connected to the bench's database
+    (``/proc/PID/schedstat``, first field), read over a connection of its own (not the app's pool)."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    probe = create_engine(engine.url, poolclass=NullPool)
+    with probe.connect() as conn:
+        pids = conn.exec_driver_sql(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            " AND backend_type = 'client backend'").scalars().all()
+    probe.dispose()
+    found = {}
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/schedstat") as stat:
+                found[pid] = int(stat.read().split()[0])
+        except OSError:  # not on this host, or gone
+            continue
+    return found
+
+
+def _server(engine, client, path: str, explain: str = "") -> tuple[float, float, int]:
+    """PostgreSQL's own work for the page's SELECTs, the page cache's front-door statement included
+    (it runs on a raw DBAPI cursor, which SQLAlchemy's events do not see): the sum over its
+    statements of the median ``Execution Time`` and ``Planning Time`` of five ``EXPLAIN (ANALYZE,
+    BUFFERS, TIMING OFF)`` runs (no clock read per row, which would add to the time of a plan
+    node that passes many rows), and of the shared buffers each touched (hit or read: independent
+    of the machine's load). With ``explain`` (a TSV prefix), one line per statement on stderr: its
+    plan's nodes, times and buffers."""
     from sqlalchemy import event
+
+    from core.page_cache.front import Prepared
 
     seen: list = []
 
@@ -264,20 +317,54 @@ def _server_ms(engine, client, path: str) -> float:
         if statement.lstrip().upper().startswith("SELECT"):
             seen.append((statement, parameters))
 
+    run = Prepared.run
+
+    def front_run(self, engine, values):
+        parameters = self.parameters.copy()
+        for slot, name in self.slots:
+            parameters[slot] = values[name]
+        seen.append((self.sql, parameters))
+        return run(self, engine, values)
+
     event.listen(engine, "before_cursor_execute", capture)
+    Prepared.run = front_run
     try:
         client.get(path)
     finally:
+        Prepared.run = run
         event.remove(engine, "before_cursor_execute", capture)
-    total = 0.0
+    total, planned, blocks = 0.0, 0.0, 0
     with engine.connect() as conn:
-        for statement, parameters in seen:
-            runs = []
+        for number, (statement, parameters) in enumerate(seen, 1):
+            runs, plannings = [], []
             for _ in range(5):
-                plan = conn.exec_driver_sql("EXPLAIN (ANALYZE, FORMAT JSON) " + statement, parameters).scalar()
-                runs.append(plan[0]["Execution Time"])
+                plan = conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS, TIMING OFF, FORMAT JSON) " + statement,
+                                            parameters).scalar()[0]
+                runs.append(plan["Execution Time"])
+                plannings.append(plan["Planning Time"])
+            top = plan["Plan"]
+            buffers = top.get("Shared Hit Blocks", 0) + top.get("Shared Read Blocks", 0)
             total += statistics.median(runs)
-    return total
+            planned += statistics.median(plannings)
+            blocks += buffers
+            if explain:
+                print(f"explain\t{explain}\t{number}\t{statistics.median(runs):.3f}"
+                      f"\t{statistics.median(plannings):.3f}\t{buffers}"
+                      f"\t{'; '.join(_nodes(top))}\t{' '.join(statement.split())[:160]}", file=sys.stderr)
+    return total, planned, blocks
+
+
+def _nodes(plan: dict) -> list[str]:
+    """The plan's nodes, depth first, as "Index Scan using ix on posts (rows 21)"."""
+    name = plan["Node Type"]
+    if plan.get("Index Name"):
+        name += f" using {plan['Index Name']}"
+    if plan.get("Relation Name"):
+        name += f" on {plan['Relation Name']}"
+    found = [f"{name} (rows {plan.get('Actual Rows', 0)}x{plan.get('Actual Loops', 1)})"]
+    for child in plan.get("Plans", ()):
+        found.extend(_nodes(child))
+    return found
 
 
 if __name__ == "__main__":

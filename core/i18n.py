@@ -1,7 +1,8 @@
 """Language choice: the member's setting, else the visitor's pick, else the browser."""
 from __future__ import annotations
 
-from flask import Flask, current_app, g, has_app_context, has_request_context, request, session
+from flask import Flask, current_app, has_request_context, request, session
+from flask.globals import _cv_app
 from flask_babel import get_translations
 from flask_babel import gettext as _babel_gettext
 from flask_babel.speaklater import LazyString
@@ -47,9 +48,10 @@ def _translations():
     locale. The catalog is remembered together with the locale and domain objects it was found
     for, so ``force_locale`` (e-mails in the recipient's language) or ``refresh`` get theirs.
     """
-    if not has_app_context():
+    context = _cv_app.get(None)  # the app context without Flask's proxies: asked for every string
+    if context is None:
         return get_translations()
-    found = vars(g._get_current_object())  # g's attributes, without a proxy lookup for each
+    found = vars(context.g)  # g's attributes, without a proxy lookup for each
     state = found.get("_flask_babel")
     memo = found.get("_cg_translations")
     if state is not None and memo is not None:

@@ -24,6 +24,7 @@ from core.extensions import db as _db
 from core.extensions import limiter as _limiter
 from core.forms import form_values, load_form
 from core.groups.group_page import render_group_page
+from core.groups.list_columns import list_values
 from core.groups.loading import content_or_404, group_or_404
 from core.groups.members import role_label
 from core.groups.membership_actions import end_membership
@@ -66,7 +67,7 @@ from core.permissions import (
 )
 from core.plugins.content import content_types as _content_types
 from core.plugins.registry import PluginMeta, get_plugins
-from core.plugins.runner import answers_by_role, fills_slots
+from core.plugins.runner import answers_by_blueprint, answers_by_role, fills_slots
 from core.plugins.settings import get_group_settings, get_settings
 from core.plugins.specs import SLOTS as _SLOTS
 from core.plugins.specs import ContentType, EmailKind, GroupTab, NavItem, NotificationKind, SupportResource
@@ -232,7 +233,8 @@ def support_resources(locale: str, context: dict[str, Any]) -> list[SupportResou
 
 SECTIONS: dict[str, tuple[str, ...]] = {
     "Declaring a plugin": ("PluginMeta", "hookimpl", "NavItem", "GroupTab", "ContentType", "SupportResource",
-                           "NotificationKind", "EmailKind", "SLOTS", "fills_slots", "answers_by_role"),
+                           "NotificationKind", "EmailKind", "SLOTS", "fills_slots", "answers_by_role",
+                           "answers_by_blueprint"),
     "Data": ("db", "utcnow", "UTCDateTime", "MAX_ID", "ROLE_RANK"),
     "Models you may read": ("User", "Group", "Membership", "Post", "Comment", "Invitation", "JoinRequest",
                             "Notification", "GroupContext"),
@@ -253,7 +255,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "Page cache": ("touch_group", "touch_user", "touch_site", "page_cache_group_key", "page_cache_user_key",
                    "PAGE_CACHE_SITE", "NotOnCachedPages"),
     "Pages": ("group_or_404", "content_or_404", "render_group_page", "role_label", "avatar", "limiter", "viewer",
-              "page_constant"),
+              "page_constant", "list_values"),
     "JSON API": ("require_user", "not_found"),
     "Forms and input": ("load_form", "form_values", "render_markdown", "sanitize_html", "country_codes",
                         "country_choices", "country_name"),

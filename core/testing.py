@@ -386,6 +386,10 @@ def app(request: pytest.FixtureRequest, database_url: str, app_plugins: list[str
         "JOBS_URL": "memory://",
         # Forms are tested without tokens; CSRF itself has tests that switch this back on.
         "WTF_CSRF_ENABLED": False,
+        # A test's database never restarts: testing every pooled connection as it is checked out
+        # cost a round trip each (a dozen a test on PostgreSQL). The reconnect itself has its tests
+        # (tests/core/test_database_connections.py, with production's setting).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False},
     }
     config.update(app_config)
     fresh = request.node.get_closest_marker("fresh_app") is not None or not _apps.size
@@ -424,39 +428,75 @@ def _fresh_request_globals(sender: Any, **extra: Any) -> None:
 BULK_ROWS = 1000
 """More rows than this in a table at the end of a test: ``_wipe`` truncates it on PostgreSQL."""
 
+_PG_WIPE = """
+DO $wipe$
+DECLARE
+    name text;
+    n bigint;
+    bulk text[] := '{{}}';
+    filled text[] := '{{}}';
+BEGIN
+    FOREACH name IN ARRAY ARRAY[{tables}]::text[] LOOP
+        EXECUTE format('SELECT count(*) FROM (SELECT 1 FROM %I LIMIT {limit}) AS r', name) INTO n;
+        IF n > {bulk_rows} THEN
+            bulk := bulk || name;
+        ELSIF n > 0 THEN
+            filled := filled || name;
+        END IF;
+    END LOOP;
+    IF cardinality(bulk) > 0 THEN
+        EXECUTE 'TRUNCATE ' || (SELECT string_agg(quote_ident(b), ', ') FROM unnest(bulk) AS b) || ' CASCADE';
+    END IF;
+    FOREACH name IN ARRAY filled LOOP
+        EXECUTE format('DELETE FROM %I', name);
+    END LOOP;
+    PERFORM setval(format('%I.%I', schemaname, sequencename), 1, false)
+        FROM pg_sequences WHERE schemaname = current_schema() AND last_value IS NOT NULL;
+END
+$wipe$
+"""
+"""``_wipe`` on PostgreSQL, run by the server in one statement (``{tables}``: children first)."""
+
+_wipe_statements: dict[tuple, str] = {}
+
 
 def _wipe(db) -> None:
     """Empty every table and start ids at 1 again, as a new database would.
 
-    On PostgreSQL one query finds the tables holding rows, each of those is emptied with DELETE
-    and one query restarts every id sequence (TRUNCATE of all tables cost half a second a test);
-    a table a test filled in bulk (more than ``BULK_ROWS``) is truncated instead, with the tables
-    referring to it: DELETE checks every row's references (40,000 posts took 14 s). SQLite deletes
-    rows table by table.
+    Only the tables holding rows are emptied, and only the id sequences a test drew from are
+    restarted: most tests write to a handful of the tables. On PostgreSQL the server does it all
+    in one statement (a ``DO`` block), so a test's teardown costs one round trip instead of one
+    per table; each filled table is emptied with DELETE (TRUNCATE of all tables cost half a
+    second a test), except a table a test filled in bulk (more than ``BULK_ROWS``), which is
+    truncated with the tables referring to it: DELETE checks every row's references (40,000
+    posts took 14 s). SQLite finds the filled tables with one query and deletes their rows.
     """
-    tables = list(reversed(db.metadata.sorted_tables))
+    tables = list(reversed(db.metadata.sorted_tables))  # children first
     with db.engine.begin() as conn:
+        key = (conn.dialect.name, tuple(t.name for t in tables), BULK_ROWS)
+        statement = _wipe_statements.get(key)
         if conn.dialect.name == "postgresql":
-            probes = " UNION ALL ".join(
-                f"SELECT '{t.name}', (SELECT count(*) FROM (SELECT 1 FROM \"{t.name}\" LIMIT {BULK_ROWS + 1}) AS r)"
-                f" WHERE EXISTS (SELECT 1 FROM \"{t.name}\")" for t in tables)
-            filled = dict(conn.execute(text(probes)).all())
-            bulk = [name for name, rows in filled.items() if rows > BULK_ROWS]
-            if bulk:
-                conn.execute(text("TRUNCATE " + ", ".join(f'"{name}"' for name in bulk) + " CASCADE"))
-            for table in tables:  # children first
-                if table.name in filled and table.name not in bulk:
-                    conn.execute(table.delete())
-            restarts = [f"setval(pg_get_serial_sequence('\"{t.name}\"', '{t.autoincrement_column.name}'), 1, false)"
-                        for t in tables if t.autoincrement_column is not None]
-            if restarts:
-                conn.execute(text("SELECT " + ", ".join(restarts)))
-        else:
-            for table in tables:
+            if statement is None:
+                names = ", ".join("'" + t.name.replace("'", "''") + "'" for t in tables)
+                statement = _PG_WIPE.format(tables=names, limit=BULK_ROWS + 1, bulk_rows=BULK_ROWS)
+                _wipe_statements[key] = statement
+            cursor = conn.connection.cursor()  # the driver's own: no parameters, so ``%I`` stays format()'s
+            try:
+                cursor.execute(statement)
+            finally:
+                cursor.close()
+            return
+        if statement is None:
+            statement = " UNION ALL ".join(
+                f"SELECT '{t.name}' WHERE EXISTS (SELECT 1 FROM \"{t.name}\")" for t in tables)
+            _wipe_statements[key] = statement
+        filled = {name for (name,) in conn.exec_driver_sql(statement)}
+        for table in tables:
+            if table.name in filled:
                 conn.execute(table.delete())
-            # Like RESTART IDENTITY: each test's ids start at 1 again (AUTOINCREMENT remembers them).
-            if conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").first():
-                conn.exec_driver_sql("DELETE FROM sqlite_sequence")
+        # Like RESTART IDENTITY: each test's ids start at 1 again (AUTOINCREMENT remembers them).
+        if conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").first():
+            conn.exec_driver_sql("DELETE FROM sqlite_sequence")
 
 
 @pytest.fixture

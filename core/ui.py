@@ -112,9 +112,10 @@ BY_ROLE_SIZE = 4096
 
 
 def by_role(key: Hashable, build: Callable[[], Any]) -> Any:
-    """``build()`` for the ``answers_by_role`` implementations of a hook: remembered per app, host,
-    mount point, language, plugin state (its object: a reload is a new one) and ``key`` (the hook,
-    ``role_key``, the group). Not remembered when a plugin failed while building it (it is asked
+    """``build()`` for the ``answers_by_role`` implementations of a hook, and for the
+    ``answers_by_blueprint`` ones of a page slot: remembered per app, host, mount point, language,
+    plugin state (its object: a reload is a new one) and ``key`` (the hook, ``role_key`` and the
+    group; or the slot and the page's blueprint). Not remembered when a plugin failed while building it (it is asked
     again next time). Bounded (4,096 values, then cleared). Asked twice on every group page, so
     the request's context is read without Flask's proxies."""
     context = _cv_request.get(None)

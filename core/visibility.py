@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Any
 
-from flask import has_request_context, request
+from flask.globals import _cv_request
 from sqlalchemy import ColumnElement, Select, and_, func, literal, not_, or_, select, true, union
 
 from core.extensions import db
@@ -30,10 +30,17 @@ def hidden_user_select(viewer: Any):
     """
     if not getattr(viewer, "is_authenticated", False):
         return None
-    memo = request.environ.setdefault("commonground.hidden_users", {}) if has_request_context() else {}
-    if viewer.id not in memo:
-        memo[viewer.id] = _combined(tuple(get_plugins().call("hidden_user_ids", viewer=viewer)))
-    return memo[viewer.id]
+    context = _cv_request.get(None)
+    if context is None:
+        return _combined(tuple(get_plugins().call("hidden_user_ids", viewer=viewer)))
+    memo = context.request.environ.setdefault("commonground.hidden_users", {})
+    viewer_id = viewer.id
+    try:
+        return memo[viewer_id]
+    except KeyError:
+        found = memo[viewer_id] = _combined(tuple(
+            context.app.extensions["commonground.plugins"].call("hidden_user_ids", viewer=viewer)))
+        return found
 
 
 _COMBINED: dict[tuple[int, ...], tuple[tuple[Any, ...], Any]] = {}
@@ -80,7 +87,8 @@ def hidden_key(viewer: Any) -> Hashable | None:
     hidden = hidden_user_select(viewer)
     if hidden is None:
         return ()
-    memo = request.environ.setdefault("commonground.hidden_keys", {}) if has_request_context() else {}
+    context = _cv_request.get(None)  # the request's memo without Flask's proxies: asked several times a page
+    memo = {} if context is None else context.request.environ.setdefault("commonground.hidden_keys", {})
     if viewer.id in memo:
         return memo[viewer.id]
     known = _KEYS.get(id(hidden))

@@ -11,7 +11,6 @@ from __future__ import annotations
 import threading
 
 from flask_babel import gettext as _
-from zxcvbn import zxcvbn
 
 MIN_LENGTH = 10
 MAX_LENGTH = 1024  # hashing cost grows with length; nobody types more than this
@@ -34,6 +33,13 @@ _lock = threading.Lock()
 
 def _names(username: str | None, email: str | None) -> list[str]:
     return [name.lower() for name in (username or "", (email or "").split("@", 1)[0]) if len(name) >= 3]
+
+
+def zxcvbn(password: str, user_inputs: list[str] | None = None) -> dict:
+    """Dropbox's estimator; its word lists are imported when a password is first rated, not by every process."""
+    from zxcvbn import zxcvbn as estimate
+
+    return estimate(password, user_inputs=user_inputs)
 
 
 def _rate(password: str, names: list[str]) -> dict:

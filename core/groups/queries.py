@@ -19,7 +19,8 @@ from sqlalchemy.orm import aliased, contains_eager
 from sqlalchemy.orm.attributes import set_committed_value
 
 from core.extensions import db
-from core.groups import keyset, statements
+from core.groups import keyset, list_columns, statements
+from core.groups.list_columns import ListColumns
 from core.groups.reactions import COMMENTS, POSTS, summary_columns, summary_from, summary_params
 from core.groups.statements import GROUP_ID, POST_ID, SLUG
 from core.models import REACTION_KINDS, Comment, Group, Invitation, JoinRequest, Membership, Post, PostImage, User
@@ -161,13 +162,22 @@ def load_post(slug: str | None, post_id: int, viewer: Any) -> tuple[GroupContext
     params = _viewer_params(viewer)
     # The staff clause inside the block filter names the viewer: one statement per viewer.
     kind = ("post", viewer.id if params else None, bool(params) and viewer.is_suspended, slug is None)
-    stmt = statements.reused(kind, viewer, lambda: _post_statement(viewer, bool(params), slug is None))
+
+    def build(extra: ListColumns) -> tuple[Any, None]:
+        return statements.reused((kind, extra.key), viewer, lambda: _post_statement(
+            viewer, bool(params), slug is None, extra.columns)), None
+
     values = {**params, **summary_params(viewer), POST_ID.key: post_id}
     if slug is not None:
         values[SLUG.key] = slug
-    row = db.session.execute(stmt, values).first()
-    if row is None:
+    rows, _, extra = list_columns.execute(build, list_columns.asked(viewer, "post", Post.id), values)
+    if not rows:
         return None
+    row = rows[0]
+    if extra.columns:
+        width = len(row) - len(extra.columns)
+        list_columns.keep("post", extra, [row[0].id], rows, width)
+        row = row[:width]
     post = row[0]
     context = _context(viewer, post.group, row, 1)
     if not can_view_group_content(viewer, post.group):
@@ -181,13 +191,14 @@ def load_post(slug: str | None, post_id: int, viewer: Any) -> tuple[GroupContext
     return context, post
 
 
-def _post_statement(viewer: Any, authenticated: bool, any_group: bool):
-    """``load_post``'s statement: the post (``POST_ID``, in the group ``SLUG`` unless ``any_group``)."""
+def _post_statement(viewer: Any, authenticated: bool, any_group: bool, extra: tuple = ()):
+    """``load_post``'s statement: the post (``POST_ID``, in the group ``SLUG`` unless ``any_group``),
+    then the plugins' ``extra`` columns (``list_columns``)."""
     columns, joins = _context_columns(authenticated)
     flag = hidden_flag(Post.author_id, viewer, Post.group_id)
     stmt = (
         db.select(Post, *columns, _hidden_members(viewer), _hidden_comments(viewer), flag if flag is not None
-                  else literal(False), *summary_columns(POSTS, viewer, Post.group_id))
+                  else literal(False), *summary_columns(POSTS, viewer, Post.group_id), *extra)
         .join(Post.group).join(Post.author)
         .options(contains_eager(Post.group), contains_eager(Post.author))
         .where(Post.id == POST_ID, not_hidden(Post.author_id, viewer, Post.group_id))
@@ -230,14 +241,14 @@ def load_comment(slug: str | None, comment_id: int, viewer: Any) -> tuple[GroupC
 MAX_PINNED = 5  # pinned posts shown above the feed; pinning more shows the newest pins
 
 
-def _feed_statement(group: Group, viewer: Any):
-    """Posts of the group ``GROUP_ID`` with authors, hidden-comment counts, reaction counts and the
-    staff flag (present when there is one to show)."""
+def _feed_statement(group: Group, viewer: Any, extra: tuple = ()):
+    """Posts of the group ``GROUP_ID`` with authors, hidden-comment counts, reaction counts, the
+    staff flag (present when there is one to show) and the plugins' ``extra`` columns."""
     staff = sees_everyone_in(viewer, group)
     flag = hidden_flag(Post.author_id, viewer, group)
     columns = [Post, literal(0) if staff else _hidden_comments(viewer), *summary_columns(POSTS, viewer, group)]
     stmt = (
-        db.select(*columns, *([flag] if flag is not None else []))
+        db.select(*columns, *([flag] if flag is not None else []), *extra)
         .join(Post.author).options(contains_eager(Post.author))
         .where(Post.group_id == GROUP_ID, not_hidden(Post.author_id, viewer, group))
     )
@@ -249,16 +260,23 @@ def _feed_kind(name: str, group: Group, viewer: Any) -> tuple:
     return name, is_authenticated(viewer), sees_everyone_in(viewer, group)
 
 
-def _feed_rows(stmt, group: Group, viewer: Any, flagged_column: bool, flagged: set[int]) -> list[Post]:
+def _feed_rows(make, group: Group, viewer: Any, flagged: set[int]) -> list[Post]:
+    """Run the feed statement ``make(extra)`` gives (with whether it has the staff flag) for the
+    plugins' columns ``extra``; the posts, their authors added to ``flagged`` where flagged."""
+    extra = list_columns.asked(viewer, "post", Post.id, group)
+    rows, flagged_column, extra = list_columns.execute(make, extra, {**summary_params(viewer),
+                                                                     GROUP_ID.key: group.id})
     posts = []
     width = 3 + len(REACTION_KINDS)
-    for row in db.session.execute(stmt, {**summary_params(viewer), GROUP_ID.key: group.id}):
+    for row in rows:
         post = row[0]
         post.hidden_comment_count = row[1] or 0
         post.reactions = summary_from(row[2:width])
         if flagged_column and row[width]:
             flagged.add(post.author_id)
         posts.append(post)
+    if extra.columns:
+        list_columns.keep("post", extra, [post.id for post in posts], rows, width + 1 if flagged_column else width)
     return posts
 
 
@@ -269,17 +287,22 @@ def feed_page(group: Group, viewer: Any, before: str | None, limit: int) -> Page
     so the cursor of every page still walks one plain order. Each post's
     ``shown_comment_count`` leaves out comments by people hidden from the viewer.
     """
-    def build():
-        stmt, flagged_column = _feed_statement(group, viewer)
-        return (stmt.where(Post.pinned_at.is_(None)).order_by(Post.created_at.desc(), Post.id.desc())
-                .limit(limit + 1)), flagged_column
+    cursor = keyset.decode(before, (datetime, int)) if before else None
 
-    stmt, flagged_column = statements.reused((_feed_kind("feed", group, viewer), limit), viewer, build)
-    if before:
-        stmt = stmt.where(keyset.after((Post.created_at, Post.id), keyset.decode(before, (datetime, int)),
-                                       descending=True))
+    def make(extra: ListColumns) -> tuple[Any, bool]:
+        def build():
+            stmt, flagged_column = _feed_statement(group, viewer, extra.columns)
+            return (stmt.where(Post.pinned_at.is_(None)).order_by(Post.created_at.desc(), Post.id.desc())
+                    .limit(limit + 1)), flagged_column
+
+        stmt, flagged_column = statements.reused((_feed_kind("feed", group, viewer), limit, extra.key), viewer,
+                                                 build)
+        if cursor is not None:
+            stmt = stmt.where(keyset.after((Post.created_at, Post.id), cursor, descending=True))
+        return stmt, flagged_column
+
     flagged: set[int] = set()
-    posts = _feed_rows(stmt, group, viewer, flagged_column, flagged)
+    posts = _feed_rows(make, group, viewer, flagged)
     page = _page(posts, limit, lambda post: keyset.encode(post.created_at, post.id))
     page.hidden_authors = frozenset(flagged)
     return page
@@ -287,14 +310,16 @@ def feed_page(group: Group, viewer: Any, before: str | None, limit: int) -> Page
 
 def pinned_posts(group: Group, viewer: Any) -> Page:
     """The group's pinned posts, newest pin first (at most ``MAX_PINNED``); one query."""
-    def build():
-        stmt, flagged_column = _feed_statement(group, viewer)
-        return (stmt.where(Post.pinned_at.is_not(None)).order_by(Post.pinned_at.desc(), Post.id.desc())
-                .limit(MAX_PINNED)), flagged_column
+    def make(extra: ListColumns) -> tuple[Any, bool]:
+        def build():
+            stmt, flagged_column = _feed_statement(group, viewer, extra.columns)
+            return (stmt.where(Post.pinned_at.is_not(None)).order_by(Post.pinned_at.desc(), Post.id.desc())
+                    .limit(MAX_PINNED)), flagged_column
 
-    stmt, flagged_column = statements.reused(_feed_kind("pinned", group, viewer), viewer, build)
+        return statements.reused((_feed_kind("pinned", group, viewer), extra.key), viewer, build)
+
     flagged: set[int] = set()
-    posts = _feed_rows(stmt, group, viewer, flagged_column, flagged)
+    posts = _feed_rows(make, group, viewer, flagged)
     return Page(items=posts, next=None, hidden_authors=frozenset(flagged))
 
 
@@ -308,29 +333,41 @@ def comment_page(post: Post, viewer: Any, after: str | None, limit: int) -> Page
     The cursor is (thread, id): ids grow with time, so this is the order they were written in,
     with replies pulled up under the comment they answer.
     """
-    def build():
-        flag = hidden_flag(Comment.author_id, viewer, post.group)
-        stmt = (
-            db.select(Comment, *summary_columns(COMMENTS, viewer, post.group), *([flag] if flag is not None else []))
-            .join(Comment.author).options(contains_eager(Comment.author))
-            .where(Comment.post_id == POST_ID, not_hidden(Comment.author_id, viewer, post.group))
-            .order_by(THREAD, Comment.id)
-            .limit(limit + 1)
-        )
-        return stmt, flag is not None
-
     kind = ("comments", is_authenticated(viewer), sees_everyone_in(viewer, post.group), limit)
-    stmt, flagged_column = statements.reused(kind, viewer, build)
-    if after:
-        stmt = stmt.where(keyset.after((THREAD, Comment.id), keyset.decode(after, (int, int))))
+    cursor = keyset.decode(after, (int, int)) if after else None
+
+    def make(extra: ListColumns) -> tuple[Any, bool]:
+        def build():
+            flag = hidden_flag(Comment.author_id, viewer, post.group)
+            stmt = (
+                db.select(Comment, *summary_columns(COMMENTS, viewer, post.group),
+                          *([flag] if flag is not None else []), *extra.columns)
+                .join(Comment.author).options(contains_eager(Comment.author))
+                .where(Comment.post_id == POST_ID, not_hidden(Comment.author_id, viewer, post.group))
+                .order_by(THREAD, Comment.id)
+                .limit(limit + 1)
+            )
+            return stmt, flag is not None
+
+        stmt, flagged_column = statements.reused((kind, extra.key), viewer, build)
+        if cursor is not None:
+            stmt = stmt.where(keyset.after((THREAD, Comment.id), cursor))
+        return stmt, flagged_column
+
+    extra = list_columns.asked(viewer, "comment", Comment.id, post.group)
+    rows, flagged_column, extra = list_columns.execute(make, extra, {**summary_params(viewer),
+                                                                     POST_ID.key: post.id})
     comments, flagged = [], set()
     width = 2 + len(REACTION_KINDS)
-    for row in db.session.execute(stmt, {**summary_params(viewer), POST_ID.key: post.id}):
+    for row in rows:
         comment = row[0]
         comment.reactions = summary_from(row[1:width])
         if flagged_column and row[width]:
             flagged.add(comment.author_id)
         comments.append(comment)
+    if extra.columns:
+        list_columns.keep("comment", extra, [comment.id for comment in comments], rows,
+                          width + 1 if flagged_column else width)
     page = _page(comments, limit, lambda comment: keyset.encode(comment.thread_id, comment.id))
     page.hidden_authors = frozenset(flagged)
     return page

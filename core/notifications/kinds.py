@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import ColumnElement, String, and_, exists, false, literal, or_, select
+from sqlalchemy import ColumnElement, String, and_, exists, false, literal_column, or_, select
 
 from core.plugins.specs import EmailKind, NotificationKind
 
@@ -147,9 +147,15 @@ class KindRegistry:
 
 
 def _values(names: list[str]) -> list[Any]:
-    """One bound parameter per kind, not an expanding ``IN``: the same ``kind IN (?, …)``, without
-    SQLAlchemy rendering the list into the SQL again each time the unread count runs (every page)."""
-    return [literal(name, String) for name in names]
+    """Each kind as a constant in the SQL (``kind IN ('reply', …)``): not an expanding ``IN``, which
+    SQLAlchemy renders into the SQL again each time the unread count runs (every logged-in page),
+    and not a bound parameter per kind, which it processes on each run (each plugin adds kinds).
+    Safe to write out: a kind's name is lowercase letters, digits and underscores (``NAME_PATTERN``,
+    checked again here)."""
+    for name in names:
+        if not NAME_PATTERN.match(name):
+            raise ValueError(f"not a notification kind's name: {name!r}")
+    return [literal_column(f"'{name}'", String) for name in names]
 
 
 def registry(app: Flask | None = None) -> KindRegistry:

@@ -16,6 +16,7 @@ from core.extensions import db
 from core.models import Comment, Post, PostImage, User
 from core.permissions import can_manage_group_plugins, can_view_group_content, can_view_profile
 from core.plugins.registry import get_plugins
+from core.plugins.runner import fills_slots
 from core.plugins.specs import ContentType, SupportResource, hookimpl
 from core.visibility import is_hidden_from
 
@@ -169,6 +170,7 @@ def search_sources():
 
 
 @hookimpl(trylast=True)
+@fills_slots("admin_dashboard", "group_settings", "footer")  # not asked for each post and comment of a page
 def template_slot(name, context):
     if name == "admin_dashboard":
         return Markup('<section class="card"><h2>{}</h2><p><a href="{}">{}</a></p></section>').format(

@@ -41,9 +41,19 @@ SLOTS_ATTRIBUTE = "commonground_slots"
 BY_ROLE_ATTRIBUTE = "commonground_by_role"
 #: The hooks whose implementations may be marked ``answers_by_role``.
 BY_ROLE_HOOKS = frozenset({"nav_items", "group_tabs"})
+BY_BLUEPRINT_ATTRIBUTE = "commonground_by_blueprint"
+#: The slots a ``template_slot`` implementation may mark ``answers_by_blueprint``: those without a
+#: context, rendered once per page.
+BY_BLUEPRINT_SLOTS = frozenset({"head", "header", "page_top", "footer", "sidebar"})
+_EMPTY = Markup("")
+#: ``_new_str(Markup, text)`` is ``Markup(text)`` for a ``str``, without markupsafe's ``__new__`` in Python
+#: (core makes one for each item of a page's list slots).
+_new_str = str.__new__
 
 # Where a hook's arguments lead to the group an event happened in (group-scope filtering).
 _OBJECT_GROUP_PATHS = (("membership", ("group",)), ("post", ("group",)), ("comment", ("post", "group")))
+
+_EMPTY = Markup("")
 
 _CONSEQUENCE = {
     "drop": "its contribution is dropped",
@@ -79,6 +89,9 @@ class Impl:
     position: tuple[int, int] = (1, 0)
     # ``nav_items``/``group_tabs`` only: the answer depends on the viewer's role alone (``answers_by_role``).
     by_role: bool = False
+    # ``template_slot`` only: the page slots whose answer depends on the page's blueprint alone
+    # (``answers_by_blueprint``).
+    by_blueprint: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -109,6 +122,7 @@ class HookRunner:
         self._hooks: dict[str, Hook] = {}
         self._checked: dict[str, set[tuple[str, ...]]] = {}
         self._list_plans: dict[str, tuple[tuple[Impl, bool], ...]] = {}
+        self._page_plans: dict[str, tuple[Impl, ...]] = {}
         self.failures = 0
         """Implementations that raised so far (an answer remembered across pages must not miss one)."""
 
@@ -117,6 +131,7 @@ class HookRunner:
         self._hooks.clear()
         self._checked.clear()
         self._list_plans.clear()
+        self._page_plans.clear()
 
     # --- what to call -----------------------------------------------------------------------
 
@@ -142,8 +157,10 @@ class HookRunner:
             return rank, order.get(impl.plugin_name, len(order))
 
         by_role = name in BY_ROLE_HOOKS
+        slots = name == "template_slot"
         impls = tuple(Impl(i.function, i.plugin_name, tuple(i.argnames), getattr(i.function, SLOTS_ATTRIBUTE, None),
-                           position(i), by_role and bool(getattr(i.function, BY_ROLE_ATTRIBUTE, False)))
+                           position(i), by_role and bool(getattr(i.function, BY_ROLE_ATTRIBUTE, False)),
+                           getattr(i.function, BY_BLUEPRINT_ATTRIBUTE, frozenset()) if slots else frozenset())
                       for i in sorted(found, key=position))
         spec = caller.spec
         return Hook(name=name, argnames=frozenset(spec.argnames), contract=specs.contract_of(spec.function),
@@ -304,6 +321,14 @@ class HookRunner:
                 results.append((impl.position, result))
         return results
 
+    def reaches(self, name: str, group: Any = None) -> bool:
+        """Whether a call of ``name`` now (for ``group``) would reach any implementation: core skips
+        building what it would ask for when none is enabled."""
+        plugins = self.plugins
+        if plugins.state.version is None:
+            plugins._ensure_state()
+        return any(self._reaches(impl, group) for impl in self.hook(name).impls)
+
     def reaches_by_role(self, name: str, group: Any = None) -> bool:
         """Whether a call of ``name`` now (for ``group``) reaches an implementation marked
         ``answers_by_role``: without one, core skips keying and remembering (no plugin on, or none marked)."""
@@ -351,10 +376,63 @@ class HookRunner:
             return Markup("")
         if name in specs.LIST_SLOTS:  # plugins may fill it in its list form only
             return self.render_slot_list(name, [context], group=group_of(context))[0]
-        parts = self.call("template_slot", group=group_of(context), name=name, context=context)
+        if name in BY_BLUEPRINT_SLOTS and not context and self._page_plan(name):
+            parts = self._page_slot(name)
+        else:
+            parts = self.call("template_slot", group=group_of(context), name=name, context=context)
         if not parts:
-            return Markup("")
-        return Markup("\n").join(Markup(p) for p in parts)
+            return _EMPTY
+        # Each part as Markup would make it (kept as it is when it is a str or Markup already), joined once.
+        if len(parts) == 1:
+            part = parts[0]
+            if part.__class__ is Markup:
+                return part
+            return _new_str(Markup, part) if part.__class__ is str else Markup(part)
+        return _new_str(Markup, "\n".join(p if p.__class__ is Markup or p.__class__ is str else Markup(p)
+                                           for p in parts))
+
+    def _page_plan(self, name: str) -> tuple[Impl, ...]:
+        """The ``template_slot`` implementations that mark page slot ``name`` ``answers_by_blueprint``,
+        when one of them is on now (else empty: the slot is asked as any other)."""
+        marked = self._page_plans.get(name)
+        if marked is None:
+            marked = self._page_plans[name] = tuple(
+                impl for impl in self.hook("template_slot").impls
+                if name in impl.by_blueprint and (impl.slots is None or name in impl.slots))
+        if not marked:
+            return marked
+        if self.plugins.state.version is None:
+            self.plugins._ensure_state()
+        return marked if any(self._reaches(impl, None) for impl in marked) else ()
+
+    def _page_slot(self, name: str) -> list[Any]:
+        """Page slot ``name``'s parts in call order: the marked implementations' answers remembered per
+        blueprint (``core.ui.by_role``, keyed as it keys), the others asked now."""
+        from flask.globals import _cv_request
+
+        from core.ui import by_role
+
+        context = _cv_request.get(None)
+        hook = self.hook("template_slot")
+        kwargs = {"name": name, "context": {}}
+
+        def answers(marked: bool) -> list[tuple[tuple[int, int], Any]]:
+            found = []
+            for impl in self._selected(hook, None, None, name):
+                if (name in impl.by_blueprint) is marked:
+                    outcome = self._call_one(hook, impl, kwargs)
+                    if outcome.error is None and outcome.result is not None:
+                        found.append((impl.position, outcome.result))
+            return found
+
+        blueprint = None if context is None else context.request.blueprint
+        remembered = by_role(("template_slot", name, blueprint), lambda: tuple(answers(True)))
+        live = answers(False)
+        if not live:
+            return [answer for _, answer in remembered]
+        live.extend(remembered)
+        live.sort(key=_position)
+        return [answer for _, answer in live]
 
     def render_slot_list(self, name: str, items: list[dict[str, Any]], /, *, group: Any = None) -> list[Markup]:
         """A per-item slot (``specs.LIST_SLOTS``) for every item of a list at once: one ``Markup`` per item.
@@ -362,7 +440,8 @@ class HookRunner:
         ``items`` holds each item's slot context (what ``render_slot`` would get for it), all in
         ``group``. A plugin that fills the slot with ``template_slot_list`` is called once for the
         whole list; one that fills it with ``template_slot`` only is asked item by item, as before.
-        Each item's contributions are joined in plugin order, as ``render_slot`` joins them.
+        Each item's contributions are joined in plugin order, as ``render_slot`` joins them, as
+        text: an item gets one ``Markup`` (none more when its only answer is one already).
         """
         if name not in specs.LIST_SLOTS:
             raise HookCallError(f"{name!r} is not a list slot; list slots are {', '.join(sorted(specs.LIST_SLOTS))}")
@@ -370,7 +449,7 @@ class HookRunner:
             return []
         if self.plugins.state.version is None:
             self.plugins._ensure_state()
-        merged: list[Markup | None] | None = None  # each item's contributions so far, joined
+        merged: list[Any] | None = None  # each item's contributions so far, joined
         for impl, listed in self._list_plan(name):
             if not self._reaches(impl, group):
                 continue
@@ -384,19 +463,18 @@ class HookRunner:
                     answers.append(outcome.result if outcome.error is None else None)
             if not answers:
                 continue
-            if merged is None:  # the first plugin with an answer: taken as Markup, as render_slot does
-                # (an answer that is Markup already is kept: the same text, one object fewer per item)
-                merged = [answer if answer is None or answer.__class__ is Markup else Markup(answer)
-                          for answer in answers]
+            if merged is None:  # the first plugin with an answer: taken as it is, made Markup at the end
+                merged = list(answers)
                 continue
             for index, answer in enumerate(answers):  # later ones joined with a newline, in plugin order
                 if answer is not None:
                     before = merged[index]
-                    part = answer if answer.__class__ is Markup else Markup(answer)
-                    merged[index] = part if before is None else Markup(f"{before}\n{part}")
+                    merged[index] = answer if before is None else _new_str(Markup, f"{_text(before)}\n{_text(answer)}")
         if merged is None:
-            return [Markup("")] * len(items)
-        return [Markup("") if found is None else found for found in merged]
+            return [_EMPTY] * len(items)
+        # Each item as render_slot makes it: Markup of the text; a plugin's Markup is kept (one object fewer per item).
+        return [_EMPTY if found is None else found if found.__class__ is Markup
+                else _new_str(Markup, found) if found.__class__ is str else Markup(found) for found in merged]
 
     def _list_plan(self, name: str) -> tuple[tuple[Impl, bool], ...]:
         """Who fills list slot ``name``, in call order: (implementation, whether in its list form).
@@ -474,6 +552,47 @@ def answers_by_role(function: Any) -> Any:
     """
     setattr(function, BY_ROLE_ATTRIBUTE, True)
     return function
+
+
+def answers_by_blueprint(*names: str):
+    """Declare that a ``template_slot`` implementation's answer for the page slots ``names`` (``head``,
+    ``header``, ``page_top``, ``footer``, ``sidebar``: no context, once per page) depends on nothing
+    but the page's blueprint (``request.blueprint``) – plus the language, the host and mount point
+    and the plugins enabled, which core keys anyway. Under ``@hookimpl``::
+
+        @hookimpl
+        @fills_slots("head")
+        @answers_by_blueprint("head")
+        def template_slot(name, context):
+            if name == "head" and request.blueprint == "myplugin":
+                return render_template("myplugin/slots/head.html")  # its stylesheet, on its own pages
+            return None
+
+    Core then asks it once per blueprint (and language, host, mount point, plugin state) and shows
+    the remembered answer on every page after: a page no longer pays for the call. Leave it off
+    for a slot whose answer reads anything else – the viewer, the time, a count, the URL's
+    arguments. An answer during which a plugin failed is not remembered. Raises at once for
+    another slot.
+    """
+    wrong = [name for name in names if name not in BY_BLUEPRINT_SLOTS]
+    if wrong or not names:
+        raise ValueError(f"answers_by_blueprint: {', '.join(map(repr, wrong)) or '(no slot named)'} not a page slot; "
+                         f"page slots are {', '.join(sorted(BY_BLUEPRINT_SLOTS))}")
+
+    def mark(function: Any) -> Any:
+        setattr(function, BY_BLUEPRINT_ATTRIBUTE, frozenset(names))
+        return function
+
+    return mark
+
+
+def _text(answer: Any) -> str:
+    """A slot answer's HTML as text, as ``Markup(answer)`` would hold it."""
+    return answer if answer.__class__ is Markup or answer.__class__ is str else Markup(answer)
+
+
+def _position(entry: tuple[tuple[int, int], Any]) -> tuple[int, int]:
+    return entry[0]
 
 
 def group_of(kwargs: dict[str, Any]) -> Any:

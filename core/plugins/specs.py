@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from flask import Blueprint, Flask
     from markupsafe import Markup
     from marshmallow import Schema
-    from sqlalchemy import Select
+    from sqlalchemy import ColumnElement, Select
 
     from core.jobs import Job
     from core.models import Comment, Group, Membership, Notification, Post, User
@@ -379,6 +379,9 @@ def template_slot(name: str, context: dict[str, Any], group: Group | None) -> st
     ``@hookimpl`` and core asks you for those only (an undeclared implementation hears every slot).
     Better still, fill the per-item slots of feeds and comment lists (``post_actions``,
     ``post_footer``, ``comment_actions``) for the whole list in one call: ``template_slot_list``.
+    Once-per-page slots (``head``, ``footer``, …) whose answer depends only on the page's
+    blueprint (a plugin's stylesheet on its own pages) can be marked ``@answers_by_blueprint(...)``:
+    core then asks once per blueprint and language and remembers the answer.
 
     Example::
 
@@ -596,6 +599,40 @@ def content_placeholders(viewer: User, content_type: str, ids: list[int],
         def content_placeholders(viewer, content_type, ids):
             hidden = hidden_ids(content_type, ids)
             return {i: Markup("<em>{}</em>").format(_("Hidden by a moderator")) for i in hidden}
+    """
+
+
+@hookspec
+@contract("policy")
+def list_columns(viewer: User, content_type: str, id_column: ColumnElement,
+                 group: Group | None) -> ColumnElement | None:
+    """Called while core builds a statement that loads a list of ``content_type`` items: a
+    group's feed and its pinned posts, a post (on its page), a post's comments.
+
+    Arguments: ``viewer`` – the current user (may be anonymous); ``content_type`` – ``"post"``
+    or ``"comment"``; ``id_column`` – the column holding each listed item's id (``Post.id``,
+    ``Comment.id``), to correlate with; ``group`` – the ``Group`` of the list, or None when the
+    statement finds it (a post's page).
+    Return: one scalar column correlated to ``id_column`` (a ``scalar_subquery()``), or None.
+    Core adds it to the list's own statement, so it costs no extra SQL statement, and keeps
+    each listed item's value for the request: read them with ``list_values(your plugin id,
+    content_type)`` (``{item id: value}``) in ``content_placeholders`` or a list slot, once per
+    list. The statement is built once and reused while your column is the same object: build
+    it once per answer (``functools.lru_cache``; bind the viewer's id as a value, not as a
+    parameter). Items listed elsewhere (the API, a profile) are not in ``list_values``: answer
+    those with your own query. If the database refuses your column, core logs it, reads the
+    list without it and stops asking for that column object in this process.
+
+    Example::
+
+        @hookimpl
+        def list_columns(content_type, id_column):
+            return hidden_column(content_type, id_column)  # lru_cache'd
+
+        @lru_cache
+        def hidden_column(content_type, id_column):
+            return (select(Hidden.id).where(Hidden.content_type == content_type,
+                                            Hidden.content_id == id_column).scalar_subquery())
     """
 
 

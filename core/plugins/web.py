@@ -47,7 +47,7 @@ def register_blueprints(app: Flask, plugins: Plugins) -> None:
         for bp in outcome.result or []:
             try:
                 if isinstance(bp, ApiBlueprint):
-                    api.register_blueprint(bp)
+                    api.register_blueprint(bp, plugin_id=pid)
                 else:
                     app.register_blueprint(bp)
             except Exception:

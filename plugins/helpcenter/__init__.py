@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import render_template, request, url_for
 
-from core.plugin_api import EmailKind, PluginMeta, fills_slots, hookimpl, page_constant
+from core.plugin_api import EmailKind, PluginMeta, answers_by_blueprint, fills_slots, hookimpl, page_constant
 
 META = PluginMeta(
     id="helpcenter",
@@ -48,6 +48,7 @@ def register_jobs(app):
 
 @hookimpl
 @fills_slots("head", "admin_dashboard")
+@answers_by_blueprint("head")  # the stylesheet on the plugin's own pages: core remembers it per blueprint
 def template_slot(name, context):
     if name == "head" and (request.blueprint or "").startswith("helpcenter"):
         return render_template("helpcenter/slots/head.html")

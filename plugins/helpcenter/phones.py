@@ -3,9 +3,6 @@ from __future__ import annotations
 
 import re
 
-import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberFormat
-
 
 class InvalidPhoneNumber(ValueError):
     """Not a diallable number for the given country."""
@@ -21,6 +18,10 @@ def normalise(typed: str, country: str) -> tuple[str, str]:
     The display keeps the organisation's own grouping ("0800 111 0 111") when it is the
     national form of the same number, and falls back to the standard national format.
     """
+    # Its metadata and patterns are imported when a number is first entered, not by every process.
+    import phonenumbers
+    from phonenumbers import NumberParseException, PhoneNumberFormat
+
     try:
         number = phonenumbers.parse(typed, country or None)
     except NumberParseException as err:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from core.plugin_api import GroupTab, NavItem, PluginMeta, answers_by_role, fills_slots, hookimpl
+from core.plugin_api import GroupTab, NavItem, PluginMeta, answers_by_blueprint, answers_by_role, fills_slots, hookimpl
 from plugins.mentorship import models  # noqa: F401  (tables registered whenever the plugin loads)
 
 META = PluginMeta(
@@ -129,6 +129,7 @@ def plugin_enabled(plugin_id, group):
 
 @hookimpl
 @fills_slots("head", "home")
+@answers_by_blueprint("head")  # the stylesheet on the plugin's own pages: core remembers it per blueprint
 def template_slot(name, context):
     """The plugin's stylesheet on its own pages; on the member's home page, the steps due."""
     from flask import render_template, request

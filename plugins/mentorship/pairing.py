@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 
@@ -16,10 +17,13 @@ from core.plugin_api import Group, User, can_interact, db, interaction_barriers,
 from plugins.mentorship import suggestion_cache
 from plugins.mentorship.errors import MentorshipError
 from plugins.mentorship.links import path_for
-from plugins.mentorship.matching import MatchResult, Mentee, Mentor, Preferences, explain_pair, suggest_matches
+from plugins.mentorship.matching import Mentee, Mentor, Preferences, explain_pair
 from plugins.mentorship.matching.availability import week_monday
 from plugins.mentorship.models import Exclusion, Pair, Programme, Signup
 from plugins.mentorship.signups import is_adult
+
+if TYPE_CHECKING:
+    from plugins.mentorship.matching import MatchResult
 
 INTRODUCTION = "mentorship_introduction"
 PAIR_ENDED = "mentorship_pair_ended"
@@ -93,6 +97,13 @@ def _mentee(signup: Signup) -> Mentee:
 
 def reference_week(programme: Programme) -> date:
     return (programme.started_at or utcnow()).date()
+
+
+def suggest_matches(mentors: list[Mentor], mentees: list[Mentee], **options) -> MatchResult:
+    """The matching engine; its numpy and OR-Tools are imported on the first call, not with the plugin."""
+    from plugins.mentorship.matching import suggest_matches as engine
+
+    return engine(mentors, mentees, **options)
 
 
 def suggestions(programme: Programme, pool: Pool) -> MatchResult:

@@ -19,10 +19,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Hashable, Iterable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from cachetools import LRUCache
 
-from plugins.mentorship.matching import DEFAULT_WEIGHTS, MatchResult, Mentee, Mentor
+from plugins.mentorship.matching import DEFAULT_WEIGHTS, Mentee, Mentor
+
+if TYPE_CHECKING:
+    from plugins.mentorship.matching import MatchResult
 
 MAX_PROGRAMMES = 16
 

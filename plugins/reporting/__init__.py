@@ -142,6 +142,15 @@ def content_placeholders(viewer, content_type, ids):
 
 
 @hookimpl
+def list_columns(viewer, content_type, id_column):
+    """Whether each listed item is hidden (and the viewer's role in its group), read in core's own
+    statement for the list: the placeholders of a feed or a post page cost no query."""
+    from plugins.reporting.hiding import list_column
+
+    return list_column(viewer, content_type, id_column)
+
+
+@hookimpl
 def hidden_content_ids(viewer, content_type):
     """Search leaves out what moderators hid, except for the moderators of its group."""
     from plugins.reporting.hiding import hidden_select

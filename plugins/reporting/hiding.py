@@ -1,8 +1,11 @@
 """Hidden items: members see a placeholder, moderators of the item's group see the original.
 
-``placeholders`` answers core's ``content_placeholders`` hook with one query per list. On a
-post's own page it also fetches that post's hidden comments in the same query, so the
-comment list that follows costs nothing (core asks once for the post, then for its comments).
+``placeholders`` answers core's ``content_placeholders`` hook. On a feed and a post's page
+it needs no statement of its own: ``hidden_column`` rides along in the statement core loads
+the list with (the ``list_columns`` hook) and ``placeholders`` reads each item's value
+(``list_values``). Elsewhere (the API, a profile, a list core did not fold) it runs one query
+per list; on a post's own page that query also fetches the post's hidden comments, so the
+comment list that follows costs nothing.
 """
 from __future__ import annotations
 
@@ -12,9 +15,10 @@ from typing import Any
 from flask import g, has_request_context
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy import Select, String, and_, bindparam, exists, literal, null, or_, select
+from sqlalchemy import ColumnElement, Select, String, and_, bindparam, exists, func, literal, null, or_, select
+from sqlalchemy.orm import aliased
 
-from core.plugin_api import ROLE_RANK, Comment, Membership, db
+from core.plugin_api import ROLE_RANK, Comment, Membership, db, list_values
 from plugins.reporting.models import HiddenContent
 
 UNHIDEABLE = ("profile",)
@@ -78,6 +82,38 @@ def _moderated(viewer_id: int) -> Select:
     return select(Membership.group_id).where(Membership.user_id == viewer_id, Membership.role.in_(_MODERATOR_ROLES))
 
 
+#: The viewer's membership in a hidden item's group, inside ``hidden_column`` (an alias: the
+#: statement it is embedded in may join ``memberships`` itself, for the viewer's own role).
+_ROLE = aliased(Membership, name="reporting_viewer_role")
+
+
+def list_column(viewer: Any, content_type: str, id_column: ColumnElement) -> ColumnElement | None:
+    """Our ``list_columns`` answer: ``hidden_column`` for this kind of viewer (built once per viewer)."""
+    if content_type in UNHIDEABLE:
+        return None
+    kind = _viewer_kind(viewer)
+    return hidden_column(content_type, id_column, kind, viewer.id if kind == "member" else None)
+
+
+@lru_cache(maxsize=2048)
+def hidden_column(content_type: str, id_column: ColumnElement, kind: str, viewer_id: int | None) -> ColumnElement:
+    """Per listed item: NULL when it is not hidden, else the viewer's role in its group
+    ("admin" for site admins, "" for visitors and people outside the group) – what ``_load``'s
+    rows say, as a column of the list's own statement. The same object for the same arguments,
+    so core reuses the statement it built around it."""
+    hidden = HiddenContent
+    if kind == "member":
+        role = _ROLE
+        on = and_(role.group_id == hidden.group_id, role.user_id == literal(viewer_id))
+        stmt = select(func.coalesce(role.role, "")).select_from(hidden).outerjoin(role, on)
+        correlate = (hidden, role)
+    else:
+        stmt = select(literal("admin" if kind == "admin" else "")).select_from(hidden)
+        correlate = (hidden,)
+    return (stmt.where(hidden.content_type == content_type, hidden.content_id == id_column)
+            .correlate_except(*correlate).scalar_subquery())
+
+
 def _viewer_kind(viewer: Any) -> str:
     if getattr(viewer, "is_authenticated", False):
         return "admin" if viewer.is_site_admin else "member"
@@ -132,12 +168,18 @@ def _placeholder_statement(kind: str, content_type: str, with_comments: bool, sl
 def placeholders(viewer: Any, content_type: str, ids: list[int]) -> dict[int, Markup]:
     if not ids:
         return {}
-    memo = g.setdefault("_reporting_hidden", {}) if has_request_context() else {}
-    if content_type == "comment" and "comment" in memo:
-        asked = set(ids)
-        rows = [(cid, role) for cid, role in memo.pop("comment") if cid in asked]
+    listed = list_values("reporting", content_type)
+    if listed and all(i in listed for i in ids):  # core loaded them with our column: no statement
+        rows = [(i, listed[i]) for i in ids if listed[i] is not None]
+        if not rows:
+            return {}
     else:
-        rows = _load(viewer, content_type, ids, memo)
+        memo = g.setdefault("_reporting_hidden", {}) if has_request_context() else {}
+        if content_type == "comment" and "comment" in memo:
+            asked = set(ids)
+            rows = [(cid, role) for cid, role in memo.pop("comment") if cid in asked]
+        else:
+            rows = _load(viewer, content_type, ids, memo)
     found: dict[int, Markup] = {}
     moderator_view: set[int] = set()
     for content_id, role in rows:
@@ -146,7 +188,7 @@ def placeholders(viewer: Any, content_type: str, ids: list[int]) -> dict[int, Ma
         else:
             found[content_id] = Markup('<p class="placeholder reporting-hidden"><em>{}</em></p>').format(
                 _("This was hidden by the moderators."))
-    if has_request_context():
+    if moderator_view and has_request_context():
         g.setdefault("_reporting_moderator_view", {}).setdefault(content_type, set()).update(moderator_view)
     return found
 

@@ -51,13 +51,24 @@ def _links(content_type: str, content_id: int, author_id: int | None) -> Markup:
     return Markup(html)
 
 
+def _moderator_view(content_type: str) -> set[int] | frozenset[int]:
+    """Ids of ``content_type`` hidden from members that this viewer sees as a moderator (the
+    placeholders of this request found them)."""
+    return g.get("_reporting_moderator_view", {}).get(content_type) or frozenset()
+
+
+def _marker_html() -> str:
+    """The moderators' "hidden" marker, built once per host, mount point and language."""
+    return page_constant("reporting.marker", lambda: str(Markup(
+        '<p class="reporting-hidden-marker"><strong>{}</strong></p>').format(
+        _("Hidden from members by the moderators."))))
+
+
 def _moderator_marker(content_type: str, content_id: int) -> Markup:
     """Moderators see hidden items in full, marked so they know members see a placeholder."""
-    seen = g.get("_reporting_moderator_view", {}).get(content_type, set())
-    if content_id not in seen:
+    if content_id not in _moderator_view(content_type):
         return Markup("")
-    return Markup('<p class="reporting-hidden-marker"><strong>{}</strong></p>').format(
-        _("Hidden from members by the moderators."))
+    return Markup(_marker_html())
 
 
 def _block_note(context: dict, person: Any) -> Markup:
@@ -80,26 +91,6 @@ def _block_note(context: dict, person: Any) -> Markup:
     return Markup('<p class="reporting-block-note muted"><small>{}</small></p>').format(text)
 
 
-def _links_for(content_type: str, items: list[tuple[int, int | None]]) -> list[Markup | None]:
-    """``_links`` for a whole list of ``(content id, author id)``: the viewer and the link patterns
-    are looked up once, then each item gets its own ids."""
-    viewer = _viewer()
-    if viewer is None:
-        return [None] * len(items)
-    report_before, report_after, block_before, block_after = _link_parts(content_type)
-    viewer_id = viewer.id
-    out: list[Markup | None] = []
-    for content_id, author_id in items:
-        if author_id == viewer_id:
-            out.append(None)
-        elif author_id is None:
-            out.append(Markup(f"{report_before}{int(content_id)}{report_after}"))
-        else:
-            out.append(Markup(f"{report_before}{int(content_id)}{report_after} "
-                              f"{block_before}{int(author_id)}{block_after}"))
-    return out
-
-
 def _link_parts(content_type: str) -> tuple[str, str, str, str]:
     """The link patterns split around ``_ID``: what comes before and after the id, for each link."""
     def build() -> tuple[str, str, str, str]:
@@ -111,54 +102,69 @@ def _link_parts(content_type: str) -> tuple[str, str, str, str]:
     return page_constant(("reporting.link_parts", content_type), build)
 
 
-def _footers(content_type: str, items: list[dict], key: str) -> list[Markup | None]:
-    """The moderator marker and the block note of each item (``key`` names it in the context),
-    None where there is neither."""
-    seen = g.get("_reporting_moderator_view", {}).get(content_type, set())
-    out: list[Markup | None] = []
+def _list_links(content_type: str, key: str, items: list[dict]) -> list[str | None]:
+    """Report and block links for each item of a list (``key`` names it in the context), None on
+    the viewer's own items and where there is no item. The viewer and the link patterns are
+    looked up once; each item is then one f-string from its two ids. HTML as ``str`` (escaped when
+    the patterns were built; ids are integers): core makes each item's ``Markup`` once, after
+    joining every plugin's part."""
+    viewer = _viewer()
+    if viewer is None:
+        return [None] * len(items)
+    report_before, report_after, block_before, block_after = _link_parts(content_type)
+    viewer_id = viewer.id
+    out: list[str | None] = []
     for context in items:
         item = context.get(key)
         if item is None:
             out.append(None)
             continue
-        html = Markup("")
-        if context.get("hidden_elsewhere"):
-            html += _block_note(context, item.author)
-        if item.id in seen:
-            html += _moderator_marker(content_type, item.id)
-        out.append(html or None)
-    return out
-
-
-def post_actions_list(items: list[dict]) -> list[Markup | None]:
-    """Report and block links under each post of a feed."""
-    posts = [context.get("post") for context in items]
-    if None not in posts:
-        return _links_for("post", [(post.id, post.author_id) for post in posts])
-    links = iter(_links_for("post", [(post.id, post.author_id) for post in posts if post is not None]))
-    return [next(links) if post is not None else None for post in posts]
-
-
-def post_footer_list(items: list[dict]) -> list[Markup | None]:
-    """Why staff see a post by someone hidden from them, and the moderators' "hidden" marker."""
-    return _footers("post", items, "post")
-
-
-def comment_actions_list(items: list[dict]) -> list[Markup | None]:
-    """Links, the moderators' marker and the block note under each comment."""
-    comments = [context.get("comment") for context in items]
-    found = iter(_links_for("comment", [(c.id, c.author_id) for c in comments if c is not None]))
-    links = [next(found) if comment is not None else None for comment in comments]
-    out: list[Markup | None] = []
-    for link, (context, comment) in zip(links, zip(items, comments, strict=True), strict=True):
-        if comment is None:
+        author_id = item.author_id
+        if author_id == viewer_id:
             out.append(None)
-            continue
-        html = (link or Markup("")) + _moderator_marker("comment", comment.id)
-        if context.get("hidden_elsewhere"):
-            html += _block_note(context, comment.author)
-        out.append(html or None)
+        elif author_id is None:
+            out.append(f"{report_before}{item.id}{report_after}")
+        else:
+            out.append(f"{report_before}{item.id}{report_after} {block_before}{author_id}{block_after}")
     return out
+
+
+def _notes(content_type: str, items: list[dict], key: str, links: list[str | None],
+           note_first: bool) -> list[str | None]:
+    """Each item's ``links`` followed by the moderators' marker and the block note where they
+    apply (``key`` names the item in the context; the note before the marker if ``note_first``),
+    as HTML ``str`` like ``_list_links``'s."""
+    seen = _moderator_view(content_type)
+    if not seen and not any(context.get("hidden_elsewhere") for context in items):
+        return links
+    marker = _marker_html() if seen else ""
+    out: list[str | None] = []
+    for context, html in zip(items, links, strict=True):
+        item = context.get(key)
+        if item is not None:
+            parts = [marker if seen and item.id in seen else "",
+                     str(_block_note(context, item.author)) if context.get("hidden_elsewhere") else ""]
+            if note_first:
+                parts.reverse()
+            if parts[0] or parts[1]:
+                html = f"{html or ''}{parts[0]}{parts[1]}"
+        out.append(html)
+    return out
+
+
+def post_actions_list(items: list[dict]) -> list[str | None]:
+    """Report and block links under each post of a feed."""
+    return _list_links("post", "post", items)
+
+
+def post_footer_list(items: list[dict]) -> list[str | None]:
+    """Why staff see a post by someone hidden from them, and the moderators' "hidden" marker."""
+    return _notes("post", items, "post", [None] * len(items), note_first=True)
+
+
+def comment_actions_list(items: list[dict]) -> list[str | None]:
+    """Links, the moderators' marker and the block note under each comment."""
+    return _notes("comment", items, "comment", _list_links("comment", "comment", items), note_first=False)
 
 
 def member_details(context: dict) -> Markup | None:
@@ -232,7 +238,7 @@ def admin_dashboard(context: dict) -> Markup | None:
         url_for("reporting_mod.audit_log"), _("Audit log"))
 
 
-LIST_RENDERERS: dict[str, Callable[[list[dict]], list[Markup | None]]] = {
+LIST_RENDERERS: dict[str, Callable[[list[dict]], list[str | None]]] = {
     "post_actions": post_actions_list,
     "post_footer": post_footer_list,
     "comment_actions": comment_actions_list,

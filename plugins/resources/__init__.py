@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 
-from core.plugin_api import GroupTab, NavItem, PluginMeta, answers_by_role, fills_slots, hookimpl
+from core.plugin_api import GroupTab, NavItem, PluginMeta, answers_by_blueprint, answers_by_role, fills_slots, hookimpl
 from plugins.resources import models  # noqa: F401  (tables join the metadata)
 
 META = PluginMeta(
@@ -61,6 +61,7 @@ def group_tabs(group, user):
 
 @hookimpl
 @fills_slots("head")
+@answers_by_blueprint("head")  # the stylesheet on the plugin's own pages: core remembers it per blueprint
 def template_slot(name, context):
     if name == "head" and (request.blueprint or "") == "resources":
         return render_template("resources/slots/head.html")

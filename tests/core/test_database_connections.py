@@ -7,10 +7,29 @@ was closed behind the pool's back.
 """
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
+from core import testing
 from core.extensions import db
+
+
+@pytest.fixture
+def app_config():
+    """Production's engine options (the test kit's apps do not test pooled connections)."""
+    return {"SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True}}
+
+
+@pytest.fixture(autouse=True)
+def fresh_pools_afterwards(app):
+    """The other apps the test kit keeps have pooled connections to this database too, which a test
+    here killed: they reconnect afresh for the next test (they do not test connections)."""
+    yield
+    for other, _snapshot in testing._apps.apps.values():
+        if other is not app:
+            with other.app_context():
+                db.engine.dispose()
 
 
 def drop_every_pooled_connection() -> int:

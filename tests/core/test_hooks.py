@@ -457,6 +457,13 @@ def test_hook_content_placeholders(app, member_client, scene, enabled):
     assert {"content_type": "post", "ids": [scene["post"].id]} in recorder.calls("content_placeholders")
 
 
+def test_hook_list_columns(app, member_client, scene, enabled):
+    post = scene["post"]
+    html_of(member_client, "/g/allotment")
+    assert {"content_type": "post", "group": "allotment"} in recorder.calls("list_columns")
+    assert {"content_type": "post", "values": {post.id: post.id * 2}} in recorder.calls("list_values")
+
+
 def test_hook_hidden_content_ids(app, client, member_client, scene, enabled):
     assert ("post", scene["post"].id) in _search(member_client, "beans")
     recorder.UNFINDABLE.add(scene["post"].id)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import configparser
+import json
 import os
 import re
 import shutil
@@ -46,16 +47,39 @@ def test_pyproject_only_names_the_build_backend():
     assert "dependencies" not in text and "[project]" not in text
 
 
-def test_wsgi_module_exposes_a_flask_app_for_gunicorn(tmp_path):
+@pytest.fixture(scope="module")
+def wsgi_process(tmp_path_factory) -> dict:
+    """What a fresh process that imports ``wsgi`` (as gunicorn does) holds: its app and its modules.
+
+    One process serves every test below: each such process costs seconds of CPU."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("COMMONGROUND_")}
     env.pop("DATABASE_URL", None)
     env["COMMONGROUND_SECRET_KEY"] = "setup-test"
-    env["COMMONGROUND_SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path / 'wsgi.sqlite'}"
-    code = "import flask, wsgi; assert isinstance(wsgi.app, flask.Flask); print(wsgi.app.name)"
+    env["COMMONGROUND_SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path_factory.mktemp('wsgi') / 'wsgi.sqlite'}"
+    code = ("import json, sys, flask, wsgi; print(json.dumps({'is_flask': isinstance(wsgi.app, flask.Flask), "
+            "'name': wsgi.app.name, 'plugins': sorted(wsgi.app.extensions['commonground.plugins'].installed), "
+            "'modules': sorted(sys.modules)}))")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
                             timeout=120)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "core"
+    return json.loads(result.stdout)
+
+
+def test_wsgi_module_exposes_a_flask_app_for_gunicorn(wsgi_process):
+    assert wsgi_process["is_flask"]
+    assert wsgi_process["name"] == "core"
+
+
+#: Modules only rare work needs (mentorship matching: numpy and OR-Tools, a third of a second of
+#: CPU to import; rating a new password: zxcvbn; a help-center phone number: phonenumbers); every
+#: web, worker and command process would pay for them at start.
+ONLY_FOR_RARE_WORK = ("numpy", "ortools", "zxcvbn", "phonenumbers")
+
+
+def test_starting_the_app_imports_no_module_only_rare_work_needs(wsgi_process):
+    assert "mentorship" in wsgi_process["plugins"]
+    loaded = {name.partition(".")[0] for name in wsgi_process["modules"]}
+    assert [name for name in ONLY_FOR_RARE_WORK if name in loaded] == []
 
 
 def test_readme_starts_with_what_it_is_then_the_two_commands():

@@ -138,6 +138,53 @@ def test_fresh_app_marker_builds_the_tests_own_app(app):
     assert app not in [found for found, _snapshot in testing._apps.apps.values()]
 
 
+# --- rows wiped after each test -------------------------------------------------------------
+
+
+def rows(*models) -> list[int]:
+    return [db.session.scalar(db.select(db.func.count()).select_from(model)) for model in models]
+
+
+def test_the_wipe_empties_every_table_the_test_wrote_to(app, make_group, make_user, make_post):
+    from core.models import Group, Membership, Post, User
+
+    owner = make_user()
+    make_post(make_group(owner=owner, members=(make_user(),)), owner)
+    db.session.remove()
+    testing._wipe(db)
+    assert rows(User, Group, Membership, Post) == [0, 0, 0, 0]
+
+
+def test_after_the_wipe_ids_start_at_1_again(app, make_user):
+    for _ in range(3):
+        make_user()
+    db.session.remove()
+    testing._wipe(db)
+    assert make_user().id == 1
+
+
+def test_the_wipe_restarts_the_ids_of_a_table_the_test_had_already_emptied(app, make_user):
+    from core.models import User
+
+    make_user(), make_user()
+    db.session.execute(db.delete(User))
+    db.session.commit()
+    testing._wipe(db)
+    assert make_user().id == 1
+
+
+def test_the_wipe_empties_a_table_filled_in_bulk_and_the_tables_referring_to_it(app, make_user, make_group,
+                                                                                 monkeypatch):
+    from core.models import Group, Membership, User
+
+    monkeypatch.setattr(testing, "BULK_ROWS", 2)  # on PostgreSQL: truncated (with CASCADE), not deleted
+    make_group(members=(make_user(), make_user()))
+    db.session.remove()
+    testing._wipe(db)
+    assert rows(User, Group, Membership) == [0, 0, 0]
+    assert make_user().id == 1
+
+
 # --- CSRF ------------------------------------------------------------------------------------
 
 

@@ -1,6 +1,6 @@
 """The mentorship matching engine: explained, optimal suggested matches for a whole pool.
 
-Pure Python + numpy + OR-Tools, no Flask and no database: the plugin builds :class:`Mentor`
+Pure Python + numpy + OR-Tools (imported on first use), no Flask and no database: the plugin builds :class:`Mentor`
 and :class:`Mentee` values from sign-ups, calls :func:`suggest_matches`, and shows each
 :class:`Suggestion` with its :class:`Explanation` (factors and points adding up to the score)
 and each :class:`Unmatched` mentee with a :class:`Reason` code to translate.
@@ -19,11 +19,27 @@ and each :class:`Unmatched` mentee with a :class:`Reason` code to translate.
     for unmatched in result.unmatched:            # mentee, reason (a Reason code), params
         ...
 """
+from typing import TYPE_CHECKING, Any
+
 from plugins.mentorship.matching.explanation import Explanation, Factor, FactorCode, Obstacle, explain_pair
 from plugins.mentorship.matching.participants import InvalidParticipant, Mentee, Mentor, PersonId, Preferences, Slot
 from plugins.mentorship.matching.reasons import Reason, Unmatched
-from plugins.mentorship.matching.suggest import MatchResult, MatchStats, Suggestion, suggest_matches
 from plugins.mentorship.matching.weights import DEFAULT_WEIGHTS, Weights
+
+if TYPE_CHECKING:
+    from plugins.mentorship.matching.suggest import MatchResult, MatchStats, Suggestion, suggest_matches
+
+# numpy and OR-Tools take a third of a second of CPU to import: loaded on first use of these
+# names, so processes that never suggest matches (most of them) do not pay for them.
+_SUGGEST = frozenset({"MatchResult", "MatchStats", "Suggestion", "suggest_matches"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SUGGEST:
+        from plugins.mentorship.matching import suggest
+
+        return getattr(suggest, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "DEFAULT_WEIGHTS", "Explanation", "Factor", "FactorCode", "InvalidParticipant", "MatchResult", "MatchStats",

@@ -2,9 +2,12 @@
 explanations alike, so a suggestion's explanation always adds up to its score."""
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, TypeAlias
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 MAX_FACTOR_POINTS = 100_000
 
@@ -59,12 +62,14 @@ class Weights:
         return self.wish_met * _capped(met, self.max_counted_wishes)
 
 
-Count = int | np.ndarray
+Count: TypeAlias = "int | np.ndarray"
 
 
 def _capped(count: Count, cap: int) -> Count:
-    if isinstance(count, np.ndarray):
-        return np.minimum(count.astype(np.int32, copy=False), cap)
+    # numpy is loaded only by the bulk scorer: an explanation of one pair does without it.
+    numpy = sys.modules.get("numpy")
+    if numpy is not None and isinstance(count, numpy.ndarray):
+        return numpy.minimum(count.astype(numpy.int32, copy=False), cap)
     return min(int(count), cap)
 
 

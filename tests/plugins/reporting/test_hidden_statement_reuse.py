@@ -47,3 +47,38 @@ def test_site_admins_see_hidden_posts_marked_where_members_see_the_placeholder(c
     assert "tomatoes" in feed and MARKER in feed
     member_feed = client_for(community.carol).get("/g/garden").text
     assert PLACEHOLDER in member_feed and "tomatoes" not in member_feed
+
+
+def test_visitors_see_the_placeholder_of_a_hidden_post_in_a_public_feed(community, client_for, client):
+    assert "tomatoes" in client.get("/g/garden").text
+    _hide(community, client_for, "post", community.post.id)
+    feed = client.get("/g/garden").text
+    assert PLACEHOLDER in feed and "tomatoes" not in feed and MARKER not in feed
+
+
+def test_a_moderator_of_another_group_sees_the_placeholder(community, client_for, make_user, make_group):
+    elsewhere = make_user("elsewhere")
+    make_group(owner=make_user("other_owner"), slug="orchard", members=((elsewhere, "moderator"),))
+    _hide(community, client_for, "post", community.post.id)
+    feed = client_for(elsewhere).get("/g/garden").text
+    assert PLACEHOLDER in feed and "tomatoes" not in feed
+
+
+def test_an_item_shown_again_by_the_moderators_shows_in_full_on_the_next_page(community, client_for, app):
+    from core.extensions import db
+    from plugins.reporting.hiding import unhide
+
+    carol = client_for(community.carol)
+    _hide(community, client_for, "post", community.post.id)
+    assert PLACEHOLDER in carol.get("/g/garden").text
+    with app.test_request_context():
+        assert unhide("post", community.post.id)
+        db.session.commit()
+    feed = carol.get("/g/garden").text
+    assert "tomatoes" in feed and PLACEHOLDER not in feed
+
+
+def test_the_post_page_shows_a_hidden_post_as_its_placeholder_with_its_comments(community, client_for):
+    _hide(community, client_for, "post", community.post.id)
+    page = client_for(community.carol).get(f"/g/garden/p/{community.post.id}").text
+    assert PLACEHOLDER in page and "tomatoes" not in page and "thoughtful reply" in page

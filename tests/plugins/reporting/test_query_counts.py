@@ -102,7 +102,9 @@ def test_case_page_query_count_does_not_grow_with_its_reports(community, client_
     assert few == many <= 6
 
 
-def test_hidden_items_cost_one_query_per_list(community, client_for, count_queries, make_post, app):
+def test_hidden_items_cost_no_query_of_their_own(community, client_for, count_queries, make_post, app):
+    """Placeholders ride in the feed's own statement (``list_columns``): five hidden posts cost
+    what none do."""
     from plugins.reporting.hiding import hide
 
     posts = [make_post(community.group, community.bob, f"post {i}") for i in range(10)]
@@ -140,6 +142,20 @@ def test_a_post_page_with_hidden_comments_stays_within_budget(community, client_
     moderator_page = client_for(community.moderator).get(path).text
     assert "thoughtful" in moderator_page and "Hidden from members by the moderators" in moderator_page
     assert queries_for(member, path, count_queries) <= 6
+
+
+@pytest.mark.parametrize(("path", "expected"), [("/g/garden", 4), ("/g/garden/p/{post}", 4)])
+def test_feed_and_post_page_cost_the_statements_they_cost_without_reporting(community, client_for, count_queries,
+                                                                           path, expected):
+    """Hidden items, report links and block filters add no statement to a rendered feed or post page
+    (the placeholders' query went into the list's own statement)."""
+    from core.plugins import state as plugin_state
+
+    url = path.format(post=community.post.id)
+    carol = client_for(community.carol)
+    with_reporting = queries_for(carol, url, count_queries)
+    plugin_state.set_enabled("reporting", False)
+    assert queries_for(carol, url, count_queries) == with_reporting == expected
 
 
 GROUP_PAGES = ("/g/garden", "/g/garden/p/{post}", "/g/garden/members", "/g/")
