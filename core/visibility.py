@@ -15,7 +15,7 @@ from collections.abc import Hashable
 from typing import Any
 
 from flask.globals import _cv_request
-from sqlalchemy import ColumnElement, Select, func, literal, or_, select, true, union
+from sqlalchemy import ColumnElement, Select, and_, func, literal, not_, or_, select, true, union
 
 from core.extensions import db
 from core.models import Group
@@ -142,7 +142,9 @@ def not_hidden(column: ColumnElement, viewer: Any, within: Any = None) -> Column
     def build() -> ColumnElement:
         from core.permissions import staff_clause
 
-        return or_(staff_clause(viewer, within), column.not_in(_subquery(hidden)))
+        # the list first: the database builds it once and probes it per row, and it settles most rows
+        # (nobody hidden wrote them) before the per-row staff lookup
+        return or_(column.not_in(_subquery(hidden)), staff_clause(viewer, within))
 
     # staff_clause depends on the viewer's id and on whether they are suspended (then it is false)
     return _remembered((column, hidden, within), (viewer.id, bool(viewer.is_suspended)), build)
@@ -166,6 +168,25 @@ def _remembered(parts: tuple[Any, ...], values: tuple[Any, ...], build: Any) -> 
         _CLAUSES.clear()
     _CLAUSES[key] = (parts, clause)
     return clause
+
+
+def hidden_rows(column: ColumnElement, viewer: Any, within: ColumnElement) -> ColumnElement | None:
+    """The opposite of ``not_hidden`` for a group-id column: ``column IN (hidden ids)`` where the
+    viewer is not staff of the row's group; None when nobody is hidden from the viewer.
+
+    For a list of what to leave out (``x NOT IN (SELECT ... WHERE hidden_rows(...))``), which the
+    database builds once per statement instead of looking each row up. The same clause for the
+    same block filter and viewer."""
+    hidden = hidden_user_select(viewer)
+    if hidden is None:
+        return None
+
+    def build() -> ColumnElement:
+        from core.permissions import staff_clause
+
+        return and_(column.in_(_subquery(hidden)), not_(staff_clause(viewer, within)))
+
+    return _remembered((column, hidden, within, hidden_rows), (viewer.id, bool(viewer.is_suspended)), build)
 
 
 def hidden_flag(column: ColumnElement, viewer: Any, within: Any) -> ColumnElement | None:

@@ -1,7 +1,6 @@
 """API: full-text search over everything the caller may see (anonymous callers: public content)."""
 from __future__ import annotations
 
-from flask_login import current_user
 from flask_smorest import Blueprint
 
 from core.api.access import OPTIONAL_AUTH
@@ -9,6 +8,7 @@ from core.api.groups import bad_cursor
 from core.groups import keyset
 from core.schemas.search import SearchArgsSchema, SearchPageSchema
 from core.search import search as run_search
+from core.ui import viewer
 
 blp = Blueprint("api_search", __name__, url_prefix="/api/v1", description="Search")
 
@@ -25,7 +25,7 @@ def search(args: dict):
     features. Pass ``next`` as ``after`` for the following page.
     """
     try:
-        return run_search(current_user, args["q"], types=args["type"], group=args["group"], after=args["after"],
+        return run_search(viewer(), args["q"], types=args["type"], group=args["group"], after=args["after"],
                           limit=args["limit"])
     except keyset.BadCursor:
         bad_cursor("after")

@@ -6,13 +6,12 @@ from typing import Any
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy import ColumnElement, exists, select, true
+from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import joinedload
-from sqlalchemy.sql.elements import True_
 
 from core.models import Comment, Group, Post, User
 from core.search.sources import SearchDocument, SearchHit, SearchSource
-from core.visibility import not_hidden
+from core.visibility import hidden_rows
 
 
 def plain_text(html: str) -> str:
@@ -31,11 +30,26 @@ def _comment_document(comment: Comment) -> SearchDocument:
 
 
 def _comment_visible(viewer: Any, entries: Any) -> ColumnElement:
-    """Like the post page: a comment under a post by someone hidden from the viewer is not found."""
-    author_shown = not_hidden(Post.author_id, viewer, within=Post.group_id)
-    if isinstance(author_shown, True_):
+    """Like the post page: a comment under a post by someone hidden from the viewer is not found.
+
+    Written as ``parent_id NOT IN`` the posts hidden from the viewer (by someone hidden, outside
+    the groups they moderate): the database lists those once per search rather than looking up
+    each comment's post. The same clause for the same block filter and viewer, so search can
+    reuse its statement (``core.search.query._reused``)."""
+    hidden_posts = hidden_rows(Post.author_id, viewer, within=Post.group_id)
+    if hidden_posts is None:
         return true()
-    return exists().where(Post.id == entries.parent_id, author_shown)
+    found = _COMMENT_CLAUSES.get(id(hidden_posts))
+    if found is not None and found[0] is hidden_posts and found[1] is entries:
+        return found[2]
+    clause = entries.parent_id.not_in(select(Post.id).where(hidden_posts).scalar_subquery())
+    if len(_COMMENT_CLAUSES) >= 4096:
+        _COMMENT_CLAUSES.clear()
+    _COMMENT_CLAUSES[id(hidden_posts)] = (hidden_posts, entries, clause)  # kept with it, so its id stays its own
+    return clause
+
+
+_COMMENT_CLAUSES: dict[int, tuple[Any, Any, ColumnElement]] = {}
 
 
 def _group_document(group: Group) -> SearchDocument:

@@ -16,11 +16,15 @@ from flask import current_app
 from sqlalchemy import (
     ColumnElement,
     Float,
+    Integer,
+    String,
     and_,
+    bindparam,
     column,
     exists,
     false,
     func,
+    literal,
     literal_column,
     or_,
     select,
@@ -35,7 +39,14 @@ from core.models import Group, GroupPluginState, Membership, User
 from core.models.search import FTS_TABLE, LANGUAGES, TSVECTOR_COLUMN, SearchEntry
 from core.permissions import is_authenticated
 from core.search import text
-from core.search.sources import SearchHit, SearchRegistry, SearchSource, SearchSourceError, get_registry
+from core.search.sources import (
+    NAME_PATTERN,
+    SearchHit,
+    SearchRegistry,
+    SearchSource,
+    SearchSourceError,
+    get_registry,
+)
 from core.visibility import not_hidden
 
 log = logging.getLogger("commonground.search")
@@ -64,12 +75,20 @@ class UnknownSource(ValueError):
         self.names = names
 
 
+MATCH = "cg_search_match"
+WORD = "cg_search_word_{}"
+GROUP_SLUG = "cg_search_group"
+AFTER_SCORE, AFTER_ID = "cg_search_after_score", "cg_search_after_id"
+
+
 def _match_and_score(parsed: text.ParsedQuery, dialect: str) -> tuple[ColumnElement, ColumnElement]:
+    """The full-text match and the score, the query's words as named bound parameters (``values``)."""
     if dialect == "postgresql":
         document = literal_column(f"{SearchEntry.__tablename__}.{TSVECTOR_COLUMN}")
         per_word = []
-        for word in parsed.words:
-            forms = [func.plainto_tsquery(literal_column(f"'{language}'::regconfig"), word) for language in LANGUAGES]
+        for n, word in enumerate(parsed.words):
+            bound = bindparam(WORD.format(n), word, type_=String)
+            forms = [func.plainto_tsquery(literal_column(f"'{language}'::regconfig"), bound) for language in LANGUAGES]
             combined = forms[0]
             for form in forms[1:]:
                 combined = combined.op("||")(form)
@@ -79,7 +98,24 @@ def _match_and_score(parsed: text.ParsedQuery, dialect: str) -> tuple[ColumnElem
             query = query.op("&&")(part)
         return document.op("@@")(query), func.ts_rank(document, query, RANK_NORMALIZATION).cast(Float)
     fts = literal_column(FTS_TABLE)
-    return fts.op("MATCH")(parsed.fts5()), -func.bm25(fts, TITLE_WEIGHT, BODY_WEIGHT)
+    return fts.op("MATCH")(bindparam(MATCH, parsed.fts5(), type_=String)), -func.bm25(fts, TITLE_WEIGHT, BODY_WEIGHT)
+
+
+def values(parsed: text.ParsedQuery, dialect: str, *, group_slug: str | None = None,
+           after: tuple[float, int] | None = None) -> dict[str, Any]:
+    """A search's own values for the bound parameters of its statement (a reused one carries an
+    earlier search's)."""
+    found: dict[str, Any] = {}
+    if dialect == "postgresql":
+        for n, word in enumerate(parsed.words):
+            found[WORD.format(n)] = word
+    else:
+        found[MATCH] = parsed.fts5()
+    if group_slug is not None:
+        found[GROUP_SLUG] = group_slug
+    if after is not None:
+        found[AFTER_SCORE], found[AFTER_ID] = float(after[0]), int(after[1])
+    return found
 
 
 def enabled_sources(registry: SearchRegistry | None = None) -> list[SearchSource]:
@@ -99,12 +135,21 @@ def _fail(source: SearchSource, problem: str, cause: Exception | None = None) ->
     log.error("%s; its results are left out", message)
 
 
-def source_filter(source: SearchSource, viewer: Any) -> ColumnElement | None:
-    """The source's own filter for ``viewer``, checked: None if the source is broken (and left out)."""
+_BROKEN = object()  # what a source's visible() that raised stands for (the source is left out)
+
+
+def _own_filter(source: SearchSource, viewer: Any) -> Any:
+    """What the source's ``visible`` answers for ``viewer``, unchecked (``_BROKEN`` if it raised)."""
     try:
-        clause = source.visible(viewer, SearchEntry)
+        return source.visible(viewer, SearchEntry)
     except Exception as exc:
         _fail(source, f"visible() raised {exc!r}", exc)
+        return _BROKEN
+
+
+def _checked_filter(source: SearchSource, clause: Any) -> ColumnElement | None:
+    """``clause`` if it keeps the contract; None if the source is broken (and left out)."""
+    if clause is _BROKEN:
         return None
     if not isinstance(clause, ColumnElement):
         _fail(source, f"visible() must return a SQL expression over SearchEntry (sqlalchemy.true() for "
@@ -119,11 +164,20 @@ def source_filter(source: SearchSource, viewer: Any) -> ColumnElement | None:
     return clause
 
 
-def _hidden_content(source: SearchSource, viewer: Any) -> ColumnElement | None:
-    """``object_id NOT IN`` what plugins hide from ``viewer`` (``hidden_content_ids``), or None."""
+def source_filter(source: SearchSource, viewer: Any) -> ColumnElement | None:
+    """The source's own filter for ``viewer``, checked: None if the source is broken (and left out)."""
+    return _checked_filter(source, _own_filter(source, viewer))
+
+
+def _hidden_selects(source: SearchSource, viewer: Any) -> tuple[Any, ...]:
+    """What plugins hide of ``source`` from ``viewer`` (``hidden_content_ids``): their selects."""
     from core.plugins import get_plugins
 
-    selects = tuple(get_plugins().call("hidden_content_ids", viewer=viewer, content_type=source.name))
+    return tuple(get_plugins().call("hidden_content_ids", viewer=viewer, content_type=source.name))
+
+
+def _hidden_content(selects: tuple[Any, ...]) -> ColumnElement | None:
+    """``object_id NOT IN`` the plugins' hidden ids, or None."""
     if not selects:
         return None
     ident = tuple(map(id, selects))
@@ -142,11 +196,28 @@ _HIDDEN_CLAUSES: dict[tuple[int, ...], tuple[tuple[Any, ...], ColumnElement]] = 
 
 
 def _group_content_visible(viewer: Any) -> ColumnElement:
-    """A private group's content only for its members; rows outside groups and public groups for all."""
-    shown = or_(SearchEntry.group_id.is_(None), Group.visibility == "public")
-    if is_authenticated(viewer):
-        shown = or_(shown, Membership.id.is_not(None))
+    """A private group's content only for its members; rows outside groups and public groups for all.
+
+    One clause per kind of viewer, shared by every source: its value is bound once in the statement."""
+    signed_in = is_authenticated(viewer)
+    shown = _GROUP_CONTENT.get(signed_in)
+    if shown is None:
+        shown = or_(SearchEntry.group_id.is_(None), Group.visibility == "public")
+        if signed_in:
+            shown = or_(shown, Membership.id.is_not(None))
+        _GROUP_CONTENT[signed_in] = shown
     return shown
+
+
+_GROUP_CONTENT: dict[bool, ColumnElement] = {}
+
+
+def _name(name: str) -> ColumnElement:
+    """A source's or plugin's name as a SQL string written into the statement, not a bound value (one
+    parameter fewer to process on every run); names are lowercase letters, digits and underscores."""
+    if not NAME_PATTERN.match(name):
+        return literal(name, String)
+    return literal_column(f"'{name}'", String)
 
 
 def extra_filter(where: ColumnElement) -> ColumnElement:
@@ -161,35 +232,60 @@ def extra_filter(where: ColumnElement) -> ColumnElement:
     return where
 
 
-def _source_clause(registry: SearchRegistry, source: SearchSource, viewer: Any) -> ColumnElement | None:
-    own = source_filter(source, viewer)
-    if own is None:
+@dataclass(frozen=True)
+class _Inputs:
+    """What a search statement is built from besides the search's own values: for each source its
+    own filter (as ``visible`` answered it) and the plugins' hidden selects, and the block filter.
+
+    Asked on every search (plugins decide them); the statement built from them is reused while
+    they are the same objects (``_reused``).
+    """
+
+    sources: tuple[SearchSource, ...]
+    own: tuple[Any, ...]
+    hidden: tuple[tuple[Any, ...], ...]
+    author_shown: ColumnElement
+
+    def objects(self) -> tuple[Any, ...]:
+        return (*self.sources, *self.own, *(s for selects in self.hidden for s in selects), self.author_shown)
+
+
+def _inputs(viewer: Any, sources: list[SearchSource]) -> _Inputs:
+    author_shown = not_hidden(SearchEntry.author_id, viewer, within=SearchEntry.group_id)  # staff find all
+    return _Inputs(sources=tuple(sources), own=tuple(_own_filter(source, viewer) for source in sources),
+                   hidden=tuple(_hidden_selects(source, viewer) for source in sources), author_shown=author_shown)
+
+
+def _source_clause(registry: SearchRegistry, source: SearchSource, viewer: Any, own: Any,
+                   hidden: tuple[Any, ...]) -> ColumnElement | None:
+    checked = _checked_filter(source, own)
+    if checked is None:
         return None
-    parts: list[ColumnElement] = [SearchEntry.source == source.name]
-    if not isinstance(own, True_):
-        parts.append(own)
+    parts: list[ColumnElement] = [SearchEntry.source == _name(source.name)]
+    if not isinstance(checked, True_):
+        parts.append(checked)
     if source.group_content:
         parts.append(_group_content_visible(viewer))
-    hidden = _hidden_content(source, viewer)
-    if hidden is not None:
-        parts.append(hidden)
+    hidden_clause = _hidden_content(hidden)
+    if hidden_clause is not None:
+        parts.append(hidden_clause)
     if registry.scopes.get(source.name) == "group":
         switched_on = exists().where(GroupPluginState.group_id == SearchEntry.group_id,
-                                     GroupPluginState.plugin_id == source.plugin_id,
+                                     GroupPluginState.plugin_id == _name(source.plugin_id),
                                      GroupPluginState.enabled.is_(True))
         parts.append(or_(SearchEntry.group_id.is_(None), switched_on) if source.site_content else switched_on)
     return and_(*parts)
 
 
-def statement(viewer: Any, parsed: text.ParsedQuery, sources: list[SearchSource], *, group_slug: str | None = None,
-              after: tuple[float, int] | None = None, limit: int = 20, dialect: str | None = None,
-              where: ColumnElement | None = None):
-    """The one SELECT behind a page of hits (also what the ``EXPLAIN`` test looks at)."""
+def _build(viewer: Any, parsed: text.ParsedQuery, inputs: _Inputs, *, group_slug: str | None,
+           after: tuple[float, int] | None, limit: int, dialect: str, where: ColumnElement | None):
     registry = get_registry()
-    dialect = dialect or db.engine.dialect.name
     match, score = _match_and_score(parsed, dialect)
     score = score.label("score")
-    clauses = [clause for clause in (_source_clause(registry, s, viewer) for s in sources) if clause is not None]
+    clauses = [clause for clause in (_source_clause(registry, source, viewer, own, hidden)
+                                     for source, own, hidden in zip(inputs.sources, inputs.own, inputs.hidden,
+                                                                    strict=True))
+               if clause is not None]
     stmt = (
         select(SearchEntry.id, SearchEntry.source, SearchEntry.object_id, SearchEntry.parent_id, SearchEntry.title,
                SearchEntry.body, SearchEntry.created_at, Group.slug, Group.name, User.username, User.display_name,
@@ -203,18 +299,67 @@ def statement(viewer: Any, parsed: text.ParsedQuery, sources: list[SearchSource]
     if is_authenticated(viewer):
         stmt = stmt.outerjoin(Membership, and_(Membership.group_id == SearchEntry.group_id,
                                                Membership.user_id == viewer.id))
-    author_shown = not_hidden(SearchEntry.author_id, viewer, within=SearchEntry.group_id)  # staff find all
+    author_shown = inputs.author_shown
     if not isinstance(author_shown, True_):
         author_shown = or_(SearchEntry.author_id.is_(None), author_shown)
     stmt = stmt.where(match, author_shown, or_(*clauses) if clauses else false())
     if where is not None:
         stmt = stmt.where(extra_filter(where))
     if group_slug is not None:
-        stmt = stmt.where(SearchEntry.group_id == select(Group.id).where(Group.slug == group_slug).scalar_subquery())
+        slug = bindparam(GROUP_SLUG, group_slug, type_=String)
+        stmt = stmt.where(SearchEntry.group_id == select(Group.id).where(Group.slug == slug).scalar_subquery())
     if after is not None:
-        last_score, last_id = after
-        stmt = stmt.where(keyset.after((score.element, SearchEntry.id), (last_score, last_id), descending=True))
+        bounds = (bindparam(AFTER_SCORE, float(after[0]), type_=Float),
+                  bindparam(AFTER_ID, int(after[1]), type_=Integer))
+        stmt = stmt.where(keyset.after((score.element, SearchEntry.id), bounds, descending=True))
     return stmt.order_by(score.element.desc(), SearchEntry.id.desc()).limit(limit + 1)
+
+
+def statement(viewer: Any, parsed: text.ParsedQuery, sources: list[SearchSource], *, group_slug: str | None = None,
+              after: tuple[float, int] | None = None, limit: int = 20, dialect: str | None = None,
+              where: ColumnElement | None = None):
+    """The one SELECT behind a page of hits, its values bound in it (also what the ``EXPLAIN`` test
+    looks at). Built afresh; ``search`` reuses one per viewer and kind of search (``_reused``)."""
+    return _build(viewer, parsed, _inputs(viewer, sources), group_slug=group_slug, after=after, limit=limit,
+                  dialect=dialect or db.engine.dialect.name, where=where)
+
+
+#: Reused search statements, per viewer and kind of search (``_reused``); then cleared and rebuilt as used.
+STATEMENTS_SIZE = 1024
+_STATEMENTS: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
+
+
+def _reused(viewer: Any, parsed: text.ParsedQuery, sources: list[SearchSource], *, group_slug: str | None,
+            after: tuple[float, int] | None, limit: int, dialect: str):
+    """The statement of this kind of search for ``viewer``, built once and run with each search's
+    ``values``: building it, and SQLAlchemy's cache key for it, cost more than running it.
+
+    Keyed by what the statement holds besides those values: the viewer (id, signed in,
+    suspended), the dialect, the number of words on PostgreSQL (one ``tsquery`` per word), whether
+    it is limited to a group or pages on from a cursor, the page size, and the identity of what
+    sources and plugins answered for this viewer on this search (``_Inputs``): a plugin switched
+    on or off, a filter of another shape, or another viewer's gets its own statement. Plugins
+    hand back the same (immutable) filters while nothing changed – core's block filter, reporting's
+    hidden items; a source whose ``visible`` builds a new clause on every call is not reused
+    (asked twice on a miss). The tables behind the filters (blocks, hidden items, memberships,
+    plugins switched on in a group) are read by the database on every run.
+    """
+    inputs = _inputs(viewer, sources)
+    objects = inputs.objects()
+    key = (dialect, len(parsed.words) if dialect == "postgresql" else 0, group_slug is not None, after is not None,
+           limit, getattr(viewer, "id", None), is_authenticated(viewer), bool(getattr(viewer, "is_suspended", False)),
+           tuple(map(len, inputs.hidden)), *map(id, objects))
+    found = _STATEMENTS.get(key)
+    if found is not None and all(a is b for a, b in zip(found[0], objects, strict=True)):
+        return found[1]
+    stmt = _build(viewer, parsed, inputs, group_slug=group_slug, after=after, limit=limit, dialect=dialect,
+                  where=None)
+    again = _inputs(viewer, sources).objects()
+    if len(again) == len(objects) and all(a is b for a, b in zip(again, objects, strict=True)):
+        if len(_STATEMENTS) >= STATEMENTS_SIZE:
+            _STATEMENTS.clear()
+        _STATEMENTS[key] = (objects, stmt)  # the objects kept with it, so their ids stay theirs
+    return stmt
 
 
 def source_matches(viewer: Any, query: str, source_name: str, *, after: str | None = None, limit: int = 20):
@@ -256,8 +401,13 @@ def search(viewer: Any, query: str, *, types: list[str] | None = None, group: st
         if unknown:
             raise UnknownSource(unknown)
         sources = [known[name] for name in dict.fromkeys(types)]
-    rows = db.session.execute(statement(viewer, parsed, sources, group_slug=group, after=cursor, limit=limit,
-                                        where=where)).all()
+    dialect = db.engine.dialect.name
+    if where is None:
+        stmt = _reused(viewer, parsed, sources, group_slug=group, after=cursor, limit=limit, dialect=dialect)
+    else:  # the caller's criteria carry values of their own: built for this search
+        stmt = statement(viewer, parsed, sources, group_slug=group, after=cursor, limit=limit, dialect=dialect,
+                         where=where)
+    rows = db.session.execute(stmt, values(parsed, dialect, group_slug=group, after=cursor)).all()
     registry = get_registry()
     matcher = text.Matcher(parsed.stems)
     hits = [hit for hit in (_hit(registry, row, matcher) for row in rows[:limit]) if hit is not None]

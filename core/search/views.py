@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request
-from flask_login import current_user
 
 from core.forms import load_form
 from core.groups import keyset
 from core.schemas.search import SearchArgsSchema
 from core.search.query import enabled_sources, search
+from core.ui import viewer
 
 bp = Blueprint("search", __name__)
 
@@ -22,7 +22,7 @@ def index():
     if args is None:
         return render_template("search/index.html", page=None, values=values, errors=errors, sources=sources), 422
     try:
-        page = search(current_user, args["q"], types=args["type"], group=args["group"], after=args["after"],
+        page = search(viewer(), args["q"], types=args["type"], group=args["group"], after=args["after"],
                       limit=current_app.config["PAGE_SIZE"])
     except keyset.BadCursor:
         abort(400)

@@ -15,7 +15,7 @@ from typing import Any
 from flask import g, has_request_context
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, func, literal, null, or_, select
+from sqlalchemy import ColumnElement, Select, String, and_, bindparam, exists, func, literal, null, or_, select
 from sqlalchemy.orm import aliased
 
 from core.plugin_api import ROLE_RANK, Comment, Membership, db, list_values
@@ -59,6 +59,11 @@ def hidden_select(viewer: Any, content_type: str) -> Select | None:
     return _hidden_select(content_type, None)
 
 
+#: One bound parameter per role, not an expanding ``IN``: that is rendered into the SQL again on every
+#: run, and search runs this select for every source on every search.
+_MODERATOR_ROLES = [literal(role, String) for role, rank in ROLE_RANK.items() if rank >= ROLE_RANK["moderator"]]
+
+
 @lru_cache(maxsize=2048)
 def _hidden_select(content_type: str, viewer_id: int | None) -> Select:
     """``hidden_select`` for a member (or a visitor, ``None``), built once: search asks it for every
@@ -66,11 +71,15 @@ def _hidden_select(content_type: str, viewer_id: int | None) -> Select:
     the search runs)."""
     stmt = select(HiddenContent.content_id).where(HiddenContent.content_type == content_type)
     if viewer_id is not None:
-        moderated = select(Membership.group_id).where(
-            Membership.user_id == viewer_id,
-            Membership.role.in_([role for role, rank in ROLE_RANK.items() if rank >= ROLE_RANK["moderator"]]))
-        stmt = stmt.where(or_(HiddenContent.group_id.is_(None), HiddenContent.group_id.not_in(moderated)))
+        stmt = stmt.where(or_(HiddenContent.group_id.is_(None), HiddenContent.group_id.not_in(_moderated(viewer_id))))
     return stmt
+
+
+@lru_cache(maxsize=2048)
+def _moderated(viewer_id: int) -> Select:
+    """The groups ``viewer_id`` moderates: one select shared by the content types' selects, so a search
+    that embeds them all binds the viewer's id once."""
+    return select(Membership.group_id).where(Membership.user_id == viewer_id, Membership.role.in_(_MODERATOR_ROLES))
 
 
 #: The viewer's membership in a hidden item's group, inside ``hidden_column`` (an alias: the

@@ -79,6 +79,33 @@ def test_with_reporting_disabled_hiding_stops_as_its_placeholders_do(community, 
     assert found(client_for(community.alice), "tomatoes") == [("post", community.post.id)]
 
 
+def test_hiding_and_blocks_apply_to_a_reused_search_statement_as_they_change(community, client_for):
+    """The second search of a viewer runs the statement of the first: the tables are read on each run."""
+    alice = client_for(community.alice)
+    assert found(alice, "tomatoes") == [("post", community.post.id)]
+    hide(community.post, community.group, "post")
+    assert found(alice, "tomatoes") == []
+    plugin_state.set_enabled("reporting", False)
+    assert found(alice, "tomatoes") == [("post", community.post.id)]
+    plugin_state.set_enabled("reporting", True)
+    db.session.delete(db.session.scalar(db.select(HiddenContent)))
+    db.session.commit()
+    block(alice, community.bob)
+    assert found(alice, "tomatoes") == []
+
+
+def test_a_viewer_with_blocks_and_hidden_items_reuses_one_search_statement(community, client_for, monkeypatch):
+    from core.search import query
+
+    monkeypatch.setattr(query, "_STATEMENTS", {})
+    alice = client_for(community.alice)
+    block(alice, community.carol)
+    hide(community.post, community.group, "post")
+    for q in ("tomatoes", "thoughtful", "bob"):
+        found(alice, q)
+    assert len(query._STATEMENTS) == 1
+
+
 def test_search_stays_one_query_with_blocks_and_hidden_items(community, client_for, count_queries):
     alice = client_for(community.alice)
     block(alice, community.carol)
