@@ -31,12 +31,18 @@ def main() -> None:
         client = client_logged_in()
     for _ in range(50):
         assert client.get(args.path).status_code == 200
+    answers: list = []
 
     def one(count: int, _: int) -> int:
-        client.get(args.path)
+        answers.append(client.get(args.path))
         return count + 1
 
     done = functools.reduce(one, range(args.requests), 0)
+    # A count is only worth its page: a measured request answered otherwise (an error, a redirect, a
+    # member logged out by the session's idle limit during a slow run) would count a cheaper page.
+    wrong = [a.status_code for a in answers if a.status_code != 200 or (args.app == "cg" and b"/logout" not in a.data)]
+    if wrong:
+        raise SystemExit(f"{len(wrong)} of {done} requests of {args.path} were not the logged-in page: {wrong}")
     print(f"{done} requests of {args.path}")
 
 
