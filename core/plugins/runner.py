@@ -523,11 +523,7 @@ def fills_slots(*names: str):
         raise ValueError(f"fills_slots: unknown template slot(s) {', '.join(map(repr, unknown)) or '(none named)'}; "
                          f"slots are {', '.join(sorted(specs.SLOTS))}")
 
-    def mark(function: Any) -> Any:
-        setattr(function, SLOTS_ATTRIBUTE, frozenset(names))
-        return function
-
-    return mark
+    return _marker(SLOTS_ATTRIBUTE, names)
 
 
 def answers_by_role(function: Any) -> Any:
@@ -579,8 +575,14 @@ def answers_by_blueprint(*names: str):
         raise ValueError(f"answers_by_blueprint: {', '.join(map(repr, wrong)) or '(no slot named)'} not a page slot; "
                          f"page slots are {', '.join(sorted(BY_BLUEPRINT_SLOTS))}")
 
+    return _marker(BY_BLUEPRINT_ATTRIBUTE, names)
+
+
+def _marker(attribute: str, names: tuple[str, ...]) -> Any:
+    """The decorator ``fills_slots`` and ``answers_by_blueprint`` return: it notes the slot names on the function."""
+
     def mark(function: Any) -> Any:
-        setattr(function, BY_BLUEPRINT_ATTRIBUTE, frozenset(names))
+        setattr(function, attribute, frozenset(names))
         return function
 
     return mark
