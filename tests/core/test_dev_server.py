@@ -139,7 +139,7 @@ def test_mail_links_point_at_the_port_served_and_ctrl_c_stops_server_and_worker(
     wait_until(lambda: not alive(worker_pid), 20, "the worker to stop")
 
 
-def test_sigterm_stops_the_worker_too(dev_server):
+def test_sigterm_stops_the_worker_too(dev_server, tmp_path):
     process, _base, worker_pid = dev_server()
     process.terminate()
     stopped(process, tmp_path)
