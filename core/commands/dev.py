@@ -56,6 +56,9 @@ def cli(host: str, port: int, threads: int) -> None:
     if info is not None and info.app_import_path:
         command += ["--app", info.app_import_path]
     command += ["jobs", "worker", "--threads", str(threads)]
+    # Ctrl+C stops us even when we were started with SIGINT ignored, as a shell without job control
+    # starts a background command (`make run &` in a script, or a test runner's background run).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     # Its own session: Ctrl+C reaches only this process, which then stops the worker once, gracefully.
     worker = subprocess.Popen(command, env=env, start_new_session=True)
     stopping = threading.Event()

@@ -86,8 +86,8 @@ def alive(pid: int) -> bool:
 
 @pytest.fixture
 def dev_server(app, tmp_path):
-    """``dev_server()``: ``flask dev`` on a free port, in its own process group like a terminal's
-    foreground job; returns (process, base URL, worker pid)."""
+    """``dev_server(sigint_ignored=False)``: ``flask dev`` on a free port, in its own process group
+    like a terminal's foreground job; returns (process, base URL, worker pid)."""
     started = []
     env = dict(os.environ, PYTHONPATH=str(ROOT),
                COMMONGROUND_SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
@@ -96,24 +96,30 @@ def dev_server(app, tmp_path):
                COMMONGROUND_RATELIMIT_ENABLED="false", COMMONGROUND_PASSWORD_HASH_METHOD="pbkdf2:sha256:1")
     env.pop("COMMONGROUND_SITE_URL", None)
 
-    def start():
+    def start(sigint_ignored: bool = False):
         port = free_port()
         log = tmp_path / f"dev{port}.log"
+        # A child inherits an ignored SIGINT: as a shell without job control starts `make run &`.
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN if sigint_ignored else signal.default_int_handler)
         with log.open("wb") as out:
             process = subprocess.Popen(
                 [sys.executable, "-m", "flask", "--app", "tests.core.jobs_probe", "dev", "--port", str(port)],
                 cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-        started.append(process)
+        signal.signal(signal.SIGINT, previous)
+        started.append((process, None))
         base = f"http://127.0.0.1:{port}"
         match = wait_until(lambda: re.search(r"with a job worker \(pid (\d+)\)", log.read_text()), 60, "flask dev")
+        started[-1] = (process, int(match.group(1)))
         wait_until(lambda: answers(base + "/"), 60, "the web server")
         return process, base, int(match.group(1))
 
     yield start
-    for process in started:
+    for process, worker_pid in started:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+        if worker_pid and alive(worker_pid):  # the worker has a session of its own: not in that group
+            os.kill(worker_pid, signal.SIGKILL)
 
 
 def test_mail_links_point_at_the_port_served_and_ctrl_c_stops_server_and_worker(app, dev_server, tmp_path):
@@ -135,6 +141,13 @@ def test_mail_links_point_at_the_port_served_and_ctrl_c_stops_server_and_worker(
     assert links == [base + "/"]
 
     os.killpg(process.pid, signal.SIGINT)  # Ctrl+C in the terminal
+    assert stopped(process, tmp_path) == 0
+    wait_until(lambda: not alive(worker_pid), 20, "the worker to stop")
+
+
+def test_ctrl_c_stops_server_and_worker_started_with_sigint_ignored(dev_server, tmp_path):
+    process, _base, worker_pid = dev_server(sigint_ignored=True)
+    os.kill(process.pid, signal.SIGINT)
     assert stopped(process, tmp_path) == 0
     wait_until(lambda: not alive(worker_pid), 20, "the worker to stop")
 
