@@ -12,10 +12,15 @@ a ``staticmethod`` one (the same keys for every row) also answers for the table'
 and a bulk statement may name its own keys with ``execution_options(page_cache_keys=(…))``
 (a job that deletes rows whose pages it looked up first).
 
-The collected keys are replaced after the commit (``after_commit``, not a SAVEPOINT's release);
-a transaction rolled back replaces nothing, as nothing it wrote is shown (its keys are forgotten
-when it ends; a rolled-back SAVEPOINT's stay, costing at most a cache miss). An extra replacement
-costs a cache miss, a missing one a stale page: when unsure, a scope is touched.
+The collected keys are replaced as the write commits. With the versions in the database that is
+inside the write's own transaction (``before_commit``, after its last flush): the new versions
+and what they stand for become visible together, and a write costs no second transaction (on
+PostgreSQL three round trips fewer; on SQLite one write transaction fewer). In Redis, which cannot
+take part in the transaction, it is right after the commit (``after_commit``). Not at a
+SAVEPOINT's release: a transaction rolled back replaces nothing, as nothing it wrote is shown
+(its keys are forgotten when it ends; a rolled-back SAVEPOINT's stay, costing at most a cache
+miss). An extra replacement costs a cache miss, a missing one a stale page: when unsure, a scope
+is touched.
 """
 from __future__ import annotations
 
@@ -56,6 +61,7 @@ def install() -> None:
     _installed = True
     event.listen(Session, "after_flush", _note_flush)
     event.listen(Session, "do_orm_execute", _note_bulk)
+    event.listen(Session, "before_commit", _before_commit)
     event.listen(Session, "after_commit", _after_commit)
     event.listen(Session, "after_transaction_end", _after_transaction_end)
 
@@ -136,15 +142,40 @@ def _note_bulk(orm_execute_state: Any) -> None:
         pending(orm_execute_state.session).add(SITE)
 
 
+def _before_commit(session: Session) -> None:
+    """Versions kept in the database: replaced in the committing transaction, after its last flush."""
+    if session.in_nested_transaction() or not _active():
+        return  # a SAVEPOINT released (the hook runner's): the write is not committed yet
+    versions = current_app.extensions[EXTENSION].versions
+    if not getattr(versions, "transactional", False):
+        return
+    session.flush()
+    connection = session.connection()
+    keys = _collected(session, connection)
+    if keys is not None:
+        versions.replace(keys, connection=connection)
+
+
 def _after_commit(session: Session) -> None:
     if session.in_nested_transaction():
         return  # a SAVEPOINT released (the hook runner's): the write is not committed yet
     session.info.pop(WROTE, None)
+    if not _active():
+        return
+    keys = _collected(session)  # None when ``_before_commit`` replaced them
+    if keys is not None:
+        replace(keys)
+
+
+def _collected(session: Session, connection: Any = None) -> set[str] | None:
+    """The keys the transaction's writes touched, taken from ``session`` (None if there are none);
+    ``connection``: the committing transaction's, to find the groups of its posts and comments."""
     keys = session.info.pop(KEYS, set())
     posts = session.info.pop(POSTS, set())
     comments = session.info.pop(COMMENTS, set())
-    if (keys or posts or comments) and _active():
-        replace(keys | _groups_of(posts, comments))
+    if not (keys or posts or comments):
+        return None
+    return keys | _groups_of(posts, comments, connection)
 
 
 def _after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
@@ -161,9 +192,10 @@ def replace(keys: Iterable[str]) -> None:
         current_app.extensions[EXTENSION].versions.replace(keys)
 
 
-def _groups_of(post_ids: set[int], comment_ids: set[int]) -> set[str]:
+def _groups_of(post_ids: set[int], comment_ids: set[int], connection: Any = None) -> set[str]:
     """The groups of the posts and comments a commit touched (one query; gone ones touch nothing
-    more — their own deletion named their group)."""
+    more — their own deletion named their group). Asked on ``connection`` (the committing
+    transaction's) if given, else on a connection of its own."""
     from core.extensions import db
     from core.models import Comment, Post
 
@@ -175,5 +207,7 @@ def _groups_of(post_ids: set[int], comment_ids: set[int]) -> set[str]:
     if comment_ids:
         parts.append(select(Post.group_id).join(Comment, Comment.post_id == Post.id).where(Comment.id.in_(comment_ids)))
     statement = parts[0] if len(parts) == 1 else parts[0].union(parts[1])
-    with db.engine.connect() as connection:
+    if connection is not None:
         return {group_key(group_id) for group_id in connection.execute(statement).scalars()}
+    with db.engine.connect() as own:
+        return {group_key(group_id) for group_id in own.execute(statement).scalars()}

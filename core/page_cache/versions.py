@@ -9,8 +9,8 @@ are never deleted. In Redis a missing key may be one Redis lost (a restart, an e
 it is not trusted: the page is rendered uncached and the reader sets a first token.
 
 Reading is one round trip per request (one ``SELECT … WHERE key IN`` or one ``MGET``);
-replacing happens after the write's transaction commits, before its response leaves, so the
-next request anywhere sees it.
+replacing happens as the write's transaction commits (inside it for the database, right after
+it for Redis), before its response leaves, so the next request anywhere sees it.
 """
 from __future__ import annotations
 
@@ -47,8 +47,11 @@ class VersionStore(Protocol):
 
 
 class DatabaseVersions:
-    """Rows of ``page_versions``: read in the request's own session, replaced in a short
-    transaction of their own right after the write committed."""
+    """Rows of ``page_versions``: read in the request's own session, replaced inside the write's
+    own transaction as it commits (``transactional``), or in a short transaction of their own."""
+
+    #: ``replace`` can take part in the writer's transaction (``core.page_cache.scopes``).
+    transactional = True
 
     def __init__(self) -> None:
         from sqlalchemy import bindparam, select
@@ -78,7 +81,8 @@ class DatabaseVersions:
         rows = dict(db.session.connection().execute(self.statement, {"keys": list(keys)}).all())
         return tuple(rows.get(key) or 0 for key in keys)
 
-    def replace(self, keys: Iterable[str]) -> None:
+    def replace(self, keys: Iterable[str], connection: Any = None) -> None:
+        """New tokens for ``keys``: on ``connection``, in its transaction, or in a transaction of their own."""
         from core.extensions import db
         from core.models import PageVersion
 
@@ -93,8 +97,11 @@ class DatabaseVersions:
         statement = insert(PageVersion).values(values)
         statement = statement.on_conflict_do_update(index_elements=["key"],
                                                     set_={"version": statement.excluded.version})
-        with engine.begin() as connection:
+        if connection is not None:
             connection.execute(statement)
+            return
+        with engine.begin() as own:
+            own.execute(statement)
 
 
 class RedisVersions:
