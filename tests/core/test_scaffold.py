@@ -253,36 +253,56 @@ def command_for(step: str, python: Path) -> tuple[list[str], Path | None]:
     raise AssertionError(f"a next step nobody can run: {step}")
 
 
-@pytest.mark.parametrize("scope", ["site", "group"])
-def test_the_printed_next_steps_end_on_the_plugins_page(app, tmp_path, sandbox_python, scope,
-                                                      migrated_database_url):
-    """Today's bug: the steps ended in a 500 "no such table" – the migration step was missing.
-
-    The steps are for a checkout whose database ``make run`` migrated already: core's is, the new
-    plugin's tables are the printed ``flask db upgrade``'s to make."""
-    plugin_id = f"kudos_{scope}"
-    result = app.test_cli_runner().invoke(args=["plugins", "new", plugin_id, "--scope", scope, "--dir", str(tmp_path)])
+def printed_steps(app, plugin_id: str, scope: str, directory: Path) -> tuple[list[str], str]:
+    """``flask plugins new``'s printed steps for a new plugin (the last one, ``flask run``, left
+    out) and the path of the page it says to open."""
+    result = app.test_cli_runner().invoke(args=["plugins", "new", plugin_id, "--scope", scope, "--dir", str(directory)])
     assert result.exit_code == 0, result.output
     printed = [line.strip() for line in result.output.splitlines() if line.startswith("  ")]
     assert printed[-1] == "flask run"
-    page = re.search(r"open http://127\.0\.0\.1:5000(\S+)", result.output).group(1)
+    return printed[:-1], re.search(r"open http://127\.0\.0\.1:5000(\S+)", result.output).group(1)
+
+
+def in_turn(*lists: list[str]) -> list[str]:
+    """The steps of every list side by side, each list's in its own order, a step several print
+    (``flask db upgrade``, ``flask seed``) once, where it first comes."""
+    merged: list[str] = []
+    for position in range(max(map(len, lists))):
+        for steps in lists:
+            if position < len(steps) and steps[position] not in merged:
+                merged.append(steps[position])
+    return merged
+
+
+def test_the_printed_next_steps_end_on_the_plugins_pages(app, tmp_path, sandbox_python, migrated_database_url):
+    """Today's bug: the steps ended in a 500 "no such table" – the migration step was missing.
+
+    The steps are for a checkout whose database ``make run`` migrated already: core's is, the new
+    plugins' tables are the printed ``flask db upgrade``'s to make. A site plugin and a group plugin
+    are made in one checkout, as an author's first and second plugin are, and their steps followed
+    side by side, each plugin's in the order printed (a step both print, ``flask seed``, once)."""
+    plugins = {scope: f"kudos_{scope}" for scope in ("site", "group")}
+    printed = {scope: printed_steps(app, plugin_id, scope, tmp_path) for scope, plugin_id in plugins.items()}
+    steps = in_turn(*(found[0] for found in printed.values()))
+    assert steps.index("flask db upgrade") > max(steps.index(s) for s in steps if s.startswith("pip install"))
     port = free_port()
-    database_url = migrated_database_url
-    env = subprocess_env(FLASK_APP="wsgi:app", COMMONGROUND_SQLALCHEMY_DATABASE_URI=database_url,
+    env = subprocess_env(FLASK_APP="wsgi:app", COMMONGROUND_SQLALCHEMY_DATABASE_URI=migrated_database_url,
                          COMMONGROUND_SECRET_KEY="steps", COMMONGROUND_MAIL_SPOOL_DIR=str(tmp_path / "mail"),
                          COMMONGROUND_SITE_URL=f"http://127.0.0.1:{port}",
                          COMMONGROUND_JOBS_URL=f"sqlite:///{tmp_path / 'jobs.sqlite'}")
-    for step in printed[:-1]:
+    for step in steps:
         command, cwd = command_for(step, sandbox_python)
         done = subprocess.run(command, cwd=cwd or ROOT, env=env, capture_output=True, text=True, timeout=600)
         assert done.returncode == 0, f"{step}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
     server = subprocess.Popen([*command_for("flask run", sandbox_python)[0], "--port", str(port)], cwd=ROOT,
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
-        status, html = fetch(f"http://127.0.0.1:{port}{page}", time.monotonic() + 60)
+        pages = {scope: fetch(f"http://127.0.0.1:{port}{found[1]}", time.monotonic() + 60)
+                 for scope, found in printed.items()}
     finally:
         server.terminate()
         with contextlib.suppress(subprocess.TimeoutExpired):
             server.communicate(timeout=10)
-    assert status == 200, html[-2000:]
-    assert PluginNames.from_id(plugin_id).title in html and "Nothing here yet." in html
+    for scope, (status, html) in pages.items():
+        assert status == 200, html[-2000:]
+        assert PluginNames.from_id(plugins[scope]).title in html and "Nothing here yet." in html
