@@ -16,12 +16,13 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import ColumnElement, case, event, func, insert, literal, null, select, text
+from sqlalchemy import case, event, literal, null, text
 
 from core.extensions import db
 from core.groups import keyset
 from core.models import Notification, Post
 from core.models.base import UTCDateTime, utcnow
+from tests.core.bulk_rows import bulk_insert, minutes_after
 
 ROWS = 20_000
 GROWING = ("posts", "notifications", "comments", "post_reactions", "search_index", "group_reads", "post_images")
@@ -31,30 +32,6 @@ FILLED = ("posts", "notifications")  # PostgreSQL's planner rightly reads an emp
 @pytest.fixture
 def app_config():
     return {"PAGE_CACHE_BYTES": 0}  # every request renders: the statements of a miss are the ones measured
-
-
-def series(count: int) -> ColumnElement:
-    """0 … ``count - 1`` made by the database (a recursive CTE, on SQLite and PostgreSQL alike)."""
-    numbers = select(literal(0).label("n")).cte("series", recursive=True)
-    numbers = numbers.union_all(select(numbers.c.n + 1).where(numbers.c.n < count - 1))
-    return numbers.c.n
-
-
-def minutes_after(start, n: ColumnElement) -> ColumnElement:
-    """``start`` plus ``n`` minutes, in SQL, stored as the ORM stores a time on either database."""
-    if db.engine.dialect.name == "postgresql":
-        return literal(start, UTCDateTime) + func.make_interval(0, 0, 0, 0, 0, n)
-    moment = start.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S")
-    return func.strftime("%Y-%m-%d %H:%M:%S", moment, "+" + func.cast(n, db.String) + " minutes") + ".000000"
-
-
-def bulk_insert(model, count: int, **columns) -> None:
-    """``count`` rows of ``model`` made by the database: each of ``columns`` a value or a function of
-    the row's number ``n`` giving a SQL expression (40,000 Python dicts took seconds of CPU)."""
-    n = series(count)
-    values = [make(n) if callable(make) else make for make in columns.values()]
-    row = [value if isinstance(value, ColumnElement) else literal(value) for value in values]
-    db.session.execute(insert(model).from_select(list(columns), select(*row)))
 
 
 @pytest.fixture
