@@ -62,8 +62,8 @@ def answers(url: str) -> bool:
         return False
 
 
-# Seconds a stop may take: the worker's graceful stop is allowed 10 (``WORKER_STOP_SECONDS``), and under
-# the full suite's load (two pytest runs, PostgreSQL and Chromium on two cores) one stop took over 20.
+# Seconds a stop may take: the worker's graceful stop is allowed 10 (``WORKER_STOP_SECONDS``), plus a
+# process's exit on two cores busy with the rest of the suite. A stop that never comes fails with the output.
 STOP_SECONDS = 60
 
 
