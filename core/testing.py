@@ -227,8 +227,18 @@ class SharedTemplateCode(BytecodeCache):
 _template_code = SharedTemplateCode()
 
 
-def _share_template_code(app: Any) -> None:
+def _share_template_code(app: Any) -> Any:
     app.jinja_env.bytecode_cache = _template_code
+    return app
+
+
+def _build(config: dict[str, Any], plugins: Any) -> Any:
+    """An app for ``app``: each request starts with an empty ``g``; compiled templates shared."""
+    from core import create_app
+
+    app = _share_template_code(create_app(config, plugins=plugins))
+    request_started.connect(_fresh_request_globals, app)
+    return app
 
 
 APP_CACHE_SIZE = 0 if os.environ.get("COMMONGROUND_TEST_FRESH_APPS") else 12
@@ -260,14 +270,10 @@ class AppCache:
     def checkout(self, plugins: Any, config: dict[str, Any], slot: int = 0) -> Any:
         """The app built with ``plugins`` and ``config``, reset; ``slot`` tells apart the apps one
         test uses side by side (0: ``app``; 1, 2…: ``make_app(reuse=True)``'s)."""
-        from core import create_app
-
         key = self.key(plugins, config, slot)
         found = self.apps.pop(key, None)
         if found is None:
-            app = create_app(config, plugins=plugins)
-            request_started.connect(_fresh_request_globals, app)
-            _share_template_code(app)
+            app = _build(config, plugins)
             _refuse_changes(app)
             found = (app, _config_snapshot(app.config))
         self.apps[key] = found  # most recently used last
@@ -405,7 +411,6 @@ def app(request: pytest.FixtureRequest, database_url: str, app_plugins: list[str
     (config, plugin state, caches, rate limits, queued jobs); rows are wiped after each test. A
     test that changes the app itself (adds a route) asks for its own with
     ``@pytest.mark.fresh_app``."""
-    from core import create_app
     from core.extensions import db
 
     marker = request.node.get_closest_marker("plugins")
@@ -434,9 +439,7 @@ def app(request: pytest.FixtureRequest, database_url: str, app_plugins: list[str
     config.update(app_config)
     fresh = request.node.get_closest_marker("fresh_app") is not None or not _apps.size
     if fresh:
-        app = create_app(config, plugins=plugins)
-        request_started.connect(_fresh_request_globals, app)
-        _share_template_code(app)
+        app = _build(config, plugins)
     else:
         app = _apps.checkout(plugins, config)
     app.extensions["commonground.testing"] = {"config": config, "plugins": plugins}
@@ -501,9 +504,9 @@ _wipe_functions: dict[tuple, str] = {}
 _wipe_statements: dict[tuple, str] = {}
 
 
-def _pg_wipe_function(conn: Any, tables: list) -> str:
-    """The name of the wipe function for ``tables`` in ``conn``'s database, made there if new."""
-    key = (conn.engine.url.render_as_string(hide_password=False), tuple(t.name for t in tables))
+def _pg_wipe_function(conn: Any, key: tuple, tables: list) -> str:
+    """The name of the wipe function for ``tables`` in ``conn``'s database (``key`` in
+    ``_wipe_functions``), made there if new."""
     name = _wipe_functions.get(key)
     if name is None:
         name = f"cg_test_wipe_{uuid.uuid5(uuid.NAMESPACE_OID, repr(key[1])).hex[:12]}"
@@ -536,14 +539,14 @@ def _wipe(db) -> None:
     """
     tables = list(reversed(db.metadata.sorted_tables))  # children first
     if db.engine.dialect.name == "postgresql":
+        key = (db.engine.url.render_as_string(hide_password=False), tuple(t.name for t in tables))
         try:
             with db.engine.begin() as conn:
-                conn.exec_driver_sql(f"SELECT {_pg_wipe_function(conn, tables)}()")
+                conn.exec_driver_sql(f"SELECT {_pg_wipe_function(conn, key, tables)}()")
         except ProgrammingError:  # the function went with its schema (a migration test): made again
-            _wipe_functions.pop((db.engine.url.render_as_string(hide_password=False),
-                                 tuple(t.name for t in tables)), None)
+            _wipe_functions.pop(key, None)
             with db.engine.begin() as conn:
-                conn.exec_driver_sql(f"SELECT {_pg_wipe_function(conn, tables)}()")
+                conn.exec_driver_sql(f"SELECT {_pg_wipe_function(conn, key, tables)}()")
         return
     with db.engine.begin() as conn:
         key = (conn.dialect.name, tuple(t.name for t in tables), BULK_ROWS)
@@ -597,8 +600,7 @@ def make_app(app) -> Iterator[Callable[..., Any]]:
             other = _apps.checkout(chosen, merged, slot=len(reused) + 1)
             reused.append(other)
             return other
-        other = create_app(merged, plugins=chosen)
-        _share_template_code(other)
+        other = _share_template_code(create_app(merged, plugins=chosen))
         built.append(other)
         return other
 

@@ -150,10 +150,11 @@ def _before_commit(session: Session) -> None:
     if not getattr(versions, "transactional", False):
         return
     session.flush()
-    connection = session.connection()
-    keys = _collected(session, connection)
-    if keys is not None:
-        versions.replace(keys, connection=connection)
+    taken = _taken(session)
+    if taken is not None:  # a commit that wrote nothing shown asks for no connection
+        keys, posts, comments = taken
+        connection = session.connection()
+        versions.replace(keys | _groups_of(posts, comments, connection), connection=connection)
 
 
 def _after_commit(session: Session) -> None:
@@ -162,20 +163,21 @@ def _after_commit(session: Session) -> None:
     session.info.pop(WROTE, None)
     if not _active():
         return
-    keys = _collected(session)  # None when ``_before_commit`` replaced them
-    if keys is not None:
-        replace(keys)
+    taken = _taken(session)  # None when ``_before_commit`` replaced them
+    if taken is not None:
+        keys, posts, comments = taken
+        replace(keys | _groups_of(posts, comments))
 
 
-def _collected(session: Session, connection: Any = None) -> set[str] | None:
-    """The keys the transaction's writes touched, taken from ``session`` (None if there are none);
-    ``connection``: the committing transaction's, to find the groups of its posts and comments."""
+def _taken(session: Session) -> tuple[set[str], set[int], set[int]] | None:
+    """What the transaction's writes touched, taken from ``session``: keys, and the posts and
+    comments whose groups they touched (None if nothing)."""
     keys = session.info.pop(KEYS, set())
     posts = session.info.pop(POSTS, set())
     comments = session.info.pop(COMMENTS, set())
     if not (keys or posts or comments):
         return None
-    return keys | _groups_of(posts, comments, connection)
+    return keys, posts, comments
 
 
 def _after_transaction_end(session: Session, transaction: SessionTransaction) -> None:

@@ -30,4 +30,3 @@ def test_a_bulk_update_naming_no_pages_retires_none(app, make_user):
     db.session.execute(update(User).where(User.id == ada.id).values(bio="Gardener")
                        .execution_options(page_cache_keys=()))
     assert pending(db.session) == set()
-
