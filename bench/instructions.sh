@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Instructions per request under valgrind (callgrind), for hello and for each page with no plugin and
 # with the real built-in plugins enabled. Counts do not depend on the machine's load.
-#   bash bench/instructions.sh         (BENCH_REQUESTS=20; BENCH_PAGES="/g/bench-group ...")
+#   bash bench/instructions.sh         (BENCH_REQUESTS=200; BENCH_PAGES="/g/bench-group ...")
+# 200 requests, not a handful: Python's full garbage collection costs ~9 M instructions and runs
+# every few hundred requests, so a count of 10 requests either caught one (+0.9 M per request) or
+# did not – that alone made search look 29 % dearer with the plugins. The last column is the
+# collector's share (callgrind's inclusive count of gc_collect_main), the same on both sides.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BENCH_VENV:-$(pwd)/.venv}/bin
-REQUESTS=${BENCH_REQUESTS:-20}
+REQUESTS=${BENCH_REQUESTS:-200}
 command -v valgrind >/dev/null || apt-get install -y valgrind >/dev/null
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 export COMMONGROUND_SECRET_KEY=bench COMMONGROUND_MAIL_SPOOL_DIR="$tmp/mail" COMMONGROUND_RATELIMIT_ALLOW_PER_PROCESS=true
@@ -18,11 +22,14 @@ count() {  # count LABEL DB APP PATH
     --toggle-collect=functools_reduce --callgrind-out-file="$tmp/cg.out" \
     "$BIN/python" -m bench.instructions --app "$3" --path "$4" --requests "$REQUESTS" >/dev/null 2>"$tmp/err" \
     || { cat "$tmp/err" >&2; exit 1; }
-  local total; total=$(grep -E "^(summary|totals):" "$tmp/cg.out" | tail -1 | awk '{print $2}')
-  printf '%s\t%s\t%.2f\n' "$1" "$4" "$(echo "$total / $REQUESTS / 1000000" | bc -l)"
+  local total gc
+  total=$(grep -E "^(summary|totals):" "$tmp/cg.out" | tail -1 | awk '{print $2}')
+  gc=$(callgrind_annotate --inclusive=yes "$tmp/cg.out" 2>/dev/null | awk '/gcmodule.c:gc_collect_main /{gsub(",","",$1); print $1; exit}')
+  printf '%s\t%s\t%.2f\t%.2f\n' "$1" "$4" "$(echo "$total / $REQUESTS / 1000000" | bc -l)" \
+    "$(echo "${gc:-0} / $REQUESTS / 1000000" | bc -l)"
 }
 echo "load before: $(uptime)"
-printf 'side\tpage\tmillion instructions per request\n'
+printf 'side\tpage\tmillion instructions per request\tof which garbage collection\n'
 count hello none hello /
 for page in ${BENCH_PAGES:-/g/bench-group}; do
   count none none cg "$page"

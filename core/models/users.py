@@ -63,7 +63,14 @@ class User(UserMixin, db.Model):
 
     @property
     def is_suspended(self) -> bool:
-        return self.suspension_in_force(self.suspended_at, self.suspended_until)
+        """Asked by every permission check, dozens of times a page (``is_authenticated`` too): the
+        loaded row's value is read from the instance's ``__dict__``, where SQLAlchemy keeps it, instead
+        of through the column's descriptor; an unloaded or expired value goes through it (and loads)."""
+        loaded = self.__dict__
+        suspended_at = loaded["suspended_at"] if "suspended_at" in loaded else self.suspended_at
+        if suspended_at is None:
+            return False
+        return self.suspension_in_force(suspended_at, self.suspended_until)
 
     @staticmethod
     def suspension_in_force(suspended_at: datetime | None, suspended_until: datetime | None) -> bool:
@@ -74,6 +81,11 @@ class User(UserMixin, db.Model):
 
     @property
     def is_active(self) -> bool:  # Flask-Login: suspended accounts cannot log in
+        return not self.is_suspended
+
+    @property
+    def is_authenticated(self) -> bool:
+        """Flask-Login's (``is_active``) in one step: asked by every permission check."""
         return not self.is_suspended
 
     @property

@@ -107,6 +107,14 @@ def can_interact(actor, target):
 
 
 @hookimpl
+def login_columns(viewer):
+    """The member's blocks ride along with their login: ``can_interact`` about them costs no query."""
+    from plugins.reporting.blocks import login_column
+
+    return login_column(viewer.id)
+
+
+@hookimpl
 def interaction_barriers(user_ids):
     """Blocks among many people in one query (a mentorship pool), the same answer as ``can_interact``."""
     from plugins.reporting.blocks import blocks_among

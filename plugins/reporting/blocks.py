@@ -4,9 +4,9 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, case, or_, select
+from sqlalchemy import ColumnElement, Select, String, case, cast, func, literal_column, or_, select
 
-from core.plugin_api import User, announce_user_blocked, db
+from core.plugin_api import User, announce_user_blocked, db, login_values
 from plugins.reporting.models import Block
 
 _MEMO = "reporting_blocks"
@@ -27,10 +27,52 @@ def hidden_select(viewer_id: int) -> Select:
     return select(other).where(or_(Block.blocker_id == viewer_id, Block.blocked_id == viewer_id))
 
 
+#: What ``login_column`` reads about the member: their blocks as ``"blocker:blocked"`` pairs.
+LOGIN_COLUMN = "blocks"
+_PAIR_SEPARATOR = " "
+
+
+@lru_cache(maxsize=2048)
+def login_column(viewer_id: int) -> dict[str, ColumnElement]:
+    """The member's blocks, both ways, as one string column read with their login (hook
+    ``login_columns``): a page that asks ``can_interact`` about the viewer – the comment form
+    under a post, a profile's buttons – answers from it instead of a statement of its own.
+    The same mapping per member, so core reuses the login statement it is part of."""
+    pair = cast(Block.blocker_id, String) + literal_column("':'", String) + cast(Block.blocked_id, String)
+    # Not ``func.aggregate_strings``: its separator is rendered into the SQL again on every run.
+    aggregate = func.string_agg if db.engine.dialect.name == "postgresql" else func.group_concat
+    blocks = (select(aggregate(pair, literal_column(f"'{_PAIR_SEPARATOR}'", String)))
+              .where(or_(Block.blocker_id == viewer_id, Block.blocked_id == viewer_id))
+              .scalar_subquery())
+    return {LOGIN_COLUMN: blocks}
+
+
+def _pairs_read_at_login(user_id: int) -> list[tuple[int, int]] | None:
+    """``user_id``'s blocks as read with their login on this request, or None if they were not."""
+    values = login_values("reporting", _Someone(user_id))
+    if values is None or LOGIN_COLUMN not in values:
+        return None
+    text = values[LOGIN_COLUMN]
+    if not text:
+        return []
+    return [(int(blocker), int(blocked)) for blocker, blocked in
+            (pair.split(":", 1) for pair in text.split(_PAIR_SEPARATOR))]
+
+
+class _Someone:
+    """A user known by id only (what ``login_values`` compares)."""
+
+    __slots__ = ("id",)
+
+    def __init__(self, user_id: int) -> None:
+        self.id = user_id
+
+
 def relations_of(user_id: int) -> dict[int, tuple[bool, bool]]:
     """Everyone ``user_id`` blocks or is blocked by: ``{other: (user blocks other, other blocks user)}``.
 
-    One query, remembered until this transaction ends or a block changes in it (never across
+    Read with the member's login on this request when it is theirs (``login_column``), else one
+    query; remembered until this transaction ends or a block changes in it (never across
     requests or jobs): policy checks for many recipients and the "has blocked you" notes on a
     page all answer from it.
     """
@@ -40,10 +82,12 @@ def relations_of(user_id: int) -> dict[int, tuple[bool, bool]]:
     if current is None or transaction is not current:
         memo = {}
     if user_id not in memo:
+        pairs = _pairs_read_at_login(user_id)
+        if pairs is None:
+            pairs = session.execute(select(Block.blocker_id, Block.blocked_id)
+                                    .where(or_(Block.blocker_id == user_id, Block.blocked_id == user_id))).all()
         found: dict[int, tuple[bool, bool]] = {}
-        for blocker, blocked in session.execute(
-                select(Block.blocker_id, Block.blocked_id)
-                .where(or_(Block.blocker_id == user_id, Block.blocked_id == user_id))):
+        for blocker, blocked in pairs:
             other = blocked if blocker == user_id else blocker
             mine, theirs = found.get(other, (False, False))
             found[other] = (mine or blocker == user_id, theirs or blocker == other)
