@@ -9,6 +9,7 @@ the people they see only for that reason.
 """
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -25,7 +26,7 @@ from core.groups.reactions import COMMENTS, POSTS, summary_columns, summary_from
 from core.groups.statements import GROUP_ID, POST_ID, SLUG
 from core.models import REACTION_KINDS, Comment, Group, Invitation, JoinRequest, Membership, Post, PostImage, User
 from core.permissions import can_view_group_content, is_authenticated, remember_membership, sees_everyone_in
-from core.visibility import hidden_count, hidden_flag, not_hidden
+from core.visibility import hidden_count, hidden_flag, hidden_key, not_hidden
 
 
 @dataclass
@@ -411,46 +412,73 @@ def request_page(group: Group, viewer: Any, after: str | None, limit: int) -> Pa
     return _page(requests, limit, lambda r: keyset.encode(r.id))
 
 
+def _directory_statement(authenticated: bool, viewer: Any):
+    """Groups with the viewer's membership (the viewer's id bound when it runs) and hidden members."""
+    if not authenticated:
+        return db.select(Group, literal(None), literal(0))
+    return db.select(Group, Membership, _hidden_members(viewer)).outerjoin(
+        Membership, and_(Membership.group_id == Group.id, Membership.user_id == VIEWER))
+
+
 def directory_page(viewer: Any, query: str, after: str | None, limit: int) -> Page:
     """Every group (private ones too: name and description are public), by name, with the viewer's role."""
-    if is_authenticated(viewer):
-        stmt = db.select(Group, Membership, _hidden_members(viewer)).outerjoin(
-            Membership, and_(Membership.group_id == Group.id, Membership.user_id == viewer.id)
-        )
-    else:
-        stmt = db.select(Group, literal(None), literal(0))
     if query:
-        return _directory_search(viewer, stmt, query, after, limit)
+        return _directory_search(viewer, query, after, limit)
+    params = _viewer_params(viewer)
+    stmt = _directory_statement(bool(params), viewer)
     if after:
         stmt = stmt.where(keyset.after((Group.name, Group.id), keyset.decode(after, (str, int))))
-    rows = db.session.execute(stmt.order_by(Group.name, Group.id).limit(limit + 1)).all()
+    rows = db.session.execute(stmt.order_by(Group.name, Group.id).limit(limit + 1), params).all()
     groups = []
     for group, found, hidden_members in rows:
-        if is_authenticated(viewer):
+        if params:
             remember_membership(viewer, group, found)
         _count_members(viewer, group, hidden_members)
         groups.append(group)
     return _page(groups, limit, lambda group: keyset.encode(group.name, group.id))
 
 
-def _directory_search(viewer: Any, stmt, query: str, after: str | None, limit: int) -> Page:
+#: Directory searches' statements by the search statement they embed (``_directory_search``).
+_DIRECTORY_SEARCHES: dict[Hashable, tuple[Any, Any]] = {}
+
+
+def _directory_search(viewer: Any, query: str, after: str | None, limit: int) -> Page:
     """Groups whose name or description has the words, best match first, through the search index.
 
     ``core.search`` finds and ranks the groups (its ``group`` source, with the viewer's filters);
     the page joins them to the groups and memberships: still one query, answered by the full-text
-    index instead of reading every group. Cursors are ``(score, index row id)``.
+    index instead of reading every group. Cursors are ``(score, index row id)``. The statement is
+    built once per search statement (search reuses its own per viewer and kind of search) and
+    block filter, and runs with the search's words and the viewer's id bound: building it, and its
+    cache key, cost more than running it.
     """
     from core.search.query import source_matches
 
     matches = source_matches(viewer, query, "group", after=after, limit=limit)
     if matches is None:
         return Page(items=[], next=None)
-    found = matches.subquery("matches")
-    stmt = (stmt.join(found, found.c.object_id == Group.id).add_columns(found.c.score, found.c.id)
-            .order_by(found.c.score.desc(), found.c.id.desc()))
+    params = _viewer_params(viewer)
+
+    def build():
+        found = matches.statement.subquery("matches")
+        return (_directory_statement(bool(params), viewer).join(found, found.c.object_id == Group.id)
+                .add_columns(found.c.score, found.c.id).order_by(found.c.score.desc(), found.c.id.desc()))
+
+    hidden = hidden_key(viewer)
+    key = (bool(params), hidden, id(matches.statement))
+    known = _DIRECTORY_SEARCHES.get(key) if hidden is not None else None
+    if known is not None and known[0] is matches.statement:
+        stmt = known[1]
+    else:
+        stmt = build()
+        if hidden is not None:
+            if len(_DIRECTORY_SEARCHES) >= statements.SIZE:
+                _DIRECTORY_SEARCHES.clear()
+            _DIRECTORY_SEARCHES[key] = (matches.statement, stmt)  # kept with it, so its id stays its own
     groups, keys = [], {}
-    for group, membership, hidden_members, score, entry_id in db.session.execute(stmt).all():
-        if is_authenticated(viewer):
+    for group, membership, hidden_members, score, entry_id in db.session.execute(
+            stmt, {**matches.values, **params}).all():
+        if params:
             remember_membership(viewer, group, membership)
         _count_members(viewer, group, hidden_members)
         groups.append(group)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import current_app
 from sqlalchemy import (
@@ -362,21 +362,50 @@ def _reused(viewer: Any, parsed: text.ParsedQuery, sources: list[SearchSource], 
     return stmt
 
 
-def source_matches(viewer: Any, query: str, source_name: str, *, after: str | None = None, limit: int = 20):
+class SourceMatches(NamedTuple):
+    """``source_matches``'s answer: the statement, and the values its search binds when it runs."""
+
+    statement: Any
+    values: dict[str, Any]
+
+
+_ONLY_MATCHES: dict[int, tuple[Any, Any]] = {}
+
+
+def _only_matches(stmt: Any) -> Any:
+    """``stmt`` (a reused search statement) cut to ``id``, ``object_id`` and ``score``, once per statement."""
+    found = _ONLY_MATCHES.get(id(stmt))
+    if found is not None and found[0] is stmt:
+        return found[1]
+    cut = stmt.with_only_columns(SearchEntry.id, SearchEntry.object_id, stmt.selected_columns.score)
+    if len(_ONLY_MATCHES) >= STATEMENTS_SIZE:
+        _ONLY_MATCHES.clear()
+    _ONLY_MATCHES[id(stmt)] = (stmt, cut)  # the statement kept with it, so its id stays its own
+    return cut
+
+
+def source_matches(viewer: Any, query: str, source_name: str, *, after: str | None = None,
+                   limit: int = 20) -> SourceMatches | None:
     """One source's rows ``viewer`` may find for ``query``, best first: a SELECT of ``id`` (the
-    index row), ``object_id`` and ``score``, ``limit + 1`` rows after the cursor ``after``.
+    index row), ``object_id`` and ``score``, ``limit + 1`` rows after the cursor ``after``, and the
+    values to run it with (``db.session.execute(matches.statement, matches.values)``, or the
+    statement embedded in the caller's own with the values added to its parameters).
 
     For pages that list their own rows by relevance (the group directory joins its groups to
     it, one query in all) with search's filters and keyset pages: the cursor of a row is
-    ``keyset.encode(score, id)``. None when ``query`` has no words (nothing can match);
+    ``keyset.encode(score, id)``. The statement is reused per viewer and kind of search, as
+    ``search``'s is: the same object while nothing it depends on changed, so a caller can key its
+    own statement by it. None when ``query`` has no words (nothing can match);
     ``keyset.BadCursor`` for a forged cursor.
     """
     parsed = text.parse(query)
     cursor = keyset.decode(after, (float, int)) if after else None
     if not parsed.words:
         return None
-    stmt = statement(viewer, parsed, [get_registry().get(source_name)], after=cursor, limit=limit)
-    return stmt.with_only_columns(SearchEntry.id, SearchEntry.object_id, stmt.selected_columns.score)
+    dialect = db.engine.dialect.name
+    stmt = _reused(viewer, parsed, [get_registry().get(source_name)], group_slug=None, after=cursor, limit=limit,
+                   dialect=dialect)
+    return SourceMatches(_only_matches(stmt), values(parsed, dialect, after=cursor))
 
 
 def search(viewer: Any, query: str, *, types: list[str] | None = None, group: str | None = None,

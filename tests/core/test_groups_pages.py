@@ -81,6 +81,36 @@ def test_directory_search_paginates_by_relevance_keyset(client, make_group, app)
     assert sorted(seen) == [0, 1, 2, 3, 4]  # each group once, over three pages
 
 
+def test_directory_search_runs_one_statement_built_once_with_each_searchs_words(client, make_group, make_user,
+                                                                                login):
+    from core.groups import queries
+
+    make_group(slug="knitters", name="Knitting circle")
+    make_group(slug="runners", name="Running club")
+    login(client, make_user("reader"))
+    queries._DIRECTORY_SEARCHES.clear()
+    first = client.get("/g/?q=knitting").text
+    built = dict(queries._DIRECTORY_SEARCHES)
+    second = client.get("/g/?q=running").text
+    assert "Knitting circle" in first and "Running club" not in first
+    assert "Running club" in second and "Knitting circle" not in second
+    assert len(built) == 1 and queries._DIRECTORY_SEARCHES == built  # the second search reused it
+
+
+def test_directory_search_shows_each_viewer_their_own_role(client, make_group, make_user, login, app):
+    knitter, reader = make_user("knitter"), make_user("reader")
+    make_group(slug="knitters", name="Knitting circle", members=[(knitter, "moderator")])
+    visitor = client.get("/g/?q=knitting").text
+    login(client, knitter)
+    moderator = client.get("/g/?q=knitting").text
+    other = app.test_client()
+    login(other, reader)
+    outsider = other.get("/g/?q=knitting").text
+    assert all("Knitting circle" in page for page in (visitor, moderator, outsider))
+    here = "You are a moderator here"
+    assert here in moderator and here not in outsider and here not in visitor
+
+
 def test_directory_search_with_a_forged_cursor_is_a_bad_request(client, make_group):
     make_group(name="Knitting")
     assert client.get("/g/?q=knitting&after=not-a-cursor").status_code == 400
