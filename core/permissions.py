@@ -11,6 +11,7 @@ from typing import Any
 from flask import g, has_request_context
 from sqlalchemy import ColumnElement, String, false, literal_column
 from sqlalchemy.orm import aliased
+from werkzeug.local import LocalProxy
 
 from core.extensions import db
 from core.models import ROLE_RANK, Comment, Group, Membership, Post, User
@@ -178,6 +179,8 @@ def can_interact(actor: Any, target: Any, group: Group | None = None) -> bool:
     ``group``: where it happens, if in a group (group-scope plugins off there are not asked)."""
     if not (is_authenticated(actor) and is_authenticated(target)):
         return False
+    if type(actor) is LocalProxy:  # ``current_user``: the plugins read the person, not the proxy
+        actor = actor._get_current_object()
     if actor.id == target.id:
         return True
     return get_plugins().call_policy("can_interact", actor=actor, target=target, group=group)
