@@ -464,14 +464,14 @@ def _directory_search(viewer: Any, query: str, after: str | None, limit: int) ->
         return (_directory_statement(bool(params), viewer).join(found, found.c.object_id == Group.id)
                 .add_columns(found.c.score, found.c.id).order_by(found.c.score.desc(), found.c.id.desc()))
 
-    hidden = hidden_key(viewer)
+    hidden = hidden_key(viewer) if matches.reused else None
     key = (bool(params), hidden, id(matches.statement))
     known = _DIRECTORY_SEARCHES.get(key) if hidden is not None else None
     if known is not None and known[0] is matches.statement:
         stmt = known[1]
     else:
         stmt = build()
-        if hidden is not None:
+        if hidden is not None:  # a statement built for this search only is not kept
             if len(_DIRECTORY_SEARCHES) >= statements.SIZE:
                 _DIRECTORY_SEARCHES.clear()
             _DIRECTORY_SEARCHES[key] = (matches.statement, stmt)  # kept with it, so its id stays its own

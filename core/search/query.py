@@ -331,6 +331,13 @@ _STATEMENTS: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
 
 def _reused(viewer: Any, parsed: text.ParsedQuery, sources: list[SearchSource], *, group_slug: str | None,
             after: tuple[float, int] | None, limit: int, dialect: str):
+    """``_reused_or_built``'s statement."""
+    return _reused_or_built(viewer, parsed, sources, group_slug=group_slug, after=after, limit=limit,
+                            dialect=dialect)[0]
+
+
+def _reused_or_built(viewer: Any, parsed: text.ParsedQuery, sources: list[SearchSource], *, group_slug: str | None,
+                     after: tuple[float, int] | None, limit: int, dialect: str) -> tuple[Any, bool]:
     """The statement of this kind of search for ``viewer``, built once and run with each search's
     ``values``: building it, and SQLAlchemy's cache key for it, cost more than running it.
 
@@ -351,7 +358,7 @@ def _reused(viewer: Any, parsed: text.ParsedQuery, sources: list[SearchSource], 
            tuple(map(len, inputs.hidden)), *map(id, objects))
     found = _STATEMENTS.get(key)
     if found is not None and all(a is b for a, b in zip(found[0], objects, strict=True)):
-        return found[1]
+        return found[1], True
     stmt = _build(viewer, parsed, inputs, group_slug=group_slug, after=after, limit=limit, dialect=dialect,
                   where=None)
     again = _inputs(viewer, sources).objects()
@@ -359,17 +366,25 @@ def _reused(viewer: Any, parsed: text.ParsedQuery, sources: list[SearchSource], 
         if len(_STATEMENTS) >= STATEMENTS_SIZE:
             _STATEMENTS.clear()
         _STATEMENTS[key] = (objects, stmt)  # the objects kept with it, so their ids stay theirs
-    return stmt
+        return stmt, True
+    return stmt, False
 
 
 class SourceMatches(NamedTuple):
-    """``source_matches``'s answer: the statement, and the values its search binds when it runs."""
+    """``source_matches``'s answer: the statement, the values its search binds when it runs, and
+    whether the statement is a reused one (the same object on the next search of its kind: worth
+    keying a caller's own statement by; a source whose filter is new on every call gives a new one)."""
 
     statement: Any
     values: dict[str, Any]
+    reused: bool
 
 
 _ONLY_MATCHES: dict[int, tuple[Any, Any]] = {}
+
+
+def _columns_of_matches(stmt: Any) -> Any:
+    return stmt.with_only_columns(SearchEntry.id, SearchEntry.object_id, stmt.selected_columns.score)
 
 
 def _only_matches(stmt: Any) -> Any:
@@ -377,7 +392,7 @@ def _only_matches(stmt: Any) -> Any:
     found = _ONLY_MATCHES.get(id(stmt))
     if found is not None and found[0] is stmt:
         return found[1]
-    cut = stmt.with_only_columns(SearchEntry.id, SearchEntry.object_id, stmt.selected_columns.score)
+    cut = _columns_of_matches(stmt)
     if len(_ONLY_MATCHES) >= STATEMENTS_SIZE:
         _ONLY_MATCHES.clear()
     _ONLY_MATCHES[id(stmt)] = (stmt, cut)  # the statement kept with it, so its id stays its own
@@ -403,9 +418,10 @@ def source_matches(viewer: Any, query: str, source_name: str, *, after: str | No
     if not parsed.words:
         return None
     dialect = db.engine.dialect.name
-    stmt = _reused(viewer, parsed, [get_registry().get(source_name)], group_slug=None, after=cursor, limit=limit,
-                   dialect=dialect)
-    return SourceMatches(_only_matches(stmt), values(parsed, dialect, after=cursor))
+    stmt, reused = _reused_or_built(viewer, parsed, [get_registry().get(source_name)], group_slug=None, after=cursor,
+                                    limit=limit, dialect=dialect)
+    cut = _only_matches(stmt) if reused else _columns_of_matches(stmt)
+    return SourceMatches(cut, values(parsed, dialect, after=cursor), reused)
 
 
 def search(viewer: Any, query: str, *, types: list[str] | None = None, group: str | None = None,

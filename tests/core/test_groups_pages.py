@@ -97,6 +97,25 @@ def test_directory_search_runs_one_statement_built_once_with_each_searchs_words(
     assert len(built) == 1 and queries._DIRECTORY_SEARCHES == built  # the second search reused it
 
 
+def test_directory_search_keeps_no_statement_when_search_cannot_reuse_its_own(client, make_group, monkeypatch, app):
+    """A source whose filter is a new clause on every search gets a new statement each time: the
+    directory then builds its own for that search only instead of filling its memo with them."""
+    import dataclasses
+
+    from core.groups import queries
+    from core.models.search import SearchEntry
+    from core.search.sources import get_registry
+
+    make_group(slug="knitters", name="Knitting circle")
+    registry = get_registry(app)
+    fresh = dataclasses.replace(registry.get("group"), visible=lambda viewer, entries: SearchEntry.id.is_not(None))
+    monkeypatch.setattr(registry, "get", lambda name: fresh if name == "group" else type(registry).get(registry, name))
+    queries._DIRECTORY_SEARCHES.clear()
+    assert "Knitting circle" in client.get("/g/?q=knitting").text
+    assert "Knitting circle" in client.get("/g/?q=knitting").text
+    assert queries._DIRECTORY_SEARCHES == {}
+
+
 def test_directory_search_shows_each_viewer_their_own_role(client, make_group, make_user, login, app):
     knitter, reader = make_user("knitter"), make_user("reader")
     make_group(slug="knitters", name="Knitting circle", members=[(knitter, "moderator")])
