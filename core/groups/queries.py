@@ -9,7 +9,6 @@ the people they see only for that reason.
 """
 from __future__ import annotations
 
-from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -26,7 +25,7 @@ from core.groups.reactions import COMMENTS, POSTS, summary_columns, summary_from
 from core.groups.statements import GROUP_ID, POST_ID, SLUG
 from core.models import REACTION_KINDS, Comment, Group, Invitation, JoinRequest, Membership, Post, PostImage, User
 from core.permissions import can_view_group_content, is_authenticated, remember_membership, sees_everyone_in
-from core.visibility import hidden_count, hidden_flag, hidden_key, not_hidden
+from core.visibility import hidden_count, hidden_flag, not_hidden
 
 
 @dataclass
@@ -438,10 +437,6 @@ def directory_page(viewer: Any, query: str, after: str | None, limit: int) -> Pa
     return _page(groups, limit, lambda group: keyset.encode(group.name, group.id))
 
 
-#: Directory searches' statements by the search statement they embed (``_directory_search``).
-_DIRECTORY_SEARCHES: dict[Hashable, tuple[Any, Any]] = {}
-
-
 def _directory_search(viewer: Any, query: str, after: str | None, limit: int) -> Page:
     """Groups whose name or description has the words, best match first, through the search index.
 
@@ -464,17 +459,9 @@ def _directory_search(viewer: Any, query: str, after: str | None, limit: int) ->
         return (_directory_statement(bool(params), viewer).join(found, found.c.object_id == Group.id)
                 .add_columns(found.c.score, found.c.id).order_by(found.c.score.desc(), found.c.id.desc()))
 
-    hidden = hidden_key(viewer) if matches.reused else None
-    key = (bool(params), hidden, id(matches.statement))
-    known = _DIRECTORY_SEARCHES.get(key) if hidden is not None else None
-    if known is not None and known[0] is matches.statement:
-        stmt = known[1]
-    else:
-        stmt = build()
-        if hidden is not None:  # a statement built for this search only is not kept
-            if len(_DIRECTORY_SEARCHES) >= statements.SIZE:
-                _DIRECTORY_SEARCHES.clear()
-            _DIRECTORY_SEARCHES[key] = (matches.statement, stmt)  # kept with it, so its id stays its own
+    # Keyed by the search statement itself (kept alive by the key); one built for this search only is not kept.
+    stmt = (statements.reused(("directory-search", bool(params), matches.statement), viewer, build)
+            if matches.reused else build())
     groups, keys = [], {}
     for group, membership, hidden_members, score, entry_id in db.session.execute(
             stmt, {**matches.values, **params}).all():

@@ -238,7 +238,7 @@ class _Inputs:
     own filter (as ``visible`` answered it) and the plugins' hidden selects, and the block filter.
 
     Asked on every search (plugins decide them); the statement built from them is reused while
-    they are the same objects (``_reused``).
+    they are the same objects (``_reused_or_built``).
     """
 
     sources: tuple[SearchSource, ...]
@@ -278,7 +278,8 @@ def _source_clause(registry: SearchRegistry, source: SearchSource, viewer: Any, 
 
 
 def _build(viewer: Any, parsed: text.ParsedQuery, inputs: _Inputs, *, group_slug: str | None,
-           after: tuple[float, int] | None, limit: int, dialect: str, where: ColumnElement | None):
+           after: tuple[float, int] | None, limit: int, dialect: str, where: ColumnElement | None,
+           matches_only: bool = False):
     registry = get_registry()
     match, score = _match_and_score(parsed, dialect)
     score = score.label("score")
@@ -312,38 +313,36 @@ def _build(viewer: Any, parsed: text.ParsedQuery, inputs: _Inputs, *, group_slug
         bounds = (bindparam(AFTER_SCORE, float(after[0]), type_=Float),
                   bindparam(AFTER_ID, int(after[1]), type_=Integer))
         stmt = stmt.where(keyset.after((score.element, SearchEntry.id), bounds, descending=True))
-    return stmt.order_by(score.element.desc(), SearchEntry.id.desc()).limit(limit + 1)
+    stmt = stmt.order_by(score.element.desc(), SearchEntry.id.desc()).limit(limit + 1)
+    if matches_only:  # ``source_matches``: the index row, the object and the score only
+        stmt = stmt.with_only_columns(SearchEntry.id, SearchEntry.object_id, stmt.selected_columns.score)
+    return stmt
 
 
 def statement(viewer: Any, parsed: text.ParsedQuery, sources: list[SearchSource], *, group_slug: str | None = None,
               after: tuple[float, int] | None = None, limit: int = 20, dialect: str | None = None,
               where: ColumnElement | None = None):
     """The one SELECT behind a page of hits, its values bound in it (also what the ``EXPLAIN`` test
-    looks at). Built afresh; ``search`` reuses one per viewer and kind of search (``_reused``)."""
+    looks at). Built afresh; ``search`` reuses one per viewer and kind of search (``_reused_or_built``)."""
     return _build(viewer, parsed, _inputs(viewer, sources), group_slug=group_slug, after=after, limit=limit,
                   dialect=dialect or db.engine.dialect.name, where=where)
 
 
-#: Reused search statements, per viewer and kind of search (``_reused``); then cleared and rebuilt as used.
+#: Reused search statements, per viewer and kind of search (``_reused_or_built``); then cleared and rebuilt as used.
 STATEMENTS_SIZE = 1024
 _STATEMENTS: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
 
 
-def _reused(viewer: Any, parsed: text.ParsedQuery, sources: list[SearchSource], *, group_slug: str | None,
-            after: tuple[float, int] | None, limit: int, dialect: str):
-    """``_reused_or_built``'s statement."""
-    return _reused_or_built(viewer, parsed, sources, group_slug=group_slug, after=after, limit=limit,
-                            dialect=dialect)[0]
-
-
 def _reused_or_built(viewer: Any, parsed: text.ParsedQuery, sources: list[SearchSource], *, group_slug: str | None,
-                     after: tuple[float, int] | None, limit: int, dialect: str) -> tuple[Any, bool]:
+                     after: tuple[float, int] | None, limit: int, dialect: str,
+                     matches_only: bool = False) -> tuple[Any, bool]:
     """The statement of this kind of search for ``viewer``, built once and run with each search's
     ``values``: building it, and SQLAlchemy's cache key for it, cost more than running it.
 
     Keyed by what the statement holds besides those values: the viewer (id, signed in,
     suspended), the dialect, the number of words on PostgreSQL (one ``tsquery`` per word), whether
-    it is limited to a group or pages on from a cursor, the page size, and the identity of what
+    it is limited to a group or pages on from a cursor, the page size, whether it selects the
+    matches only (``source_matches``), and the identity of what
     sources and plugins answered for this viewer on this search (``_Inputs``): a plugin switched
     on or off, a filter of another shape, or another viewer's gets its own statement. Plugins
     hand back the same (immutable) filters while nothing changed – core's block filter, reporting's
@@ -355,12 +354,12 @@ def _reused_or_built(viewer: Any, parsed: text.ParsedQuery, sources: list[Search
     objects = inputs.objects()
     key = (dialect, len(parsed.words) if dialect == "postgresql" else 0, group_slug is not None, after is not None,
            limit, getattr(viewer, "id", None), is_authenticated(viewer), bool(getattr(viewer, "is_suspended", False)),
-           tuple(map(len, inputs.hidden)), *map(id, objects))
+           matches_only, tuple(map(len, inputs.hidden)), *map(id, objects))
     found = _STATEMENTS.get(key)
     if found is not None and all(a is b for a, b in zip(found[0], objects, strict=True)):
         return found[1], True
-    stmt = _build(viewer, parsed, inputs, group_slug=group_slug, after=after, limit=limit, dialect=dialect,
-                  where=None)
+    stmt = _build(viewer, parsed, inputs, group_slug=group_slug, matches_only=matches_only, after=after, limit=limit,
+                  dialect=dialect, where=None)
     again = _inputs(viewer, sources).objects()
     if len(again) == len(objects) and all(a is b for a, b in zip(again, objects, strict=True)):
         if len(_STATEMENTS) >= STATEMENTS_SIZE:
@@ -378,25 +377,6 @@ class SourceMatches(NamedTuple):
     statement: Any
     values: dict[str, Any]
     reused: bool
-
-
-_ONLY_MATCHES: dict[int, tuple[Any, Any]] = {}
-
-
-def _columns_of_matches(stmt: Any) -> Any:
-    return stmt.with_only_columns(SearchEntry.id, SearchEntry.object_id, stmt.selected_columns.score)
-
-
-def _only_matches(stmt: Any) -> Any:
-    """``stmt`` (a reused search statement) cut to ``id``, ``object_id`` and ``score``, once per statement."""
-    found = _ONLY_MATCHES.get(id(stmt))
-    if found is not None and found[0] is stmt:
-        return found[1]
-    cut = _columns_of_matches(stmt)
-    if len(_ONLY_MATCHES) >= STATEMENTS_SIZE:
-        _ONLY_MATCHES.clear()
-    _ONLY_MATCHES[id(stmt)] = (stmt, cut)  # the statement kept with it, so its id stays its own
-    return cut
 
 
 def source_matches(viewer: Any, query: str, source_name: str, *, after: str | None = None,
@@ -419,9 +399,8 @@ def source_matches(viewer: Any, query: str, source_name: str, *, after: str | No
         return None
     dialect = db.engine.dialect.name
     stmt, reused = _reused_or_built(viewer, parsed, [get_registry().get(source_name)], group_slug=None, after=cursor,
-                                    limit=limit, dialect=dialect)
-    cut = _only_matches(stmt) if reused else _columns_of_matches(stmt)
-    return SourceMatches(cut, values(parsed, dialect, after=cursor), reused)
+                                    limit=limit, dialect=dialect, matches_only=True)
+    return SourceMatches(stmt, values(parsed, dialect, after=cursor), reused)
 
 
 def search(viewer: Any, query: str, *, types: list[str] | None = None, group: str | None = None,
@@ -448,7 +427,8 @@ def search(viewer: Any, query: str, *, types: list[str] | None = None, group: st
         sources = [known[name] for name in dict.fromkeys(types)]
     dialect = db.engine.dialect.name
     if where is None:
-        stmt = _reused(viewer, parsed, sources, group_slug=group, after=cursor, limit=limit, dialect=dialect)
+        stmt = _reused_or_built(viewer, parsed, sources, group_slug=group, after=cursor, limit=limit,
+                                dialect=dialect)[0]
     else:  # the caller's criteria carry values of their own: built for this search
         stmt = statement(viewer, parsed, sources, group_slug=group, after=cursor, limit=limit, dialect=dialect,
                          where=where)

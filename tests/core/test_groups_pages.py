@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from core.extensions import db
-from core.groups import keyset
+from core.groups import keyset, statements
 
 
 @pytest.fixture
@@ -81,28 +81,36 @@ def test_directory_search_paginates_by_relevance_keyset(client, make_group, app)
     assert sorted(seen) == [0, 1, 2, 3, 4]  # each group once, over three pages
 
 
-def test_directory_search_runs_one_statement_built_once_with_each_searchs_words(client, make_group, make_user,
-                                                                                login):
-    from core.groups import queries
+@pytest.fixture
+def fresh_statements(monkeypatch):
+    """No reused group statements yet (``core.groups.statements``)."""
+    monkeypatch.setattr(statements, "_STATEMENTS", {})
 
+
+def directory_statements() -> dict:
+    """The directory-search statements built so far, by key."""
+    return {key: found for key, found in statements._STATEMENTS.items() if key[0][0] == "directory-search"}
+
+
+def test_directory_search_runs_one_statement_built_once_with_each_searchs_words(client, make_group, make_user,
+                                                                                login, fresh_statements):
     make_group(slug="knitters", name="Knitting circle")
     make_group(slug="runners", name="Running club")
     login(client, make_user("reader"))
-    queries._DIRECTORY_SEARCHES.clear()
     first = client.get("/g/?q=knitting").text
-    built = dict(queries._DIRECTORY_SEARCHES)
+    built = directory_statements()
     second = client.get("/g/?q=running").text
     assert "Knitting circle" in first and "Running club" not in first
     assert "Running club" in second and "Knitting circle" not in second
-    assert len(built) == 1 and queries._DIRECTORY_SEARCHES == built  # the second search reused it
+    assert len(built) == 1 and directory_statements() == built  # the second search reused it
 
 
-def test_directory_search_keeps_no_statement_when_search_cannot_reuse_its_own(client, make_group, monkeypatch, app):
+def test_directory_search_keeps_no_statement_when_search_cannot_reuse_its_own(client, make_group, monkeypatch, app,
+                                                                              fresh_statements):
     """A source whose filter is a new clause on every search gets a new statement each time: the
     directory then builds its own for that search only instead of filling its memo with them."""
     import dataclasses
 
-    from core.groups import queries
     from core.models.search import SearchEntry
     from core.search.sources import get_registry
 
@@ -110,10 +118,9 @@ def test_directory_search_keeps_no_statement_when_search_cannot_reuse_its_own(cl
     registry = get_registry(app)
     fresh = dataclasses.replace(registry.get("group"), visible=lambda viewer, entries: SearchEntry.id.is_not(None))
     monkeypatch.setattr(registry, "get", lambda name: fresh if name == "group" else type(registry).get(registry, name))
-    queries._DIRECTORY_SEARCHES.clear()
     assert "Knitting circle" in client.get("/g/?q=knitting").text
     assert "Knitting circle" in client.get("/g/?q=knitting").text
-    assert queries._DIRECTORY_SEARCHES == {}
+    assert directory_statements() == {}
 
 
 def test_directory_search_shows_each_viewer_their_own_role(client, make_group, make_user, login, app):
