@@ -9,13 +9,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask import g, has_request_context
-from sqlalchemy import ColumnElement, String, false, literal_column
+from sqlalchemy import ColumnElement, false
 from sqlalchemy.orm import aliased
 from werkzeug.local import LocalProxy
 
 from core.extensions import db
 from core.models import ROLE_RANK, Comment, Group, Membership, Post, User
 from core.plugins.registry import get_plugins
+from core.sql_constants import sql_constant
 from core.visibility import is_hidden_from
 
 STAFF_ROLES = tuple(role for role, rank in ROLE_RANK.items() if rank >= ROLE_RANK["moderator"])
@@ -23,7 +24,7 @@ _STAFF_MEMBERSHIP = aliased(Membership, name="staff_membership")
 # The roles written into the SQL as constants (they are fixed words of the code): no bound parameter
 # to process on every run, where an expanding IN would even render the SQL again each time; the
 # filter runs in several statements of every page where a plugin hides people.
-_STAFF_ROLE_VALUES = [literal_column(f"'{role}'", String) for role in STAFF_ROLES]
+_STAFF_ROLE_VALUES = [sql_constant(role) for role in STAFF_ROLES]
 
 
 def is_authenticated(user: Any) -> bool:

@@ -75,6 +75,7 @@ from core.plugins.specs import ContentType, EmailKind, GroupTab, NavItem, Notifi
 from core.plugins.specs import hookimpl as _hookimpl
 from core.routing import MAX_ID as _MAX_ID
 from core.search import SearchDocument, SearchEntry, SearchHit, SearchSource, search, unindex
+from core.sql_constants import sql_constant
 from core.storage import (
     ImageRejected,
     StoredFile,
@@ -236,7 +237,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "Declaring a plugin": ("PluginMeta", "hookimpl", "NavItem", "GroupTab", "ContentType", "SupportResource",
                            "NotificationKind", "EmailKind", "SLOTS", "fills_slots", "answers_by_role",
                            "answers_by_blueprint"),
-    "Data": ("db", "utcnow", "UTCDateTime", "MAX_ID", "ROLE_RANK"),
+    "Data": ("db", "utcnow", "UTCDateTime", "MAX_ID", "ROLE_RANK", "sql_constant"),
     "Models you may read": ("User", "Group", "Membership", "Post", "Comment", "Invitation", "JoinRequest",
                             "Notification", "GroupContext"),
     "Permissions": ("is_authenticated", "is_site_admin", "is_active_member_account", "is_member", "membership",

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import ColumnElement, String, and_, exists, false, literal_column, or_, select
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select
 
 from core.plugins.specs import EmailKind, NotificationKind
+from core.sql_constants import sql_constant
 
 log = logging.getLogger("commonground.notifications")
 
@@ -155,7 +156,7 @@ def _values(names: list[str]) -> list[Any]:
     for name in names:
         if not NAME_PATTERN.match(name):
             raise ValueError(f"not a notification kind's name: {name!r}")
-    return [literal_column(f"'{name}'", String) for name in names]
+    return [sql_constant(name) for name in names]
 
 
 def registry(app: Flask | None = None) -> KindRegistry:

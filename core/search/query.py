@@ -24,7 +24,6 @@ from sqlalchemy import (
     exists,
     false,
     func,
-    literal,
     literal_column,
     or_,
     select,
@@ -40,13 +39,13 @@ from core.models.search import FTS_TABLE, LANGUAGES, TSVECTOR_COLUMN, SearchEntr
 from core.permissions import is_authenticated
 from core.search import text
 from core.search.sources import (
-    NAME_PATTERN,
     SearchHit,
     SearchRegistry,
     SearchSource,
     SearchSourceError,
     get_registry,
 )
+from core.sql_constants import sql_constant
 from core.visibility import not_hidden
 
 log = logging.getLogger("commonground.search")
@@ -212,14 +211,6 @@ def _group_content_visible(viewer: Any) -> ColumnElement:
 _GROUP_CONTENT: dict[bool, ColumnElement] = {}
 
 
-def _name(name: str) -> ColumnElement:
-    """A source's or plugin's name as a SQL string written into the statement, not a bound value (one
-    parameter fewer to process on every run); names are lowercase letters, digits and underscores."""
-    if not NAME_PATTERN.match(name):
-        return literal(name, String)
-    return literal_column(f"'{name}'", String)
-
-
 def extra_filter(where: ColumnElement) -> ColumnElement:
     """A caller's extra criteria, checked like a source's own filter (``search(..., where=...)``)."""
     if not isinstance(where, ColumnElement):
@@ -261,7 +252,7 @@ def _source_clause(registry: SearchRegistry, source: SearchSource, viewer: Any, 
     checked = _checked_filter(source, own)
     if checked is None:
         return None
-    parts: list[ColumnElement] = [SearchEntry.source == _name(source.name)]
+    parts: list[ColumnElement] = [SearchEntry.source == sql_constant(source.name)]
     if not isinstance(checked, True_):
         parts.append(checked)
     if source.group_content:
@@ -271,7 +262,7 @@ def _source_clause(registry: SearchRegistry, source: SearchSource, viewer: Any, 
         parts.append(hidden_clause)
     if registry.scopes.get(source.name) == "group":
         switched_on = exists().where(GroupPluginState.group_id == SearchEntry.group_id,
-                                     GroupPluginState.plugin_id == _name(source.plugin_id),
+                                     GroupPluginState.plugin_id == sql_constant(source.plugin_id),
                                      GroupPluginState.enabled.is_(True))
         parts.append(or_(SearchEntry.group_id.is_(None), switched_on) if source.site_content else switched_on)
     return and_(*parts)

@@ -10,10 +10,20 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, String, and_, exists, func, literal, literal_column, or_, select
+from sqlalchemy import Select, and_, exists, func, literal, literal_column, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from core.plugin_api import Group, Membership, User, can_moderate, db, hidden_key, login_values, not_hidden
+from core.plugin_api import (
+    Group,
+    Membership,
+    User,
+    can_moderate,
+    db,
+    hidden_key,
+    login_values,
+    not_hidden,
+    sql_constant,
+)
 from plugins.conversations.models import (
     ACTIVE,
     OPEN,
@@ -39,7 +49,7 @@ def _constant(value: str) -> Any:
     works through each bound parameter again on every run. Only plain words, never input."""
     if not value.isidentifier():
         raise ValueError(f"not a plain word: {value!r}")
-    return literal_column(f"'{value}'", String)
+    return sql_constant(value)
 
 
 _ONE = literal_column("1")

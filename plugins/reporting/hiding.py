@@ -9,7 +9,6 @@ comment list that follows costs nothing.
 """
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import Any
 
@@ -19,20 +18,18 @@ from markupsafe import Markup
 from sqlalchemy import (
     ColumnElement,
     Select,
-    String,
     and_,
     bindparam,
     exists,
     func,
     literal,
-    literal_column,
     null,
     or_,
     select,
 )
 from sqlalchemy.orm import aliased
 
-from core.plugin_api import ROLE_RANK, Comment, Membership, db, list_values
+from core.plugin_api import ROLE_RANK, Comment, Membership, db, list_values, sql_constant
 from plugins.reporting.models import HiddenContent
 
 UNHIDEABLE = ("profile",)
@@ -73,19 +70,10 @@ def hidden_select(viewer: Any, content_type: str) -> Select | None:
     return _hidden_select(content_type, None)
 
 
-_WORD = re.compile(r"[a-z0-9_]*")
-
-
-def _constant(word: str) -> ColumnElement:
-    """A word of the code (a content type, a role) written into the SQL, not bound: the column runs
-    in the statements of every page and each bound parameter is processed on every run."""
-    return literal_column(f"'{word}'", String) if _WORD.fullmatch(word) else literal(word, String)
-
-
 #: The roles written into the SQL as constants, not an expanding ``IN`` (rendered into the SQL again on
 #: every run) nor bound parameters (processed on every run): search runs this select for every
 #: source on every search.
-_MODERATOR_ROLES = [_constant(role) for role, rank in ROLE_RANK.items() if rank >= ROLE_RANK["moderator"]]
+_MODERATOR_ROLES = [sql_constant(role) for role, rank in ROLE_RANK.items() if rank >= ROLE_RANK["moderator"]]
 
 
 @lru_cache(maxsize=2048)
@@ -93,7 +81,7 @@ def _hidden_select(content_type: str, viewer_id: int | None) -> Select:
     """``hidden_select`` for a member (or a visitor, ``None``), built once: search asks it for every
     source on every search, and the select holds nothing that changes (the tables are read when
     the search runs)."""
-    stmt = select(HiddenContent.content_id).where(HiddenContent.content_type == _constant(content_type))
+    stmt = select(HiddenContent.content_id).where(HiddenContent.content_type == sql_constant(content_type))
     if viewer_id is not None:
         stmt = stmt.where(or_(HiddenContent.group_id.is_(None), HiddenContent.group_id.not_in(_moderated(viewer_id))))
     return stmt
@@ -129,12 +117,12 @@ def hidden_column(content_type: str, id_column: ColumnElement, kind: str, viewer
     if kind == "member":
         role = _ROLE
         on = and_(role.group_id == hidden.group_id, role.user_id == literal(viewer_id))
-        stmt = select(func.coalesce(role.role, _constant(""))).select_from(hidden).outerjoin(role, on)
+        stmt = select(func.coalesce(role.role, sql_constant(""))).select_from(hidden).outerjoin(role, on)
         correlate = (hidden, role)
     else:
-        stmt = select(_constant("admin" if kind == "admin" else "")).select_from(hidden)
+        stmt = select(sql_constant("admin" if kind == "admin" else "")).select_from(hidden)
         correlate = (hidden,)
-    return (stmt.where(hidden.content_type == _constant(content_type), hidden.content_id == id_column)
+    return (stmt.where(hidden.content_type == sql_constant(content_type), hidden.content_id == id_column)
             .correlate_except(*correlate).scalar_subquery())
 
 
