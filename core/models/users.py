@@ -83,10 +83,9 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login: suspended accounts cannot log in
         return not self.is_suspended
 
-    @property
-    def is_authenticated(self) -> bool:
-        """Flask-Login's (``is_active``) in one step: asked by every permission check."""
-        return not self.is_suspended
+    #: Flask-Login's is ``is_active`` called through a property of its own: the same one here, one
+    #: step fewer for every permission check.
+    is_authenticated = is_active
 
     @property
     def email_confirmed(self) -> bool:

@@ -25,6 +25,7 @@ is touched.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import nullcontext
 from inspect import getattr_static
 from typing import Any
 
@@ -209,7 +210,5 @@ def _groups_of(post_ids: set[int], comment_ids: set[int], connection: Any = None
     if comment_ids:
         parts.append(select(Post.group_id).join(Comment, Comment.post_id == Post.id).where(Comment.id.in_(comment_ids)))
     statement = parts[0] if len(parts) == 1 else parts[0].union(parts[1])
-    if connection is not None:
-        return {group_key(group_id) for group_id in connection.execute(statement).scalars()}
-    with db.engine.connect() as own:
-        return {group_key(group_id) for group_id in own.execute(statement).scalars()}
+    with nullcontext(connection) if connection is not None else db.engine.connect() as asked:
+        return {group_key(group_id) for group_id in asked.execute(statement).scalars()}
