@@ -24,6 +24,7 @@ def create_app(config: dict[str, Any] | None = None,
         security,
         site_profile,
         ui,
+        visibility,
     )
     from core.api import init_api
     from core.auth import cookie_sessions, csrf_tokens
@@ -60,6 +61,7 @@ def create_app(config: dict[str, Any] | None = None,
     babel.init_app(app, locale_selector=i18n.select_locale)
     limiter.init_app(app)
     init_login(app)
+    visibility.init_app()  # after a write, who is hidden is asked again
     security.init_app(app)
     input_hygiene.init_app(app)
     i18n.init_app(app)

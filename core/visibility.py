@@ -15,7 +15,8 @@ from collections.abc import Hashable
 from typing import Any
 
 from flask.globals import _cv_request
-from sqlalchemy import ColumnElement, Select, and_, func, literal, not_, or_, select, true, union
+from sqlalchemy import ColumnElement, Select, and_, event, func, literal, not_, or_, select, true, union
+from sqlalchemy.orm import Session
 
 from core.extensions import db
 from core.models import Group
@@ -25,8 +26,9 @@ from core.plugins.registry import get_plugins
 def hidden_user_select(viewer: Any):
     """A union of every enabled plugin's ``hidden_user_ids(viewer)`` select, or None.
 
-    Asked once per request and viewer (a page embeds it in several queries): the select is
-    evaluated by the database each time it runs, so a block made meanwhile still counts.
+    Asked once per request and viewer (a page embeds it in several queries), and again after the
+    request writes (``init_app``): the select is evaluated by the database each time it runs, and
+    a plugin that answered None from what it read at login (nobody blocked) is asked afresh.
     """
     if not getattr(viewer, "is_authenticated", False):
         return None
@@ -228,3 +230,27 @@ def is_hidden_from(viewer: Any, user_id: int, within: Any = None) -> bool:
     sub = hidden.subquery()
     return db.session.scalar(db.select(sub.c[0]).where(sub.c[0] == user_id).limit(1)) is not None
 
+
+
+_REQUEST_MEMOS = ("commonground.hidden_users", "commonground.hidden_keys")
+
+
+def forget_answers() -> None:
+    """Ask the plugins again on this request: what they read at login has arrived (a member who
+    blocks nobody needs no filter after the login statement itself was built with one), or the
+    request wrote (a block, an unblock)."""
+    context = _cv_request.get(None)
+    if context is not None:
+        environ = context.request.environ
+        for name in _REQUEST_MEMOS:
+            environ.pop(name, None)
+
+
+def _forget_after_writes(session: Session, _context: Any) -> None:
+    forget_answers()
+
+
+def init_app() -> None:
+    """Forget the request's answers once it writes, as ``core.auth.login_columns`` forgets its values."""
+    if not event.contains(Session, "after_flush", _forget_after_writes):
+        event.listen(Session, "after_flush", _forget_after_writes)

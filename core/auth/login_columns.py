@@ -25,6 +25,7 @@ from sqlalchemy import ColumnElement, Select, event
 from sqlalchemy.orm import Session
 
 from core.plugins.registry import get_plugins
+from core.visibility import forget_answers
 
 log = logging.getLogger("commonground.plugins")
 
@@ -124,6 +125,7 @@ def keep(user_id: int, layout: Layout, values: tuple[Any, ...]) -> None:
     for (plugin_id, name), value in zip(layout, values, strict=True):
         found.setdefault(plugin_id, {})[name] = value
     setattr(g, VALUES, (user_id, found))
+    forget_answers()  # plugins may now answer who is hidden from these values
 
 
 def login_values(plugin_id: str, user: Any) -> Mapping[str, Any] | None:

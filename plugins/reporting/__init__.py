@@ -124,9 +124,11 @@ def interaction_barriers(user_ids):
 
 @hookimpl
 def hidden_user_ids(viewer):
-    from plugins.reporting.blocks import hidden_select
+    """Everyone the viewer blocks or is blocked by; nothing for a member whose login read no block
+    (most members): their pages then carry no block filter at all."""
+    from plugins.reporting.blocks import blocks_nobody, hidden_select
 
-    if getattr(viewer, "id", None) is None:
+    if getattr(viewer, "id", None) is None or blocks_nobody(viewer.id):
         return None
     return hidden_select(viewer.id)
 

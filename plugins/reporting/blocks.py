@@ -59,6 +59,13 @@ def _pairs_read_at_login(user_id: int) -> list[tuple[int, int]] | None:
             (pair.split(":", 1) for pair in text.split(_PAIR_SEPARATOR))]
 
 
+def blocks_nobody(user_id: int) -> bool:
+    """True when ``user_id``'s login on this request read no block either way. Core drops what was
+    read at login once the request writes, so a block made since is never missed: then, as without
+    a login (an API token, a job), this says False and the caller asks the database."""
+    return _pairs_read_at_login(user_id) == []
+
+
 class _Someone:
     """A user known by id only (what ``login_values`` compares)."""
 

@@ -81,3 +81,72 @@ def test_the_value_read_at_login_gives_each_block_with_its_direction(community, 
             relations = blocks.relations_of(alice.id)
     assert relations == {community.bob.id: (True, False), community.carol.id: (False, True)}
     assert statements == []
+
+
+def block_filters(statements: list[str]) -> list[str]:
+    """Statements that filter by the viewer's blocks (the login statement only reads them)."""
+    return [s for s in statements if "reporting_blocks" in s and "AS cg_u_id" not in s]
+
+
+def test_a_member_who_blocks_nobody_gets_pages_without_a_block_filter(community, client_for, count_queries,
+                                                                      carols_post):
+    alice = client_for(community.alice)
+    with count_queries() as statements:
+        assert "seedlings" in alice.get(f"/g/garden/p/{carols_post.id}").text
+        assert "seedlings" in alice.get("/g/garden").text
+    assert statements and block_filters(statements) == []
+
+
+def test_a_member_who_blocks_someone_gets_the_block_filter(community, client_for, count_queries, carols_post):
+    block(client_for, community.alice, community.bob)
+    alice = client_for(community.alice)
+    with count_queries() as statements:
+        feed = alice.get("/g/garden").text
+    assert "seedlings" in feed and "tomatoes" not in feed, "bob's post is hidden from alice"
+    assert block_filters(statements)
+
+
+def test_a_member_blocked_by_someone_gets_the_block_filter(community, client_for, count_queries):
+    block(client_for, community.bob, community.alice)
+    with count_queries() as statements:
+        feed = client_for(community.alice).get("/g/garden").text
+    assert "tomatoes" not in feed, "bob blocked alice: she does not see his post"
+    assert block_filters(statements)
+
+
+def test_a_block_made_during_the_request_is_filtered_from_then_on(community, app):
+    from core.visibility import hidden_user_select
+    from plugins.reporting.models import Block
+
+    alice = community.alice
+    read_at_login = db.session.scalar(select(blocks.login_column(alice.id)[blocks.LOGIN_COLUMN]))
+    with app.test_request_context():
+        g.setdefault(VALUES, (alice.id, {"reporting": {blocks.LOGIN_COLUMN: read_at_login}}))
+        assert hidden_user_select(alice) is None, "no block read with the login: no filter"
+        db.session.add(Block(blocker_id=alice.id, blocked_id=community.bob.id))
+        db.session.flush()
+        hidden = hidden_user_select(alice)
+        assert hidden is not None
+        assert db.session.scalars(hidden).all() == [community.bob.id]
+        db.session.rollback()
+
+
+def test_without_a_login_the_database_is_asked_even_for_someone_who_blocks_nobody(community, app):
+    from core.visibility import hidden_user_select
+
+    with app.test_request_context():
+        hidden = hidden_user_select(community.alice)
+        assert hidden is not None and db.session.scalars(hidden).all() == []
+
+
+def test_a_filter_built_into_the_login_statement_is_dropped_once_no_block_was_read(community, app):
+    """Another plugin's login column (conversations' unread count) embeds the block filter before the
+    blocks are read; the page's own statements, built after, need none."""
+    from core.auth.login_columns import LoginViewer, keep
+    from core.visibility import hidden_user_select
+
+    alice = community.alice
+    with app.test_request_context():
+        assert hidden_user_select(LoginViewer(alice.id)) is not None, "nothing read yet: the database decides"
+        keep(alice.id, (("reporting", blocks.LOGIN_COLUMN),), (None,))
+        assert hidden_user_select(alice) is None
