@@ -227,12 +227,13 @@ def _images_of(posts: list[Post], group: Group, slot: Any) -> dict[int, tuple[Ca
 
 
 def comment_cards(comments: Iterable[Comment], post: Post, group: Group, placeholders: dict[int, Markup],
-                  hidden_authors: frozenset[int] = frozenset()) -> list[Markup]:
-    """The cards of a post's ``comments`` as the current viewer sees them (``hidden_authors`` as above)."""
+                  may_comment: bool, hidden_authors: frozenset[int] = frozenset()) -> list[Markup]:
+    """The cards of a post's ``comments`` as the current viewer sees them (``hidden_authors`` as above;
+    ``may_comment``: ``can_comment`` of the viewer on ``post``, which the page asks once)."""
     viewer = current_user._get_current_object()
     comments = list(comments)
     may_write = permissions.can_post(viewer, group)
-    may_reply = permissions.can_comment(viewer, post) if may_write else False
+    may_reply = may_comment and may_write
     back = _back()
     actions = get_plugins().runner.render_slot_list("comment_actions", [
         {"comment": comment, "post": post, "group": group, "hidden_elsewhere": comment.author_id in hidden_authors}

@@ -57,14 +57,14 @@ def quoted(item: Post | Comment) -> str:
     return f"@{item.author.username}:\n{quote}\n\n"
 
 
-def _composer_start(context: GroupContext, post: Post) -> tuple[dict, Comment | None]:
+def _composer_start(context: GroupContext, post: Post, may_comment: bool) -> tuple[dict, Comment | None]:
     """What the comment form starts with when "Reply" or "Quote" was chosen (``?reply_to=``, ``?quote=``).
 
     A reply to a comment that is gone, or hidden from the viewer, starts a plain comment.
     """
     values: dict = {}
     replying_to = None
-    if not can_comment(current_user, post):
+    if not may_comment:
         return values, None
     reply_to = request.args.get("reply_to", type=int)
     if reply_to:
@@ -84,9 +84,11 @@ def render_post_page(context: GroupContext, post: Post, values: dict | None = No
                      status: int = 200, preview: Markup | None = None):
     """The post with its comments, thread by thread; re-rendered with the comment form's errors or preview."""
     page_cache.note_group(context.group)
+    # asked once for the form, the replies and the page (each asks the plugins' can_interact)
+    may_comment = can_comment(current_user, post)
     replying_to = None
     if values is None and request.method == "GET":
-        values, replying_to = _composer_start(context, post)
+        values, replying_to = _composer_start(context, post, may_comment)
     elif values and values.get("parent_id"):
         found = queries.load_comment(context.group.slug, int(values["parent_id"]), current_user) \
             if str(values["parent_id"]).isdigit() else None
@@ -98,12 +100,13 @@ def render_post_page(context: GroupContext, post: Post, values: dict | None = No
                                              context.group)
     (post_card,) = cards.post_cards([post], context.group, post_placeholders, in_feed=False,
                                     hidden_authors=context.hidden_authors)
-    comment_cards = cards.comment_cards(comments.items, post, context.group, comment_placeholders,
+    comment_cards = cards.comment_cards(comments.items, post, context.group, comment_placeholders, may_comment,
                                         hidden_authors=comments.hidden_authors)
     return render_template("groups/post.html", context=context, group=context.group, tabs=group_tabs(context),
                            post=post, comments=comments, after=after, post_card=post_card,
-                           comment_cards=comment_cards, values=values or {}, errors=errors or {},
-                           preview=preview, replying_to=replying_to, max_length=COMMENT_MAX), status
+                           comment_cards=comment_cards, may_comment=may_comment, values=values or {},
+                           errors=errors or {}, preview=preview, replying_to=replying_to,
+                           max_length=COMMENT_MAX), status
 
 
 @bp.get("/<slug>")

@@ -6,8 +6,7 @@ A refused action (``core.groups.errors.ActionError``) needs no handling here: on
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import abort, request
 from flask_babel import gettext as _
@@ -63,8 +62,9 @@ def page_or_400(load, *args: Any) -> queries.Page:
         abort(400)
 
 
-@dataclass(frozen=True)
-class Tab:
+class Tab(NamedTuple):
+    """A tab of a group's pages (a tuple: a page makes one for each plugin's tab)."""
+
     label: str
     url: str
     current: bool
@@ -132,6 +132,6 @@ def _mark_plugin_page(tabs: list[Tab], blueprint: str | None) -> list[Tab]:
         return tabs
     for index, tab in enumerate(tabs):
         if tab.endpoint and tab.endpoint.split(".")[0] == blueprint:
-            tabs[index] = replace(tab, current=True)
+            tabs[index] = tab._replace(current=True)
             break
     return tabs

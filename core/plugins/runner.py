@@ -54,6 +54,8 @@ _new_str = str.__new__
 _OBJECT_GROUP_PATHS = (("membership", ("group",)), ("post", ("group",)), ("comment", ("post", "group")))
 
 _EMPTY = Markup("")
+#: Bound of the remembered selections (``_chosen``): hooks × groups × slots, then cleared.
+CHOSEN_SIZE = 4096
 
 _CONSEQUENCE = {
     "drop": "its contribution is dropped",
@@ -123,12 +125,15 @@ class HookRunner:
         self._checked: dict[str, set[tuple[str, ...]]] = {}
         self._list_plans: dict[str, tuple[tuple[Impl, bool], ...]] = {}
         self._page_plans: dict[str, tuple[Impl, ...]] = {}
+        self._chosen_state: Any = None
+        self._chosen_memo: dict[tuple[str, Any, str | None], tuple[Impl, ...]] = {}
         self.failures = 0
         """Implementations that raised so far (an answer remembered across pages must not miss one)."""
 
     def forget(self) -> None:
         """Drop what was cached about hooks (a plugin was registered)."""
         self._hooks.clear()
+        self._chosen_memo.clear()
         self._checked.clear()
         self._list_plans.clear()
         self._page_plans.clear()
@@ -214,6 +219,28 @@ class HookRunner:
             elif pid in site_enabled and (group is None or plugins.is_enabled(pid, group)):
                 yield impl
 
+    def _chosen(self, hook: Hook, group: Any, slot: str | None = None) -> tuple[Impl, ...]:
+        """``_selected`` (for every plugin) as a tuple, remembered per plugin state (its object: a
+        change is a new one), hook, group and slot: a page asks the same hooks for the same group
+        many times, and each ask walked every implementation and each plugin's switches."""
+        plugins = self.plugins
+        if plugins.state.version is None:
+            plugins._ensure_state()
+        state = plugins.state
+        if self._chosen_state is not state:
+            self._chosen_state, self._chosen_memo = state, {}
+        where = None if group is None else getattr(group, "id", group)
+        if where is None and group is not None:  # a group not saved yet: its plugins are off
+            return tuple(self._selected(hook, group, None, slot))
+        key = (hook.name, where, slot)
+        memo = self._chosen_memo
+        found = memo.get(key)
+        if found is None:
+            if len(memo) >= CHOSEN_SIZE:
+                memo.clear()
+            found = memo[key] = tuple(self._selected(hook, group, None, slot))
+        return found
+
     def _reaches(self, impl: Impl, group: Any) -> bool:
         """Whether a ``ui`` hook implementation should hear a call now (enabled, for ``group``)."""
         pid = impl.plugin_id
@@ -239,7 +266,7 @@ class HookRunner:
         hook, group = self._prepare(name, kwargs, group)
         results = []
         slot = kwargs["name"] if name == "template_slot" else None
-        for impl in self._selected(hook, group, only, slot):
+        for impl in self._chosen(hook, group, slot) if only is None else self._selected(hook, group, only, slot):
             outcome = self._call_one(hook, impl, kwargs)
             results.append(outcome)
             if hook.firstresult and outcome.result is not None:
@@ -280,7 +307,7 @@ class HookRunner:
         slot = kwargs["name"] if name == "template_slot" else None
         savepoint = hook.contract.savepoint
         results = []
-        for impl in self._selected(hook, group, only, slot):
+        for impl in self._chosen(hook, group, slot) if only is None else self._selected(hook, group, only, slot):
             arguments = {k: kwargs[k] for k in impl.argnames if k in kwargs}
             try:
                 if savepoint:
@@ -308,7 +335,7 @@ class HookRunner:
             raise HookCallError(f"call_each is for {', '.join(sorted(BY_ROLE_HOOKS))}, not {name!r}")
         hook, group = self._prepare(name, kwargs, group)
         results = []
-        for impl in self._selected(hook, group, None):
+        for impl in self._chosen(hook, group):
             if impl.by_role is not by_role:
                 continue
             arguments = {k: kwargs[k] for k in impl.argnames if k in kwargs}
@@ -418,7 +445,7 @@ class HookRunner:
 
         def answers(marked: bool) -> list[tuple[tuple[int, int], Any]]:
             found = []
-            for impl in self._selected(hook, None, None, name):
+            for impl in self._chosen(hook, None, name):
                 if (name in impl.by_blueprint) is marked:
                     outcome = self._call_one(hook, impl, kwargs)
                     if outcome.error is None and outcome.result is not None:

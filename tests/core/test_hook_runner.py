@@ -242,3 +242,34 @@ def test_a_list_slot_implementation_may_declare_list_slots_only(database_url):
     sidebar = throwaway_plugin("sidebar", template_slot_list=fills_slots("post_actions", "sidebar")(list_slot))
     with pytest.raises(PluginError, match="'sidebar', which are not list slots"):
         create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "x"}, plugins=[sidebar])
+
+
+def tab_of_group_plugin(group, user):
+    return [f"tab in {group.slug}"]
+
+
+GROUP_SCOPED = throwaway_plugin("grouped", group_tabs=tab_of_group_plugin)
+GROUP_SCOPED.META = PluginMeta(id="grouped", name="Grouped", version="1", scope="group")
+
+
+@pytest.mark.plugins(GROUP_SCOPED)
+def test_the_implementations_asked_for_a_group_follow_each_switch_of_the_plugin(app, member, make_group, make_user):
+    """The runner remembers whom a call reaches per group; every switch (site, group) is seen at once."""
+    owner = make_user("owner")
+    garden, kitchen = make_group(slug="garden", owner=owner), make_group(slug="kitchen", owner=owner)
+
+    def answers() -> tuple[list, list]:
+        runner = get_plugins().runner
+        return (runner.call("group_tabs", group=garden, user=member),
+                runner.call("group_tabs", group=kitchen, user=member))
+
+    assert answers() == ([], [])
+    plugin_state.set_enabled("grouped", True)
+    plugin_state.set_group_enabled("grouped", garden, True)
+    assert answers() == ([["tab in garden"]], [])
+    plugin_state.set_group_enabled("grouped", kitchen, True)
+    assert answers() == ([["tab in garden"]], [["tab in kitchen"]])
+    plugin_state.set_group_enabled("grouped", garden, False)
+    assert answers() == ([], [["tab in kitchen"]])
+    plugin_state.set_enabled("grouped", False)
+    assert answers() == ([], [])
