@@ -141,7 +141,7 @@ class KindRegistry:
             parts.append(note.kind.in_(_values(everywhere)))
         for plugin_id, names in per_group.items():
             switched_on = exists(select(GroupPluginState.id).where(
-                GroupPluginState.group_id == note.group_id, GroupPluginState.plugin_id == plugin_id,
+                GroupPluginState.group_id == note.group_id, GroupPluginState.plugin_id == sql_constant(plugin_id),
                 GroupPluginState.enabled.is_(True)))
             parts.append(and_(note.kind.in_(_values(names)), or_(note.group_id.is_(None), switched_on)))
         return or_(*parts) if parts else false()

@@ -10,7 +10,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, and_, exists, func, literal, literal_column, or_, select
+from sqlalchemy import Integer, Select, and_, bindparam, exists, func, literal, literal_column, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from core.plugin_api import (
@@ -54,6 +54,7 @@ def _constant(value: str) -> Any:
 
 _ONE = literal_column("1")
 _CAP = literal_column(str(int(BADGE_CAP)))
+_ZERO = literal_column("0")
 
 
 def _one_of(column: Any, values: tuple[str, ...]) -> Any:
@@ -66,13 +67,15 @@ _OTHER = aliased(Participant)
 """The other participants of a conversation (one alias for every statement: building one is not free)."""
 
 
-def not_blocked(viewer: Any, hidden: Any = None):
+def not_blocked(viewer: Any, hidden: Any = None, viewer_id: Any = None):
     """Conversations with someone blocked either way are hidden from both (the team line never is).
 
-    ``hidden`` is ``not_hidden(_OTHER.user_id, viewer)`` when the caller built it already."""
+    ``hidden`` is ``not_hidden(_OTHER.user_id, viewer)`` when the caller built it already;
+    ``viewer_id`` the viewer's id as the caller binds it (``_viewer_param``), else their id."""
     if hidden is None:
         hidden = not_hidden(_OTHER.user_id, viewer)
-    blocked = exists().where(_OTHER.conversation_id == Conversation.id, _OTHER.user_id != viewer.id,
+    blocked = exists().where(_OTHER.conversation_id == Conversation.id,
+                             _OTHER.user_id != (viewer.id if viewer_id is None else viewer_id),
                              _one_of(_OTHER.state, (ACTIVE, REQUEST)), ~hidden)
     return or_(Conversation.kind == _constant(TEAM), ~blocked)
 
@@ -149,13 +152,22 @@ class Counts(NamedTuple):
 
 
 def _capped(query) -> Any:
-    return select(func.count()).select_from(query.limit(_CAP).subquery()).scalar_subquery()
+    # OFFSET written out too: SQLite's compiler would add a bound ``OFFSET ?`` to every LIMIT
+    return select(func.count()).select_from(query.limit(_CAP).offset(_ZERO).subquery()).scalar_subquery()
 
 
-def staff_group_ids(viewer: Any):
-    """Ids of the groups whose team ``viewer`` belongs to (owner, admin or moderator), as a select."""
-    return select(Membership.group_id).where(Membership.user_id == viewer.id,
+def staff_group_ids(viewer: Any, viewer_id: Any = None):
+    """Ids of the groups whose team ``viewer`` belongs to (owner, admin or moderator), as a select
+    (``viewer_id`` as in ``not_blocked``)."""
+    return select(Membership.group_id).where(Membership.user_id == (viewer.id if viewer_id is None else viewer_id),
                                              _one_of(Membership.role, tuple(STAFF_ROLES)))
+
+
+def _viewer_param(viewer_id: int) -> Any:
+    """The viewer's id as one named parameter for every place the header's counts compare with it:
+    the login statement carries these columns on every page, and SQLAlchemy works through each
+    distinct parameter on every run (one name, one value: six comparisons, one parameter)."""
+    return bindparam("conversations_viewer", viewer_id, type_=Integer)
 
 
 _COUNTS_CACHE: dict[Hashable, tuple[dict[str, Any], Select]] = {}
@@ -189,17 +201,18 @@ def count_columns(viewer: Any) -> tuple[dict[str, Any], Select]:
 
 def _build_columns(viewer: Any) -> tuple[dict[str, Any], Select]:
     hidden = not_hidden(_OTHER.user_id, viewer)
+    me = _viewer_param(viewer.id)
     mine = (select(_ONE).select_from(Participant)
             .join(Conversation, Conversation.id == Participant.conversation_id)
-            .where(Participant.user_id == viewer.id, not_blocked(viewer, hidden)))
+            .where(Participant.user_id == me, not_blocked(viewer, hidden, me)))
     unread = mine.where(Participant.state == _constant(ACTIVE), Participant.muted.is_(False),
                         Conversation.last_message_id > Participant.last_read_id)
     requests = mine.where(Participant.state == _constant(REQUEST))
     team_open = select(_ONE).select_from(Conversation).where(
         Conversation.kind == _constant(TEAM), Conversation.status == _constant(OPEN),
-        Conversation.group_id.in_(staff_group_ids(viewer)))
+        Conversation.group_id.in_(staff_group_ids(viewer, me)))
     columns = {"unread": _capped(unread), "requests": _capped(requests), "team_open": _capped(team_open),
-               "is_staff": exists(staff_group_ids(viewer))}
+               "is_staff": exists(staff_group_ids(viewer, me))}
     return columns, select(*columns.values())
 
 

@@ -4,7 +4,20 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, case, cast, func, literal_column, or_, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Integer,
+    Select,
+    String,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal_column,
+    or_,
+    select,
+)
 
 from core.plugin_api import User, announce_user_blocked, db, login_values
 from plugins.reporting.models import Block
@@ -23,8 +36,17 @@ def hidden_select(viewer_id: int) -> Select:
     Built once per viewer and reused (a select is immutable; the database reads the blocks on
     every run): core combines, keys and embeds the same object on every page
     (``hidden_user_ids``), which costs a dict lookup instead of building and keying it again."""
-    other = case((Block.blocker_id == viewer_id, Block.blocked_id), else_=Block.blocker_id)
-    return select(other).where(or_(Block.blocker_id == viewer_id, Block.blocked_id == viewer_id))
+    me = _viewer_param(viewer_id)
+    other = case((Block.blocker_id == me, Block.blocked_id), else_=Block.blocker_id)
+    return select(other).where(or_(Block.blocker_id == me, Block.blocked_id == me))
+
+
+@lru_cache(maxsize=2048)
+def _viewer_param(viewer_id: int) -> BindParameter:
+    """The viewer's id as one named parameter for each place the block filter and the login column
+    compare with it (a page embeds the filter in several places of a statement; SQLAlchemy works
+    through each distinct parameter on every run)."""
+    return bindparam("reporting_viewer", viewer_id, type_=Integer)
 
 
 #: What ``login_column`` reads about the member: their blocks as ``"blocker:blocked"`` pairs.
@@ -41,8 +63,9 @@ def login_column(viewer_id: int) -> dict[str, ColumnElement]:
     pair = cast(Block.blocker_id, String) + literal_column("':'", String) + cast(Block.blocked_id, String)
     # Not ``func.aggregate_strings``: its separator is rendered into the SQL again on every run.
     aggregate = func.string_agg if db.engine.dialect.name == "postgresql" else func.group_concat
+    me = _viewer_param(viewer_id)
     blocks = (select(aggregate(pair, literal_column(f"'{_PAIR_SEPARATOR}'", String)))
-              .where(or_(Block.blocker_id == viewer_id, Block.blocked_id == viewer_id))
+              .where(or_(Block.blocker_id == me, Block.blocked_id == me))
               .scalar_subquery())
     return {LOGIN_COLUMN: blocks}
 
