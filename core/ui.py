@@ -1,7 +1,7 @@
 """Template globals shared by every page: navigation from plugins, unread count, form error lists."""
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from flask import Flask, current_app, g, request, url_for
@@ -161,25 +161,58 @@ def _sort_key(entry: tuple[Any, ...]) -> tuple[Any, ...]:
     return entry[:4]
 
 
-def nav_items() -> list[NavLink]:
+def nav_items() -> Sequence[NavLink]:
     """Plugins' entries of the main navigation, in order, with their links (``link``).
 
     Each label is translated once (``core.i18n.text``), for sorting and showing; one that renders
     itself as HTML (a lazy string, ``Markup``) is shown as such, as before. The entries of
     implementations marked ``answers_by_role`` are remembered per kind of viewer (``by_role``);
-    the others are asked on every page. The order is the one a single call gave: by ``order``,
-    label, then call order."""
+    the others are asked on every page, and laid out once for the tuples they hand back
+    (``_merged``). The order is the one a single call gave: by ``order``, label, then call order."""
     user = viewer()
     runner = get_plugins().runner
     fixed = by_role(("nav_items", role_key(user)), lambda: tuple(
         sorted(_nav_entries(runner.call_each("nav_items", by_role=True, user=user)), key=_sort_key))
     ) if runner.reaches_by_role("nav_items") else ()
-    found = _nav_entries(runner.call_each("nav_items", by_role=False, user=user))
-    if not found:
+    answers = runner.call_each("nav_items", by_role=False, user=user)
+    if not answers:
         return [entry[4] for entry in fixed]
+    if all(items.__class__ is tuple for _position, items in answers):
+        return _merged(fixed, answers)
+    return _laid_out(fixed, answers)
+
+
+def _laid_out(fixed: tuple[tuple[Any, ...], ...], answers: list[tuple[tuple[int, int], Any]]) -> list[NavLink]:
+    found = _nav_entries(answers)
     found.extend(fixed)
     found.sort(key=_sort_key)
     return [entry[4] for entry in found]
+
+
+NAV_SIZE = 1024
+_MERGED: dict[tuple[Any, ...], tuple[tuple[Any, ...], tuple[NavLink, ...]]] = {}
+
+
+def _merged(fixed: tuple[tuple[Any, ...], ...], answers: list[tuple[tuple[int, int], Any]]) -> tuple[NavLink, ...]:
+    """``_laid_out`` for answers that are all tuples, remembered by their identity (kept with the
+    result, so their ids stay theirs), the language's catalog, host and mount point: a plugin whose
+    entries carry a count hands back the same tuple for the same counts (built once, e.g. with
+    ``functools.lru_cache``), and the page then pays a dict lookup for the whole navigation."""
+    context = _cv_request.get(None)
+    if context is None:
+        return tuple(_laid_out(fixed, answers))
+    environ = context.request.environ
+    parts = (fixed, _translations(), *(items for _position, items in answers))
+    key = (environ.get("HTTP_HOST"), environ.get("SCRIPT_NAME", ""),
+           *(position for position, _items in answers), *map(id, parts))
+    found = _MERGED.get(key)
+    if found is not None and all(a is b for a, b in zip(found[0], parts, strict=True)):
+        return found[1]
+    links = tuple(_laid_out(fixed, answers))
+    if len(_MERGED) >= NAV_SIZE:
+        _MERGED.clear()
+    _MERGED[key] = (parts, links)
+    return links
 
 
 def unread_notifications() -> int:

@@ -317,13 +317,15 @@ def group_settings_schema() -> type[Schema] | None:
 
 @hookspec
 @contract("ui")
-def nav_items(user: User) -> list[NavItem] | None:
+def nav_items(user: User) -> list[NavItem] | tuple[NavItem, ...] | None:
     """Called on every page render, to build the main navigation – unless marked ``@answers_by_role``
     (the answer depends only on the viewer's kind: then core calls it once per kind of viewer and
     remembers the items).
 
     Arguments: ``user`` – the current user (anonymous visitors too: check ``user.is_authenticated``).
-    Return: a list of ``NavItem``, or None. Items are sorted by ``order``, then label.
+    Return: a list of ``NavItem``, or None. Items are sorted by ``order``, then label. Items with a
+    ``badge`` change with it, so they are asked on every page: answer with a tuple, the same object
+    for the same counts (``functools.lru_cache``), and core lays the navigation out once for it.
 
     Example::
 

@@ -8,6 +8,8 @@ through the team line.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask_babel import lazy_gettext as _l
 
 from core.plugin_api import GroupTab, NavItem, PluginMeta, answers_by_role, fills_slots, hookimpl
@@ -69,12 +71,17 @@ def nav_items(user):
     from plugins.conversations.access import counts
 
     found = counts(user)
-    items = [NavItem(label=_l("Messages"), endpoint="conversations.inbox", order=20,
-                     badge=(found.unread + found.requests) or None)]
-    if found.is_staff:
-        items.append(NavItem(label=_l("Team inboxes"), endpoint="conversations.team_inboxes", order=21,
-                             badge=found.team_open or None))
-    return items
+    return _nav_items((found.unread + found.requests) or None, (found.team_open or None) if found.is_staff else False)
+
+
+@lru_cache(maxsize=512)
+def _nav_items(messages: int | None, team: int | None | bool) -> tuple[NavItem, ...]:
+    """The items for these counts (``team`` False: not staff), the same tuple each time: core lays the
+    navigation out once per answer it has seen."""
+    items = (NavItem(label=_l("Messages"), endpoint="conversations.inbox", order=20, badge=messages),)
+    if team is False:
+        return items
+    return (*items, NavItem(label=_l("Team inboxes"), endpoint="conversations.team_inboxes", order=21, badge=team))
 
 
 @hookimpl
