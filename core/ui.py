@@ -215,6 +215,52 @@ def _merged(fixed: tuple[tuple[Any, ...], ...], answers: list[tuple[tuple[int, i
     return links
 
 
+ENTRIES_SIZE = 1024
+_ENTRIES: dict[Any, Markup] = {}
+
+
+def _entries_html(kind: str, entries: Sequence[Any], build: Callable[[Any], Markup]) -> Markup:
+    """``build(entry)`` for each entry, joined: remembered by the entries' values (a label's class
+    too: ``Markup("<b>")`` equals ``"<b>"`` but is shown as it is). The navigation and a group's
+    tabs are the same on most pages; Jinja escaped and joined each item's parts on every one."""
+    try:
+        key = (kind, *((entry, entry.label.__class__) for entry in entries))
+        found = _ENTRIES.get(key)
+    except TypeError:  # a value that cannot be hashed: built each time
+        return Markup("").join(build(entry) for entry in entries)
+    if found is None:
+        if len(_ENTRIES) >= ENTRIES_SIZE:
+            _ENTRIES.clear()
+        found = _ENTRIES[key] = Markup("\n").join(build(entry) for entry in entries)
+    return found
+
+
+def _badge(count: int) -> str:
+    return "99+" if count > 99 else str(count)
+
+
+def _nav_entry(item: NavLink) -> Markup:
+    badge = Markup(' <span class="badge">{}</span>').format(_badge(item.badge)) if item.badge else ""
+    return Markup('<li><a href="{}">{}{}</a></li>').format(item.url, item.label, badge)
+
+
+def nav_entries(items: Sequence[NavLink]) -> Markup:
+    """The menu's ``<li>`` for each plugin's item (``nav_items``): its link, label and badge."""
+    return _entries_html("nav", items, _nav_entry)
+
+
+def _tab_entry(tab: Any) -> Markup:
+    current = Markup(' aria-current="page"') if tab.current else ""
+    badge = Markup(' <span class="badge">{}</span>').format(tab.badge) if tab.badge else ""
+    return Markup('<li><a href="{}"{}>{}{}</a></li>').format(tab.url, current, tab.label, badge)
+
+
+def tab_entries(tabs: Sequence[Any]) -> Markup:
+    """The ``<li>`` for each tab of a group's pages (``core.groups.loading.Tab``): link, the current
+    page's mark, label and badge."""
+    return _entries_html("tabs", tabs, _tab_entry)
+
+
 def unread_notifications() -> int:
     """Unread count for the header (visible kinds only); one COUNT query, memoised for the request."""
     from core.notifications.inbox import unread_count_select
@@ -232,7 +278,8 @@ def init_app(app: Flask) -> None:
     from core.schemas.error_messages import message_list
     from core.storage import file_url, image_srcset
 
-    app.jinja_env.globals.update(nav_items=nav_items, unread_notifications=unread_notifications, avatar=avatar,
+    app.jinja_env.globals.update(nav_items=nav_items, nav_entries=nav_entries, tab_entries=tab_entries,
+                                 unread_notifications=unread_notifications, avatar=avatar,
                                  file_url=file_url, image_srcset=image_srcset)
     app.jinja_env.filters["error_list"] = message_list
     app.jinja_env.filters["filesize"] = _size_text

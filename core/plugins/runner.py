@@ -351,18 +351,24 @@ class HookRunner:
     def reaches(self, name: str, group: Any = None) -> bool:
         """Whether a call of ``name`` now (for ``group``) would reach any implementation: core skips
         building what it would ask for when none is enabled."""
-        plugins = self.plugins
-        if plugins.state.version is None:
-            plugins._ensure_state()
-        return any(self._reaches(impl, group) for impl in self.hook(name).impls)
+        hook = self.hook(name)
+        if hook.contract.reaches == "installed":
+            plugins = self.plugins
+            if plugins.state.version is None:
+                plugins._ensure_state()
+            return any(self._reaches(impl, group) for impl in hook.impls)
+        return bool(self._chosen(hook, group))
 
     def reaches_by_role(self, name: str, group: Any = None) -> bool:
         """Whether a call of ``name`` now (for ``group``) reaches an implementation marked
         ``answers_by_role``: without one, core skips keying and remembering (no plugin on, or none marked)."""
-        plugins = self.plugins
-        if plugins.state.version is None:
-            plugins._ensure_state()
-        return any(impl.by_role and self._reaches(impl, group) for impl in self.hook(name).impls)
+        hook = self.hook(name)
+        if hook.contract.reaches == "installed":
+            plugins = self.plugins
+            if plugins.state.version is None:
+                plugins._ensure_state()
+            return any(impl.by_role and self._reaches(impl, group) for impl in hook.impls)
+        return any(impl.by_role for impl in self._chosen(hook, group))
 
     def call_first(self, name: str, /, *, group: Any = None, only: str | None = None, **kwargs: Any) -> Any:
         """The first non-None result, or None."""

@@ -87,3 +87,33 @@ def test_a_list_answer_is_laid_out_on_every_page(member_client, layouts, monkeyp
     assert entry(page(member_client)) == "Listed 3"
     assert entry(page(member_client)) == "Listed 3"
     assert layouts == [1, 1]
+
+
+def test_entries_escape_a_text_label_and_keep_an_html_one_even_when_both_read_the_same():
+    from markupsafe import Markup
+
+    from core.ui import NavLink, nav_entries
+
+    as_text = nav_entries([NavLink("<b>Mine</b>", "/mine?a=1&b=2", None)])
+    as_html = nav_entries([NavLink(Markup("<b>Mine</b>"), "/mine", None)])
+    assert as_text == '<li><a href="/mine?a=1&amp;b=2">&lt;b&gt;Mine&lt;/b&gt;</a></li>'
+    assert as_html == '<li><a href="/mine"><b>Mine</b></a></li>'
+    assert nav_entries([NavLink("<b>Mine</b>", "/mine", None)]) == '<li><a href="/mine">&lt;b&gt;Mine&lt;/b&gt;</a></li>'
+
+
+def test_a_badge_above_99_shows_as_99_plus():
+    from core.ui import NavLink, nav_entries
+
+    assert nav_entries([NavLink("Inbox", "/in", 100), NavLink("Out", "/out", 7)]) == (
+        '<li><a href="/in">Inbox <span class="badge">99+</span></a></li>\n'
+        '<li><a href="/out">Out <span class="badge">7</span></a></li>')
+
+
+def test_tab_entries_mark_the_current_page():
+    from core.groups.loading import Tab
+    from core.ui import tab_entries
+
+    html = tab_entries([Tab("Feed", "/g/a", True), Tab("Requests", "/g/a/requests", False, badge=2)])
+    assert html == ('<li><a href="/g/a" aria-current="page">Feed</a></li>\n'
+                    '<li><a href="/g/a/requests">Requests <span class="badge">2</span></a></li>')
+    assert tab_entries([Tab("Feed", "/g/a", False)]) == '<li><a href="/g/a">Feed</a></li>'
