@@ -217,21 +217,25 @@ def _merged(fixed: tuple[tuple[Any, ...], ...], answers: list[tuple[tuple[int, i
 
 ENTRIES_SIZE = 1024
 _ENTRIES: dict[Any, Markup] = {}
+_NOTHING = Markup("")
+_LINE = Markup("\n")
 
 
 def _entries_html(kind: str, entries: Sequence[Any], build: Callable[[Any], Markup]) -> Markup:
     """``build(entry)`` for each entry, joined: remembered by the entries' values (a label's class
     too: ``Markup("<b>")`` equals ``"<b>"`` but is shown as it is). The navigation and a group's
     tabs are the same on most pages; Jinja escaped and joined each item's parts on every one."""
+    if not entries:
+        return _NOTHING
     try:
         key = (kind, *((entry, entry.label.__class__) for entry in entries))
         found = _ENTRIES.get(key)
     except TypeError:  # a value that cannot be hashed: built each time
-        return Markup("").join(build(entry) for entry in entries)
+        return _LINE.join(build(entry) for entry in entries)
     if found is None:
         if len(_ENTRIES) >= ENTRIES_SIZE:
             _ENTRIES.clear()
-        found = _ENTRIES[key] = Markup("\n").join(build(entry) for entry in entries)
+        found = _ENTRIES[key] = _LINE.join(build(entry) for entry in entries)
     return found
 
 
