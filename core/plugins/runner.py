@@ -21,7 +21,7 @@ rest; core's own defaults are ``trylast`` and so come after every plugin.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -351,24 +351,23 @@ class HookRunner:
     def reaches(self, name: str, group: Any = None) -> bool:
         """Whether a call of ``name`` now (for ``group``) would reach any implementation: core skips
         building what it would ask for when none is enabled."""
-        hook = self.hook(name)
-        if hook.contract.reaches == "installed":
-            plugins = self.plugins
-            if plugins.state.version is None:
-                plugins._ensure_state()
-            return any(self._reaches(impl, group) for impl in hook.impls)
-        return bool(self._chosen(hook, group))
+        return bool(self._reached(self.hook(name), group))
 
     def reaches_by_role(self, name: str, group: Any = None) -> bool:
         """Whether a call of ``name`` now (for ``group``) reaches an implementation marked
         ``answers_by_role``: without one, core skips keying and remembering (no plugin on, or none marked)."""
-        hook = self.hook(name)
-        if hook.contract.reaches == "installed":
-            plugins = self.plugins
-            if plugins.state.version is None:
-                plugins._ensure_state()
-            return any(impl.by_role and self._reaches(impl, group) for impl in hook.impls)
-        return any(impl.by_role for impl in self._chosen(hook, group))
+        return any(impl.by_role for impl in self._reached(self.hook(name), group))
+
+    def _reached(self, hook: Hook, group: Any) -> Sequence[Impl]:
+        """The implementations enabled now (for ``group``), as ``_reaches`` decides: the remembered
+        selection (``_chosen``), but for a hook that reaches every installed plugin, whose calls
+        do not ask whether a plugin is on."""
+        if hook.contract.reaches != "installed":
+            return self._chosen(hook, group)
+        plugins = self.plugins
+        if plugins.state.version is None:
+            plugins._ensure_state()
+        return [impl for impl in hook.impls if self._reaches(impl, group)]
 
     def call_first(self, name: str, /, *, group: Any = None, only: str | None = None, **kwargs: Any) -> Any:
         """The first non-None result, or None."""
