@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from core.plugin_api import GroupTab, NavItem, PluginMeta, answers_by_role, fills_slots, hookimpl
+from core.plugin_api import (
+    GroupTab,
+    NavItem,
+    PluginMeta,
+    answers_by_blueprint,
+    answers_by_role,
+    fills_slots,
+    hookimpl,
+)
 
 META = PluginMeta(
     id="reporting",
@@ -78,6 +86,7 @@ def group_tabs(group, user):
 @hookimpl
 @fills_slots("head", "member_details", "content_actions", "profile_actions", "user_settings", "group_sidebar",
              "admin_dashboard")
+@answers_by_blueprint("head")  # the stylesheet on the plugin's own pages: core remembers it per blueprint
 def template_slot(name, context):
     from plugins.reporting import slots
 

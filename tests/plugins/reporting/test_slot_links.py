@@ -41,3 +41,18 @@ def test_links_built_once_still_follow_each_viewers_language_and_mount_point(com
     assert f'href="/report/comment/{community.comment.id}"' not in mounted
     mounted = owner.get("/g/garden", base_url="http://localhost/community").text
     assert 'href="/community/moderation/g/garden"' in mounted
+
+
+def test_the_stylesheet_is_on_the_plugins_own_pages_only_and_asked_once_per_kind_of_page(community, client_for,
+                                                                                          monkeypatch):
+    from plugins.reporting import slots
+
+    asked: list[str] = []
+    head = slots.head
+    monkeypatch.setitem(slots.RENDERERS, "head", lambda context: asked.append("head") or head(context))
+    alice = client_for(community.alice)
+    stylesheet = "reporting/static/reporting.css"
+    for _ in range(2):
+        assert stylesheet in alice.get("/blocks").text
+        assert stylesheet not in alice.get(f"/g/garden/p/{community.post.id}").text
+    assert len(asked) <= 2, "remembered per blueprint (answers_by_blueprint), not asked on every page"
