@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from core.extensions import db
 from core.i18n import _translations, text
+from core.identity_memo import IdentityMemo
 from core.plugins import get_plugins
 
 LINKS_SIZE = 4096
@@ -189,8 +190,7 @@ def _laid_out(fixed: tuple[tuple[Any, ...], ...], answers: list[tuple[tuple[int,
     return [entry[4] for entry in found]
 
 
-NAV_SIZE = 1024
-_MERGED: dict[tuple[Any, ...], tuple[tuple[Any, ...], tuple[NavLink, ...]]] = {}
+_MERGED: IdentityMemo[tuple[NavLink, ...]] = IdentityMemo(1024)
 
 
 def _merged(fixed: tuple[tuple[Any, ...], ...], answers: list[tuple[tuple[int, int], Any]]) -> tuple[NavLink, ...]:
@@ -203,16 +203,8 @@ def _merged(fixed: tuple[tuple[Any, ...], ...], answers: list[tuple[tuple[int, i
         return tuple(_laid_out(fixed, answers))
     environ = context.request.environ
     parts = (fixed, _translations(), *(items for _position, items in answers))
-    key = (environ.get("HTTP_HOST"), environ.get("SCRIPT_NAME", ""),
-           *(position for position, _items in answers), *map(id, parts))
-    found = _MERGED.get(key)
-    if found is not None and all(a is b for a, b in zip(found[0], parts, strict=True)):
-        return found[1]
-    links = tuple(_laid_out(fixed, answers))
-    if len(_MERGED) >= NAV_SIZE:
-        _MERGED.clear()
-    _MERGED[key] = (parts, links)
-    return links
+    values = (environ.get("HTTP_HOST"), environ.get("SCRIPT_NAME", ""), *(position for position, _items in answers))
+    return _MERGED.get(parts, values, lambda: tuple(_laid_out(fixed, answers)))
 
 
 ENTRIES_SIZE = 1024

@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, Select, and_, event, func, literal, not_, 
 from sqlalchemy.orm import Session
 
 from core.extensions import db
+from core.identity_memo import IdentityMemo
 from core.models import Group
 from core.plugins.registry import get_plugins
 
@@ -45,9 +46,9 @@ def hidden_user_select(viewer: Any):
         return found
 
 
-_COMBINED: dict[tuple[int, ...], tuple[tuple[Any, ...], Any]] = {}
-_KEYS: dict[int, tuple[Any, Hashable | None]] = {}
 _MEMO_SIZE = 4096
+_COMBINED: IdentityMemo[Any] = IdentityMemo(_MEMO_SIZE)
+_KEYS: dict[int, tuple[Any, Hashable | None]] = {}
 
 
 def _combined(answers: tuple[Any, ...]) -> Any:
@@ -60,16 +61,12 @@ def _combined(answers: tuple[Any, ...]) -> Any:
     """
     if not answers:
         return None
-    ident = tuple(map(id, answers))
-    found = _COMBINED.get(ident)
-    if found is not None and all(a is b for a, b in zip(found[0], answers, strict=True)):
-        return found[1]
-    selects = [s.correlate(None) if isinstance(s, Select) else s for s in answers]
-    combined = selects[0] if len(selects) == 1 else union(*selects)
-    if len(_COMBINED) >= _MEMO_SIZE:
-        _COMBINED.clear()
-    _COMBINED[ident] = (answers, combined)
-    return combined
+
+    def build() -> Any:
+        selects = [s.correlate(None) if isinstance(s, Select) else s for s in answers]
+        return selects[0] if len(selects) == 1 else union(*selects)
+
+    return _COMBINED.get(answers, (), build)
 
 
 def _frozen(value: Any) -> Any:
@@ -152,7 +149,7 @@ def not_hidden(column: ColumnElement, viewer: Any, within: Any = None) -> Column
     return _remembered((column, hidden, within), (viewer.id, bool(viewer.is_suspended)), build)
 
 
-_CLAUSES: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
+_CLAUSES: IdentityMemo[Any] = IdentityMemo(_MEMO_SIZE)
 
 
 def _remembered(parts: tuple[Any, ...], values: tuple[Any, ...], build: Any) -> Any:
@@ -161,15 +158,7 @@ def _remembered(parts: tuple[Any, ...], values: tuple[Any, ...], build: Any) -> 
     (``_combined``) give back the same clause on every request. Search builds its statement
     anew on every request and embeds this filter twice; SQL elements are immutable, and the
     database still reads the blocks on every run."""
-    key = (*map(id, parts), *values)
-    found = _CLAUSES.get(key)
-    if found is not None and all(a is b for a, b in zip(found[0], parts, strict=True)):
-        return found[1]
-    clause = build()
-    if len(_CLAUSES) >= _MEMO_SIZE:
-        _CLAUSES.clear()
-    _CLAUSES[key] = (parts, clause)
-    return clause
+    return _CLAUSES.get(parts, values, build)
 
 
 def hidden_rows(column: ColumnElement, viewer: Any, within: ColumnElement) -> ColumnElement | None:

@@ -24,6 +24,7 @@ from flask import g, has_app_context
 from sqlalchemy import ColumnElement, Select, event
 from sqlalchemy.orm import Session
 
+from core.identity_memo import IdentityMemo
 from core.plugins.registry import get_plugins
 from core.visibility import forget_answers
 
@@ -50,8 +51,7 @@ class LoginViewer:
 #: The plugins' columns carried by a statement, in its order: ((plugin id, name), ...).
 Layout = tuple[tuple[str, str], ...]
 
-_COMBINED: dict[tuple[int, ...], tuple[tuple[Any, ...], Select, Layout]] = {}
-_MEMO_SIZE = 2048
+_COMBINED: IdentityMemo[tuple[Select, Layout]] = IdentityMemo(2048)
 
 
 _BROKEN: list[Any] = [None, set()]
@@ -77,15 +77,7 @@ def with_plugin_columns(base: Select, user_id: int) -> tuple[Select, Layout]:
     if not answers:
         return base, ()
     parts = (base, *(answer for _pid, answer in answers))
-    key = tuple(map(id, parts))
-    found = _COMBINED.get(key)
-    if found is not None and all(a is b for a, b in zip(found[0], parts, strict=True)):
-        return found[1], found[2]
-    statement, layout = _combine(base, answers)
-    if len(_COMBINED) >= _MEMO_SIZE:
-        _COMBINED.clear()
-    _COMBINED[key] = (parts, statement, layout)
-    return statement, layout
+    return _COMBINED.get(parts, (), lambda: _combine(base, answers))
 
 
 def _combine(base: Select, answers: tuple[tuple[str, Any], ...]) -> tuple[Select, Layout]:

@@ -9,6 +9,7 @@ from markupsafe import Markup
 from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import joinedload
 
+from core.identity_memo import IdentityMemo
 from core.models import Comment, Group, Post, User
 from core.search.sources import SearchDocument, SearchHit, SearchSource
 from core.visibility import hidden_rows
@@ -39,17 +40,11 @@ def _comment_visible(viewer: Any, entries: Any) -> ColumnElement:
     hidden_posts = hidden_rows(Post.author_id, viewer, within=Post.group_id)
     if hidden_posts is None:
         return true()
-    found = _COMMENT_CLAUSES.get(id(hidden_posts))
-    if found is not None and found[0] is hidden_posts and found[1] is entries:
-        return found[2]
-    clause = entries.parent_id.not_in(select(Post.id).where(hidden_posts).scalar_subquery())
-    if len(_COMMENT_CLAUSES) >= 4096:
-        _COMMENT_CLAUSES.clear()
-    _COMMENT_CLAUSES[id(hidden_posts)] = (hidden_posts, entries, clause)  # kept with it, so its id stays its own
-    return clause
+    return _COMMENT_CLAUSES.get((hidden_posts, entries), (), lambda: entries.parent_id.not_in(
+        select(Post.id).where(hidden_posts).scalar_subquery()))
 
 
-_COMMENT_CLAUSES: dict[int, tuple[Any, Any, ColumnElement]] = {}
+_COMMENT_CLAUSES: IdentityMemo[ColumnElement] = IdentityMemo(4096)
 
 
 def _group_document(group: Group) -> SearchDocument:

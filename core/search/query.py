@@ -34,6 +34,7 @@ from sqlalchemy.sql.elements import True_
 
 from core.extensions import db
 from core.groups import keyset
+from core.identity_memo import IdentityMemo
 from core.models import Group, GroupPluginState, Membership, User
 from core.models.search import FTS_TABLE, LANGUAGES, TSVECTOR_COLUMN, SearchEntry
 from core.permissions import is_authenticated
@@ -179,19 +180,16 @@ def _hidden_content(selects: tuple[Any, ...]) -> ColumnElement | None:
     """``object_id NOT IN`` the plugins' hidden ids, or None."""
     if not selects:
         return None
-    ident = tuple(map(id, selects))
-    found = _HIDDEN_CLAUSES.get(ident)
-    if found is not None and all(a is b for a, b in zip(found[0], selects, strict=True)):
-        return found[1]  # the plugins handed back the same (reused) selects: the same clause
-    hidden = selects[0] if len(selects) == 1 else union(*selects)
-    clause = SearchEntry.object_id.not_in(hidden.scalar_subquery() if hasattr(hidden, "scalar_subquery") else hidden)
-    if len(_HIDDEN_CLAUSES) >= 4096:
-        _HIDDEN_CLAUSES.clear()
-    _HIDDEN_CLAUSES[ident] = (selects, clause)  # the selects kept with it, so their ids stay theirs
-    return clause
+
+    def build() -> ColumnElement:
+        hidden = selects[0] if len(selects) == 1 else union(*selects)
+        return SearchEntry.object_id.not_in(hidden.scalar_subquery() if hasattr(hidden, "scalar_subquery") else hidden)
+
+    # the plugins handed back the same (reused) selects: the same clause
+    return _HIDDEN_CLAUSES.get(selects, (), build)
 
 
-_HIDDEN_CLAUSES: dict[tuple[int, ...], tuple[tuple[Any, ...], ColumnElement]] = {}
+_HIDDEN_CLAUSES: IdentityMemo[ColumnElement] = IdentityMemo(4096)
 
 
 def _group_content_visible(viewer: Any) -> ColumnElement:
