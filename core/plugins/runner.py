@@ -219,10 +219,14 @@ class HookRunner:
             elif pid in site_enabled and (group is None or plugins.is_enabled(pid, group)):
                 yield impl
 
-    def _chosen(self, hook: Hook, group: Any, slot: str | None = None) -> tuple[Impl, ...]:
-        """``_selected`` (for every plugin) as a tuple, remembered per plugin state (its object: a
-        change is a new one), hook, group and slot: a page asks the same hooks for the same group
-        many times, and each ask walked every implementation and each plugin's switches."""
+    def _chosen(self, hook: Hook, group: Any, slot: str | None = None, only: str | None = None
+                ) -> Sequence[Impl]:
+        """``_selected`` as a tuple, remembered per plugin state (its object: a change is a new one),
+        hook, group and slot: a page asks the same hooks for the same group many times, and each ask
+        walked every implementation and each plugin's switches. A call for ``only`` one plugin is
+        selected afresh."""
+        if only is not None:
+            return list(self._selected(hook, group, only, slot))
         plugins = self.plugins
         if plugins.state.version is None:
             plugins._ensure_state()
@@ -266,7 +270,7 @@ class HookRunner:
         hook, group = self._prepare(name, kwargs, group)
         results = []
         slot = kwargs["name"] if name == "template_slot" else None
-        for impl in self._chosen(hook, group, slot) if only is None else self._selected(hook, group, only, slot):
+        for impl in self._chosen(hook, group, slot, only):
             outcome = self._call_one(hook, impl, kwargs)
             results.append(outcome)
             if hook.firstresult and outcome.result is not None:
@@ -307,7 +311,7 @@ class HookRunner:
         slot = kwargs["name"] if name == "template_slot" else None
         savepoint = hook.contract.savepoint
         results = []
-        for impl in self._chosen(hook, group, slot) if only is None else self._selected(hook, group, only, slot):
+        for impl in self._chosen(hook, group, slot, only):
             arguments = {k: kwargs[k] for k in impl.argnames if k in kwargs}
             try:
                 if savepoint:
