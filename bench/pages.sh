@@ -13,33 +13,12 @@ DURATION=${BENCH_DURATION:-5}
 ROUNDS=${BENCH_ROUNDS:-3}
 CONNECTIONS=${BENCH_CONNECTIONS:-16}
 BEFORE=${BENCH_BEFORE:-}
-REAL="reporting,helpcenter,mentorship,resources,conversations"
-
 command -v wrk >/dev/null || apt-get install -y wrk >/dev/null || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
-
-tmp=$(mktemp -d)
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$tmp"; }
-trap cleanup EXIT
-
-export COMMONGROUND_SECRET_KEY COMMONGROUND_MAIL_SPOOL_DIR="$tmp/mail" COMMONGROUND_RATELIMIT_ALLOW_PER_PROCESS=true
-COMMONGROUND_SECRET_KEY=$("$BIN/python" -c 'import secrets; print(secrets.token_hex(32))')
-export BENCH_PLUGINS=real
+source bench/servers.sh
 
 echo "load before: $(uptime)"
 echo "Seeding ..."
-COMMONGROUND_SQLALCHEMY_DATABASE_URI="sqlite:///$tmp/none.sqlite" "$BIN/python" -m bench.seed --enable "" >/dev/null 2>&1
-COMMONGROUND_SQLALCHEMY_DATABASE_URI="sqlite:///$tmp/real.sqlite" "$BIN/python" -m bench.seed --enable "$REAL" >/dev/null 2>&1
-POST_ID=$("$BIN/python" -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select max(id) from posts').fetchone()[0])" "$tmp/none.sqlite")
-
-free_port() { "$BIN/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-declare -A PORT MASTER COOKIE
-serve() {  # serve NAME TREE APP [DBFILE]
-  local port; port=$(free_port)
-  (cd "$2" && COMMONGROUND_SQLALCHEMY_DATABASE_URI="sqlite:///${4:-$tmp/unused.sqlite}" \
-    exec "$BIN/gunicorn" -w 2 --bind "127.0.0.1:$port" --log-level warning "$3") &
-  pids+=($!); PORT[$1]=$port; MASTER[$1]=$!
-}
+seed_both
 servers=(hello none real)
 serve hello "$ROOT" bench.hello_app:app
 serve none "$ROOT" bench.cg_app:app "$tmp/none.sqlite"
@@ -62,15 +41,8 @@ PY
   done
   servers+=(before-none before-real)
 fi
-for name in "${servers[@]}"; do
-  for _ in $(seq 1 300); do
-    "$BIN/python" -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=2)" "http://127.0.0.1:${PORT[$name]}/" 2>/dev/null && break
-    sleep 0.3
-  done
-  [ "$name" = hello ] || COOKIE[$name]=$("$BIN/python" bench/login.py "http://127.0.0.1:${PORT[$name]}")
-done
+wait_and_log_in "${servers[@]}"
 
-AGENT=$(cd "$ROOT" && "$BIN/python" -c "from bench.login import USER_AGENT; print(USER_AGENT)")  # the log-in's browser
 declare -A PATHS=([feed]="/g/bench-group" [post]="/g/bench-group/p/$POST_ID" [directory]="/g/?q=bench" [search]="/search?q=check")
 # What is measured is what we think: logged in, 20 posts, the plugins' output only where enabled.
 "$BIN/python" - "${PORT[none]}" "${COOKIE[none]}" "${PORT[real]}" "${COOKIE[real]}" <<'PY'

@@ -13,6 +13,7 @@ def create_app(config: dict[str, Any] | None = None,
     """Build the app. ``plugins`` given explicitly replaces entry-point discovery (tests)."""
     from core import (
         cli,
+        compiled_cache,
         counters,
         errors,
         i18n,
@@ -47,6 +48,7 @@ def create_app(config: dict[str, Any] | None = None,
 
         enable_sqlite_pragmas()
     db.init_app(app)
+    compiled_cache.init_app(app)
     page_cache.init_app(app)  # its front door goes right around Flask's wsgi_app, inside ProxyFix
     if app.config.get("PROXY_COUNT"):
         from werkzeug.middleware.proxy_fix import ProxyFix
