@@ -17,7 +17,9 @@ serve real "$ROOT" bench.cg_app:app "$tmp/real.sqlite" 1 1
 wait_and_log_in none real
 worker() { pgrep -P "${MASTER[$1]}"; }
 echo "page cache: ${BENCH_PAGE_CACHE:-off}"
-taskset -c 0 "$BIN/python" -m bench.plugin_cost --pairs "${BENCH_PAIRS:-150}" --batch "${BENCH_BATCH:-10}" \
+mkdir -p bench/results
+raw="bench/results/plugin-cost-$(date -u +%Y%m%dT%H%M%SZ).tsv"
+taskset -c 0 "$BIN/python" -m bench.plugin_cost --raw "$raw" --pairs "${BENCH_PAIRS:-150}" --batch "${BENCH_BATCH:-10}" \
   --none "${PORT[none]}:$(worker none):${COOKIE[none]}" --real "${PORT[real]}:$(worker real):${COOKIE[real]}" \
   --page "group feed, 20 posts=/g/bench-group" --page "post page, 3 comments=/g/bench-group/p/$POST_ID" \
   --page "directory search=/g/?q=bench" --page "search=/search?q=check"
