@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask import g, has_request_context
+from flask.globals import _cv_app, _cv_request
 from sqlalchemy import ColumnElement, false
 from sqlalchemy.orm import aliased
 from werkzeug.local import LocalProxy
@@ -47,8 +48,8 @@ def membership(user: Any, group: Group) -> Membership | None:
     if not is_authenticated(user):
         return None
     cache: dict | None = None
-    if has_request_context():
-        cache = g.setdefault("_memberships", {})
+    if _cv_request.get(None) is not None:  # asked a dozen times a page: ``g`` without its proxy
+        cache = vars(_cv_app.get().g).setdefault("_memberships", {})
         key = (user.id, group.id)
         if key in cache:
             return cache[key]

@@ -5,7 +5,7 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from flask import Flask, current_app, g, request, url_for
-from flask.globals import _cv_request
+from flask.globals import _cv_app, _cv_request
 from flask_babel import format_decimal
 from flask_login import current_user
 from markupsafe import Markup
@@ -91,7 +91,14 @@ class NavLink(NamedTuple):
 def viewer() -> Any:
     """The person viewing the page (or Flask-Login's anonymous user) as an object, not the
     ``current_user`` proxy: code that reads many attributes of it (hooks, per-item slots) then
-    skips the proxy's lookup on each one."""
+    skips the proxy's lookup on each one. Once Flask-Login has loaded them, read from where it
+    keeps them (``g._login_user``) without a proxy: an attribute read through one costs about
+    twenty times a plain one (Python first fails the proxy's own lookup, raising an error)."""
+    context = _cv_request.get(None)
+    if context is not None:
+        found = vars(_cv_app.get().g).get("_login_user")
+        if found is not None:
+            return found
     return current_user._get_current_object()  # type: ignore[attr-defined]
 
 

@@ -20,7 +20,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from flask import g, has_app_context
+from flask.globals import _cv_app
 from sqlalchemy import ColumnElement, Select, event
 from sqlalchemy.orm import Session
 
@@ -116,7 +116,7 @@ def keep(user_id: int, layout: Layout, values: tuple[Any, ...]) -> None:
     found: dict[str, dict[str, Any]] = {}
     for (plugin_id, name), value in zip(layout, values, strict=True):
         found.setdefault(plugin_id, {})[name] = value
-    setattr(g, VALUES, (user_id, found))
+    vars(_cv_app.get().g)[VALUES] = (user_id, found)
     forget_answers()  # plugins may now answer who is hidden from these values
 
 
@@ -125,7 +125,8 @@ def login_values(plugin_id: str, user: Any) -> Mapping[str, Any] | None:
     it gave; None when they were not read (no session login on this request – an API token, the
     request that logs in –, another user, the contribution failed, or the request has written to
     the database since: ask with a statement of your own then)."""
-    found = g.get(VALUES) if has_app_context() else None
+    context = _cv_app.get(None)  # plugins ask on every page: no proxy (``g``) in the way
+    found = None if context is None else vars(context.g).get(VALUES)
     if found is None or found[0] != getattr(user, "id", None):
         return None
     return found[1].get(plugin_id)
@@ -133,8 +134,9 @@ def login_values(plugin_id: str, user: Any) -> Mapping[str, Any] | None:
 
 def _forget_after_writes(session: Session, _context: Any) -> None:
     """A write may change what the columns counted: this request reads afresh from now on."""
-    if has_app_context():
-        g.pop(VALUES, None)
+    context = _cv_app.get(None)
+    if context is not None:
+        vars(context.g).pop(VALUES, None)
 
 
 def init_app() -> None:

@@ -24,6 +24,7 @@ from typing import Any
 
 import pluggy
 from flask import Flask, current_app, has_app_context
+from flask.globals import _cv_app
 
 from core.extensions import db
 from core.plugins import specs as hookspecs
@@ -416,8 +417,12 @@ def _renamed_specs() -> type:
 
 
 def get_plugins(app: Flask | None = None) -> Plugins:
-    """The app's plugin registry (the current app's when ``app`` is not given)."""
-    return (app or current_app).extensions["commonground.plugins"]
+    """The app's plugin registry (the current app's when ``app`` is not given). Asked a dozen times
+    a page: the current app is taken from its context, not through the ``current_app`` proxy."""
+    if app is None:
+        context = _cv_app.get(None)
+        app = current_app if context is None else context.app  # no context: Flask's own error
+    return app.extensions["commonground.plugins"]
 
 
 @lru_cache(maxsize=1)
