@@ -1,0 +1,47 @@
+"""Hot paths read Flask's context directly, not through Werkzeug's proxies, and hand plugins the
+objects themselves: the same answers as through ``current_user`` and ``g``."""
+from __future__ import annotations
+
+from flask_login import current_user, login_user
+from werkzeug.local import LocalProxy
+
+from core.plugins.registry import get_plugins
+from core.ui import viewer
+from core.visibility import hidden_user_select
+
+
+def test_the_viewer_is_the_logged_in_member_itself(app, make_user):
+    member = make_user()
+    with app.test_request_context("/"):
+        login_user(member)
+        assert viewer() is member
+        assert viewer() is current_user._get_current_object()
+
+
+def test_a_visitor_is_flask_logins_anonymous_user(app):
+    with app.test_request_context("/"):
+        found = viewer()
+        assert found is current_user._get_current_object()
+        assert found.is_authenticated is False
+
+
+def test_outside_a_request_there_is_no_viewer(app):
+    with app.app_context():
+        assert viewer() is None
+
+
+def test_plugins_are_asked_who_is_hidden_with_the_member_not_the_proxy(app, make_user, monkeypatch):
+    member = make_user()
+    asked: list = []
+    plugins = get_plugins(app)
+    monkeypatch.setattr(plugins, "call", lambda name, **kwargs: asked.append(kwargs["viewer"]) or [])
+    with app.test_request_context("/"):
+        login_user(member)
+        assert hidden_user_select(current_user) is None
+    assert len(asked) == 1 and asked[0] is member
+    assert not isinstance(asked[0], LocalProxy)
+
+
+def test_the_plugin_registry_is_the_current_apps(app):
+    with app.app_context():
+        assert get_plugins() is app.extensions["commonground.plugins"]
