@@ -37,7 +37,7 @@ class CompiledCache(LRUCache):
         #: id(cache key tuple) -> (cache key tuple, the rest of the key, compiled). The entry holds
         #: the tuple, so no other object can take its id while the entry exists.
         self._same: dict[int, tuple[Any, tuple[Any, ...], Any]] = {}
-        #: Lookups answered by identity (what the bench and the tests look at).
+        #: Lookups answered by identity (what the tests look at).
         self.identity_hits = 0
 
     def get(self, key: Any, default: Any = None) -> Any:

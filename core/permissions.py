@@ -12,11 +12,11 @@ from flask import g, has_request_context
 from flask.globals import _cv_app, _cv_request
 from sqlalchemy import ColumnElement, false
 from sqlalchemy.orm import aliased
-from werkzeug.local import LocalProxy
 
 from core.extensions import db
 from core.models import ROLE_RANK, Comment, Group, Membership, Post, User
 from core.plugins.registry import get_plugins
+from core.proxies import unproxied
 from core.sql_constants import sql_constant
 from core.visibility import is_hidden_from
 
@@ -181,8 +181,7 @@ def can_interact(actor: Any, target: Any, group: Group | None = None) -> bool:
     ``group``: where it happens, if in a group (group-scope plugins off there are not asked)."""
     if not (is_authenticated(actor) and is_authenticated(target)):
         return False
-    if type(actor) is LocalProxy:  # ``current_user``: the plugins read the person, not the proxy
-        actor = actor._get_current_object()
+    actor = unproxied(actor)  # ``current_user``: the plugins read the person, not the proxy
     if actor.id == target.id:
         return True
     return get_plugins().call_policy("can_interact", actor=actor, target=target, group=group)

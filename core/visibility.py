@@ -22,6 +22,7 @@ from core.extensions import db
 from core.identity_memo import IdentityMemo
 from core.models import Group
 from core.plugins.registry import get_plugins
+from core.proxies import unproxied
 
 
 def hidden_user_select(viewer: Any):
@@ -33,9 +34,7 @@ def hidden_user_select(viewer: Any):
     Plugins get the viewer's object, not the ``current_user`` proxy (each attribute read through
     a proxy costs about twenty plain ones).
     """
-    unwrap = getattr(viewer, "_get_current_object", None)
-    if unwrap is not None:
-        viewer = unwrap()
+    viewer = unproxied(viewer)
     if not getattr(viewer, "is_authenticated", False):
         return None
     context = _cv_request.get(None)

@@ -30,6 +30,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from core.extensions import db
 from core.plugins.registry import get_plugins
+from core.proxies import unproxied
 
 log = logging.getLogger("commonground.plugins")
 
@@ -56,9 +57,7 @@ def asked(viewer: Any, content_type: str, id_column: ColumnElement, group: Any =
     runner = get_plugins().runner
     if not runner.reaches("list_columns", group):
         return NONE
-    unwrap = getattr(viewer, "_get_current_object", None)  # the object, not the ``current_user`` proxy
-    if unwrap is not None:
-        viewer = unwrap()
+    viewer = unproxied(viewer)  # the object, not the ``current_user`` proxy
     plugin_ids, columns = [], []
     for outcome in runner.outcomes("list_columns", group=group, viewer=viewer, content_type=content_type,
                                    id_column=id_column):
