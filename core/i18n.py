@@ -51,13 +51,13 @@ def _translations():
     context = _cv_app.get(None)  # the app context without Flask's proxies: asked for every string
     if context is None:
         return get_translations()
-    found = vars(context.g)  # g's attributes, without a proxy lookup for each
-    state = found.get("_flask_babel")
+    found = context.g.__dict__  # g's attributes, without a proxy lookup for each
     memo = found.get("_cg_translations")
-    if state is not None and memo is not None:
-        locale, domain, translations = memo
-        if locale is getattr(state, "babel_locale", None) and domain is getattr(state, "babel_domain", None):
-            return translations
+    if memo is not None:
+        state = found.get("_flask_babel")
+        current = {} if state is None else state.__dict__  # Flask-Babel's SimpleNamespace
+        if current.get("babel_locale") is memo[0] and current.get("babel_domain") is memo[1]:
+            return memo[2]
     translations = get_translations()
     state = found.get("_flask_babel")
     if state is not None and getattr(state, "babel_locale", None) is not None:

@@ -86,7 +86,7 @@ from core.storage import (
     store_image,
     store_upload,
 )
-from core.ui import page_constant, viewer
+from core.ui import page_constant, request_memo, viewer
 from core.visibility import hidden_key, is_hidden_from, not_hidden
 
 # --- declaring a plugin and data ------------------------------------------------------------
@@ -257,7 +257,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "Page cache": ("touch_group", "touch_user", "touch_site", "page_cache_group_key", "page_cache_user_key",
                    "PAGE_CACHE_SITE", "NotOnCachedPages"),
     "Pages": ("group_or_404", "content_or_404", "render_group_page", "role_label", "avatar", "limiter", "viewer",
-              "page_constant", "list_values", "login_values"),
+              "page_constant", "request_memo", "list_values", "login_values"),
     "JSON API": ("require_user", "not_found"),
     "Forms and input": ("load_form", "form_values", "render_markdown", "sanitize_html", "country_codes",
                         "country_choices", "country_name"),

@@ -53,7 +53,8 @@ _new_str = str.__new__
 # Where a hook's arguments lead to the group an event happened in (group-scope filtering).
 _OBJECT_GROUP_PATHS = (("membership", ("group",)), ("post", ("group",)), ("comment", ("post", "group")))
 
-_EMPTY = Markup("")
+#: The first part of the remembered selections' keys for list slots (``_list_reached``): not a hook name.
+_LIST_SLOT = "<list slot>"
 #: Bound of the remembered selections (``_chosen``): hooks × groups × slots, then cleared.
 CHOSEN_SIZE = 4096
 
@@ -105,6 +106,8 @@ class Hook:
     contract: specs.HookContract
     firstresult: bool
     impls: tuple[Impl, ...]
+    # The entries of ``_OBJECT_GROUP_PATHS`` whose argument the hook takes (where ``group_of`` looks).
+    group_paths: tuple[tuple[str, tuple[str, ...]], ...] = _OBJECT_GROUP_PATHS
 
 
 @dataclass
@@ -168,8 +171,10 @@ class HookRunner:
                            getattr(i.function, BY_BLUEPRINT_ATTRIBUTE, frozenset()) if slots else frozenset())
                       for i in sorted(found, key=position))
         spec = caller.spec
-        return Hook(name=name, argnames=frozenset(spec.argnames), contract=specs.contract_of(spec.function),
-                    firstresult=bool(spec.opts.get("firstresult")), impls=impls)
+        argnames = frozenset(spec.argnames)
+        return Hook(name=name, argnames=argnames, contract=specs.contract_of(spec.function),
+                    firstresult=bool(spec.opts.get("firstresult")), impls=impls,
+                    group_paths=tuple(entry for entry in _OBJECT_GROUP_PATHS if entry[0] in argnames))
 
     def _prepare(self, name: str, kwargs: dict[str, Any], group: Any) -> tuple[Any, Any]:
         """The hook called ``name``, its arguments checked, and the group it is called for (given,
@@ -177,8 +182,8 @@ class HookRunner:
         when the hook takes one."""
         hook = self.hook(name)
         self._check_arguments(hook, kwargs)
-        if group is None:
-            group = group_of(kwargs)
+        if group is None and hook.group_paths:
+            group = group_of(kwargs, hook.group_paths)
         if "group" in hook.argnames:
             kwargs["group"] = group
         return hook, group
@@ -227,16 +232,16 @@ class HookRunner:
         selected afresh."""
         if only is not None:
             return list(self._selected(hook, group, only, slot))
-        plugins = self.plugins
+        where = None if group is None else getattr(group, "id", group)
+        if where is None and group is not None:  # a group not saved yet: its plugins are off
+            return tuple(self._selected(hook, group, None, slot))
+        key = (hook.name, where, slot)
+        plugins = self.plugins  # _state_memo inlined: every hook call of a page passes here
         if plugins.state.version is None:
             plugins._ensure_state()
         state = plugins.state
         if self._chosen_state is not state:
             self._chosen_state, self._chosen_memo = state, {}
-        where = None if group is None else getattr(group, "id", group)
-        if where is None and group is not None:  # a group not saved yet: its plugins are off
-            return tuple(self._selected(hook, group, None, slot))
-        key = (hook.name, where, slot)
         memo = self._chosen_memo
         found = memo.get(key)
         if found is None:
@@ -244,6 +249,17 @@ class HookRunner:
                 memo.clear()
             found = memo[key] = tuple(self._selected(hook, group, None, slot))
         return found
+
+    def _state_memo(self) -> dict[tuple[str, Any, str | None], Any]:
+        """Where ``_chosen`` and ``_list_reached`` remember their selections: emptied when the plugin
+        state changes (a new state object)."""
+        plugins = self.plugins
+        if plugins.state.version is None:
+            plugins._ensure_state()
+        state = plugins.state
+        if self._chosen_state is not state:
+            self._chosen_state, self._chosen_memo = state, {}
+        return self._chosen_memo
 
     def _reaches(self, impl: Impl, group: Any) -> bool:
         """Whether a ``ui`` hook implementation should hear a call now (enabled, for ``group``)."""
@@ -483,12 +499,8 @@ class HookRunner:
             raise HookCallError(f"{name!r} is not a list slot; list slots are {', '.join(sorted(specs.LIST_SLOTS))}")
         if not items:
             return []
-        if self.plugins.state.version is None:
-            self.plugins._ensure_state()
         merged: list[Any] | None = None  # each item's contributions so far, joined
-        for impl, listed in self._list_plan(name):
-            if not self._reaches(impl, group):
-                continue
+        for impl, listed in self._list_reached(name, group):
             if listed:
                 answers = self._call_list(impl, name, items, group)
             else:
@@ -527,13 +539,37 @@ class HookRunner:
             found = self._list_plans[name] = tuple(sorted(plan, key=lambda entry: entry[0].position))
         return found
 
+    def _list_reached(self, name: str, group: Any) -> tuple[tuple[Impl, bool], ...]:
+        """``_list_plan``'s implementations that hear a call now (enabled, for ``group``), remembered
+        as ``_chosen`` remembers its selections: a page fills several list slots, each for a list
+        of posts or comments of one group."""
+        where = None if group is None else getattr(group, "id", group)
+        if where is None and group is not None:  # a group not saved yet: its plugins are off
+            return tuple(entry for entry in self._list_plan(name) if self._reaches(entry[0], group))
+        key = (_LIST_SLOT, where, name)
+        memo = self._state_memo()
+        found = memo.get(key)
+        if found is None:
+            if len(memo) >= CHOSEN_SIZE:
+                memo.clear()
+            found = memo[key] = tuple(entry for entry in self._list_plan(name) if self._reaches(entry[0], group))
+        return found
+
     def _call_list(self, impl: Impl, name: str, items: list[dict[str, Any]], group: Any) -> list[Any]:
-        """One plugin's ``template_slot_list`` answer: one entry per item (None where it adds nothing)."""
-        hook = self.hook("template_slot_list")
-        outcome = self._call_one(hook, impl, {"name": name, "items": items, "group": group})
-        result = outcome.result
-        if outcome.error is not None or result is None:
+        """One plugin's ``template_slot_list`` answer: one entry per item (None where it adds nothing).
+
+        Called directly rather than through ``_call_one``: the hook writes nothing (no savepoint) and
+        a page calls it for every list slot of every list."""
+        given = {"name": name, "items": items, "group": group}
+        try:
+            result = impl.function(**{key: given[key] for key in impl.argnames})
+        except Exception as exc:
+            self._failed(self.hook("template_slot_list"), impl, exc)
             return []
+        if result is None:
+            return []
+        if result.__class__ is list and len(result) == len(items):
+            return result
         if isinstance(result, (str, bytes)) or not isinstance(result, (list, tuple)) or len(result) != len(items):
             log.error("plugin %s answered template_slot_list(%r) with %s for %d items; its contribution is dropped",
                       impl.plugin_id, name, type(result).__name__, len(items))
@@ -633,12 +669,13 @@ def _position(entry: tuple[tuple[int, int], Any]) -> tuple[int, int]:
     return entry[0]
 
 
-def group_of(kwargs: dict[str, Any]) -> Any:
-    """The group a hook call concerns: its ``group`` argument, or that of its post/comment/membership."""
+def group_of(kwargs: dict[str, Any], paths: tuple[tuple[str, tuple[str, ...]], ...] = _OBJECT_GROUP_PATHS) -> Any:
+    """The group a hook call concerns: its ``group`` argument, or that of its post/comment/membership
+    (``paths``: where to look; a hook's own are those of the arguments it takes)."""
     group = kwargs.get("group")
     if group is not None:
         return group
-    for key, path in _OBJECT_GROUP_PATHS:
+    for key, path in paths:
         obj = kwargs.get(key)
         if obj is None:
             continue

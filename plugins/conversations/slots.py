@@ -5,11 +5,11 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from flask import g, url_for
+from flask import url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from core.plugin_api import can_moderate, is_authenticated, page_constant, viewer
+from core.plugin_api import can_moderate, is_authenticated, page_constant, request_memo, viewer
 from plugins.conversations.rules import messageable
 
 
@@ -30,7 +30,7 @@ def profile_actions(context: dict) -> Markup | None:
 def _messageable_on_page(viewer, members: list) -> set[int]:
     """Who on this page of members may be messaged: one query for the page, remembered for the request."""
     key = (viewer.id, tuple(m.user_id for m in members))
-    memo = g.setdefault("conversations_messageable", {})
+    memo = request_memo("conversations.messageable")
     if key not in memo:
         memo[key] = messageable(viewer, [m.user for m in members])
     return memo[key]
@@ -63,7 +63,7 @@ _ID = "98765432109"
 def _take_private_pattern(group: Any) -> tuple[int, tuple[str, str]] | None:
     """(viewer id, the link split around the post's id) if the viewer moderates ``group``, else None;
     asked once per request and group, as a feed shows the slot on every post."""
-    memo = g.setdefault("_conversations_take_private", {})
+    memo = request_memo("conversations.take_private")
     if group.id not in memo:
         viewer = _viewer()
         memo[group.id] = None if viewer is None or not can_moderate(viewer, group) else (viewer.id, page_constant(

@@ -98,9 +98,9 @@ def template_slot(name, context):
 @fills_slots("post_actions", "post_footer", "comment_actions")
 def template_slot_list(name, items):
     """Links and notes under every post and comment of a list, in one call per list."""
-    from plugins.reporting import slots
+    from plugins.reporting.slots import LIST_RENDERERS  # a module, not the package: no import machinery per call
 
-    return slots.LIST_RENDERERS[name](items)
+    return LIST_RENDERERS[name](items)
 
 
 # --- policy -------------------------------------------------------------------------------------

@@ -12,7 +12,6 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from flask import g, has_request_context
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import (
@@ -29,8 +28,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased
 
-from core.plugin_api import ROLE_RANK, Comment, Membership, db, list_values, sql_constant
+from core.plugin_api import ROLE_RANK, Comment, Membership, db, list_values, request_memo, sql_constant
 from plugins.reporting.models import HiddenContent
+
+#: The request's memo (``request_memo``) of the hidden items this viewer sees as a moderator, by
+#: content type: the placeholders find them, the slots mark them.
+MODERATOR_VIEW = "reporting.moderator_view"
 
 UNHIDEABLE = ("profile",)
 
@@ -186,7 +189,7 @@ def placeholders(viewer: Any, content_type: str, ids: list[int]) -> dict[int, Ma
         if not rows:
             return {}
     else:
-        memo = g.setdefault("_reporting_hidden", {}) if has_request_context() else {}
+        memo = request_memo("reporting.hidden")
         if content_type == "comment" and "comment" in memo:
             asked = set(ids)
             rows = [(cid, role) for cid, role in memo.pop("comment") if cid in asked]
@@ -200,8 +203,8 @@ def placeholders(viewer: Any, content_type: str, ids: list[int]) -> dict[int, Ma
         else:
             found[content_id] = Markup('<p class="placeholder reporting-hidden"><em>{}</em></p>').format(
                 _("This was hidden by the moderators."))
-    if moderator_view and has_request_context():
-        g.setdefault("_reporting_moderator_view", {}).setdefault(content_type, set()).update(moderator_view)
+    if moderator_view:
+        request_memo(MODERATOR_VIEW).setdefault(content_type, set()).update(moderator_view)
     return found
 
 

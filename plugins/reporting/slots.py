@@ -8,11 +8,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import g, request, url_for
+from flask import request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from core.plugin_api import is_authenticated, page_constant, viewer
+from core.plugin_api import is_authenticated, page_constant, request_memo, viewer
+from plugins.reporting.hiding import MODERATOR_VIEW
 
 
 def _viewer() -> Any:
@@ -54,7 +55,7 @@ def _links(content_type: str, content_id: int, author_id: int | None) -> Markup:
 def _moderator_view(content_type: str) -> set[int] | frozenset[int]:
     """Ids of ``content_type`` hidden from members that this viewer sees as a moderator (the
     placeholders of this request found them)."""
-    return g.get("_reporting_moderator_view", {}).get(content_type) or frozenset()
+    return request_memo(MODERATOR_VIEW).get(content_type) or frozenset()
 
 
 def _marker_html() -> str:

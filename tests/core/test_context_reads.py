@@ -6,7 +6,7 @@ from flask_login import current_user, login_user
 from werkzeug.local import LocalProxy
 
 from core.plugins.registry import get_plugins
-from core.ui import viewer
+from core.ui import request_memo, viewer
 from core.visibility import hidden_user_select
 
 
@@ -45,3 +45,24 @@ def test_plugins_are_asked_who_is_hidden_with_the_member_not_the_proxy(app, make
 def test_the_plugin_registry_is_the_current_apps(app):
     with app.app_context():
         assert get_plugins() is app.extensions["commonground.plugins"]
+
+
+def test_a_request_memo_is_one_dict_per_name_for_the_whole_request(app):
+    with app.test_request_context("/"):
+        links = request_memo("tests.links")
+        links["post"] = "pattern"
+        assert request_memo("tests.links") is links
+        assert request_memo("tests.other") == {}
+
+
+def test_the_next_request_starts_with_an_empty_memo(app):
+    with app.test_request_context("/"):
+        request_memo("tests.links")["post"] = "pattern"
+    with app.test_request_context("/"):
+        assert request_memo("tests.links") == {}
+
+
+def test_outside_a_request_a_request_memo_remembers_nothing(app):
+    with app.app_context():
+        request_memo("tests.links")["post"] = "pattern"
+        assert request_memo("tests.links") == {}

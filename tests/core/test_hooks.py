@@ -310,6 +310,26 @@ def test_a_failing_or_wrong_list_slot_is_dropped_and_the_others_still_show(app, 
     listslots.reset()
 
 
+@pytest.mark.plugins(RECORDER, LISTSLOTS)
+def test_a_list_slot_stops_and_starts_with_its_plugins_switch(app, scene, enabled):
+    """Who fills a list slot is remembered per plugin state: switched off, a plugin is not asked on
+    the next render; switched on again, it is."""
+    items = [{"post": scene["post"], "group": scene["group"]}]
+
+    def asked() -> list:
+        listslots.reset()
+        with app.test_request_context("/"):
+            get_plugins().runner.render_slot_list("post_actions", items, group=scene["group"])
+        return list(listslots.CALLS)
+
+    plugin_state.set_enabled("listslots", True)
+    assert asked() == [("post_actions", [scene["post"].id])]
+    plugin_state.set_enabled("listslots", False)
+    assert asked() == []
+    plugin_state.set_enabled("listslots", True)
+    assert asked() == [("post_actions", [scene["post"].id])]
+
+
 def test_slot_member_actions_gives_each_member_and_the_whole_page(member_client, scene, enabled):
     """Rendered once per member, each call with the same page list, so a plugin can answer for all at once."""
     html = html_of(member_client, "/g/allotment/members")
