@@ -269,6 +269,12 @@ def _nav_entry(item: NavLink) -> Markup:
     return Markup('<li><a href="{}">{}{}</a></li>').format(item.url, item.label, badge)
 
 
+def nav_badges(items: Sequence[NavLink]) -> int:
+    """The badges of the menu's items added up, for the count on the closed menu (Jinja's
+    ``selectattr`` and ``sum(attribute=...)`` built an attribute getter for each on every page)."""
+    return sum(item.badge for item in items if item.badge)
+
+
 def nav_entries(items: Sequence[NavLink]) -> Markup:
     """The menu's ``<li>`` for each plugin's item (``nav_items``): its link, label and badge."""
     return _entries_html("nav", items, _nav_entry)
@@ -303,8 +309,8 @@ def init_app(app: Flask) -> None:
     from core.schemas.error_messages import message_list
     from core.storage import file_url, image_srcset
 
-    app.jinja_env.globals.update(nav_items=nav_items, nav_entries=nav_entries, tab_entries=tab_entries,
-                                 unread_notifications=unread_notifications, avatar=avatar,
+    app.jinja_env.globals.update(nav_items=nav_items, nav_badges=nav_badges, nav_entries=nav_entries,
+                                 tab_entries=tab_entries, unread_notifications=unread_notifications, avatar=avatar,
                                  file_url=file_url, image_srcset=image_srcset)
     app.jinja_env.filters["error_list"] = message_list
     app.jinja_env.filters["filesize"] = _size_text

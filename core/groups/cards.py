@@ -20,10 +20,9 @@ from typing import Any, NamedTuple
 from cachetools import LRUCache
 from flask import current_app, request
 from flask_babel import get_locale, get_timezone
-from flask_login import current_user
 from markupsafe import Markup
 
-from core import permissions
+from core import permissions, ui
 from core.auth.csrf_tokens import csrf_token
 from core.extensions import db
 from core.groups.placeholders import load_placeholders
@@ -175,7 +174,7 @@ def post_cards(posts: Iterable[Post], group: Group, placeholders: dict[int, Mark
     ``hidden_elsewhere=True`` in the post's slots to say why (e.g. "has blocked you").
     In feeds, long posts are collapsed behind a "Read more" link to the post's page.
     """
-    viewer = current_user._get_current_object()
+    viewer = ui.viewer()
     runner = get_plugins().runner
     posts = list(posts)
     images = _images_of([post for post in posts if post.image_count and post.id not in placeholders], group,
@@ -214,7 +213,7 @@ def _images_of(posts: list[Post], group: Group, slot: Any) -> dict[int, tuple[Ca
     by_id = {post.id: post for post in posts}
     rows = list(db.session.scalars(db.select(PostImage).where(PostImage.post_id.in_(by_id))
                                    .order_by(PostImage.post_id, PostImage.position)))
-    hidden = load_placeholders(current_user, "post_image", [row.id for row in rows], group)
+    hidden = load_placeholders(ui.viewer(), "post_image", [row.id for row in rows], group)
     found: dict[int, list[CardImage]] = {}
     for row in rows:
         if row.id in hidden:
@@ -230,7 +229,7 @@ def comment_cards(comments: Iterable[Comment], post: Post, group: Group, placeho
                   may_comment: bool, hidden_authors: frozenset[int] = frozenset()) -> list[Markup]:
     """The cards of a post's ``comments`` as the current viewer sees them (``hidden_authors`` as above;
     ``may_comment``: ``can_comment`` of the viewer on ``post``, which the page asks once)."""
-    viewer = current_user._get_current_object()
+    viewer = ui.viewer()
     comments = list(comments)
     may_write = permissions.can_post(viewer, group)
     may_reply = may_comment and may_write

@@ -10,7 +10,6 @@ from typing import Any, NamedTuple
 
 from flask import abort, request
 from flask_babel import gettext as _
-from flask_login import current_user
 from werkzeug.routing import BuildError
 
 from core.groups import keyset, queries
@@ -26,7 +25,7 @@ log = logging.getLogger("commonground.groups")
 
 def group_or_404(slug: str) -> GroupContext:
     """The group as the current viewer meets it (``GroupContext``), or a 404 page."""
-    context = queries.load_group(slug, current_user)
+    context = queries.load_group(slug, viewer())
     if context is None:
         abort(404)
     return context
@@ -35,20 +34,20 @@ def group_or_404(slug: str) -> GroupContext:
 def content_or_404(slug: str) -> GroupContext:
     """The group, only if the viewer may see its posts, comments and members."""
     context = group_or_404(slug)
-    if not can_view_group_content(current_user, context.group):
+    if not can_view_group_content(viewer(), context.group):
         abort(404)
     return context
 
 
 def post_or_404(slug: str, post_id: int) -> tuple[GroupContext, Post]:
-    found = queries.load_post(slug, post_id, current_user)
+    found = queries.load_post(slug, post_id, viewer())
     if found is None:
         abort(404)
     return found
 
 
 def comment_or_404(slug: str, comment_id: int) -> tuple[GroupContext, Comment]:
-    found = queries.load_comment(slug, comment_id, current_user)
+    found = queries.load_comment(slug, comment_id, viewer())
     if found is None:
         abort(404)
     return found
