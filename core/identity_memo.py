@@ -8,6 +8,7 @@ are not hashable by value (SQL elements) or are cheaper to tell apart by identit
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
+from operator import is_
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
@@ -27,7 +28,8 @@ class IdentityMemo(Generic[T]):
     def get(self, parts: tuple[Any, ...], values: tuple[Hashable, ...], build: Callable[[], T]) -> T:
         key = (*map(id, parts), *values)
         found = self.found.get(key)
-        if found is not None and all(a is b for a, b in zip(found[0], parts, strict=True)):
+        # the very same objects, compared in C (``is_``) rather than a generator's frame: asked several times a page
+        if found is not None and len(found[0]) == len(parts) and all(map(is_, found[0], parts)):
             return found[1]
         value = build()
         if len(self.found) >= self.size:

@@ -68,12 +68,11 @@ def _broken() -> set[str]:
 def with_plugin_columns(base: Select, user_id: int) -> tuple[Select, Layout]:
     """``base`` with the enabled plugins' ``login_columns`` for ``user_id`` added at its end, and
     which plugin's value each added column is; ``(base, ())`` when none contributes."""
-    outcomes = get_plugins().runner.outcomes(HOOK, viewer=LoginViewer(user_id))
-    if not outcomes:
+    found = get_plugins().runner.answers(HOOK, viewer=LoginViewer(user_id))
+    if not found:
         return base, ()
     broken = _broken()
-    answers = tuple((outcome.plugin_id, outcome.result) for outcome in outcomes
-                    if outcome.error is None and outcome.result and outcome.plugin_id not in broken)
+    answers = tuple((plugin_id, result) for plugin_id, result in found if result and plugin_id not in broken)
     if not answers:
         return base, ()
     parts = (base, *(answer for _pid, answer in answers))

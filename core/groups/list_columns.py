@@ -59,18 +59,15 @@ def asked(viewer: Any, content_type: str, id_column: ColumnElement, group: Any =
         return NONE
     viewer = unproxied(viewer)  # the object, not the ``current_user`` proxy
     plugin_ids, columns = [], []
-    for outcome in runner.outcomes("list_columns", group=group, viewer=viewer, content_type=content_type,
-                                   id_column=id_column):
-        column = outcome.result
-        if outcome.error is not None or column is None:
-            continue
+    for plugin_id, column in runner.answers("list_columns", group=group, viewer=viewer, content_type=content_type,
+                                            id_column=id_column):
         if not isinstance(column, ColumnElement):
             log.error("plugin %s answered list_columns(%r) with %s, not a column; its contribution is dropped",
-                      outcome.plugin_id, content_type, type(column).__name__)
+                      plugin_id, content_type, type(column).__name__)
             continue
         if _BROKEN.get(id(column)) is column:
             continue
-        plugin_ids.append(outcome.plugin_id)
+        plugin_ids.append(plugin_id)
         columns.append(column)
     if not columns:
         return NONE

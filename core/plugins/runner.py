@@ -401,19 +401,45 @@ class HookRunner:
             out.extend(result)
         return out
 
-    def call_policy(self, name: str, /, **kwargs: Any) -> bool:
+    def call_policy(self, name: str, /, *, group: Any = None, only: str | None = None, **kwargs: Any) -> bool:
         """All must agree: any ``False`` means no, and so does a failure (the hook fails closed).
 
         Only for hooks whose contract says ``on_error="deny"``. Group-scope plugins take part
-        where the ``group`` (or ``post``...) argument has them on.
+        where the ``group`` (or ``post``...) argument has them on. Stops at the first no: the
+        comment form under every post asks it.
         """
-        hook = self.hook(name)
-        if not hook.contract.fails_closed:
+        if not self.hook(name).contract.fails_closed:
             raise HookCallError(f"{name} is not a policy hook that fails closed; call it with call()")
-        for outcome in self.outcomes(name, **kwargs):
+        hook, group = self._prepare(name, kwargs, group)
+        for impl in self._chosen(hook, group, None, only):
+            outcome = self._call_one(hook, impl, kwargs)
             if outcome.error is not None or outcome.result is False:
                 return False
         return True
+
+    def answers(self, name: str, /, *, group: Any = None, **kwargs: Any) -> list[tuple[str, Any]]:
+        """``(plugin id, result)`` of each implementation that answered (not None, not failed), in
+        call order: ``call`` for callers that must know whose answer is whose (columns folded into
+        core's statements on every page) without an ``Outcome`` per plugin."""
+        hook, group = self._prepare(name, kwargs, group)
+        savepoint = hook.contract.savepoint
+        found = []
+        for impl in self._chosen(hook, group):
+            arguments = {k: kwargs[k] for k in impl.argnames if k in kwargs}
+            try:
+                if savepoint:
+                    with db.session.begin_nested():
+                        result = impl.function(**arguments)
+                else:
+                    result = impl.function(**arguments)
+            except Exception as exc:
+                self._failed(hook, impl, exc)
+                continue
+            if result is not None:
+                found.append((impl.plugin_id, result))
+                if hook.firstresult:
+                    break
+        return found
 
     def render_slot(self, name: str, /, **context: Any) -> Markup:
         """Join what plugins contribute to a named template slot (the Jinja ``slot`` global).

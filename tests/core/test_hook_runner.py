@@ -148,6 +148,35 @@ def test_only_a_hook_declared_to_fail_closed_can_be_asked_as_a_policy(app, membe
         get_plugins().call_policy("nav_items", user=member)
 
 
+def silent_column(viewer, content_type, id_column):
+    return None
+
+
+def broken_column(viewer, content_type, id_column):
+    raise RuntimeError("this plugin's column is broken")
+
+
+def plain_column(viewer, content_type, id_column):
+    return f"{content_type} column"
+
+
+@pytest.mark.plugins(throwaway_plugin("silent", list_columns=silent_column),
+                     throwaway_plugin("broken", list_columns=broken_column),
+                     throwaway_plugin("plain", list_columns=plain_column))
+def test_answers_names_each_plugin_that_answered_leaving_out_silence_and_failures(app, member, caplog):
+    for plugin_id in ("silent", "broken", "plain"):
+        plugin_state.set_enabled(plugin_id, True)
+    with caplog.at_level(logging.ERROR, logger="commonground.plugins"):
+        found = get_plugins().runner.answers("list_columns", viewer=member, content_type="post", id_column=Post.id)
+    assert found == [("plain", "post column")]
+    assert "plugin broken failed in hook list_columns" in caplog.text
+
+
+@pytest.mark.plugins(throwaway_plugin("plain", list_columns=plain_column))
+def test_answers_reach_only_enabled_plugins(app, member):
+    assert get_plugins().runner.answers("list_columns", viewer=member, content_type="post", id_column=Post.id) == []
+
+
 def test_every_hookspec_declares_its_contract():
     marker = f"{hookspecs.PROJECT}_spec"
     for name, obj in vars(hookspecs).items():
