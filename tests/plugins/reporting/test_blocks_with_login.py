@@ -83,6 +83,13 @@ def test_the_value_read_at_login_gives_each_block_with_its_direction(community, 
     assert statements == []
 
 
+def test_a_member_whose_login_read_no_block_is_answered_from_that_alone(community, app, monkeypatch):
+    monkeypatch.setattr(blocks, "relations_of", lambda user_id: pytest.fail("relations_of was asked"))
+    with app.test_request_context():
+        g.setdefault(VALUES, (community.alice.id, {"reporting": {blocks.LOGIN_COLUMN: None}}))
+        assert blocks.blocked_either_way(community.alice.id, community.bob.id) is False
+
+
 def block_filters(statements: list[str]) -> list[str]:
     """Statements that filter by the viewer's blocks (the login statement only reads them)."""
     return [s for s in statements if "reporting_blocks" in s and "AS cg_u_id" not in s]
