@@ -24,6 +24,8 @@ from core.models import Group
 from core.plugins.registry import get_plugins
 from core.proxies import unproxied
 
+_UNASKED = object()
+
 
 def hidden_user_select(viewer: Any):
     """A union of every enabled plugin's ``hidden_user_ids(viewer)`` select, or None.
@@ -42,12 +44,11 @@ def hidden_user_select(viewer: Any):
         return _combined(tuple(get_plugins().call("hidden_user_ids", viewer=viewer)))
     memo = context.request.environ.setdefault("commonground.hidden_users", {})
     viewer_id = viewer.id
-    try:
-        return memo[viewer_id]
-    except KeyError:
+    found = memo.get(viewer_id, _UNASKED)  # not a KeyError: asked afresh twice a page (before and after the login)
+    if found is _UNASKED:
         found = memo[viewer_id] = _combined(tuple(
             context.app.extensions["commonground.plugins"].call("hidden_user_ids", viewer=viewer)))
-        return found
+    return found
 
 
 _MEMO_SIZE = 4096
