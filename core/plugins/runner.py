@@ -53,6 +53,8 @@ _new_str = str.__new__
 # Where a hook's arguments lead to the group an event happened in (group-scope filtering).
 _OBJECT_GROUP_PATHS = (("membership", ("group",)), ("post", ("group",)), ("comment", ("post", "group")))
 
+#: Answers whose text is the string itself (an f-string gives it unchanged; anything else goes through ``Markup``).
+_TEXT = frozenset({str, Markup})
 #: The first part of the remembered selections' keys for list slots (``_list_reached``): not a hook name.
 _LIST_SLOT = "<list slot>"
 #: Bound of the remembered selections (``_chosen``): hooks × groups × slots, then cleared.
@@ -543,7 +545,12 @@ class HookRunner:
             for index, answer in enumerate(answers):  # later ones joined with a newline, in plugin order
                 if answer is not None:
                     before = merged[index]
-                    merged[index] = answer if before is None else _new_str(Markup, f"{_text(before)}\n{_text(answer)}")
+                    if before is None:
+                        merged[index] = answer
+                    elif before.__class__ in _TEXT and answer.__class__ in _TEXT:  # their text as it is (an f-string)
+                        merged[index] = _new_str(Markup, f"{before}\n{answer}")
+                    else:
+                        merged[index] = _new_str(Markup, f"{_text(before)}\n{_text(answer)}")
         if merged is None:
             return [_EMPTY] * len(items)
         # Each item as render_slot makes it: Markup of the text; a plugin's Markup is kept (one object fewer per item).
