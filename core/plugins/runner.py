@@ -97,6 +97,8 @@ class Impl:
     # ``template_slot`` only: the page slots whose answer depends on the page's blueprint alone
     # (``answers_by_blueprint``).
     by_blueprint: frozenset[str] = frozenset()
+    # It takes every argument of the hook's spec: a call checked by ``_prepare`` passes its arguments as they are.
+    takes_all: bool = False
 
 
 @dataclass(frozen=True)
@@ -168,12 +170,13 @@ class HookRunner:
 
         by_role = name in BY_ROLE_HOOKS
         slots = name == "template_slot"
-        impls = tuple(Impl(i.function, i.plugin_name, tuple(i.argnames), getattr(i.function, SLOTS_ATTRIBUTE, None),
-                           position(i), by_role and bool(getattr(i.function, BY_ROLE_ATTRIBUTE, False)),
-                           getattr(i.function, BY_BLUEPRINT_ATTRIBUTE, frozenset()) if slots else frozenset())
-                      for i in sorted(found, key=position))
         spec = caller.spec
         argnames = frozenset(spec.argnames)
+        impls = tuple(Impl(i.function, i.plugin_name, tuple(i.argnames), getattr(i.function, SLOTS_ATTRIBUTE, None),
+                           position(i), by_role and bool(getattr(i.function, BY_ROLE_ATTRIBUTE, False)),
+                           getattr(i.function, BY_BLUEPRINT_ATTRIBUTE, frozenset()) if slots else frozenset(),
+                           frozenset(i.argnames) == argnames)
+                      for i in sorted(found, key=position))
         return Hook(name=name, argnames=argnames, contract=specs.contract_of(spec.function),
                     firstresult=bool(spec.opts.get("firstresult")), impls=impls,
                     group_paths=tuple(entry for entry in _OBJECT_GROUP_PATHS if entry[0] in argnames))
@@ -330,7 +333,7 @@ class HookRunner:
         savepoint = hook.contract.savepoint
         results = []
         for impl in self._chosen(hook, group, slot, only):
-            arguments = {k: kwargs[k] for k in impl.argnames if k in kwargs}
+            arguments = kwargs if impl.takes_all else {k: kwargs[k] for k in impl.argnames if k in kwargs}
             try:
                 if savepoint:
                     with db.session.begin_nested():
@@ -360,7 +363,7 @@ class HookRunner:
         for impl in self._chosen(hook, group):
             if impl.by_role is not by_role:
                 continue
-            arguments = {k: kwargs[k] for k in impl.argnames if k in kwargs}
+            arguments = kwargs if impl.takes_all else {k: kwargs[k] for k in impl.argnames if k in kwargs}
             try:
                 result = impl.function(**arguments)
             except Exception as exc:
@@ -427,7 +430,7 @@ class HookRunner:
         savepoint = hook.contract.savepoint
         found = []
         for impl in self._chosen(hook, group):
-            arguments = {k: kwargs[k] for k in impl.argnames if k in kwargs}
+            arguments = kwargs if impl.takes_all else {k: kwargs[k] for k in impl.argnames if k in kwargs}
             try:
                 if savepoint:
                     with db.session.begin_nested():

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from flask import g, has_request_context
 from sqlalchemy import ColumnElement, and_, exists, or_, select, true
 from sqlalchemy.orm import aliased
 
@@ -21,6 +20,8 @@ from plugins.reporting.models import Case, Report
 
 STAFF_ROLES = tuple(role for role, rank in ROLE_RANK.items() if rank >= ROLE_RANK["moderator"])
 _ABOUT_CASE = aliased(Case, name="about_case")
+#: The request's memo (``request_memo``) of who reported which case: a queue page asks for every case.
+REPORTERS = "reporting.reporters"
 
 
 def can_use_queue(user: Any, group: Group | None) -> bool:
@@ -37,15 +38,15 @@ def can_use_queue(user: Any, group: Group | None) -> bool:
 
 def remember_reporter(user: Any, case: Any, reported: bool) -> None:
     """Prime the memo with whether ``user`` reported ``case`` (loaded with the case, saves a query)."""
-    if has_request_context() and core.is_authenticated(user):
-        g.setdefault("_reporting_reporters", {})[(user.id, case.id)] = bool(reported)
+    if core.is_authenticated(user):
+        core.request_memo(REPORTERS)[(user.id, case.id)] = bool(reported)
 
 
 def has_reported(user: Any, case: Any) -> bool:
     """Whether ``user`` filed a report on ``case`` (memoised for the request)."""
     if not core.is_authenticated(user):
         return False
-    memo = g.setdefault("_reporting_reporters", {}) if has_request_context() else {}
+    memo = core.request_memo(REPORTERS)
     key = (user.id, case.id)
     if key not in memo:
         memo[key] = db.session.scalar(select(Report.id).where(Report.case_id == case.id,
