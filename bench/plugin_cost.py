@@ -11,9 +11,17 @@ the real plugins' side took over all the CPU the other took (the same number of 
 95 % confidence interval of it (bootstrap over the pairs) and, to see how skewed the pairs are,
 the median of the pairs' own costs.
 
+Pairs of one pair of servers still share those servers' luck: the same code measured with fresh
+processes moved the post page's cost from +6.3 % to +13.0 % between runs, each with a 95 % interval
+of about ±2 % (a fixed ``PYTHONHASHSEED`` did not remove it: memory layout, and which of the host's
+cores and caches the worker lands on). So ``bench/plugin_cost.sh`` measures several *rounds*, each
+with a new pair of servers, and ``--summarize`` gives each round's cost, their mean and a 95 %
+interval over the rounds (Student's t): the rounds, not the pairs, are the independent samples.
+
 Usage (``bench/plugin_cost.sh`` starts the servers and logs in)::
 
     python bench/plugin_cost.py --none PORT:PID:COOKIE --real PORT:PID:COOKIE --page post=/g/x/p/1 ...
+    python bench/plugin_cost.py --summarize ROUND1.tsv ROUND2.tsv ...
 """
 from __future__ import annotations
 
@@ -82,15 +90,55 @@ def measure(none: Side, real: Side, path: str, pairs: int, batch: int) -> tuple[
     return none_ns, real_ns
 
 
+def read_rounds(paths: list[str]) -> dict[str, list[tuple[float, float]]]:
+    """Each page's rounds from their raw files: (none's CPU, the real plugins' CPU) summed over the round."""
+    rounds: dict[str, list[tuple[float, float]]] = {}
+    for path in paths:
+        totals: dict[str, list[float]] = {}
+        with open(path) as f:
+            for line in f:
+                label, none_ns, real_ns = line.rstrip("\n").split("\t")
+                found = totals.setdefault(label, [0.0, 0.0])
+                found[0] += float(none_ns)
+                found[1] += float(real_ns)
+        for label, (none_ns, real_ns) in totals.items():
+            rounds.setdefault(label, []).append((none_ns, real_ns))
+    return rounds
+
+
+def summarize(paths: list[str]) -> None:
+    """The cost of each page over rounds of fresh servers: each round's, their mean, a 95 % t-interval."""
+    from scipy.stats import t
+
+    print(f"{len(paths)} rounds, each a new pair of servers")
+    print()
+    print("| page | each round's cost | **mean of the rounds** | 95 % interval over the rounds | all pairs pooled |")
+    print("|---|---|---:|---|---:|")
+    for label, rounds in read_rounds(paths).items():
+        costs = [real_ns / none_ns - 1 for none_ns, real_ns in rounds]
+        mean = statistics.fmean(costs)
+        half = (t.ppf(0.975, len(costs) - 1) * statistics.stdev(costs) / len(costs) ** 0.5
+                if len(costs) > 1 else float("nan"))
+        pooled = sum(r for _, r in rounds) / sum(n for n, _ in rounds) - 1
+        print(f"| {label} | {', '.join(f'{c:+.1%}' for c in costs)} | **{mean:+.1%}** | "
+              f"{mean - half:+.1%} … {mean + half:+.1%} | {pooled:+.1%} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--none", required=True, help="PORT:PID:COOKIE of the server with no plugin")
-    parser.add_argument("--real", required=True, help="PORT:PID:COOKIE of the server with the real plugins")
-    parser.add_argument("--page", action="append", required=True, help="LABEL=PATH (repeat)")
+    parser.add_argument("--summarize", nargs="+", metavar="RAW", help="summarize rounds' raw files and stop")
+    parser.add_argument("--none", help="PORT:PID:COOKIE of the server with no plugin")
+    parser.add_argument("--real", help="PORT:PID:COOKIE of the server with the real plugins")
+    parser.add_argument("--page", action="append", help="LABEL=PATH (repeat)")
     parser.add_argument("--pairs", type=int, default=150)
     parser.add_argument("--batch", type=int, default=10, help="requests per side in a pair")
     parser.add_argument("--raw", help="write each pair's CPU per request here (page, none ns, real ns)")
     args = parser.parse_args()
+    if args.summarize:
+        summarize(args.summarize)
+        return
+    if not (args.none and args.real and args.page):
+        parser.error("--none, --real and --page are needed to measure (or --summarize RAW...)")
     none, real = Side(args.none), Side(args.real)
     print(f"{args.pairs} pairs of {args.batch} requests per side, alternating; CPU of each server's one worker")
     print()
