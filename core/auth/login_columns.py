@@ -65,9 +65,39 @@ def _broken() -> set[str]:
     return _BROKEN[1]
 
 
+#: Each member's combined statement: ``(user id, id of base)`` → (plugin state, base, (statement, layout)).
+_REMEMBERED: dict[tuple[int, int], tuple[Any, Select, tuple[Select, Layout]]] = {}
+_REMEMBERED_SIZE = 4096
+
+
 def with_plugin_columns(base: Select, user_id: int) -> tuple[Select, Layout]:
     """``base`` with the enabled plugins' ``login_columns`` for ``user_id`` added at its end, and
-    which plugin's value each added column is; ``(base, ())`` when none contributes."""
+    which plugin's value each added column is; ``(base, ())`` when none contributes.
+
+    Remembered per member and plugin state (a new state object: a plugin switched, its settings
+    saved), so the plugins are asked once, not on every page: their columns are SQL about the
+    member's id that the database evaluates on every run (the ``login_columns`` spec says so, and
+    ``hidden_user_ids`` for a member known by id only). Not remembered when a plugin failed while
+    answering; forgotten when the database refuses a contribution (``failed``)."""
+    plugins = get_plugins()
+    if plugins.state.version is None:
+        plugins._ensure_state()
+    state = plugins.state
+    key = (user_id, id(base))
+    found = _REMEMBERED.get(key)
+    if found is not None and found[0] is state and found[1] is base:
+        return found[2]
+    runner = plugins.runner
+    failures = runner.failures
+    combined = _asked(base, user_id)
+    if runner.failures == failures:
+        if len(_REMEMBERED) >= _REMEMBERED_SIZE:
+            _REMEMBERED.clear()
+        _REMEMBERED[key] = (state, base, combined)
+    return combined
+
+
+def _asked(base: Select, user_id: int) -> tuple[Select, Layout]:
     found = get_plugins().runner.answers(HOOK, viewer=LoginViewer(user_id))
     if not found:
         return base, ()
@@ -108,6 +138,7 @@ def failed(layout: Layout) -> None:
     log.exception("the login statement failed with the columns of plugin(s) %s (hook %s); "
                   "loading the login without them", ", ".join(plugins), HOOK)
     _broken().update(plugins)
+    _REMEMBERED.clear()
 
 
 def keep(user_id: int, layout: Layout, values: tuple[Any, ...]) -> None:

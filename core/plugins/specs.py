@@ -359,10 +359,13 @@ def group_tabs(group: Group, user: User) -> list[GroupTab] | None:
 @hookspec
 @contract("ui")
 def login_columns(viewer: Any) -> Mapping[str, ColumnElement] | None:
-    """Called on every page request (not the JSON API) that loads a logged-in member from their
-    session cookie, before their row is read: core runs one statement for the member, their login session and their
+    """Called when a page request (not the JSON API) loads a logged-in member from their session
+    cookie, before their row is read: core runs one statement for the member, their login session and their
     unread count, and a plugin that shows something about the member on every page (a header
-    badge) adds its values to it instead of running a statement of its own.
+    badge) adds its values to it instead of running a statement of its own. Core asks once per
+    member and plugin state and runs the same combined statement on every page after (the
+    database evaluates it anew each time), so answer from ``viewer.id`` alone, in SQL; your
+    settings are part of the plugin state. An answer during which a plugin failed is asked again.
 
     Arguments: ``viewer`` – the member being logged in, as known before their row is read: only
     ``viewer.id`` (and ``is_authenticated``, true); enough for ``not_hidden`` and ``hidden_key``.
@@ -592,6 +595,10 @@ def hidden_user_ids(viewer: User) -> Select | None:
     whoever is hidden from them, so they can act on it; those items reach the ``post_footer``,
     ``comment_actions`` and ``member_details`` slots with ``hidden_elsewhere=True`` for a
     plugin to say why. Outside that group (other groups, profiles) the answer applies as is.
+    Answer with SQL the database evaluates, not ids read in Python: about a member known by id
+    only (``viewer`` has just ``id``, while their login loads – another plugin's
+    ``login_columns`` may build your filter in) core keeps the statements built around your
+    answer across requests, per member and plugin state.
     Example::
 
         @hookimpl

@@ -77,6 +77,25 @@ def test_the_plugin_is_asked_with_the_member_being_logged_in(member_client, memb
     assert loginbadge.ASKED == [member.id]
 
 
+def test_the_plugin_is_asked_once_per_member_and_plugin_state(member_client, wrote_two, make_post, member):
+    assert badge(member_client) == "2"
+    make_post(wrote_two, member, "three")
+    assert badge(member_client) == "3", "the remembered statement reads afresh on every page"
+    assert loginbadge.ASKED == [member.id]
+    plugin_state.set_enabled("loginbadge", False)
+    plugin_state.set_enabled("loginbadge", True)
+    assert badge(member_client) == "3"
+    assert loginbadge.ASKED == [member.id, member.id]
+
+
+def test_an_answer_during_which_the_plugin_failed_is_asked_again(member_client, wrote_two, member):
+    loginbadge.MODE[:] = ["raise"]
+    assert badge(member_client) == "unread"
+    loginbadge.MODE[:] = ["ok"]
+    assert badge(member_client) == "2"
+    assert loginbadge.ASKED == [member.id, member.id]
+
+
 def test_an_unchanged_answer_reuses_the_combined_statement(member_client, wrote_two):
     badge(member_client)
     built = dict(login_columns._COMBINED.found)
