@@ -241,13 +241,7 @@ class HookRunner:
         if where is None and group is not None:  # a group not saved yet: its plugins are off
             return tuple(self._selected(hook, group, None, slot))
         key = (hook.name, where, slot)
-        plugins = self.plugins  # _state_memo inlined: every hook call of a page passes here
-        if plugins.state.version is None:
-            plugins._ensure_state()
-        state = plugins.state
-        if self._chosen_state is not state:
-            self._chosen_state, self._chosen_memo = state, {}
-        memo = self._chosen_memo
+        memo = self._state_memo()
         found = memo.get(key)
         if found is None:
             if len(memo) >= CHOSEN_SIZE:
@@ -330,8 +324,14 @@ class HookRunner:
         navigation, tabs and slots through here on every request."""
         hook, group = self._prepare(name, kwargs, group)
         slot = kwargs["name"] if name == "template_slot" else None
+        return [result for _impl, result in self._answered(hook, group, slot, only, kwargs)]
+
+    def _answered(self, hook: Hook, group: Any, slot: str | None, only: str | None,
+                  kwargs: dict[str, Any]) -> list[tuple[Impl, Any]]:
+        """Each chosen implementation that answered (not None, not failed) with its answer, in call
+        order (for a ``firstresult`` hook at most one): what ``call`` and ``answers`` hand on."""
         savepoint = hook.contract.savepoint
-        results = []
+        found = []
         for impl in self._chosen(hook, group, slot, only):
             arguments = kwargs if impl.takes_all else {k: kwargs[k] for k in impl.argnames if k in kwargs}
             try:
@@ -344,10 +344,10 @@ class HookRunner:
                 self._failed(hook, impl, exc)
                 continue
             if result is not None:
-                results.append(result)
+                found.append((impl, result))
                 if hook.firstresult:
                     break
-        return results
+        return found
 
     def call_each(self, name: str, /, *, by_role: bool, group: Any = None, **kwargs: Any
                   ) -> list[tuple[tuple[int, int], Any]]:
@@ -427,24 +427,7 @@ class HookRunner:
         call order: ``call`` for callers that must know whose answer is whose (columns folded into
         core's statements on every page) without an ``Outcome`` per plugin."""
         hook, group = self._prepare(name, kwargs, group)
-        savepoint = hook.contract.savepoint
-        found = []
-        for impl in self._chosen(hook, group):
-            arguments = kwargs if impl.takes_all else {k: kwargs[k] for k in impl.argnames if k in kwargs}
-            try:
-                if savepoint:
-                    with db.session.begin_nested():
-                        result = impl.function(**arguments)
-                else:
-                    result = impl.function(**arguments)
-            except Exception as exc:
-                self._failed(hook, impl, exc)
-                continue
-            if result is not None:
-                found.append((impl.plugin_id, result))
-                if hook.firstresult:
-                    break
-        return found
+        return [(impl.plugin_id, result) for impl, result in self._answered(hook, group, None, None, kwargs)]
 
     def render_slot(self, name: str, /, **context: Any) -> Markup:
         """Join what plugins contribute to a named template slot (the Jinja ``slot`` global).
