@@ -121,6 +121,7 @@ def test_on_a_phone_the_menu_closes_again_from_its_button(live_server, new_page,
 def test_with_javascript_escape_closes_the_menu_and_returns_to_its_button(live_server, new_page, ada):
     page = new_page(**{**PHONE, "java_script_enabled": True})
     log_in(page, live_server)
+    page.wait_for_load_state("domcontentloaded")  # menu.js is deferred: it listens from here on
     summary = page.locator("details.nav-menu > summary")
     summary.focus()
     page.keyboard.press("Enter")

@@ -87,22 +87,50 @@ def gunicorn(port: int, env: dict[str, str], *extra: str) -> subprocess.Popen:
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+class HeldRequest:
+    """A request whose headers are not finished yet: the sync worker that accepted it waits on it and
+    takes nothing else, so every request meanwhile goes to the other worker."""
+
+    def __init__(self, port: int, start: bytes, rest: bytes) -> None:
+        self.rest = rest
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=120)
+        self.sock.sendall(start)
+
+    def finish(self) -> int:
+        """Send the rest of the request; the status the worker answers."""
+        self.sock.sendall(self.rest)
+        with self.sock, self.sock.makefile("rb") as response:
+            return int(response.readline().split()[1])
+
+
+def held_get_login(port: int) -> HeldRequest:
+    return HeldRequest(port, b"GET /login HTTP/1.1\r\nHost: 127.0.0.1\r\n", b"Connection: close\r\n\r\n")
+
+
+def held_post_login(port: int) -> HeldRequest:
+    body = b"login=nobody&password=wrong"
+    return HeldRequest(port, b"POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\n",
+                       b"Content-Type: application/x-www-form-urlencoded\r\nConnection: close\r\n"
+                       b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+
+
 def wait_until_serving(process: subprocess.Popen, port: int, timeout: float = 120) -> None:
-    """Until both workers answer: two requests at once keep one busy while the other must take one."""
+    """Until both workers answer: while one waits on a held request, the other must serve a page."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while True:
         assert process.poll() is None, process.communicate()[1]
         try:
-            with ThreadPoolExecutor(max_workers=2) as pool:
-                if list(pool.map(lambda _: get_status(port, "/login"), range(2))) == [200, 200]:
-                    return
-        except OSError:  # not listening yet, or a worker still booting
+            held = held_get_login(port)
+            break
+        except ConnectionRefusedError:  # the master is not listening yet
+            assert time.monotonic() < deadline, "gunicorn did not start listening in time"
             time.sleep(0.2)
-    raise AssertionError("gunicorn did not start serving in time")
+    assert get_status(port, "/login", timeout=timeout) == 200
+    assert held.finish() == 200
 
 
-def get_status(port: int, path: str) -> int:
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=60) as response:
+def get_status(port: int, path: str, timeout: float = 60) -> int:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=timeout) as response:
         return response.status
 
 
@@ -138,8 +166,11 @@ def test_gunicorn_with_two_workers_shares_the_log_in_allowance_through_redis(app
     process = gunicorn(port, env, "--access-logfile", str(access_log), "--access-logformat", "%(p)s %(r)s %(s)s")
     try:
         wait_until_serving(process, port)
+        held = held_post_login(port)  # one worker waits on this log-in ...
+        statuses = [post_login(port) for _ in range(3)]  # ... while the other takes three
+        statuses.append(held.finish())  # the first worker's first log-in, over the shared allowance
         with ThreadPoolExecutor(max_workers=4) as pool:
-            statuses = list(pool.map(lambda _: post_login(port), range(8)))
+            statuses += pool.map(lambda _: post_login(port), range(4))
         urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/groups", timeout=10).close()
         for path in ("/help", "/help/get-help"):
             with pytest.raises(urllib.error.HTTPError):
@@ -147,7 +178,7 @@ def test_gunicorn_with_two_workers_shares_the_log_in_allowance_through_redis(app
     finally:
         process.send_signal(signal.SIGTERM)
         process.communicate(timeout=30)
-    assert sorted(statuses) == [422] * 3 + [429] * 5  # three wrong passwords, then refused, whichever worker
+    assert statuses == [422] * 3 + [429] * 5  # three wrong passwords, then refused, whichever worker
     lines = access_log.read_text().splitlines()
     assert len({line.split()[0] for line in lines if "POST /login" in line}) == 2, lines  # both workers served
     assert any("GET /api/v1/groups" in line for line in lines)
