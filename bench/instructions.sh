@@ -2,6 +2,8 @@
 # Instructions per request under valgrind (callgrind), for hello and for each page with no plugin and
 # with the real built-in plugins enabled. Counts do not depend on the machine's load.
 #   bash bench/instructions.sh         (BENCH_REQUESTS=200; BENCH_PAGES="/g/bench-group ...")
+# BENCH_BLOCKS=2 adds a third side, "block": the real plugins for a member who blocks two people
+# outside the group (the same posts on the page, plus the block filter in its SQL).
 # 200 requests, not a handful: Python's full garbage collection costs ~9 M instructions and runs
 # every few hundred requests, so a count of 10 requests either caught one (+0.9 M per request) or
 # did not – that alone made search look 29 % dearer with the plugins. The last column is the
@@ -17,6 +19,11 @@ export BENCH_PLUGINS=real PYTHONHASHSEED=0
 COMMONGROUND_SQLALCHEMY_DATABASE_URI="sqlite:///$tmp/none.sqlite" "$BIN/python" -m bench.seed --enable "" >/dev/null 2>&1
 COMMONGROUND_SQLALCHEMY_DATABASE_URI="sqlite:///$tmp/real.sqlite" "$BIN/python" -m bench.seed \
   --enable reporting,helpcenter,mentorship,resources,conversations >/dev/null 2>&1
+BLOCKS=${BENCH_BLOCKS:-0}
+if [ "$BLOCKS" -gt 0 ]; then
+  COMMONGROUND_SQLALCHEMY_DATABASE_URI="sqlite:///$tmp/block.sqlite" "$BIN/python" -m bench.seed \
+    --enable reporting,helpcenter,mentorship,resources,conversations --blocks "$BLOCKS" >/dev/null 2>&1
+fi
 count() {  # count LABEL DB APP PATH
   COMMONGROUND_SQLALCHEMY_DATABASE_URI="sqlite:///$tmp/$2.sqlite" valgrind --tool=callgrind --collect-atstart=no \
     --toggle-collect=functools_reduce --callgrind-out-file="$tmp/cg.out" \
@@ -24,7 +31,8 @@ count() {  # count LABEL DB APP PATH
     || { cat "$tmp/err" >&2; exit 1; }
   local total gc
   total=$(grep -E "^(summary|totals):" "$tmp/cg.out" | tail -1 | awk '{print $2}')
-  gc=$(callgrind_annotate --inclusive=yes "$tmp/cg.out" 2>/dev/null | awk '/gcmodule.c:gc_collect_main /{gsub(",","",$1); print $1; exit}')
+  # awk reads to the end: leaving early would kill callgrind_annotate with SIGPIPE, and pipefail the script
+  gc=$(callgrind_annotate --inclusive=yes "$tmp/cg.out" 2>/dev/null | awk '/gcmodule.c:gc_collect_main / && !n++ {gsub(",","",$1); print $1}')
   printf '%s\t%s\t%.2f\t%.2f\n' "$1" "$4" "$(echo "$total / $REQUESTS / 1000000" | bc -l)" \
     "$(echo "${gc:-0} / $REQUESTS / 1000000" | bc -l)"
 }
@@ -34,5 +42,6 @@ count hello none hello /
 for page in ${BENCH_PAGES:-/g/bench-group}; do
   count none none cg "$page"
   count real real cg "$page"
+  if [ "$BLOCKS" -gt 0 ]; then count block block cg "$page"; fi
 done
 echo "load after: $(uptime)"

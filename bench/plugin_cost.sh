@@ -4,7 +4,8 @@
 # BENCH_PAGE_CACHE=on measures pages as served (the page cache on). BENCH_ROUNDS rounds, each with a
 # new pair of servers (the one started first alternates): fresh processes differ by more than a
 # round's pairs do, so the summary's interval is over the rounds.
-#   bash bench/plugin_cost.sh        (BENCH_ROUNDS=5 BENCH_PAIRS=100 BENCH_BATCH=10; BENCH_PAGES=post for the post page only)
+#   bash bench/plugin_cost.sh        (BENCH_ROUNDS=5 BENCH_PAIRS=100 BENCH_BATCH=10; BENCH_PAGES=post for the post page only;
+#                                     BENCH_BLOCKS=2: the real side's member blocks two people outside the group)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)

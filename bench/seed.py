@@ -4,7 +4,9 @@ Usage: COMMONGROUND_SQLALCHEMY_DATABASE_URI=sqlite:////tmp/x/db.sqlite COMMONGRO
        python -m bench.seed [--enable hello,noop_site,noop_group]
 
 Plugins named in ``--enable`` are switched on site-wide (and for the group when group-scoped),
-exactly as an admin would; without it every plugin stays disabled.
+exactly as an admin would; without it every plugin stays disabled. ``--blocks N`` (needs
+reporting) has the bench member block N people outside the group: their pages then carry the
+block filter while showing the same posts, which is what the plugins cost such a member.
 """
 from __future__ import annotations
 
@@ -36,7 +38,7 @@ Some **bold** news, a [link](https://example.org/{n}) and a list:
 """
 
 
-def seed(enable: list[str]) -> None:
+def seed(enable: list[str], blocks: int = 0) -> None:
     from flask_migrate import upgrade
 
     upgrade(revision="heads")  # the migrated schema, as production has it
@@ -73,14 +75,34 @@ def seed(enable: list[str]) -> None:
         plugin_state.set_enabled(plugin_id, True)
         if plugins.installed[plugin_id].meta.scope == "group":
             plugin_state.set_group_enabled(plugin_id, group, True)
+    if blocks:
+        block_outsiders(people[0], blocks)
+
+
+def block_outsiders(member: User, count: int) -> None:
+    """``member`` blocks ``count`` new people who are in no group, as the reporting plugin records it."""
+    from plugins.reporting.models import Block
+
+    for i in range(count):
+        outsider = User(username=f"outsider{i}", email=f"outsider{i}@example.org", display_name=f"Outsider {i}",
+                        locale="en", adult_attested_at=utcnow(), email_confirmed_at=utcnow())
+        outsider.set_password(PASSWORD)
+        db.session.add(outsider)
+        db.session.flush()
+        db.session.add(Block(blocker_id=member.id, blocked_id=outsider.id))
+    db.session.commit()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--enable", default="", help="comma-separated plugin ids to enable")
+    parser.add_argument("--blocks", type=int, default=0, help="people outside the group the member blocks")
     args = parser.parse_args()
+    enable = [p for p in args.enable.split(",") if p]
+    if args.blocks and "reporting" not in enable:
+        parser.error("--blocks needs --enable reporting")
     with app.app_context():
-        seed([p for p in args.enable.split(",") if p])
+        seed(enable, args.blocks)
 
 
 if __name__ == "__main__":

@@ -12,9 +12,11 @@ export COMMONGROUND_SECRET_KEY COMMONGROUND_MAIL_SPOOL_DIR="$tmp/mail" COMMONGRO
 COMMONGROUND_SECRET_KEY=$("$BIN/python" -c 'import secrets; print(secrets.token_hex(32))')
 export BENCH_PLUGINS=real
 
-seed_both() {  # the same data twice: no plugin enabled (none.sqlite), the real ones (real.sqlite)
+seed_both() {  # the same data twice: no plugin enabled (none.sqlite), the real ones (real.sqlite);
+  # BENCH_BLOCKS=N: on the real side the member blocks N people outside the group (bench.seed --blocks)
   COMMONGROUND_SQLALCHEMY_DATABASE_URI="sqlite:///$tmp/none.sqlite" "$BIN/python" -m bench.seed --enable "" >/dev/null 2>&1
-  COMMONGROUND_SQLALCHEMY_DATABASE_URI="sqlite:///$tmp/real.sqlite" "$BIN/python" -m bench.seed --enable "$REAL" >/dev/null 2>&1
+  COMMONGROUND_SQLALCHEMY_DATABASE_URI="sqlite:///$tmp/real.sqlite" "$BIN/python" -m bench.seed --enable "$REAL" \
+    --blocks "${BENCH_BLOCKS:-0}" >/dev/null 2>&1
   POST_ID=$("$BIN/python" -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select max(id) from posts').fetchone()[0])" "$tmp/none.sqlite")
 }
 
