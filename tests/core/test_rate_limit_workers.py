@@ -163,7 +163,10 @@ def test_gunicorn_with_two_workers_shares_the_log_in_allowance_through_redis(app
     access_log = tmp_path / "access.log"
     env = gunicorn_env(database_url, RATELIMIT_STORAGE_URI=redis_limits.config["RATELIMIT_STORAGE_URI"],
                        RATELIMIT_KEY_PREFIX=redis_limits.prefix, RATELIMIT_LOGIN="3 per minute")
-    process = gunicorn(port, env, "--access-logfile", str(access_log), "--access-logformat", "%(p)s %(r)s %(s)s")
+    # --timeout: a worker waiting on a held request does not check in with the master, which would
+    # otherwise restart it after 30 s on a slow machine
+    process = gunicorn(port, env, "--timeout", "120", "--access-logfile", str(access_log),
+                       "--access-logformat", "%(p)s %(r)s %(s)s")
     try:
         wait_until_serving(process, port)
         held = held_post_login(port)  # one worker waits on this log-in ...
