@@ -102,6 +102,16 @@ def request_memo(name: str) -> dict[Any, Any]:
     return found
 
 
+def forget_request_memos(*names: str) -> None:
+    """Empty these ``request_memo`` dicts for the rest of the request (what they held is stale: the
+    request wrote, or the login's values arrived)."""
+    context = _cv_request.get(None)
+    memos = None if context is None else context.request.environ.get(_REQUEST_MEMOS)
+    if memos is not None:
+        for name in names:
+            memos.pop(name, None)
+
+
 class NavLink(NamedTuple):
     """A plugin's navigation entry as the header shows it (``NavItem`` with its URL built)."""
 
@@ -153,9 +163,7 @@ def by_role(key: Hashable, build: Callable[[], Any]) -> Any:
         return build()
     app = context.app
     plugins = app.extensions["commonground.plugins"]
-    if plugins.state.version is None:
-        plugins._ensure_state()
-    state = plugins.state
+    state = plugins.current_state()
     translations = _translations()
     environ = context.request.environ
     full = (environ.get("HTTP_HOST"), environ.get("SCRIPT_NAME", ""), id(translations), id(state), key)

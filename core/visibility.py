@@ -23,6 +23,11 @@ from core.identity_memo import IdentityMemo
 from core.models import Group
 from core.plugins.registry import get_plugins
 from core.proxies import unproxied
+from core.ui import forget_request_memos, request_memo
+
+#: This request's answers (``request_memo``): the combined select and its key, per viewer.
+_HIDDEN_USERS = "commonground.hidden_users"
+_HIDDEN_KEYS = "commonground.hidden_keys"
 
 _UNASKED = object()
 
@@ -42,7 +47,7 @@ def hidden_user_select(viewer: Any):
     context = _cv_request.get(None)
     if context is None:
         return _combined(tuple(get_plugins().call("hidden_user_ids", viewer=viewer)))
-    memo = context.request.environ.setdefault("commonground.hidden_users", {})
+    memo = request_memo(_HIDDEN_USERS)
     viewer_id = viewer.id
     found = memo.get(viewer_id, _UNASKED)  # not a KeyError: asked afresh twice a page (before and after the login)
     if found is _UNASKED:
@@ -91,8 +96,7 @@ def hidden_key(viewer: Any) -> Hashable | None:
     hidden = hidden_user_select(viewer)
     if hidden is None:
         return ()
-    context = _cv_request.get(None)  # the request's memo without Flask's proxies: asked several times a page
-    memo = {} if context is None else context.request.environ.setdefault("commonground.hidden_keys", {})
+    memo = request_memo(_HIDDEN_KEYS)  # without Flask's proxies: asked several times a page
     if viewer.id in memo:
         return memo[viewer.id]
     known = _KEYS.get(id(hidden))
@@ -226,18 +230,11 @@ def is_hidden_from(viewer: Any, user_id: int, within: Any = None) -> bool:
 
 
 
-_REQUEST_MEMOS = ("commonground.hidden_users", "commonground.hidden_keys")
-
-
 def forget_answers() -> None:
     """Ask the plugins again on this request: what they read at login has arrived (a member who
     blocks nobody needs no filter after the login statement itself was built with one), or the
     request wrote (a block, an unblock)."""
-    context = _cv_request.get(None)
-    if context is not None:
-        environ = context.request.environ
-        for name in _REQUEST_MEMOS:
-            environ.pop(name, None)
+    forget_request_memos(_HIDDEN_USERS, _HIDDEN_KEYS)
 
 
 def _forget_after_writes(session: Session, _context: Any) -> None:

@@ -80,9 +80,7 @@ def with_plugin_columns(base: Select, user_id: int) -> tuple[Select, Layout]:
     ``hidden_user_ids`` for a member known by id only). Not remembered when a plugin failed while
     answering; forgotten when the database refuses a contribution (``failed``)."""
     plugins = get_plugins()
-    if plugins.state.version is None:
-        plugins._ensure_state()
-    state = plugins.state
+    state = plugins.current_state()
     key = (user_id, id(base))
     found = _REMEMBERED.get(key)
     if found is not None and found[0] is state and found[1] is base:

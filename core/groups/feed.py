@@ -35,15 +35,16 @@ def render_feed_page(context: GroupContext, values: dict | None = None, errors: 
     new_ids: frozenset[int] = frozenset()
     card_ids: list[int] = []
     before = request.args.get("before") or None
-    if can_view_group_content(viewer(), group):
-        page = page_or_400(queries.feed_page, group, viewer(), before, current_app.config["PAGE_SIZE"])
-        pinned = queries.pinned_posts(group, viewer()) if before is None and context.has_pinned \
+    me = viewer()
+    if can_view_group_content(me, group):
+        page = page_or_400(queries.feed_page, group, me, before, current_app.config["PAGE_SIZE"])
+        pinned = queries.pinned_posts(group, me) if before is None and context.has_pinned \
             else queries.Page([], None)
         posts = pinned.items + page.items
-        placeholders = load_placeholders(viewer(), "post", [post.id for post in posts], group)
+        placeholders = load_placeholders(me, "post", [post.id for post in posts], group)
         post_cards = cards.post_cards(posts, group, placeholders,
                                       hidden_authors=page.hidden_authors | pinned.hidden_authors)
-        new_ids = reads.new_post_ids(posts, context.membership, viewer())
+        new_ids = reads.new_post_ids(posts, context.membership, me)
         card_ids = [post.id for post in posts]
     return render_template("groups/group.html", context=context, group=group, tabs=group_tabs(context), page=page,
                            post_cards=post_cards, card_ids=card_ids, new_ids=new_ids, before=before,
@@ -85,18 +86,19 @@ def render_post_page(context: GroupContext, post: Post, values: dict | None = No
     """The post with its comments, thread by thread; re-rendered with the comment form's errors or preview."""
     page_cache.note_group(context.group)
     # asked once for the form, the replies and the page (each asks the plugins' can_interact)
-    may_comment = can_comment(viewer(), post)
+    me = viewer()
+    may_comment = can_comment(me, post)
     replying_to = None
     if values is None and request.method == "GET":
         values, replying_to = _composer_start(context, post, may_comment)
     elif values and values.get("parent_id"):
-        found = queries.load_comment(context.group.slug, int(values["parent_id"]), viewer()) \
+        found = queries.load_comment(context.group.slug, int(values["parent_id"]), me) \
             if str(values["parent_id"]).isdigit() else None
         replying_to = found[1] if found is not None else None
     after = request.args.get("after") or None
-    comments = page_or_400(queries.comment_page, post, viewer(), after, COMMENTS_PER_PAGE)
-    post_placeholders = load_placeholders(viewer(), "post", [post.id], context.group)
-    comment_placeholders = load_placeholders(viewer(), "comment", [c.id for c in comments.items],
+    comments = page_or_400(queries.comment_page, post, me, after, COMMENTS_PER_PAGE)
+    post_placeholders = load_placeholders(me, "post", [post.id], context.group)
+    comment_placeholders = load_placeholders(me, "comment", [c.id for c in comments.items],
                                              context.group)
     (post_card,) = cards.post_cards([post], context.group, post_placeholders, in_feed=False,
                                     hidden_authors=context.hidden_authors)

@@ -102,12 +102,11 @@ class KindRegistry:
         """``build()``, remembered until the plugin state changes (SQL built from which kinds count)."""
         from core.plugins import get_plugins
 
-        plugins = get_plugins()
-        plugins._ensure_state()
+        current = get_plugins().current_state()
         state, memo = self._per_state
-        if state is not plugins.state:
+        if state is not current:
             memo = {}
-            self._per_state = (plugins.state, memo)
+            self._per_state = (current, memo)
         if key not in memo:
             memo[key] = build()
         return memo[key]

@@ -319,6 +319,13 @@ class Plugins:
         if self.state.version is None and has_app_context():
             self.refresh()
 
+    def current_state(self) -> EnabledState:
+        """The plugin state now, loaded first outside a request: what memos that last until a plugin
+        is switched or its settings are saved compare by identity (a change makes a new object)."""
+        if self.state.version is None:
+            self._ensure_state()
+        return self.state
+
     def is_enabled(self, plugin_id: str, group: Any = None) -> bool:
         """Site-wide state; for group-scope plugins with a group, also the group's switch."""
         if plugin_id == CORE_PLUGIN_ID:

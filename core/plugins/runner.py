@@ -21,7 +21,7 @@ rest; core's own defaults are ``trylast`` and so come after every plugin.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -133,7 +133,7 @@ class HookRunner:
         self._list_plans: dict[str, tuple[tuple[Impl, bool], ...]] = {}
         self._page_plans: dict[str, tuple[Impl, ...]] = {}
         self._chosen_state: Any = None
-        self._chosen_memo: dict[tuple[str, Any, str | None], tuple[Impl, ...]] = {}
+        self._chosen_memo: dict[tuple[str, Any, str | None], tuple[Any, ...]] = {}
         self.failures = 0
         """Implementations that raised so far (an answer remembered across pages must not miss one)."""
 
@@ -237,28 +237,29 @@ class HookRunner:
         selected afresh."""
         if only is not None:
             return list(self._selected(hook, group, only, slot))
+        return self._per_state(hook.name, group, slot, self._selected, hook, group, None, slot)
+
+    def _per_state(self, head: str, group: Any, slot: str | None, select: Callable[..., Iterable[Any]],
+                   *args: Any) -> tuple[Any, ...]:
+        """``tuple(select(*args))``, remembered per plugin state (emptied when the state object
+        changes), ``head``, group and ``slot``: how ``_chosen`` and ``_list_reached`` remember whom
+        they call. Bounded (``CHOSEN_SIZE``, then cleared)."""
         where = None if group is None else getattr(group, "id", group)
         if where is None and group is not None:  # a group not saved yet: its plugins are off
-            return tuple(self._selected(hook, group, None, slot))
-        key = (hook.name, where, slot)
-        memo = self._state_memo()
+            return tuple(select(*args))
+        state = self.plugins.state
+        if state.version is None:  # asked dozens of times a page: the method only when not loaded yet
+            state = self.plugins.current_state()
+        if self._chosen_state is not state:
+            self._chosen_state, self._chosen_memo = state, {}
+        memo = self._chosen_memo
+        key = (head, where, slot)
         found = memo.get(key)
         if found is None:
             if len(memo) >= CHOSEN_SIZE:
                 memo.clear()
-            found = memo[key] = tuple(self._selected(hook, group, None, slot))
+            found = memo[key] = tuple(select(*args))
         return found
-
-    def _state_memo(self) -> dict[tuple[str, Any, str | None], Any]:
-        """Where ``_chosen`` and ``_list_reached`` remember their selections: emptied when the plugin
-        state changes (a new state object)."""
-        plugins = self.plugins
-        if plugins.state.version is None:
-            plugins._ensure_state()
-        state = plugins.state
-        if self._chosen_state is not state:
-            self._chosen_state, self._chosen_memo = state, {}
-        return self._chosen_memo
 
     def _reaches(self, impl: Impl, group: Any) -> bool:
         """Whether a ``ui`` hook implementation should hear a call now (enabled, for ``group``)."""
@@ -562,17 +563,10 @@ class HookRunner:
         """``_list_plan``'s implementations that hear a call now (enabled, for ``group``), remembered
         as ``_chosen`` remembers its selections: a page fills several list slots, each for a list
         of posts or comments of one group."""
-        where = None if group is None else getattr(group, "id", group)
-        if where is None and group is not None:  # a group not saved yet: its plugins are off
-            return tuple(entry for entry in self._list_plan(name) if self._reaches(entry[0], group))
-        key = (_LIST_SLOT, where, name)
-        memo = self._state_memo()
-        found = memo.get(key)
-        if found is None:
-            if len(memo) >= CHOSEN_SIZE:
-                memo.clear()
-            found = memo[key] = tuple(entry for entry in self._list_plan(name) if self._reaches(entry[0], group))
-        return found
+        return self._per_state(_LIST_SLOT, group, name, self._list_reaching, name, group)
+
+    def _list_reaching(self, name: str, group: Any) -> Iterator[tuple[Impl, bool]]:
+        return (entry for entry in self._list_plan(name) if self._reaches(entry[0], group))
 
     def _call_list(self, impl: Impl, name: str, items: list[dict[str, Any]], group: Any) -> list[Any]:
         """One plugin's ``template_slot_list`` answer: one entry per item (None where it adds nothing).

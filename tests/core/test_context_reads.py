@@ -6,8 +6,8 @@ from flask_login import current_user, login_user
 from werkzeug.local import LocalProxy
 
 from core.plugins.registry import get_plugins
-from core.ui import request_memo, viewer
-from core.visibility import hidden_user_select
+from core.ui import forget_request_memos, request_memo, viewer
+from core.visibility import forget_answers, hidden_user_select
 
 
 def test_the_viewer_is_the_logged_in_member_itself(app, make_user):
@@ -66,3 +66,25 @@ def test_outside_a_request_a_request_memo_remembers_nothing(app):
     with app.app_context():
         request_memo("tests.links")["post"] = "pattern"
         assert request_memo("tests.links") == {}
+
+
+def test_a_forgotten_request_memo_starts_empty_and_the_others_keep_theirs(app):
+    with app.test_request_context("/"):
+        request_memo("tests.links")["post"] = "pattern"
+        request_memo("tests.other")["kept"] = True
+        forget_request_memos("tests.links", "tests.never_asked")
+        assert request_memo("tests.links") == {}
+        assert request_memo("tests.other") == {"kept": True}
+
+
+def test_after_forget_answers_the_plugins_are_asked_again_who_is_hidden(app, make_user, monkeypatch):
+    member = make_user()
+    asked: list = []
+    monkeypatch.setattr(get_plugins(app), "call", lambda name, **kwargs: asked.append(kwargs["viewer"]) or [])
+    with app.test_request_context("/"):
+        login_user(member)
+        hidden_user_select(current_user)
+        hidden_user_select(current_user)
+        forget_answers()
+        hidden_user_select(current_user)
+    assert asked == [member, member]

@@ -29,6 +29,8 @@ import pytest
 from core.rate_limit_storage import PerProcessRateLimits, web_workers
 
 ROOT = Path(__file__).resolve().parents[2]
+#: A log-in form with a wrong password, as every request of the gunicorn tests sends it.
+WRONG_LOGIN = b"login=nobody&password=wrong"
 REFUSAL = re.compile(r"2 web workers would each count rate limits on their own \(RATELIMIT_STORAGE_URI=memory://\)")
 
 
@@ -108,10 +110,9 @@ def held_get_login(port: int) -> HeldRequest:
 
 
 def held_post_login(port: int) -> HeldRequest:
-    body = b"login=nobody&password=wrong"
     return HeldRequest(port, b"POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\n",
                        b"Content-Type: application/x-www-form-urlencoded\r\nConnection: close\r\n"
-                       b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+                       b"Content-Length: %d\r\n\r\n%s" % (len(WRONG_LOGIN), WRONG_LOGIN))
 
 
 def wait_until_serving(process: subprocess.Popen, port: int, timeout: float = 120) -> None:
@@ -135,7 +136,7 @@ def get_status(port: int, path: str, timeout: float = 60) -> int:
 
 
 def post_login(port: int) -> int:
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/login", data=b"login=nobody&password=wrong",
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/login", data=WRONG_LOGIN,
                                      method="POST")
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
